@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Install everything VoiceCoach needs on a Debian machine; safe to run again (skips what is done).
+#   bash scripts/install.sh           # runtime only
+#   bash scripts/install.sh --test    # plus test and benchmark tools (chromium, pulseaudio, pytest…)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WITH_TEST=0
+[[ "${1:-}" == "--test" ]] && WITH_TEST=1
+
+APT_RUNTIME=(python3 python3-venv python3-dev espeak-ng sox libsndfile1 libportaudio2)
+APT_TEST=(chromium pulseaudio pulseaudio-utils)
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    say "Debian-pakketten installeren: ${missing[*]}"
+    as_root apt-get update
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y --no-install-recommends "${missing[@]}"
+  else
+    say "Debian-pakketten zijn al aanwezig"
+  fi
+}
+
+pick_python() {
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null \
+      && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      echo "$candidate"; return
+    fi
+  done
+  echo "VoiceCoach heeft Python 3.11 nodig (Debian 12: apt-get install python3)." >&2
+  exit 1
+}
+
+apt_install "${APT_RUNTIME[@]}"
+((WITH_TEST)) && apt_install "${APT_TEST[@]}"
+
+if [[ ! -x .venv/bin/python ]]; then
+  say "Virtuele omgeving .venv maken"
+  "$(pick_python)" -m venv .venv
+fi
+
+extras=""
+((WITH_TEST)) && extras="[test,bench]"
+stamp=".venv/.voicecoach-installed-$(sha256sum pyproject.toml | cut -c1-16)${extras}"
+if [[ ! -f "$stamp" ]]; then
+  say "Python-pakketten installeren${extras:+ ($extras)}"
+  .venv/bin/python -m pip install --quiet --upgrade pip wheel
+  .venv/bin/python -m pip install --quiet -e ".${extras}"
+  touch "$stamp"
+else
+  say "Python-pakketten zijn al geïnstalleerd"
+fi
+
+say "Modellen samenstellen en controleren"
+HF_HUB_OFFLINE=1 .venv/bin/voicecoach models install

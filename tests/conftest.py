@@ -1,0 +1,32 @@
+"""Shared fixtures: settings on a temporary data dir, the real models, generated Dutch audio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voicecoach.audio.synth import speak_to_wav
+from voicecoach.config import MODELS_DIR, Settings
+
+WHISPER_DIR = MODELS_DIR / "whisper-base"
+SPACY_DIR = MODELS_DIR / "spacy-nl"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR, cpu_threads=2)
+
+
+@pytest.fixture(scope="session")
+def clip_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="session")
+def dutch_reply_wav(clip_dir: Path) -> Path:
+    """About four seconds of calm Dutch, spoken by espeak-ng."""
+    return speak_to_wav(
+        "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?",
+        clip_dir / "reply.wav",
+    )

@@ -1,0 +1,27 @@
+"""One real transcription with the bundled model (the deeper checks live in test_speech_*)."""
+
+from __future__ import annotations
+
+import soundfile
+import soxr
+
+from voicecoach.speech.transcribe import SAMPLE_RATE, load_whisper, transcribe
+from tests.conftest import WHISPER_DIR
+
+
+def test_bundled_model_transcribes_dutch_with_word_timestamps(dutch_reply_wav):
+    samples, rate = soundfile.read(dutch_reply_wav, dtype="float32")
+    samples = soxr.resample(samples, rate, SAMPLE_RATE)
+    duration = len(samples) / SAMPLE_RATE
+    result = transcribe(load_whisper(WHISPER_DIR, "int8", 2), samples)
+    assert result.language == "nl"
+    assert result.text.strip()
+    assert len(result.words) >= 5
+    for word in result.words:
+        assert word.word
+        assert 0.0 <= word.start <= word.end <= duration + 0.1
+        assert 0.0 <= word.probability <= 1.0
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)
+    # espeak-ng is robotic, yet these common words come through in every run we measured
+    assert "begrijp" in result.text.lower() or "vertellen" in result.text.lower()

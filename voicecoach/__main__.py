@@ -1,0 +1,5 @@
+"""Allow `python -m voicecoach`."""
+
+from voicecoach.cli import main
+
+main()

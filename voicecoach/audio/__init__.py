@@ -1,0 +1,1 @@
+"""Audio intake: decoding any common format to 16 kHz mono, checks, and speech synthesis."""

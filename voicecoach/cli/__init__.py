@@ -1,0 +1,25 @@
+"""Command line: `voicecoach COMMAND`. Each command lives in its own module."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from voicecoach.cli import doctor, models, serve
+
+app = typer.Typer(
+    name="voicecoach",
+    help="VoiceCoach: oefen de-escalerende gesprekken met een boze klant (offline).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(models.app, name="models")
+app.command("doctor")(doctor.doctor)
+app.command("serve")(serve.serve)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app()

@@ -1,0 +1,1 @@
+"""Speech recognition: the bundled Whisper model and Dutch transcription."""

@@ -1,0 +1,152 @@
+"""Dutch transcription with word timestamps (faster-whisper), guarded against hallucinations."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.vad import VadOptions
+
+from voicecoach.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16_000
+
+# Decoding choices, measured in bench/analysis.py (see README "Benchmarks"):
+# - temperature fallback bounded to (0.0, 0.2): the default six-step fallback decoded unclear
+#   clips six times over (FINDINGS.md) for no gain in word error rate;
+# - condition_on_previous_text=False so one bad segment cannot seed a repetition loop;
+# - the no-speech gate and the per-segment loop checks below drop text Whisper invents on
+#   silence or noise.
+TEMPERATURES = (0.0, 0.2)
+BEAM_SIZE = 5
+NO_SPEECH_THRESHOLD = 0.6
+COMPRESSION_RATIO_LIMIT = 2.4
+MAX_WORDS_PER_SECOND = 6.0  # fluent Dutch is ~3-4 words/s; far more is a decoding loop
+MAX_TOKENS_PER_SECOND = 12  # bounds the decoder on short clips
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word; times in seconds from the start of the audio."""
+
+    word: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The recognised text of one reply."""
+
+    text: str
+    language: str
+    words: tuple[Word, ...]
+    dropped_segments: tuple[str, ...] = field(default=())
+    """Segments rejected as hallucinations or loops (kept for the coach to see)."""
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "language": self.language,
+            "words": [
+                {"word": w.word, "start": w.start, "end": w.end, "probability": w.probability}
+                for w in self.words
+            ],
+            "dropped_segments": list(self.dropped_segments),
+        }
+
+
+_model_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def load_whisper(model_dir: Path, compute_type: str = "int8", cpu_threads: int = 2) -> WhisperModel:
+    """Load a faster-whisper model from disk once per process (never from a hub)."""
+    if not (model_dir / "model.bin").is_file():
+        raise ModelError(
+            f"Geen Whisper-model gevonden in {model_dir}. Installeer het met: "
+            ".venv/bin/voicecoach models install (of zet VOICECOACH_WHISPER_MODEL op een modelmap).",
+            code="whisper_missing",
+        )
+    return WhisperModel(
+        str(model_dir),
+        device="cpu",
+        compute_type=compute_type,
+        cpu_threads=cpu_threads,
+        local_files_only=True,
+    )
+
+
+def compression_ratio(text: str) -> float:
+    """gzip ratio as Whisper computes it; loops compress far better than speech."""
+    data = text.encode("utf-8")
+    return len(data) / max(1, len(zlib.compress(data)))
+
+
+def transcribe(
+    model: WhisperModel,
+    samples: np.ndarray,
+    *,
+    initial_prompt: str | None = None,
+) -> Transcript:
+    """Transcribe 16 kHz mono float32 `samples` as Dutch, with word timestamps."""
+    duration = len(samples) / SAMPLE_RATE
+    with _model_lock:
+        segments, _info = model.transcribe(
+            samples,
+            language="nl",
+            task="transcribe",
+            beam_size=BEAM_SIZE,
+            temperature=list(TEMPERATURES),
+            word_timestamps=True,
+            vad_filter=True,
+            vad_parameters=VadOptions(min_silence_duration_ms=500, speech_pad_ms=200),
+            condition_on_previous_text=False,
+            no_speech_threshold=NO_SPEECH_THRESHOLD,
+            compression_ratio_threshold=COMPRESSION_RATIO_LIMIT,
+            initial_prompt=initial_prompt,
+            max_new_tokens=max(16, int(MAX_TOKENS_PER_SECOND * min(duration, 30.0))),
+        )
+        segments = list(segments)
+    kept_words: list[Word] = []
+    kept_text: list[str] = []
+    dropped: list[str] = []
+    for segment in segments:
+        text = segment.text.strip()
+        if not text:
+            continue
+        if _is_hallucination(segment):
+            log.info("dropped segment %.2f-%.2f: %r", segment.start, segment.end, text)
+            dropped.append(text)
+            continue
+        kept_text.append(text)
+        kept_words.extend(
+            Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))
+            for w in segment.words or []
+            if w.word.strip()
+        )
+    return Transcript(
+        text=" ".join(kept_text),
+        language="nl",
+        words=tuple(kept_words),
+        dropped_segments=tuple(dropped),
+    )
+
+
+def _is_hallucination(segment) -> bool:
+    """True for text Whisper made up: silence judged as speech, or a repetition loop."""
+    if segment.no_speech_prob > NO_SPEECH_THRESHOLD and segment.avg_logprob < -1.0:
+        return True
+    if compression_ratio(segment.text) > COMPRESSION_RATIO_LIMIT:
+        return True
+    span = max(segment.end - segment.start, 0.5)
+    return len(segment.words or []) / span > MAX_WORDS_PER_SECOND

@@ -1,0 +1,1 @@
+"""Persistence: database engine and recording files."""

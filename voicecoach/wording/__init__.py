@@ -1,0 +1,1 @@
+"""Wording analysis: the project's Dutch spaCy pipeline and its rules."""
