@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from voicecoach.cli import doctor, models, serve
+from voicecoach.cli import analyse, doctor, models, serve
 
 app = typer.Typer(
     name="voicecoach",
@@ -18,8 +18,12 @@ app = typer.Typer(
 app.add_typer(models.app, name="models")
 app.command("doctor")(doctor.doctor)
 app.command("serve")(serve.serve)
+app.command("calibrate")(analyse.calibrate)
+app.command("calibration-text")(analyse.calibration_text)
+app.command("analyse")(analyse.analyse)
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)
     app()

@@ -1,0 +1,118 @@
+"""One turn's analysis, the same for the CLI, the web service and the practice mode.
+
+decode → check → (transcribe ∥ voice contours) → rate → voice against baseline → wording → score
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from voicecoach.audio.checks import CheckedAudio, check_audio
+from voicecoach.audio.decode import decode_audio
+from voicecoach.config import Settings
+from voicecoach.speech.transcribe import Transcript, load_whisper, transcribe
+from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_from_measures
+from voicecoach.voice.contours import compute_contours
+from voicecoach.voice.measures import VoiceMeasures, measure_voice
+from voicecoach.voice.rate import measure_rate
+
+
+@dataclass(frozen=True)
+class TurnAnalysis:
+    """Everything known about one recorded reply."""
+
+    checked: CheckedAudio
+    transcript: Transcript
+    voice: VoiceMeasures
+    wording: tuple = ()
+    score: object | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "audio": self.checked.to_dict(),
+            "transcript": self.transcript.to_dict(),
+            "voice": self.voice.to_dict(),
+            "wording": [hit.to_dict() for hit in self.wording],
+            "score": self.score.to_dict() if self.score is not None else None,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+class Analyser:
+    """Holds the loaded models; thread-safe, one per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # pyin runs beside Whisper: the decoder's serial steps leave a core idle part of the time.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice")
+
+    @property
+    def whisper(self):  # type: ignore[no-untyped-def]
+        s = self.settings
+        return load_whisper(s.whisper_model, s.compute_type, s.cpu_threads)
+
+    def warm_up(self) -> None:
+        """Load Whisper and compile librosa's numba kernels before the first trainee waits."""
+        self.whisper  # noqa: B018 - loads and caches the model
+        tone = 0.1 * np.sin(2 * np.pi * 150 * np.arange(16_000) / 16_000).astype(np.float32)
+        compute_contours(tone, 16_000, ((0.0, 1.0),))
+
+    def _measure(
+        self, source: Path | bytes, *, initial_prompt: str | None
+    ) -> tuple[CheckedAudio, Transcript, object, object, dict[str, float]]:
+        timings: dict[str, float] = {}
+        with _timed(timings, "decode"):
+            decoded = decode_audio(source, max_seconds=self.settings.max_audio_seconds)
+        with _timed(timings, "checks"):
+            checked = check_audio(decoded)
+        started = time.perf_counter()
+        contours_future = self._pool.submit(
+            _timed_call, compute_contours, decoded.samples, decoded.sample_rate, checked.speech_segments
+        )
+        with _timed(timings, "transcribe"):
+            transcript = transcribe(self.whisper, decoded.samples, initial_prompt=initial_prompt)
+        contours, timings["voice_contours"] = contours_future.result()
+        timings["transcribe_and_contours"] = time.perf_counter() - started
+        with _timed(timings, "rate"):
+            rate = measure_rate(transcript.words)
+        return checked, transcript, contours, rate, timings
+
+    def analyse(
+        self,
+        source: Path | bytes,
+        *,
+        baseline: Baseline | None = None,
+        initial_prompt: str | None = None,
+    ) -> TurnAnalysis:
+        """Analyse one reply; raises AudioError (with a Dutch message) for unusable audio."""
+        started = time.perf_counter()
+        checked, transcript, contours, rate, timings = self._measure(source, initial_prompt=initial_prompt)
+        with _timed(timings, "voice"):
+            voice = measure_voice(contours, rate, baseline or POPULATION_DEFAULT)
+        timings["total"] = time.perf_counter() - started
+        return TurnAnalysis(checked=checked, transcript=transcript, voice=voice, timings=timings)
+
+    def calibrate(self, source: Path | bytes) -> Baseline:
+        """Measure the calm baseline from a reading of CALIBRATION_TEXT."""
+        _, _, contours, rate, _ = self._measure(source, initial_prompt=None)
+        return baseline_from_measures(contours, rate)
+
+
+def _timed_call(function, *args):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+@contextmanager
+def _timed(timings: dict[str, float], name: str):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - started

@@ -1,0 +1,76 @@
+"""Bad-input checks on decoded audio: silence, too short, too quiet (errors) and clipping (warning)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+from voicecoach.audio.decode import DecodedAudio
+from voicecoach.audio.errors import AudioError, AudioWarning
+from voicecoach.audio.levels import rms_db
+
+MIN_SPEECH_SECONDS = 0.5
+SILENCE_DB = -70.0  # below this the whole file is (near) digital silence
+TOO_QUIET_DB = -45.0  # speech below this is too close to the noise floor to measure
+CLIPPED_WARNING_FRACTION = 0.001  # 0.1 % of samples at full scale is audible distortion
+VAD_OPTIONS = VadOptions(threshold=0.5, min_speech_duration_ms=120, min_silence_duration_ms=300, speech_pad_ms=60)
+
+
+@dataclass(frozen=True)
+class CheckedAudio:
+    """Audio that passed the checks, with where the speech is."""
+
+    audio: DecodedAudio
+    speech_segments: tuple[tuple[float, float], ...]
+    """(start, end) seconds of each stretch of speech, from Silero VAD."""
+    speech_level_db: float
+    warnings: tuple[AudioWarning, ...]
+
+    @property
+    def speech_seconds(self) -> float:
+        return sum(end - start for start, end in self.speech_segments)
+
+    def to_dict(self) -> dict[str, object]:
+        audio = self.audio
+        return {
+            "duration": round(audio.duration, 3),
+            "speech_seconds": round(self.speech_seconds, 3),
+            "speech_segments": [[round(s, 3), round(e, 3)] for s, e in self.speech_segments],
+            "speech_level_db": round(self.speech_level_db, 2),
+            "clipped_fraction": round(audio.clipped_fraction, 5),
+            "source": {
+                "format": audio.source_format,
+                "sample_rate": audio.source_rate,
+                "channels": audio.source_channels,
+            },
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+
+def check_audio(audio: DecodedAudio) -> CheckedAudio:
+    """Raise AudioError for audio that cannot be analysed; return speech stretches otherwise."""
+    samples = audio.samples
+    if audio.duration < MIN_SPEECH_SECONDS:
+        raise AudioError("too_short")
+    if rms_db(samples) < SILENCE_DB:
+        raise AudioError("silent")
+    segments = tuple(
+        (stamp["start"] / audio.sample_rate, stamp["end"] / audio.sample_rate)
+        for stamp in get_speech_timestamps(samples, VAD_OPTIONS)
+    )
+    if not segments:
+        raise AudioError("silent")
+    speech = np.concatenate([samples[int(s * audio.sample_rate) : int(e * audio.sample_rate)] for s, e in segments])
+    if len(speech) / audio.sample_rate < MIN_SPEECH_SECONDS:
+        raise AudioError("too_short")
+    level = rms_db(speech)
+    if level < TOO_QUIET_DB:
+        raise AudioError("too_quiet", level_db=level)
+    warnings = []
+    if audio.clipped_fraction > CLIPPED_WARNING_FRACTION:
+        warnings.append(
+            AudioWarning.make("clipped", audio.clipped_fraction, percent=100 * audio.clipped_fraction)
+        )
+    return CheckedAudio(audio=audio, speech_segments=segments, speech_level_db=level, warnings=tuple(warnings))

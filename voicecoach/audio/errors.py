@@ -1,0 +1,58 @@
+"""Audio problems: one machine code each, with a Dutch message that says what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voicecoach.errors import VoiceCoachError
+
+MESSAGES: dict[str, str] = {
+    "unreadable": "Het bestand kan niet worden geopend. Controleer of het bestaat en probeer het opnieuw.",
+    "empty": "Het bestand is leeg: er is niets opgenomen. Neem je antwoord opnieuw op.",
+    "not_audio": (
+        "Dit bestand is geen leesbaar geluid of het is beschadigd. Neem opnieuw op, of kies een "
+        "WAV-, FLAC-, OGG-, WebM-, MP3- of M4A-bestand."
+    ),
+    "no_audio_stream": "Dit bestand bevat geen geluidsspoor. Kies een bestand waarin je stem te horen is.",
+    "too_short": (
+        "Je antwoord is te kort: minder dan een halve seconde spraak. Geef een volledig antwoord "
+        "en neem opnieuw op."
+    ),
+    "too_long": (
+        "De opname is langer dan {limit_seconds:.0f} seconden. Houd je antwoord korter en neem "
+        "opnieuw op."
+    ),
+    "silent": "Er was niets te horen — kies de juiste microfoon en probeer het opnieuw.",
+    "too_quiet": (
+        "De opname is te zacht om je stem te meten ({level_db:.0f} dB). Spreek dichter bij de "
+        "microfoon of zet het opnameniveau hoger, en probeer het opnieuw."
+    ),
+    "clipped": (
+        "De opname is overstuurd: {percent:.1f}% van het geluid is afgekapt. Zet het opnameniveau "
+        "lager of ga iets verder van de microfoon zitten; je luidheid is nu minder betrouwbaar gemeten."
+    ),
+}
+
+
+class AudioError(VoiceCoachError):
+    """The audio cannot be analysed; `code` is one of MESSAGES' keys."""
+
+    def __init__(self, code: str, **values: float) -> None:
+        super().__init__(MESSAGES[code].format(**values), code=code)
+        self.values = values
+
+
+@dataclass(frozen=True)
+class AudioWarning:
+    """A problem that does not stop the analysis but must be shown next to its result."""
+
+    code: str
+    message: str
+    value: float
+
+    @classmethod
+    def make(cls, code: str, value: float, **values: float) -> AudioWarning:
+        return cls(code=code, message=MESSAGES[code].format(**values), value=value)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message, "value": self.value}

@@ -1,0 +1,57 @@
+"""`voicecoach calibrate` and `voicecoach analyse`: one recording in, JSON out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from voicecoach.analysis import Analyser
+from voicecoach.config import get_settings
+from voicecoach.errors import VoiceCoachError
+from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(error: VoiceCoachError) -> None:
+    print(json.dumps({"error": error.to_dict()}, ensure_ascii=False))
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def calibrate(
+    file: Path = typer.Argument(..., help="Opname van de rustig voorgelezen kalibratietekst."),
+    out: Path = typer.Option(..., "--out", help="Waar de basislijn (JSON) komt."),
+) -> None:
+    """Meet je rustige stem (luidheid, toonhoogte, spreektempo) uit een voorgelezen tekst."""
+    try:
+        baseline = Analyser(get_settings()).calibrate(file)
+    except VoiceCoachError as error:
+        _fail(error)
+        return
+    baseline.save(out)
+    print(json.dumps(baseline.to_dict(), ensure_ascii=False, indent=2))
+
+
+def analyse(
+    file: Path = typer.Argument(..., help="Opname van je antwoord (WAV, FLAC, OGG, WebM, MP3, M4A)."),
+    baseline_file: Path | None = typer.Option(None, "--baseline", help="Basislijn van `calibrate`."),
+    scenario: str | None = typer.Option(None, "--scenario", help="Scenario-id (voor de context)."),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="Eén JSON-object op stdout."),
+) -> None:
+    """Analyseer één antwoord: tekst met woordtijden, stem tegen je basislijn."""
+    try:
+        baseline = Baseline.load(baseline_file) if baseline_file else None
+        result = Analyser(get_settings()).analyse(file, baseline=baseline)
+    except VoiceCoachError as error:
+        _fail(error)
+        return
+    data = result.to_dict()
+    print(json.dumps(data, ensure_ascii=False, indent=None if as_json else 2))
+
+
+def calibration_text() -> None:
+    """Toon de tekst die je rustig voorleest voor de kalibratie."""
+    sys.stdout.write(CALIBRATION_TEXT + "\n")

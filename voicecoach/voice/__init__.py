@@ -1,0 +1,1 @@
+"""Voice measures (librosa): loudness, pitch, speaking rate and rises, against a calm baseline."""

@@ -1,0 +1,82 @@
+"""Frame-wise loudness (dBFS) and pitch (F0, Hz) of the speech stretches of a reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import librosa
+import numpy as np
+
+from voicecoach.audio.levels import power_to_db
+
+HOP = 160  # 10 ms at 16 kHz
+LOUDNESS_FRAME = 400  # 25 ms: one or two glottal cycles even for low voices
+PITCH_FRAME = 1024  # 64 ms: pyin needs two periods of the lowest F0
+F0_MIN_HZ = 65.0  # low male voice
+F0_MAX_HZ = 600.0  # a raised female voice
+# pyin's pitch grid: 0.2 semitone bins (default 0.1) cost a quarter of the Viterbi time and
+# stayed within 0.2 semitone of Praat in bench/pitch.py.
+PYIN_RESOLUTION = 0.2
+
+
+@dataclass(frozen=True)
+class Contours:
+    """Per 10 ms frame: time (s, frame centre), loudness (dBFS), F0 (Hz, NaN if unvoiced), speech mask."""
+
+    times: np.ndarray
+    loudness_db: np.ndarray
+    f0_hz: np.ndarray
+    speech: np.ndarray
+
+    @property
+    def voiced(self) -> np.ndarray:
+        return self.speech & ~np.isnan(self.f0_hz)
+
+
+def loudness_contour(samples: np.ndarray) -> np.ndarray:
+    """dBFS per frame (centred frames, 10 ms hop)."""
+    rms = librosa.feature.rms(y=samples, frame_length=LOUDNESS_FRAME, hop_length=HOP, center=True)[0]
+    return power_to_db(np.square(rms.astype(np.float64)))
+
+
+def pitch_contour(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """F0 in Hz per frame (NaN where pyin finds no voicing)."""
+    f0, voiced, _ = librosa.pyin(
+        samples,
+        fmin=F0_MIN_HZ,
+        fmax=F0_MAX_HZ,
+        sr=sample_rate,
+        frame_length=PITCH_FRAME,
+        hop_length=HOP,
+        resolution=PYIN_RESOLUTION,
+        center=True,
+    )
+    return np.where(voiced, f0, np.nan)
+
+
+def speech_mask(n_frames: int, segments: tuple[tuple[float, float], ...], sample_rate: int) -> np.ndarray:
+    times = librosa.frames_to_time(np.arange(n_frames), sr=sample_rate, hop_length=HOP)
+    mask = np.zeros(n_frames, dtype=bool)
+    for start, end in segments:
+        mask |= (times >= start) & (times <= end)
+    return mask
+
+
+def compute_contours(samples: np.ndarray, sample_rate: int, segments: tuple[tuple[float, float], ...]) -> Contours:
+    """Loudness over the whole clip; pitch only inside speech stretches (pauses carry no F0)."""
+    loudness = loudness_contour(samples)
+    n = len(loudness)
+    f0 = np.full(n, np.nan)
+    for start, end in segments:
+        first = int(start * sample_rate) // HOP * HOP  # align to the frame grid
+        last = int(end * sample_rate)
+        piece = pitch_contour(samples[first:last], sample_rate)
+        offset = first // HOP
+        count = min(len(piece), n - offset)
+        f0[offset : offset + count] = piece[:count]
+    return Contours(
+        times=librosa.frames_to_time(np.arange(n), sr=sample_rate, hop_length=HOP),
+        loudness_db=loudness,
+        f0_hz=f0,
+        speech=speech_mask(n, segments, sample_rate),
+    )

@@ -1,0 +1,39 @@
+"""Robust statistics used for baselines and comparisons."""
+
+from __future__ import annotations
+
+import numpy as np
+
+IQR_TO_SD = 1.349  # IQR of a normal distribution in standard deviations
+
+
+def robust_spread(values: np.ndarray) -> float:
+    """Robust standard deviation (IQR / 1.349): syllable-to-syllable swings, not outliers, set it."""
+    if values.size < 2:
+        return 0.0
+    q75, q25 = np.percentile(values, [75, 25])
+    return float((q75 - q25) / IQR_TO_SD)
+
+
+def semitones(hz: np.ndarray | float, reference_hz: float) -> np.ndarray | float:
+    """Interval from `reference_hz` in semitones (12 per octave)."""
+    return 12.0 * np.log2(np.asarray(hz) / reference_hz)
+
+
+def window_medians(times: np.ndarray, values: np.ndarray, *, window_seconds: float = 1.0, min_frames: int = 30) -> np.ndarray:
+    """Median of `values` in consecutive `window_seconds` windows with at least `min_frames` frames.
+
+    A reply is judged by its median level, so the spread that matters is how much the level of a
+    second or so of calm speech varies, not how much single 10 ms frames (vowels against voiced
+    consonants) vary.
+    """
+    if values.size == 0:
+        return values
+    bins = np.floor((times - times[0]) / window_seconds).astype(int)
+    medians = [np.median(values[bins == b]) for b in np.unique(bins) if np.count_nonzero(bins == b) >= min_frames]
+    return np.asarray(medians, dtype=np.float64)
+
+
+def phrase_spread(times: np.ndarray, values: np.ndarray) -> float:
+    """Robust spread of one-second medians (see window_medians)."""
+    return robust_spread(window_medians(times, values))
