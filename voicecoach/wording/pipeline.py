@@ -15,6 +15,7 @@ import spacy
 from spacy.language import Language
 
 from voicecoach.errors import ModelError
+from voicecoach.wording import component  # noqa: F401 - registers the voicecoach_wording factory
 
 PIPELINE_NAME = "voicecoach_nl"
 
@@ -26,6 +27,7 @@ def build_pipeline() -> Language:
     nlp.meta["description"] = "VoiceCoach Dutch rule pipeline: lookup lemmas, sentences, wording rules."
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("voicecoach_wording")
     nlp.initialize()
     return nlp
 

@@ -1,0 +1,175 @@
+"""Conditions token patterns cannot express (the pipeline has no tagger or parser).
+
+Each check gets the doc, the match's token span and the lexicon, and says whether the match
+stands. Rules name them in their "checks" list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+NEGATION_LOOKAHEAD = 3  # "ik begrijp het echt niet": the negation follows the verb
+
+
+@dataclass(frozen=True)
+class Context:
+    """Lexicon sets and facts about the whole text that checks need."""
+
+    words: dict[str, frozenset[str]]
+    punctuated: bool
+    """False for speech-recognition text without punctuation: clause starts are then guessed."""
+
+
+Check = Callable[[Doc, int, int, Context], bool]
+
+
+def is_boundary(token: Token) -> bool:
+    return token.is_punct or token.is_sent_start
+
+
+def clause_start(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """The match opens a clause: text start, after punctuation, after a conjunction or filler,
+    or (text without punctuation) right after a finite verb that closed the previous clause."""
+    if start == 0 or doc[start].is_sent_start:
+        return True
+    previous = doc[start - 1]
+    lower = previous.lower_
+    if previous.is_punct or lower in ctx.words["clause_openers"]:
+        return True
+    if not ctx.punctuated:
+        return lower in ctx.words["finite_verbs"] or lower in ctx.words["emotion_states"]
+    return False
+
+
+def _sentence_end_char(doc: Doc, index: int) -> str:
+    sentence = doc[index].sent
+    last = sentence[-1]
+    return last.text if last.is_punct else ""
+
+
+def _is_exclamation(doc: Doc, start: int, ctx: Context) -> bool:
+    """'Wat bent u brutaal.' / 'Wat is het vervelend!': a judging word and no question mark."""
+    evaluative = ctx.words["insult_adjectives"] | ctx.words["empathy_adjectives"] | ctx.words["feeling_words"]
+    return any(token.lower_ in evaluative for token in doc[start].sent)
+
+
+def question(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """Question evidence: the sentence ends in '?', or the text has no punctuation at all, or
+    a finite verb follows directly (so 'wat een gedoe.' is no question, 'wat is er gebeurd.' is)."""
+    if not ctx.punctuated:
+        return True
+    ending = _sentence_end_char(doc, start)
+    if ending == "?":
+        return True
+    if ending == "!" or _is_exclamation(doc, start, ctx):
+        return False
+    return any(
+        token.lower_ in ctx.words["finite_verbs"] or token.lower_ in ctx.words["question_verbs"]
+        for token in doc[start + 1 : min(end + 2, len(doc))]
+    )
+
+
+REQUEST_VERBS = {"kunt", "kan", "zou", "zoudt", "wilt"}
+
+
+def yes_no_question(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """Verb-first yes/no question: '?' at the end, no punctuation at all, or a polite request
+    ('Kunt u mij het nummer geven.') that is not the verb-first condition of
+    'Heeft u vragen, dan kunt u bellen.'"""
+    if not ctx.punctuated or _sentence_end_char(doc, start) == "?":
+        return True
+    if doc[start].lower_ not in REQUEST_VERBS:
+        return False
+    rest = list(doc[start : doc[start].sent.end])
+    return not any(a.is_punct and b.lower_ == "dan" for a, b in zip(rest, rest[1:]))
+
+
+def ends_with_question_mark(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    return _sentence_end_char(doc, start) == "?"
+
+
+def not_negated(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """No negation inside the match or just after it, before the clause goes on ('dat', 'waarom')."""
+    stop = ctx.words["clause_openers"] | {"dat", "waarom", "hoe", "wat", "omdat", "als"}
+    for token in doc[start:end]:
+        if token.lower_ in ctx.words["negations"]:
+            return False
+    for token in doc[end : end + NEGATION_LOOKAHEAD]:
+        if token.is_punct or token.lower_ in stop:
+            break
+        if token.lower_ in ctx.words["negations"]:
+            return False
+    return True
+
+
+def no_person_judgement(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """'ik vind u onbeschoft' judges the person: no ik-boodschap when 'u/je' plus an insult follows."""
+    window = doc[end : end + 4]
+    pronoun_seen = False
+    for token in window:
+        if token.is_punct:
+            break
+        if token.lower_ in ctx.words["you"]:
+            pronoun_seen = True
+        elif pronoun_seen and (
+            token.lower_ in ctx.words["insult_adjectives"] or token.lower_ in ctx.words["insult_nouns"]
+        ):
+            return False
+    return True
+
+
+def clause_end(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
+    """The match closes its clause ('dat is niet zo.' but not 'dat is niet zo fijn')."""
+    if end >= len(doc):
+        return True
+    following = doc[end]
+    return (
+        following.is_punct
+        or following.is_sent_start
+        or following.lower_ in ctx.words["clause_openers"]
+        or following.lower_ in ctx.words["subject_pronouns"]
+        or following.lower_ in {"hoor", "want", "omdat", "zo", "en", "wat"}
+    )
+
+
+def not_conditional(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """Not part of a stated consequence ('als u zo doorgaat, hang ik op' is a boundary, not a walk-out)."""
+    for token in doc[max(0, start - 8) : start]:
+        if token.lower_ in {"als", "anders", "zolang", "tenzij", "wanneer"}:
+            return False
+    return True
+
+
+REPORTING = {"zegt", "zei", "vertelt", "vertelde", "schrijft", "schreef", "geeft", "gaf", "bedoelt", "meldt"}
+
+
+def not_reported_speech(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """Not a paraphrase of the customer ('U zegt dat u de brief nooit heeft ontvangen')."""
+    before = [token.lower_ for token in doc[max(0, start - 4) : start]]
+    return not (set(before) & REPORTING)
+
+
+FOLLOW_UP = {"afspraak", "meld", "melden", "collega", "terug", "morgen", "later", "straks", "dispatch", "politie", "leidinggevende"}
+
+
+def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """Breaking off without arranging anything: no new appointment, report or hand-over in the
+    same sentence (3 Reasons Why: break off and make a new appointment straight away)."""
+    return not any(token.lower_ in FOLLOW_UP for token in doc[start].sent)
+
+
+CHECKS: dict[str, Check] = {
+    "clause_start": clause_start,
+    "question": question,
+    "yes_no_question": yes_no_question,
+    "not_negated": not_negated,
+    "no_person_judgement": no_person_judgement,
+    "clause_end": clause_end,
+    "not_conditional": not_conditional,
+    "ends_with_question_mark": ends_with_question_mark,
+    "not_reported_speech": not_reported_speech,
+    "no_follow_up": no_follow_up,
+}

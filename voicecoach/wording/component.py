@@ -1,0 +1,126 @@
+"""spaCy component "voicecoach_wording": rule matches with their checks, written to doc.spans.
+
+Speech-recognition fillers ("eh", "ehm", "nou") are skipped before matching, so "ik eh begrijp
+dat" matches like "ik begrijp dat"; spans are mapped back to the original tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from voicecoach.wording.checks import CHECKS, Context
+from voicecoach.wording.rules import PATTERNS_DIR, Rule, load_lexicon, load_rules
+
+SPAN_KEY = "wording"
+KNOWN_CHECKS = frozenset(CHECKS)
+
+
+@Language.factory("voicecoach_wording")
+def make_wording_component(nlp: Language, name: str) -> WordingRules:
+    return WordingRules(nlp, name)
+
+
+class WordingRules:
+    """Holds the rules and their Matcher; serialises the rule files into the saved pipeline."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.rules: dict[str, Rule] = {}
+        self.words: dict[str, frozenset[str]] = {}
+        self.suggestions: dict[str, str] = {}
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self._rules_dir: Path | None = None
+
+    def initialize(self, get_examples=None, *, nlp=None, rules_dir: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        self.load(Path(rules_dir) if rules_dir else PATTERNS_DIR)
+
+    def load(self, directory: Path) -> None:
+        self.rules = {rule.id: rule for rule in load_rules(directory, known_checks=KNOWN_CHECKS)}
+        self.words = {name: frozenset(words) for name, words in load_lexicon(directory / "lexicon.json").items()}
+        self.suggestions: dict[str, str] = json.loads((directory / "suggestions.json").read_text(encoding="utf-8"))
+        self.matcher = Matcher(self.nlp.vocab, validate=True)
+        for rule in self.rules.values():
+            self.matcher.add(rule.id, [rule.pattern], greedy="LONGEST")
+        self._rules_dir = directory
+
+    def __call__(self, doc: Doc) -> Doc:
+        clean, origin = self._without_fillers(doc)
+        context = Context(words=self.words, punctuated=any(token.is_punct for token in doc))
+        found: list[Span] = []
+        for match_id, start, end in self.matcher(clean):
+            rule = self.rules[self.nlp.vocab.strings[match_id]]
+            if all(CHECKS[name](clean, start, end, context) for name in rule.checks):
+                found.append(self._span(doc, origin, start, end, rule.label, rule.id))
+                for implied in rule.implies:
+                    found.append(self._span(doc, origin, start, end, implied.split(":")[0], f"{rule.id}+{implied}"))
+        doc.spans[SPAN_KEY] = self._resolve(found)
+        return doc
+
+    def rule_for(self, span: Span) -> tuple[Rule, str]:
+        """The rule behind a span and the subtype it reports (implied hits carry their own)."""
+        rule_id, _, implied = span.id_.partition("+")
+        rule = self.rules[rule_id]
+        subtype = implied.split(":")[1] if implied else rule.subtype
+        return rule, subtype
+
+    def _resolve(self, spans: list[Span]) -> list[Span]:
+        """One span per label, subtype and place (the longest wins); an open question overrides a
+        closed one on the same words."""
+        groups: dict[tuple[str, str], list[Span]] = {}
+        for span in spans:
+            groups.setdefault((span.label_, self.rule_for(span)[1]), []).append(span)
+        resolved = [kept for group in groups.values() for kept in filter_spans(group)]
+        open_questions = [s for s in resolved if s.label_ == "open_vraag"]
+        resolved = [s for s in resolved if s.label_ != "gesloten_vraag" or not self._inside_open(s, open_questions)]
+        return sorted(resolved, key=lambda s: (s.start, s.end, s.label_))
+
+    def _inside_open(self, closed: Span, open_questions: list[Span]) -> bool:
+        """A closed-question hit on the words of an open one ('Kunt u mij vertellen…'), or a
+        statement-form question in a sentence that holds an open one, is that open question."""
+        declarative = self.rule_for(closed)[1] == "declaratief"
+        return any(
+            _overlaps(closed, q) or (declarative and q.sent.start == closed.sent.start) for q in open_questions
+        )
+
+    @staticmethod
+    def _span(doc: Doc, origin: list[int], start: int, end: int, label: str, rule_id: str) -> Span:
+        return Span(doc, origin[start], origin[end - 1] + 1, label=label, span_id=rule_id)
+
+    def _without_fillers(self, doc: Doc) -> tuple[Doc, list[int]]:
+        fillers = self.words.get("fillers", frozenset())
+        keep = [token.i for token in doc if token.lower_ not in fillers]
+        if len(keep) == len(doc):
+            return doc, keep
+        clean = Doc(
+            doc.vocab,
+            words=[doc[i].text for i in keep],
+            spaces=[bool(doc[i].whitespace_) for i in keep],
+            sent_starts=[doc[i].is_sent_start or (n == 0) for n, i in enumerate(keep)],
+            lemmas=[doc[i].lemma_ for i in keep],
+        )
+        return clean, keep
+
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        source = self._rules_dir or PATTERNS_DIR
+        for file in [source / "lexicon.json", source / "suggestions.json", *sorted(source.glob("*.jsonl"))]:
+            shutil.copyfile(file, path / file.name)
+        (path / "meta.json").write_text(json.dumps({"rules": len(self.rules)}), encoding="utf-8")
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> WordingRules:
+        self.load(Path(path))
+        return self
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
