@@ -21,6 +21,8 @@ from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_fro
 from voicecoach.voice.contours import compute_contours
 from voicecoach.voice.measures import VoiceMeasures, measure_voice
 from voicecoach.voice.rate import measure_rate
+from voicecoach.wording.classify import WordingClassifier, WordingHit, with_word_times
+from voicecoach.wording.pipeline import load_pipeline
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,8 @@ class TurnAnalysis:
     checked: CheckedAudio
     transcript: Transcript
     voice: VoiceMeasures
-    wording: tuple = ()
+    wording: tuple[WordingHit, ...] = ()
+    suggestions: tuple = ()
     score: object | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -40,6 +43,7 @@ class TurnAnalysis:
             "transcript": self.transcript.to_dict(),
             "voice": self.voice.to_dict(),
             "wording": [hit.to_dict() for hit in self.wording],
+            "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
             "score": self.score.to_dict() if self.score is not None else None,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
@@ -58,9 +62,14 @@ class Analyser:
         s = self.settings
         return load_whisper(s.whisper_model, s.compute_type, s.cpu_threads)
 
+    @property
+    def wording(self) -> WordingClassifier:
+        return WordingClassifier(load_pipeline(self.settings.spacy_model))
+
     def warm_up(self) -> None:
         """Load Whisper and compile librosa's numba kernels before the first trainee waits."""
         self.whisper  # noqa: B018 - loads and caches the model
+        self.wording.classify("Ik begrijp dat u boos bent.")
         tone = 0.1 * np.sin(2 * np.pi * 150 * np.arange(16_000) / 16_000).astype(np.float32)
         compute_contours(tone, 16_000, ((0.0, 1.0),))
 
@@ -96,8 +105,19 @@ class Analyser:
         checked, transcript, contours, rate, timings = self._measure(source, initial_prompt=initial_prompt)
         with _timed(timings, "voice"):
             voice = measure_voice(contours, rate, baseline or POPULATION_DEFAULT)
+        with _timed(timings, "wording"):
+            classifier = self.wording
+            hits = with_word_times(classifier.classify(transcript.text), transcript.text, transcript.words)
+            suggestions = classifier.suggestions(hits)
         timings["total"] = time.perf_counter() - started
-        return TurnAnalysis(checked=checked, transcript=transcript, voice=voice, timings=timings)
+        return TurnAnalysis(
+            checked=checked,
+            transcript=transcript,
+            voice=voice,
+            wording=tuple(hits),
+            suggestions=tuple(suggestions),
+            timings=timings,
+        )
 
     def calibrate(self, source: Path | bytes) -> Baseline:
         """Measure the calm baseline from a reading of CALIBRATION_TEXT."""

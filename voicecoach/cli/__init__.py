@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from voicecoach.cli import analyse, doctor, models, serve
+from voicecoach.cli import analyse, classify, doctor, models, serve
 
 app = typer.Typer(
     name="voicecoach",
@@ -21,6 +21,7 @@ app.command("serve")(serve.serve)
 app.command("calibrate")(analyse.calibrate)
 app.command("calibration-text")(analyse.calibration_text)
 app.command("analyse")(analyse.analyse)
+app.command("classify")(classify.classify)
 
 
 def main() -> None:

@@ -1,0 +1,187 @@
+"""Wording rules: the seeds' own examples, the development set, spans, rule data, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SPACY_DIR
+from voicecoach.wording.classify import WordingClassifier, with_word_times
+from voicecoach.wording.component import KNOWN_CHECKS
+from voicecoach.wording.evaluation import (
+    HEADLINE_LABELS,
+    as_speech_recognition_output,
+    gold_labels,
+    load_labelled,
+    macro_f1,
+    predicted_labels,
+    score,
+)
+from voicecoach.wording.pipeline import load_pipeline
+from voicecoach.wording.rules import SEED_FILES, RuleFileError, load_rules
+from voicecoach.speech.transcribe import Word
+
+DEV_SET = Path(__file__).parent / "data" / "wording_dev.jsonl"
+CIP, R3, BLOG, L6 = "000_94779b84c1eb6433.txt", "001_4710c7be769f9696.txt", "002_4f4bf8330f2a642c.txt", "003_b10594688f87e62d.txt"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> WordingClassifier:
+    return WordingClassifier(load_pipeline(SPACY_DIR))
+
+
+# Every example sentence the seeds give for a technique, with the label the seed gives it.
+SEED_EXAMPLES = [
+    (L6, "U zit ernaast.", "aanjager:zwart_wit"),
+    (L6, "Dat is niet zo.", "aanjager:zwart_wit"),
+    (L6, "U kunt makkelijk praten.", "aanjager:zwart_wit"),
+    (L6, "U bent niet eerlijk.", "aanjager:persoon_aanvallen"),
+    (L6, "Wat u nu doet, verstoort onze goede relatie.", "gedrag_benoemen"),
+    (L6, "Ik ben het niet met u eens.", "ik_boodschap"),
+    (L6, "U hebt het bij het verkeerde eind.", "aanjager:zwart_wit"),
+    (CIP, "U heeft een probleem? Gaat u even met mij mee? Ik wil graag met u meedenken.", "gesloten_vraag"),
+    (CIP, "U heeft een probleem? Gaat u even met mij mee? Ik wil graag met u meedenken.", "ik_boodschap"),
+    (CIP, "Uw aanvraag is niet volgens de geldende procedures behandeld? Ik kan me voorstellen dat het heel vervelend voor u is.", "begrip_tonen"),
+    (BLOG, "Ik begrijp dat u gefrustreerd bent over deze situatie.", "begrip_tonen"),
+    (BLOG, "Kunt u me meer vertellen over wat u dwarszit?", "open_vraag"),
+    (BLOG, "Ik begrijp dat deze situatie moeilijk voor u is.", "begrip_tonen"),
+    (BLOG, "Ik ben het ermee eens dat dit frustrerend is.", "begrip_tonen"),
+    (R3, "Ik wil graag een oplossing met u zoeken, maar niet als u zich zo gedraagt.", "grens_aangeven"),
+    (R3, "Ik wil graag een oplossing met u zoeken, maar niet als u zich zo gedraagt.", "oplossing_zoeken"),
+]
+
+
+@pytest.mark.parametrize(("seed", "text", "expected"), SEED_EXAMPLES)
+def test_seed_examples_get_the_seed_label(classifier, seed, text, expected):
+    hits = classifier.classify(text)
+    assert expected in predicted_labels(hits), (seed, text, hits)
+    assert seed in SEED_FILES
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Ik begrijp niet waarom u zo doet.", "begrip_tonen"),
+        ("Ik vind u onbeschoft.", "ik_boodschap"),
+        ("U bent niet de enige.", "aanjager"),
+        ("Dat is niet zo fijn, dat snap ik.", "aanjager"),
+        ("U kunt altijd bellen als er iets is.", "aanjager"),
+        ("Wat u nu doet, verstoort onze goede relatie.", "open_vraag"),
+        ("Heeft u vragen, dan kunt u ons bellen.", "gesloten_vraag"),
+    ],
+)
+def test_scope_and_negation(classifier, text, absent):
+    assert absent not in predicted_labels(classifier.classify(text))
+
+
+def test_ik_vind_u_onbeschoft_is_an_attack(classifier):
+    assert "aanjager:persoon_aanvallen" in predicted_labels(classifier.classify("Ik vind u onbeschoft."))
+
+
+def _macro_f1(classifier, rows, transform=lambda text: text) -> float:
+    predicted = [predicted_labels(h) for h in classifier.classify_many(transform(r["text"]) for r in rows)]
+    return macro_f1(score([gold_labels(r) for r in rows], predicted, HEADLINE_LABELS))
+
+
+def test_development_set_macro_f1(classifier):
+    rows = load_labelled(DEV_SET)
+    assert len(rows) >= 250
+    assert {r["setting"] for r in rows} >= {"monteur", "loket", "telefoon"}
+    assert sum(not r["labels"] for r in rows) >= 20  # hard negatives
+    plain = _macro_f1(classifier, rows)
+    recognised = _macro_f1(classifier, rows, as_speech_recognition_output)
+    assert plain >= 0.90
+    assert recognised >= plain - 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "words"),
+    [
+        ("Meneer, u bent niet eerlijk tegen mij.", "aanjager", "u bent niet eerlijk"),
+        ("Ik wil u graag helpen, maar niet als u zo tegen mij schreeuwt.", "grens_aangeven", "maar niet als u zo tegen mij schreeuwt"),
+        ("eh ik eh begrijp dat u boos bent", "begrip_tonen", "ik eh begrijp dat"),
+        ("Goed. Kunt u mij vertellen wat er gebeurd is?", "open_vraag", "Kunt u mij vertellen"),
+        ("Als ik u goed begrijp, is de monteur niet gekomen.", "samenvatten", "Als ik u goed begrijp"),
+        ("Nou, rustig aan hé.", "aanjager", "rustig aan"),
+    ],
+)
+def test_span_covers_the_words_that_caused_it(classifier, text, label, words):
+    hits = [h for h in classifier.classify(text) if h.label == label]
+    assert words in [h.text for h in hits], hits
+    hit = next(h for h in hits if h.text == words)
+    assert text[hit.start : hit.end] == words
+
+
+def test_every_hit_on_the_dev_set_points_into_its_text(classifier):
+    for row in load_labelled(DEV_SET):
+        for hit in classifier.classify(row["text"]):
+            assert 0 <= hit.start < hit.end <= len(row["text"])
+            assert row["text"][hit.start : hit.end] == hit.text
+            assert hit.source in SEED_FILES and hit.explanation
+
+
+def test_every_rule_has_seed_source_and_dutch_explanation():
+    rules = load_rules(known_checks=KNOWN_CHECKS)
+    assert len(rules) > 50
+    for rule in rules:
+        assert rule.source in SEED_FILES, rule.id
+        assert len(rule.explanation) > 20, rule.id
+        assert set(re.findall(r"\w+", rule.explanation.lower())) & {"je", "de", "het", "een", "klant"}, rule.id
+
+
+def test_every_aanjager_hit_gets_a_rewrite(classifier):
+    hits = classifier.classify("U bent niet eerlijk. Rustig aan! Zoek het zelf maar uit.")
+    suggestions = classifier.suggestions(hits)
+    assert len(suggestions) == sum(h.label == "aanjager" for h in hits) == 3
+    assert "Wat u nu doet, verstoort onze goede relatie" in suggestions[0].suggestion
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": "x", "label": "ik_boodschap"', "geen geldige JSON"),
+        ('{"id": "x", "label": "ik_boodschap", "subtype": "a", "pattern": [], "source": "000_94779b84c1eb6433.txt"}', "explanation"),
+        ('{"id": "x", "label": "boos", "subtype": "a", "pattern": [], "source": "000_94779b84c1eb6433.txt", "explanation": "e"}', "onbekend label"),
+        ('{"id": "x", "label": "aanjager", "subtype": "a", "pattern": [], "source": "000_94779b84c1eb6433.txt", "explanation": "e"}', "subtype"),
+        ('{"id": "x", "label": "open_vraag", "subtype": "a", "pattern": [], "source": "wiki.txt", "explanation": "e"}', "bron"),
+        ('{"id": "x", "label": "open_vraag", "subtype": "a", "pattern": [{"LOWER": {"IN": ["@nope"]}}], "source": "000_94779b84c1eb6433.txt", "explanation": "e"}', "woordenlijst"),
+        ('{"id": "x", "label": "open_vraag", "subtype": "a", "pattern": [], "source": "000_94779b84c1eb6433.txt", "explanation": "e", "checks": ["magic"]}', "controle"),
+    ],
+)
+def test_malformed_rule_file_names_file_and_line(tmp_path, line, message):
+    (tmp_path / "lexicon.json").write_text("{}")
+    (tmp_path / "kapot.jsonl").write_text("\n" + line + "\n")
+    with pytest.raises(RuleFileError) as caught:
+        load_rules(tmp_path, known_checks=KNOWN_CHECKS)
+    assert "kapot.jsonl, regel 2" in caught.value.message
+    assert message in caught.value.message
+
+
+def test_hit_seconds_come_from_word_timestamps(classifier):
+    text = "Ik begrijp dat u boos bent."
+    words = [Word("Ik", 0.5, 0.7, 0.9), Word("begrijp", 0.7, 1.1, 0.9), Word("dat", 1.1, 1.3, 0.9),
+             Word("u", 1.3, 1.4, 0.9), Word("boos", 1.4, 1.8, 0.9), Word("bent.", 1.8, 2.2, 0.9)]
+    hits = with_word_times(classifier.classify(text), text, words)
+    begrip = next(h for h in hits if h.rule == "begrip.ik_begrijp")
+    assert begrip.seconds == (0.5, 1.3)
+
+
+def test_classify_cli_one_json_object_per_line():
+    lines = ["U bent niet eerlijk.", "ik begrijp dat u boos bent wat is er gebeurd", ""]
+    result = subprocess.run(
+        [sys.executable, "-m", "voicecoach", "classify", "--jsonl"],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, env=os.environ.copy(), timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in records] == lines
+    assert records[0]["hits"][0].keys() == {"label", "subtype", "rule", "start", "end", "text", "source"}
+    assert records[0]["hits"][0]["subtype"] == "persoon_aanvallen" and records[0]["suggestions"]
+    assert {"begrip_tonen", "open_vraag", "ik_boodschap"} <= {h["label"] for h in records[1]["hits"]}
+    assert records[2]["hits"] == []

@@ -1,0 +1,37 @@
+"""`voicecoach classify --jsonl`: one reply per line on stdin, one JSON object per line on stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from voicecoach.config import get_settings
+from voicecoach.errors import VoiceCoachError
+from voicecoach.wording.classify import WordingClassifier
+from voicecoach.wording.pipeline import load_pipeline
+
+BATCH = 256
+
+
+def classify(
+    jsonl: bool = typer.Option(True, "--jsonl/--no-jsonl", help="JSON per regel (standaard)."),
+) -> None:
+    """Herken conflictremmers en conflictaanjagers in getypte antwoorden (één per regel op stdin)."""
+    try:
+        classifier = WordingClassifier(load_pipeline(get_settings().spacy_model))
+    except VoiceCoachError as error:
+        print(json.dumps({"error": error.to_dict()}, ensure_ascii=False))
+        raise typer.Exit(2) from error
+    texts = [line.rstrip("\n") for line in sys.stdin]
+    for text, hits in zip(texts, classifier.classify_many(texts, batch_size=BATCH)):
+        record = {
+            "text": text,
+            "hits": [
+                {key: hit.to_dict()[key] for key in ("label", "subtype", "rule", "start", "end", "text", "source")}
+                for hit in hits
+            ],
+            "suggestions": [s.to_dict() for s in classifier.suggestions(hits)],
+        }
+        print(json.dumps(record, ensure_ascii=False, indent=None if jsonl else 2))
