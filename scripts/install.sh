@@ -9,7 +9,7 @@ WITH_TEST=0
 [[ "${1:-}" == "--test" ]] && WITH_TEST=1
 
 APT_RUNTIME=(python3 python3-venv python3-dev espeak-ng sox libsndfile1 libportaudio2)
-APT_TEST=(chromium pulseaudio pulseaudio-utils)
+APT_TEST=(chromium pulseaudio pulseaudio-utils libasound2-plugins)
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 

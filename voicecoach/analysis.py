@@ -34,7 +34,6 @@ class TurnAnalysis:
     voice: VoiceMeasures
     wording: tuple[WordingHit, ...] = ()
     suggestions: tuple = ()
-    score: object | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
@@ -44,7 +43,7 @@ class TurnAnalysis:
             "voice": self.voice.to_dict(),
             "wording": [hit.to_dict() for hit in self.wording],
             "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
-            "score": self.score.to_dict() if self.score is not None else None,
+            "score": None,  # a turn is scored within a scenario: coaching/conversation.py
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from voicecoach.cli import analyse, classify, doctor, models, serve
+from voicecoach.cli import analyse, classify, doctor, models, practice, scenarios, serve
 
 app = typer.Typer(
     name="voicecoach",
@@ -16,12 +16,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(models.app, name="models")
+app.add_typer(scenarios.app, name="scenarios")
 app.command("doctor")(doctor.doctor)
 app.command("serve")(serve.serve)
 app.command("calibrate")(analyse.calibrate)
 app.command("calibration-text")(analyse.calibration_text)
 app.command("analyse")(analyse.analyse)
 app.command("classify")(classify.classify)
+app.command("practice")(practice.practice)
 
 
 def main() -> None:

@@ -9,8 +9,10 @@ from pathlib import Path
 import typer
 
 from voicecoach.analysis import Analyser
+from voicecoach.coaching.conversation import Conversation
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
+from voicecoach.scenarios import load_scenarios
 from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
 
 EXIT_BAD_INPUT = 2
@@ -44,12 +46,35 @@ def analyse(
     """Analyseer één antwoord: tekst met woordtijden, stem tegen je basislijn."""
     try:
         baseline = Baseline.load(baseline_file) if baseline_file else None
-        result = Analyser(get_settings()).analyse(file, baseline=baseline)
+        analyser = Analyser(get_settings())
+        if scenario is None:
+            data = analyser.analyse(file, baseline=baseline).to_dict()
+        else:
+            data = _analyse_in_scenario(analyser, file, baseline, scenario)
     except VoiceCoachError as error:
         _fail(error)
         return
-    data = result.to_dict()
     print(json.dumps(data, ensure_ascii=False, indent=None if as_json else 2))
+
+
+def _analyse_in_scenario(analyser: Analyser, file: Path, baseline: Baseline | None, scenario_id: str) -> dict:
+    """Score the reply as the first turn of the scenario, with the customer's reaction."""
+    scenarios, _ = load_scenarios()
+    if scenario_id not in scenarios:
+        raise VoiceCoachError(
+            f"Onbekend scenario '{scenario_id}'. Kies uit: {', '.join(sorted(scenarios))}", code="unknown_scenario"
+        )
+    turn = Conversation(scenarios[scenario_id], analyser, baseline).reply_audio(file)
+    data = turn.analysis.to_dict()
+    data["score"] = {
+        **turn.score.to_dict(),
+        "phase": turn.phase,
+        "customer_line": turn.customer_line,
+        "anger_before": turn.anger_before,
+        "anger_after": turn.anger_after,
+        "next_line": turn.next_line,
+    }
+    return data
 
 
 def calibration_text() -> None:

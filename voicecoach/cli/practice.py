@@ -1,0 +1,126 @@
+"""`voicecoach practice`: a whole conversation in the terminal, spoken or typed."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from voicecoach.analysis import Analyser
+from voicecoach.coaching.conversation import Conversation, TurnResult
+from voicecoach.config import get_settings
+from voicecoach.errors import VoiceCoachError
+from voicecoach.scenarios import load_scenarios
+from voicecoach.voice.baseline import Baseline
+
+console = Console(stderr=True)
+
+
+def practice(
+    scenario_id: str = typer.Option(..., "--scenario", help="Scenario-id (zie: voicecoach scenarios list)."),
+    text: bool = typer.Option(False, "--text", help="Typ je antwoorden in plaats van ze in te spreken."),
+    as_json: bool = typer.Option(False, "--json", help="Eén JSON-object per beurt op stdout."),
+    baseline_file: Path | None = typer.Option(None, "--baseline", help="Basislijn van `calibrate`."),
+    device: str | None = typer.Option(None, "--device", help="Microfoon (naam of nummer van sounddevice)."),
+) -> None:
+    """Oefen een heel gesprek: de klant spreekt, jij antwoordt, je krijgt direct feedback."""
+    settings = get_settings()
+    scenarios, problems = load_scenarios()
+    if scenario_id not in scenarios:
+        known = ", ".join(sorted(scenarios))
+        console.print(f"[red]Onbekend scenario '{scenario_id}'. Kies uit: {known}[/]")
+        for problem in problems:
+            console.print(f"[yellow]{problem}[/]", highlight=False)
+        raise typer.Exit(2)
+    try:
+        baseline = Baseline.load(baseline_file) if baseline_file else None
+    except VoiceCoachError as error:
+        console.print(f"[red]{error.message}[/]")
+        raise typer.Exit(2) from error
+    scenario = scenarios[scenario_id]
+    conversation = Conversation(scenario, Analyser(settings), baseline)
+    if not as_json:
+        console.print(Panel(f"[b]{scenario.title}[/]\n{scenario.setting}", title="Scenario"))
+    recordings = settings.data_dir / "recordings" / "practice" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    replies = iter(sys.stdin.readline, "") if text else None
+    while not conversation.finished:
+        _show_customer(conversation, as_json, speak=not text, device=device)
+        try:
+            if replies is not None:
+                line = next(replies, None)
+                if line is None:
+                    break
+                result = conversation.reply_text(line.strip())
+            else:
+                audio = _record(device, settings.max_audio_seconds)
+                path = _store(recordings, conversation.state.turn + 1, audio)
+                result = conversation.reply_audio(path)
+        except VoiceCoachError as error:  # bad audio: say what to do, keep the conversation going
+            console.print(f"[yellow]{error.message}[/]")
+            continue
+        _show_result(result, as_json)
+    outcome = conversation.state.outcome or "unfinished"
+    if as_json:
+        print(json.dumps({"outcome": outcome, "turns": conversation.state.turn}, ensure_ascii=False))
+    else:
+        _show_end(conversation, outcome)
+
+
+def _show_customer(conversation: Conversation, as_json: bool, *, speak: bool, device: str | None) -> None:
+    if not as_json:
+        console.print(f"\n[b red]{conversation.scenario.persona.name}[/] (boosheid {conversation.state.anger}/4): "
+                      f"{conversation.line}", highlight=False)
+    if speak:
+        from voicecoach.audio.devices import play
+
+        play(conversation.customer_audio(), device=device)
+
+
+def _record(device: str | None, max_seconds: float) -> bytes:
+    from voicecoach.audio.devices import record_reply
+
+    stop = threading.Event()
+    if sys.stdin.isatty():
+        console.print("[b]Spreek je antwoord in.[/] Druk op Enter als je klaar bent (of zwijg twee seconden).")
+        threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
+    return record_reply(max_seconds=max_seconds, stop=stop, device=device)
+
+
+def _store(folder: Path, turn: int, audio: bytes) -> Path:
+    """Keep the recording on disk before it is analysed (it can be analysed again later)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"beurt-{turn:02d}.wav"
+    with path.open("wb") as handle:
+        handle.write(audio)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return path
+
+
+def _show_result(result: TurnResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        return
+    console.print(f"[b]Jij:[/] {result.reply}", highlight=False)
+    for point in result.score.points:
+        colour = "green" if point.points > 0 else "red"
+        console.print(f"  [{colour}]{point.explanation}[/]", highlight=False)
+    console.print(f"  Punten deze beurt: [b]{result.score.total}[/]; boosheid {result.anger_before} → {result.anger_after}")
+
+
+def _show_end(conversation: Conversation, outcome: str) -> None:
+    ending = conversation.scenario.ending
+    if outcome == "calmed":
+        console.print(Panel(ending.calmed_message, title="De klant is gekalmeerd", style="green"))
+    elif outcome == "escalated":
+        console.print(Panel("\n".join(f"• {advice}" for advice in ending.escalated_advice),
+                            title="Het gesprek escaleerde — wat nu?", style="red"))
+    else:
+        console.print(Panel("Het gesprek is niet afgerond. Probeer het nog eens.", title="Niet afgerond"))

@@ -1,0 +1,1 @@
+"""Coaching: scoring a turn with explanations, and the customer who reacts to it."""

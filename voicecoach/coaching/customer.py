@@ -1,0 +1,72 @@
+"""The reacting customer: anger moves with the turn's score; phases follow the CIP.
+
+Deterministic for the same inputs: the line for a level is picked by a random generator seeded
+with the scenario id and the turn number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from voicecoach.coaching.scoring import TurnScore, load_weights
+from voicecoach.scenarios import Scenario
+from voicecoach.wording.rules import AANJAGER
+
+Outcome = Literal["calmed", "escalated", "unfinished"]
+
+
+@dataclass(frozen=True)
+class CustomerState:
+    """Where the conversation stands."""
+
+    anger: int
+    phase: str
+    turn: int = 0
+    turns_at_top: int = 0
+    outcome: Outcome | None = None
+
+    @classmethod
+    def start(cls, scenario: Scenario) -> CustomerState:
+        return cls(anger=scenario.start_anger, phase=scenario.phases[0].id)
+
+
+def customer_line(scenario: Scenario, state: CustomerState) -> str:
+    """The scripted line for the current phase and anger level."""
+    lines = scenario.phase(state.phase).lines[state.anger]
+    seed = int(hashlib.sha256(f"{scenario.id}:{state.turn}".encode()).hexdigest()[:12], 16)
+    return random.Random(seed).choice(lines)
+
+
+def anger_change(score: TurnScore, weights: dict[str, Any] | None = None) -> int:
+    steps = (weights or load_weights())["anger_steps"]
+    return next(step["change"] for step in steps if score.total >= step["at_least"])
+
+
+def react(scenario: Scenario, state: CustomerState, score: TurnScore, labels: set[str]) -> CustomerState:
+    """The customer's new state after a turn with `score` and the wording `labels` it used."""
+    anger = max(0, min(4, state.anger + anger_change(score)))
+    phase = scenario.phase(state.phase)
+    goal_met = bool(labels & set(phase.techniques)) and AANJAGER not in labels
+    ending = scenario.ending
+    turns_at_top = state.turns_at_top + 1 if anger >= ending.escalated_at else 0
+    turn = state.turn + 1
+    next_phase = scenario.next_phase(phase.id)
+    outcome: Outcome | None = None
+    if goal_met and next_phase is None and anger <= ending.calmed_at_most:
+        outcome = "calmed"
+    elif turns_at_top >= ending.escalated_turns:
+        outcome = "escalated"
+    elif turn >= ending.max_turns:
+        outcome = "unfinished"
+    advance = goal_met and next_phase is not None and anger < ending.escalated_at
+    return replace(
+        state,
+        anger=anger,
+        phase=next_phase.id if advance else phase.id,
+        turn=turn,
+        turns_at_top=turns_at_top,
+        outcome=outcome,
+    )

@@ -1,0 +1,285 @@
+"""Score one turn: points per criterion, each with a Dutch explanation, its evidence and its seed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from voicecoach.scenarios import Phase
+from voicecoach.voice.measures import Comparison, VoiceMeasures
+from voicecoach.wording.classify import Suggestion, WordingHit
+from voicecoach.wording.rules import AANJAGER, SEED_FILES
+
+WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
+BLOG, R3 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt"
+CALM_PRESSURE_ANGER = 3
+
+TECHNIQUE_NAMES = {
+    "ik_boodschap": "ik-boodschap",
+    "gedrag_benoemen": "gedrag benoemen",
+    "open_vraag": "open vraag",
+    "gesloten_vraag": "gesloten vraag",
+    "begrip_tonen": "begrip tonen",
+    "samenvatten": "samenvatten",
+    "oplossing_zoeken": "oplossingen zoeken",
+    "grens_aangeven": "grens aangeven",
+}
+AANJAGER_NAMES = {
+    "zwart_wit": "zwart-witoordeel",
+    "persoon_aanvallen": "de persoon aanvallen",
+    "medestanders_zoeken": "medestanders zoeken",
+    "emotioneel_worden": "emotioneel worden",
+    "stoppen_met_communiceren": "stoppen met communiceren",
+    "afwijken_kernprobleem": "afwijken van het kernprobleem",
+    "kalmeringsbevel": "kalmeringsbevel",
+    "schuld_afschuiven": "schuld afschuiven",
+}
+VOICE_TEXT = {
+    "loudness": ("harder", "luidheid", "Let op 'Verhoogd stemvolume' als signaal van escalatie (blog); praat kalm (3 Reasons Why)."),
+    "pitch": ("hoger", "toonhoogte", "Snelle veranderingen in de stemtoon zijn een signaal van escalatie (blog)."),
+    "rate": ("sneller", "spreektempo", "Praat kalm en gebruik duidelijke taal (3 Reasons Why)."),
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One scored observation."""
+
+    criterion: str
+    points: int
+    explanation: str
+    evidence: dict[str, Any]
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "criterion": self.criterion,
+            "points": self.points,
+            "explanation": self.explanation,
+            "evidence": self.evidence,
+            "source": self.source,
+            "source_title": SEED_FILES[self.source],
+        }
+
+
+@dataclass(frozen=True)
+class TurnScore:
+    points: tuple[Point, ...] = field(default=())
+
+    @property
+    def total(self) -> int:
+        return sum(p.points for p in self.points)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "points": [p.to_dict() for p in self.points]}
+
+
+@lru_cache(maxsize=1)
+def load_weights(path: Path = WEIGHTS_FILE) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def score_turn(
+    *,
+    hits: Sequence[WordingHit],
+    suggestions: Sequence[Suggestion],
+    phase: Phase,
+    customer_anger: int,
+    word_count: int,
+    speech_seconds: float,
+    voice: VoiceMeasures | None,
+    weights: dict[str, Any] | None = None,
+) -> TurnScore:
+    """Points for the wording, the voice (when there was audio) and listening."""
+    w = weights or load_weights()
+    techniques = _technique_points(hits, phase, w)
+    points = [*techniques, *_aanjager_points(hits, suggestions, w)]
+    if voice is not None:
+        points.extend(_voice_points(voice, customer_anger, w))
+        points.extend(_raised_voice_loss(voice, techniques, w))
+    points.extend(_listening_points(word_count, speech_seconds, w))
+    return TurnScore(tuple(points))
+
+
+def _seconds(hit: WordingHit) -> str:
+    return f" ({_fmt(hit.seconds[0])}–{_fmt(hit.seconds[1])} s)" if hit.seconds else ""
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[Point]:
+    first_hit: dict[str, WordingHit] = {}
+    for hit in hits:
+        if hit.label != AANJAGER:
+            first_hit.setdefault(hit.label, hit)
+    points, budget = [], w["max_technique_points"]
+    ordered = sorted(first_hit.values(), key=lambda h: h.label not in phase.techniques)
+    for hit in ordered:
+        in_phase = hit.label in phase.techniques
+        value = min(w["technique_in_phase" if in_phase else "technique_elsewhere"], budget)
+        if value <= 0:
+            break
+        budget -= value
+        fit = f"past bij de fase '{phase.title}'" if in_phase else "helpt, al vraagt deze fase vooral iets anders"
+        points.append(
+            Point(
+                criterion=f"techniek:{hit.label}",
+                points=value,
+                explanation=(
+                    f"+{value}: {TECHNIQUE_NAMES[hit.label].capitalize()} {fit}: \"{hit.text}\"{_seconds(hit)}. "
+                    f"{hit.explanation} Bron: {SEED_FILES[hit.source]}."
+                ),
+                evidence={"words": hit.text, "rule": hit.rule, "seconds": hit.seconds, "span": [hit.start, hit.end]},
+                source=hit.source,
+            )
+        )
+    return points
+
+
+def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[Point]:
+    rewrites = {s.rule: s.suggestion for s in suggestions}
+    points = []
+    for hit in hits:
+        if hit.label != AANJAGER:
+            continue
+        value = w["aanjager"]
+        rewrite = rewrites.get(hit.rule)
+        points.append(
+            Point(
+                criterion=f"aanjager:{hit.subtype}",
+                points=value,
+                explanation=(
+                    f"{value}: Conflictaanjager ({AANJAGER_NAMES[hit.subtype]}): \"{hit.text}\"{_seconds(hit)}. "
+                    f"{hit.explanation} Bron: {SEED_FILES[hit.source]}."
+                    + (f" Beter: {rewrite}" if rewrite else "")
+                ),
+                evidence={"words": hit.text, "rule": hit.rule, "seconds": hit.seconds, "span": [hit.start, hit.end]},
+                source=hit.source,
+            )
+        )
+    return points
+
+
+def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) -> list[Point]:
+    points = []
+    personal = "je rustige stem" if voice.baseline.is_personal else "de standaardwaarden (nog geen eigen basislijn)"
+    comparisons: list[Comparison] = [c for c in (voice.loudness, voice.pitch, voice.rate) if c is not None]
+    for comparison in comparisons:
+        if not comparison.raised:
+            continue
+        word, name, advice = VOICE_TEXT[comparison.measure]
+        value = w["voice_raised"][comparison.measure]
+        points.append(
+            Point(
+                criterion=f"stem:{comparison.measure}",
+                points=value,
+                explanation=(
+                    f"{value}: Je sprak {word} dan {personal}: {name} {_measured(comparison)} "
+                    f"(verschil {_fmt(comparison.difference)} {comparison.difference_unit}, grens "
+                    f"{_fmt(comparison.threshold)} {comparison.difference_unit}), van {_fmt(comparison.start)} tot "
+                    f"{_fmt(comparison.end)} s. {advice} Bron: {SEED_FILES[BLOG]}."
+                ),
+                evidence=comparison.to_dict(),
+                source=BLOG,
+            )
+        )
+    for rise in voice.rises:
+        word = "harder" if rise.measure == "loudness" else "hoger"
+        kind = "plotseling" if rise.kind == "jump" else "geleidelijk"
+        points.append(
+            Point(
+                criterion=f"stijging:{rise.measure}",
+                points=w["rise"],
+                explanation=(
+                    f"{w['rise']}: Je stem werd {kind} {word} tijdens je antwoord: van {_fmt(rise.start)} tot "
+                    f"{_fmt(rise.end)} s {_fmt(rise.difference)} {rise.unit} boven het begin. Snelle veranderingen "
+                    f"in de stemtoon zijn een signaal van escalatie. Bron: {SEED_FILES[BLOG]}."
+                ),
+                evidence=rise.to_dict(),
+                source=BLOG,
+            )
+        )
+    if customer_anger >= CALM_PRESSURE_ANGER and not points and voice.loudness and voice.pitch:
+        points.append(
+            Point(
+                criterion="stem:kalm_onder_druk",
+                points=w["calm_under_pressure"],
+                explanation=(
+                    f"+{w['calm_under_pressure']}: Je bleef kalm terwijl de klant boos was (boosheid {customer_anger}/4): "
+                    f"luidheid {_fmt(voice.loudness.difference)} dB en toonhoogte {_fmt(voice.pitch.difference)} st "
+                    f"ten opzichte van {personal}. Reageer niet op agressie met meer agressie. "
+                    f"Bron: {SEED_FILES[R3]}."
+                ),
+                evidence={"loudness": voice.loudness.to_dict(), "pitch": voice.pitch.to_dict(), "customer_anger": customer_anger},
+                source=R3,
+            )
+        )
+    return points
+
+
+def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dict[str, Any]) -> list[Point]:
+    raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
+    earned = sum(p.points for p in techniques)
+    loss = int(round(earned * w["raised_voice_technique_loss"]))
+    if not raised or loss <= 0:
+        return []
+    names = " en ".join("luidheid" if c.measure == "loudness" else "toonhoogte" for c in raised)
+    return [
+        Point(
+            criterion="stem:woorden_komen_minder_aan",
+            points=-loss,
+            explanation=(
+                f"-{loss}: Je woorden waren goed (+{earned}), maar met een verhoogde stem ({names} boven je "
+                f"rustige stem) komen ze minder aan: de helft van die punten vervalt. Reageer niet op agressie "
+                f"met meer agressie en praat kalm. Bron: {SEED_FILES[R3]}."
+            ),
+            evidence={"technique_points": earned, "raised": [c.to_dict() for c in raised]},
+            source=R3,
+        )
+    ]
+
+
+def _measured(comparison: Comparison) -> str:
+    if comparison.measure == "loudness":
+        return f"{_fmt(comparison.value)} dBFS tegen {_fmt(comparison.baseline)} dBFS"
+    if comparison.measure == "pitch":
+        return f"{comparison.value:.0f} Hz tegen {comparison.baseline:.0f} Hz"
+    return f"{_fmt(comparison.value)} tegen {_fmt(comparison.baseline)} lettergrepen per seconde"
+
+
+def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[Point]:
+    rules = w["listening"]
+    if word_count < rules["min_words"]:
+        return [
+            Point(
+                criterion="luisteren:te_kort",
+                points=rules["too_short"],
+                explanation=(
+                    f"{rules['too_short']}: Je antwoord was erg kort ({word_count} woord(en)). Laat merken dat je "
+                    f"luistert: toon begrip of stel een vraag. Bron: {SEED_FILES[BLOG]}."
+                ),
+                evidence={"words": word_count},
+                source=BLOG,
+            )
+        ]
+    if word_count > rules["max_words"] or speech_seconds > rules["max_seconds"]:
+        return [
+            Point(
+                criterion="luisteren:monoloog",
+                points=rules["monologue"],
+                explanation=(
+                    f"{rules['monologue']}: Je sprak lang achter elkaar ({word_count} woorden, {_fmt(speech_seconds)} s). "
+                    f"Laat de klant uitpraten en ga niet in discussie. Bron: {SEED_FILES[R3]}."
+                ),
+                evidence={"words": word_count, "seconds": round(speech_seconds, 2)},
+                source=R3,
+            )
+        ]
+    return []

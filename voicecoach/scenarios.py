@@ -1,0 +1,218 @@
+"""Scenario files (YAML, one per file): schema, loading, and precise Dutch errors with line numbers.
+
+A malformed file never stops the others from loading: `load_scenarios` returns the good ones and
+one `ScenarioProblem` per bad file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from voicecoach.config import PROJECT_ROOT
+from voicecoach.wording.rules import AANJAGER_SUBTYPES, REMMER_LABELS, SEED_FILES
+
+SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
+ANGER_LEVELS = (0, 1, 2, 3, 4)
+PHASE_ORDER = ("contact_maken", "informatie_verzamelen", "probleemaanpak")
+Anger = Annotated[int, Field(ge=0, le=4)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Persona(_Strict):
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=10)
+    voice: str = Field(default="nl+m3", pattern=r"^nl(\+[a-z0-9]+)?$")
+
+
+class Phase(_Strict):
+    """One step of the conflict intervention plan, with the customer's lines per anger level."""
+
+    id: Literal["contact_maken", "informatie_verzamelen", "probleemaanpak"]
+    title: str = Field(min_length=3)
+    techniques: list[str] = Field(min_length=1)
+    """Labels that count as the right technique in this phase."""
+    goal: str = Field(min_length=10)
+    """What the trainee must achieve here (shown to the trainee, Dutch)."""
+    lines: dict[Anger, list[str]]
+    """Customer lines per anger level (0 calm … 4 furious); every level needs at least one."""
+
+    @field_validator("techniques")
+    @classmethod
+    def _known_techniques(cls, techniques: list[str]) -> list[str]:
+        unknown = [t for t in techniques if t not in REMMER_LABELS]
+        if unknown:
+            raise ValueError(f"onbekende techniek(en) {unknown}; kies uit {list(REMMER_LABELS)}")
+        return techniques
+
+    @field_validator("lines")
+    @classmethod
+    def _every_level(cls, lines: dict[int, list[str]]) -> dict[int, list[str]]:
+        missing = [level for level in ANGER_LEVELS if not lines.get(level)]
+        if missing:
+            raise ValueError(f"klantzinnen ontbreken voor boosheidsniveau(s) {missing}")
+        empty = [level for level, texts in lines.items() if any(not t.strip() for t in texts)]
+        if empty:
+            raise ValueError(f"lege klantzin bij niveau(s) {empty}")
+        return lines
+
+
+class Ending(_Strict):
+    """How the conversation ends."""
+
+    calmed_at_most: Anger = 1
+    """The customer is calmed when the last phase is reached and anger is at most this."""
+    escalated_at: Anger = 4
+    """Anger at this level for `escalated_turns` turns in a row ends the conversation as escalated."""
+    escalated_turns: int = Field(default=2, ge=1, le=5)
+    max_turns: int = Field(default=10, ge=3, le=30)
+    calmed_message: str = Field(min_length=10)
+    escalated_advice: list[str] = Field(min_length=1)
+    """What the seeds advise when it escalates: gesprek beëindigen, hulp inschakelen, incident melden."""
+
+
+class Scenario(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,40}$")
+    title: str = Field(min_length=3)
+    setting: str = Field(min_length=20)
+    """Who the trainee is and where (Dutch, shown on the scenario card)."""
+    difficulty: int = Field(ge=1, le=3)
+    sources: list[str] = Field(min_length=1)
+    persona: Persona
+    start_anger: Anger
+    phases: list[Phase] = Field(min_length=1)
+    ending: Ending
+
+    @field_validator("sources")
+    @classmethod
+    def _seed_sources(cls, sources: list[str]) -> list[str]:
+        unknown = [s for s in sources if s not in SEED_FILES]
+        if unknown:
+            raise ValueError(f"bron(nen) {unknown} staan niet in shared/seeds; kies uit {list(SEED_FILES)}")
+        return sources
+
+    @field_validator("phases")
+    @classmethod
+    def _phases_in_plan_order(cls, phases: list[Phase]) -> list[Phase]:
+        ids = [phase.id for phase in phases]
+        expected = [p for p in PHASE_ORDER if p in ids]
+        if ids != expected or len(set(ids)) != len(ids):
+            raise ValueError(f"fasen moeten elk één keer en in de volgorde van het CIP staan: {list(PHASE_ORDER)}")
+        return phases
+
+    def phase(self, phase_id: str) -> Phase:
+        return next(p for p in self.phases if p.id == phase_id)
+
+    def next_phase(self, phase_id: str) -> Phase | None:
+        ids = [p.id for p in self.phases]
+        index = ids.index(phase_id)
+        return self.phases[index + 1] if index + 1 < len(ids) else None
+
+
+@dataclass(frozen=True)
+class ScenarioProblem:
+    """One precise, Dutch description of what is wrong in a scenario file."""
+
+    file: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file.name}" + (f", regel {self.line}" if self.line else "")
+        return f"{where}, veld '{self.field}': {self.message}"
+
+
+class ScenarioError(Exception):
+    def __init__(self, problems: list[ScenarioProblem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+_MESSAGES = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "is onbekend (tikfout?)",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_type": "moet een geheel getal zijn",
+    "string_type": "moet tekst zijn",
+    "list_type": "moet een lijst zijn",
+    "dict_type": "moet een lijst met sleutels en waarden zijn",
+    "model_type": "moet een lijst met sleutels en waarden zijn",
+    "too_short": "is te kort of leeg",
+    "string_too_short": "is te kort of leeg",
+    "greater_than_equal": "is te klein",
+    "less_than_equal": "is te groot",
+    "string_pattern_mismatch": "heeft niet de juiste vorm",
+    "literal_error": "is geen geldige waarde",
+}
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Parse and validate one file; raises ScenarioError with every problem found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise ScenarioError([ScenarioProblem(path, None, "-", "het bestand is geen UTF-8-tekst")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ScenarioError([ScenarioProblem(path, line, "-", f"geen geldige YAML ({getattr(exc, 'problem', exc)})")]) from exc
+    if not isinstance(data, dict):
+        raise ScenarioError([ScenarioProblem(path, 1, "-", "het bestand moet een scenario (sleutels en waarden) bevatten")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_problem(path, root, error) for error in exc.errors()]) from exc
+    if scenario.id != path.stem:
+        raise ScenarioError([ScenarioProblem(path, _line(root, ("id",)), "id", f"moet gelijk zijn aan de bestandsnaam ({path.stem})")])
+    return scenario
+
+
+def load_scenarios(paths: Iterable[Path] | None = None) -> tuple[dict[str, Scenario], list[ScenarioProblem]]:
+    """All scenarios that load, and the problems of those that do not."""
+    scenarios: dict[str, Scenario] = {}
+    problems: list[ScenarioProblem] = []
+    for path in sorted(paths if paths is not None else SCENARIOS_DIR.glob("*.yaml")):
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        scenarios[scenario.id] = scenario
+    return scenarios, problems
+
+
+def _problem(path: Path, root: yaml.Node | None, error: dict[str, Any]) -> ScenarioProblem:
+    location = tuple(error["loc"])
+    field = ".".join(str(part) for part in location) or "-"
+    message = _MESSAGES.get(error["type"])
+    if error["type"] in ("value_error", "assertion_error") or message is None:
+        message = str(error.get("ctx", {}).get("error", error["msg"])).removeprefix("Value error, ")
+    return ScenarioProblem(path, _line(root, location), field, message)
+
+
+def _line(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
+    """Line (1-based) of the deepest YAML node on `location` that exists."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in location:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((value for key, value in node.value if str(key.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node, line = child, child.start_mark.line + 1
+    return line
