@@ -25,3 +25,21 @@ def test_bundled_model_transcribes_dutch_with_word_timestamps(dutch_reply_wav):
     assert starts == sorted(starts)
     # espeak-ng is robotic, yet these common words come through in every run we measured
     assert "begrijp" in result.text.lower() or "vertellen" in result.text.lower()
+
+
+def test_loops_and_invented_text_are_dropped():
+    from faster_whisper.transcribe import Segment
+
+    from voicecoach.speech.transcribe import _is_hallucination, compression_ratio
+
+    def segment(text: str, words: int, *, no_speech: float = 0.1, logprob: float = -0.4) -> Segment:
+        return Segment(
+            id=0, seek=0, start=29.5, end=30.0, text=text, tokens=[], avg_logprob=logprob,
+            compression_ratio=compression_ratio(text), no_speech_prob=no_speech, words=[None] * words, temperature=0.0,
+        )
+
+    loop = " Zeg" + " dat je" * 90  # what Whisper base wrote for a 0.5 s tail (bench/analysis.py)
+    assert compression_ratio(loop) > 10
+    assert _is_hallucination(segment(loop, 181))
+    assert _is_hallucination(segment(" Bedankt voor het kijken.", 4, no_speech=0.9, logprob=-1.3))
+    assert not _is_hallucination(segment(" Ik begrijp dat u boos bent.", 2))

@@ -42,8 +42,8 @@ class TurnAnalysis:
             "transcript": self.transcript.to_dict(),
             "voice": self.voice.to_dict(),
             "wording": [hit.to_dict() for hit in self.wording],
-            "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
             "score": None,  # a turn is scored within a scenario: coaching/conversation.py
+            "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 

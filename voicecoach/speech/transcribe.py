@@ -23,10 +23,15 @@ SAMPLE_RATE = 16_000
 # - temperature fallback bounded to (0.0, 0.2): the default six-step fallback decoded unclear
 #   clips six times over (FINDINGS.md) for no gain in word error rate;
 # - condition_on_previous_text=False so one bad segment cannot seed a repetition loop;
+# - no_repeat_ngram_size=5: a clip cut mid-word left a 0.5 s tail window that Whisper filled with
+#   "dat je dat je …" (181 tokens, twice with the fallback): 19 s for a 30 s clip, now 6 s, and
+#   the other segments decode identically. A reply that truly repeats the same five tokens
+#   (two to four words) gets its repeat misheard; that is rarer than the loops;
 # - the no-speech gate and the per-segment loop checks below drop text Whisper invents on
 #   silence or noise.
 TEMPERATURES = (0.0, 0.2)
 BEAM_SIZE = 5
+NO_REPEAT_NGRAM = 5
 NO_SPEECH_THRESHOLD = 0.6
 COMPRESSION_RATIO_LIMIT = 2.4
 MAX_WORDS_PER_SECOND = 6.0  # fluent Dutch is ~3-4 words/s; far more is a decoding loop
@@ -111,6 +116,7 @@ def transcribe(
             vad_filter=True,
             vad_parameters=VadOptions(min_silence_duration_ms=500, speech_pad_ms=200),
             condition_on_previous_text=False,
+            no_repeat_ngram_size=NO_REPEAT_NGRAM,
             no_speech_threshold=NO_SPEECH_THRESHOLD,
             compression_ratio_threshold=COMPRESSION_RATIO_LIMIT,
             initial_prompt=initial_prompt,
