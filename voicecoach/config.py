@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_audio_seconds: float = Field(default=120.0, gt=0)
+    max_upload_bytes: int = Field(default=25_000_000, gt=0, description="Largest accepted upload.")
+    job_lease_seconds: float = Field(default=30.0, gt=0, description="A dead worker's job is retried after this.")
 
     @property
     def resolved_database_url(self) -> str:

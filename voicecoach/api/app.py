@@ -1,28 +1,52 @@
-"""Application factory: wires settings, templates, static files and routers."""
+"""Application factory: wires settings, database, templates, static files and routers."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from voicecoach import __version__
 from voicecoach.config import PROJECT_ROOT, Settings, get_settings
+from voicecoach.errors import VoiceCoachError
 
 WEB_DIR = PROJECT_ROOT / "web"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
+ERROR_STATUS = {"not_found": 404, "too_large": 413}
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from voicecoach.api.routes import health, pages
+    from voicecoach.api.routes import health, pages, practice
+    from voicecoach.practice_service import PracticeService
+    from voicecoach.store.db import create_db_engine, migrate, session_factory
 
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(settings.resolved_database_url)
+    migrate(engine)
     app = FastAPI(
         title="VoiceCoach",
         version=__version__,
-        description="Oefen de-escalerende gesprekken met een boze klant. JSON-API naast de pagina's.",
+        description="Oefen de-escalerende gesprekken met een boze klant. De pagina's gebruiken deze JSON-API.",
     )
-    app.state.settings = settings or get_settings()
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.service = PracticeService(settings)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(health.router)
+    app.include_router(practice.router)
     app.include_router(pages.router)
+
+    @app.exception_handler(VoiceCoachError)
+    async def _voicecoach_error(_request: Request, error: VoiceCoachError) -> JSONResponse:
+        return JSONResponse({"error": error.to_dict()}, status_code=ERROR_STATUS.get(error.code, 400))
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_request: Request, error: HTTPException) -> JSONResponse:
+        detail = error.detail if isinstance(error.detail, dict) else {"code": "http_error", "message": str(error.detail)}
+        return JSONResponse({"error": detail}, status_code=error.status_code)
+
     return app

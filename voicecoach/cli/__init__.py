@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from voicecoach.cli import analyse, classify, doctor, models, practice, scenarios, serve
+from voicecoach.cli import analyse, classify, doctor, models, practice, scenarios, serve, worker
 
 app = typer.Typer(
     name="voicecoach",
@@ -19,6 +19,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(scenarios.app, name="scenarios")
 app.command("doctor")(doctor.doctor)
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 app.command("calibrate")(analyse.calibrate)
 app.command("calibration-text")(analyse.calibration_text)
 app.command("analyse")(analyse.analyse)

@@ -54,6 +54,15 @@ class Conversation:
         self.state = CustomerState.start(scenario)
         self.line = customer_line(scenario, self.state)
 
+    @classmethod
+    def resume(
+        cls, scenario: Scenario, analyser: Analyser, baseline: Baseline | None, state: CustomerState, line: str
+    ) -> Conversation:
+        """Continue a stored conversation from its saved state and the line the customer said."""
+        conversation = cls(scenario, analyser, baseline)
+        conversation.state, conversation.line = state, line
+        return conversation
+
     @property
     def finished(self) -> bool:
         return self.state.outcome is not None

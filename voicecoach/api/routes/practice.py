@@ -1,0 +1,125 @@
+"""JSON API for practising: scenarios, baselines, conversations, turns, recordings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
+
+from voicecoach.api.deps import ServiceDep, SessionDep, UserDep
+from voicecoach.api.uploads import read_limited
+from voicecoach.coaching.customer_voice import customer_audio
+from voicecoach.store.models import ConversationRow, Recording, TurnRow
+
+router = APIRouter(prefix="/api", tags=["practice"])
+
+
+class NewConversation(BaseModel):
+    scenario_id: str
+
+
+def scenario_card(scenario) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "id": scenario.id, "title": scenario.title, "setting": scenario.setting,
+        "difficulty": scenario.difficulty, "persona": scenario.persona.name, "sources": scenario.sources,
+    }
+
+
+@router.get("/scenarios")
+def list_scenarios(service: ServiceDep) -> list[dict[str, Any]]:
+    return [scenario_card(s) for s in service.scenarios.values()]
+
+
+@router.post("/baselines", status_code=202)
+async def upload_calibration(request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    """Upload the calm reading (raw audio body); the baseline is measured by the queue."""
+    data = await read_limited(request, service.settings.max_upload_bytes)
+    row, job = service.submit_calibration(session, user, data)
+    return {"baseline_id": row.id, "job_id": job.id, "status": row.status}
+
+
+@router.get("/baselines/current")
+def current_baseline(session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    row = service.baseline_for(session, user)
+    return {"baseline": row.data if row else None}
+
+
+@router.get("/baselines/{baseline_id}")
+def baseline_status(baseline_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
+    from voicecoach.store.models import BaselineRow
+
+    row = session.get(BaselineRow, baseline_id)
+    if row is None or row.user_id != user.id:
+        return JSONResponse({"error": {"code": "not_found", "message": "Deze meting bestaat niet."}}, 404)
+    return {"id": row.id, "status": row.status, "baseline": row.data, "error": row.error}
+
+
+@router.post("/conversations", status_code=201)
+def start_conversation(body: NewConversation, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    return conversation_view(service, service.start_conversation(session, user, body.scenario_id))
+
+
+@router.get("/conversations/{conversation_id}")
+def get_conversation(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    return conversation_view(service, service.conversation(session, user, conversation_id))
+
+
+@router.get("/conversations/{conversation_id}/customer-audio")
+def customer_line_audio(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
+    row = service.conversation(session, user, conversation_id)
+    scenario = service.scenario(row.scenario_id)
+    path = customer_audio(row.customer_line, row.state["anger"], scenario.persona.voice, service.settings.data_dir / "cache" / "customer")
+    return FileResponse(path, media_type="audio/wav")
+
+
+@router.post("/conversations/{conversation_id}/turns", status_code=202)
+async def upload_turn(conversation_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    """Upload a spoken reply (raw audio body). Answered once the file is fsynced and its row committed."""
+    data = await read_limited(request, service.settings.max_upload_bytes)
+    turn, job = service.submit_turn(session, user, conversation_id, data)
+    return {"turn_id": turn.id, "job_id": job.id, "status": turn.status}
+
+
+@router.get("/turns/{turn_id}")
+def get_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    return turn_view(service.turn(session, user, turn_id))
+
+
+@router.post("/turns/{turn_id}/reanalyse", status_code=202)
+def reanalyse_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    job = service.reanalyse(session, user, turn_id)
+    return {"turn_id": turn_id, "job_id": job.id, "status": "queued"}
+
+
+@router.get("/turns/{turn_id}/audio")
+def turn_audio(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
+    turn = service.turn(session, user, turn_id)
+    recording = session.get(Recording, turn.recording_id)
+    return FileResponse(service.recording_path(recording), media_type=recording.content_type)
+
+
+def conversation_view(service, row: ConversationRow) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    scenario = service.scenario(row.scenario_id)
+    return {
+        "id": row.id,
+        "scenario": scenario_card(scenario),
+        "state": row.state,
+        "phase_title": scenario.phase(row.state["phase"]).title,
+        "phase_goal": scenario.phase(row.state["phase"]).goal,
+        "customer_line": row.customer_line,
+        "finished": row.finished_at is not None,
+        "ending": {
+            "calmed_message": scenario.ending.calmed_message,
+            "escalated_advice": scenario.ending.escalated_advice,
+        },
+        "turns": [turn_view(turn) for turn in row.turns],
+    }
+
+
+def turn_view(turn: TurnRow) -> dict[str, Any]:
+    return {
+        "id": turn.id, "number": turn.number, "status": turn.status, "customer_line": turn.customer_line,
+        "result": turn.result, "error": turn.error,
+    }

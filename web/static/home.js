@@ -1,0 +1,46 @@
+// Home page: calibrate the calm baseline, start a scenario.
+"use strict";
+
+document.querySelectorAll("button.start").forEach((button) => {
+  button.addEventListener("click", async () => {
+    const response = await fetch("/api/conversations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ scenario_id: button.dataset.scenario }),
+    });
+    const conversation = await response.json();
+    window.location.href = `/gesprek/${conversation.id}`;
+  });
+});
+
+const again = document.getElementById("calibrate-again");
+if (again) again.addEventListener("click", () => { document.getElementById("calibration").hidden = false; });
+
+const recordButton = document.getElementById("calibration-record");
+const status = document.getElementById("calibration-status");
+let session = null;
+recordButton.addEventListener("click", async () => {
+  if (!session) {
+    session = await VoiceRecorder.start(document.getElementById("calibration-level"));
+    recordButton.textContent = "Stop";
+    status.textContent = "Lees de tekst rustig voor…";
+    return;
+  }
+  const blob = await session.stop();
+  session = null;
+  recordButton.textContent = "Opnemen";
+  status.textContent = "Je stem wordt gemeten…";
+  try {
+    const queued = await VoiceRecorder.upload("/api/baselines", blob);
+    const done = await VoiceRecorder.poll(`/api/baselines/${queued.baseline_id}`, (b) => b.status !== "queued");
+    if (done.status === "error") { status.textContent = done.error.message; return; }
+    const b = done.baseline;
+    const summary = document.getElementById("baseline-summary");
+    summary.textContent = `Gemeten: luidheid ${b.loudness_db.toFixed(1)} dB, toonhoogte ${Math.round(b.pitch_hz)} Hz, ` +
+      `spreektempo ${b.rate_sps.toFixed(1)} lettergrepen per seconde. Je antwoorden worden hiermee vergeleken.`;
+    summary.dataset.ready = "1";
+    status.textContent = "Klaar.";
+  } catch (error) {
+    status.textContent = error.message;
+  }
+});
