@@ -14,7 +14,7 @@ from voicecoach.errors import VoiceCoachError
 WEB_DIR = PROJECT_ROOT / "web"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
-ERROR_STATUS = {"not_found": 404, "too_large": 413}
+ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
