@@ -1,0 +1,58 @@
+"""A real VoiceCoach service in child processes: `serve --no-worker` and separate `worker`s."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveService:
+    def __init__(self, data_dir: Path, **settings: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "VOICECOACH_DATA_DIR": str(data_dir),
+            "VOICECOACH_PORT": str(self.port),
+            **{f"VOICECOACH_{k.upper()}": v for k, v in settings.items()},
+        }
+        self.server: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
+
+    def start(self) -> LiveService:
+        self.server = subprocess.Popen([sys.executable, "-m", "voicecoach", "serve", "--no-worker"], env=self.env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.url}/healthz", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise RuntimeError("the service did not start")
+
+    def start_worker(self) -> subprocess.Popen:
+        worker = subprocess.Popen([sys.executable, "-m", "voicecoach", "worker"], env=self.env)
+        self.workers.append(worker)
+        return worker
+
+    def stop(self) -> None:
+        for process in [*self.workers, self.server]:
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
