@@ -58,6 +58,7 @@ class PracticeService:
     def submit_calibration(self, session: Session, user: User, data: bytes) -> tuple[BaselineRow, Job]:
         recording = store_recording(self.settings.data_dir, user.id, "calibration", data)
         session.add(recording)
+        session.flush()  # the recording row first: the baseline refers to it
         row = BaselineRow(user_id=user.id, recording_id=recording.id)
         session.add(row)
         session.flush()
@@ -101,6 +102,7 @@ class PracticeService:
             raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
         recording = store_recording(self.settings.data_dir, user.id, "turn", data)
         session.add(recording)
+        session.flush()  # the recording row first: the turn refers to it
         turn = TurnRow(
             id=str(uuid.uuid4()), conversation_id=conversation.id, number=conversation.state["turn"] + 1,
             recording_id=recording.id, state_before=dict(conversation.state), customer_line=conversation.customer_line,
