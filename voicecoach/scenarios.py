@@ -23,6 +23,13 @@ PHASE_ORDER = ("contact_maken", "informatie_verzamelen", "probleemaanpak")
 Anger = Annotated[int, Field(ge=0, le=4)]
 
 
+def _only_known(values: list[str], allowed: tuple[str, ...], message: str) -> list[str]:
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise ValueError(message.format(unknown=unknown, allowed=list(allowed)))
+    return values
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -48,10 +55,7 @@ class Phase(_Strict):
     @field_validator("techniques")
     @classmethod
     def _known_techniques(cls, techniques: list[str]) -> list[str]:
-        unknown = [t for t in techniques if t not in REMMER_LABELS]
-        if unknown:
-            raise ValueError(f"onbekende techniek(en) {unknown}; kies uit {list(REMMER_LABELS)}")
-        return techniques
+        return _only_known(techniques, REMMER_LABELS, "onbekende techniek(en) {unknown}; kies uit {allowed}")
 
     @field_validator("lines")
     @classmethod
@@ -94,10 +98,7 @@ class Scenario(_Strict):
     @field_validator("sources")
     @classmethod
     def _seed_sources(cls, sources: list[str]) -> list[str]:
-        unknown = [s for s in sources if s not in SEED_FILES]
-        if unknown:
-            raise ValueError(f"bron(nen) {unknown} staan niet in shared/seeds; kies uit {list(SEED_FILES)}")
-        return sources
+        return _only_known(sources, tuple(SEED_FILES), "bron(nen) {unknown} staan niet in shared/seeds; kies uit {allowed}")
 
     @field_validator("phases")
     @classmethod

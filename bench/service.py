@@ -1,0 +1,94 @@
+"""Load on one local service: N concurrent uploads of 10 s replies, all analysed.
+
+    .venv/bin/python bench/service.py [--uploads 30] [--workers 1]
+
+Starts `voicecoach serve --no-worker` and worker processes on a temporary data dir (loopback
+only), measures one upload's latency alone first (upload → analysed result), then N uploads at
+once: time to the last result, p50/p95 latency, peak memory of the server and workers, each
+printed against the single upload's latency from the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.live import LiveService  # noqa: E402
+from voicecoach.audio.synth import speak_to_wav  # noqa: E402
+
+REPLY = (
+    "Goedemiddag meneer, ik begrijp dat u boos bent omdat uw internet al drie dagen niet werkt. "
+    "Kunt u mij vertellen wat er precies is gebeurd sinds de storing begon?"
+)
+
+
+def ten_second_reply(folder: Path) -> bytes:
+    source = speak_to_wav(REPLY, folder / "bron.wav")
+    clip = folder / "antwoord-10s.wav"
+    subprocess.run(["sox", str(source), str(clip), "pad", "0", "10", "trim", "0", "10"], check=True)
+    return clip.read_bytes()
+
+
+def one_turn(url: str, audio: bytes) -> float:
+    """Upload a reply in a new conversation and wait for its analysed result; seconds taken."""
+    started = time.perf_counter()
+    with httpx.Client(base_url=url, timeout=600) as client:
+        conversation = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
+        turn = client.post(f"/api/conversations/{conversation['id']}/turns", content=audio).json()
+        while client.get(f"/api/turns/{turn['turn_id']}").json()["status"] not in ("done", "error"):
+            time.sleep(0.1)
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--uploads", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        audio = ten_second_reply(Path(tmp))
+        service = LiveService(Path(tmp) / "data").start()
+        try:
+            for _ in range(args.workers):
+                service.start_worker()
+            one_turn(service.url, audio)  # warm: models loaded, numba compiled
+            single = statistics.median(one_turn(service.url, audio) for _ in range(3))
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=args.uploads) as pool:
+                latencies = sorted(pool.map(lambda _: one_turn(service.url, audio), range(args.uploads)))
+            last = time.perf_counter() - started
+            pids = [service.server.pid, *(w.pid for w in service.workers)]
+            memory = peak_rss_mb(pids)
+        finally:
+            service.stop()
+    p50 = statistics.median(latencies)
+    p95 = latencies[max(0, int(round(0.95 * len(latencies))) - 1)]
+    print(f"{args.uploads} concurrent uploads of 10 s replies, {args.workers} worker(s), all analysed")
+    print(f"  single upload alone:   {single:6.2f} s")
+    print(f"  time to last result:   {last:6.2f} s  ({last / single:5.1f}x single; {last / args.uploads:.2f} s per reply)")
+    print(f"  p50 latency:           {p50:6.2f} s  ({p50 / single:5.1f}x single)")
+    print(f"  p95 latency:           {p95:6.2f} s  ({p95 / single:5.1f}x single)")
+    print(f"  peak memory (server + workers): {memory:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
