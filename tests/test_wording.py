@@ -109,6 +109,7 @@ def test_development_set_macro_f1(classifier):
         ("Goed. Kunt u mij vertellen wat er gebeurd is?", "open_vraag", "Kunt u mij vertellen"),
         ("Als ik u goed begrijp, is de monteur niet gekomen.", "samenvatten", "Als ik u goed begrijp"),
         ("Nou, rustig aan hé.", "aanjager", "rustig aan"),
+        ("Ik ben het spuugzat met klanten zoals u.", "aanjager", "klanten zoals u"),  # "u." is no initial
     ],
 )
 def test_span_covers_the_words_that_caused_it(classifier, text, label, words):

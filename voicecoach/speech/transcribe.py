@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions
@@ -32,6 +33,7 @@ SAMPLE_RATE = 16_000
 TEMPERATURES = (0.0, 0.2)
 BEAM_SIZE = 5
 NO_REPEAT_NGRAM = 5
+SAMPLING_SEED = 20261124
 NO_SPEECH_THRESHOLD = 0.6
 COMPRESSION_RATIO_LIMIT = 2.4
 MAX_WORDS_PER_SECOND = 6.0  # fluent Dutch is ~3-4 words/s; far more is a decoding loop
@@ -106,6 +108,8 @@ def transcribe(
     """Transcribe 16 kHz mono float32 `samples` as Dutch, with word timestamps."""
     duration = len(samples) / SAMPLE_RATE
     with _model_lock:
+        # The fallback temperature samples; a fixed seed makes a re-analysis give the same words.
+        ctranslate2.set_random_seed(SAMPLING_SEED)
         segments, _info = model.transcribe(
             samples,
             language="nl",

@@ -161,6 +161,14 @@ def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     return not any(token.lower_ in FOLLOW_UP for token in doc[start].sent)
 
 
+HELP_SERVICES = {"politie", "beveiliging", "bewaking", "security", "112", "dispatch", "beveiliger"}
+
+
+def not_calling_for_help(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """Calling the police or security is 'hulp inschakelen' (3 Reasons Why), not a solution."""
+    return not any(token.lower_ in HELP_SERVICES for token in doc[start].sent)
+
+
 CHECKS: dict[str, Check] = {
     "clause_start": clause_start,
     "question": question,
@@ -172,4 +180,5 @@ CHECKS: dict[str, Check] = {
     "ends_with_question_mark": ends_with_question_mark,
     "not_reported_speech": not_reported_speech,
     "no_follow_up": no_follow_up,
+    "not_calling_for_help": not_calling_for_help,
 }

@@ -23,6 +23,9 @@ PIPELINE_NAME = "voicecoach_nl"
 def build_pipeline() -> Language:
     """Create the pipeline from scratch (needs spacy-lookups-data installed)."""
     nlp = spacy.blank("nl")
+    # spaCy's Dutch tokenizer keeps "u." together as an initial; in spoken replies it is the
+    # pronoun u before a full stop ("Ik begrijp u.") and must be two tokens.
+    nlp.tokenizer.rules = {text: rule for text, rule in nlp.tokenizer.rules.items() if text not in ("u.", "U.")}
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["description"] = "VoiceCoach Dutch rule pipeline: lookup lemmas, sentences, wording rules."
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
