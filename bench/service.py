@@ -19,8 +19,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.live import LiveService  # noqa: E402
@@ -39,10 +37,10 @@ def ten_second_reply(folder: Path) -> bytes:
     return clip.read_bytes()
 
 
-def one_turn(url: str, audio: bytes) -> float:
+def one_turn(service: LiveService, audio: bytes) -> float:
     """Upload a reply in a new conversation and wait for its analysed result; seconds taken."""
     started = time.perf_counter()
-    with httpx.Client(base_url=url, timeout=600) as client:
+    with service.client("bench") as client:
         conversation = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
         turn = client.post(f"/api/conversations/{conversation['id']}/turns", content=audio).json()
         while client.get(f"/api/turns/{turn['turn_id']}").json()["status"] not in ("done", "error"):
@@ -70,11 +68,12 @@ def main() -> None:
         try:
             for _ in range(args.workers):
                 service.start_worker()
-            one_turn(service.url, audio)  # warm: models loaded, numba compiled
-            single = statistics.median(one_turn(service.url, audio) for _ in range(3))
+            service.create_user("bench")
+            one_turn(service, audio)  # warm: models loaded, numba compiled
+            single = statistics.median(one_turn(service, audio) for _ in range(3))
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=args.uploads) as pool:
-                latencies = sorted(pool.map(lambda _: one_turn(service.url, audio), range(args.uploads)))
+                latencies = sorted(pool.map(lambda _: one_turn(service, audio), range(args.uploads)))
             last = time.perf_counter() - started
             pids = [service.server.pid, *(w.pid for w in service.workers)]
             memory = peak_rss_mb(pids)

@@ -43,6 +43,19 @@ class LiveService:
                 time.sleep(0.2)
         raise RuntimeError("the service did not start")
 
+    def create_user(self, username: str, role: str = "trainee", password: str = "geheim-wachtwoord") -> None:
+        subprocess.run(
+            [sys.executable, "-m", "voicecoach", "users", "create", username, "--role", role, "--password-stdin"],
+            input=password + "\n", text=True, env=self.env, check=True, capture_output=True,
+        )
+
+    def client(self, username: str, password: str = "geheim-wachtwoord") -> httpx.Client:
+        """An HTTP client logged in as `username`, sending the CSRF token."""
+        client = httpx.Client(base_url=self.url, timeout=60)
+        client.post("/login", data={"username": username, "password": password})
+        client.headers["X-CSRF-Token"] = client.get("/api/me").json()["csrf_token"]
+        return client
+
     def start_worker(self) -> subprocess.Popen:
         worker = subprocess.Popen([sys.executable, "-m", "voicecoach", "worker"], env=self.env)
         self.workers.append(worker)

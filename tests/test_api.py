@@ -25,7 +25,20 @@ def app(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def client(app) -> TestClient:  # type: ignore[no-untyped-def]
-    return TestClient(app)
+    return logged_in(app, "oefenaar")
+
+
+def logged_in(app, username: str, role: str = "trainee") -> TestClient:  # type: ignore[no-untyped-def]
+    """A client logged in as a new user of `role`, sending the session's CSRF token."""
+    from voicecoach.accounts import create_user
+
+    with app.state.sessions() as session:
+        create_user(session, username, "geheim-wachtwoord", role=role)
+        session.commit()
+    client = TestClient(app)
+    assert client.post("/login", data={"username": username, "password": "geheim-wachtwoord"}).status_code == 200
+    client.headers["X-CSRF-Token"] = client.get("/api/me").json()["csrf_token"]
+    return client
 
 
 def run_queue(app) -> int:  # type: ignore[no-untyped-def]

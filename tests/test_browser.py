@@ -23,6 +23,7 @@ REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wa
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
     live = LiveService(tmp_path_factory.mktemp("data")).start()
+    live.create_user("oefenaar")
     live.start_worker()
     yield live
     live.stop()
@@ -50,6 +51,14 @@ def _browser(playwright, microphone: Path) -> Browser:  # type: ignore[no-untype
     )
 
 
+def _log_in(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    page.fill("input[name=username]", "oefenaar")
+    page.fill("input[name=password]", "geheim-wachtwoord")
+    page.click("button[type=submit]")
+
+
 def _record(page: Page, button: str, seconds: float) -> None:
     page.click(button)
     expect(page.locator(button)).to_have_text("Stop")
@@ -66,7 +75,7 @@ def test_calibrate_practise_and_see_the_evidence(service, tmp_path):
     with sync_playwright() as playwright:
         browser = _browser(playwright, calm)
         page = browser.new_page()
-        page.goto(service.url)
+        _log_in(page, service.url)
         expect(page.get_by_role("heading", name="Kies een scenario")).to_be_visible()
         page.screenshot(path=ARTIFACTS / "1-home.png", full_page=True)
         _record(page, "#calibration-record", calm_seconds - 2)
@@ -83,6 +92,7 @@ def test_calibrate_practise_and_see_the_evidence(service, tmp_path):
 
         browser = _browser(playwright, heated)
         page = browser.new_page()
+        _log_in(page, conversation_url)  # a new browser: log in again, then open the conversation
         page.goto(conversation_url)
         expect(page.locator("#customer-line")).to_have_text(first_line)
         _record(page, "#record", 8)

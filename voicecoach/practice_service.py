@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from voicecoach.accounts import audit, may_see
 from voicecoach.analysis import Analyser
 from voicecoach.audio.errors import AudioError
 from voicecoach.coaching.conversation import Conversation
@@ -26,8 +27,6 @@ from voicecoach.store.models import BaselineRow, ConversationRow, Job, Recording
 from voicecoach.store.recordings import store_recording
 from voicecoach.voice.baseline import Baseline
 
-LOCAL_USER = "oefenaar"
-
 
 class NotFound(VoiceCoachError):
     code = "not_found"
@@ -39,16 +38,7 @@ class PracticeService:
         self.analyser = analyser or Analyser(settings)
         self.scenarios, self.scenario_problems = load_scenarios()
 
-    # --- users and baselines -------------------------------------------------------------
-    def local_user(self, session: Session) -> User:
-        """Until accounts exist, the app runs as one local trainee (every row still has a user)."""
-        user = session.scalar(select(User).where(User.username == LOCAL_USER))
-        if user is None:
-            user = User(username=LOCAL_USER, display_name="Oefenaar")
-            session.add(user)
-            session.commit()
-        return user
-
+    # --- baselines -----------------------------------------------------------------------
     def baseline_for(self, session: Session, user: User) -> BaselineRow | None:
         return session.scalar(
             select(BaselineRow).where(BaselineRow.user_id == user.id, BaselineRow.status == "done")
@@ -83,21 +73,35 @@ class PracticeService:
         session.commit()
         return row
 
-    def conversation(self, session: Session, user: User, conversation_id: str) -> ConversationRow:
+    def conversation(self, session: Session, user: User, conversation_id: str, *, write: bool = False) -> ConversationRow:
+        """The conversation if `user` may see it (owner or their coach); only the owner may change it.
+        Anything else is 'not found', so nobody learns whose conversations exist."""
         row = session.get(ConversationRow, conversation_id)
-        if row is None or row.user_id != user.id:
+        if row is None or not self._allowed(session, user, row.user_id, write):
             raise NotFound("Dit gesprek bestaat niet.")
         return row
 
-    def turn(self, session: Session, user: User, turn_id: str) -> TurnRow:
+    def turn(self, session: Session, user: User, turn_id: str, *, write: bool = False) -> TurnRow:
         row = session.get(TurnRow, turn_id)
-        if row is None or row.conversation.user_id != user.id:
+        if row is None or not self._allowed(session, user, row.conversation.user_id, write):
             raise NotFound("Deze beurt bestaat niet.")
         return row
 
+    def turn_recording(self, session: Session, user: User, turn_id: str) -> Recording:
+        """The recording of a turn; every opening is written to the audit log."""
+        turn = self.turn(session, user, turn_id)
+        recording = session.get(Recording, turn.recording_id)
+        audit(session, user, "recording.opened", recording.user_id, recording.id)
+        session.commit()
+        return recording
+
+    @staticmethod
+    def _allowed(session: Session, user: User, owner_id: int, write: bool) -> bool:
+        return user.id == owner_id if write else may_see(session, user, owner_id)
+
     def submit_turn(self, session: Session, user: User, conversation_id: str, data: bytes) -> tuple[TurnRow, Job]:
         """Store the recording and its turn, then queue the analysis (the caller answers 202)."""
-        conversation = self.conversation(session, user, conversation_id)
+        conversation = self.conversation(session, user, conversation_id, write=True)
         if conversation.finished_at is not None:
             raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
         recording = store_recording(self.settings.data_dir, user.id, "turn", data)
@@ -114,7 +118,7 @@ class PracticeService:
         return turn, job
 
     def reanalyse(self, session: Session, user: User, turn_id: str) -> Job:
-        turn = self.turn(session, user, turn_id)
+        turn = self.turn(session, user, turn_id, write=True)
         turn.status = "queued"
         job = enqueue(session, "analyse_turn", turn.id)
         session.commit()

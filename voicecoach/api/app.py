@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -14,11 +14,11 @@ from voicecoach.errors import VoiceCoachError
 WEB_DIR = PROJECT_ROOT / "web"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
-ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415}
+ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415, "user_exists": 409}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from voicecoach.api.routes import health, pages, practice
+    from voicecoach.api.routes import admin, auth, health, pages, practice
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
 
@@ -37,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = PracticeService(settings)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(admin.router)
     app.include_router(practice.router)
     app.include_router(pages.router)
 
@@ -45,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"error": error.to_dict()}, status_code=ERROR_STATUS.get(error.code, 400))
 
     @app.exception_handler(HTTPException)
-    async def _http_error(_request: Request, error: HTTPException) -> JSONResponse:
+    async def _http_error(request: Request, error: HTTPException):  # type: ignore[no-untyped-def]
+        if error.status_code == 401 and not request.url.path.startswith("/api/"):
+            return RedirectResponse("/login", status_code=303)  # pages send people to the login form
         detail = error.detail if isinstance(error.detail, dict) else {"code": "http_error", "message": str(error.detail)}
         return JSONResponse({"error": detail}, status_code=error.status_code)
 

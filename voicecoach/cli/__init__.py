@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from voicecoach.cli import analyse, classify, doctor, models, practice, scenarios, serve, worker
+from voicecoach.cli import analyse, classify, doctor, models, practice, scenarios, serve, users, worker
 
 app = typer.Typer(
     name="voicecoach",
@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.add_typer(models.app, name="models")
 app.add_typer(scenarios.app, name="scenarios")
+app.add_typer(users.app, name="users")
 app.command("doctor")(doctor.doctor)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)

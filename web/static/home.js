@@ -5,7 +5,7 @@ document.querySelectorAll("button.start").forEach((button) => {
   button.addEventListener("click", async () => {
     const response = await fetch("/api/conversations", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: csrfHeaders({ "Content-Type": "application/json" }),
       body: JSON.stringify({ scenario_id: button.dataset.scenario }),
     });
     const conversation = await response.json();

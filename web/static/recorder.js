@@ -1,6 +1,12 @@
 // Microphone recording with a live level meter (MediaRecorder, WebM/Opus), and upload with progress.
 "use strict";
 
+// State-changing requests carry the session's CSRF token (from the page's meta tag).
+function csrfHeaders(extra = {}) {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? { ...extra, "X-CSRF-Token": meta.content } : extra;
+}
+
 const VoiceRecorder = {
   async start(meter) {
     // No automatic gain or noise suppression: VoiceCoach measures how loud you really speak.
@@ -42,6 +48,7 @@ const VoiceRecorder = {
       const request = new XMLHttpRequest();
       request.open("POST", url);
       request.setRequestHeader("Content-Type", blob.type || "application/octet-stream");
+      Object.entries(csrfHeaders()).forEach(([name, value]) => request.setRequestHeader(name, value));
       if (progress) {
         progress.hidden = false;
         request.upload.onprogress = (event) => { if (event.lengthComputable) progress.value = event.loaded / event.total; };

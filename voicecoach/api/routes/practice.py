@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from voicecoach.api.deps import ServiceDep, SessionDep, UserDep
 from voicecoach.api.uploads import read_limited
 from voicecoach.coaching.customer_voice import customer_audio
-from voicecoach.store.models import ConversationRow, Recording, TurnRow
+from voicecoach.store.models import BaselineRow, ConversationRow, TurnRow
 
 router = APIRouter(prefix="/api", tags=["practice"])
 
@@ -28,7 +28,7 @@ def scenario_card(scenario) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 
 @router.get("/scenarios")
-def list_scenarios(service: ServiceDep) -> list[dict[str, Any]]:
+def list_scenarios(service: ServiceDep, _user: UserDep) -> list[dict[str, Any]]:
     return [scenario_card(s) for s in service.scenarios.values()]
 
 
@@ -48,8 +48,6 @@ def current_baseline(session: SessionDep, service: ServiceDep, user: UserDep) ->
 
 @router.get("/baselines/{baseline_id}")
 def baseline_status(baseline_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
-    from voicecoach.store.models import BaselineRow
-
     row = session.get(BaselineRow, baseline_id)
     if row is None or row.user_id != user.id:
         return JSONResponse({"error": {"code": "not_found", "message": "Deze meting bestaat niet."}}, 404)
@@ -95,8 +93,7 @@ def reanalyse_turn(turn_id: str, session: SessionDep, service: ServiceDep, user:
 
 @router.get("/turns/{turn_id}/audio")
 def turn_audio(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
-    turn = service.turn(session, user, turn_id)
-    recording = session.get(Recording, turn.recording_id)
+    recording = service.turn_recording(session, user, turn_id)
     return FileResponse(service.recording_path(recording), media_type=recording.content_type)
 
 

@@ -1,0 +1,149 @@
+"""Who may do what: every endpoint × every kind of visitor, plus CSRF, login limits and the audit log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from tests.conftest import SPACY_DIR, WHISPER_DIR
+from voicecoach.accounts import create_user
+from voicecoach.api.app import create_app
+from voicecoach.config import Settings
+from voicecoach.store.models import AuditEntry, Group, GroupMember, User
+
+PASSWORD = "geheim-wachtwoord"
+ACTORS = ("anonymous", "trainee_a", "trainee_b", "coach_of_a", "coach_not_of_a", "teacher", "admin")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, dutch_reply_wav):  # type: ignore[no-untyped-def]
+    data = tmp_path_factory.mktemp("data")
+    app = create_app(Settings(data_dir=data, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
+    with app.state.sessions() as session:
+        users = {
+            "trainee_a": create_user(session, "trainee_a", PASSWORD),
+            "trainee_b": create_user(session, "trainee_b", PASSWORD),
+            "coach_of_a": create_user(session, "coach_of_a", PASSWORD, role="coach"),
+            "coach_not_of_a": create_user(session, "coach_not_of_a", PASSWORD, role="coach"),
+            "teacher": create_user(session, "teacher", PASSWORD, role="teacher"),
+            "admin": create_user(session, "admin", PASSWORD, role="admin"),
+        }
+        class_a, class_b = Group(name="klas A"), Group(name="klas B")
+        session.add_all([class_a, class_b])
+        session.flush()
+        for group, member in ((class_a, "trainee_a"), (class_a, "coach_of_a"), (class_b, "trainee_b"),
+                              (class_b, "coach_not_of_a"), (class_b, "teacher")):
+            session.add(GroupMember(group_id=group.id, user_id=users[member].id))
+        session.commit()
+    clients = {"anonymous": TestClient(app, follow_redirects=False)}
+    for name in users:
+        client = TestClient(app, follow_redirects=False)
+        assert client.post("/login", data={"username": name, "password": PASSWORD}).status_code == 303
+        client.headers["X-CSRF-Token"] = client.get("/api/me").json()["csrf_token"]
+        clients[name] = client
+    a = clients["trainee_a"]
+    conversation = a.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+    turn = a.post(f"/api/conversations/{conversation}/turns", content=dutch_reply_wav.read_bytes()).json()["turn_id"]
+    baseline = a.post("/api/baselines", content=dutch_reply_wav.read_bytes()).json()["baseline_id"]
+    return {"app": app, "clients": clients, "conversation": conversation, "turn": turn, "baseline": baseline, "wav": dutch_reply_wav}
+
+
+EVERYONE = set(ACTORS) - {"anonymous"}
+OWNER_AND_COACH = {"trainee_a", "coach_of_a"}
+OWNER = {"trainee_a"}
+ADMIN = {"admin"}
+
+# (method, path template, body kind, who is allowed)
+ENDPOINTS = [
+    ("GET", "/", None, EVERYONE),
+    ("GET", "/api/me", None, EVERYONE),
+    ("GET", "/api/scenarios", None, EVERYONE),
+    ("POST", "/api/conversations", "json:scenario", EVERYONE),
+    ("GET", "/api/conversations/{conversation}", None, OWNER_AND_COACH),
+    ("GET", "/gesprek/{conversation}", None, OWNER_AND_COACH),
+    ("GET", "/api/conversations/{conversation}/customer-audio", None, OWNER_AND_COACH),
+    ("POST", "/api/conversations/{conversation}/turns", "audio", OWNER),
+    ("GET", "/api/turns/{turn}", None, OWNER_AND_COACH),
+    ("GET", "/api/turns/{turn}/audio", None, OWNER_AND_COACH),
+    ("POST", "/api/turns/{turn}/reanalyse", None, OWNER),
+    ("POST", "/api/baselines", "audio", EVERYONE),
+    ("GET", "/api/baselines/current", None, EVERYONE),
+    ("GET", "/api/baselines/{baseline}", None, OWNER),
+    ("GET", "/api/admin/users", None, ADMIN),
+    ("POST", "/api/admin/users", "json:user", ADMIN),
+    ("POST", "/api/admin/groups", "json:group", ADMIN),
+    ("POST", "/api/admin/groups/1/members", "json:member", ADMIN),
+]
+
+
+def _call(world, actor: str, method: str, template: str, body: str | None, index: int):  # type: ignore[no-untyped-def]
+    client = world["clients"][actor]
+    path = template.format(conversation=world["conversation"], turn=world["turn"], baseline=world["baseline"])
+    kwargs = {}
+    if body == "audio":
+        kwargs["content"] = world["wav"].read_bytes()
+    elif body == "json:scenario":
+        kwargs["json"] = {"scenario_id": "late-levering"}
+    elif body == "json:user":
+        kwargs["json"] = {"username": f"nieuw-{actor}-{index}", "password": PASSWORD}
+    elif body == "json:group":
+        kwargs["json"] = {"name": f"groep-{actor}-{index}"}
+    elif body == "json:member":
+        kwargs["json"] = {"username": "trainee_b"}
+    return client.request(method, path, **kwargs)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(("index", "endpoint"), list(enumerate(ENDPOINTS)), ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS])
+def test_access_matrix(world, actor, index, endpoint):
+    method, template, body, allowed = endpoint
+    response = _call(world, actor, method, template, body, index)
+    if actor in allowed:
+        assert response.status_code < 300, (actor, method, template, response.status_code, response.text[:200])
+    elif actor == "anonymous":
+        expected = 303 if not template.startswith("/api/") else 401
+        assert response.status_code == expected, (method, template, response.status_code)
+    else:
+        assert response.status_code in (403, 404), (actor, method, template, response.status_code)
+        assert "error" in response.json()
+
+
+def test_state_changes_need_the_csrf_token(world):
+    client = world["clients"]["trainee_a"]
+    response = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}, headers={"X-CSRF-Token": "fout"})
+    assert response.status_code == 403 and response.json()["error"]["code"] == "csrf"
+
+
+def test_session_cookie_is_httponly_and_samesite(world):
+    client = TestClient(world["app"], follow_redirects=False)
+    response = client.post("/login", data={"username": "trainee_b", "password": PASSWORD})
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_login_attempts_are_rate_limited(world):
+    client = TestClient(world["app"], follow_redirects=False)
+    for _ in range(5):
+        assert client.post("/login", data={"username": "teacher", "password": "fout"}).status_code == 401
+    response = client.post("/login", data={"username": "teacher", "password": PASSWORD})
+    assert response.status_code == 429 and "Te veel mislukte pogingen" in response.text
+
+
+def test_opening_a_recording_is_audited(world):
+    world["clients"]["coach_of_a"].get(f"/api/turns/{world['turn']}/audio")
+    with world["app"].state.sessions() as session:
+        coach = session.scalar(select(User).where(User.username == "coach_of_a"))
+        owner = session.scalar(select(User).where(User.username == "trainee_a"))
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.actor_id == coach.id)).all()
+    assert any(e.action == "recording.opened" and e.subject_user_id == owner.id for e in entries)
+
+
+def test_logout_ends_the_session(world):
+    client = TestClient(world["app"], follow_redirects=False)
+    client.post("/login", data={"username": "trainee_b", "password": PASSWORD})
+    token = client.get("/api/me").json()["csrf_token"]
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    assert client.get("/api/me").status_code == 401

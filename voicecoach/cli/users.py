@@ -1,0 +1,70 @@
+"""`voicecoach users`: create accounts and groups on this computer (the first admin starts here)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from sqlalchemy import select
+
+from voicecoach.config import get_settings
+from voicecoach.errors import VoiceCoachError
+
+app = typer.Typer(help="Gebruikers en groepen beheren.", no_args_is_help=True)
+
+
+def _sessions():  # type: ignore[no-untyped-def]
+    from voicecoach.store.db import create_db_engine, migrate, session_factory
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(settings.resolved_database_url)
+    migrate(engine)
+    return session_factory(engine)
+
+
+@app.command("create")
+def create(
+    username: str = typer.Argument(..., help="Gebruikersnaam."),
+    role: str = typer.Option("trainee", help="trainee, coach, teacher of admin."),
+    admin: bool = typer.Option(False, "--admin", help="Maak een beheerder (gelijk aan --role admin)."),
+    name: str | None = typer.Option(None, help="Naam die in de app staat."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Lees het wachtwoord van stdin."),
+) -> None:
+    """Maak een gebruiker aan."""
+    from voicecoach.accounts import create_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    with _sessions()() as session:
+        try:
+            user = create_user(session, username, password, role="admin" if admin else role, display_name=name)
+        except VoiceCoachError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(1) from error
+        session.commit()
+        typer.echo(f"Gebruiker {user.username} ({user.role}) aangemaakt.")
+
+
+@app.command("group")
+def group(
+    name: str = typer.Argument(..., help="Naam van de groep (wordt gemaakt als hij nog niet bestaat)."),
+    members: list[str] = typer.Option([], "--add", help="Gebruikersnaam om toe te voegen (herhaalbaar)."),
+) -> None:
+    """Maak een groep en voeg trainees, coaches of docenten toe."""
+    from voicecoach.store.models import Group, GroupMember, User
+
+    with _sessions()() as session:
+        row = session.scalar(select(Group).where(Group.name == name))
+        if row is None:
+            row = Group(name=name)
+            session.add(row)
+            session.flush()
+        for username in members:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                typer.echo(f"Gebruiker {username} bestaat niet.", err=True)
+                raise typer.Exit(1)
+            if session.get(GroupMember, (row.id, user.id)) is None:
+                session.add(GroupMember(group_id=row.id, user_id=user.id))
+        session.commit()
+        typer.echo(f"Groep {name}: {len(members)} lid/leden toegevoegd.")
