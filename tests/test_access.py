@@ -12,6 +12,7 @@ from tests.conftest import SPACY_DIR, WHISPER_DIR
 from voicecoach.accounts import create_user
 from voicecoach.api.app import create_app
 from voicecoach.config import Settings
+from voicecoach.jobs import Worker
 from voicecoach.store.models import AuditEntry, Group, GroupMember, User
 
 PASSWORD = "geheim-wachtwoord"
@@ -48,12 +49,15 @@ def world(tmp_path_factory, dutch_reply_wav):  # type: ignore[no-untyped-def]
     conversation = a.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
     turn = a.post(f"/api/conversations/{conversation}/turns", content=dutch_reply_wav.read_bytes()).json()["turn_id"]
     baseline = a.post("/api/baselines", content=dutch_reply_wav.read_bytes()).json()["baseline_id"]
+    Worker(app.state.sessions, app.state.service.handlers()).run_one()  # the turn is analysed
     return {"app": app, "clients": clients, "conversation": conversation, "turn": turn, "baseline": baseline, "wav": dutch_reply_wav}
 
 
 EVERYONE = set(ACTORS) - {"anonymous"}
 OWNER_AND_COACH = {"trainee_a", "coach_of_a"}
 OWNER = {"trainee_a"}
+COACH_OF_A = {"coach_of_a"}
+REVIEWERS = {"coach_of_a", "coach_not_of_a", "teacher"}
 ADMIN = {"admin"}
 
 # (method, path template, body kind, who is allowed)
@@ -76,12 +80,47 @@ ENDPOINTS = [
     ("POST", "/api/admin/users", "json:user", ADMIN),
     ("POST", "/api/admin/groups", "json:group", ADMIN),
     ("POST", "/api/admin/groups/1/members", "json:member", ADMIN),
+    ("GET", "/api/review/conversations", None, REVIEWERS),
+    ("POST", "/api/conversations/{conversation}/notes", "json:note", COACH_OF_A),
+    ("POST", "/api/turns/{turn}/transcript", "json:correction", COACH_OF_A),
+    ("POST", "/api/turns/{turn}/overrules", "json:overrule", COACH_OF_A),
+    ("DELETE", "/api/turns/{fresh_turn}", None, OWNER),
+    ("DELETE", "/api/conversations/{fresh_conversation}", None, OWNER),
+    ("GET", "/api/me/export", None, EVERYONE),
+    ("DELETE", "/api/me", "fresh_account", EVERYONE),
 ]
+
+
+def _fresh_turn(world) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A new conversation and turn of trainee A, to be deleted."""
+    a = world["clients"]["trainee_a"]
+    conversation = a.post("/api/conversations", json={"scenario_id": "late-levering"}).json()["id"]
+    turn = a.post(f"/api/conversations/{conversation}/turns", content=world["wav"].read_bytes()).json()["turn_id"]
+    return conversation, turn
+
+
+def _fresh_account(world, actor: str, index: int) -> TestClient:
+    """A throwaway account with the actor's role (deleting the actor itself would end the matrix)."""
+    role = {"coach_of_a": "coach", "coach_not_of_a": "coach"}.get(actor, actor if actor in ("teacher", "admin") else "trainee")
+    name = f"weg-{actor}-{index}"
+    with world["app"].state.sessions() as session:
+        create_user(session, name, PASSWORD, role=role)
+        session.commit()
+    client = TestClient(world["app"], follow_redirects=False)
+    client.post("/login", data={"username": name, "password": PASSWORD})
+    client.headers["X-CSRF-Token"] = client.get("/api/me").json()["csrf_token"]
+    return client
 
 
 def _call(world, actor: str, method: str, template: str, body: str | None, index: int):  # type: ignore[no-untyped-def]
     client = world["clients"][actor]
-    path = template.format(conversation=world["conversation"], turn=world["turn"], baseline=world["baseline"])
+    if body == "fresh_account" and actor != "anonymous":
+        client = _fresh_account(world, actor, index)
+    fresh_conversation, fresh_turn = _fresh_turn(world) if "{fresh" in template else (None, None)
+    path = template.format(
+        conversation=world["conversation"], turn=world["turn"], baseline=world["baseline"],
+        fresh_turn=fresh_turn, fresh_conversation=fresh_conversation,
+    )
     kwargs = {}
     if body == "audio":
         kwargs["content"] = world["wav"].read_bytes()
@@ -93,6 +132,12 @@ def _call(world, actor: str, method: str, template: str, body: str | None, index
         kwargs["json"] = {"name": f"groep-{actor}-{index}"}
     elif body == "json:member":
         kwargs["json"] = {"username": "trainee_b"}
+    elif body == "json:note":
+        kwargs["json"] = {"text": "Mooi dat je begrip toonde."}
+    elif body == "json:correction":
+        kwargs["json"] = {"text": "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er is gebeurd?"}
+    elif body == "json:overrule":
+        kwargs["json"] = {"label": "gesloten_vraag", "verdict": "onterecht", "reason": "Het was een open vraag."}
     return client.request(method, path, **kwargs)
 
 
@@ -107,7 +152,7 @@ def test_access_matrix(world, actor, index, endpoint):
         expected = 303 if not template.startswith("/api/") else 401
         assert response.status_code == expected, (method, template, response.status_code)
     else:
-        assert response.status_code in (403, 404), (actor, method, template, response.status_code)
+        assert response.status_code in (403, 404), (actor, method, template, response.status_code, response.text[:200])
         assert "error" in response.json()
 
 

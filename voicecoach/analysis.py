@@ -34,6 +34,8 @@ class TurnAnalysis:
     voice: VoiceMeasures
     wording: tuple[WordingHit, ...] = ()
     suggestions: tuple = ()
+    corrected_text: str | None = None
+    """A coach's correction of the transcript; the wording was classified on it."""
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
@@ -44,6 +46,7 @@ class TurnAnalysis:
             "wording": [hit.to_dict() for hit in self.wording],
             "score": None,  # a turn is scored within a scenario: coaching/conversation.py
             "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
+            "corrected_text": self.corrected_text,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -98,15 +101,20 @@ class Analyser:
         *,
         baseline: Baseline | None = None,
         initial_prompt: str | None = None,
+        corrected_text: str | None = None,
     ) -> TurnAnalysis:
-        """Analyse one reply; raises AudioError (with a Dutch message) for unusable audio."""
+        """Analyse one reply; raises AudioError (with a Dutch message) for unusable audio.
+
+        With `corrected_text` (a coach's correction) the wording is classified on that text;
+        timing and voice still come from the recording."""
         started = time.perf_counter()
         checked, transcript, contours, rate, timings = self._measure(source, initial_prompt=initial_prompt)
         with _timed(timings, "voice"):
             voice = measure_voice(contours, rate, baseline or POPULATION_DEFAULT)
         with _timed(timings, "wording"):
             classifier = self.wording
-            hits = with_word_times(classifier.classify(transcript.text), transcript.text, transcript.words)
+            text = corrected_text or transcript.text
+            hits = with_word_times(classifier.classify(text), text, transcript.words)
             suggestions = classifier.suggestions(hits)
         timings["total"] = time.perf_counter() - started
         return TurnAnalysis(
@@ -115,6 +123,7 @@ class Analyser:
             voice=voice,
             wording=tuple(hits),
             suggestions=tuple(suggestions),
+            corrected_text=corrected_text,
             timings=timings,
         )
 

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     max_audio_seconds: float = Field(default=120.0, gt=0)
     max_upload_bytes: int = Field(default=25_000_000, gt=0, description="Largest accepted upload.")
     job_lease_seconds: float = Field(default=30.0, gt=0, description="A dead worker's job is retried after this.")
+    retention_days: int | None = Field(default=None, ge=1, description="Delete recordings older than this (unset: keep).")
 
     @property
     def resolved_database_url(self) -> str:

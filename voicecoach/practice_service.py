@@ -143,7 +143,9 @@ class PracticeService:
         turn.status = "running"
         session.commit()
         try:
-            result = conversation.reply_audio(self.recording_path(session.get(Recording, turn.recording_id)))
+            result = conversation.reply_audio(
+                self.recording_path(session.get(Recording, turn.recording_id)), corrected_text=turn.corrected_text
+            )
         except AudioError as error:  # the trainee's audio, not a crash: say what to do
             turn.status, turn.error, turn.result = "error", error.to_dict(), None
             session.commit()

@@ -18,7 +18,7 @@ ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415, "
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from voicecoach.api.routes import admin, auth, health, pages, practice
+    from voicecoach.api.routes import admin, auth, health, pages, practice, review
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(admin.router)
     app.include_router(practice.router)
+    app.include_router(review.router)
     app.include_router(pages.router)
 
     @app.exception_handler(VoiceCoachError)

@@ -7,6 +7,8 @@ import threading
 
 from voicecoach.config import get_settings
 
+RETENTION_INTERVAL_SECONDS = 3600
+
 
 def worker() -> None:
     """Voer wachtende analyses uit tot het proces stopt (SIGTERM of Ctrl-C)."""
@@ -23,4 +25,17 @@ def worker() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    Worker(session_factory(engine), service.handlers(), lease_seconds=settings.job_lease_seconds).run(stop)
+    sessions = session_factory(engine)
+    if settings.retention_days:
+        threading.Thread(target=_retention, args=(sessions, settings, stop), daemon=True).start()
+    Worker(sessions, service.handlers(), lease_seconds=settings.job_lease_seconds).run(stop)
+
+
+def _retention(sessions, settings, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
+    """Delete recordings past VOICECOACH_RETENTION_DAYS, at start and then every hour."""
+    from voicecoach.privacy import purge_expired
+
+    while not stop.is_set():
+        with sessions() as session:
+            purge_expired(session, settings.data_dir, settings.retention_days)
+        stop.wait(RETENTION_INTERVAL_SECONDS)

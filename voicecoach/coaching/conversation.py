@@ -78,11 +78,11 @@ class Conversation:
         score = self._score(hits, classifier.suggestions(hits), text, speech_seconds=0.0, voice=None)
         return self._advance(text, score, None, predicted_labels(hits))
 
-    def reply_audio(self, source: Path | bytes) -> TurnResult:
+    def reply_audio(self, source: Path | bytes, *, corrected_text: str | None = None) -> TurnResult:
         """A spoken reply: the full analysis against the baseline, then the score."""
-        analysis = self.analyser.analyse(source, baseline=self.baseline)
+        analysis = self.analyser.analyse(source, baseline=self.baseline, corrected_text=corrected_text)
         score = self._score(
-            analysis.wording, analysis.suggestions, analysis.transcript.text,
+            analysis.wording, analysis.suggestions, corrected_text or analysis.transcript.text,
             speech_seconds=analysis.voice.speech_seconds, voice=analysis.voice,
         )
         return self._advance(analysis.transcript.text, score, analysis, predicted_labels(analysis.wording))

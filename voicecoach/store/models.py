@@ -133,6 +133,8 @@ class TurnRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | running | done | error
     result: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     error: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    corrected_text: Mapped[str | None] = mapped_column(Text, default=None)
+    """A coach's correction of the transcript: wording and score are re-run on it."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     analysed_at: Mapped[datetime | None] = mapped_column(default=None)
     conversation: Mapped[ConversationRow] = relationship(back_populates="turns")
@@ -153,3 +155,44 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Note(Base):
+    """A coach's note on a conversation or one of its turns; the trainee sees it."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    turn_id: Mapped[str | None] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), default=None)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TranscriptVersion(Base):
+    """An earlier transcript of a turn, kept when a coach corrects it (the history)."""
+
+    __tablename__ = "transcript_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    turn_id: Mapped[str] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    score_total: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LabelOverrule(Base):
+    """A coach's judgement on one wording hit (or a missed one), with the reason."""
+
+    __tablename__ = "label_overrules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    turn_id: Mapped[str] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    label: Mapped[str] = mapped_column(String(40))
+    rule: Mapped[str | None] = mapped_column(String(80), default=None)
+    verdict: Mapped[str] = mapped_column(String(20))  # "onterecht" (hit was wrong) | "gemist" (label was missed)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

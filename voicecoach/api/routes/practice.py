@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from voicecoach.api.deps import ServiceDep, SessionDep, UserDep
 from voicecoach.api.uploads import read_limited
 from voicecoach.coaching.customer_voice import customer_audio
+from voicecoach.review_service import conversation_notes, turn_review
 from voicecoach.store.models import BaselineRow, ConversationRow, TurnRow
 
 router = APIRouter(prefix="/api", tags=["practice"])
@@ -56,12 +57,15 @@ def baseline_status(baseline_id: int, session: SessionDep, user: UserDep) -> dic
 
 @router.post("/conversations", status_code=201)
 def start_conversation(body: NewConversation, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
-    return conversation_view(service, service.start_conversation(session, user, body.scenario_id))
+    return conversation_view(service, service.start_conversation(session, user, body.scenario_id), session)
 
 
 @router.get("/conversations/{conversation_id}")
 def get_conversation(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
-    return conversation_view(service, service.conversation(session, user, conversation_id))
+    row = service.conversation(session, user, conversation_id)
+    view = conversation_view(service, row, session)
+    view["viewer"] = {"is_owner": row.user_id == user.id, "role": user.role}
+    return view
 
 
 @router.get("/conversations/{conversation_id}/customer-audio")
@@ -82,7 +86,7 @@ async def upload_turn(conversation_id: str, request: Request, session: SessionDe
 
 @router.get("/turns/{turn_id}")
 def get_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
-    return turn_view(service.turn(session, user, turn_id))
+    return turn_view(service.turn(session, user, turn_id), session)
 
 
 @router.post("/turns/{turn_id}/reanalyse", status_code=202)
@@ -97,7 +101,7 @@ def turn_audio(turn_id: str, session: SessionDep, service: ServiceDep, user: Use
     return FileResponse(service.recording_path(recording), media_type=recording.content_type)
 
 
-def conversation_view(service, row: ConversationRow) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def conversation_view(service, row: ConversationRow, session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     scenario = service.scenario(row.scenario_id)
     return {
         "id": row.id,
@@ -111,12 +115,14 @@ def conversation_view(service, row: ConversationRow) -> dict[str, Any]:  # type:
             "calmed_message": scenario.ending.calmed_message,
             "escalated_advice": scenario.ending.escalated_advice,
         },
-        "turns": [turn_view(turn) for turn in row.turns],
+        "turns": [turn_view(turn, session) for turn in row.turns],
+        "notes": conversation_notes(session, row),
     }
 
 
-def turn_view(turn: TurnRow) -> dict[str, Any]:
+def turn_view(turn: TurnRow, session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return {
         "id": turn.id, "number": turn.number, "status": turn.status, "customer_line": turn.customer_line,
-        "result": turn.result, "error": turn.error,
+        "result": turn.result, "error": turn.error, "corrected_text": turn.corrected_text,
+        **turn_review(session, turn),
     }

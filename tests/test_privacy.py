@@ -1,0 +1,148 @@
+"""Deletion is real (files and rows), export holds everything, retention deletes old recordings,
+and a coach's transcript correction re-scores the turn and keeps the history."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from tests.conftest import SPACY_DIR, WHISPER_DIR
+from voicecoach.accounts import create_user
+from voicecoach.api.app import create_app
+from voicecoach.config import Settings
+from voicecoach.jobs import Worker
+from voicecoach.privacy import purge_expired
+from voicecoach.store.models import AuditEntry, Group, GroupMember, Recording, TurnRow
+
+PASSWORD = "geheim-wachtwoord"
+
+
+@pytest.fixture
+def setup(tmp_path: Path, dutch_reply_wav: Path):  # type: ignore[no-untyped-def]
+    app = create_app(Settings(data_dir=tmp_path / "data", whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
+    with app.state.sessions() as session:
+        trainee = create_user(session, "sanne", PASSWORD)
+        coach = create_user(session, "coach", PASSWORD, role="coach")
+        group = Group(name="klas")
+        session.add(group)
+        session.flush()
+        session.add_all([GroupMember(group_id=group.id, user_id=trainee.id), GroupMember(group_id=group.id, user_id=coach.id)])
+        session.commit()
+
+    def client(name: str) -> TestClient:
+        c = TestClient(app)
+        c.post("/login", data={"username": name, "password": PASSWORD})
+        c.headers["X-CSRF-Token"] = c.get("/api/me").json()["csrf_token"]
+        return c
+
+    sanne, coach = client("sanne"), client("coach")
+    conversation = sanne.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+    turn = sanne.post(f"/api/conversations/{conversation}/turns", content=dutch_reply_wav.read_bytes()).json()["turn_id"]
+    sanne.post("/api/baselines", content=dutch_reply_wav.read_bytes())
+    worker = Worker(app.state.sessions, app.state.service.handlers())
+    while worker.run_one():
+        pass
+    coach.get(f"/api/turns/{turn}/audio")  # an audited opening
+    return {"app": app, "sanne": sanne, "coach": coach, "conversation": conversation, "turn": turn, "worker": worker}
+
+
+def _ids(app, turn_id: str) -> tuple[list[str], Path]:  # type: ignore[no-untyped-def]
+    with app.state.sessions() as session:
+        recordings = [r.id for r in session.scalars(select(Recording))]
+        assert session.get(TurnRow, turn_id).recording_id in recordings
+    return recordings, app.state.settings.data_dir
+
+
+def _database_mentions(app, needles: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every table and column of the SQLite file, searched for the given ids."""
+    path = app.state.settings.resolved_database_url.removeprefix("sqlite:///")
+    found = []
+    with sqlite3.connect(path) as db:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+            for row in db.execute(f'SELECT * FROM "{table}"'):
+                text = json.dumps(row, default=str)
+                found.extend(f"{table}: {needle}" for needle in needles if needle in text)
+    return found
+
+
+def _files_mentioning(data_dir: Path, needles: list[str]) -> list[Path]:
+    hits = []
+    for path in data_dir.rglob("*"):
+        if path.is_file() and not path.name.startswith("voicecoach.db"):
+            content = path.read_bytes()
+            if any(n in path.name or n.encode() in content for n in needles):
+                hits.append(path)
+    return hits
+
+
+def test_deleting_a_recording_leaves_no_file_and_no_row(setup):
+    app, turn = setup["app"], setup["turn"]
+    recordings, data_dir = _ids(app, turn)
+    with app.state.sessions() as session:
+        recording_id = session.get(TurnRow, turn).recording_id
+    assert setup["sanne"].delete(f"/api/turns/{turn}").status_code == 204
+    needles = [recording_id, turn]
+    assert _database_mentions(app, needles) == []
+    assert _files_mentioning(data_dir, needles) == []
+    with app.state.sessions() as session:  # the deletion itself is logged, without content
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "recording.deleted")).all()
+
+
+def test_deleting_the_account_removes_everything(setup):
+    app = setup["app"]
+    recordings, data_dir = _ids(app, setup["turn"])
+    assert len(recordings) == 2  # the reply and the calibration reading
+    assert setup["sanne"].delete("/api/me").status_code == 204
+    needles = [*recordings, setup["turn"], setup["conversation"], "sanne"]
+    assert _database_mentions(app, needles) == []
+    assert _files_mentioning(data_dir, needles) == []
+    assert not (data_dir / "recordings").exists() or not any((data_dir / "recordings").rglob("*.*"))
+
+
+def test_export_holds_the_data_and_the_audio(setup, dutch_reply_wav):
+    response = setup["sanne"].get("/api/me/export")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    data = json.loads(archive.read("data.json"))
+    assert data["user"]["username"] == "sanne"
+    assert data["conversations"][0]["turns"][0]["result"]["score"]["points"]
+    assert data["baselines"][0]["status"] == "error"  # the short reply is too little speech to calibrate
+    audio = [name for name in archive.namelist() if name.startswith("audio/")]
+    assert len(audio) == 2 and dutch_reply_wav.read_bytes() in [archive.read(name) for name in audio]
+
+
+def test_retention_deletes_recordings_older_than_the_setting(setup):
+    app = setup["app"]
+    with app.state.sessions() as session:
+        assert purge_expired(session, app.state.settings.data_dir, days=30) == 0
+        assert purge_expired(session, app.state.settings.data_dir, days=-1) == 1  # everything is 'older'
+        assert session.scalars(select(TurnRow)).all() == []
+
+
+def test_coach_correction_rescoring_history_and_notes(setup):
+    sanne, coach, turn, conversation = setup["sanne"], setup["coach"], setup["turn"], setup["conversation"]
+    before = sanne.get(f"/api/turns/{turn}").json()
+    corrected = "Rustig aan! U zit ernaast, zoek het zelf maar uit."
+    assert coach.post(f"/api/turns/{turn}/transcript", json={"text": corrected}).status_code == 202
+    setup["worker"].run_one()
+    after = sanne.get(f"/api/turns/{turn}").json()
+    assert after["corrected_text"] == corrected
+    assert after["result"]["score"]["total"] < before["result"]["score"]["total"]
+    assert any(h["label"] == "aanjager" for h in after["result"]["analysis"]["wording"])
+    assert after["history"][0]["text"] == before["result"]["analysis"]["transcript"]["text"]
+    assert after["history"][0]["score"] == before["result"]["score"]["total"]
+    assert coach.post(f"/api/turns/{turn}/overrules", json={"label": "aanjager", "verdict": "onterecht", "reason": "Ironisch bedoeld."}).status_code == 201
+    assert coach.post(f"/api/conversations/{conversation}/notes", json={"text": "Let op je toon.", "turn_id": turn}).status_code == 201
+    seen = sanne.get(f"/api/conversations/{conversation}").json()
+    assert seen["notes"][0]["text"] == "Let op je toon."
+    assert seen["turns"][0]["overrules"][0]["reason"] == "Ironisch bedoeld."
+    listed = coach.get("/api/review/conversations", params={"trainee": "sanne"}).json()
+    assert [c["id"] for c in listed] == [conversation]
+    assert coach.get("/api/review/conversations", params={"scenario": "late-levering"}).json() == []

@@ -1,0 +1,113 @@
+"""Personal data: export everything of a trainee, and delete for real (files and rows), logged
+without content; recordings past the retention period are deleted the same way."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from voicecoach.accounts import audit
+from voicecoach.store.models import (
+    AuditEntry, BaselineRow, ConversationRow, GroupMember, Job, LoginAttempt, Note, Recording,
+    SessionRow, TurnRow, User, utcnow,
+)
+
+
+def _delete_recording(session: Session, data_dir: Path, recording_id: str) -> None:
+    recording = session.get(Recording, recording_id)
+    if recording is None:
+        return
+    (data_dir / recording.path).unlink(missing_ok=True)
+    # the audit log keeps that something was opened, no longer which recording it was
+    session.execute(update(AuditEntry).where(AuditEntry.object_id == recording_id).values(object_id=None))
+    session.delete(recording)
+
+
+def delete_turn(session: Session, data_dir: Path, turn: TurnRow, actor: User | None) -> None:
+    owner = turn.conversation.user_id
+    session.execute(delete(Job).where(Job.target_id == turn.id))
+    recording_id = turn.recording_id
+    session.delete(turn)
+    session.flush()
+    _delete_recording(session, data_dir, recording_id)
+    audit(session, actor, "recording.deleted", owner, None)
+
+
+def delete_conversation(session: Session, data_dir: Path, conversation: ConversationRow, actor: User | None) -> None:
+    for turn in list(conversation.turns):
+        delete_turn(session, data_dir, turn, actor)
+    session.execute(delete(Note).where(Note.conversation_id == conversation.id))
+    owner = conversation.user_id
+    session.delete(conversation)
+    audit(session, actor, "conversation.deleted", owner, None)
+
+
+def delete_account(session: Session, data_dir: Path, user: User) -> None:
+    """Everything of `user`: conversations, turns, baselines, recordings, sessions, memberships."""
+    for conversation in session.scalars(select(ConversationRow).where(ConversationRow.user_id == user.id)).all():
+        delete_conversation(session, data_dir, conversation, user)
+    for baseline in session.scalars(select(BaselineRow).where(BaselineRow.user_id == user.id)).all():
+        session.execute(delete(Job).where(Job.kind == "calibrate", Job.target_id == str(baseline.id)))
+        recording_id = baseline.recording_id
+        session.delete(baseline)
+        session.flush()
+        _delete_recording(session, data_dir, recording_id)
+    for recording in session.scalars(select(Recording).where(Recording.user_id == user.id)).all():
+        _delete_recording(session, data_dir, recording.id)
+    session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
+    session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
+    session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
+    shutil.rmtree(data_dir / "recordings" / str(user.id), ignore_errors=True)
+    user_id = user.id
+    session.delete(user)
+    session.add(AuditEntry(actor_id=None, action="account.deleted", subject_user_id=user_id, object_id=None))
+
+
+def purge_expired(session: Session, data_dir: Path, days: int) -> int:
+    """Delete turn recordings older than `days` (the retention setting); returns how many."""
+    cutoff = utcnow() - timedelta(days=days)
+    turns = session.scalars(select(TurnRow).where(TurnRow.created_at < cutoff)).all()
+    for turn in turns:
+        delete_turn(session, data_dir, turn, None)
+    session.commit()
+    return len(turns)
+
+
+def export_zip(session: Session, data_dir: Path, user: User) -> bytes:
+    """All of a trainee's data: data.json and the audio files."""
+    conversations = session.scalars(select(ConversationRow).where(ConversationRow.user_id == user.id)).all()
+    baselines = session.scalars(select(BaselineRow).where(BaselineRow.user_id == user.id)).all()
+    recordings = session.scalars(select(Recording).where(Recording.user_id == user.id)).all()
+    data: dict[str, Any] = {
+        "user": {"username": user.username, "display_name": user.display_name, "role": user.role},
+        "baselines": [{"created_at": b.created_at.isoformat(), "status": b.status, "data": b.data} for b in baselines],
+        "conversations": [
+            {
+                "id": c.id, "scenario": c.scenario_id, "state": c.state, "created_at": c.created_at.isoformat(),
+                "notes": [n.text for n in session.scalars(select(Note).where(Note.conversation_id == c.id))],
+                "turns": [
+                    {"number": t.number, "customer_line": t.customer_line, "status": t.status, "result": t.result,
+                     "error": t.error, "corrected_text": t.corrected_text, "recording": Path(session.get(Recording, t.recording_id).path).name}
+                    for t in c.turns
+                ],
+            }
+            for c in conversations
+        ],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for recording in recordings:
+            path = data_dir / recording.path
+            if path.is_file():
+                archive.write(path, f"audio/{path.name}")
+    return buffer.getvalue()

@@ -1,0 +1,108 @@
+"""Coach review: the list of trainees' conversations, notes, transcript corrections, overrules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from voicecoach.accounts import REVIEWER_ROLES, may_see
+from voicecoach.errors import VoiceCoachError
+from voicecoach.jobs import enqueue
+from voicecoach.practice_service import NotFound, PracticeService
+from voicecoach.store.models import ConversationRow, Job, LabelOverrule, Note, TranscriptVersion, TurnRow, User
+from voicecoach.wording.rules import LABELS
+
+VERDICTS = ("onterecht", "gemist")
+
+
+def _require_reviewer(session: Session, user: User, owner_id: int) -> None:
+    if user.role not in REVIEWER_ROLES or user.id == owner_id or not may_see(session, user, owner_id):
+        raise NotFound("Dit gesprek bestaat niet.")
+
+
+def review_list(
+    session: Session, user: User, *, trainee: str | None = None, scenario: str | None = None,
+    since: datetime | None = None, min_score: int | None = None,
+) -> list[dict[str, Any]]:
+    """Conversations of the trainees this coach may see, newest first, with filters."""
+    rows = []
+    query = select(ConversationRow, User).join(User, User.id == ConversationRow.user_id).order_by(ConversationRow.created_at.desc())
+    for conversation, owner in session.execute(query):
+        if owner.id == user.id or not may_see(session, user, owner.id):
+            continue
+        if (trainee and owner.username != trainee) or (scenario and conversation.scenario_id != scenario):
+            continue
+        if since and conversation.created_at < since:
+            continue
+        total = sum((t.result or {}).get("score", {}).get("total", 0) for t in conversation.turns if t.status == "done")
+        if min_score is not None and total < min_score:
+            continue
+        rows.append({
+            "id": conversation.id, "trainee": owner.username, "trainee_name": owner.display_name,
+            "scenario": conversation.scenario_id, "created_at": conversation.created_at.isoformat(),
+            "turns": len(conversation.turns), "score": total, "outcome": conversation.state.get("outcome"),
+        })
+    return rows
+
+
+def add_note(session: Session, service: PracticeService, user: User, conversation_id: str, text: str, turn_id: str | None) -> Note:
+    conversation = service.conversation(session, user, conversation_id)
+    _require_reviewer(session, user, conversation.user_id)
+    if turn_id is not None and session.get(TurnRow, turn_id) not in conversation.turns:
+        raise NotFound("Deze beurt hoort niet bij dit gesprek.")
+    if not text.strip():
+        raise VoiceCoachError("Een notitie mag niet leeg zijn.", code="empty_note")
+    note = Note(conversation_id=conversation.id, turn_id=turn_id, author_id=user.id, text=text.strip())
+    session.add(note)
+    session.commit()
+    return note
+
+
+def correct_transcript(session: Session, service: PracticeService, user: User, turn_id: str, text: str) -> Job:
+    """Keep the current transcript in the history, store the correction, re-run wording and score."""
+    turn = service.turn(session, user, turn_id)
+    _require_reviewer(session, user, turn.conversation.user_id)
+    if turn.result is None or not text.strip():
+        raise VoiceCoachError("Alleen een geanalyseerde beurt met nieuwe tekst kan worden verbeterd.", code="cannot_correct")
+    previous = turn.corrected_text or turn.result["analysis"]["transcript"]["text"]
+    session.add(TranscriptVersion(turn_id=turn.id, author_id=user.id, text=previous, score_total=turn.result["score"]["total"]))
+    turn.corrected_text = text.strip()
+    turn.status = "queued"
+    job = enqueue(session, "analyse_turn", turn.id)
+    session.commit()
+    return job
+
+
+def overrule(session: Session, service: PracticeService, user: User, turn_id: str, *, label: str, rule: str | None, verdict: str, reason: str) -> LabelOverrule:
+    turn = service.turn(session, user, turn_id)
+    _require_reviewer(session, user, turn.conversation.user_id)
+    if label not in LABELS or verdict not in VERDICTS or not reason.strip():
+        raise VoiceCoachError(
+            f"Kies een label ({', '.join(LABELS)}), een oordeel ({' of '.join(VERDICTS)}) en geef een reden.", code="bad_overrule"
+        )
+    row = LabelOverrule(turn_id=turn.id, author_id=user.id, label=label, rule=rule, verdict=verdict, reason=reason.strip())
+    session.add(row)
+    session.commit()
+    return row
+
+
+def turn_review(session: Session, turn: TurnRow) -> dict[str, Any]:
+    """Notes, transcript history and overrules of a turn (the trainee sees them too)."""
+    authors = {u.id: u.display_name for u in session.scalars(select(User))}
+    return {
+        "notes": [{"text": n.text, "author": authors.get(n.author_id), "created_at": n.created_at.isoformat()}
+                  for n in session.scalars(select(Note).where(Note.turn_id == turn.id))],
+        "history": [{"text": v.text, "score": v.score_total, "author": authors.get(v.author_id), "created_at": v.created_at.isoformat()}
+                    for v in session.scalars(select(TranscriptVersion).where(TranscriptVersion.turn_id == turn.id).order_by(TranscriptVersion.id))],
+        "overrules": [{"label": o.label, "rule": o.rule, "verdict": o.verdict, "reason": o.reason, "author": authors.get(o.author_id)}
+                      for o in session.scalars(select(LabelOverrule).where(LabelOverrule.turn_id == turn.id))],
+    }
+
+
+def conversation_notes(session: Session, conversation: ConversationRow) -> list[dict[str, Any]]:
+    authors = {u.id: u.display_name for u in session.scalars(select(User))}
+    return [{"text": n.text, "author": authors.get(n.author_id), "turn_id": n.turn_id}
+            for n in session.scalars(select(Note).where(Note.conversation_id == conversation.id).order_by(Note.id))]
