@@ -19,10 +19,87 @@ async function load(play) {
   $("customer-line").textContent = conversation.customer_line;
   $("anger").textContent = `${conversation.state.anger}/4`;
   $("customer-audio").src = `${api}/customer-audio?beurt=${conversation.state.turn}`;
-  if (play) $("customer-audio").play().catch(() => {});
+  const done = conversation.turns.filter((t) => t.status === "done");
+  showNotes(conversation.notes);
+  if (!conversation.viewer.is_owner) {
+    $("answer").hidden = true;  // a coach reviews; only the trainee answers
+    if (done.length) showReview(done[done.length - 1]);
+  } else if (play) {
+    $("customer-audio").play().catch(() => {});
+  }
+  if (done.length && $("feedback").hidden) showFeedback(done[done.length - 1]);
   if (conversation.finished) showSummary(conversation);
   return conversation;
 }
+
+function showNotes(notes) {
+  $("notes-card").hidden = notes.length === 0;
+  $("notes").replaceChildren(...notes.map((note) => {
+    const item = document.createElement("li");
+    item.textContent = `${note.text} — ${note.author}`;
+    return item;
+  }));
+}
+
+const post = (url, body) => fetch(url, {
+  method: "POST", headers: csrfHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(body),
+}).then(async (response) => {
+  const data = await response.json();
+  if (!response.ok) throw data.error;
+  return data;
+});
+
+let reviewed = null;
+function showReview(turn) {
+  reviewed = turn;
+  $("review").hidden = false;
+  $("review-turn").textContent = turn.number;
+  $("correct-text").value = turn.corrected_text || turn.result.analysis.transcript.text;
+  $("history").replaceChildren(...turn.history.map((version) => {
+    const item = document.createElement("li");
+    item.textContent = `"${version.text}" (score ${version.score}) — vervangen door ${version.author}`;
+    return item;
+  }));
+  $("overrules").replaceChildren(...turn.overrules.map((o) => {
+    const item = document.createElement("li");
+    item.textContent = `${LABELS[o.label] || o.label}: ${o.verdict} — ${o.reason} (${o.author})`;
+    return item;
+  }));
+}
+
+$("correct-submit").addEventListener("click", async () => {
+  $("review-status").textContent = "Opnieuw scoren…";
+  try {
+    await post(`/api/turns/${reviewed.id}/transcript`, { text: $("correct-text").value });
+    const turn = await VoiceRecorder.poll(`/api/turns/${reviewed.id}`, (t) => t.status === "done" || t.status === "error");
+    showFeedback(turn);
+    showReview(turn);
+    $("review-status").textContent = `Nieuwe score: ${turn.result.score.total}`;
+  } catch (error) {
+    $("review-status").textContent = error.message;
+  }
+});
+
+$("note-submit").addEventListener("click", async () => {
+  try {
+    await post(`${api}/notes`, { text: $("note-text").value, turn_id: reviewed.id });
+    $("note-text").value = "";
+    load(false);
+  } catch (error) {
+    $("review-status").textContent = error.message;
+  }
+});
+
+$("overrule-submit").addEventListener("click", async () => {
+  try {
+    await post(`/api/turns/${reviewed.id}/overrules`, {
+      label: $("overrule-label").value, verdict: $("overrule-verdict").value, reason: $("overrule-reason").value,
+    });
+    showReview(await (await fetch(`/api/turns/${reviewed.id}`)).json());
+  } catch (error) {
+    $("review-status").textContent = error.message;
+  }
+});
 
 let session = null;
 $("record").addEventListener("click", async () => {
@@ -60,7 +137,7 @@ function showError(message) {
 function showFeedback(turn) {
   const { analysis, score, reaction } = turn.result;
   $("feedback").hidden = false;
-  showTranscript(analysis.transcript.text, analysis.wording);
+  showTranscript(analysis.corrected_text || analysis.transcript.text, analysis.wording);
   showWaveform(turn.id, analysis.voice);
   showChart(analysis.voice);
   $("points").replaceChildren(...score.points.map((point) => {
@@ -69,6 +146,7 @@ function showFeedback(turn) {
     item.textContent = point.explanation;
     return item;
   }));
+  $("reaction").dataset.total = score.total;
   $("reaction").textContent = `Punten deze beurt: ${score.total}. De klant reageert: boosheid ` +
     `${reaction.anger_before} → ${reaction.anger_after}.` + (reaction.next_line ? ` Volgende zin: "${reaction.next_line}"` : "");
 }

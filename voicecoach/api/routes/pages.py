@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from datetime import datetime
+
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from voicecoach.accounts import REVIEWER_ROLES
 from voicecoach.api.app import templates
+from voicecoach.review_service import review_list
 from voicecoach.api.deps import LoginDep, ServiceDep, SessionDep, UserDep
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
@@ -36,3 +40,22 @@ def conversation_page(
     return templates.TemplateResponse(
         request, "conversation.html", {"conversation_id": conversation.id, "user": user, "csrf_token": login.csrf_token}
     )
+
+
+@router.get("/beoordelen", response_class=HTMLResponse)
+def review_page(
+    request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep,
+    trainee: str | None = None, scenario: str | None = None, since: str | None = None, min_score: str | None = None,
+) -> HTMLResponse:
+    if user.role not in REVIEWER_ROLES:
+        raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
+    filters = {"trainee": trainee or None, "scenario": scenario or None, "since": since or None,
+               "min_score": int(min_score) if min_score else None}
+    conversations = review_list(
+        session, user, trainee=filters["trainee"], scenario=filters["scenario"],
+        since=datetime.fromisoformat(since) if since else None, min_score=filters["min_score"],
+    )
+    return templates.TemplateResponse(request, "review.html", {
+        "user": user, "csrf_token": login.csrf_token, "conversations": conversations,
+        "scenarios": list(service.scenarios.values()), "filters": filters,
+    })
