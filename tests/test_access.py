@@ -82,6 +82,7 @@ ENDPOINTS = [
     ("POST", "/api/admin/groups/1/members", "json:member", ADMIN),
     ("GET", "/api/review/conversations", None, REVIEWERS),
     ("GET", "/beoordelen", None, REVIEWERS),
+    ("GET", "/beheer", None, ADMIN),
     ("POST", "/api/conversations/{conversation}/notes", "json:note", COACH_OF_A),
     ("POST", "/api/turns/{turn}/transcript", "json:correction", COACH_OF_A),
     ("POST", "/api/turns/{turn}/overrules", "json:overrule", COACH_OF_A),

@@ -10,7 +10,10 @@ from fastapi.responses import HTMLResponse
 from voicecoach.accounts import REVIEWER_ROLES
 from voicecoach.api.app import templates
 from voicecoach.review_service import review_list
-from voicecoach.api.deps import LoginDep, ServiceDep, SessionDep, UserDep
+from voicecoach.store.models import Group, GroupMember, User
+from sqlalchemy import select
+
+from voicecoach.api.deps import AdminDep, LoginDep, ServiceDep, SessionDep, UserDep
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
 router = APIRouter(include_in_schema=False)
@@ -59,3 +62,17 @@ def review_page(
         "user": user, "csrf_token": login.csrf_token, "conversations": conversations,
         "scenarios": list(service.scenarios.values()), "filters": filters,
     })
+
+
+@router.get("/beheer", response_class=HTMLResponse)
+def admin_page(request: Request, session: SessionDep, admin: AdminDep, login: LoginDep) -> HTMLResponse:
+    users = session.scalars(select(User).order_by(User.username)).all()
+    names = {u.id: u.username for u in users}
+    groups = [
+        {"id": g.id, "name": g.name,
+         "members": [names[m.user_id] for m in session.scalars(select(GroupMember).where(GroupMember.group_id == g.id))]}
+        for g in session.scalars(select(Group).order_by(Group.name))
+    ]
+    return templates.TemplateResponse(
+        request, "admin.html", {"user": admin, "csrf_token": login.csrf_token, "users": users, "groups": groups}
+    )
