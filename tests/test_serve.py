@@ -72,8 +72,10 @@ def test_healthz_on_loopback_only(served: int):
             httpx.get(f"http://{address}:{served}/healthz", timeout=2)
 
 
-def test_home_page_is_dutch(served: int):
+def test_home_asks_for_a_login_in_dutch(served: int):
     response = httpx.get(f"http://127.0.0.1:{served}/", timeout=5)
-    assert response.status_code == 200
-    assert '<html lang="nl">' in response.text
-    assert "Welkom bij VoiceCoach" in response.text
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    login = httpx.get(f"http://127.0.0.1:{served}/login", timeout=5)
+    assert login.status_code == 200
+    assert '<html lang="nl">' in login.text
+    assert "Inloggen" in login.text and "voicecoach users create" in login.text
