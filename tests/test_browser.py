@@ -104,4 +104,8 @@ def test_calibrate_practise_and_see_the_evidence(service, tmp_path):
         expect(page.locator("#points")).to_contain_text("harder dan je rustige stem")
         expect(page.locator("#customer-line")).not_to_have_text(first_line, timeout=30_000)
         page.screenshot(path=ARTIFACTS / "4-feedback.png", full_page=True)
+        page.on("dialog", lambda dialog: dialog.accept())  # "definitief verwijderen?"
+        page.click("#delete-conversation")
+        page.wait_for_url(f"{service.url}/")
+        assert page.request.get(f"{service.url}/api/conversations/{conversation_url.rsplit('/', 1)[1]}").status == 404
         browser.close()

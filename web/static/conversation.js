@@ -10,6 +10,7 @@ const LABELS = {
   oplossing_zoeken: "oplossing zoeken", grens_aangeven: "grens aangeven", aanjager: "conflictaanjager",
 };
 let waveform = null;
+let lastTurn = null;
 let chart = null;
 
 async function load(play) {
@@ -21,6 +22,8 @@ async function load(play) {
   $("customer-audio").src = `${api}/customer-audio?beurt=${conversation.state.turn}`;
   const done = conversation.turns.filter((t) => t.status === "done");
   showNotes(conversation.notes);
+  $("privacy").hidden = !conversation.viewer.is_owner;
+  lastTurn = conversation.turns[conversation.turns.length - 1] || null;
   if (!conversation.viewer.is_owner) {
     $("answer").hidden = true;  // a coach reviews; only the trainee answers
     if (done.length) showReview(done[done.length - 1]);
@@ -242,3 +245,17 @@ function showSummary(conversation) {
 }
 
 load(true);
+
+async function remove(url, question, then) {
+  if (!window.confirm(question)) return;
+  const response = await fetch(url, { method: "DELETE", headers: csrfHeaders() });
+  if (response.ok) then();
+}
+
+$("delete-turn").addEventListener("click", () => {
+  if (!lastTurn) return;
+  remove(`/api/turns/${lastTurn.id}`, "De laatste opname en de analyse ervan definitief verwijderen?", () => window.location.reload());
+});
+$("delete-conversation").addEventListener("click", () => {
+  remove(api, "Dit gesprek met alle opnames definitief verwijderen?", () => { window.location.href = "/"; });
+});

@@ -44,3 +44,9 @@ recordButton.addEventListener("click", async () => {
     status.textContent = error.message;
   }
 });
+
+document.getElementById("delete-account").addEventListener("click", async () => {
+  if (!window.confirm("Weet je het zeker? Al je gesprekken, opnames en je rustige stem worden definitief verwijderd.")) return;
+  const response = await fetch("/api/me", { method: "DELETE", headers: csrfHeaders() });
+  if (response.ok) window.location.href = "/login";
+});
