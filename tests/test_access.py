@@ -54,14 +54,18 @@ def world(tmp_path_factory, dutch_reply_wav):  # type: ignore[no-untyped-def]
 
 
 EVERYONE = set(ACTORS) - {"anonymous"}
+PUBLIC = set(ACTORS)
 OWNER_AND_COACH = {"trainee_a", "coach_of_a"}
 OWNER = {"trainee_a"}
 COACH_OF_A = {"coach_of_a"}
 REVIEWERS = {"coach_of_a", "coach_not_of_a", "teacher"}
 ADMIN = {"admin"}
 
-# (method, path template, body kind, who is allowed)
+# (method, path template, body kind, who is allowed). POST /login and /logout are tested below.
 ENDPOINTS = [
+    ("GET", "/healthz", None, PUBLIC),
+    ("GET", "/login", None, PUBLIC),
+    ("GET", "/openapi.json", None, PUBLIC),
     ("GET", "/", None, EVERYONE),
     ("GET", "/api/me", None, EVERYONE),
     ("GET", "/api/scenarios", None, EVERYONE),
