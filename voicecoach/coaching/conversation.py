@@ -45,7 +45,7 @@ class TurnResult:
 
 
 class Conversation:
-    """Drives one scenario; the same object serves the terminal and (later) the web pages."""
+    """Drives one scenario; the same object serves the terminal and the web worker."""
 
     def __init__(self, scenario: Scenario, analyser: Analyser, baseline: Baseline | None = None) -> None:
         self.scenario = scenario
