@@ -93,6 +93,7 @@ ENDPOINTS = [
     ("DELETE", "/api/turns/{fresh_turn}", None, OWNER),
     ("DELETE", "/api/conversations/{fresh_conversation}", None, OWNER),
     ("GET", "/api/me/export", None, EVERYONE),
+    ("GET", "/api/me/progress", None, EVERYONE),
     ("DELETE", "/api/me", "fresh_account", EVERYONE),
 ]
 

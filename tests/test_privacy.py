@@ -138,7 +138,11 @@ def test_coach_correction_rescoring_history_and_notes(setup):
     assert any(h["label"] == "aanjager" for h in after["result"]["analysis"]["wording"])
     assert after["history"][0]["text"] == before["result"]["analysis"]["transcript"]["text"]
     assert after["history"][0]["score"] == before["result"]["score"]["total"]
+    assert sanne.get("/api/me/progress").json()["labels"]["aanjager"] == 1
     assert coach.post(f"/api/turns/{turn}/overrules", json={"label": "aanjager", "verdict": "onterecht", "reason": "Ironisch bedoeld."}).status_code == 201
+    progress = sanne.get("/api/me/progress").json()  # the coach's judgment counts in the progress
+    assert "aanjager" not in progress["labels"] and progress["coach_overrules"] == 1
+    assert "Je voortgang" in sanne.get("/").text
     assert coach.post(f"/api/conversations/{conversation}/notes", json={"text": "Let op je toon.", "turn_id": turn}).status_code == 201
     seen = sanne.get(f"/api/conversations/{conversation}").json()
     assert seen["notes"][0]["text"] == "Let op je toon."

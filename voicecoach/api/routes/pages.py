@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from voicecoach.accounts import REVIEWER_ROLES
 from voicecoach.api.app import templates
+from voicecoach.progress import progress
 from voicecoach.review_service import review_list
 from voicecoach.store.models import Group, GroupMember, User
 from sqlalchemy import select
@@ -28,6 +29,7 @@ def home(request: Request, session: SessionDep, service: ServiceDep, user: UserD
         {
             "user": user,
             "csrf_token": login.csrf_token,
+            "progress": progress(session, user),
             "scenarios": list(service.scenarios.values()),
             "baseline": baseline.data if baseline else None,
             "calibration_text": CALIBRATION_TEXT,

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from voicecoach import privacy
 from voicecoach.accounts import REVIEWER_ROLES
 from voicecoach.api.deps import COOKIE, ServiceDep, SessionDep, UserDep
+from voicecoach.progress import progress
 from voicecoach.review_service import add_note, correct_transcript, overrule, review_list
 
 router = APIRouter(prefix="/api", tags=["review", "privacy"])
@@ -74,6 +75,13 @@ def delete_conversation(conversation_id: str, session: SessionDep, service: Serv
     privacy.delete_conversation(session, service.settings.data_dir, conversation, user)
     session.commit()
     return Response(status_code=204)
+
+
+@router.get("/me/progress")
+def my_progress(session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """Turns practised, scores over time, and how often each technique and accelerator was used
+    (the coach's overrules included)."""
+    return progress(session, user)
 
 
 @router.get("/me/export")
