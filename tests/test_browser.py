@@ -51,10 +51,10 @@ def _browser(playwright, microphone: Path) -> Browser:  # type: ignore[no-untype
     )
 
 
-def _log_in(page: Page, url: str) -> None:
+def _log_in(page: Page, url: str, username: str = "oefenaar") -> None:
     page.goto(url)
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
-    page.fill("input[name=username]", "oefenaar")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", "geheim-wachtwoord")
     page.click("button[type=submit]")
 

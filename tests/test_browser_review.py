@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.live import LiveService
-from tests.test_browser import ARTIFACTS, _browser
+from tests.test_browser import ARTIFACTS, _browser, _log_in
 
 NOTE = "Goed dat je begrip toonde. Let op: 'rustig aan' jaagt aan."
 
@@ -26,13 +26,6 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
     live.start_worker()
     yield live
     live.stop()
-
-
-def _log_in(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "geheim-wachtwoord")
-    page.click("button[type=submit]")
 
 
 def test_coach_corrects_a_transcript_and_the_trainee_sees_the_note(service, dutch_reply_wav, tmp_path):

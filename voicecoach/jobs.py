@@ -12,7 +12,6 @@ import logging
 import os
 import socket
 import threading
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -110,15 +109,3 @@ class Worker:
         while not done.wait(self.lease_seconds / 3):
             renew(self.factory, job_id, self.name, self.lease_seconds)
 
-
-def wait_for(factory: sessionmaker[Session], job_id: int, timeout: float) -> Job:
-    """Poll until the job is done or failed (used by benchmarks and tests)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with factory() as session:
-            job = session.get(Job, job_id)
-            if job is not None and job.status in ("done", "failed"):
-                return job
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"job {job_id} not finished after {timeout} s")
-        time.sleep(0.1)

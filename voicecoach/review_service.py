@@ -89,20 +89,24 @@ def overrule(session: Session, service: PracticeService, user: User, turn_id: st
     return row
 
 
+def _author(session: Session, user_id: int | None) -> str | None:
+    """Display name of a note's or correction's author (None once the account is deleted)."""
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.display_name if user else None
+
+
 def turn_review(session: Session, turn: TurnRow) -> dict[str, Any]:
     """Notes, transcript history and overrules of a turn (the trainee sees them too)."""
-    authors = {u.id: u.display_name for u in session.scalars(select(User))}
     return {
-        "notes": [{"text": n.text, "author": authors.get(n.author_id), "created_at": n.created_at.isoformat()}
+        "notes": [{"text": n.text, "author": _author(session, n.author_id), "created_at": n.created_at.isoformat()}
                   for n in session.scalars(select(Note).where(Note.turn_id == turn.id))],
-        "history": [{"text": v.text, "score": v.score_total, "author": authors.get(v.author_id), "created_at": v.created_at.isoformat()}
+        "history": [{"text": v.text, "score": v.score_total, "author": _author(session, v.author_id), "created_at": v.created_at.isoformat()}
                     for v in session.scalars(select(TranscriptVersion).where(TranscriptVersion.turn_id == turn.id).order_by(TranscriptVersion.id))],
-        "overrules": [{"label": o.label, "rule": o.rule, "verdict": o.verdict, "reason": o.reason, "author": authors.get(o.author_id)}
+        "overrules": [{"label": o.label, "rule": o.rule, "verdict": o.verdict, "reason": o.reason, "author": _author(session, o.author_id)}
                       for o in session.scalars(select(LabelOverrule).where(LabelOverrule.turn_id == turn.id))],
     }
 
 
 def conversation_notes(session: Session, conversation: ConversationRow) -> list[dict[str, Any]]:
-    authors = {u.id: u.display_name for u in session.scalars(select(User))}
-    return [{"text": n.text, "author": authors.get(n.author_id), "turn_id": n.turn_id}
+    return [{"text": n.text, "author": _author(session, n.author_id), "turn_id": n.turn_id}
             for n in session.scalars(select(Note).where(Note.conversation_id == conversation.id).order_by(Note.id))]

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from voicecoach.config import PROJECT_ROOT
-from voicecoach.wording.rules import AANJAGER_SUBTYPES, REMMER_LABELS, SEED_FILES
+from voicecoach.wording.rules import REMMER_LABELS, SEED_FILES
 
 SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
 ANGER_LEVELS = (0, 1, 2, 3, 4)

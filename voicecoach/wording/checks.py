@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 NEGATION_LOOKAHEAD = 3  # "ik begrijp het echt niet": the negation follows the verb
 
@@ -24,10 +24,6 @@ class Context:
 
 
 Check = Callable[[Doc, int, int, Context], bool]
-
-
-def is_boundary(token: Token) -> bool:
-    return token.is_punct or token.is_sent_start
 
 
 def clause_start(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
