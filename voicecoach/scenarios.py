@@ -37,7 +37,8 @@ class _Strict(BaseModel):
 class Persona(_Strict):
     name: str = Field(min_length=1)
     description: str = Field(min_length=10)
-    voice: str = Field(default="nl+m3", pattern=r"^nl(\+[a-z0-9]+)?$")
+    voice: str = Field(default="mb-nl2", pattern=r"^(mb-nl[23]|nl(\+[a-z0-9]+)?)$")
+    """An MBROLA Dutch voice (mb-nl2 male, mb-nl3 female) or an espeak-ng Dutch voice."""
 
 
 class Phase(_Strict):
