@@ -61,6 +61,9 @@ MALFORMED = [
     ("bad_voice", "persona.voice", "en-us", "persona.voice", "juiste vorm"),
     ("no_advice", "ending.escalated_advice", [], "ending.escalated_advice", "te kort"),
     ("difficulty_zero", "difficulty", 0, "difficulty", "te klein"),
+    ("no_answer_to_a_calming_order", "responses.aanjager:kalmeringsbevel", _DELETE, "responses", "aanjager:kalmeringsbevel"),
+    ("unknown_response_key", "responses.aanjager:vloeken", ["Pardon?"], "responses", "onbekende sleutel"),
+    ("empty_response", "responses.samenvatten", [" "], "responses", "leeg antwoord"),
 ]
 
 

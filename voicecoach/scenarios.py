@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from voicecoach.config import PROJECT_ROOT
-from voicecoach.wording.rules import REMMER_LABELS, SEED_FILES
+from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS, SEED_FILES
 
 SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
 ANGER_LEVELS = (0, 1, 2, 3, 4)
@@ -84,6 +84,12 @@ class Ending(_Strict):
     """What the seeds advise when it escalates: gesprek beëindigen, hulp inschakelen, incident melden."""
 
 
+AANJAGER_KEYS = tuple(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_SUBTYPES)
+# Techniques the customer answers in words of their own (Les 6 conflictremmers); the other
+# techniques are answered by the level's line itself (an open question by the customer's story).
+ANSWERED_TECHNIQUES = ("samenvatten", "begrip_tonen", "gedrag_benoemen", "grens_aangeven", "oplossing_zoeken")
+
+
 class Scenario(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,40}$")
     title: str = Field(min_length=3)
@@ -94,7 +100,25 @@ class Scenario(_Strict):
     persona: Persona
     start_anger: Anger
     phases: list[Phase] = Field(min_length=1)
+    responses: dict[str, list[str]]
+    """The customer's first words in answer to what the trainee said, per aanjager kind
+    ("aanjager:kalmeringsbevel") and per technique ("samenvatten"); the level's line follows."""
     ending: Ending
+
+    @field_validator("responses")
+    @classmethod
+    def _responses_cover_what_can_be_said(cls, responses: dict[str, list[str]]) -> dict[str, list[str]]:
+        known = (*AANJAGER_KEYS, *REMMER_LABELS)
+        unknown = sorted(set(responses) - set(known))
+        if unknown:
+            raise ValueError(f"onbekende sleutel(s) {unknown}; kies uit {list(known)}")
+        missing = [key for key in (*AANJAGER_KEYS, *ANSWERED_TECHNIQUES) if not responses.get(key)]
+        if missing:
+            raise ValueError(f"antwoorden van de klant ontbreken voor {missing}")
+        empty = [key for key, texts in responses.items() if any(not text.strip() for text in texts)]
+        if empty:
+            raise ValueError(f"leeg antwoord bij {empty}")
+        return responses
 
     @field_validator("sources")
     @classmethod

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecoach.analysis import Analyser, TurnAnalysis
-from voicecoach.coaching.customer import CustomerState, customer_line, react
+from voicecoach.coaching.customer import CustomerState, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import TurnScore, score_turn
 from voicecoach.scenarios import Scenario
@@ -41,6 +41,7 @@ class TurnResult:
             "anger_after": self.anger_after,
             "points": self.score.total,
             "explanations": [p.explanation for p in self.score.points],
+            "next_line": self.next_line,
         }
 
 
@@ -103,7 +104,7 @@ class Conversation:
             raise RuntimeError("the conversation has ended")
         before, line = self.state, self.line
         self.state = react(self.scenario, before, score, labels)
-        self.line = customer_line(self.scenario, self.state) if not self.finished else ""
+        self.line = customer_reply(self.scenario, before, self.state, labels) if not self.finished else ""
         return TurnResult(
             turn=self.state.turn,
             phase=before.phase,

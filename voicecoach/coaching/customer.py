@@ -40,6 +40,39 @@ def customer_line(scenario: Scenario, state: CustomerState) -> str:
     return random.Random(seed).choice(lines)
 
 
+# What the customer answers first when a reply holds several things: an accelerator is heard
+# above everything (Les 6: it drives the conflict), then the techniques that show listening.
+AANJAGER_ORDER = (
+    "kalmeringsbevel", "persoon_aanvallen", "zwart_wit", "schuld_afschuiven",
+    "stoppen_met_communiceren", "emotioneel_worden", "medestanders_zoeken", "afwijken_kernprobleem",
+)
+TECHNIQUE_ORDER = (
+    "samenvatten", "gedrag_benoemen", "grens_aangeven", "begrip_tonen", "oplossing_zoeken",
+    "open_vraag", "gesloten_vraag", "ik_boodschap",
+)
+
+
+def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState, labels: set[str]) -> str | None:
+    """The label ("aanjager:zwart_wit", "samenvatten", …) the customer reacts to in words, if any.
+    A technique is acknowledged only when it did not leave the customer angrier (a summary
+    shouted at them is not confirmed)."""
+    keys = [f"{AANJAGER}:{subtype}" for subtype in AANJAGER_ORDER]
+    if AANJAGER not in labels and after.anger <= before.anger:
+        keys += TECHNIQUE_ORDER
+    return next((key for key in keys if key in labels and key in scenario.responses), None)
+
+
+def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str]) -> str:
+    """The customer's next words: an answer to what was said (if the scenario has one), then
+    the scripted line for the new phase and anger level."""
+    line = customer_line(scenario, state)
+    key = answered_to(scenario, before, state, labels)
+    if key is None:
+        return line
+    seed = int(hashlib.sha256(f"{scenario.id}:{state.turn}:{key}".encode()).hexdigest()[:12], 16)
+    return f"{random.Random(seed).choice(scenario.responses[key])} {line}"
+
+
 def anger_change(score: TurnScore, weights: dict[str, Any] | None = None) -> int:
     steps = (weights or load_weights())["anger_steps"]
     return next(step["change"] for step in steps if score.total >= step["at_least"])
