@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = PROJECT_ROOT / "models"
+PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT_ROOT: Path | None = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
+"""The source checkout the package runs from (the README's set-up), or None for an installed wheel."""
 
 
 def _default_data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
     return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "voicecoach"
+
+
+MODELS_DIR: Path | None = CHECKOUT_ROOT / "models" if CHECKOUT_ROOT else None
+"""A checkout keeps its generated models beside the code; an installed wheel in the data dir."""
+
+
+def bundled_dir(name: str) -> Path:
+    """A folder shipped with the code ("scenarios", "web"): the checkout's top-level folder, or
+    in an installed wheel the package `voicecoach.bundled.<name>` (pyproject's package-dir)."""
+    if CHECKOUT_ROOT and (CHECKOUT_ROOT / name).is_dir():
+        return CHECKOUT_ROOT / name
+    spec = importlib.util.find_spec(f"voicecoach.bundled.{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"voicecoach.bundled.{name} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 class Settings(BaseSettings):
@@ -29,10 +46,9 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: a SQLite file in the data dir."
     )
     whisper_model: Path = Field(
-        default=MODELS_DIR / "whisper-base",
-        description="Any faster-whisper (CTranslate2) model directory.",
+        description="Any faster-whisper (CTranslate2) model directory; default: the bundled Whisper base."
     )
-    spacy_model: Path = Field(default=MODELS_DIR / "spacy-nl", description="The project's spaCy pipeline.")
+    spacy_model: Path = Field(description="The project's spaCy pipeline; default: the one `models install` builds.")
     compute_type: Literal["int8", "int8_float32", "int16", "float32", "default"] = "int8"
     cpu_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     host: str = "127.0.0.1"
@@ -41,6 +57,17 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=25_000_000, gt=0, description="Largest accepted upload.")
     job_lease_seconds: float = Field(default=30.0, gt=0, description="A dead worker's job is retried after this.")
     retention_days: int | None = Field(default=None, ge=1, description="Delete recordings older than this (unset: keep).")
+
+    @property
+    def models_dir(self) -> Path:
+        """Where `voicecoach models install` puts the bundled models."""
+        return MODELS_DIR or self.data_dir / "models"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bundled_models_by_default(cls, data: dict[str, Any]) -> dict[str, Any]:
+        models = MODELS_DIR or Path(data.get("data_dir") or _default_data_dir()) / "models"
+        return {"whisper_model": models / "whisper-base", "spacy_model": models / "spacy-nl", **data}
 
     @property
     def resolved_database_url(self) -> str:

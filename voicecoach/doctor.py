@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from voicecoach.config import MODELS_DIR, Settings
+from voicecoach.config import Settings
 
 
 class Status(str, Enum):
@@ -39,7 +39,7 @@ def check_model_files(settings: Settings) -> tuple[Status, str]:
     from voicecoach.speech.model_files import verify_model_dir
 
     model_dir = settings.whisper_model
-    if model_dir.resolve() != (MODELS_DIR / "whisper-base").resolve():
+    if model_dir.resolve() != (settings.models_dir / "whisper-base").resolve():
         # A user-supplied model: no pinned checksum to compare with.
         present = all((model_dir / name).is_file() for name in ("model.bin", "config.json"))
         if present:

@@ -14,10 +14,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from voicecoach.config import PROJECT_ROOT
+from voicecoach.config import bundled_dir
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS, SEED_FILES
 
-SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
+SCENARIOS_DIR = bundled_dir("scenarios")
 ANGER_LEVELS = (0, 1, 2, 3, 4)
 PHASE_ORDER = ("contact_maken", "informatie_verzamelen", "probleemaanpak")
 Anger = Annotated[int, Field(ge=0, le=4)]

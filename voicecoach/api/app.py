@@ -8,10 +8,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from voicecoach import __version__
-from voicecoach.config import PROJECT_ROOT, Settings, get_settings
+from voicecoach.config import Settings, bundled_dir, get_settings
 from voicecoach.errors import VoiceCoachError
 
-WEB_DIR = PROJECT_ROOT / "web"
+WEB_DIR = bundled_dir("web")
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415, "user_exists": 409}
