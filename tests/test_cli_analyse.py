@@ -56,3 +56,15 @@ def test_broken_baseline_file_is_a_clear_error(tmp_path: Path, dutch_reply_wav: 
     result = run_cli("analyse", str(dutch_reply_wav), "--baseline", str(broken))
     assert result.returncode == 2
     assert json.loads(result.stdout)["error"]["code"] == "baseline_invalid"
+
+
+def test_reanalysis_in_a_new_process_gives_the_same_words_and_score(tmp_path: Path, dutch_reply_wav: Path):
+    """Whisper's sampling seed is fixed and the pitch thread does not disturb it: a stored
+    recording analysed again later, in another process, tells the trainee the same thing."""
+    reply = sox(dutch_reply_wav, tmp_path / "antwoord.wav", "gain", "-2", "pitch", "300")
+    runs = [run_cli("analyse", str(reply), "--scenario", "monteur-deur", "--json") for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    first, second = (json.loads(run.stdout) for run in runs)
+    assert first["transcript"]["words"] == second["transcript"]["words"]
+    assert first["wording"] == second["wording"] and first["score"] == second["score"]
+    assert first["voice"] == second["voice"]
