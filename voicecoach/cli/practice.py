@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -14,6 +12,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from voicecoach.analysis import Analyser
+from voicecoach.cli.practice_recordings import PracticeRecordings
 from voicecoach.coaching.conversation import Conversation, TurnResult
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
@@ -29,6 +28,9 @@ def practice(
     as_json: bool = typer.Option(False, "--json", help="Eén JSON-object per beurt op stdout."),
     baseline_file: Path | None = typer.Option(None, "--baseline", help="Basislijn van `calibrate`."),
     device: str | None = typer.Option(None, "--device", help="Microfoon (naam of nummer van sounddevice)."),
+    user: str | None = typer.Option(
+        None, "--user", help="Bewaar je opnames bij deze gebruiker (zoals in de app). Zonder: gewist na het gesprek."
+    ),
 ) -> None:
     """Oefen een heel gesprek: de klant spreekt, jij antwoordt, je krijgt direct feedback."""
     settings = get_settings()
@@ -41,6 +43,7 @@ def practice(
         raise typer.Exit(2)
     try:
         baseline = Baseline.load(baseline_file) if baseline_file else None
+        recordings = None if text else PracticeRecordings(settings, user)
     except VoiceCoachError as error:
         console.print(f"[red]{error.message}[/]")
         raise typer.Exit(2) from error
@@ -48,10 +51,25 @@ def practice(
     conversation = Conversation(scenario, Analyser(settings), baseline)
     if not as_json:
         console.print(Panel(f"[b]{scenario.title}[/]\n{scenario.setting}", title="Scenario"))
-    recordings = settings.data_dir / "recordings" / "practice" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     replies = iter(sys.stdin.readline, "") if text else None
+    try:
+        _converse(conversation, replies, recordings, as_json=as_json, device=device, max_seconds=settings.max_audio_seconds)
+    finally:
+        if recordings is not None:
+            recordings.close()
+    outcome = conversation.state.outcome or "unfinished"
+    if as_json:
+        print(json.dumps({"outcome": outcome, "turns": conversation.state.turn}, ensure_ascii=False))
+    else:
+        _show_end(conversation, outcome)
+
+
+def _converse(
+    conversation: Conversation, replies, recordings: PracticeRecordings | None, *,  # type: ignore[no-untyped-def]
+    as_json: bool, device: str | None, max_seconds: float,
+) -> None:
     while not conversation.finished:
-        _show_customer(conversation, as_json, speak=not text, device=device)
+        _show_customer(conversation, as_json, speak=replies is None, device=device)
         try:
             if replies is not None:
                 line = next(replies, None)
@@ -59,18 +77,13 @@ def practice(
                     break
                 result = conversation.reply_text(line.strip())
             else:
-                audio = _record(device, settings.max_audio_seconds)
-                path = _store(recordings, conversation.state.turn + 1, audio)
-                result = conversation.reply_audio(path)
+                assert recordings is not None
+                audio = _record(device, max_seconds)
+                result = conversation.reply_audio(recordings.store(conversation.state.turn + 1, audio))
         except VoiceCoachError as error:  # bad audio: say what to do, keep the conversation going
             console.print(f"[yellow]{error.message}[/]")
             continue
         _show_result(result, as_json)
-    outcome = conversation.state.outcome or "unfinished"
-    if as_json:
-        print(json.dumps({"outcome": outcome, "turns": conversation.state.turn}, ensure_ascii=False))
-    else:
-        _show_end(conversation, outcome)
 
 
 def _show_customer(conversation: Conversation, as_json: bool, *, speak: bool, device: str | None) -> None:
@@ -91,17 +104,6 @@ def _record(device: str | None, max_seconds: float) -> bytes:
         console.print("[b]Spreek je antwoord in.[/] Druk op Enter als je klaar bent (of zwijg twee seconden).")
         threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
     return record_reply(max_seconds=max_seconds, stop=stop, device=device)
-
-
-def _store(folder: Path, turn: int, audio: bytes) -> Path:
-    """Keep the recording on disk before it is analysed (it can be analysed again later)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"beurt-{turn:02d}.wav"
-    with path.open("wb") as handle:
-        handle.write(audio)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return path
 
 
 def _show_result(result: TurnResult, as_json: bool) -> None:

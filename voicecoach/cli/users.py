@@ -7,20 +7,10 @@ import sys
 import typer
 from sqlalchemy import select
 
-from voicecoach.config import get_settings
+from voicecoach.cli.database import open_sessions
 from voicecoach.errors import VoiceCoachError
 
 app = typer.Typer(help="Gebruikers en groepen beheren.", no_args_is_help=True)
-
-
-def _sessions():  # type: ignore[no-untyped-def]
-    from voicecoach.store.db import create_db_engine, migrate, session_factory
-
-    settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_db_engine(settings.resolved_database_url)
-    migrate(engine)
-    return session_factory(engine)
 
 
 @app.command("create")
@@ -35,7 +25,7 @@ def create(
     from voicecoach.accounts import create_user
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
-    with _sessions()() as session:
+    with open_sessions()() as session:
         try:
             user = create_user(session, username, password, role="admin" if admin else role, display_name=name)
         except VoiceCoachError as error:
@@ -53,7 +43,7 @@ def group(
     """Maak een groep en voeg trainees, coaches of docenten toe."""
     from voicecoach.store.models import Group, GroupMember, User
 
-    with _sessions()() as session:
+    with open_sessions()() as session:
         row = session.scalar(select(Group).where(Group.name == name))
         if row is None:
             row = Group(name=name)

@@ -1,0 +1,17 @@
+"""The database for command-line tools: the same engine, migrations and sessions as the service."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from voicecoach.config import get_settings
+
+
+def open_sessions() -> sessionmaker[Session]:
+    from voicecoach.store.db import create_db_engine, migrate, session_factory
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(settings.resolved_database_url)
+    migrate(engine)
+    return session_factory(engine)
