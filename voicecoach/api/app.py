@@ -5,14 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from voicecoach import __version__
-from voicecoach.config import Settings, bundled_dir, get_settings
+from voicecoach.api.templating import STATIC_DIR
+from voicecoach.config import Settings, get_settings
 from voicecoach.errors import VoiceCoachError
-
-WEB_DIR = bundled_dir("web")
-templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
 ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415, "user_exists": 409}
 
@@ -35,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.service = PracticeService(settings)
-    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(admin.router)

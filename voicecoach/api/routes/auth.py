@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from voicecoach.accounts import AccountError, log_in, log_out, session_for
-from voicecoach.api.app import templates
+from voicecoach.api.templating import templates
 from voicecoach.api.deps import COOKIE, LoginDep, SessionDep, UserDep
 
 router = APIRouter()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from voicecoach.accounts import REVIEWER_ROLES
-from voicecoach.api.app import templates
+from voicecoach.api.templating import templates
 from voicecoach.progress import progress
 from voicecoach.review_service import review_list
 from voicecoach.store.models import Group, GroupMember, User

@@ -1,0 +1,11 @@
+"""The page templates and static files (a leaf of the api package, so routes import no app)."""
+
+from __future__ import annotations
+
+from fastapi.templating import Jinja2Templates
+
+from voicecoach.config import bundled_dir
+
+WEB_DIR = bundled_dir("web")
+STATIC_DIR = WEB_DIR / "static"
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
