@@ -13,32 +13,12 @@ import yaml
 from voicecoach.scenarios import Phase
 from voicecoach.voice.measures import Comparison, VoiceMeasures
 from voicecoach.wording.classify import Suggestion, WordingHit
-from voicecoach.wording.rules import AANJAGER, SEED_FILES
+from voicecoach.wording.rules import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 BLOG, R3 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt"
 CALM_PRESSURE_ANGER = 3
 
-TECHNIQUE_NAMES = {
-    "ik_boodschap": "ik-boodschap",
-    "gedrag_benoemen": "gedrag benoemen",
-    "open_vraag": "open vraag",
-    "gesloten_vraag": "gesloten vraag",
-    "begrip_tonen": "begrip tonen",
-    "samenvatten": "samenvatten",
-    "oplossing_zoeken": "oplossingen zoeken",
-    "grens_aangeven": "grens aangeven",
-}
-AANJAGER_NAMES = {
-    "zwart_wit": "zwart-witoordeel",
-    "persoon_aanvallen": "de persoon aanvallen",
-    "medestanders_zoeken": "medestanders zoeken",
-    "emotioneel_worden": "emotioneel worden",
-    "stoppen_met_communiceren": "stoppen met communiceren",
-    "afwijken_kernprobleem": "afwijken van het kernprobleem",
-    "kalmeringsbevel": "kalmeringsbevel",
-    "schuld_afschuiven": "schuld afschuiven",
-}
 VOICE_TEXT = {
     "loudness": ("harder", "luidheid", "Let op 'Verhoogd stemvolume' als signaal van escalatie (blog); praat kalm (3 Reasons Why)."),
     "pitch": ("hoger", "toonhoogte", "Snelle veranderingen in de stemtoon zijn een signaal van escalatie (blog)."),
