@@ -4,12 +4,15 @@
     .venv/bin/python scripts/train_wording_model.py            # writes voicecoach/wording/model/
     .venv/bin/python scripts/train_wording_model.py --compare  # also cross-validates the e5 alternative
 
-Deterministic: fixed folds (grouped by reply id, so a reply's written and Whisper-heard forms stay
+The labelling guide's own examples (tests/data/wording_guide.jsonl, from tests/data/README.md,
+hard negatives included) are training rows too. Deterministic: fixed folds (grouped by reply id, so a reply's written and Whisper-heard forms stay
 in one fold), liblinear, sorted vocabulary. Input: tests/data/wording_train.jsonl and, when present,
 its Whisper-heard form tests/data/heard/wording_train.jsonl ({"id", "heard"}); both forms are
-training samples, which makes the model robust to mishearing. Thresholds per label are chosen on
-out-of-fold predictions (scored the way the runtime scores: best clause); the fusion with the
-rules is chosen on the development set by bench/wording.py and recorded here in FUSION.
+training samples, which makes the model robust to mishearing. Out-of-fold predictions (scored
+the way the runtime scores: best clause) choose, per label, the fusion with the rules and its
+threshold: "rules" alone, or "union" (the model adds the label when the rules did not find it
+and its probability reaches the threshold), whichever gives the higher F1 over the written,
+lowercase and heard forms together. bench/wording.py then checks the choice on the dev set.
 """
 
 from __future__ import annotations
@@ -29,20 +32,21 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voicecoach.wording.evaluation import gold_labels, load_labelled  # noqa: E402
+from voicecoach.wording.classify import WordingClassifier  # noqa: E402
+from voicecoach.wording.evaluation import as_speech_recognition_output, gold_labels, load_labelled  # noqa: E402
 from voicecoach.wording.model import MODEL_DIR, FeatureSpec, clauses, terms, vectorise  # noqa: E402
 from voicecoach.wording.normalise import load_tables, normalise_text  # noqa: E402
+from voicecoach.wording.pipeline import build_pipeline  # noqa: E402
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS  # noqa: E402
 
 TRAIN = ROOT / "tests" / "data" / "wording_train.jsonl"
-HEARD = ROOT / "tests" / "data" / "heard" / "wording_train.jsonl"
+GUIDE = ROOT / "tests" / "data" / "wording_guide.jsonl"  # the labelling guide's own examples
+HEARD = [ROOT / "tests" / "data" / "heard" / name for name in ("train_a.jsonl", "train_b.jsonl")]
 LABELS = [*REMMER_LABELS, AANJAGER, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
 MIN_DF = 2
 C = 8.0
 FOLDS = 5
-# Per label: "rules", "model" or "union" (rules ∪ model), chosen on the development set with
-# bench/wording.py (README, Benchmarks).
-FUSION = {label: "union" for label in [*REMMER_LABELS, AANJAGER]}
+FUSED = [*REMMER_LABELS, AANJAGER]
 
 
 def samples(rows: list[dict], heard: dict[str, str]) -> list[tuple[str, str, set[str]]]:
@@ -111,16 +115,39 @@ def best_thresholds(probabilities: np.ndarray, y: np.ndarray) -> dict[str, float
     return thresholds
 
 
-def out_of_fold(data, spec, index, idf) -> np.ndarray:
+def out_of_fold(data, spec, index, idf) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities of every sample as given, and of its lowercase form."""
     ids = [d[0] for d in data]
     raw = [d[1] for d in data]
     y = np.array([[label in d[2] for label in LABELS] for d in data])
     x = matrix([normalise_text(t) for t in raw], spec, index, idf)
-    oof = np.zeros(y.shape, dtype=np.float32)
+    oof, oof_lower = np.zeros(y.shape, dtype=np.float32), np.zeros(y.shape, dtype=np.float32)
     for train, held in GroupKFold(n_splits=FOLDS).split(x, groups=ids):
         coef, intercept = fit(x[train], y[train])
         oof[held] = best_clause_probabilities([raw[i] for i in held], spec, index, idf, coef, intercept)
-    return oof
+        lower = [as_speech_recognition_output(raw[i]) for i in held]
+        oof_lower[held] = best_clause_probabilities(lower, spec, index, idf, coef, intercept)
+    return oof, oof_lower
+
+
+def choose_fusion(texts: list[str], probabilities: np.ndarray, y: np.ndarray) -> tuple[dict[str, str], dict[str, float]]:
+    """Per label: rules alone, or rules ∪ model at the threshold with the best F1."""
+    rules = WordingClassifier(build_pipeline(), use_model=False)
+    found = np.array([[label in {h.label for h in hits} for label in LABELS] for hits in rules.classify_many(texts)])
+    fusion, thresholds = {}, {}
+    for label in FUSED:
+        column = LABELS.index(label)
+        options = [("rules", 1.01)] + [("union", float(round(t, 3))) for t in np.arange(0.3, 0.991, 0.025)]
+        f1s = [_f1(found[:, column] | (probabilities[:, column] >= t), y[:, column]) for _, t in options]
+        best = int(np.argmax(f1s))
+        fusion[label], thresholds[label] = options[best]
+        print(f"  fusion {label:<20} rules F1 {f1s[0]:.3f} -> {fusion[label]} at {thresholds[label]:.3f}: F1 {f1s[best]:.3f}")
+    return fusion, thresholds
+
+
+def _f1(predicted: np.ndarray, gold: np.ndarray) -> float:
+    total = predicted.sum() + gold.sum()
+    return float(2 * (predicted & gold).sum() / total) if total else 1.0
 
 
 def report(name: str, probabilities: np.ndarray, y: np.ndarray, thresholds: dict[str, float]) -> None:
@@ -159,8 +186,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--compare", action="store_true", help="also cross-validate the e5 alternative")
     args = parser.parse_args()
-    rows = load_labelled(TRAIN)
-    heard = {r["id"]: r["heard"] for r in load_labelled(HEARD)} if HEARD.is_file() else {}
+    rows = load_labelled(TRAIN) + load_labelled(GUIDE)
+    heard = {r["id"]: r["heard"] for path in HEARD if path.is_file() for r in load_labelled(path)}
     data = samples(rows, heard)
     spec = FeatureSpec()
     vocabulary, idf = build_vocabulary([normalise_text(text) for _, text, _ in data], spec)
@@ -168,15 +195,19 @@ def main() -> None:
     y = np.array([[label in d[2] for label in LABELS] for d in data])
     print(f"{len(rows)} replies, {len(data)} samples ({len(heard)} heard), {len(vocabulary)} features")
 
-    oof = out_of_fold(data, spec, index, idf)
+    oof, oof_lower = out_of_fold(data, spec, index, idf)
     thresholds = best_thresholds(oof, y)
     report("n-grams", oof, y, thresholds)
+    written = [i for i, d in enumerate(data) if i == 0 or data[i - 1][0] != d[0]]
+    texts = [d[1] for d in data] + [as_speech_recognition_output(data[i][1]) for i in written]
+    fusion, union_thresholds = choose_fusion(texts, np.vstack([oof, oof_lower[written]]), np.vstack([y, y[written]]))
+    thresholds.update(union_thresholds)
     if args.compare:
         compare_e5(data, y)
 
     x = matrix([normalise_text(text) for _, text, _ in data], spec, index, idf)
     coef, intercept = fit(x, y)
-    examples = [i for i, d in enumerate(data) if i == 0 or data[i - 1][0] != d[0]]  # written forms
+    examples = written
     ex = x[examples]
     MODEL_DIR.mkdir(exist_ok=True)
     np.savez_compressed(
@@ -186,7 +217,7 @@ def main() -> None:
     )
     meta = {
         "trained_on": f"{TRAIN.relative_to(ROOT)} ({len(rows)} replies) + Whisper-heard forms ({len(heard)})",
-        "features": spec.__dict__, "labels": LABELS, "thresholds": thresholds, "fusion": FUSION,
+        "features": spec.__dict__, "labels": LABELS, "thresholds": thresholds, "fusion": fusion,
         "example_ids": [data[i][0] for i in examples], "example_texts": [data[i][1] for i in examples],
         "vocabulary": vocabulary,
     }
