@@ -1,20 +1,23 @@
-"""Wording rules: per-label precision/recall/F1 on the development set, and throughput.
+"""Wording: per-label precision, recall and F1 for rules alone, the model alone and the fused
+result, on the three forms of a reply; p50/p95 time per reply on one core; memory.
 
-    .venv/bin/python bench/wording.py
+    .venv/bin/python bench/wording.py [--split dev|train|test]
 
-Throughput is replies per second on one core (spaCy runs single-threaded here), printed next to
-a plain regular-expression baseline measured in the same run on the same replies.
+Forms: as written; lowercase without punctuation (what a bare recogniser gives); as the bundled
+Whisper base heard it spoken by the MBROLA Dutch voices (tests/data/heard/, made by the corpus
+tooling; rows without a heard form are left out of that form and the count says so).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import re
+import resource
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ["OMP_NUM_THREADS"] = "1"  # one core, as a worker runs it
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from voicecoach.config import Settings  # noqa: E402
@@ -29,53 +32,92 @@ from voicecoach.wording.evaluation import (  # noqa: E402
     score,
 )
 from voicecoach.wording.pipeline import load_pipeline  # noqa: E402
-from voicecoach.wording.rules import AANJAGER_SUBTYPES, REMMER_LABELS  # noqa: E402
+from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, LABELS  # noqa: E402
 
-DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "wording_dev.jsonl"
-REPEAT_TO = 5000  # replies timed per method
-
-# The plain baseline: one regular expression per headline label, as a first attempt would write.
-BASELINE = {
-    "ik_boodschap": re.compile(r"\bik (merk|zie|hoor|vind|voel|wil|begrijp|snap|ben het)\b", re.I),
-    "gedrag_benoemen": re.compile(r"\b(u|je) (schreeuwt|onderbreekt|scheldt|verheft|roept|slaat)\b|wat u nu doet", re.I),
-    "open_vraag": re.compile(r"^(wat|hoe|waarom|wanneer|waar|welke|wie)\b|\bvertellen\b", re.I),
-    "aanjager": re.compile(r"rustig aan|doe (eens )?normaal|u zit ernaast|dat is niet zo|u bent (niet )?\w+|zoek het|altijd|nooit", re.I),
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+SPLITS = {
+    "dev": ("wording_dev.jsonl", ["wording_dev.jsonl"]),
+    "train": ("wording_train.jsonl", ["train_a.jsonl", "train_b.jsonl"]),
+    "test": ("wording_test.jsonl", ["test.jsonl"]),
 }
+ALL_LABELS = [*LABELS, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
+SYSTEMS = ("rules", "model", "fused")
 
 
-def baseline_labels(text: str) -> set[str]:
-    return {label for label, pattern in BASELINE.items() if pattern.search(text)}
+def heard_forms(names: list[str]) -> dict[str, str]:
+    heard: dict[str, str] = {}
+    for name in names:
+        path = DATA / "heard" / name
+        if path.is_file():
+            heard.update({row["id"]: row["heard"] for row in load_labelled(path)})
+    return heard
+
+
+def predictions(classifier: WordingClassifier, texts: list[str]) -> dict[str, list[set[str]]]:
+    result: dict[str, list[set[str]]] = {system: [] for system in SYSTEMS}
+    for doc, text in zip(classifier.nlp.pipe(texts, batch_size=256), texts):
+        rules, model = classifier.rule_hits(doc), classifier.model_hits(text)
+        result["rules"].append(predicted_labels(rules))
+        result["model"].append(predicted_labels(model))
+        result["fused"].append(predicted_labels(classifier.fuse(rules, model)))
+    return result
+
+
+def report(form: str, gold: list[set[str]], predicted: dict[str, list[set[str]]]) -> None:
+    scores = {system: score(gold, predicted[system], ALL_LABELS) for system in SYSTEMS}
+    print(f"\n{len(gold)} replies, {form}")
+    print(f"  {'label':<36} {'n':>4} " + " ".join(f"{s + ' P/R/F1':>17}" for s in SYSTEMS))
+    for row, label in enumerate(ALL_LABELS):
+        cells = " ".join(
+            f"{scores[s][row].precision:>5.2f} {scores[s][row].recall:>5.2f} {scores[s][row].f1:>5.2f}" for s in SYSTEMS
+        )
+        print(f"  {label:<36} {scores['rules'][row].support:>4} {cells}")
+    for system in SYSTEMS:
+        headline = macro_f1([s for s in scores[system] if s.label in HEADLINE_LABELS])
+        overall = macro_f1([s for s in scores[system] if s.label in LABELS])
+        aanjager = next(s for s in scores[system] if s.label == AANJAGER)
+        print(f"  {system:<6} macro-F1 {headline:.3f} over {', '.join(HEADLINE_LABELS)}; {overall:.3f} over all "
+              f"{len(LABELS)} labels; aanjager P {aanjager.precision:.3f} R {aanjager.recall:.3f}")
+
+
+def timing(classifier: WordingClassifier, texts: list[str]) -> None:
+    for text in texts[:50]:
+        classifier.classify(text)  # warm
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        classifier.classify(text)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    print(f"\ntime per reply (rules + model, one core, {len(times)} replies): p50 {p50 * 1000:.1f} ms, "
+          f"p95 {p95 * 1000:.1f} ms")
 
 
 def main() -> None:
-    rows = load_labelled(DEV_SET)
-    classifier = WordingClassifier(load_pipeline(Settings().spacy_model))
-    labels = [*REMMER_LABELS, "aanjager", *(f"aanjager:{s}" for s in AANJAGER_SUBTYPES)]
-    gold = [gold_labels(r) for r in rows]
-    for name, transform in (("as written", lambda t: t), ("lowercase, no punctuation", as_speech_recognition_output)):
-        texts = [transform(r["text"]) for r in rows]
-        predicted = [predicted_labels(h) for h in classifier.classify_many(texts)]
-        scores = score(gold, predicted, labels)
-        headline = macro_f1([s for s in scores if s.label in HEADLINE_LABELS])
-        base = macro_f1(score(gold, [baseline_labels(t) for t in texts], HEADLINE_LABELS))
-        print(f"\n{len(rows)} replies, {name}: macro-F1 over {', '.join(HEADLINE_LABELS)} = {headline:.3f} "
-              f"(regex baseline {base:.3f})")
-        print(f"  {'label':<38} {'n':>4} {'P':>5} {'R':>5} {'F1':>5}")
-        for s in scores:
-            print(f"  {s.label:<38} {s.support:>4} {s.precision:>5.2f} {s.recall:>5.2f} {s.f1:>5.2f}")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
+    split = parser.parse_args().split
+    labelled, heard_names = SPLITS[split]
+    rows = load_labelled(DATA / labelled)
+    heard = heard_forms(heard_names)
 
-    texts = [r["text"] for r in rows] * (REPEAT_TO // len(rows) + 1)
-    texts = texts[:REPEAT_TO]
-    classifier.classify_many(texts[:200])  # warm
-    started = time.perf_counter()
-    classifier.classify_many(texts)
-    rules_rate = len(texts) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    for text in texts:
-        baseline_labels(text)
-    regex_rate = len(texts) / (time.perf_counter() - started)
-    print(f"\nthroughput on one core, {len(texts)} replies: rules {rules_rate:,.0f} replies/s, "
-          f"regex baseline {regex_rate:,.0f} replies/s (rules take {regex_rate / rules_rate:.0f}x the time)")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    classifier = WordingClassifier(load_pipeline(Settings().spacy_model))
+    classifier.classify("Ik begrijp dat u boos bent, maar dat is nou eenmaal ons beleid.")
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    print(f"split {split}: {len(rows)} replies; loading rules and model added {grown:.0f} MB to this process")
+
+    gold = [gold_labels(r) for r in rows]
+    report("as written", gold, predictions(classifier, [r["text"] for r in rows]))
+    report("lowercase, no punctuation", gold, predictions(classifier, [as_speech_recognition_output(r["text"]) for r in rows]))
+    with_heard = [r for r in rows if r["id"] in heard]
+    if with_heard:
+        report(f"as Whisper base heard it (MBROLA voices; {len(rows) - len(with_heard)} rows without a heard form)",
+               [gold_labels(r) for r in with_heard], predictions(classifier, [heard[r["id"]] for r in with_heard]))
+    else:
+        print("\nno Whisper-heard forms found in tests/data/heard/ for this split")
+    timing(classifier, [r["text"] for r in rows])
 
 
 if __name__ == "__main__":

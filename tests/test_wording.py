@@ -182,7 +182,9 @@ def test_classify_cli_one_json_object_per_line():
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in records] == lines
-    assert records[0]["hits"][0].keys() == {"label", "subtype", "rule", "start", "end", "text", "source"}
+    # The shape stays (fields may be added, none renamed): label, subtype, rule, start, end, text, source.
+    assert records[0]["hits"][0].keys() >= {"label", "subtype", "rule", "start", "end", "text", "source"}
+    assert all(h["method"] in ("rule", "model") and h["explanation"] for r in records for h in r["hits"])
     assert records[0]["hits"][0]["subtype"] == "persoon_aanvallen" and records[0]["suggestions"]
     assert {"begrip_tonen", "open_vraag", "ik_boodschap"} <= {h["label"] for h in records[1]["hits"]}
     assert records[2]["hits"] == []

@@ -28,10 +28,8 @@ def classify(
     for text, hits in zip(texts, classifier.classify_many(texts, batch_size=BATCH)):
         record = {
             "text": text,
-            "hits": [
-                {key: hit.to_dict()[key] for key in ("label", "subtype", "rule", "start", "end", "text", "source")}
-                for hit in hits
-            ],
+            # label, subtype, rule, start, end, text, source first (the stable shape), then the evidence
+            "hits": [{key: value for key, value in hit.to_dict().items() if key != "seconds"} for hit in hits],
             "suggestions": [s.to_dict() for s in classifier.suggestions(hits)],
         }
         print(json.dumps(record, ensure_ascii=False, indent=None if jsonl else 2))

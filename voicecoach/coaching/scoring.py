@@ -13,32 +13,12 @@ import yaml
 from voicecoach.scenarios import Phase
 from voicecoach.voice.measures import Comparison, VoiceMeasures
 from voicecoach.wording.classify import Suggestion, WordingHit
-from voicecoach.wording.rules import AANJAGER, SEED_FILES
+from voicecoach.wording.rules import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 BLOG, R3 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt"
 CALM_PRESSURE_ANGER = 3
 
-TECHNIQUE_NAMES = {
-    "ik_boodschap": "ik-boodschap",
-    "gedrag_benoemen": "gedrag benoemen",
-    "open_vraag": "open vraag",
-    "gesloten_vraag": "gesloten vraag",
-    "begrip_tonen": "begrip tonen",
-    "samenvatten": "samenvatten",
-    "oplossing_zoeken": "oplossingen zoeken",
-    "grens_aangeven": "grens aangeven",
-}
-AANJAGER_NAMES = {
-    "zwart_wit": "zwart-witoordeel",
-    "persoon_aanvallen": "de persoon aanvallen",
-    "medestanders_zoeken": "medestanders zoeken",
-    "emotioneel_worden": "emotioneel worden",
-    "stoppen_met_communiceren": "stoppen met communiceren",
-    "afwijken_kernprobleem": "afwijken van het kernprobleem",
-    "kalmeringsbevel": "kalmeringsbevel",
-    "schuld_afschuiven": "schuld afschuiven",
-}
 VOICE_TEXT = {
     "loudness": ("harder", "luidheid", "Let op 'Verhoogd stemvolume' als signaal van escalatie (blog); praat kalm (3 Reasons Why)."),
     "pitch": ("hoger", "toonhoogte", "Snelle veranderingen in de stemtoon zijn een signaal van escalatie (blog)."),
@@ -114,16 +94,35 @@ def _fmt(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def _technique_value(label: str, phase: Phase, w: dict[str, Any]) -> int:
+    return w["technique_in_phase" if label in phase.techniques else "technique_elsewhere"]
+
+
+def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[WordingHit]:
+    """Each technique counts once, and one stretch of words earns one technique: of hits whose
+    spans overlap, only the higher-valued one is paid (the earlier one on a tie), unless
+    weights.yaml's `overlap_allowed` lists the pair with its reason."""
+    remmers = [hit for hit in hits if hit.label != AANJAGER]
+    allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
+    first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
+    paid: list[WordingHit] = []
+    for label in sorted(first, key=lambda name: (-_technique_value(name, phase, w), first[name])):
+        free = (
+            hit for hit in remmers
+            if hit.label == label
+            and all(not _overlaps(hit, other) or frozenset((label, other.label)) in allowed for other in paid)
+        )
+        chosen = next(free, None)
+        if chosen is not None:
+            paid.append(chosen)
+    return paid
+
+
 def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[Point]:
-    first_hit: dict[str, WordingHit] = {}
-    for hit in hits:
-        if hit.label != AANJAGER:
-            first_hit.setdefault(hit.label, hit)
     points, budget = [], w["max_technique_points"]
-    ordered = sorted(first_hit.values(), key=lambda h: h.label not in phase.techniques)
-    for hit in ordered:
+    for hit in _paid_hits(hits, phase, w):
         in_phase = hit.label in phase.techniques
-        value = min(w["technique_in_phase" if in_phase else "technique_elsewhere"], budget)
+        value = min(_technique_value(hit.label, phase, w), budget)
         if value <= 0:
             break
         budget -= value
@@ -141,6 +140,10 @@ def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any
             )
         )
     return points
+
+
+def _overlaps(a: WordingHit, b: WordingHit) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[Point]:

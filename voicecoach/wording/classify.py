@@ -1,7 +1,9 @@
-"""Classify a reply's wording: hits with label, rule, span and seed source, plus rewrite suggestions."""
+"""Classify a reply's wording: rule hits and the model's second opinion, fused per label; every hit
+has label, rule (or model), span, seed source and evidence, plus rewrite suggestions."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -10,7 +12,8 @@ from spacy.tokens import Doc
 
 from voicecoach.speech.transcribe import Word
 from voicecoach.wording.component import SPAN_KEY, WordingRules
-from voicecoach.wording.rules import AANJAGER
+from voicecoach.wording.model import ModelHit, WordingModel, load_model
+from voicecoach.wording.rules import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,11 @@ class WordingHit:
     source_title: str
     explanation: str
     seconds: tuple[float, float] | None = None
+    method: str = "rule"
+    """"rule" (a rule matched these words) or "model" (the second opinion: the clause it fired on)."""
+    probability: float | None = None
+    nearest_example: str | None = None
+    """For a model hit: id of the most similar labelled training example."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -40,6 +48,9 @@ class WordingHit:
             "source_title": self.source_title,
             "explanation": self.explanation,
             "seconds": list(self.seconds) if self.seconds else None,
+            "method": self.method,
+            "probability": None if self.probability is None else round(self.probability, 3),
+            "nearest_example": self.nearest_example,
         }
 
 
@@ -57,17 +68,35 @@ class Suggestion:
 
 
 class WordingClassifier:
-    """Wraps the loaded pipeline; thread-safe for reading (spaCy components hold no per-call state)."""
+    """Rules (the spaCy pipeline) and the model, fused per label as the model's data says:
+    "rules", "model" or "union" (the model adds a label the rules did not find). Thread-safe for
+    reading (neither keeps per-call state)."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, model: WordingModel | None = None, *, use_model: bool = True) -> None:
         self.nlp = nlp
         self.rules: WordingRules = nlp.get_pipe("voicecoach_wording")
+        self.model = (model or load_model()) if use_model else None
+        self.label_sources = self._label_sources()
 
     def classify(self, text: str) -> list[WordingHit]:
-        return self._hits(self.nlp(text))
+        return self.fuse(self.rule_hits(self.nlp(text)), self.model_hits(text))
 
     def classify_many(self, texts: Iterable[str], batch_size: int = 256) -> list[list[WordingHit]]:
-        return [self._hits(doc) for doc in self.nlp.pipe(texts, batch_size=batch_size)]
+        texts = list(texts)
+        docs = self.nlp.pipe(texts, batch_size=batch_size)
+        return [self.fuse(self.rule_hits(doc), self.model_hits(text)) for doc, text in zip(docs, texts)]
+
+    def fuse(self, rule_hits: list[WordingHit], model_hits: list[WordingHit]) -> list[WordingHit]:
+        if self.model is None:
+            return rule_hits
+        policy = self.model.fusion
+        kept = [hit for hit in rule_hits if policy.get(hit.label, "rules") in ("rules", "union")]
+        found = {hit.label for hit in kept}
+        added = [
+            hit for hit in model_hits
+            if policy.get(hit.label) == "model" or (policy.get(hit.label) == "union" and hit.label not in found)
+        ]
+        return sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label))
 
     def suggestions(self, hits: Sequence[WordingHit]) -> list[Suggestion]:
         """One rewrite per aanjager hit: the rule's own, else the subtype's (both from the rule data)."""
@@ -75,12 +104,12 @@ class WordingClassifier:
         for hit in hits:
             if hit.label != AANJAGER:
                 continue
-            rule = self.rules.rules[hit.rule.split("+")[0]]
-            text = rule.suggestion or self.rules.suggestions[hit.subtype]
+            rule = self.rules.rules.get(hit.rule.split("+")[0])
+            text = (rule.suggestion if rule else None) or self.rules.suggestions[hit.subtype]
             result.append(Suggestion(rule=hit.rule, subtype=hit.subtype, text=hit.text, suggestion=text))
         return result
 
-    def _hits(self, doc: Doc) -> list[WordingHit]:
+    def rule_hits(self, doc: Doc) -> list[WordingHit]:
         hits = []
         for span in doc.spans[SPAN_KEY]:
             rule, subtype = self.rules.rule_for(span)
@@ -98,6 +127,34 @@ class WordingClassifier:
                 )
             )
         return hits
+
+    def model_hits(self, text: str) -> list[WordingHit]:
+        return [self._from_model(hit) for hit in self.model.hits(text)] if self.model else []
+
+    def _from_model(self, hit: ModelHit) -> WordingHit:
+        key = f"{AANJAGER}:{hit.subtype}" if hit.label == AANJAGER else hit.label
+        source = self.label_sources.get(key) or self.label_sources[hit.label]
+        name = AANJAGER_NAMES[hit.subtype] if hit.label == AANJAGER else TECHNIQUE_NAMES[hit.label]
+        percent = f"{hit.probability * 100:.0f}".replace(".", ",")
+        explanation = (
+            f"Lijkt op: {name} (zekerheid {percent}%), op de woorden \"{hit.text}\". "
+            f"Het meest vergelijkbare voorbeeld ({hit.nearest_id}): \"{hit.nearest_text}\". "
+            f"Herkend door het taalmodel, niet door een vaste regel."
+        )
+        return WordingHit(
+            label=hit.label, subtype=hit.subtype, rule=f"model.{key}", start=hit.start, end=hit.end, text=hit.text,
+            source=source, source_title=SEED_FILES[source], explanation=explanation, method="model",
+            probability=hit.probability, nearest_example=hit.nearest_id,
+        )
+
+    def _label_sources(self) -> dict[str, str]:
+        """The seed a label (and an aanjager subtype) comes from: the one most of its rules cite."""
+        counts: dict[str, Counter[str]] = {}
+        for rule in self.rules.rules.values():
+            keys = [rule.label, f"{AANJAGER}:{rule.subtype}"] if rule.label == AANJAGER else [rule.label]
+            for key in keys:
+                counts.setdefault(key, Counter())[rule.source] += 1
+        return {key: counter.most_common(1)[0][0] for key, counter in counts.items()}
 
 
 def with_word_times(hits: Sequence[WordingHit], text: str, words: Sequence[Word]) -> list[WordingHit]:

