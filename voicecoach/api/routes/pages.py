@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 from sqlalchemy import select
 
 from voicecoach import transparency
@@ -26,7 +26,7 @@ def _blank_is_none(value: Any) -> Any:
 
 def Filter(kind: type, **limits: Any) -> Any:  # noqa: N802 - used like a type in signatures
     """An optional query parameter of `kind` that an empty form field leaves unset."""
-    return Annotated[kind | None, BeforeValidator(_blank_is_none), Query(**limits)]
+    return Annotated[Annotated[kind, Field(**limits)] | None, BeforeValidator(_blank_is_none), Query()]
 
 router = APIRouter(include_in_schema=False)
 
