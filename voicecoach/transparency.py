@@ -4,7 +4,7 @@ nobody (an admin neither) can give someone access without the people concerned s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -20,7 +20,8 @@ HISTORY_LIMIT = 50
 
 
 def dutch_time(moment: datetime) -> str:
-    return moment.strftime("%d-%m-%Y %H:%M") + " (UTC)"
+    """Stored UTC shown in this computer's own time zone."""
+    return moment.replace(tzinfo=UTC).astimezone().strftime("%d-%m-%Y %H:%M")
 
 
 class _Names:
