@@ -38,7 +38,8 @@ def _found(data_dir: Path, needles: list[str]) -> dict[str, list[str]]:
 
 def test_deleted_turns_and_accounts_leave_no_bytes_in_the_database_files(tmp_path, dutch_reply_wav):
     data_dir = tmp_path / "data"
-    app = create_app(Settings(data_dir=data_dir, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
+    # a SQLite file in the data dir, whatever VOICECOACH_DATABASE_URL says: this is about its bytes
+    app = create_app(Settings(data_dir=data_dir, database_url=None, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
     with app.state.sessions() as session:
         trainee = create_user(session, "zwaluwstaart", PASSWORD, display_name="Zwaluw Staartman")
         coach = create_user(session, "coach", PASSWORD, role="coach", display_name="Coach Karel")
