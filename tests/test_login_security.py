@@ -84,14 +84,14 @@ def test_failures_slow_the_guesser_down_but_never_lock_the_user_out(app):
     for _ in range(5):
         assert _post_login(app, "10.3.0.9", "docent1", "fout-wachtwoord").status_code == 401
     refused = _post_login(app, "10.3.0.9", "docent1", "fout-wachtwoord")
-    assert refused.status_code == 429 and "Probeer het over 30 seconden opnieuw" in refused.text
-    assert refused.headers["retry-after"] == "30"
+    assert refused.status_code == 429 and "Probeer het over" in refused.text and "seconden opnieuw" in refused.text
+    assert 25 <= int(refused.headers["retry-after"]) <= 30  # 30 s after the last failure's reservation
     # the attacker's failures do not keep the teacher out of their own computer
     assert _post_login(app, "10.3.0.2", "docent1", PASSWORD).status_code == 303
     # a back-off, not a lock: after the wait the next guess is checked, then the wait doubles
     _shift_throttle(app, 31)
     assert _post_login(app, "10.3.0.9", "docent1", "fout-wachtwoord").status_code == 401
-    assert _post_login(app, "10.3.0.9", "docent1", "fout-wachtwoord").headers["retry-after"] == "60"
+    assert 55 <= int(_post_login(app, "10.3.0.9", "docent1", "fout-wachtwoord").headers["retry-after"]) <= 60
     _shift_throttle(app, 61)
     assert _post_login(app, "10.3.0.9", "docent1", PASSWORD).status_code == 303
 
