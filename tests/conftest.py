@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.config import MODELS_DIR, Settings
+
+# Starlette's in-process TestClient addresses the app as "testserver"; the host check
+# (VOICECOACH_ALLOWED_HOSTS) must let it in. tests/test_security.py checks the refusal itself.
+os.environ.setdefault("VOICECOACH_ALLOWED_HOSTS", '["testserver"]')
 
 WHISPER_DIR = MODELS_DIR / "whisper-base"
 SPACY_DIR = MODELS_DIR / "spacy-nl"

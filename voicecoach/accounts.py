@@ -1,42 +1,79 @@
-"""Accounts: password hashing (pwdlib, argon2), login sessions, rate limiting, who may see whom."""
+"""Accounts: user names, login sessions (rate-limited, see login_limits), who may see whom, audit."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
-from pwdlib import PasswordHash
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from voicecoach import login_limits, passwords
 from voicecoach.errors import VoiceCoachError
-from voicecoach.store.models import AuditEntry, GroupMember, LoginAttempt, SessionRow, User, utcnow
+from voicecoach.store.models import AuditEntry, GroupMember, SessionRow, User, utcnow
 
 ROLES = ("trainee", "coach", "teacher", "admin")
 REVIEWER_ROLES = ("coach", "teacher")
 SESSION_DAYS = 7
-MAX_FAILED_LOGINS = 5
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
-
-_hasher = PasswordHash.recommended()  # argon2id
+MAX_USERNAME = 40
+MAX_DISPLAY_NAME = 120
+_USERNAME = re.compile(rf"[a-z0-9][a-z0-9._-]{{1,{MAX_USERNAME - 1}}}")
 
 
 class AccountError(VoiceCoachError):
     code = "account_error"
 
 
-def create_user(session: Session, username: str, password: str, *, role: str = "trainee", display_name: str | None = None) -> User:
+def normalise_username(raw: str) -> str:
+    """NFKC, stripped, case-folded (`TA` is `ta`); AccountError unless 2–40 of a–z 0-9 . _ -."""
+    name = unicodedata.normalize("NFKC", raw[: MAX_USERNAME * 4]).strip().casefold()
+    if len(raw) > MAX_USERNAME * 4 or not _USERNAME.fullmatch(name):
+        raise AccountError(
+            f"Een gebruikersnaam heeft 2 tot {MAX_USERNAME} tekens: letters a–z, cijfers, punt, streepje of "
+            "liggend streepje, en begint met een letter of cijfer.",
+            code="bad_username",
+        )
+    return name
+
+
+def clean_display_name(raw: str | None, username: str) -> str:
+    name = " ".join((raw or "").split())
+    if len(name) > MAX_DISPLAY_NAME:
+        raise AccountError(f"Een naam mag hoogstens {MAX_DISPLAY_NAME} tekens hebben.", code="bad_display_name")
+    return name or username
+
+
+def check_role(role: str) -> None:
     if role not in ROLES:
-        raise AccountError(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.", code="bad_role")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben.", code="weak_password")
-    if session.scalar(select(User).where(User.username == username)) is not None:
-        raise AccountError(f"De gebruikersnaam '{username}' bestaat al.", code="user_exists")
-    user = User(username=username, display_name=display_name or username, role=role, password_hash=_hasher.hash(password))
+        raise AccountError(f"Onbekende rol '{role[:20]}'. Kies uit: {', '.join(ROLES)}.", code="bad_role")
+
+
+def find_user(session: Session, username: str) -> User | None:
+    try:
+        name = normalise_username(username)
+    except AccountError:
+        return None
+    return session.scalar(select(User).where(User.username == name))
+
+
+def create_user(
+    session: Session, username: str, password: str, *, role: str = "trainee",
+    display_name: str | None = None, actor: User | None = None,
+) -> User:
+    """A new account (audited as created by `actor`; None = on this computer, via the CLI)."""
+    name = normalise_username(username)
+    check_role(role)
+    passwords.check_policy(password, name)
+    if session.scalar(select(User).where(User.username == name)) is not None:
+        raise AccountError(f"De gebruikersnaam '{name}' bestaat al.", code="user_exists")
+    user = User(username=name, display_name=clean_display_name(display_name, name), role=role,
+                password_hash=passwords.hash_password(password))
     session.add(user)
     session.flush()
+    audit(session, actor, "user.created", user.id, f"role:{role}")
     return user
 
 
@@ -44,21 +81,38 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def log_in(session: Session, username: str, password: str) -> tuple[str, SessionRow]:
-    """Check the password (rate-limited per user name) and open a session; returns the cookie token."""
-    since = utcnow() - FAILED_LOGIN_WINDOW
-    failures = session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(LoginAttempt.username == username, LoginAttempt.success.is_(False), LoginAttempt.at > since)
-    )
-    if failures >= MAX_FAILED_LOGINS:
-        raise AccountError("Te veel mislukte pogingen. Wacht een kwartier en probeer het opnieuw.", code="rate_limited")
-    user = session.scalar(select(User).where(User.username == username))
-    valid = user is not None and user.password_hash is not None and _hasher.verify(password, user.password_hash)
-    session.add(LoginAttempt(username=username, success=valid))
-    if not valid:
-        session.commit()
+def log_in(session: Session, username: str, password: str, address: str) -> tuple[str, SessionRow]:
+    """Check the password and open a session; returns the cookie token. Each attempt is counted
+    per address (and per name, unless this address logged into it before) before the password is
+    checked; an unknown name checks a dummy hash, so it takes as long as a known one."""
+    login_limits.purge(session)
+    try:
+        name: str | None = normalise_username(username)
+    except AccountError:
+        name = None  # cannot exist; still counted against the address
+    keys = [login_limits.address_key(address)]
+    login_limits.reserve(session, keys[0])
+    if name is not None and not login_limits.is_known_address(session, name, address):
+        try:
+            login_limits.reserve(session, login_limits.name_key(name))
+        except login_limits.RateLimited:
+            login_limits.release(session, keys[0])
+            raise
+        keys.append(login_limits.name_key(name))
+    user = session.scalar(select(User).where(User.username == name)) if name else None
+    try:
+        right = passwords.verify(password, user.password_hash if user else None)
+    except passwords.Busy:
+        for key in keys:  # never checked: does not count
+            login_limits.release(session, key)
+        raise
+    if not right:
         raise AccountError("Gebruikersnaam of wachtwoord klopt niet.", code="bad_login")
+    login_limits.release(session, keys[0])
+    login_limits.forget(session, login_limits.name_key(user.username))
+    if not user.active:
+        raise AccountError("Dit account is uitgeschakeld. Vraag je docent of de beheerder.", code="inactive")
+    login_limits.remember_address(session, user.username, address)
     token = secrets.token_urlsafe(32)
     row = SessionRow(
         token_hash=_token_hash(token), user_id=user.id, csrf_token=secrets.token_urlsafe(24),
@@ -70,7 +124,7 @@ def log_in(session: Session, username: str, password: str) -> tuple[str, Session
 
 
 def session_for(session: Session, token: str | None) -> SessionRow | None:
-    if not token:
+    if not token or len(token) > 200:
         return None
     row = session.get(SessionRow, _token_hash(token))
     if row is None or row.expires_at < utcnow():
@@ -85,12 +139,17 @@ def log_out(session: Session, token: str | None) -> None:
         session.commit()
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Log `user` out everywhere (password reset, deactivation, role change)."""
+    session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+
+
 def may_see(session: Session, viewer: User, owner_id: int) -> bool:
     """The trainee themself, or a coach or teacher of a group the trainee is in. Admins manage
     accounts but do not hear recordings (privacy: only the trainee and their coaches)."""
     if viewer.id == owner_id:
         return True
-    if viewer.role not in REVIEWER_ROLES:
+    if viewer.role not in REVIEWER_ROLES or not viewer.active:
         return False
     viewer_groups = select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)
     shared = session.scalar(

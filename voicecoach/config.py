@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     cpu_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Host names besides 127.0.0.1, localhost and `host` that requests may address."
+    )
     max_audio_seconds: float = Field(default=120.0, gt=0)
     max_upload_bytes: int = Field(default=25_000_000, gt=0, description="Largest accepted upload.")
     job_lease_seconds: float = Field(default=30.0, gt=0, description="A dead worker's job is retried after this.")

@@ -1,5 +1,6 @@
-"""Personal data: export everything of a trainee, and delete for real (files and rows), logged
-without content; recordings past the retention period are deleted the same way."""
+"""Personal data: export everything of a trainee, and delete for real (files, rows, and the
+database files: see `finish`), logged without content; recordings past the retention period are
+deleted the same way."""
 
 from __future__ import annotations
 
@@ -15,10 +16,20 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import audit
+from voicecoach.login_limits import name_key
+from voicecoach.store.db import checkpoint
 from voicecoach.store.models import (
-    AuditEntry, BaselineRow, ConversationRow, GroupMember, Job, LoginAttempt, Note, Recording,
-    SessionRow, TurnRow, User, utcnow,
+    AuditEntry, BaselineRow, ConversationRow, GroupMember, Job, LoginAttempt, LoginThrottle, Note,
+    Recording, SessionRow, TurnRow, User, utcnow,
 )
+
+
+def finish(session: Session) -> None:
+    """Commit a deletion and make it real in the database files: secure_delete (set at connect)
+    has zeroed the rows' bytes in their pages, and the checkpoint moves those pages out of the
+    write-ahead log and empties it, so a byte search of the files finds nothing."""
+    session.commit()
+    checkpoint(session)
 
 
 def _delete_recording(session: Session, data_dir: Path, recording_id: str) -> None:
@@ -64,6 +75,7 @@ def delete_account(session: Session, data_dir: Path, user: User) -> None:
         _delete_recording(session, data_dir, recording.id)
     session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
     session.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == name_key(user.username)))
     session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
     session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
     shutil.rmtree(data_dir / "recordings" / str(user.id), ignore_errors=True)
@@ -78,7 +90,7 @@ def purge_expired(session: Session, data_dir: Path, days: int) -> int:
     turns = session.scalars(select(TurnRow).where(TurnRow.created_at < cutoff)).all()
     for turn in turns:
         delete_turn(session, data_dir, turn, None)
-    session.commit()
+    finish(session)
     return len(turns)
 
 

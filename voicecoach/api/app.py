@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from voicecoach import __version__
-from voicecoach.api.templating import STATIC_DIR
+from voicecoach.api.error_codes import ERROR_STATUS
+from voicecoach.api.templating import STATIC_DIR, templates
 from voicecoach.config import Settings, get_settings
 from voicecoach.errors import VoiceCoachError
 
-ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415, "user_exists": 409}
-
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
     from voicecoach.api.routes import admin, auth, health, pages, practice, review
+    from voicecoach.api.security import BodyLimit, SecurityHeaders, allowed_hosts
+    from voicecoach.api.validation import dutch_validation_error
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
 
@@ -27,7 +31,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="VoiceCoach",
         version=__version__,
         description="Oefen de-escalerende gesprekken met een boze klant. De pagina's gebruiken deze JSON-API.",
+        docs_url=None,  # served below from the vendored Swagger UI, without inline script
+        redoc_url=None,
     )
+    app.add_middleware(BodyLimit)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
+    app.add_middleware(SecurityHeaders)  # outermost: also on the host check's and the limit's answers
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
@@ -40,9 +49,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(review.router)
     app.include_router(pages.router)
 
+    @app.get("/docs", include_in_schema=False)
+    def _docs(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "docs.html", {"openapi_url": app.openapi_url})
+
+    app.add_exception_handler(RequestValidationError, dutch_validation_error)  # type: ignore[arg-type]
+
     @app.exception_handler(VoiceCoachError)
     async def _voicecoach_error(_request: Request, error: VoiceCoachError) -> JSONResponse:
-        return JSONResponse({"error": error.to_dict()}, status_code=ERROR_STATUS.get(error.code, 400))
+        status = ERROR_STATUS.get(error.code, 400)
+        retry = getattr(error, "retry_after", None)
+        return JSONResponse({"error": error.to_dict()}, status_code=status, headers={"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, error: HTTPException):  # type: ignore[no-untyped-def]

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import session_for
+from voicecoach.api.security import same_origin
 from voicecoach.practice_service import PracticeService
 from voicecoach.store.models import SessionRow, User
 
 COOKIE = "voicecoach_sessie"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+DbId = Annotated[int, Path(ge=1, le=2**62, description="Database id")]  # bounded: SQLite integers are 64-bit
+CROSS_ORIGIN = {"code": "cross_origin", "message": "Dit verzoek kwam van een andere website en is geweigerd. Open VoiceCoach zelf en probeer het daar."}
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -34,8 +37,11 @@ def get_login(request: Request, session: SessionDep) -> SessionRow:
     login = session_for(session, request.cookies.get(COOKIE))
     if login is None:
         raise HTTPException(401, {"code": "login_required", "message": "Log eerst in."})
-    if request.method not in SAFE_METHODS and request.headers.get("x-csrf-token") != login.csrf_token:
-        raise HTTPException(403, {"code": "csrf", "message": "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw."})
+    if request.method not in SAFE_METHODS:
+        if request.headers.get("x-csrf-token") != login.csrf_token:
+            raise HTTPException(403, {"code": "csrf", "message": "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw."})
+        if not same_origin(request):
+            raise HTTPException(403, CROSS_ORIGIN)
     return login
 
 
@@ -43,7 +49,10 @@ LoginDep = Annotated[SessionRow, Depends(get_login)]
 
 
 def get_user(login: LoginDep, session: SessionDep) -> User:
-    return session.get(User, login.user_id)
+    user = session.get(User, login.user_id)
+    if user is None or not user.active:
+        raise HTTPException(401, {"code": "login_required", "message": "Log eerst in."})
+    return user
 
 
 UserDep = Annotated[User, Depends(get_user)]

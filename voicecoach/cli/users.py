@@ -40,21 +40,37 @@ def group(
     name: str = typer.Argument(..., help="Naam van de groep (wordt gemaakt als hij nog niet bestaat)."),
     members: list[str] = typer.Option([], "--add", help="Gebruikersnaam om toe te voegen (herhaalbaar)."),
 ) -> None:
-    """Maak een groep en voeg trainees, coaches of docenten toe."""
-    from voicecoach.store.models import Group, GroupMember, User
+    """Maak een groep en voeg trainees, coaches of docenten toe (vastgelegd; de trainees zien wie
+    hun opnames kan horen)."""
+    from voicecoach import admin_service
+    from voicecoach.store.models import Group
 
     with open_sessions()() as session:
-        row = session.scalar(select(Group).where(Group.name == name))
-        if row is None:
-            row = Group(name=name)
-            session.add(row)
-            session.flush()
-        for username in members:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None:
-                typer.echo(f"Gebruiker {username} bestaat niet.", err=True)
-                raise typer.Exit(1)
-            if session.get(GroupMember, (row.id, user.id)) is None:
-                session.add(GroupMember(group_id=row.id, user_id=user.id))
+        try:
+            row = session.scalar(select(Group).where(Group.name == " ".join(name.split())))
+            row = row or admin_service.create_group(session, None, name)
+            added = sum(admin_service.add_member(session, None, row, admin_service.user_named(session, u)) for u in members)
+        except VoiceCoachError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(1) from error
         session.commit()
-        typer.echo(f"Groep {name}: {len(members)} lid/leden toegevoegd.")
+        typer.echo(f"Groep {row.name}: {added} lid/leden toegevoegd.")
+
+
+@app.command("password")
+def password(
+    username: str = typer.Argument(..., help="Gebruikersnaam."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Lees het wachtwoord van stdin."),
+) -> None:
+    """Stel een nieuw wachtwoord in (bijvoorbeeld voor een beheerder die het kwijt is)."""
+    from voicecoach import admin_service
+
+    secret = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Nieuw wachtwoord", hide_input=True, confirmation_prompt=True)
+    with open_sessions()() as session:
+        try:
+            admin_service.reset_password(session, None, admin_service.user_named(session, username), secret)
+        except VoiceCoachError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(1) from error
+        session.commit()
+        typer.echo(f"Wachtwoord van {username.strip().casefold()} is opnieuw ingesteld.")

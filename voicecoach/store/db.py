@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,9 +27,19 @@ def create_db_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left in free pages
             cursor.close()
 
     return engine
+
+
+def checkpoint(session: Session) -> None:
+    """After a deletion: copy the WAL into the database and truncate it, so deleted text is
+    readable in neither file (secure_delete has zeroed it in the pages). No-op off SQLite."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        session.commit()
 
 
 def alembic_config(url: str) -> Config:

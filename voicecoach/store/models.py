@@ -26,6 +26,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(20), default="trainee")  # trainee | coach | teacher | admin
     password_hash: Mapped[str | None] = mapped_column(Text, default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -58,12 +59,27 @@ class SessionRow(Base):
 
 
 class LoginAttempt(Base):
+    """A successful login from an address: that address is 'known' for the name, so an attacker's
+    failures elsewhere do not slow its owner down. Kept for KNOWN_ADDRESS_DAYS."""
+
     __tablename__ = "login_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), index=True)
     success: Mapped[bool] = mapped_column(Boolean)
+    address: Mapped[str | None] = mapped_column(String(64), default=None)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Failed logins per key ("name:…" or "addr:…"), updated by compare-and-set so parallel
+    requests cannot read the same count; deleted once quiet for the window."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class AuditEntry(Base):

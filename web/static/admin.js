@@ -1,13 +1,14 @@
-// Admin page: create users and groups through the JSON API.
+// Admin page: users and groups through the JSON API (every change is audited server-side).
 "use strict";
 
-async function send(url, body) {
+async function send(method, url, body) {
   const response = await fetch(url, {
-    method: "POST", headers: csrfHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(body),
+    method, headers: csrfHeaders({ "Content-Type": "application/json" }), body: body ? JSON.stringify(body) : undefined,
   });
-  const data = await response.json();
-  if (!response.ok) throw data.error;
-  return data;
+  if (response.ok) return;
+  let error = { message: "Er ging iets mis. Probeer het opnieuw." };
+  try { error = (await response.json()).error || error; } catch (_) { /* not JSON */ }
+  throw error;
 }
 
 function handle(formId, toRequest) {
@@ -15,8 +16,7 @@ function handle(formId, toRequest) {
     event.preventDefault();
     const fields = Object.fromEntries(new FormData(event.target));
     try {
-      const [url, body] = toRequest(fields);
-      await send(url, body);
+      await send(...toRequest(fields));
       window.location.reload();
     } catch (error) {
       document.getElementById("admin-status").textContent = error.message;
@@ -24,6 +24,15 @@ function handle(formId, toRequest) {
   });
 }
 
-handle("new-user", (f) => ["/api/admin/users", { username: f.username, password: f.password, role: f.role, display_name: f.display_name || null }]);
-handle("new-group", (f) => ["/api/admin/groups", { name: f.name }]);
-handle("add-member", (f) => [`/api/admin/groups/${f.group}/members`, { username: f.username }]);
+const user = (name) => `/api/admin/users/${encodeURIComponent(name)}`;
+
+handle("new-user", (f) => ["POST", "/api/admin/users", { username: f.username, password: f.password, role: f.role, display_name: f.display_name || null }]);
+handle("change-user", (f) => ({
+  role: ["PATCH", user(f.username), { role: f.role }],
+  password: ["POST", `${user(f.username)}/password`, { password: f.password }],
+  deactivate: ["POST", `${user(f.username)}/deactivate`],
+  activate: ["POST", `${user(f.username)}/activate`],
+}[f.action]));
+handle("new-group", (f) => ["POST", "/api/admin/groups", { name: f.name }]);
+handle("add-member", (f) => ["POST", `/api/admin/groups/${f.group}/members`, { username: f.username }]);
+handle("remove-member", (f) => ["DELETE", `/api/admin/groups/${f.group}/members/${encodeURIComponent(f.username)}`]);

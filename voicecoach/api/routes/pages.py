@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BeforeValidator, Field
+from sqlalchemy import select
 
+from voicecoach import transparency
 from voicecoach.accounts import REVIEWER_ROLES
+from voicecoach.api.deps import AdminDep, LoginDep, ServiceDep, SessionDep, UserDep
 from voicecoach.api.templating import templates
 from voicecoach.progress import progress
 from voicecoach.review_service import review_list
 from voicecoach.store.models import Group, GroupMember, User
-from sqlalchemy import select
-
-from voicecoach.api.deps import AdminDep, LoginDep, ServiceDep, SessionDep, UserDep
 from voicecoach.voice.baseline import CALIBRATION_TEXT
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value  # the filter form sends empty fields
+
+
+def Filter(kind: type, **limits: Any) -> Any:  # noqa: N802 - used like a type in signatures
+    """An optional query parameter of `kind` that an empty form field leaves unset."""
+    return Annotated[Annotated[kind, Field(**limits)] | None, BeforeValidator(_blank_is_none), Query()]
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,6 +44,7 @@ def home(request: Request, session: SessionDep, service: ServiceDep, user: UserD
             "scenarios": list(service.scenarios.values()),
             "baseline": baseline.data if baseline else None,
             "calibration_text": CALIBRATION_TEXT,
+            "access": transparency.for_trainee(session, user),
         },
     )
 
@@ -50,19 +62,20 @@ def conversation_page(
 @router.get("/beoordelen", response_class=HTMLResponse)
 def review_page(
     request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep,
-    trainee: str | None = None, scenario: str | None = None, since: str | None = None, min_score: str | None = None,
+    trainee: Filter(str, max_length=200) = None, scenario: Filter(str, max_length=200) = None,
+    since: Filter(date) = None, min_score: Filter(int, ge=-100_000, le=100_000) = None,
 ) -> HTMLResponse:
     if user.role not in REVIEWER_ROLES:
         raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
-    filters = {"trainee": trainee or None, "scenario": scenario or None, "since": since or None,
-               "min_score": int(min_score) if min_score else None}
+    filters = {"trainee": trainee, "scenario": scenario, "since": since.isoformat() if since else None, "min_score": min_score}
     conversations = review_list(
-        session, user, trainee=filters["trainee"], scenario=filters["scenario"],
-        since=datetime.fromisoformat(since) if since else None, min_score=filters["min_score"],
+        session, user, trainee=trainee, scenario=scenario,
+        since=datetime.combine(since, time()) if since else None, min_score=min_score,
     )
     return templates.TemplateResponse(request, "review.html", {
         "user": user, "csrf_token": login.csrf_token, "conversations": conversations,
         "scenarios": list(service.scenarios.values()), "filters": filters,
+        "access_changes": transparency.for_reviewer(session, user),
     })
 
 

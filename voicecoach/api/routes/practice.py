@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 
-from voicecoach.api.deps import ServiceDep, SessionDep, UserDep
+from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
 from voicecoach.api.uploads import read_limited
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.review_service import conversation_notes, turn_review
@@ -48,7 +48,7 @@ def current_baseline(session: SessionDep, service: ServiceDep, user: UserDep) ->
 
 
 @router.get("/baselines/{baseline_id}")
-def baseline_status(baseline_id: int, session: SessionDep, user: UserDep) -> dict[str, Any]:
+def baseline_status(baseline_id: DbId, session: SessionDep, user: UserDep) -> dict[str, Any]:
     row = session.get(BaselineRow, baseline_id)
     if row is None or row.user_id != user.id:
         return JSONResponse({"error": {"code": "not_found", "message": "Deze meting bestaat niet."}}, 404)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
-from pydantic import BaseModel
+from typing import Annotated
 
-from voicecoach import privacy
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from voicecoach import privacy, transparency
 from voicecoach.accounts import REVIEWER_ROLES
 from voicecoach.api.deps import COOKIE, ServiceDep, SessionDep, UserDep
 from voicecoach.progress import progress
@@ -18,26 +20,30 @@ from voicecoach.review_service import add_note, correct_transcript, overrule, re
 router = APIRouter(prefix="/api", tags=["review", "privacy"])
 
 
+Text = Field(max_length=5000)
+
+
 class NoteIn(BaseModel):
-    text: str
-    turn_id: str | None = None
+    text: str = Text
+    turn_id: str | None = Field(default=None, max_length=36)
 
 
 class CorrectionIn(BaseModel):
-    text: str
+    text: str = Text
 
 
 class OverruleIn(BaseModel):
-    label: str
-    verdict: str
-    reason: str
-    rule: str | None = None
+    label: str = Field(max_length=40)
+    verdict: str = Field(max_length=20)
+    reason: str = Text
+    rule: str | None = Field(default=None, max_length=80)
 
 
 @router.get("/review/conversations")
 def list_for_review(
-    session: SessionDep, user: UserDep, trainee: str | None = None, scenario: str | None = None,
-    since: datetime | None = None, min_score: int | None = None,
+    session: SessionDep, user: UserDep,
+    trainee: Annotated[str | None, Query(max_length=200)] = None, scenario: Annotated[str | None, Query(max_length=200)] = None,
+    since: datetime | None = None, min_score: Annotated[int | None, Query(ge=-100_000, le=100_000)] = None,
 ) -> list[dict[str, Any]]:
     if user.role not in REVIEWER_ROLES:
         raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
@@ -65,7 +71,7 @@ def add_overrule(turn_id: str, body: OverruleIn, session: SessionDep, service: S
 @router.delete("/turns/{turn_id}", status_code=204)
 def delete_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> Response:
     privacy.delete_turn(session, service.settings.data_dir, service.turn(session, user, turn_id, write=True), user)
-    session.commit()
+    privacy.finish(session)
     return Response(status_code=204)
 
 
@@ -73,7 +79,7 @@ def delete_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: Us
 def delete_conversation(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> Response:
     conversation = service.conversation(session, user, conversation_id, write=True)
     privacy.delete_conversation(session, service.settings.data_dir, conversation, user)
-    session.commit()
+    privacy.finish(session)
     return Response(status_code=204)
 
 
@@ -82,6 +88,13 @@ def my_progress(session: SessionDep, user: UserDep) -> dict[str, Any]:
     """Turns practised, scores over time, and how often each technique and accelerator was used
     (the coach's overrules included)."""
     return progress(session, user)
+
+
+@router.get("/me/access")
+def my_access(session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """Who can hear your recordings (since when, added by whom), how often each opened one, and
+    the account and group changes behind it."""
+    return transparency.for_trainee(session, user)
 
 
 @router.get("/me/export")
@@ -93,7 +106,7 @@ def export(session: SessionDep, service: ServiceDep, user: UserDep) -> Response:
 @router.delete("/me", status_code=204)
 def delete_me(request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> Response:
     privacy.delete_account(session, service.settings.data_dir, user)
-    session.commit()
+    privacy.finish(session)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE)
     return response
