@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from tests.conftest import SPACY_DIR, WHISPER_DIR
 from voicecoach.accounts import create_user
-from voicecoach.api.app import WEB_DIR, create_app
+from voicecoach.api.app import create_app
+from voicecoach.api.templating import WEB_DIR
 from voicecoach.config import Settings
 from voicecoach.store.models import Note
 
