@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
 
 from voicecoach import __version__
 from voicecoach.config import PROJECT_ROOT, Settings, get_settings
@@ -14,7 +17,9 @@ from voicecoach.errors import VoiceCoachError
 WEB_DIR = PROJECT_ROOT / "web"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 
-ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415, "user_exists": 409}
+ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415, "user_exists": 409, "turn_pending": 409}
+BUSY = {"code": "busy", "message": "VoiceCoach is even heel druk bezig. Er is niets opgeslagen; probeer het over een paar seconden opnieuw."}
+FAILED = {"code": "server_error", "message": "Er ging iets mis op de server. Er is niets opgeslagen; probeer het opnieuw."}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.service = PracticeService(settings)
+    app.state.started = time.monotonic()
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(health.router)
     app.include_router(auth.router)
@@ -53,5 +59,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return RedirectResponse("/login", status_code=303)  # pages send people to the login form
         detail = error.detail if isinstance(error.detail, dict) else {"code": "http_error", "message": str(error.detail)}
         return JSONResponse({"error": detail}, status_code=error.status_code)
+
+    @app.exception_handler(OperationalError)
+    async def _database_busy(_request: Request, _error: OperationalError) -> JSONResponse:
+        # a locked or unreachable database: nothing was committed, the page offers to try again
+        return JSONResponse({"error": BUSY}, status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, _error: Exception) -> JSONResponse:
+        return JSONResponse({"error": FAILED}, status_code=500)  # logged by the server as well
 
     return app
