@@ -72,7 +72,8 @@ def analysis_of(worker: int | None) -> int | None:
 
 
 def database(service: LiveService) -> sqlite3.Connection:
-    return sqlite3.connect(Path(service.env["VOICECOACH_DATA_DIR"]) / "voicecoach.db", timeout=30)
+    path = Path(service.env["VOICECOACH_DATA_DIR"]) / "voicecoach.db"
+    return sqlite3.connect(path, timeout=30, check_same_thread=False)
 
 
 def files_and_rows(service: LiveService) -> tuple[set[str], set[str]]:
