@@ -10,15 +10,16 @@ import time
 from datetime import timedelta
 
 import numpy as np
-import pytest
 from sqlalchemy import select, update
 
+from tests import test_api
 from tests.audio_factory import write_wav
-from tests.test_api import app, client, start  # noqa: F401 - fixtures
 from voicecoach.jobs import MAX_ATTEMPTS, InlineRunner, Worker
 from voicecoach.privacy import delete_turn
 from voicecoach.store import db
 from voicecoach.store.models import Job, Recording, TurnRow, WorkerBeat, utcnow
+
+app, client, start = test_api.app, test_api.client, test_api.start  # the API tests' fixtures
 
 
 def upload(client, conversation_id: str, data: bytes):  # type: ignore[no-untyped-def]

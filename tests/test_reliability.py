@@ -9,6 +9,7 @@ import re
 import signal
 import socket
 import sqlite3
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -153,15 +154,17 @@ def test_a_crashing_analysis_fails_its_job_and_never_the_worker(live, long_reply
     worker = worker_of(live)
     # killed once mid-analysis: the job is tried again and finishes
     turn_id = upload(client, new_conversation(client), long_reply.read_bytes()).json()["turn_id"]
-    wait_until(status_is(client, turn_id, "running"), 120, "never running")
+    wait_until(status_is(client, turn_id, "running"), 300, "never running")
     os.kill(wait_until(lambda: analysis_of(worker), 30, "no analysis process"), signal.SIGKILL)
-    assert final(client, turn_id, 180)["status"] == "done"
+    assert final(client, turn_id, 300)["status"] == "done"
     # a native crash at every attempt: after MAX_ATTEMPTS the turn is an error in Dutch
     turn_id = upload(client, new_conversation(client), long_reply.read_bytes()).json()["turn_id"]
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    def job_state() -> tuple[int, str]:
         with database(live) as connection:
-            query = "SELECT attempts, status FROM jobs WHERE target_id = ?"
-            wait_until(lambda: connection.execute(query, (turn_id,)).fetchone() == (attempt, "running"), 120, f"attempt {attempt}")
+            return connection.execute("SELECT attempts, status FROM jobs WHERE target_id = ?", (turn_id,)).fetchone()
+
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        wait_until(lambda: job_state() == (attempt, "running"), 300, f"attempt {attempt}")  # noqa: B023 - called now
         child = wait_until(lambda: analysis_of(worker), 60, "no analysis process")
         time.sleep(0.5)  # inside the analysis
         os.kill(child, signal.SIGSEGV)
@@ -176,14 +179,14 @@ def test_deleting_during_analysis_ends_the_job_not_the_worker(live, long_reply, 
     client = live.client("oefenaar")
     worker = worker_of(live)
     turn_id = upload(client, new_conversation(client), long_reply.read_bytes()).json()["turn_id"]
-    wait_until(status_is(client, turn_id, "running"), 120, "never running")
+    wait_until(status_is(client, turn_id, "running"), 300, "never running")
     assert client.delete(f"/api/turns/{turn_id}").status_code == 204
     conversation = new_conversation(client)
     turn_id = upload(client, conversation, long_reply.read_bytes()).json()["turn_id"]
-    wait_until(status_is(client, turn_id, "running"), 120, "never running")
+    wait_until(status_is(client, turn_id, "running"), 300, "never running")
     assert client.delete(f"/api/conversations/{conversation}").status_code == 204
     turn_id = upload(client, new_conversation(client), dutch_reply_wav.read_bytes()).json()["turn_id"]
-    assert final(client, turn_id, 180)["status"] == "done"
+    assert final(client, turn_id, 300)["status"] == "done"
     assert worker_of(live) == worker and alive(worker)
     files, rows = files_and_rows(live)
     assert files == rows
@@ -209,7 +212,7 @@ def test_a_held_write_lock_loses_nothing_and_stops_nothing(live, dutch_reply_wav
         during = upload(client, conversation, dutch_reply_wav.read_bytes())
     assert during.status_code == 202
     for turn_id in (waiting, during.json()["turn_id"]):
-        assert final(client, turn_id, 180)["status"] == "done"
+        assert final(client, turn_id, 300)["status"] == "done"
     assert worker_of(live) == worker and alive(worker)
     files, rows = files_and_rows(live)
     assert files == rows
@@ -224,7 +227,7 @@ def test_sigkill_of_worker_and_server_mid_upload_and_mid_analysis(tmp_path, long
         worker = wait_until(lambda: worker_of(live), 30, "no worker")
         # the worker dies: serve starts a new one, which finishes the job
         turn_id = upload(client, new_conversation(client), long_reply.read_bytes()).json()["turn_id"]
-        wait_until(status_is(client, turn_id, "running"), 120, "never running")
+        wait_until(status_is(client, turn_id, "running"), 300, "never running")
         analysis = analysis_of(worker)
         os.kill(worker, signal.SIGKILL)
         wait_until(lambda: analysis is None or not alive(analysis), 15, "the analysis process outlived its worker")
@@ -267,3 +270,43 @@ def test_sigkill_of_worker_and_server_mid_upload_and_mid_analysis(tmp_path, long
         worker = worker_of(live) if live.server and live.server.poll() is None else None
         live.stop()
         assert worker is None or wait_until(lambda: not alive(worker), 10, "worker left running")
+
+
+def test_the_page_recovers_from_a_failed_upload_and_says_what_happened(live, tmp_path):
+    """A plain-text 500 on the upload: a Dutch message and 'Opnieuw proberen' (not 'Versturen…' for
+    ever); sent again, the tone that was recorded comes back as 'geen spraak herkend' and the page
+    stops asking."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.test_browser import _browser, _log_in, _record
+
+    microphone = _tone_microphone(tmp_path / "toon.wav")
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, microphone)
+        try:
+            page = browser.new_page()
+            _log_in(page, live.url)
+            page.click("button.start >> nth=0")
+            page.wait_for_url("**/gesprek/**")
+            page.route("**/turns", lambda route: route.fulfill(status=500, body="Internal Server Error", content_type="text/plain"))
+            _record(page, "#record", 2)
+            expect(page.locator("#error")).to_contain_text("onverwacht antwoord")
+            expect(page.locator("#retry")).to_be_visible()
+            expect(page.locator("#status")).to_have_text("")
+            page.unroute("**/turns")
+            page.click("#retry")
+            expect(page.locator("#error")).to_contain_text("geen spraak herkend", timeout=120_000)
+            expect(page.locator("#retry")).to_be_hidden()
+            asked: list[str] = []
+            page.on("request", lambda request: asked.append(request.url) if "/api/turns/" in request.url else None)
+            page.wait_for_timeout(2000)
+            assert asked == []  # polling stopped with the answer
+        finally:
+            browser.close()
+
+
+def _tone_microphone(path: Path) -> Path:
+    """A loud 48 kHz tone: Chromium's fake capture device plays it as the microphone."""
+    subprocess.run(["sox", "-n", "-r", "48000", "-c", "1", "-b", "16", str(path), "synth", "4", "sine", "440", "vol", "0.5"],
+                   check=True, capture_output=True)
+    return path

@@ -87,7 +87,7 @@ class InlineRunner:
             return self.kinds[kind].run(order)
         except VoiceCoachError:
             raise
-        except Exception as exc:  # noqa: BLE001 - counted as a failed attempt, never fatal
+        except Exception as exc:  # counted as a failed attempt, never fatal
             raise JobCrashed(f"{type(exc).__name__}: {exc}") from exc
 
 
@@ -208,15 +208,17 @@ class Worker:
                 return True
             outcome = self.runner.run(kind, order, self.stop)
             self._db(lambda session: self._store(session, job_id, handler, target_id, outcome), gone_ok=True)
-        except VoiceCoachError as error:  # about the input (e.g. the audio): final, said in Dutch
-            self._db(lambda session: self._end(session, job_id, "failed", error.to_dict(), kind, target_id), gone_ok=True)
+        except VoiceCoachError as problem:  # about the input (e.g. the audio): final, said in Dutch
+            said = problem.to_dict()
+            self._db(lambda session: self._end(session, job_id, "failed", said, kind, target_id), gone_ok=True)
         except Interrupted:
             self._db(lambda session: self._release(session, job_id, kind, target_id), gone_ok=True)
         except Exception as exc:  # noqa: BLE001 - a crash fails this attempt, never the worker
             log.error("job %s (%s %s), attempt %s failed: %s", job_id, kind, target_id, attempts, exc)
             status = "failed" if attempts >= MAX_ATTEMPTS else "queued"
-            error = failed_message(attempts) if status == "failed" else None
-            self._db(lambda session: self._end(session, job_id, status, error, kind, target_id, str(exc)), gone_ok=True)
+            message = failed_message(attempts) if status == "failed" else None
+            detail = str(exc)
+            self._db(lambda session: self._end(session, job_id, status, message, kind, target_id, detail), gone_ok=True)
         finally:
             done.set()
         return True

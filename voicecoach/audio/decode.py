@@ -102,7 +102,7 @@ class _StreamReader:
 
     def __init__(self, max_seconds: float) -> None:
         self.max_seconds = max_seconds
-        self.max_output = int(math.ceil(max_seconds * TARGET_RATE))
+        self.max_output = math.ceil(max_seconds * TARGET_RATE)
         self.rate = 0
         self.channels = 0
         self.clipped = 0

@@ -48,6 +48,6 @@ def _housekeeping(sessions, settings, stop: threading.Event) -> None:  # type: i
                 sweep_orphans(session, settings.data_dir)
                 if settings.retention_days:
                     purge_expired(session, settings.data_dir, settings.retention_days)
-        except Exception:  # noqa: BLE001 - housekeeping tries again next hour; the worker goes on
+        except Exception:  # housekeeping tries again next hour; the worker goes on
             log.exception("housekeeping failed")
         stop.wait(HOUSEKEEPING_INTERVAL_SECONDS)
