@@ -32,8 +32,10 @@ class LiveService:
         self.server: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
 
-    def start(self) -> LiveService:
-        self.server = subprocess.Popen([sys.executable, "-m", "voicecoach", "serve", "--no-worker"], env=self.env)
+    def start(self, *, with_worker: bool = False) -> LiveService:
+        """`serve --no-worker` (workers started by `start_worker`), or `serve` with its own worker."""
+        command = [sys.executable, "-m", "voicecoach", "serve", "--worker" if with_worker else "--no-worker"]
+        self.server = subprocess.Popen(command, env=self.env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -69,3 +71,24 @@ class LiveService:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

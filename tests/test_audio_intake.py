@@ -128,8 +128,17 @@ def test_clipped_audio_warns_but_is_analysed(tmp_path, dutch_reply_wav):
     assert path.read_bytes() == before
 
 
-def test_a_tone_is_not_speech(tmp_path):
-    path = write_wav(tmp_path / "toon.wav", sine(440, -20, 3))
+LOUD_NOT_SPEECH = {
+    "tone": lambda: sine(440, -20, 3),
+    "square": lambda: 0.5 * np.sign(sine(200, -3, 3)),
+    "loud_noise": lambda: np.random.default_rng(4).normal(0, 0.3, 16_000 * 3).clip(-1, 1).astype(np.float32),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LOUD_NOT_SPEECH))
+def test_loud_sound_that_is_not_speech_is_not_called_silence(kind, tmp_path):
+    path = write_wav(tmp_path / f"{kind}.wav", LOUD_NOT_SPEECH[kind]())
     with pytest.raises(AudioError) as caught:
         check_audio(decode_audio(path, max_seconds=120))
-    assert caught.value.code == "silent"
+    assert caught.value.code == "no_speech"
+    assert "geen spraak herkend" in caught.value.message and "niets te horen" not in caught.value.message

@@ -15,6 +15,7 @@ import numpy as np
 
 from voicecoach.audio.checks import CheckedAudio, check_audio
 from voicecoach.audio.decode import decode_audio
+from voicecoach.audio.errors import AudioError
 from voicecoach.config import Settings
 from voicecoach.speech.transcribe import Transcript, load_whisper, transcribe
 from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_from_measures
@@ -109,6 +110,8 @@ class Analyser:
         timing and voice still come from the recording."""
         started = time.perf_counter()
         checked, transcript, contours, rate, timings = self._measure(source, initial_prompt=initial_prompt)
+        if not transcript.words and not corrected_text:
+            raise AudioError("no_words")  # a voice without words must not be scored as an empty reply
         with _timed(timings, "voice"):
             voice = measure_voice(contours, rate, baseline or POPULATION_DEFAULT)
         with _timed(timings, "wording"):
@@ -129,7 +132,9 @@ class Analyser:
 
     def calibrate(self, source: Path | bytes) -> Baseline:
         """Measure the calm baseline from a reading of CALIBRATION_TEXT."""
-        _, _, contours, rate, _ = self._measure(source, initial_prompt=None)
+        _, transcript, contours, rate, _ = self._measure(source, initial_prompt=None)
+        if not transcript.words:
+            raise AudioError("no_words")
         return baseline_from_measures(contours, rate)
 
 

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     max_audio_seconds: float = Field(default=120.0, gt=0)
     max_upload_bytes: int = Field(default=25_000_000, gt=0, description="Largest accepted upload.")
     job_lease_seconds: float = Field(default=30.0, gt=0, description="A dead worker's job is retried after this.")
+    job_timeout_seconds: float = Field(default=600.0, gt=0, description="An analysis taking longer fails its attempt.")
+    worker_stale_seconds: float = Field(default=60.0, gt=0, description="/healthz fails when no worker beat for this long.")
+    queue_stale_seconds: float = Field(default=600.0, gt=0, description="/healthz fails when a job waits this long.")
     retention_days: int | None = Field(default=None, ge=1, description="Delete recordings older than this (unset: keep).")
 
     @property

@@ -4,6 +4,12 @@ Why not Huey: Huey takes a task off its queue before running it, so a worker kil
 loses the task. Here a job stays in the table until it is finished; a worker holds it under a
 lease it renews while working, and a job whose lease ran out (its worker died) is claimed again.
 SQLite by default, PostgreSQL when VOICECOACH_DATABASE_URL says so; several workers may run.
+
+A job's attempt is counted when it is claimed, before it runs, so an input that kills its process
+(natively, out of memory) is tried at most MAX_ATTEMPTS times. A job moves its target (a turn, a
+baseline) through the same states in the same transaction: one hook, `JobKind.mark`, so every
+target ends in done or in error with a Dutch message. Database work is retried with backoff when
+the database is locked or unreachable, and a target deleted during its analysis ends its job.
 """
 
 from __future__ import annotations
@@ -12,18 +18,77 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
-from voicecoach.store.models import Job, utcnow
+from voicecoach.errors import VoiceCoachError
+from voicecoach.store.models import Job, WorkerBeat, utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-Handler = Callable[[Session, Job], None]
+BEAT_SECONDS = 5.0
+TARGET_STATUS = {"queued": "queued", "running": "running", "done": "done", "failed": "error"}
+T = TypeVar("T")
+
+
+def failed_message(attempts: int) -> dict[str, str]:
+    return {
+        "code": "analysis_failed",
+        "message": (
+            f"De analyse van deze opname is {attempts} keer mislukt. Neem je antwoord opnieuw op; "
+            "blijft het misgaan, meld het dan aan je docent."
+        ),
+    }
+
+
+class JobKind(Protocol):
+    """One kind of work: database steps run in the worker, `run` in the analysis process."""
+
+    def prepare(self, session: Session, target_id: str) -> dict[str, Any] | None:
+        """What `run` needs (plain data), or None when the target no longer exists."""
+
+    def run(self, order: dict[str, Any]) -> dict[str, Any]:
+        """The analysis; raises VoiceCoachError for a final, Dutch error about the input."""
+
+    def store(self, session: Session, target_id: str, outcome: dict[str, Any]) -> None:
+        """Write the outcome to the target and mark it done (nothing when it was deleted)."""
+
+    def mark(self, session: Session, target_id: str, status: str, error: dict[str, str] | None) -> None:
+        """Set the target's status (queued | running | error) and error."""
+
+
+class JobCrashed(Exception):
+    """The analysis died (native crash, out of memory, timeout) or raised an unexpected error."""
+
+
+class Interrupted(Exception):
+    """The worker is stopping: the job goes back to the queue uncounted."""
+
+
+class InlineRunner:
+    """Runs a job's analysis in this process (one process for everything, e.g. tests)."""
+
+    def __init__(self, kinds: dict[str, JobKind]) -> None:
+        self.kinds = kinds
+
+    def ready(self, stop: threading.Event) -> bool:
+        return True
+
+    def run(self, kind: str, order: dict[str, Any], stop: threading.Event) -> dict[str, Any]:
+        try:
+            return self.kinds[kind].run(order)
+        except VoiceCoachError:
+            raise
+        except Exception as exc:  # counted as a failed attempt, never fatal
+            raise JobCrashed(f"{type(exc).__name__}: {exc}") from exc
 
 
 def enqueue(session: Session, kind: str, target_id: str) -> Job:
@@ -32,14 +97,21 @@ def enqueue(session: Session, kind: str, target_id: str) -> Job:
     return job
 
 
+def _claimable(now):  # type: ignore[no-untyped-def]
+    waiting = or_(Job.status == "queued", (Job.status == "running") & (Job.lease_until < now))
+    return waiting & (Job.attempts < MAX_ATTEMPTS)
+
+
 def claim(session: Session, worker: str, lease_seconds: float) -> Job | None:
     """Take the oldest queued job, or one whose worker stopped renewing its lease."""
     now = utcnow()
-    claimable = or_(Job.status == "queued", (Job.status == "running") & (Job.lease_until < now))
-    for job_id in session.scalars(select(Job.id).where(claimable).order_by(Job.id).limit(5)):
+    query = select(Job.id).where(_claimable(now)).order_by(Job.id).limit(5)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    for job_id in session.scalars(query).all():
         taken = session.execute(
             update(Job)
-            .where(Job.id == job_id, claimable)
+            .where(Job.id == job_id, _claimable(now))
             .values(status="running", worker=worker, attempts=Job.attempts + 1,
                     lease_until=now + timedelta(seconds=lease_seconds), updated_at=now)
         )
@@ -47,6 +119,14 @@ def claim(session: Session, worker: str, lease_seconds: float) -> Job | None:
         if taken.rowcount == 1:  # nobody else took it between the select and the update
             return session.get(Job, job_id, populate_existing=True)
     return None
+
+
+def exhausted(session: Session) -> list[Job]:
+    """Jobs whose last allowed attempt died with its worker (the lease ran out)."""
+    now = utcnow()
+    return list(session.scalars(
+        select(Job).where(Job.status == "running", Job.lease_until < now, Job.attempts >= MAX_ATTEMPTS)
+    ))
 
 
 def renew(factory: sessionmaker[Session], job_id: int, worker: str, lease_seconds: float) -> None:
@@ -58,54 +138,156 @@ def renew(factory: sessionmaker[Session], job_id: int, worker: str, lease_second
         session.commit()
 
 
+def beat(factory: sessionmaker[Session], name: str, job_id: int | None) -> None:
+    with factory() as session:
+        now = utcnow()
+        if session.execute(update(WorkerBeat).where(WorkerBeat.name == name).values(beat_at=now, job_id=job_id)).rowcount == 0:
+            session.add(WorkerBeat(name=name, started_at=now, beat_at=now, job_id=job_id))
+        session.commit()
+
+
+def queue_health(session: Session) -> dict[str, Any]:
+    """The newest worker heartbeat and the oldest waiting job, in seconds ago (None: none)."""
+    now = utcnow()
+    last_beat = session.scalar(select(func.max(WorkerBeat.beat_at)))
+    oldest = session.scalar(select(func.min(Job.created_at)).where(_claimable(now)))
+    waiting = session.scalar(select(func.count()).select_from(Job).where(_claimable(now)))
+    return {
+        "last_beat_seconds": (now - last_beat).total_seconds() if last_beat else None,
+        "waiting": waiting,
+        "oldest_waiting_seconds": (now - oldest).total_seconds() if oldest else None,
+    }
+
+
 class Worker:
     """Runs jobs until `stop` is set: one at a time, renewing the lease from a side thread."""
 
     def __init__(
         self,
         factory: sessionmaker[Session],
-        handlers: dict[str, Handler],
+        kinds: dict[str, JobKind],
         *,
+        runner: InlineRunner | Any = None,
         lease_seconds: float = 30.0,
         poll_seconds: float = 0.2,
     ) -> None:
         self.factory = factory
-        self.handlers = handlers
+        self.kinds = kinds
+        self.runner = runner or InlineRunner(kinds)
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
+        self.stop = threading.Event()
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self._last_beat = 0.0
 
     def run(self, stop: threading.Event) -> None:
+        self.stop = stop
         log.info("worker %s started", self.name)
-        while not stop.is_set():
-            if not self.run_one():
-                stop.wait(self.poll_seconds)
+        try:
+            while not stop.is_set():
+                self._beat(None)
+                if not self.runner.ready(stop) or not self.run_one():
+                    stop.wait(self.poll_seconds)
+        finally:
+            self._db(lambda session: session.execute(delete(WorkerBeat).where(WorkerBeat.name == self.name)))
 
     def run_one(self) -> bool:
         """Claim and run one job; False when there was nothing to do."""
-        with self.factory() as session:
-            job = claim(session, self.name, self.lease_seconds)
-            if job is None:
-                return False
-            done = threading.Event()
-            renewer = threading.Thread(target=self._keep_lease, args=(job.id, done), daemon=True)
-            renewer.start()
-            try:
-                self.handlers[job.kind](session, job)
-                job.status, job.error = "done", None
-            except Exception as exc:  # noqa: BLE001 - a failing job must not stop the worker
-                session.rollback()
-                log.exception("job %s (%s %s) failed", job.id, job.kind, job.target_id)
-                job = session.get(Job, job.id, populate_existing=True)
-                job.error = f"{type(exc).__name__}: {exc}"
-                job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "queued"
-            finally:
-                done.set()
-            job.lease_until = None
-            session.commit()
-            return True
+        self._db(self._fail_exhausted)
+        job = self._db(lambda session: claim(session, self.name, self.lease_seconds))
+        if job is None:
+            return False
+        job_id, kind, target_id, attempts = job.id, job.kind, job.target_id, job.attempts
+        handler = self.kinds[kind]
+        done = threading.Event()
+        threading.Thread(target=self._keep_lease, args=(job_id, done), daemon=True).start()
+        try:
+            order = self._db(lambda session: self._prepare(session, handler, target_id))
+            if order is None:  # the target was deleted while queued
+                self._db(lambda session: self._end(session, job_id, "done", None, kind, target_id))
+                return True
+            outcome = self.runner.run(kind, order, self.stop)
+            self._db(lambda session: self._store(session, job_id, handler, target_id, outcome), gone_ok=True)
+        except VoiceCoachError as problem:  # about the input (e.g. the audio): final, said in Dutch
+            said = problem.to_dict()
+            self._db(lambda session: self._end(session, job_id, "failed", said, kind, target_id), gone_ok=True)
+        except Interrupted:
+            self._db(lambda session: self._release(session, job_id, kind, target_id), gone_ok=True)
+        except Exception as exc:  # noqa: BLE001 - a crash fails this attempt, never the worker
+            log.error("job %s (%s %s), attempt %s failed: %s", job_id, kind, target_id, attempts, exc)
+            status = "failed" if attempts >= MAX_ATTEMPTS else "queued"
+            message = failed_message(attempts) if status == "failed" else None
+            detail = str(exc)
+            self._db(lambda session: self._end(session, job_id, status, message, kind, target_id, detail), gone_ok=True)
+        finally:
+            done.set()
+        return True
+
+    # --- steps, each one transaction ------------------------------------------------------
+    def _prepare(self, session: Session, handler: JobKind, target_id: str) -> dict[str, Any] | None:
+        order = handler.prepare(session, target_id)
+        if order is not None:
+            handler.mark(session, target_id, "running", None)
+        return order
+
+    def _store(self, session: Session, job_id: int, handler: JobKind, target_id: str, outcome: dict[str, Any]) -> None:
+        handler.store(session, target_id, outcome)
+        session.execute(update(Job).where(Job.id == job_id).values(status="done", error=None, lease_until=None))
+
+    def _end(self, session: Session, job_id: int, status: str, error: dict[str, str] | None,
+             kind: str, target_id: str, detail: str | None = None) -> None:
+        message = detail or (error or {}).get("message")
+        session.execute(update(Job).where(Job.id == job_id).values(status=status, error=message, lease_until=None))
+        if status != "done":
+            self.kinds[kind].mark(session, target_id, TARGET_STATUS[status], error)
+
+    def _release(self, session: Session, job_id: int, kind: str, target_id: str) -> None:
+        session.execute(update(Job).where(Job.id == job_id).values(
+            status="queued", attempts=Job.attempts - 1, lease_until=None, worker=None))
+        self.kinds[kind].mark(session, target_id, "queued", None)
+
+    def _fail_exhausted(self, session: Session) -> None:
+        for job in exhausted(session):
+            log.error("job %s (%s %s) died with its worker %s times: failed", job.id, job.kind, job.target_id, job.attempts)
+            self._end(session, job.id, "failed", failed_message(job.attempts), job.kind, job.target_id, "worker died")
+
+    # --- database access that survives locks and deletions --------------------------------
+    def _db(self, work: Callable[[Session], T], *, gone_ok: bool = False) -> T | None:
+        """Run `work` in one transaction; retry with backoff while the database is busy."""
+        delay = 0.05
+        while True:
+            with self.factory() as session:
+                try:
+                    result = work(session)
+                    session.commit()
+                    return result
+                except (StaleDataError, ObjectDeletedError):
+                    session.rollback()
+                    if not gone_ok:
+                        raise
+                    log.info("the job's target was deleted during its analysis")
+                    return None
+                except OperationalError as exc:
+                    session.rollback()
+                    if self.stop.is_set():
+                        raise
+                    log.warning("database busy or unreachable (%s); retrying in %.2f s", exc.orig, delay)
+            self.stop.wait(delay)
+            delay = min(delay * 2, 5.0)
+
+    def _beat(self, job_id: int | None) -> None:
+        if time.monotonic() - self._last_beat < BEAT_SECONDS and job_id is None:
+            return
+        try:
+            beat(self.factory, self.name, job_id)
+            self._last_beat = time.monotonic()
+        except OperationalError as exc:  # a busy database delays the heartbeat, nothing more
+            log.warning("heartbeat not written: %s", exc.orig)
 
     def _keep_lease(self, job_id: int, done: threading.Event) -> None:
-        while not done.wait(self.lease_seconds / 3):
-            renew(self.factory, job_id, self.name, self.lease_seconds)
-
+        while not done.wait(min(self.lease_seconds / 3, BEAT_SECONDS)):
+            try:
+                renew(self.factory, job_id, self.name, self.lease_seconds)
+            except OperationalError as exc:
+                log.warning("lease of job %s not renewed: %s", job_id, exc.orig)
+            self._beat(job_id)

@@ -1,35 +1,56 @@
 """Stored practice: conversations, turns and baselines in the database, analysed by the job queue.
 
-The web API calls the `submit_*` methods (store first, then enqueue); the worker calls the job
-handlers, which use the same Analyser and Conversation as the terminal.
+The web API calls the `submit_*` methods (store first, then enqueue); the worker runs the job
+kinds of `practice_jobs`, which use the same Analyser and Conversation as the terminal.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import audit, may_see
 from voicecoach.analysis import Analyser
-from voicecoach.audio.errors import AudioError
-from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import CustomerState, customer_line
 from voicecoach.config import Settings
 from voicecoach.errors import VoiceCoachError
-from voicecoach.jobs import enqueue
+from voicecoach.jobs import JobKind, enqueue
+from voicecoach.practice_jobs import CalibrationJob, TurnJob
 from voicecoach.scenarios import Scenario, load_scenarios
-from voicecoach.store.models import BaselineRow, ConversationRow, Job, Recording, TurnRow, User, utcnow
-from voicecoach.store.recordings import store_recording
-from voicecoach.voice.baseline import Baseline
+from voicecoach.store.models import BaselineRow, ConversationRow, Job, Recording, TurnRow, User
+from voicecoach.store.recordings import discard_recording_file, store_recording
 
 
 class NotFound(VoiceCoachError):
     code = "not_found"
+
+
+def turn_pending() -> VoiceCoachError:
+    return VoiceCoachError(
+        "Je vorige antwoord op deze klantzin wordt nog geanalyseerd. Wacht op de feedback; daarna kun je "
+        "verder of het opnieuw proberen.",
+        code="turn_pending",
+    )
+
+
+@contextmanager
+def _file_follows_commit(session: Session, data_dir: Path, recording: Recording) -> Iterator[None]:
+    """No file without its row: when the rows cannot be committed, the written file goes too."""
+    try:
+        yield
+    except BaseException as exc:
+        session.rollback()
+        discard_recording_file(data_dir, recording)
+        if isinstance(exc, IntegrityError):
+            raise turn_pending() from None  # the one-pending-turn-per-line index: a parallel upload won
+        raise
 
 
 class PracticeService:
@@ -47,13 +68,14 @@ class PracticeService:
 
     def submit_calibration(self, session: Session, user: User, data: bytes) -> tuple[BaselineRow, Job]:
         recording = store_recording(self.settings.data_dir, user.id, "calibration", data)
-        session.add(recording)
-        session.flush()  # the recording row first: the baseline refers to it
-        row = BaselineRow(user_id=user.id, recording_id=recording.id)
-        session.add(row)
-        session.flush()
-        job = enqueue(session, "calibrate", str(row.id))
-        session.commit()
+        with _file_follows_commit(session, self.settings.data_dir, recording):
+            session.add(recording)
+            session.flush()  # the recording row first: the baseline refers to it
+            row = BaselineRow(user_id=user.id, recording_id=recording.id)
+            session.add(row)
+            session.flush()
+            job = enqueue(session, "calibrate", str(row.id))
+            session.commit()
         return row, job
 
     # --- conversations and turns ---------------------------------------------------------
@@ -104,79 +126,46 @@ class PracticeService:
         conversation = self.conversation(session, user, conversation_id, write=True)
         if conversation.finished_at is not None:
             raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
+        number = conversation.state["turn"] + 1
+        if self._pending_turn(session, conversation.id, number):
+            raise turn_pending()
         recording = store_recording(self.settings.data_dir, user.id, "turn", data)
-        session.add(recording)
-        session.flush()  # the recording row first: the turn refers to it
-        turn = TurnRow(
-            id=str(uuid.uuid4()), conversation_id=conversation.id, number=conversation.state["turn"] + 1,
-            recording_id=recording.id, state_before=dict(conversation.state), customer_line=conversation.customer_line,
-        )
-        session.add(turn)
-        session.flush()
-        job = enqueue(session, "analyse_turn", turn.id)
-        session.commit()
+        with _file_follows_commit(session, self.settings.data_dir, recording):
+            session.add(recording)
+            session.flush()  # the recording row first: the turn refers to it
+            turn = TurnRow(
+                id=str(uuid.uuid4()), conversation_id=conversation.id, number=number,
+                recording_id=recording.id, state_before=dict(conversation.state), customer_line=conversation.customer_line,
+            )
+            session.add(turn)
+            session.flush()
+            job = enqueue(session, "analyse_turn", turn.id)
+            session.commit()
         return turn, job
+
+    @staticmethod
+    def _pending_turn(session: Session, conversation_id: str, number: int) -> bool:
+        return session.scalar(
+            select(TurnRow.id).where(TurnRow.conversation_id == conversation_id, TurnRow.number == number,
+                                     TurnRow.status.in_(("queued", "running"))).limit(1)
+        ) is not None
 
     def reanalyse(self, session: Session, user: User, turn_id: str) -> Job:
         turn = self.turn(session, user, turn_id, write=True)
-        turn.status = "queued"
+        if turn.status in ("queued", "running") or self._pending_turn(session, turn.conversation_id, turn.number):
+            raise turn_pending()
+        turn.status, turn.error = "queued", None
         job = enqueue(session, "analyse_turn", turn.id)
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # another upload for this line came first
+            session.rollback()
+            raise turn_pending() from None
         return job
 
     def recording_path(self, recording: Recording) -> Path:
         return self.settings.data_dir / recording.path
 
-    # --- job handlers (run by the worker) -------------------------------------------------
-    def handle_analyse_turn(self, session: Session, job: Job) -> None:
-        turn = session.get(TurnRow, job.target_id)
-        if turn is None:  # deleted while queued
-            return
-        conversation_row = turn.conversation
-        scenario = self.scenario(conversation_row.scenario_id)
-        user = session.get(User, conversation_row.user_id)
-        baseline_row = self.baseline_for(session, user)
-        baseline = Baseline(**baseline_row.data) if baseline_row else None
-        conversation = Conversation.resume(
-            scenario, self.analyser, baseline, CustomerState(**turn.state_before), turn.customer_line
-        )
-        turn.status = "running"
-        session.commit()
-        try:
-            result = conversation.reply_audio(
-                self.recording_path(session.get(Recording, turn.recording_id)), corrected_text=turn.corrected_text
-            )
-        except AudioError as error:  # the trainee's audio, not a crash: say what to do
-            turn.status, turn.error, turn.result = "error", error.to_dict(), None
-            session.commit()
-            return
-        turn.result = {
-            "analysis": result.analysis.to_dict(),
-            "score": result.score.to_dict(),
-            "reaction": {
-                "phase": result.phase, "anger_before": result.anger_before, "anger_after": result.anger_after,
-                "next_line": result.next_line, "outcome": result.outcome,
-            },
-        }
-        turn.status, turn.error, turn.analysed_at = "done", None, utcnow()
-        if conversation_row.state["turn"] == turn.number - 1:  # a re-analysis never moves the customer twice
-            conversation_row.state = asdict(conversation.state)
-            conversation_row.customer_line = conversation.line
-            if conversation.finished:
-                conversation_row.finished_at = utcnow()
-        session.commit()
-
-    def handle_calibrate(self, session: Session, job: Job) -> None:
-        row = session.get(BaselineRow, int(job.target_id))
-        if row is None:
-            return
-        try:
-            baseline = self.analyser.calibrate(self.recording_path(session.get(Recording, row.recording_id)))
-        except VoiceCoachError as error:
-            row.status, row.error = "error", error.to_dict()
-        else:
-            row.status, row.data, row.error = "done", baseline.to_dict(), None
-        session.commit()
-
-    def handlers(self) -> dict[str, Any]:
-        return {"analyse_turn": self.handle_analyse_turn, "calibrate": self.handle_calibrate}
+    # --- job kinds (run by the worker) ----------------------------------------------------
+    def handlers(self) -> dict[str, JobKind]:
+        return {"analyse_turn": TurnJob(self), "calibrate": CalibrationJob(self)}

@@ -163,6 +163,10 @@ class ScenarioError(Exception):
         self.problems = problems
 
 
+YAML_PROBLEM = (
+    "geen geldige YAML: controleer op deze regel de inspringing, dubbele punten en aanhalingstekens"
+)
+INVALID_VALUE = "heeft een ongeldige waarde"
 _MESSAGES = {
     "missing": "ontbreekt",
     "extra_forbidden": "is onbekend (tikfout?)",
@@ -190,9 +194,12 @@ def load_scenario(path: Path) -> Scenario:
     except UnicodeDecodeError:
         raise ScenarioError([ScenarioProblem(path, None, "-", "het bestand is geen UTF-8-tekst")]) from None
     except yaml.YAMLError as exc:
+        # PyYAML's own description is English: the line says where, the message what to check
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise ScenarioError([ScenarioProblem(path, line, "-", f"geen geldige YAML ({getattr(exc, 'problem', exc)})")]) from exc
+        raise ScenarioError([ScenarioProblem(path, line, "-", YAML_PROBLEM)]) from exc
+    except RecursionError:
+        raise ScenarioError([ScenarioProblem(path, None, "-", "het bestand is te diep genest")]) from None
     if not isinstance(data, dict):
         raise ScenarioError([ScenarioProblem(path, 1, "-", "het bestand moet een scenario (sleutels en waarden) bevatten")])
     try:
@@ -221,9 +228,10 @@ def load_scenarios(paths: Iterable[Path] | None = None) -> tuple[dict[str, Scena
 def _problem(path: Path, root: yaml.Node | None, error: dict[str, Any]) -> ScenarioProblem:
     location = tuple(error["loc"])
     field = ".".join(str(part) for part in location) or "-"
-    message = _MESSAGES.get(error["type"])
-    if error["type"] in ("value_error", "assertion_error") or message is None:
+    if error["type"] in ("value_error", "assertion_error"):  # the schema's own validators, written in Dutch
         message = str(error.get("ctx", {}).get("error", error["msg"])).removeprefix("Value error, ")
+    else:  # pydantic's own messages are English
+        message = _MESSAGES.get(error["type"], INVALID_VALUE)
     return ScenarioProblem(path, _line(root, location), field, message)
 
 

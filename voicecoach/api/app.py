@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 
 from voicecoach import __version__
 from voicecoach.api.error_codes import ERROR_STATUS
 from voicecoach.api.templating import STATIC_DIR, templates
 from voicecoach.config import Settings, get_settings
 from voicecoach.errors import VoiceCoachError
+
+BUSY = {"code": "busy", "message": "VoiceCoach is even heel druk bezig. Er is niets opgeslagen; probeer het over een paar seconden opnieuw."}
+FAILED = {"code": "server_error", "message": "Er ging iets mis op de server. Er is niets opgeslagen; probeer het opnieuw."}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.service = PracticeService(settings)
+    app.state.started = time.monotonic()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(auth.router)
@@ -67,5 +74,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return RedirectResponse("/login", status_code=303)  # pages send people to the login form
         detail = error.detail if isinstance(error.detail, dict) else {"code": "http_error", "message": str(error.detail)}
         return JSONResponse({"error": detail}, status_code=error.status_code)
+
+    @app.exception_handler(OperationalError)
+    async def _database_busy(_request: Request, _error: OperationalError) -> JSONResponse:
+        # a locked or unreachable database: nothing was committed, the page offers to try again
+        return JSONResponse({"error": BUSY}, status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, _error: Exception) -> JSONResponse:
+        return JSONResponse({"error": FAILED}, status_code=500)  # logged by the server as well
 
     return app

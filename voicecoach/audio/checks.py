@@ -1,4 +1,4 @@
-"""Bad-input checks on decoded audio: silence, too short, too quiet (errors) and clipping (warning)."""
+"""Bad-input checks on decoded audio: silence, no speech, too short, too quiet (errors) and clipping (warning)."""
 
 from __future__ import annotations
 
@@ -54,14 +54,16 @@ def check_audio(audio: DecodedAudio) -> CheckedAudio:
     samples = audio.samples
     if audio.duration < MIN_SPEECH_SECONDS:
         raise AudioError("too_short")
-    if rms_db(samples) < SILENCE_DB:
+    overall = rms_db(samples)
+    if overall < SILENCE_DB:
         raise AudioError("silent")
     segments = tuple(
         (stamp["start"] / audio.sample_rate, stamp["end"] / audio.sample_rate)
         for stamp in get_speech_timestamps(samples, VAD_OPTIONS)
     )
     if not segments:
-        raise AudioError("silent")
+        # Loud noise, a tone or a square wave is something to hear, just not a voice.
+        raise AudioError("silent" if overall < TOO_QUIET_DB else "no_speech")
     speech = np.concatenate([samples[int(s * audio.sample_rate) : int(e * audio.sample_rate)] for s, e in segments])
     if len(speech) / audio.sample_rate < MIN_SPEECH_SECONDS:
         raise AudioError("too_short")

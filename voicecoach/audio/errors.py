@@ -22,7 +22,23 @@ MESSAGES: dict[str, str] = {
         "De opname is langer dan {limit_seconds:.0f} seconden. Houd je antwoord korter en neem "
         "opnieuw op."
     ),
+    "unusual_format": (
+        "Deze opname heeft een ongewoon formaat (heel veel kanalen of een ongewone samplefrequentie) dat "
+        "VoiceCoach niet verwerkt. Neem opnieuw op in de browser, of kies een gewone opname (mono of stereo)."
+    ),
+    "invalid_samples": (
+        "De opname bevat ongeldige geluidswaarden: het bestand is beschadigd of niet door een "
+        "microfoon gemaakt. Neem je antwoord opnieuw op."
+    ),
     "silent": "Er was niets te horen — kies de juiste microfoon en probeer het opnieuw.",
+    "no_speech": (
+        "Er is wel geluid opgenomen, maar geen spraak herkend (alleen ruis, een toon of ander "
+        "geluid). Zorg dat je stem te horen is en neem je antwoord opnieuw op."
+    ),
+    "no_words": (
+        "We hoorden wel een stem, maar konden er geen woorden in verstaan. Spreek wat luider en "
+        "duidelijker, of dichter bij de microfoon, en neem je antwoord opnieuw op."
+    ),
     "too_quiet": (
         "De opname is te zacht om je stem te meten ({level_db:.0f} dB). Spreek dichter bij de "
         "microfoon of zet het opnameniveau hoger, en probeer het opnieuw."

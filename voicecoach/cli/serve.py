@@ -6,11 +6,14 @@ import ipaddress
 import logging
 import subprocess
 import sys
+import threading
+import time
 
 import typer
 import uvicorn
 
 from voicecoach.config import get_settings
+from voicecoach.lifetime import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +36,57 @@ def serve(
             settings.host,
         )
     app = create_app(settings)  # migrates the database before any worker starts
-    worker = subprocess.Popen([sys.executable, "-m", "voicecoach", "worker"]) if with_worker else None
+    app.state.worker_expected = with_worker
+    supervisor = WorkerSupervisor() if with_worker else None
+    if supervisor is not None:
+        supervisor.start()
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+        if supervisor is not None:
+            supervisor.stop()
+
+
+class WorkerSupervisor:
+    """Keeps one `voicecoach worker` running beside the server and restarts it when it dies.
+
+    The worker gets SIGTERM from the kernel when the server dies (even by SIGKILL), so no worker
+    outlives its server."""
+
+    def __init__(self) -> None:
+        self._stopping = threading.Event()
+        self._process: subprocess.Popen | None = None
+        self._thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _watch(self) -> None:
+        # Popen runs here, in the thread that lives as long as the server: the parent-death signal
+        # fires when the thread that forked the child ends.
+        delay = 1.0
+        while not self._stopping.is_set():
+            started = time.monotonic()
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "voicecoach", "worker"], preexec_fn=lambda: die_with_parent()
+            )
+            code = self._process.wait()
+            if self._stopping.is_set():
+                return
+            delay = 1.0 if time.monotonic() - started > 60 else min(delay * 2, 60.0)
+            log.error("the analysis worker stopped (exit code %s); restarting it in %.0f s", code, delay)
+            self._stopping.wait(delay)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self._thread.join(timeout=5)
 
 
 def _is_loopback(host: str) -> bool:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 
 from voicecoach.config import get_settings
 
-RETENTION_INTERVAL_SECONDS = 3600
+HOUSEKEEPING_INTERVAL_SECONDS = 3600
+log = logging.getLogger(__name__)
 
 
 def worker() -> None:
     """Voer wachtende analyses uit tot het proces stopt (SIGTERM of Ctrl-C)."""
+    from voicecoach.analysis_process import ChildRunner
     from voicecoach.jobs import Worker
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
@@ -21,21 +24,30 @@ def worker() -> None:
     engine = create_db_engine(settings.resolved_database_url)
     migrate(engine)
     service = PracticeService(settings)
-    service.analyser.warm_up()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     sessions = session_factory(engine)
-    if settings.retention_days:
-        threading.Thread(target=_retention, args=(sessions, settings, stop), daemon=True).start()
-    Worker(sessions, service.handlers(), lease_seconds=settings.job_lease_seconds).run(stop)
+    threading.Thread(target=_housekeeping, args=(sessions, settings, stop), daemon=True).start()
+    runner = ChildRunner(settings, settings.job_timeout_seconds)
+    try:
+        Worker(sessions, service.handlers(), runner=runner, lease_seconds=settings.job_lease_seconds).run(stop)
+    finally:
+        runner.close()
 
 
-def _retention(sessions, settings, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
-    """Delete recordings past VOICECOACH_RETENTION_DAYS, at start and then every hour."""
+def _housekeeping(sessions, settings, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
+    """At start and then hourly: remove files left without a row by a killed upload, and delete
+    recordings past VOICECOACH_RETENTION_DAYS."""
     from voicecoach.privacy import purge_expired
+    from voicecoach.store.recordings import sweep_orphans
 
     while not stop.is_set():
-        with sessions() as session:
-            purge_expired(session, settings.data_dir, settings.retention_days)
-        stop.wait(RETENTION_INTERVAL_SECONDS)
+        try:
+            with sessions() as session:
+                sweep_orphans(session, settings.data_dir)
+                if settings.retention_days:
+                    purge_expired(session, settings.data_dir, settings.retention_days)
+        except Exception:  # housekeeping tries again next hour; the worker goes on
+            log.exception("housekeeping failed")
+        stop.wait(HOUSEKEEPING_INTERVAL_SECONDS)

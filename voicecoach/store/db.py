@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from alembic import command
@@ -10,15 +11,22 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _strict_json(value: object) -> str:
+    """JSON without NaN or Infinity: a non-finite measure is an error, never a stored value."""
+    return json.dumps(value, allow_nan=False)
 
 
 def create_db_engine(url: str) -> Engine:
-    """Engine for `url`; SQLite gets WAL and foreign keys so concurrent readers never block."""
+    """Engine for `url`; SQLite gets WAL (readers never block), a busy timeout and foreign keys."""
     is_sqlite = url.startswith("sqlite")
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False} if is_sqlite else {},
         pool_pre_ping=not is_sqlite,
+        json_serializer=_strict_json,
     )
     if is_sqlite:
 
@@ -26,6 +34,7 @@ def create_db_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # wait for a writer, don't fail at once
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left in free pages
             cursor.close()

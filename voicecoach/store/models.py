@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -155,6 +155,15 @@ class TurnRow(Base):
     analysed_at: Mapped[datetime | None] = mapped_column(default=None)
     conversation: Mapped[ConversationRow] = relationship(back_populates="turns")
 
+    # One turn waits for analysis per customer line: a second upload for the same line is refused.
+    __table_args__ = (
+        Index(
+            "uq_turns_one_pending_per_line", "conversation_id", "number", unique=True,
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
+    )
+
 
 class Job(Base):
     """A durable unit of work; a worker holds it under a lease it keeps renewing."""
@@ -171,6 +180,17 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WorkerBeat(Base):
+    """A worker's heartbeat: /healthz reports it and fails when every worker has gone quiet."""
+
+    __tablename__ = "worker_beats"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    job_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class Note(Base):

@@ -1,14 +1,23 @@
-"""Recording files: sniffed, size-limited, written and fsynced before their row is committed."""
+"""Recording files: sniffed, size-limited, written and fsynced before their row is committed;
+no file outlives a failed commit."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import time
 import uuid
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from voicecoach.errors import VoiceCoachError
 from voicecoach.store.models import Recording
+
+log = logging.getLogger(__name__)
+ORPHAN_MIN_AGE_SECONDS = 600.0
 
 # Magic numbers of the containers browsers and phones send (content sniffing, not the file name).
 SIGNATURES: tuple[tuple[int, bytes, str, str], ...] = (
@@ -68,3 +77,34 @@ def store_recording(data_dir: Path, user_id: int, kind: str, data: bytes) -> Rec
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def discard_recording_file(data_dir: Path, recording: Recording) -> None:
+    """Remove the file of a recording whose row was never committed."""
+    (data_dir / recording.path).unlink(missing_ok=True)
+
+
+def orphan_files(data_dir: Path, known: set[str], min_age_seconds: float) -> list[Path]:
+    """Recording files (and partial writes) with no row, older than `min_age_seconds`.
+
+    Only a process killed between writing a file and committing its row leaves one; the age keeps
+    uploads that are committing right now out of it."""
+    root = data_dir / "recordings"
+    if not root.exists():
+        return []
+    cutoff = time.time() - min_age_seconds
+    return [
+        path for path in root.rglob("*")
+        if path.is_file() and str(path.relative_to(data_dir)) not in known and path.stat().st_mtime < cutoff
+    ]
+
+
+def sweep_orphans(session: Session, data_dir: Path, min_age_seconds: float = ORPHAN_MIN_AGE_SECONDS) -> int:
+    """Delete recording files that have no row (left by a process killed mid-upload)."""
+    known = set(session.scalars(select(Recording.path)))
+    orphans = orphan_files(data_dir, known, min_age_seconds)
+    for path in orphans:
+        path.unlink(missing_ok=True)
+    if orphans:
+        log.warning("removed %d recording file(s) without a row", len(orphans))
+    return len(orphans)

@@ -107,6 +107,7 @@ $("overrule-submit").addEventListener("click", async () => {
 let session = null;
 $("record").addEventListener("click", async () => {
   $("error").hidden = true;
+  $("retry").hidden = true;
   if (!session) {
     session = await VoiceRecorder.start($("level"));
     $("record").textContent = "Stop";
@@ -116,25 +117,49 @@ $("record").addEventListener("click", async () => {
   const blob = await session.stop();
   session = null;
   $("record").textContent = "Opnemen";
-  $("status").textContent = "Versturen…";
-  try {
-    const queued = await VoiceRecorder.upload(`${api}/turns`, blob, $("upload"));
-    $("status").textContent = "Je antwoord wordt geanalyseerd…";
-    const turn = await VoiceRecorder.poll(`/api/turns/${queued.turn_id}`, (t) => t.status === "done" || t.status === "error");
-    $("upload").hidden = true;
-    if (turn.status === "error") return showError(turn.error.message);
-    $("status").textContent = "";
-    showFeedback(turn);
-    await load(true);
-  } catch (error) {
-    showError(error.message);
-  }
+  await send(blob);
 });
 
-function showError(message) {
+// The recording stays in the page until the server has it: a failed upload can be sent again.
+async function send(blob) {
+  $("status").textContent = "Versturen…";
+  let queued;
+  try {
+    queued = await VoiceRecorder.upload(`${api}/turns`, blob, $("upload"));
+  } catch (error) {
+    return showError(error.message, () => send(blob));
+  }
+  await follow(queued.turn_id);
+}
+
+async function follow(turnId) {
+  $("status").textContent = "Je antwoord wordt geanalyseerd…";
+  let turn;
+  try {
+    turn = await VoiceRecorder.poll(`/api/turns/${turnId}`, (t) => t.status === "done" || t.status === "error");
+  } catch (error) {
+    return showError(error.message, () => follow(turnId));
+  }
+  $("upload").hidden = true;
+  if (turn.status === "error") return showError((turn.error && turn.error.message) || "De analyse is mislukt. Neem je antwoord opnieuw op.");
+  $("status").textContent = "";
+  showFeedback(turn);
+  await load(true);
+}
+
+let retryAction = null;
+$("retry").addEventListener("click", () => {
+  $("retry").hidden = true;
+  $("error").hidden = true;
+  if (retryAction) retryAction();
+});
+
+function showError(message, retry = null) {
   $("error").textContent = message;
   $("error").hidden = false;
   $("status").textContent = "";
+  retryAction = retry;
+  $("retry").hidden = !retry;
 }
 
 function showFeedback(turn) {

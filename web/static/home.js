@@ -18,8 +18,10 @@ if (again) again.addEventListener("click", () => { document.getElementById("cali
 
 const recordButton = document.getElementById("calibration-record");
 const status = document.getElementById("calibration-status");
+const retryButton = document.getElementById("calibration-retry");
 let session = null;
 recordButton.addEventListener("click", async () => {
+  retryButton.hidden = true;
   if (!session) {
     session = await VoiceRecorder.start(document.getElementById("calibration-level"));
     recordButton.textContent = "Stop";
@@ -29,21 +31,31 @@ recordButton.addEventListener("click", async () => {
   const blob = await session.stop();
   session = null;
   recordButton.textContent = "Opnemen";
+  await measure(blob);
+});
+
+// The reading stays in the page until it is measured: a failed upload or wait can be tried again.
+async function measure(blob) {
+  retryButton.hidden = true;
   status.textContent = "Je stem wordt gemeten…";
+  let done;
   try {
     const queued = await VoiceRecorder.upload("/api/baselines", blob);
-    const done = await VoiceRecorder.poll(`/api/baselines/${queued.baseline_id}`, (b) => b.status !== "queued");
-    if (done.status === "error") { status.textContent = done.error.message; return; }
-    const b = done.baseline;
-    const summary = document.getElementById("baseline-summary");
-    summary.textContent = `Gemeten: luidheid ${b.loudness_db.toFixed(1)} dB, toonhoogte ${Math.round(b.pitch_hz)} Hz, ` +
-      `spreektempo ${b.rate_sps.toFixed(1)} lettergrepen per seconde. Je antwoorden worden hiermee vergeleken.`;
-    summary.dataset.ready = "1";
-    status.textContent = "Klaar.";
+    done = await VoiceRecorder.poll(`/api/baselines/${queued.baseline_id}`, (b) => b.status === "done" || b.status === "error");
   } catch (error) {
     status.textContent = error.message;
+    retryButton.hidden = false;
+    retryButton.onclick = () => measure(blob);
+    return;
   }
-});
+  if (done.status === "error") { status.textContent = (done.error && done.error.message) || "Het meten is mislukt. Lees de tekst opnieuw voor."; return; }
+  const b = done.baseline;
+  const summary = document.getElementById("baseline-summary");
+  summary.textContent = `Gemeten: luidheid ${b.loudness_db.toFixed(1)} dB, toonhoogte ${Math.round(b.pitch_hz)} Hz, ` +
+    `spreektempo ${b.rate_sps.toFixed(1)} lettergrepen per seconde. Je antwoorden worden hiermee vergeleken.`;
+  summary.dataset.ready = "1";
+  status.textContent = "Klaar.";
+}
 
 document.getElementById("delete-account").addEventListener("click", async () => {
   if (!window.confirm("Weet je het zeker? Al je gesprekken, opnames en je rustige stem worden definitief verwijderd.")) return;

@@ -54,20 +54,42 @@ const VoiceRecorder = {
         request.upload.onprogress = (event) => { if (event.lengthComputable) progress.value = event.loaded / event.total; };
       }
       request.onload = () => {
-        const body = JSON.parse(request.responseText || "{}");
-        request.status < 300 ? resolve(body) : reject(body.error || { message: "Er ging iets mis bij het versturen." });
+        const body = parseJson(request.responseText);
+        if (request.status < 300 && body) resolve(body);
+        else reject(problem(request.status, body));
       };
-      request.onerror = () => reject({ message: "De verbinding viel weg tijdens het versturen. Probeer het opnieuw." });
+      request.onerror = () => reject({ message: "De verbinding viel weg tijdens het versturen. Je opname is er nog: probeer het opnieuw." });
+      request.ontimeout = request.onerror;
       request.send(blob);
     });
   },
 
-  async poll(url, isDone, intervalMs = 500) {
-    for (;;) {
-      const response = await fetch(url);
-      const body = await response.json();
-      if (isDone(body)) return body;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  // Ask `url` until `isDone(body)`, for at most `limitMs`; then a Dutch message (the recording is kept).
+  async poll(url, isDone, { intervalMs = 500, limitMs = 180000 } = {}) {
+    const deadline = Date.now() + limitMs;
+    let wait = intervalMs;
+    while (Date.now() < deadline) {
+      try {
+        const response = await fetch(url);
+        const body = parseJson(await response.text());
+        if (response.ok && body && isDone(body)) return body;
+        if (!response.ok && response.status !== 503) throw problem(response.status, body);
+      } catch (error) {
+        if (error.message && error.status) throw error;  // a real answer (e.g. 404): stop asking
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 1.5, 3000);
     }
+    throw { message: "De analyse duurt langer dan verwacht. Je opname is bewaard: kijk zo nog eens, of neem opnieuw op." };
   },
 };
+
+function parseJson(text) {
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+// A failed answer in Dutch, whatever the server (or a proxy in between) sent back.
+function problem(status, body) {
+  if (body && body.error && body.error.message) return { ...body.error, status };
+  return { status, message: `De server gaf een onverwacht antwoord (code ${status}). Je opname is er nog: probeer het opnieuw.` };
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 
@@ -37,7 +38,8 @@ def list_scenarios(service: ServiceDep, _user: UserDep) -> list[dict[str, Any]]:
 async def upload_calibration(request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     """Upload the calm reading (raw audio body); the baseline is measured by the queue."""
     data = await read_limited(request, service.settings.max_upload_bytes)
-    row, job = service.submit_calibration(session, user, data)
+    # in a thread: a busy database must not hold up the event loop (and every other request)
+    row, job = await run_in_threadpool(service.submit_calibration, session, user, data)
     return {"baseline_id": row.id, "job_id": job.id, "status": row.status}
 
 
@@ -80,7 +82,7 @@ def customer_line_audio(conversation_id: str, session: SessionDep, service: Serv
 async def upload_turn(conversation_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     """Upload a spoken reply (raw audio body). Answered once the file is fsynced and its row committed."""
     data = await read_limited(request, service.settings.max_upload_bytes)
-    turn, job = service.submit_turn(session, user, conversation_id, data)
+    turn, job = await run_in_threadpool(service.submit_turn, session, user, conversation_id, data)
     return {"turn_id": turn.id, "job_id": job.id, "status": turn.status}
 
 
