@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from voicecoach import __version__
+from voicecoach.api.formatting import FILTERS
+from voicecoach.api.navigation import ReturnAfterLogin, safe_next
 from voicecoach.config import Settings, bundled_dir, get_settings
-from voicecoach.errors import VoiceCoachError
 
 WEB_DIR = bundled_dir("web")
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
+templates.env.filters.update(FILTERS)
+templates.env.globals["safe_next"] = safe_next
 
 ERROR_STATUS = {"not_found": 404, "too_large": 413, "unsupported_format": 415, "user_exists": 409}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    from voicecoach.api import error_pages
     from voicecoach.api.routes import admin, auth, health, pages, practice, review
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
@@ -42,16 +45,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(practice.router)
     app.include_router(review.router)
     app.include_router(pages.router)
-
-    @app.exception_handler(VoiceCoachError)
-    async def _voicecoach_error(_request: Request, error: VoiceCoachError) -> JSONResponse:
-        return JSONResponse({"error": error.to_dict()}, status_code=ERROR_STATUS.get(error.code, 400))
-
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, error: HTTPException):  # type: ignore[no-untyped-def]
-        if error.status_code == 401 and not request.url.path.startswith("/api/"):
-            return RedirectResponse("/login", status_code=303)  # pages send people to the login form
-        detail = error.detail if isinstance(error.detail, dict) else {"code": "http_error", "message": str(error.detail)}
-        return JSONResponse({"error": detail}, status_code=error.status_code)
-
+    app.add_middleware(ReturnAfterLogin)
+    error_pages.install(app)  # Dutch pages for people, JSON for /api
     return app

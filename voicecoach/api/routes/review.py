@@ -36,12 +36,12 @@ class OverruleIn(BaseModel):
 
 @router.get("/review/conversations")
 def list_for_review(
-    session: SessionDep, user: UserDep, trainee: str | None = None, scenario: str | None = None,
+    session: SessionDep, service: ServiceDep, user: UserDep, trainee: str | None = None, scenario: str | None = None,
     since: datetime | None = None, min_score: int | None = None,
 ) -> list[dict[str, Any]]:
     if user.role not in REVIEWER_ROLES:
         raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
-    return review_list(session, user, trainee=trainee, scenario=scenario, since=since, min_score=min_score)
+    return review_list(session, user, service.scenarios, trainee=trainee, scenario=scenario, since=since, min_score=min_score)
 
 
 @router.post("/conversations/{conversation_id}/notes", status_code=201)
@@ -78,10 +78,10 @@ def delete_conversation(conversation_id: str, session: SessionDep, service: Serv
 
 
 @router.get("/me/progress")
-def my_progress(session: SessionDep, user: UserDep) -> dict[str, Any]:
+def my_progress(session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     """Turns practised, scores over time, and how often each technique and accelerator was used
     (the coach's overrules included)."""
-    return progress(session, user)
+    return progress(session, user, service.scenarios)
 
 
 @router.get("/me/export")
