@@ -131,7 +131,7 @@ function renderTurn(turn, { open = false, isLast = false } = {}) {
   const { analysis, reaction } = result;
   block.append(el("h3", "", "Jouw antwoord"));
   block.append(renderTranscript(analysis.corrected_text || analysis.transcript.text, analysis.wording));
-  const audio = el("audio");
+  const audio = el("audio", "reply-audio");
   audio.controls = true;
   audio.preload = "none";  // every opening of a recording is audited: load it only when played
   audio.src = `/api/turns/${turn.id}/audio`;
