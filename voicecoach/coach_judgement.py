@@ -146,7 +146,8 @@ def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overru
     for criterion, point in after.items():
         old = before.get(criterion)
         if old is None:
-            points.append({**point, "coach": "added", "coach_reason": _reason(criterion, overrules, "gemist")})
+            points.append({**point, "coach": "added", "coach_reason": _reason(criterion, overrules, "gemist"),
+                           "coach_label": _criterion_name(criterion)})
         elif old["points"] != point["points"]:
             points.append({**point, "coach": "changed", "coach_reason": _reason(criterion, overrules, None)})
         else:
@@ -157,6 +158,11 @@ def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overru
                            "coach_reason": _reason(criterion, overrules, "onterecht")})
     total = sum(p["points"] for p in points)
     return {"total": total, "points": points, "machine_total": sum(p["points"] for p in machine), "judged": True}
+
+
+def _criterion_name(criterion: str) -> str:
+    kind, _, name = criterion.partition(":")
+    return label_name(name if kind == "techniek" else f"{kind}:{name}")
 
 
 def _reason(criterion: str, overrules: Sequence[Overrule], verdict: str | None) -> str | None:

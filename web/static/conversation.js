@@ -44,8 +44,16 @@ function showTurns(turns, owner) {
   $("feedback").hidden = turns.length === 0;
   const done = turns.filter((t) => t.status === "done");
   const newest = done[done.length - 1];
+  // A re-render keeps open what the reader opened; a turn not shown before opens by itself.
+  const shown = new Set([...$("turns").querySelectorAll(".turn")].map((b) => b.dataset.id));
+  const open = new Set([...$("turns").querySelectorAll(".turn[open]")].map((b) => b.dataset.id));
+  const voiceTurn = $("voice-panel").closest(".turn");
+  const voiceId = voiceTurn && open.has(voiceTurn.dataset.id) ? voiceTurn.dataset.id : newest && newest.id;
+  $("voice-panel").hidden = true;
+  root.append($("voice-panel"));  // out of the blocks that are about to be replaced
   $("turns").replaceChildren(...turns.map((turn, index) => {
-    const block = renderTurn(turn, { open: turn === newest, isLast: index === turns.length - 1 });
+    const isOpen = open.has(turn.id) || (turn === newest && !shown.has(turn.id));
+    const block = renderTurn(turn, { open: isOpen, isLast: index === turns.length - 1 });
     const voiceButton = block.querySelector(".show-voice");
     if (voiceButton) voiceButton.addEventListener("click", () => VoicePanel.show(block, turn));
     if (!owner && turn.status === "done") {
@@ -56,7 +64,8 @@ function showTurns(turns, owner) {
     }
     return block;
   }));
-  if (newest) VoicePanel.show($("turns").querySelector(`.turn[data-id="${newest.id}"]`), newest);
+  const voiced = turns.find((t) => t.id === voiceId && t.status === "done");
+  if (voiced) VoicePanel.show($("turns").querySelector(`.turn[data-id="${voiced.id}"]`), voiced);
 }
 
 function showNotes(notes, owner) {

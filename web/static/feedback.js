@@ -81,10 +81,13 @@ function renderPoint(point) {
     item.append(el("strong", "", "Je coach: "), document.createTextNode(
       `dit telt niet mee (was ${NL.signed(point.machine_points)})${point.coach_reason ? ` — ${point.coach_reason}` : ""}. `));
     item.append(el("s", "", text));
-  } else if (point.coach) {
+  } else if (point.coach === "added") {
     item.classList.add("coach");
     item.append(el("strong", "", "Je coach: "), document.createTextNode(
-      `${point.coach === "added" ? "gemist, telt mee" : "aangepast"}${point.coach_reason ? ` — ${point.coach_reason}` : ""}. ${text}`));
+      `${point.coach_label} gemist${point.coach_reason ? ` — ${point.coach_reason}` : ""}. Dit telt mee: ${NL.signed(point.points)}.`));
+  } else if (point.coach) {
+    item.classList.add("coach");
+    item.append(el("strong", "", "Je coach: "), document.createTextNode(`aangepast na het oordeel van je coach. ${text}`));
   } else {
     item.textContent = text;
   }
