@@ -77,7 +77,10 @@ def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(serv
         expect(page.locator("#review-status")).to_contain_text("Nieuwe score", timeout=120_000)
         assert int(page.locator("#review-score").get_attribute("data-total")) < second_before
         expect(page.locator("#history li").first).to_contain_text("vervangen door")
-        expect(page.locator(".turn[data-number='2'] mark.aanjager").first).to_be_attached()
+        highlight = page.locator(".turn[data-number='2'] mark.aanjager").first
+        highlight.focus()  # the keyboard reaches every explanation
+        expect(highlight.locator(".tip")).to_be_visible()
+        expect(highlight.locator(".tip")).to_contain_text("conflictaanjager")
         check_page(page, "07-coach-after-overrule")
         browser.close()
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import REVIEWER_ROLES, may_see
-from voicecoach.errors import VoiceCoachError
 from voicecoach.coach_judgement import LABEL_KEYS, label_name
+from voicecoach.errors import VoiceCoachError
 from voicecoach.jobs import enqueue
 from voicecoach.practice_service import NotFound, PracticeService
-from voicecoach.store.models import ConversationRow, Job, LabelOverrule, Note, TranscriptVersion, TurnRow, User
 from voicecoach.scenarios import Scenario
+from voicecoach.store.models import ConversationRow, Job, LabelOverrule, Note, TranscriptVersion, TurnRow, User
 from voicecoach.turn_scores import conversation_totals
 from voicecoach.wording.rules import AANJAGER
 
