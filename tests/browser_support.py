@@ -80,6 +80,8 @@ def check_page(page: Page, name: str) -> None:
                  .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }))"""
         )
         assert violations == [], f"{name} ({size}): {violations}"
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= viewport["width"], f"{name} ({size}): the page is {wide} px wide"
         page.screenshot(path=ARTIFACTS / f"{name}-{size}.png", full_page=True)
     page.set_viewport_size(VIEWPORTS["desktop"])
 
