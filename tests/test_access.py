@@ -68,7 +68,8 @@ ENDPOINTS = [
     ("GET", "/healthz", None, PUBLIC),
     ("GET", "/login", None, PUBLIC),
     ("GET", "/openapi.json", None, PUBLIC),
-    ("GET", "/", None, EVERYONE),
+    ("GET", "/oefenen", None, EVERYONE),  # "/" sends each role to its own home page (test_pages_send_roles_home)
+    ("GET", "/gesprekken", None, EVERYONE),
     ("GET", "/api/me", None, EVERYONE),
     ("GET", "/api/scenarios", None, EVERYONE),
     ("POST", "/api/conversations", "json:scenario", EVERYONE),
@@ -174,7 +175,17 @@ def test_access_matrix(world, actor, index, endpoint):
         assert response.status_code == expected, (method, template, response.status_code)
     else:
         assert response.status_code in (403, 404), (actor, method, template, response.status_code, response.text[:200])
-        assert "error" in response.json()
+        if template.startswith("/api/"):
+            assert "error" in response.json()
+        else:  # people get a Dutch page with a way back
+            assert "Terug naar het begin" in response.text
+
+
+def test_pages_send_roles_home(world):
+    homes = {"trainee_a": None, "coach_of_a": "/beoordelen", "admin": "/beheer"}
+    for actor, home in homes.items():
+        response = world["clients"][actor].get("/", follow_redirects=False)
+        assert (response.status_code, response.headers.get("location")) == ((200, None) if home is None else (303, home))
 
 
 def test_state_changes_need_the_csrf_token(world):

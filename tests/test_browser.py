@@ -1,23 +1,31 @@
-"""The trainee's whole path in a real browser: Debian Chromium driven by Playwright, with a
-generated Dutch wav fed into the page's microphone. Screenshots go to tests/artifacts/."""
+"""The trainee's whole path in a real browser (Debian Chromium driven by Playwright, a generated
+Dutch wav as the microphone): calibrate, answer through the page's recorder, read the feedback,
+"Verder", more turns, the end screen with every turn, Mijn gesprekken and "Probeer opnieuw".
+axe-core checks every page; screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
-from tests.audio_factory import sox
+from tests.browser_support import (
+    ARTIFACTS, check_page, fake_microphone, launch, log_in, new_page, record, spoken_reply, wait_for_turn,
+)
+from tests.browser_support import launch as _browser  # noqa: F401  (older tests import these names)
 from tests.live import LiveService
-from voicecoach.audio.synth import speak_to_wav
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
+__all__ = ["ARTIFACTS", "_browser", "_log_in"]
+
 REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
+SHORT_SCENARIO = "grens-overschrijden"  # starts at the top anger level: two poor replies end it
+
+
+def _log_in(page, url: str, username: str = "oefenaar") -> None:  # type: ignore[no-untyped-def]
+    log_in(page, url, username)
 
 
 @pytest.fixture(scope="module")
@@ -29,82 +37,110 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
     live.stop()
 
 
-def _fake_microphone(text: str, folder: Path, name: str, *effects: str) -> Path:
-    """48 kHz 16-bit WAV, the form Chromium's fake capture device reads."""
-    source = speak_to_wav(text, folder / f"{name}-bron.wav")
-    return sox(source, folder / f"{name}.wav", "rate", "48000", *effects, "pad", "0", "3")
-
-
-def _browser(playwright, microphone: Path) -> Browser:  # type: ignore[no-untyped-def]
-    chromium = shutil.which("chromium")
-    assert chromium, "scripts/install.sh --test installs Debian chromium"
-    return playwright.chromium.launch(
-        executable_path=chromium,
-        args=[
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={microphone}",
-            "--autoplay-policy=no-user-gesture-required",
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run",
-        ],
-    )
-
-
-def _log_in(page: Page, url: str, username: str = "oefenaar") -> None:
-    page.goto(url)
-    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "geheim-wachtwoord")
-    page.click("button[type=submit]")
-
-
-def _record(page: Page, button: str, seconds: float) -> None:
-    page.click(button)
-    expect(page.locator(button)).to_have_text("Stop")
-    page.wait_for_timeout(seconds * 1000)
-    page.click(button)
-
-
-def test_calibrate_practise_and_see_the_evidence(service, tmp_path):
-    ARTIFACTS.mkdir(exist_ok=True)
-    calm = _fake_microphone(CALIBRATION_TEXT, tmp_path, "kalibratie", "gain", "-12")
-    heated = _fake_microphone(REPLY, tmp_path, "antwoord", "gain", "-2", "pitch", "400")  # +10 dB, +4 st
+def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
+    calm = fake_microphone(CALIBRATION_TEXT, tmp_path, "kalibratie", "gain", "-12")
+    heated = fake_microphone(REPLY, tmp_path, "antwoord", "gain", "-2", "pitch", "400")  # +10 dB, +4 st
     calm_seconds = float(subprocess.run(["soxi", "-D", str(calm)], capture_output=True, text=True).stdout)
 
     with sync_playwright() as playwright:
-        browser = _browser(playwright, calm)
-        page = browser.new_page()
-        _log_in(page, service.url)
+        browser = launch(playwright, calm)
+        page = new_page(browser)
+        log_in(page, service.url, "oefenaar")
         expect(page.get_by_role("heading", name="Kies een scenario")).to_be_visible()
-        page.screenshot(path=ARTIFACTS / "1-home.png", full_page=True)
-        _record(page, "#calibration-record", calm_seconds - 2)
+        check_page(page, "01-home")
+        record(page, "#calibration-record", calm_seconds - 2)
         expect(page.locator("#baseline-summary")).to_have_attribute("data-ready", "1", timeout=180_000)
-        expect(page.locator("#baseline-summary")).to_contain_text("Gemeten: luidheid")
-        page.screenshot(path=ARTIFACTS / "2-calibrated.png", full_page=True)
-        page.click("button.start[data-scenario='monteur-deur']")
+        expect(page.locator("#baseline-summary")).to_contain_text("lettergrepen per seconde")
+        page.click(f"button.start[data-scenario='{SHORT_SCENARIO}']")
         page.wait_for_url("**/gesprek/*")
         conversation_url = page.url
+        conversation_id = conversation_url.rsplit("/", 1)[1]
+        title = page.locator("h1").inner_text()
+        assert title and page.locator(".situation").inner_text()
         first_line = page.locator("#customer-line").inner_text()
         assert first_line
-        page.screenshot(path=ARTIFACTS / "3-conversation.png", full_page=True)
+        check_page(page, "02-conversation")
         browser.close()
 
-        browser = _browser(playwright, heated)
-        page = browser.new_page()
-        _log_in(page, conversation_url)  # a new browser: log in again, then open the conversation
-        page.goto(conversation_url)
+        browser = launch(playwright, heated)
+        page = new_page(browser)
+        log_in(page, conversation_url, "oefenaar")  # a new browser: the login returns to the conversation
+        page.wait_for_url(conversation_url)
         expect(page.locator("#customer-line")).to_have_text(first_line)
-        _record(page, "#record", 8)
-        expect(page.locator("#feedback")).to_be_visible(timeout=180_000)
-        expect(page.locator("#transcript")).not_to_be_empty()
+        record(page, "#record", 8)  # the first turn goes through the page's recorder
+        first_turn = page.locator(".turn[data-number='1']")
+        expect(first_turn.locator(".points li").first).to_be_visible(timeout=180_000)
+        expect(first_turn.locator(".points")).to_contain_text("harder dan je rustige stem")
+        expect(first_turn.locator("audio.reply-audio")).to_have_attribute("src", f"/api/turns/{first_turn.get_attribute('data-id')}/audio")
         expect(page.locator('#waveform [part~="region"]').first).to_be_attached(timeout=30_000)
-        expect(page.locator("#points li").first).to_be_visible()
-        expect(page.locator("#points")).to_contain_text("harder dan je rustige stem")
-        expect(page.locator("#customer-line")).not_to_have_text(first_line, timeout=30_000)
-        page.screenshot(path=ARTIFACTS / "4-feedback.png", full_page=True)
-        page.on("dialog", lambda dialog: dialog.accept())  # "definitief verwijderen?"
-        page.click("#delete-conversation")
-        page.wait_for_url(f"{service.url}/")
-        assert page.request.get(f"{service.url}/api/conversations/{conversation_url.rsplit('/', 1)[1]}").status == 404
+        # The next line waits for "Verder": the old line stays and the recorder is put away.
+        expect(page.locator("#continue")).to_be_visible()
+        expect(page.locator("#customer-line")).to_have_text(first_line)
+        expect(page.locator("#answer")).to_be_hidden()
+        check_page(page, "03-feedback")
+        page.locator("#continue").focus()
+        page.keyboard.press("Enter")  # reachable by keyboard
+        expect(page.locator("#continue")).to_be_hidden()
+
+        client = service.client("oefenaar")
+        conversation = client.get(f"/api/conversations/{conversation_id}").json()
+        poor = spoken_reply("Nee, daar kan ik niets aan doen.", tmp_path, "kort")
+        while not conversation["finished"]:  # more turns through the API, until the customer ends it
+            assert len(conversation["turns"]) < conversation["scenario"]["max_turns"]
+            queued = client.post(f"/api/conversations/{conversation_id}/turns", content=poor).json()
+            assert wait_for_turn(client, queued["turn_id"])["status"] == "done"
+            conversation = client.get(f"/api/conversations/{conversation_id}").json()
+
+        page.reload()
+        expect(page.locator("#summary")).to_be_visible()
+        expect(page.locator("#customer")).to_be_hidden()
+        summary = conversation["summary"]
+        assert summary["final_line"]
+        expect(page.locator("#final-line")).to_have_text(f"“{summary['final_line']}”")
+        final_audio = page.request.get(service.url + page.locator("#final-audio").get_attribute("src"))
+        assert final_audio.status == 200 and final_audio.headers["content-type"] == "audio/wav"
+        assert len(final_audio.body()) > 10_000  # the last words are spoken, not an empty clip
+        done = [t for t in conversation["turns"] if t["status"] == "done"]
+        assert summary["total"] == sum(t["score"]["total"] for t in done)
+        expect(page.locator("#total")).to_have_attribute("data-total", str(summary["total"]))
+        assert page.locator("#phase-scores tr").count() == len(summary["phases"]) >= 1
+        expect(page.locator("#style-title")).not_to_be_empty()
+        assert page.locator("#went-well li").count() + page.locator("#practise-next li").count() >= 1
+        # Every turn stays readable and playable, not only the last.
+        expect(page.locator(".turn")).to_have_count(len(conversation["turns"]))
+        for turn in done:
+            block = page.locator(f".turn[data-id='{turn['id']}']")
+            expect(block.locator("audio.reply-audio")).to_have_count(1)
+            expect(block.locator(".total")).to_have_attribute("data-total", str(turn["score"]["total"]))
+        check_page(page, "04-end-screen")
+
+        page.goto(f"{service.url}/gesprekken")
+        row = page.locator(f"#my-conversations tr[data-id='{conversation_id}']")
+        expect(row).to_contain_text(title)
+        expect(row.locator("td").nth(2)).to_have_text(str(len(done)))
+        check_page(page, "05-my-conversations")
+
+        page.goto(conversation_url)
+        page.click("#retry-scenario")
+        page.wait_for_url(lambda url: "/gesprek/" in url and conversation_id not in url)
+        expect(page.locator("h1")).to_have_text(title)
+        expect(page.locator("#customer-line")).not_to_be_empty()
+        browser.close()
+
+
+def test_pages_for_errors_and_the_login_page(service, tmp_path):
+    with sync_playwright() as playwright:
+        browser = launch(playwright, fake_microphone("Hallo.", tmp_path, "hallo"))
+        page = new_page(browser)
+        page.goto(f"{service.url}/login")
+        expect(page.locator("code")).to_have_count(0)  # no shell command for end users
+        expect(page.locator("main")).to_contain_text("beheerder")
+        check_page(page, "00-login")
+        log_in(page, f"{service.url}/gesprek/bestaat-niet", "oefenaar")
+        expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
+        expect(page.get_by_role("link", name="Terug naar het begin")).to_be_visible()
+        check_page(page, "09-not-found")
+        assert page.request.get(f"{service.url}/favicon.ico").ok
+        api = page.request.get(f"{service.url}/api/conversations/bestaat-niet")
+        assert api.status == 404 and api.json()["error"]["code"] == "not_found"
         browser.close()

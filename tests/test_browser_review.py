@@ -1,19 +1,22 @@
-"""A coach corrects a transcript in the browser, the score changes, and the trainee sees the note."""
+"""A coach reviews an earlier (not the last) turn in the browser: a note and an overrule that
+re-scores it, and a transcript correction of the last turn; the trainee then sees the new note
+marked and the coach's judgement in that turn's points and score."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browser_support import check_page, fake_microphone, launch, log_in, new_page, spoken_reply, wait_for_turn
 from tests.live import LiveService
-from tests.test_browser import ARTIFACTS, _browser, _log_in
 
+REPLY = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
 NOTE = "Goed dat je begrip toonde. Let op: 'rustig aan' jaagt aan."
+REASON = "Je zei 'doe even normaal': dat is een kalmeringsbevel."
 
 
 @pytest.fixture(scope="module")
@@ -28,43 +31,81 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
     live.stop()
 
 
-def test_coach_corrects_a_transcript_and_the_trainee_sees_the_note(service, dutch_reply_wav, tmp_path):
+def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(service, tmp_path):
     sanne = service.client("sanne")
     conversation = sanne.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
-    turn = sanne.post(f"/api/conversations/{conversation}/turns", content=dutch_reply_wav.read_bytes()).json()["turn_id"]
-    deadline = time.monotonic() + 180
-    while sanne.get(f"/api/turns/{turn}").json()["status"] != "done":
-        assert time.monotonic() < deadline
-        time.sleep(0.3)
-    ARTIFACTS.mkdir(exist_ok=True)
+    reply = spoken_reply(REPLY, tmp_path, "antwoord")
+    for _ in range(2):
+        queued = sanne.post(f"/api/conversations/{conversation}/turns", content=reply).json()
+        assert wait_for_turn(sanne, queued["turn_id"])["status"] == "done"
+    first = sanne.get(f"/api/conversations/{conversation}").json()["turns"][0]
+    before = first["score"]["total"]
+    microphone = fake_microphone(REPLY, tmp_path, "microfoon")
 
     with sync_playwright() as playwright:
-        browser = _browser(playwright, dutch_reply_wav)
-        page = browser.new_page()
-        _log_in(page, f"{service.url}/beoordelen", "coach")
-        page.goto(f"{service.url}/beoordelen")
-        page.click("text=sanne")
+        browser = launch(playwright, microphone)
+        page = new_page(browser)
+        log_in(page, f"{service.url}/gesprek/{conversation}", "coach")
+        page.wait_for_url(f"**/gesprek/{conversation}")  # back to the page asked for
         expect(page.locator("#review")).to_be_visible()
-        expect(page.locator("#answer")).to_be_hidden()  # a coach does not answer for the trainee
-        before = int(page.locator("#reaction").get_attribute("data-total"))
-        page.fill("#correct-text", "Rustig aan meneer, u zit ernaast.")
-        page.click("#correct-submit")
-        expect(page.locator("#review-status")).to_contain_text("Nieuwe score", timeout=120_000)
-        after = int(page.locator("#reaction").get_attribute("data-total"))
-        assert after < before
-        expect(page.locator("#history li").first).to_contain_text("vervangen door")
-        expect(page.locator("#transcript mark.aanjager").first).to_be_visible()
+        expect(page.locator("#answer")).to_have_count(0)  # a coach does not answer for the trainee
+        expect(page.locator("#review-turn")).to_have_text("2")
+        check_page(page, "06-coach-review")
+
+        turn_one = page.locator(".turn[data-number='1']")
+        turn_one.locator(":scope > summary").click()
+        turn_one.locator(".review-turn").click()
+        expect(page.locator("#review-turn")).to_have_text("1")
+        page.select_option("#overrule-label", "aanjager:kalmeringsbevel")
+        page.select_option("#overrule-verdict", "gemist")
+        page.fill("#overrule-reason", REASON)
+        page.click("#overrule-submit")
+        expect(page.locator("#review-status")).to_contain_text("opnieuw gescoord")
+        judged = sanne.get(f"/api/turns/{first['id']}").json()["score"]
+        assert judged["total"] == before - 3 and judged["machine_total"] == before
+        expect(page.locator("#review-score")).to_have_attribute("data-total", str(before - 3))
         page.fill("#note-text", NOTE)
         page.click("#note-submit")
         expect(page.locator("#notes")).to_contain_text(NOTE)
-        page.screenshot(path=ARTIFACTS / "5-coach-review.png", full_page=True)
+        expect(page.locator("#notes")).to_contain_text("bij beurt 1")
+
+        page.locator(".turn[data-number='2'] .review-turn").click()
+        expect(page.locator("#review-turn")).to_have_text("2")
+        second_before = int(page.locator("#review-score").get_attribute("data-total"))
+        page.fill("#correct-text", "Rustig aan meneer, u zit ernaast.")
+        page.click("#correct-submit")
+        expect(page.locator("#review-status")).to_contain_text("Nieuwe score", timeout=120_000)
+        assert int(page.locator("#review-score").get_attribute("data-total")) < second_before
+        expect(page.locator("#history li").first).to_contain_text("vervangen door")
+        highlight = page.locator(".turn[data-number='2'] mark.aanjager").first
+        highlight.focus()  # the keyboard reaches every explanation
+        expect(highlight.locator(".tip")).to_be_visible()
+        expect(highlight.locator(".tip")).to_contain_text("conflictaanjager")
+        check_page(page, "07-coach-after-overrule")
         browser.close()
 
-        browser = _browser(playwright, dutch_reply_wav)
-        page = browser.new_page()
-        _log_in(page, service.url, "sanne")
-        page.goto(f"{service.url}/gesprek/{conversation}")
+        browser = launch(playwright, microphone)
+        page = new_page(browser)
+        log_in(page, f"{service.url}/gesprekken", "sanne")
+        page.wait_for_url("**/gesprekken")
+        row = page.locator(f"#my-conversations tr[data-id='{conversation}']")
+        expect(row.locator(".new-note")).to_contain_text("1 nieuwe notitie")
+        check_page(page, "08-trainee-new-note")
+        row.locator("a").click()
+        page.wait_for_url(f"**/gesprek/{conversation}")
         expect(page.locator("#notes")).to_contain_text(NOTE)
-        expect(page.locator("#review")).to_be_hidden()
-        page.screenshot(path=ARTIFACTS / "6-trainee-sees-note.png", full_page=True)
+        expect(page.locator("#notes .new-note")).to_have_count(1)
+        expect(page.locator("#review")).to_have_count(0)
+        turn_one = page.locator(".turn[data-number='1']")
+        turn_one.locator(":scope > summary").click()
+        expect(turn_one.locator(".points li.coach")).to_contain_text("Je coach")
+        expect(turn_one.locator(".points li.coach")).to_contain_text(REASON)
+        expect(turn_one.locator(".total")).to_have_attribute("data-total", str(before - 3))
+        check_page(page, "09-trainee-sees-judgement")
+        page.goto(f"{service.url}/gesprekken")  # seen now: no longer new
+        expect(page.locator(f"#my-conversations tr[data-id='{conversation}'] .new-note")).to_have_count(0)
         browser.close()
+
+    progress = sanne.get("/api/me/progress").json()
+    assert progress["scores"][0]["total"] == before - 3
+    assert progress["coach_overrules"] == 1

@@ -78,4 +78,5 @@ def test_home_asks_for_a_login_in_dutch(served: int):
     login = httpx.get(f"http://127.0.0.1:{served}/login", timeout=5)
     assert login.status_code == 200
     assert '<html lang="nl">' in login.text
-    assert "Inloggen" in login.text and "voicecoach users create" in login.text
+    assert "Inloggen" in login.text and "beheerder" in login.text
+    assert "voicecoach users create" not in login.text  # no shell command for end users (README has it)

@@ -9,11 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import REVIEWER_ROLES, may_see
+from voicecoach.coach_judgement import LABEL_KEYS, label_name
 from voicecoach.errors import VoiceCoachError
 from voicecoach.jobs import enqueue
 from voicecoach.practice_service import NotFound, PracticeService
+from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, Job, LabelOverrule, Note, TranscriptVersion, TurnRow, User
-from voicecoach.wording.rules import LABELS
+from voicecoach.turn_scores import conversation_totals
+from voicecoach.wording.rules import AANJAGER
 
 VERDICTS = ("onterecht", "gemist")
 
@@ -23,11 +26,18 @@ def _require_reviewer(session: Session, user: User, owner_id: int) -> None:
         raise NotFound("Dit gesprek bestaat niet.")
 
 
+def visible_trainees(session: Session, user: User) -> list[User]:
+    """The trainees this coach or teacher shares a group with (the trainee picker)."""
+    return [u for u in session.scalars(select(User).where(User.role == "trainee").order_by(User.display_name))
+            if u.id != user.id and may_see(session, user, u.id)]
+
+
 def review_list(
-    session: Session, user: User, *, trainee: str | None = None, scenario: str | None = None,
-    since: datetime | None = None, min_score: int | None = None,
+    session: Session, user: User, scenarios: dict[str, Scenario], *, trainee: str | None = None,
+    scenario: str | None = None, since: datetime | None = None, min_score: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Conversations of the trainees this coach may see, newest first, with filters."""
+    """Conversations of the trainees this coach may see, newest first, with filters; turns are
+    analysed turns only and the score counts the coach's overrules."""
     rows = []
     query = select(ConversationRow, User).join(User, User.id == ConversationRow.user_id).order_by(ConversationRow.created_at.desc())
     for conversation, owner in session.execute(query):
@@ -37,13 +47,16 @@ def review_list(
             continue
         if since and conversation.created_at < since:
             continue
-        total = sum((t.result or {}).get("score", {}).get("total", 0) for t in conversation.turns if t.status == "done")
-        if min_score is not None and total < min_score:
+        known = scenarios.get(conversation.scenario_id)
+        if known is None:
+            continue
+        totals = conversation_totals(session, known, conversation)
+        if min_score is not None and totals["score"] < min_score:
             continue
         rows.append({
             "id": conversation.id, "trainee": owner.username, "trainee_name": owner.display_name,
-            "scenario": conversation.scenario_id, "created_at": conversation.created_at.isoformat(),
-            "turns": len(conversation.turns), "score": total, "outcome": conversation.state.get("outcome"),
+            "scenario": conversation.scenario_id, "scenario_title": known.title, "created_at": conversation.created_at,
+            "outcome": conversation.state.get("outcome"), **totals,
         })
     return rows
 
@@ -79,10 +92,10 @@ def correct_transcript(session: Session, service: PracticeService, user: User, t
 def overrule(session: Session, service: PracticeService, user: User, turn_id: str, *, label: str, rule: str | None, verdict: str, reason: str) -> LabelOverrule:
     turn = service.turn(session, user, turn_id)
     _require_reviewer(session, user, turn.conversation.user_id)
-    if label not in LABELS or verdict not in VERDICTS or not reason.strip():
-        raise VoiceCoachError(
-            f"Kies een label ({', '.join(LABELS)}), een oordeel ({' of '.join(VERDICTS)}) en geef een reden.", code="bad_overrule"
-        )
+    if label not in LABEL_KEYS or verdict not in VERDICTS or not reason.strip():
+        raise VoiceCoachError("Kies een techniek of conflictaanjager, een oordeel (onterecht of gemist) en geef een reden.", code="bad_overrule")
+    if verdict == "gemist" and label == AANJAGER:
+        raise VoiceCoachError("Kies bij een gemiste conflictaanjager welke soort het was.", code="bad_overrule")
     row = LabelOverrule(turn_id=turn.id, author_id=user.id, label=label, rule=rule, verdict=verdict, reason=reason.strip())
     session.add(row)
     session.commit()
@@ -102,11 +115,14 @@ def turn_review(session: Session, turn: TurnRow) -> dict[str, Any]:
                   for n in session.scalars(select(Note).where(Note.turn_id == turn.id))],
         "history": [{"text": v.text, "score": v.score_total, "author": _author(session, v.author_id), "created_at": v.created_at.isoformat()}
                     for v in session.scalars(select(TranscriptVersion).where(TranscriptVersion.turn_id == turn.id).order_by(TranscriptVersion.id))],
-        "overrules": [{"label": o.label, "rule": o.rule, "verdict": o.verdict, "reason": o.reason, "author": _author(session, o.author_id)}
+        "overrules": [{"label": o.label, "label_name": label_name(o.label), "rule": o.rule, "verdict": o.verdict, "reason": o.reason,
+                       "author": _author(session, o.author_id), "created_at": o.created_at.isoformat()}
                       for o in session.scalars(select(LabelOverrule).where(LabelOverrule.turn_id == turn.id))],
     }
 
 
 def conversation_notes(session: Session, conversation: ConversationRow) -> list[dict[str, Any]]:
-    return [{"text": n.text, "author": _author(session, n.author_id), "turn_id": n.turn_id}
+    numbers = {turn.id: turn.number for turn in conversation.turns}
+    return [{"text": n.text, "author": _author(session, n.author_id), "turn_id": n.turn_id,
+             "turn": numbers.get(n.turn_id), "created_at": n.created_at.isoformat()}
             for n in session.scalars(select(Note).where(Note.conversation_id == conversation.id).order_by(Note.id))]

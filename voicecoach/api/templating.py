@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from fastapi.templating import Jinja2Templates
 
+from voicecoach.api.formatting import FILTERS
+from voicecoach.api.navigation import safe_next
 from voicecoach.config import bundled_dir
 
 WEB_DIR = bundled_dir("web")
 STATIC_DIR = WEB_DIR / "static"
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
+templates.env.filters.update(FILTERS)
+templates.env.globals["safe_next"] = safe_next

@@ -132,6 +132,8 @@ class ConversationRow(Base):
     customer_line: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    """The owner's last visit of the conversation page: coach notes added later are marked new."""
     turns: Mapped[list[TurnRow]] = relationship(back_populates="conversation", order_by="TurnRow.number")
 
 

@@ -1,111 +1,105 @@
-// Conversation page: hear the customer, answer, see and hear the evidence of the feedback.
+// Conversation page: hear the customer, answer, read the feedback of every turn; the next line
+// waits for "Verder"; the end screen sums the conversation up.
 "use strict";
 
 const root = document.getElementById("conversation");
 const api = `/api/conversations/${root.dataset.id}`;
 const $ = (id) => document.getElementById(id);
-const LABELS = {
-  ik_boodschap: "ik-boodschap", gedrag_benoemen: "gedrag benoemen", open_vraag: "open vraag",
-  gesloten_vraag: "gesloten vraag", begrip_tonen: "begrip tonen", samenvatten: "samenvatten",
-  oplossing_zoeken: "oplossing zoeken", grens_aangeven: "grens aangeven", aanjager: "conflictaanjager",
-};
-let waveform = null;
+let conversation = null;
 let lastTurn = null;
-let chart = null;
+let waiting = false;  // feedback is shown; the customer's next line waits for "Verder"
+// Only the trainee has the recorder and the privacy buttons; a coach's page has the review panel.
+const hide = (id, hidden) => { if ($(id)) $(id).hidden = hidden; };
 
 async function load(play) {
-  const conversation = await (await fetch(api)).json();
-  $("persona").textContent = conversation.scenario.persona;
-  $("phase").textContent = `${conversation.phase_title} — ${conversation.phase_goal}`;
-  $("customer-line").textContent = conversation.customer_line;
-  $("anger").textContent = `${conversation.state.anger}/4`;
-  $("customer-audio").src = `${api}/customer-audio?beurt=${conversation.state.turn}`;
-  const done = conversation.turns.filter((t) => t.status === "done");
-  showNotes(conversation.notes);
-  $("privacy").hidden = !conversation.viewer.is_owner;
+  conversation = await (await fetch(api)).json();
+  const owner = conversation.viewer.is_owner;
   lastTurn = conversation.turns[conversation.turns.length - 1] || null;
-  if (!conversation.viewer.is_owner) {
-    $("answer").hidden = true;  // a coach reviews; only the trainee answers
-    if (done.length) showReview(done[done.length - 1]);
-  } else if (play) {
-    $("customer-audio").play().catch(() => {});
+  hide("privacy", false);
+  hide("answer", conversation.finished || waiting);
+  showNotes(conversation.notes, owner);
+  showTurns(conversation.turns, owner);
+  if (!owner && typeof Review !== "undefined") Review.refresh(conversation.turns);
+  if (waiting) return conversation;
+  if (conversation.finished) {
+    showSummary(conversation, play);
+  } else {
+    showCustomer(conversation, play && owner);
   }
-  if (done.length && $("feedback").hidden) showFeedback(done[done.length - 1]);
-  if (conversation.finished) showSummary(conversation);
   return conversation;
 }
 
-function showNotes(notes) {
+function showCustomer(data, play) {
+  $("customer").hidden = false;
+  $("persona").textContent = data.scenario.persona;
+  $("phase").textContent = `Fase: ${data.phase_title} — ${data.phase_goal}`;
+  $("customer-line").textContent = data.customer_line;
+  $("anger").textContent = `${data.state.anger} van 4`;
+  $("turn-count").textContent = `Beurt ${data.state.turn + 1} van hoogstens ${data.scenario.max_turns}`;
+  $("customer-audio").src = `${api}/customer-audio?beurt=${data.state.turn}`;
+  if (play) $("customer-audio").play().catch(() => {});
+}
+
+function showTurns(turns, owner) {
+  $("feedback").hidden = turns.length === 0;
+  const done = turns.filter((t) => t.status === "done");
+  const newest = done[done.length - 1];
+  // A re-render keeps open what the reader opened; a turn not shown before opens by itself.
+  const shown = new Set([...$("turns").querySelectorAll(".turn")].map((b) => b.dataset.id));
+  const open = new Set([...$("turns").querySelectorAll(".turn[open]")].map((b) => b.dataset.id));
+  const voiceTurn = $("voice-panel").closest(".turn");
+  const voiceId = voiceTurn && open.has(voiceTurn.dataset.id) ? voiceTurn.dataset.id : newest && newest.id;
+  $("voice-panel").hidden = true;
+  root.append($("voice-panel"));  // out of the blocks that are about to be replaced
+  $("turns").replaceChildren(...turns.map((turn, index) => {
+    const isOpen = open.has(turn.id) || (turn === newest && !shown.has(turn.id));
+    const block = renderTurn(turn, { open: isOpen, isLast: index === turns.length - 1 });
+    const voiceButton = block.querySelector(".show-voice");
+    if (voiceButton) voiceButton.addEventListener("click", () => VoicePanel.show(block, turn));
+    if (!owner && turn.status === "done") {
+      const review = el("button", "review-turn", `Beurt ${turn.number} beoordelen`);
+      review.type = "button";
+      review.addEventListener("click", () => Review.show(turn));
+      block.querySelector(".turn-actions").append(review);
+    }
+    return block;
+  }));
+  const voiced = turns.find((t) => t.id === voiceId && t.status === "done");
+  if (voiced) VoicePanel.show($("turns").querySelector(`.turn[data-id="${voiced.id}"]`), voiced);
+}
+
+function showNotes(notes, owner) {
   $("notes-card").hidden = notes.length === 0;
+  const seen = root.dataset.seenBefore;
   $("notes").replaceChildren(...notes.map((note) => {
-    const item = document.createElement("li");
-    item.textContent = `${note.text} — ${note.author}`;
+    const item = el("li");
+    if (owner && (!seen || note.created_at > seen)) item.append(el("strong", "new-note", "Nieuw: "));
+    item.append(document.createTextNode(note.text));
+    const where = note.turn ? `bij beurt ${note.turn}` : "bij het hele gesprek";
+    item.append(el("span", "note-meta", ` — ${note.author || "coach"}, ${where}, ${NL.date(note.created_at)}`));
     return item;
   }));
 }
 
-const post = (url, body) => fetch(url, {
-  method: "POST", headers: csrfHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(body),
-}).then(async (response) => {
-  const data = await response.json();
-  if (!response.ok) throw data.error;
-  return data;
+$("continue").addEventListener("click", async () => {
+  waiting = false;
+  $("continue").hidden = true;
+  await load(true);
+  (conversation.finished ? $("summary-heading") : $("customer-line")).focus();
 });
 
-let reviewed = null;
-function showReview(turn) {
-  reviewed = turn;
-  $("review").hidden = false;
-  $("review-turn").textContent = turn.number;
-  $("correct-text").value = turn.corrected_text || turn.result.analysis.transcript.text;
-  $("history").replaceChildren(...turn.history.map((version) => {
-    const item = document.createElement("li");
-    item.textContent = `"${version.text}" (score ${version.score}) — vervangen door ${version.author}`;
-    return item;
-  }));
-  $("overrules").replaceChildren(...turn.overrules.map((o) => {
-    const item = document.createElement("li");
-    item.textContent = `${LABELS[o.label] || o.label}: ${o.verdict} — ${o.reason} (${o.author})`;
-    return item;
-  }));
+async function turnFinished() {
+  waiting = true;
+  await load(false);
+  hide("answer", true);
+  $("continue").textContent = conversation.finished ? "Naar het einde van het gesprek" : "Verder: de klant reageert";
+  $("continue").hidden = false;
+  const newest = $("turns").querySelector(".turn[open] summary");
+  if (newest) newest.focus();
 }
-
-$("correct-submit").addEventListener("click", async () => {
-  $("review-status").textContent = "Opnieuw scoren…";
-  try {
-    await post(`/api/turns/${reviewed.id}/transcript`, { text: $("correct-text").value });
-    const turn = await VoiceRecorder.poll(`/api/turns/${reviewed.id}`, (t) => t.status === "done" || t.status === "error");
-    showFeedback(turn);
-    showReview(turn);
-    $("review-status").textContent = `Nieuwe score: ${turn.result.score.total}`;
-  } catch (error) {
-    $("review-status").textContent = error.message;
-  }
-});
-
-$("note-submit").addEventListener("click", async () => {
-  try {
-    await post(`${api}/notes`, { text: $("note-text").value, turn_id: reviewed.id });
-    $("note-text").value = "";
-    load(false);
-  } catch (error) {
-    $("review-status").textContent = error.message;
-  }
-});
-
-$("overrule-submit").addEventListener("click", async () => {
-  try {
-    await post(`/api/turns/${reviewed.id}/overrules`, {
-      label: $("overrule-label").value, verdict: $("overrule-verdict").value, reason: $("overrule-reason").value,
-    });
-    showReview(await (await fetch(`/api/turns/${reviewed.id}`)).json());
-  } catch (error) {
-    $("review-status").textContent = error.message;
-  }
-});
 
 let session = null;
-$("record").addEventListener("click", async () => {
+if ($("record")) $("record").addEventListener("click", async () => {
   $("error").hidden = true;
   $("retry").hidden = true;
   if (!session) {
@@ -143,8 +137,7 @@ async function follow(turnId) {
   $("upload").hidden = true;
   if (turn.status === "error") return showError((turn.error && turn.error.message) || "De analyse is mislukt. Neem je antwoord opnieuw op.");
   $("status").textContent = "";
-  showFeedback(turn);
-  await load(true);
+  await turnFinished();
 }
 
 let retryAction = null;
@@ -162,114 +155,49 @@ function showError(message, retry = null) {
   $("retry").hidden = !retry;
 }
 
-function showFeedback(turn) {
-  const { analysis, score, reaction } = turn.result;
-  $("feedback").hidden = false;
-  showTranscript(analysis.corrected_text || analysis.transcript.text, analysis.wording);
-  showWaveform(turn.id, analysis.voice);
-  showChart(analysis.voice);
-  $("points").replaceChildren(...score.points.map((point) => {
-    const item = document.createElement("li");
-    item.className = point.points > 0 ? "plus" : "minus";
-    item.textContent = point.explanation;
-    return item;
-  }));
-  $("reaction").dataset.total = score.total;
-  $("reaction").textContent = `Punten deze beurt: ${score.total}. De klant reageert: boosheid ` +
-    `${reaction.anger_before} → ${reaction.anger_after}.` + (reaction.next_line ? ` Volgende zin: "${reaction.next_line}"` : "");
+function pointList(points) {
+  return points.length ? points.map(renderPoint) : [el("li", "", "Nog niets in dit gesprek.")];
 }
 
-function showTranscript(text, hits) {
-  // Longest first, accelerators before techniques; overlapping hits stay in the list of points.
-  const placed = [];
-  [...hits].sort((a, b) => (a.label === "aanjager" ? -1 : 0) - (b.label === "aanjager" ? -1 : 0) || (b.end - b.start) - (a.end - a.start))
-    .forEach((hit) => { if (!placed.some((p) => hit.start < p.end && p.start < hit.end)) placed.push(hit); });
-  placed.sort((a, b) => a.start - b.start);
-  const parts = [];
-  let cursor = 0;
-  placed.forEach((hit) => {
-    parts.push(document.createTextNode(text.slice(cursor, hit.start)));
-    const mark = document.createElement("mark");
-    mark.className = `hit ${hit.label}`;
-    mark.dataset.rule = hit.rule;
-    mark.title = `${LABELS[hit.label] || hit.label}${hit.label === "aanjager" ? ` (${hit.subtype})` : ""} — ${hit.explanation} Bron: ${hit.source_title}. Regel: ${hit.rule}`;
-    mark.tabIndex = 0;
-    mark.textContent = text.slice(hit.start, hit.end);
-    parts.push(mark);
-    cursor = hit.end;
-  });
-  parts.push(document.createTextNode(text.slice(cursor)));
-  $("transcript").replaceChildren(...parts);
-}
-
-function voiceFlags(voice) {
-  const flags = voice.rises.map((rise) => ({
-    start: rise.start, end: rise.end,
-    label: `${rise.measure === "loudness" ? "harder" : "hoger"} (+${rise.difference} ${rise.unit})`,
-  }));
-  ["loudness", "pitch", "rate"].forEach((name) => {
-    const measure = voice[name];
-    if (measure && measure.raised) {
-      const word = { loudness: "harder", pitch: "hoger", rate: "sneller" }[name];
-      flags.push({ start: measure.seconds[0], end: measure.seconds[1], label: `${word} dan je rustige stem` });
-    }
-  });
-  return flags;
-}
-
-function showWaveform(turnId, voice) {
-  if (waveform) waveform.destroy();
-  const regions = WaveSurfer.Regions.create();
-  waveform = WaveSurfer.create({
-    container: "#waveform", height: 90, waveColor: "#8aa4b8", progressColor: "#1f6f8b",
-    url: `/api/turns/${turnId}/audio`, plugins: [regions],
-  });
-  waveform.on("decode", () => {
-    voiceFlags(voice).forEach((flag) => {
-      regions.addRegion({ start: flag.start, end: flag.end, content: flag.label, color: "rgba(214, 69, 65, 0.25)", drag: false, resize: false });
-    });
-  });
-  regions.on("region-clicked", (region, event) => { event.stopPropagation(); region.play(); });
-}
-
-function showChart(voice) {
-  const c = voice.contours;
-  const base = voice.baseline;
-  const loudLimit = voice.loudness ? voice.loudness.threshold : 3;
-  const pitchLimit = voice.pitch ? voice.pitch.threshold : 1.5;
-  const band = (value) => c.times.map(() => value);
-  if (chart) chart.destroy();
-  chart = new Chart($("voice-chart"), {
-    type: "line",
-    data: {
-      labels: c.times.map((t) => t.toFixed(1)),
-      datasets: [
-        { label: "luidheid (dB)", data: c.loudness_db, borderColor: "#1f6f8b", pointRadius: 0, yAxisID: "dB", spanGaps: false },
-        { label: "rustige stem: grens luidheid", data: band(base.loudness_db + loudLimit), borderColor: "rgba(31,111,139,.35)", borderDash: [4, 4], pointRadius: 0, yAxisID: "dB" },
-        { label: "toonhoogte (halve tonen t.o.v. je rustige stem)", data: c.pitch_st, borderColor: "#c0392b", pointRadius: 0, yAxisID: "st", spanGaps: false },
-        { label: "rustige stem: grens toonhoogte", data: band(pitchLimit), borderColor: "rgba(192,57,43,.35)", borderDash: [4, 4], pointRadius: 0, yAxisID: "st" },
-      ],
-    },
-    options: { animation: false, scales: { dB: { position: "left" }, st: { position: "right" } } },
-  });
-}
-
-function showSummary(conversation) {
-  $("answer").hidden = true;
+function showSummary(data, play) {
+  const summary = data.summary;
+  $("customer").hidden = true;
+  hide("answer", true);
   $("summary").hidden = false;
-  const last = conversation.turns.filter((t) => t.status === "done").pop();
-  const outcome = last && last.result.reaction.outcome;
-  $("outcome").textContent = outcome === "calmed" ? conversation.ending.calmed_message
-    : outcome === "escalated" ? `Het gesprek escaleerde. ${conversation.ending.escalated_advice.join(" ")}`
-    : "Het gesprek is niet afgerond.";
-  const points = conversation.turns.filter((t) => t.status === "done").flatMap((t) => t.result.score.points);
-  const unique = (list) => [...new Map(list.map((p) => [p.criterion, p])).values()];
-  const item = (p) => { const li = document.createElement("li"); li.textContent = `${p.explanation}`; return li; };
-  $("went-well").replaceChildren(...unique(points.filter((p) => p.points > 0)).map(item));
-  $("practise-next").replaceChildren(...unique(points.filter((p) => p.points < 0)).map(item));
+  $("final-line").textContent = `“${summary.final_line}”`;
+  $("final-audio").src = `${api}/customer-audio?einde=${data.state.turn}`;
+  if (play) $("final-audio").play().catch(() => {});
+  $("outcome").textContent = summary.outcome === "calmed" ? `De klant is gekalmeerd. ${summary.message}`
+    : summary.outcome === "escalated" ? "Het gesprek escaleerde."
+    : `Het gesprek stopte na ${data.state.turn} beurten zonder dat de klant gekalmeerd was.`;
+  $("advice").replaceChildren(...summary.advice.map((text) => el("li", "", text)));
+  $("advice-block").hidden = summary.advice.length === 0;
+  $("total").textContent = `${NL.signed(summary.total)} punten in ${data.state.turn} beurten`;
+  $("total").dataset.total = summary.total;
+  $("phase-scores").replaceChildren(...summary.phases.map((phase) => {
+    const row = el("tr");
+    row.append(el("th", "", phase.title), el("td", "", String(phase.turns)), el("td", "", NL.signed(phase.score)));
+    row.firstChild.scope = "row";
+    return row;
+  }));
+  $("went-well").replaceChildren(...pointList(summary.went_well));
+  $("practise-next").replaceChildren(...pointList(summary.practise_next));
+  const style = summary.style;
+  $("style-title").textContent = style.title;
+  $("style-explanation").textContent = style.explanation;
+  $("style-evidence").replaceChildren(...style.evidence.map((e) => el("li", "", `Beurt ${e.turn}: ${e.kind} (${e.signs.join(", ")})`)));
+  $("style-source").replaceChildren(source(style.source_title));
+  $("retry-scenario").dataset.scenario = data.scenario.id;
+  $("summary").querySelector(".actions").hidden = !data.viewer.is_owner;
 }
 
-load(true);
+$("retry-scenario").addEventListener("click", async () => {
+  const response = await fetch("/api/conversations", {
+    method: "POST", headers: csrfHeaders({ "Content-Type": "application/json" }),
+    body: JSON.stringify({ scenario_id: $("retry-scenario").dataset.scenario }),
+  });
+  if (response.ok) window.location.href = `/gesprek/${(await response.json()).id}`;
+});
 
 async function remove(url, question, then) {
   if (!window.confirm(question)) return;
@@ -277,10 +205,14 @@ async function remove(url, question, then) {
   if (response.ok) then();
 }
 
-$("delete-turn").addEventListener("click", () => {
-  if (!lastTurn) return;
-  remove(`/api/turns/${lastTurn.id}`, "De laatste opname en de analyse ervan definitief verwijderen?", () => window.location.reload());
-});
-$("delete-conversation").addEventListener("click", () => {
-  remove(api, "Dit gesprek met alle opnames definitief verwijderen?", () => { window.location.href = "/"; });
-});
+if ($("privacy")) {
+  $("delete-turn").addEventListener("click", () => {
+    if (!lastTurn) return;
+    remove(`/api/turns/${lastTurn.id}`, "De laatste opname en de analyse ervan definitief verwijderen?", () => window.location.reload());
+  });
+  $("delete-conversation").addEventListener("click", () => {
+    remove(api, "Dit gesprek met alle opnames definitief verwijderen?", () => { window.location.href = "/"; });
+  });
+}
+
+load(true);

@@ -51,8 +51,8 @@ async function measure(blob) {
   if (done.status === "error") { status.textContent = (done.error && done.error.message) || "Het meten is mislukt. Lees de tekst opnieuw voor."; return; }
   const b = done.baseline;
   const summary = document.getElementById("baseline-summary");
-  summary.textContent = `Gemeten: luidheid ${b.loudness_db.toFixed(1)} dB, toonhoogte ${Math.round(b.pitch_hz)} Hz, ` +
-    `spreektempo ${b.rate_sps.toFixed(1)} lettergrepen per seconde. Je antwoorden worden hiermee vergeleken.`;
+  summary.textContent = `Je rustige stem is gemeten: toonhoogte ${NL.number(b.pitch_hz, 0)} trillingen per seconde, ` +
+    `spreektempo ${NL.number(b.rate_sps)} lettergrepen per seconde. Je antwoorden worden hiermee vergeleken.`;
   summary.dataset.ready = "1";
   status.textContent = "Klaar.";
 }

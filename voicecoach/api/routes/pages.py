@@ -6,16 +6,18 @@ from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BeforeValidator, Field
 from sqlalchemy import select
 
 from voicecoach import transparency
 from voicecoach.accounts import REVIEWER_ROLES
 from voicecoach.api.deps import AdminDep, LoginDep, ServiceDep, SessionDep, UserDep
+from voicecoach.api.navigation import role_home
 from voicecoach.api.templating import templates
+from voicecoach.my_conversations import mark_seen, my_conversations, new_note_count
 from voicecoach.progress import progress
-from voicecoach.review_service import review_list
+from voicecoach.review_service import review_list, visible_trainees
 from voicecoach.store.models import Group, GroupMember, User
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
@@ -31,22 +33,45 @@ def Filter(kind: type, **limits: Any) -> Any:  # noqa: N802 - used like a type i
 router = APIRouter(include_in_schema=False)
 
 
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep) -> HTMLResponse:
+def home(request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep) -> Response:
+    """Each role lands on its own home page; trainees on the scenarios."""
+    if role_home(user.role) != "/":
+        return RedirectResponse(role_home(user.role), status_code=303)
+    return practise_page(request, session, service, user, login)
+
+
+@router.get("/oefenen", response_class=HTMLResponse)
+def practise_page(request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep) -> HTMLResponse:
     baseline = service.baseline_for(session, user)
+    conversations = my_conversations(session, service.scenarios, user)
     return templates.TemplateResponse(
         request,
         "home.html",
         {
             "user": user,
             "csrf_token": login.csrf_token,
-            "progress": progress(session, user),
+            "progress": progress(session, user, service.scenarios),
             "scenarios": list(service.scenarios.values()),
             "baseline": baseline.data if baseline else None,
             "calibration_text": CALIBRATION_TEXT,
             "access": transparency.for_trainee(session, user),
+            "new_notes": sum(c["new_notes"] for c in conversations),
         },
     )
+
+
+@router.get("/gesprekken", response_class=HTMLResponse)
+def conversations_page(request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep) -> HTMLResponse:
+    """Mijn gesprekken: the trainee's own conversations, with new coach notes marked."""
+    return templates.TemplateResponse(request, "conversations.html", {
+        "user": user, "csrf_token": login.csrf_token, "conversations": my_conversations(session, service.scenarios, user),
+    })
 
 
 @router.get("/gesprek/{conversation_id}", response_class=HTMLResponse)
@@ -54,9 +79,14 @@ def conversation_page(
     conversation_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep
 ) -> HTMLResponse:
     conversation = service.conversation(session, user, conversation_id)
-    return templates.TemplateResponse(
-        request, "conversation.html", {"conversation_id": conversation.id, "user": user, "csrf_token": login.csrf_token}
-    )
+    scenario = service.scenario(conversation.scenario_id)
+    new_notes = new_note_count(session, conversation) if conversation.user_id == user.id else 0
+    seen_before = mark_seen(session, user, conversation)
+    return templates.TemplateResponse(request, "conversation.html", {
+        "conversation_id": conversation.id, "user": user, "csrf_token": login.csrf_token, "scenario": scenario,
+        "seen_before": seen_before.isoformat() if seen_before else "", "new_notes": new_notes,
+        "is_owner": conversation.user_id == user.id,
+    })
 
 
 @router.get("/beoordelen", response_class=HTMLResponse)
@@ -69,12 +99,12 @@ def review_page(
         raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
     filters = {"trainee": trainee, "scenario": scenario, "since": since.isoformat() if since else None, "min_score": min_score}
     conversations = review_list(
-        session, user, trainee=trainee, scenario=scenario,
+        session, user, service.scenarios, trainee=trainee, scenario=scenario,
         since=datetime.combine(since, time()) if since else None, min_score=min_score,
     )
     return templates.TemplateResponse(request, "review.html", {
         "user": user, "csrf_token": login.csrf_token, "conversations": conversations,
-        "scenarios": list(service.scenarios.values()), "filters": filters,
+        "scenarios": list(service.scenarios.values()), "filters": filters, "trainees": visible_trainees(session, user),
         "access_changes": transparency.for_reviewer(session, user),
     })
 

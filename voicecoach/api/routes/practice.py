@@ -12,8 +12,10 @@ from pydantic import BaseModel
 from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
 from voicecoach.api.uploads import read_limited
 from voicecoach.coaching.customer_voice import customer_audio
+from voicecoach.end_summary import end_summary, final_line
 from voicecoach.review_service import conversation_notes, turn_review
-from voicecoach.store.models import BaselineRow, ConversationRow, TurnRow
+from voicecoach.store.models import BaselineRow, ConversationRow, LabelOverrule, TurnRow
+from voicecoach.turn_scores import done_turns, overrules_by_turn, turn_score
 
 router = APIRouter(prefix="/api", tags=["practice"])
 
@@ -26,6 +28,7 @@ def scenario_card(scenario) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return {
         "id": scenario.id, "title": scenario.title, "setting": scenario.setting,
         "difficulty": scenario.difficulty, "persona": scenario.persona.name, "sources": scenario.sources,
+        "max_turns": scenario.ending.max_turns,
     }
 
 
@@ -72,9 +75,11 @@ def get_conversation(conversation_id: str, session: SessionDep, service: Service
 
 @router.get("/conversations/{conversation_id}/customer-audio")
 def customer_line_audio(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
+    """The customer's current line spoken; once the conversation ended, their last words."""
     row = service.conversation(session, user, conversation_id)
     scenario = service.scenario(row.scenario_id)
-    path = customer_audio(row.customer_line, row.state["anger"], scenario.persona.voice, service.settings.data_dir / "cache" / "customer")
+    line = final_line(scenario, row, done_turns(row))
+    path = customer_audio(line, row.state["anger"], scenario.persona.voice, service.settings.data_dir / "cache" / "customer")
     return FileResponse(path, media_type="audio/wav")
 
 
@@ -88,7 +93,9 @@ async def upload_turn(conversation_id: str, request: Request, session: SessionDe
 
 @router.get("/turns/{turn_id}")
 def get_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
-    return turn_view(service.turn(session, user, turn_id), session)
+    turn = service.turn(session, user, turn_id)
+    scenario = service.scenario(turn.conversation.scenario_id)
+    return turn_view(turn, session, scenario, overrules_by_turn(session, [turn])[turn.id])
 
 
 @router.post("/turns/{turn_id}/reanalyse", status_code=202)
@@ -105,9 +112,13 @@ def turn_audio(turn_id: str, session: SessionDep, service: ServiceDep, user: Use
 
 def conversation_view(service, row: ConversationRow, session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     scenario = service.scenario(row.scenario_id)
+    overrules = overrules_by_turn(session, list(row.turns))
+    turns = [turn_view(turn, session, scenario, overrules[turn.id]) for turn in row.turns]
+    done = done_turns(row)
+    scores = {view["id"]: view["score"] for view in turns if view["score"] is not None}
     return {
         "id": row.id,
-        "scenario": scenario_card(scenario),
+        "scenario": {**scenario_card(scenario), "situation": scenario.setting},
         "state": row.state,
         "phase_title": scenario.phase(row.state["phase"]).title,
         "phase_goal": scenario.phase(row.state["phase"]).goal,
@@ -117,14 +128,18 @@ def conversation_view(service, row: ConversationRow, session) -> dict[str, Any]:
             "calmed_message": scenario.ending.calmed_message,
             "escalated_advice": scenario.ending.escalated_advice,
         },
-        "turns": [turn_view(turn, session) for turn in row.turns],
+        "turns": turns,
         "notes": conversation_notes(session, row),
+        "summary": end_summary(scenario, row, done, scores, overrules) if row.finished_at is not None else None,
     }
 
 
-def turn_view(turn: TurnRow, session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def turn_view(turn: TurnRow, session, scenario, overrules: list[LabelOverrule]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """A turn with its analysis; `score` is the judged score (the coach's overrules applied)."""
     return {
         "id": turn.id, "number": turn.number, "status": turn.status, "customer_line": turn.customer_line,
+        "phase_title": scenario.phase(turn.state_before["phase"]).title,
         "result": turn.result, "error": turn.error, "corrected_text": turn.corrected_text,
+        "score": turn_score(scenario, turn, overrules),
         **turn_review(session, turn),
     }

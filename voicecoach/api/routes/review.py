@@ -41,13 +41,13 @@ class OverruleIn(BaseModel):
 
 @router.get("/review/conversations")
 def list_for_review(
-    session: SessionDep, user: UserDep,
+    session: SessionDep, service: ServiceDep, user: UserDep,
     trainee: Annotated[str | None, Query(max_length=200)] = None, scenario: Annotated[str | None, Query(max_length=200)] = None,
     since: datetime | None = None, min_score: Annotated[int | None, Query(ge=-100_000, le=100_000)] = None,
 ) -> list[dict[str, Any]]:
     if user.role not in REVIEWER_ROLES:
         raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
-    return review_list(session, user, trainee=trainee, scenario=scenario, since=since, min_score=min_score)
+    return review_list(session, user, service.scenarios, trainee=trainee, scenario=scenario, since=since, min_score=min_score)
 
 
 @router.post("/conversations/{conversation_id}/notes", status_code=201)
@@ -84,10 +84,10 @@ def delete_conversation(conversation_id: str, session: SessionDep, service: Serv
 
 
 @router.get("/me/progress")
-def my_progress(session: SessionDep, user: UserDep) -> dict[str, Any]:
+def my_progress(session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     """Turns practised, scores over time, and how often each technique and accelerator was used
     (the coach's overrules included)."""
-    return progress(session, user)
+    return progress(session, user, service.scenarios)
 
 
 @router.get("/me/access")

@@ -1,0 +1,93 @@
+"""A coach's overrule re-scores a turn through coaching/scoring.py: a hit judged 'onterecht' loses
+its points, a 'gemist' label earns them, and the share of technique points a raised voice takes
+back follows; voice and listening points stay. Real rule pipeline, real scoring, stored-form dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import SPACY_DIR
+from voicecoach.coach_judgement import judged_labels, judged_score
+from voicecoach.coaching.scoring import score_turn
+from voicecoach.scenarios import load_scenarios
+from voicecoach.voice.baseline import POPULATION_DEFAULT
+from voicecoach.voice.measures import Comparison
+from voicecoach.wording.classify import WordingClassifier
+from voicecoach.wording.pipeline import load_pipeline
+
+TEXT = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
+
+
+@dataclass
+class Overrule:
+    label: str
+    verdict: str
+    reason: str
+    rule: str | None = None
+
+
+def _loudness(difference: float) -> Comparison:
+    return Comparison(measure="loudness", value=-26 + difference, baseline=-26.0, unit="dBFS", difference=difference,
+                      difference_unit="dB", threshold=6.0, spread=1.0, start=0.0, end=4.0, frames=300)
+
+
+def _result(classifier: WordingClassifier, phase, anger: int, loud: float) -> dict:  # type: ignore[no-untyped-def]
+    """A turn result in the form the worker stores it, scored by score_turn itself."""
+    hits = classifier.classify(TEXT)
+    loudness = _loudness(loud)
+    voice = {"baseline": POPULATION_DEFAULT.to_dict(), "loudness": loudness.to_dict(), "pitch": None, "rate": None,
+             "speech_seconds": 4.0, "pause_seconds": 0.0, "pauses": [], "rises": []}
+
+    class Voice:  # what score_turn reads of a VoiceMeasures
+        baseline, pitch, rate, rises = POPULATION_DEFAULT, None, None, ()
+
+    Voice.loudness = loudness
+    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=anger,
+                       word_count=len(TEXT.split()), speech_seconds=4.0, voice=Voice())
+    return {"analysis": {"wording": [h.to_dict() for h in hits], "suggestions": [], "corrected_text": None,
+                         "transcript": {"text": TEXT}, "voice": voice},
+            "score": score.to_dict()}
+
+
+@pytest.fixture(scope="module")
+def setting():  # type: ignore[no-untyped-def]
+    scenarios, _ = load_scenarios()
+    return WordingClassifier(load_pipeline(SPACY_DIR)), scenarios["monteur-deur"].phases[0]
+
+
+def test_no_overrule_keeps_the_score(setting):
+    classifier, phase = setting
+    result = _result(classifier, phase, 3, loud=0.0)
+    judged = judged_score(result, [], phase, 3)
+    assert judged["total"] == result["score"]["total"] == judged["machine_total"] and not judged["judged"]
+
+
+def test_a_missed_accelerator_costs_its_points(setting):
+    classifier, phase = setting
+    result = _result(classifier, phase, 3, loud=0.0)
+    judged = judged_score(result, [Overrule("aanjager:kalmeringsbevel", "gemist", "Hij zei 'rustig'.")], phase, 3)
+    assert judged["total"] == result["score"]["total"] - 3
+    added = [p for p in judged["points"] if p.get("coach") == "added"]
+    assert [p["criterion"] for p in added] == ["aanjager:kalmeringsbevel"]
+    assert added[0]["coach_reason"] == "Hij zei 'rustig'." and added[0]["coach_label"] == "conflictaanjager (kalmeringsbevel)"
+    assert "aanjager:kalmeringsbevel" in judged_labels(result, [Overrule("aanjager:kalmeringsbevel", "gemist", "x")])
+
+
+def test_a_wrong_technique_loses_its_points_and_the_raised_voice_share_follows(setting):
+    classifier, phase = setting
+    result = _result(classifier, phase, 3, loud=8.0)  # loudness raised: half the technique points go
+    machine = {p["criterion"]: p["points"] for p in result["score"]["points"]}
+    technique = next(c for c in machine if c.startswith("techniek:") and machine[c] == 2)
+    label = technique.split(":", 1)[1]
+    judged = judged_score(result, [Overrule(label, "onterecht", "Dat was geen echte vraag.")], phase, 3)
+    points = {p["criterion"]: p for p in judged["points"]}
+    assert points[technique]["coach"] == "removed" and points[technique]["points"] == 0
+    assert points[technique]["machine_points"] == 2
+    earned = sum(v for c, v in machine.items() if c.startswith("techniek:")) - 2
+    loss = points["stem:woorden_komen_minder_aan"]
+    assert loss["points"] == -round(earned * 0.5) and loss["coach"] == "changed"
+    assert points["stem:loudness"] == next(p for p in result["score"]["points"] if p["criterion"] == "stem:loudness")
+    assert judged["total"] == sum(p["points"] for p in judged["points"]) < result["score"]["total"]
+    assert label not in judged_labels(result, [Overrule(label, "onterecht", "x")])

@@ -1,0 +1,37 @@
+"""Dutch formatting for the pages (Jinja filters): dates in the machine's local time, numbers with
+a decimal comma, role names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+
+ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
+OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt"}
+
+
+def nl_date(value: datetime | str | None) -> str:
+    """'25 november 2026, 14:05' from a stored (naive UTC) timestamp."""
+    if value is None:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment.astimezone(), "d MMMM y, HH:mm", locale="nl")
+
+
+def nl_number(value: float | int, digits: int = 1) -> str:
+    return format_decimal(round(value, digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale="nl")
+
+
+def role_name(role: str) -> str:
+    return ROLE_NAMES.get(role, role)
+
+
+def outcome_name(outcome: str | None) -> str:
+    return OUTCOME_NAMES.get(outcome or "", "bezig")
+
+
+FILTERS = {"nl_date": nl_date, "nl_number": nl_number, "role_name": role_name, "outcome_name": outcome_name}

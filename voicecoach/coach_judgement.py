@@ -1,0 +1,181 @@
+"""A coach's overrules applied to a turn: a hit judged 'onterecht' loses its points, a 'gemist'
+label earns them. The turn is re-scored by coaching/scoring.py's own `score_turn` on the judged
+hits; only the points that depend on the wording are taken from that re-score (techniques,
+accelerators, and the share of technique points a raised voice takes back), the voice and
+listening points stay as the analysis gave them.
+
+An overrule's label is a wording label ("begrip_tonen", "aanjager") or one accelerator kind
+("aanjager:zwart_wit"); a 'gemist' accelerator needs its kind. An optional rule id narrows an
+'onterecht' verdict to the hits of that rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from functools import lru_cache
+from typing import Any, Protocol
+
+from voicecoach.coaching.scoring import AANJAGER_NAMES, TECHNIQUE_NAMES, score_turn
+from voicecoach.scenarios import Phase
+from voicecoach.voice.baseline import Baseline
+from voicecoach.voice.measures import Comparison, VoiceMeasures
+from voicecoach.voice.rises import Rise
+from voicecoach.wording.classify import Suggestion, WordingHit
+from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, LABELS, PATTERNS_DIR, SEED_FILES
+
+WORDING_CRITERIA = ("techniek:", "aanjager:", "stem:woorden_komen_minder_aan")
+LABEL_KEYS = (*LABELS, *(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_SUBTYPES))
+
+
+class Overrule(Protocol):
+    label: str
+    rule: str | None
+    verdict: str
+    reason: str
+
+
+def label_name(key: str) -> str:
+    """Dutch name of a label key ("begrip_tonen", "aanjager", "aanjager:zwart_wit")."""
+    if key == AANJAGER:
+        return "conflictaanjager"
+    if key.startswith(f"{AANJAGER}:"):
+        return f"conflictaanjager ({AANJAGER_NAMES.get(key.split(':', 1)[1], key)})"
+    return TECHNIQUE_NAMES.get(key, key.replace("_", " "))
+
+
+def _matches(hit: WordingHit, overrule: Overrule) -> bool:
+    keys = {hit.label, f"{hit.label}:{hit.subtype}"} if hit.label == AANJAGER else {hit.label}
+    return overrule.label in keys and (not overrule.rule or overrule.rule == hit.rule)
+
+
+def judged_hits(hits: Sequence[WordingHit], overrules: Iterable[Overrule]) -> list[WordingHit]:
+    """The hits the coach left standing, plus one hit per label the coach says was missed."""
+    overrules = list(overrules)
+    kept = [hit for hit in hits if not any(o.verdict == "onterecht" and _matches(hit, o) for o in overrules)]
+    for number, overrule in enumerate(o for o in overrules if o.verdict == "gemist"):
+        label, _, subtype = overrule.label.partition(":")
+        if label == AANJAGER and not subtype:
+            continue  # validation asks a missed accelerator's kind; nothing to score without it
+        if not any(_matches(hit, overrule) for hit in kept):
+            source, explanation = _rule_source(label, subtype)
+            kept.append(WordingHit(
+                label=label, subtype=subtype, rule=f"coach:{number}", start=0, end=0, text=overrule.reason,
+                source=source, source_title=SEED_FILES[source], explanation=explanation,
+            ))
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _rule_sources() -> dict[tuple[str, str], tuple[str, str]]:
+    """(label, subtype) and (label, "") → the seed and explanation of the first rule for it."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for path in sorted(PATTERNS_DIR.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rule = json.loads(line)
+                for key in ((rule["label"], rule["subtype"]), (rule["label"], "")):
+                    found.setdefault(key, (rule["source"], rule["explanation"]))
+    return found
+
+
+def _rule_source(label: str, subtype: str) -> tuple[str, str]:
+    sources = _rule_sources()
+    return sources.get((label, subtype)) or sources[(label, "")]
+
+
+def _build(cls: type, data: dict[str, Any], **extra: Any) -> Any:
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in {**data, **extra}.items() if k in names})
+
+
+def _comparison(data: dict[str, Any] | None) -> Comparison | None:
+    if data is None:
+        return None
+    start, end = data["seconds"]
+    return _build(Comparison, data, spread=data.get("spread_in_reply", 0.0), start=start, end=end)
+
+
+def voice_from_dict(data: dict[str, Any]) -> VoiceMeasures:
+    """The stored voice result as the scoring reads it (contours are not needed for a score)."""
+    baseline = _build(Baseline, data["baseline"])
+    return VoiceMeasures(
+        loudness=_comparison(data.get("loudness")), pitch=_comparison(data.get("pitch")), rate=_comparison(data.get("rate")),
+        speech_seconds=data["speech_seconds"], pause_seconds=data.get("pause_seconds", 0.0),
+        pauses=tuple(tuple(p) for p in data.get("pauses", [])), rises=tuple(_build(Rise, r) for r in data.get("rises", [])),
+        baseline=baseline, contours=None,  # type: ignore[arg-type]
+    )
+
+
+def hit_from_dict(data: dict[str, Any]) -> WordingHit:
+    return _build(WordingHit, data, seconds=tuple(data["seconds"]) if data.get("seconds") else None)
+
+
+def judged_score(result: dict[str, Any], overrules: Sequence[Overrule], phase: Phase, customer_anger: int) -> dict[str, Any]:
+    """The turn's score with the coach's judgement; changed points carry `coach` and the reason.
+
+    Returns {"total", "points", "machine_total", "judged": bool}; each point as scoring gives it,
+    plus "coach": "added" | "removed" | "changed" where the coach's judgement changed it."""
+    machine = result["score"]
+    if not overrules:
+        return {**machine, "machine_total": machine["total"], "judged": False}
+    analysis = result["analysis"]
+    hits = judged_hits([hit_from_dict(h) for h in analysis["wording"]], overrules)
+    kept_rules = {hit.rule for hit in hits}
+    text = analysis.get("corrected_text") or analysis["transcript"]["text"]
+    rescored = score_turn(
+        hits=hits,
+        suggestions=[_build(Suggestion, s) for s in analysis.get("suggestions", []) if s["rule"] in kept_rules],
+        phase=phase, customer_anger=customer_anger,
+        word_count=len(re.findall(r"\w+", text)),  # as coaching/conversation.py counts them
+        speech_seconds=analysis["voice"]["speech_seconds"], voice=voice_from_dict(analysis["voice"]),
+    ).to_dict()["points"]
+    return _merge(machine["points"], rescored, overrules)
+
+
+def _is_wording(point: dict[str, Any]) -> bool:
+    return point["criterion"].startswith(WORDING_CRITERIA)
+
+
+def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overrules: Sequence[Overrule]) -> dict[str, Any]:
+    before = {p["criterion"]: p for p in machine if _is_wording(p)}
+    after = {p["criterion"]: p for p in rescored if _is_wording(p)}
+    points = [p for p in machine if not _is_wording(p)]
+    for criterion, point in after.items():
+        old = before.get(criterion)
+        if old is None:
+            points.append({**point, "coach": "added", "coach_reason": _reason(criterion, overrules, "gemist"),
+                           "coach_label": _criterion_name(criterion)})
+        elif old["points"] != point["points"]:
+            points.append({**point, "coach": "changed", "coach_reason": _reason(criterion, overrules, None)})
+        else:
+            points.append(old)
+    for criterion, old in before.items():
+        if criterion not in after:
+            points.append({**old, "points": 0, "machine_points": old["points"], "coach": "removed",
+                           "coach_reason": _reason(criterion, overrules, "onterecht")})
+    total = sum(p["points"] for p in points)
+    return {"total": total, "points": points, "machine_total": sum(p["points"] for p in machine), "judged": True}
+
+
+def _criterion_name(criterion: str) -> str:
+    kind, _, name = criterion.partition(":")
+    return label_name(name if kind == "techniek" else f"{kind}:{name}")
+
+
+def _reason(criterion: str, overrules: Sequence[Overrule], verdict: str | None) -> str | None:
+    """The coach's reason for the overrule that changed this criterion."""
+    kind, _, name = criterion.partition(":")
+    key = name if kind == "techniek" else f"{AANJAGER}:{name}" if kind == AANJAGER else None
+    for overrule in overrules:
+        if (verdict is None or overrule.verdict == verdict) and key and overrule.label in (key, key.split(":")[0]):
+            return overrule.reason
+    return next((o.reason for o in overrules if verdict is None or o.verdict == verdict), None)
+
+
+def judged_labels(result: dict[str, Any], overrules: Sequence[Overrule]) -> set[str]:
+    """Label names (and "aanjager:kind") of the turn after the coach's judgement."""
+    hits = judged_hits([hit_from_dict(h) for h in result["analysis"]["wording"]], overrules)
+    return {hit.label for hit in hits} | {f"{AANJAGER}:{hit.subtype}" for hit in hits if hit.label == AANJAGER}

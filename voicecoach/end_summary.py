@@ -1,0 +1,78 @@
+"""The end of a conversation: the customer's last words, the total and per-phase scores, what went
+well and what to practise next (each with its seed), and which of Les 6's conflict-handling styles
+the replies show (voicecoach/coaching/style.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from voicecoach.coach_judgement import hit_from_dict, judged_labels, label_name
+from voicecoach.coaching.customer import CustomerState, customer_reply
+from voicecoach.coaching.style import ReplyTurn, infer_style
+from voicecoach.scenarios import Scenario
+from voicecoach.store.models import ConversationRow, LabelOverrule, TurnRow
+from voicecoach.wording.evaluation import predicted_labels
+
+KIND_NAMES = {"compromis": "compromis zoeken"}
+"""Kinds of reply (style.py) whose Dutch name differs from the key."""
+
+
+def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow]) -> str:
+    """What the customer says last: their answer to the final reply at the final anger level
+    (the same words coaching/customer.py would pick, from the labels the customer reacted to)."""
+    if conversation.finished_at is None or not turns:
+        return conversation.customer_line
+    last = turns[-1]
+    labels = predicted_labels([hit_from_dict(h) for h in last.result["analysis"]["wording"]])
+    return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels)
+
+
+def _unique(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per criterion (the first time it happened), with its seed."""
+    seen: dict[str, dict[str, Any]] = {}
+    for point in points:
+        seen.setdefault(point["criterion"], point)
+    return list(seen.values())
+
+
+def _style(turns: Sequence[TurnRow], overrules: dict[str, list[LabelOverrule]]) -> dict[str, Any]:
+    replies = [
+        ReplyTurn(labels=frozenset(judged_labels(t.result, overrules.get(t.id, []))),
+                  text=t.result["analysis"].get("corrected_text") or t.result["analysis"]["transcript"]["text"])
+        for t in turns
+    ]
+    style = infer_style(replies)
+    return {
+        "style": style.style, "title": style.title, "explanation": style.explanation, "source_title": style.source_title,
+        "evidence": [
+            {"turn": e.turn, "kind": KIND_NAMES.get(e.kind, e.kind),
+             "signs": [sign if sign.startswith('"') else label_name(sign) for sign in e.signs]}
+            for e in style.evidence
+        ],
+    }
+
+
+def end_summary(
+    scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow],
+    scores: dict[str, dict[str, Any]], overrules: dict[str, list[LabelOverrule]],
+) -> dict[str, Any]:
+    """`turns` are the analysed turns in order, `scores` their judged scores by turn id."""
+    phases = [
+        {"title": phase.title, "turns": len(in_phase), "score": sum(scores[t.id]["total"] for t in in_phase)}
+        for phase in scenario.phases
+        if (in_phase := [t for t in turns if t.state_before["phase"] == phase.id])
+    ]
+    points = [p for t in turns for p in scores[t.id]["points"] if p.get("coach") != "removed"]
+    outcome = conversation.state.get("outcome")
+    return {
+        "outcome": outcome,
+        "message": scenario.ending.calmed_message if outcome == "calmed" else None,
+        "advice": scenario.ending.escalated_advice if outcome != "calmed" else [],
+        "final_line": final_line(scenario, conversation, turns),
+        "total": sum(scores[t.id]["total"] for t in turns),
+        "phases": phases,
+        "went_well": _unique([p for p in points if p["points"] > 0]),
+        "practise_next": _unique([p for p in points if p["points"] < 0]),
+        "style": _style(turns, overrules),
+    }

@@ -1,0 +1,17 @@
+// Dutch number formatting for every figure the pages show (decimal comma, no jargon units).
+"use strict";
+
+const NL = {
+  number(value, digits = 1) {
+    return new Intl.NumberFormat("nl-NL", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  },
+  signed(value) {
+    return new Intl.NumberFormat("nl-NL", { signDisplay: "exceptZero" }).format(value);
+  },
+  seconds(start, end) {
+    return `${NL.number(start)}–${NL.number(end)} s`;
+  },
+  date(iso) {
+    return new Intl.DateTimeFormat("nl-NL", { dateStyle: "long", timeStyle: "short" }).format(new Date(`${iso}Z`));
+  },
+};

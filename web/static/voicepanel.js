@@ -1,0 +1,115 @@
+// The voice of one reply: the waveform with the flagged stretches (each also a button, so the
+// keyboard reaches them) and one chart per measure, smoothed, against the calm-voice limit.
+"use strict";
+
+const VoicePanel = (() => {
+  const panel = document.getElementById("voice-panel");
+  let waveform = null;
+  let charts = [];
+
+  function flags(voice) {
+    const word = { loudness: "harder", pitch: "hoger", rate: "sneller" };
+    const list = voice.rises.map((rise) => ({ start: rise.start, end: rise.end, label: `je stem werd ${word[rise.measure]}` }));
+    ["loudness", "pitch", "rate"].forEach((name) => {
+      const measure = voice[name];
+      if (measure && measure.raised) list.push({ start: measure.seconds[0], end: measure.seconds[1], label: `${word[name]} dan je rustige stem` });
+    });
+    return list;
+  }
+
+  // Moving median over about half a second (the contour has a point every 50 ms), gaps kept.
+  function smooth(values, width = 9) {
+    return values.map((value, index) => {
+      if (value === null) return null;
+      const window = values.slice(Math.max(0, index - (width >> 1)), index + (width >> 1) + 1).filter((v) => v !== null).sort((a, b) => a - b);
+      return window[window.length >> 1];
+    });
+  }
+
+  function chart(canvas, times, values, limit, title, axis) {
+    return new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: times.map((t) => NL.number(t)),
+        datasets: [
+          { label: title, data: values, borderColor: "#1f6f8b", pointRadius: 0, spanGaps: false, borderWidth: 2 },
+          { label: "grens: tot hier telt als je rustige stem", data: times.map(() => limit), borderColor: "#b03a2e", borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
+        ],
+      },
+      options: {
+        animation: false, maintainAspectRatio: false, locale: "nl-NL",
+        plugins: { legend: { position: "bottom" } },
+        scales: {
+          x: { title: { display: true, text: "seconden in je antwoord" }, ticks: { maxTicksLimit: 8 } },
+          y: { title: { display: true, text: axis } },
+        },
+      },
+    });
+  }
+
+  function showCharts(voice) {
+    charts.forEach((c) => c.destroy());
+    charts = [];
+    const c = voice.contours;
+    const loudness = smooth(c.loudness_db.map((v) => (v === null ? null : v - voice.baseline.loudness_db)));
+    const pitch = smooth(c.pitch_st);
+    const enough = (values) => values.filter((v) => v !== null).length >= 10;
+    const loudLimit = voice.loudness ? voice.loudness.threshold : 3;
+    const pitchLimit = voice.pitch ? voice.pitch.threshold : 1.5;
+    const loudFigure = document.getElementById("loudness-figure");
+    const pitchFigure = document.getElementById("pitch-figure");
+    loudFigure.hidden = !enough(loudness);
+    pitchFigure.hidden = !enough(pitch);
+    document.getElementById("no-chart").hidden = enough(loudness) || enough(pitch);
+    if (enough(loudness)) charts.push(chart(document.getElementById("loudness-chart"), c.times, loudness, loudLimit,
+      "hoe hard je sprak", "harder dan je rustige stem (decibel)"));
+    if (enough(pitch)) charts.push(chart(document.getElementById("pitch-chart"), c.times, pitch, pitchLimit,
+      "hoe hoog je sprak", "hoger dan je rustige stem (halve tonen)"));
+  }
+
+  function showFlags(voice) {
+    const list = document.getElementById("voice-flags");
+    const found = flags(voice);
+    list.replaceChildren(...found.map((flag) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = `Luister ${NL.seconds(flag.start, flag.end)}: ${flag.label}`;
+      button.addEventListener("click", () => { if (waveform) waveform.play(flag.start, flag.end); });
+      item.append(button);
+      return item;
+    }));
+    document.getElementById("no-flags").hidden = found.length > 0;
+  }
+
+  function showWaveform(turnId, voice) {
+    if (waveform) waveform.destroy();
+    const regions = WaveSurfer.Regions.create();
+    waveform = WaveSurfer.create({
+      container: "#waveform", height: 90, waveColor: "#8aa4b8", progressColor: "#1f6f8b",
+      url: `/api/turns/${turnId}/audio`, plugins: [regions],
+    });
+    waveform.on("decode", () => {
+      flags(voice).forEach((flag) => {
+        regions.addRegion({ start: flag.start, end: flag.end, content: flag.label, color: "rgba(214, 69, 65, 0.25)", drag: false, resize: false });
+      });
+    });
+    regions.on("region-clicked", (region, event) => { event.stopPropagation(); region.play(); });
+  }
+
+  document.getElementById("play-reply").addEventListener("click", () => { if (waveform) waveform.playPause(); });
+
+  return {
+    show(block, turn) {
+      const voice = turn.result.analysis.voice;
+      block.append(panel);
+      panel.hidden = false;
+      document.getElementById("voice-turn").textContent = turn.number;
+      document.getElementById("calibrate-hint").hidden = voice.baseline.source !== "population_default";
+      showWaveform(turn.id, voice);
+      showFlags(voice);
+      showCharts(voice);
+    },
+  };
+})();
