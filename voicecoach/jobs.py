@@ -33,10 +33,18 @@ def enqueue(session: Session, kind: str, target_id: str) -> Job:
 
 
 def claim(session: Session, worker: str, lease_seconds: float) -> Job | None:
-    """Take the oldest queued job, or one whose worker stopped renewing its lease."""
+    """Take the oldest queued job, or one whose worker stopped renewing its lease.
+
+    PostgreSQL: the candidate row is locked with SKIP LOCKED, so workers never take the same job
+    and never wait for each other. SQLite has no row locks (one writer at a time): there the
+    update below is conditional and only one worker's update can match.
+    """
     now = utcnow()
     claimable = or_(Job.status == "queued", (Job.status == "running") & (Job.lease_until < now))
-    for job_id in session.scalars(select(Job.id).where(claimable).order_by(Job.id).limit(5)):
+    candidates = select(Job.id).where(claimable).order_by(Job.id).limit(5)
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.limit(1).with_for_update(skip_locked=True)
+    for job_id in session.scalars(candidates).all():
         taken = session.execute(
             update(Job)
             .where(Job.id == job_id, claimable)
