@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,14 +16,15 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from sqlalchemy import Engine, Row, select
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, Row, select, text
 
 from tests.audio_factory import write_wav
 from tests.live import LiveService
 from tests.postgres import PostgresCluster
 from tests.test_api import *  # noqa: F403 - every API test runs again here, on PostgreSQL
 from voicecoach.audio.synth import speak_to_wav
-from voicecoach.store.db import create_db_engine
+from voicecoach.store.db import alembic_config, create_db_engine
 from voicecoach.store.models import Job
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -68,6 +71,17 @@ def test_the_api_tests_really_run_on_postgresql(app) -> None:  # type: ignore[no
     assert app.state.engine.dialect.name == "postgresql"
 
 
+def test_processes_starting_together_migrate_one_after_another(database_url, engine) -> None:  # type: ignore[no-untyped-def]
+    code = f"from voicecoach.store.db import alembic_config, create_db_engine, migrate; migrate(create_db_engine({database_url!r}))"
+    processes = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    failures = [error for process in processes if process.wait(timeout=120) and (error := process.stderr.read())]
+    assert not failures, failures[0]
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == ScriptDirectory.from_config(
+            alembic_config(database_url)
+        ).get_current_head()
+
+
 def _wait_for_log(log: Path, text: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -100,19 +114,24 @@ def test_three_workers_share_one_queue_and_take_over_a_killed_workers_job(
 ):  # type: ignore[no-untyped-def]
     clips = [speak_to_wav(text, clip_dir / f"pg-{index}.wav") for index, text in enumerate(REPLIES)]
     silent = write_wav(tmp_path / "stil.wav", np.zeros(16_000 * 2, dtype=np.float32))  # deliberately bad
-    service = LiveService(tmp_path / "data", database_url=database_url, job_lease_seconds=str(LEASE_SECONDS))
+    T0 = time.monotonic()
+    service = LiveService(
+        tmp_path / "data", database_url=database_url, job_lease_seconds=str(LEASE_SECONDS), cpu_threads="1"
+    )
     try:
+        logs = [tmp_path / f"worker-{index}.log" for index in range(3)]
+        workers = {service.start_worker(log).pid: log for log in logs}  # they migrate beside the server
         service.start()
         service.create_user("oefenaar")
-        logs = [tmp_path / f"worker-{index}.log" for index in range(3)]
-        workers = {service.start_worker(log).pid: log for log in logs}
         for log in logs:  # all three have loaded their models and poll the queue
             _wait_for_log(log, "started", timeout=180)
         client = service.client("oefenaar")
+        print("T ready", time.monotonic() - T0)
 
         turn_ids = [_upload(client, clip)[1] for clip in clips]
         bad_id = _upload(client, silent)[1]
         turns = _wait_finished(client, [*turn_ids, bad_id], timeout=240)
+        print("T batch", time.monotonic() - T0)
         assert all(turns[turn_id]["status"] == "done" for turn_id in turn_ids), turns
         assert turns[bad_id]["status"] == "error"
         assert turns[bad_id]["error"]["code"] == "silent" and "niets te horen" in turns[bad_id]["error"]["message"]
@@ -132,6 +151,7 @@ def test_three_workers_share_one_queue_and_take_over_a_killed_workers_job(
         killed_pid = int(job.worker.split(":")[1])
         os.kill(killed_pid, signal.SIGKILL)
         killed_at = time.monotonic()
+        print("T killed", time.monotonic() - T0)
         assert _job_of(engine, killed_turn).status == "running"  # it died before finishing
         turn = _wait_finished(client, [killed_turn], timeout=120)[killed_turn]
         assert turn["status"] == "done" and turn["result"]["analysis"]["transcript"]["text"]
@@ -139,6 +159,7 @@ def test_three_workers_share_one_queue_and_take_over_a_killed_workers_job(
         job = _job_of(engine, killed_turn)
         assert job.attempts == 2 and int(job.worker.split(":")[1]) in set(workers) - {killed_pid}
         assert client.get(f"/api/conversations/{conversation_id}").json()["state"]["turn"] == 1  # moved once
+        print("T end", time.monotonic() - T0)
         for pid, log in workers.items():
             if pid != killed_pid:
                 assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")
