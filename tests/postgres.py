@@ -43,7 +43,10 @@ class PostgresCluster:
         command = [str(self.bin / tool), *args]
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, cwd=self.root)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.root, check=False)
+        if done.returncode != 0:
+            log = self.root / "server.log"
+            raise RuntimeError(f"{tool} failed: {done.stderr}{log.read_text() if log.exists() else ''}")
 
     def start(self) -> PostgresCluster:
         self._run("initdb", "-D", str(self.data), "--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync")

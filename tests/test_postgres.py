@@ -22,7 +22,7 @@ from sqlalchemy import Engine, Row, select, text
 from tests.audio_factory import write_wav
 from tests.live import LiveService
 from tests.postgres import PostgresCluster
-from tests.test_api import *  # noqa: F403 - every API test runs again here, on PostgreSQL
+from tests.test_api import *  # every API test runs again here, on PostgreSQL
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.jobs import claim, enqueue
 from voicecoach.store.db import alembic_config, create_db_engine, migrate, session_factory
@@ -42,9 +42,11 @@ LEASE_SECONDS = 10  # renewed every third of it: ample slack for three workers s
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresCluster]:
-    cluster = PostgresCluster().start()
-    yield cluster
-    cluster.stop()
+    cluster = PostgresCluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture
