@@ -1,5 +1,9 @@
 """A throwaway PostgreSQL cluster for tests: initdb into a temp dir, pg_ctl on a free port, removed after.
 
+A test module runs on PostgreSQL by importing the fixtures `postgres`, `database_url` and
+`on_postgres` (autouse: VOICECOACH_DATABASE_URL names a new database for every test, so fixtures
+that build Settings pick it up); `from tests.test_x import *` then runs test_x's tests there too.
+
 PostgreSQL refuses to run as root (CI and the dev machine run tests as root), so the server runs as
 the `postgres` user (created by the Debian package) in a temp dir it owns.
 """
@@ -12,9 +16,11 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from tests.live import free_port
 
@@ -78,3 +84,25 @@ class PostgresCluster:
 
     def _dsn(self) -> str:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def database_url(postgres: PostgresCluster) -> Iterator[str]:
+    url = postgres.create_database()
+    yield url
+    postgres.drop_database(url)
+
+
+@pytest.fixture(autouse=True)
+def on_postgres(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    """Settings read VOICECOACH_DATABASE_URL, so the reused tests' own app fixtures use PostgreSQL."""
+    monkeypatch.setenv("VOICECOACH_DATABASE_URL", database_url)

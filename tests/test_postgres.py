@@ -21,7 +21,7 @@ from sqlalchemy import Engine, Row, select, text
 
 from tests.audio_factory import write_wav
 from tests.live import LiveService
-from tests.postgres import PostgresCluster
+from tests.postgres import database_url, on_postgres, postgres  # noqa: F401 - fixtures for this module
 from tests.test_api import *  # every API test runs again here, on PostgreSQL
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.jobs import claim, enqueue
@@ -38,28 +38,6 @@ REPLIES = [
     "Ik hoor dat u teleurgesteld bent.",
 ]
 LEASE_SECONDS = 10  # renewed every third of it: ample slack for three workers sharing two cores
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresCluster]:
-    cluster = PostgresCluster()
-    try:
-        yield cluster.start()
-    finally:
-        cluster.stop()
-
-
-@pytest.fixture
-def database_url(postgres: PostgresCluster) -> Iterator[str]:
-    url = postgres.create_database()
-    yield url
-    postgres.drop_database(url)
-
-
-@pytest.fixture(autouse=True)
-def _on_postgres(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
-    """Settings read VOICECOACH_DATABASE_URL, so tests/test_api.py's own `app` fixture uses PostgreSQL."""
-    monkeypatch.setenv("VOICECOACH_DATABASE_URL", database_url)
 
 
 @pytest.fixture
