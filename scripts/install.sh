@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything VoiceCoach needs on a Debian machine; safe to run again (skips what is done).
 #   bash scripts/install.sh           # runtime only
-#   bash scripts/install.sh --test    # plus test and benchmark tools (chromium, pulseaudio, pytest…)
+#   bash scripts/install.sh --test    # plus test and benchmark tools (chromium, pulseaudio, postgresql, pytest…)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +9,7 @@ WITH_TEST=0
 [[ "${1:-}" == "--test" ]] && WITH_TEST=1
 
 APT_RUNTIME=(python3 python3-venv python3-dev espeak-ng sox libsndfile1 libportaudio2)
-APT_TEST=(chromium pulseaudio pulseaudio-utils libasound2-plugins)
+APT_TEST=(chromium pulseaudio pulseaudio-utils libasound2-plugins postgresql postgresql-client)
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 

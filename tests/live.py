@@ -58,8 +58,12 @@ class LiveService:
         client.headers["X-CSRF-Token"] = client.get("/api/me").json()["csrf_token"]
         return client
 
-    def start_worker(self) -> subprocess.Popen:
-        worker = subprocess.Popen([sys.executable, "-m", "voicecoach", "worker"], env=self.env)
+    def start_worker(self, log: Path | None = None) -> subprocess.Popen:
+        """A `voicecoach worker`; with `log`, its log lines (stderr) go to that file."""
+        stderr = log.open("ab") if log is not None else None
+        worker = subprocess.Popen([sys.executable, "-m", "voicecoach", "worker"], env=self.env, stderr=stderr)
+        if stderr is not None:
+            stderr.close()  # the child has its own copy
         self.workers.append(worker)
         return worker
 

@@ -103,11 +103,16 @@ def _claimable(now):  # type: ignore[no-untyped-def]
 
 
 def claim(session: Session, worker: str, lease_seconds: float) -> Job | None:
-    """Take the oldest queued job, or one whose worker stopped renewing its lease."""
+    """Take the oldest queued job, or one whose worker stopped renewing its lease.
+
+    PostgreSQL: the candidate row is locked with SKIP LOCKED, so workers never take the same job
+    and never wait for each other. SQLite has no row locks (one writer at a time): there the
+    update below is conditional and only one worker's update can match.
+    """
     now = utcnow()
     query = select(Job.id).where(_claimable(now)).order_by(Job.id).limit(5)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    if session.get_bind().dialect.name == "postgresql":  # skip rows another worker is claiming, never wait
+        query = query.limit(1).with_for_update(skip_locked=True)
     for job_id in session.scalars(query).all():
         taken = session.execute(
             update(Job)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+MIGRATION_LOCK_KEY = 0x766F6963  # any fixed number: one PostgreSQL advisory lock for migrations
 
 
 def _strict_json(value: object) -> str:
@@ -62,6 +63,10 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (safe to call at every start)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Workers started together would create the same tables at once; the first migrates
+            # while the others wait here (SQLite's single writer lock already serialises them).
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
