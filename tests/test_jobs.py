@@ -71,29 +71,38 @@ def test_a_job_whose_worker_died_on_its_last_attempt_ends_in_error(app, client, 
 
 
 class DeletingRunner(InlineRunner):
-    """Deletes the turn (as the trainee's DELETE does) just before its analysis runs."""
+    """Deletes the turn (as the trainee's DELETE does) just before its analysis runs, then calls
+    `meanwhile` (e.g. a new upload, whose job may get the deleted job's id)."""
 
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, meanwhile) -> None:  # type: ignore[no-untyped-def]
         super().__init__(app.state.service.handlers())
-        self.app = app
+        self.app, self.meanwhile = app, meanwhile
 
     def run(self, kind, order, stop):  # type: ignore[no-untyped-def]
-        with self.app.state.sessions() as session:
-            turn = session.scalars(select(TurnRow)).one()
-            delete_turn(session, self.app.state.settings.data_dir, turn, None)
-            session.commit()
+        if self.meanwhile is not None:  # the first job only
+            with self.app.state.sessions() as session:
+                turn = session.scalars(select(TurnRow)).one()
+                delete_turn(session, self.app.state.settings.data_dir, turn, None)
+                session.commit()
+            self.meanwhile()
+            self.meanwhile = None
         return super().run(kind, order, stop)
 
 
 def test_a_turn_deleted_during_its_analysis_ends_the_job_and_not_the_worker(app, client, dutch_reply_wav):
-    conversation = start(client)
-    upload(client, conversation["id"], dutch_reply_wav.read_bytes())
-    worker = Worker(app.state.sessions, app.state.service.handlers(), runner=DeletingRunner(app))
+    first = start(client)
+    upload(client, first["id"], dutch_reply_wav.read_bytes())
+    later: list[str] = []
+    second = start(client)
+    worker = Worker(app.state.sessions, app.state.service.handlers(),
+                    runner=DeletingRunner(app, lambda: later.append(upload(client, second["id"], dutch_reply_wav.read_bytes()).json()["turn_id"])))
     assert worker.run_one() is True  # no StaleDataError, no ObjectDeletedError
-    assert worker.run_one() is False
-    with app.state.sessions() as session:
-        assert session.scalars(select(TurnRow)).all() == []
-    assert recording_files(app) == set()
+    # the new upload's job reused the deleted job's id: it was not taken for the old one's
+    assert client.get(f"/api/turns/{later[0]}").json()["status"] == "queued"
+    assert worker.run_one() is True and worker.run_one() is False
+    turn = client.get(f"/api/turns/{later[0]}")
+    assert turn.json().get("status") == "done", turn.text
+    assert recording_files(app) == recording_rows(app)
 
 
 def test_a_held_write_lock_delays_the_worker_but_does_not_stop_it(app, client, dutch_reply_wav):

@@ -235,26 +235,33 @@ class Worker:
             handler.mark(session, target_id, "running", None)
         return order
 
+    def _owned(self, job_id: int, worker: str):  # type: ignore[no-untyped-def]
+        """Still this claim: a deleted job's id can be reused by a new job (SQLite rowids), and a
+        job whose lease ran out may have been taken over."""
+        return update(Job).where(Job.id == job_id, Job.worker == worker, Job.status == "running")
+
     def _store(self, session: Session, job_id: int, handler: JobKind, target_id: str, outcome: dict[str, Any]) -> None:
-        handler.store(session, target_id, outcome)
-        session.execute(update(Job).where(Job.id == job_id).values(status="done", error=None, lease_until=None))
+        if session.execute(self._owned(job_id, self.name).values(status="done", error=None, lease_until=None)).rowcount:
+            handler.store(session, target_id, outcome)
 
     def _end(self, session: Session, job_id: int, status: str, error: dict[str, str] | None,
-             kind: str, target_id: str, detail: str | None = None) -> None:
+             kind: str, target_id: str, detail: str | None = None, *, owner: str | None | bool = True) -> None:
         message = detail or (error or {}).get("message")
-        session.execute(update(Job).where(Job.id == job_id).values(status=status, error=message, lease_until=None))
-        if status != "done":
+        ended = session.execute(self._owned(job_id, self.name if owner is True else owner).values(status=status, error=message, lease_until=None))
+        if ended.rowcount and status != "done":
             self.kinds[kind].mark(session, target_id, TARGET_STATUS[status], error)
 
     def _release(self, session: Session, job_id: int, kind: str, target_id: str) -> None:
-        session.execute(update(Job).where(Job.id == job_id).values(
+        released = session.execute(self._owned(job_id, self.name).values(
             status="queued", attempts=Job.attempts - 1, lease_until=None, worker=None))
-        self.kinds[kind].mark(session, target_id, "queued", None)
+        if released.rowcount:
+            self.kinds[kind].mark(session, target_id, "queued", None)
 
     def _fail_exhausted(self, session: Session) -> None:
         for job in exhausted(session):
             log.error("job %s (%s %s) died with its worker %s times: failed", job.id, job.kind, job.target_id, job.attempts)
-            self._end(session, job.id, "failed", failed_message(job.attempts), job.kind, job.target_id, "worker died")
+            self._end(session, job.id, "failed", failed_message(job.attempts), job.kind, job.target_id,
+                      "worker died", owner=job.worker)
 
     # --- database access that survives locks and deletions --------------------------------
     def _db(self, work: Callable[[Session], T], *, gone_ok: bool = False) -> T | None:
