@@ -110,7 +110,9 @@ class Analyser:
         started = time.perf_counter()
         checked, transcript, contours, rate, timings = self._measure(source, initial_prompt=initial_prompt)
         with _timed(timings, "voice"):
-            voice = measure_voice(contours, rate, baseline or POPULATION_DEFAULT)
+            voice = measure_voice(
+                contours, rate, baseline or POPULATION_DEFAULT, clipped_fraction=checked.audio.clipped_fraction
+            )
         with _timed(timings, "wording"):
             classifier = self.wording
             text = corrected_text or transcript.text
