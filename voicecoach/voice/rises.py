@@ -27,7 +27,7 @@ from voicecoach.voice.stretches import smooth, spans_above
 # "Louder than before" needs a before (counted in measured frames): with 1 s, a low first word
 # ("Goedemorgen.") made the rest of a calm 20 s reading a 4-semitone rise.
 MIN_REFERENCE_SECONDS = 2.0
-MIN_RISE_SECONDS = 1.0  # shorter swings are ordinary intonation (a low greeting, a stressed word)
+MIN_RISE_SECONDS = 1.5  # shorter swings are ordinary intonation (a low greeting, a stressed word)
 JUMP_SECONDS = 0.4
 # A rise ends when the level is back below halfway between before and the rise's first second
 # (and at least below before + half the threshold): calm speech after a shout that is a little
