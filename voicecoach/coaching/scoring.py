@@ -220,10 +220,10 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
                 points=w["calm_under_pressure"],
                 explanation=(
                     f"+{w['calm_under_pressure']}: Je bleef rustig terwijl de klant boos was (boosheid "
-                    f"{customer_anger} van 4): je sprak niet harder en niet hoger dan {_reference(voice)} "
-                    f"(ongeveer {_change(voice.loudness.difference, 'dB', 'harder', 'zachter')} en "
-                    f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager')}). Reageer niet op agressie "
-                    f"met meer agressie. Bron: {SEED_FILES[R3]}."
+                    f"{customer_anger} van 4): je stem bleef binnen de gewone marge, ongeveer "
+                    f"{_change(voice.loudness.difference, 'dB', 'harder', 'zachter')} en "
+                    f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager')} dan {_reference(voice)}. "
+                    f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
                 ),
                 evidence={"loudness": voice.loudness.to_dict(), "pitch": voice.pitch.to_dict(), "customer_anger": customer_anger},
                 source=R3,
@@ -277,8 +277,9 @@ def _when(comparison: Comparison) -> str:
 
 
 def _reference(voice: VoiceMeasures) -> str:
+    """What the reply was compared with, said so that a missing calibration is noticed."""
     if voice.baseline.is_personal:
-        return "met je rustige stem"
+        return "je rustige stem"
     return "een gemiddelde rustige stem (je eigen rustige stem is nog niet gemeten)"
 
 

@@ -140,6 +140,7 @@ function showError(message) {
 function showFeedback(turn) {
   const { analysis, score, reaction } = turn.result;
   $("feedback").hidden = false;
+  showVoiceNotes(analysis);
   showTranscript(analysis.corrected_text || analysis.transcript.text, analysis.wording);
   showWaveform(turn.id, analysis.voice);
   showChart(analysis.voice);
@@ -177,16 +178,42 @@ function showTranscript(text, hits) {
   $("transcript").replaceChildren(...parts);
 }
 
+// Not calibrated yet, or an overdriven recording: said above the feedback, with a way to fix it.
+function showVoiceNotes(analysis) {
+  const items = [];
+  const note = analysis.voice.baseline.note;
+  if (note) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = "/#kalibratie";
+    link.textContent = "Meet je rustige stem";
+    item.append(`${note} `, link);
+    items.push(item);
+  }
+  analysis.audio.warnings.forEach((warning) => {
+    const item = document.createElement("li");
+    item.textContent = warning.message;
+    items.push(item);
+  });
+  $("voice-notes").replaceChildren(...items);
+  $("voice-notes").hidden = items.length === 0;
+}
+
+const decimal = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 1 });
+
 function voiceFlags(voice) {
+  const units = { loudness: "dB", pitch: "halve tonen" };
   const flags = voice.rises.map((rise) => ({
     start: rise.start, end: rise.end,
-    label: `${rise.measure === "loudness" ? "harder" : "hoger"} (+${rise.difference} ${rise.unit})`,
+    label: `${rise.measure === "loudness" ? "harder" : "hoger"} (ongeveer ${decimal.format(rise.difference)} ${units[rise.measure]})`,
   }));
   ["loudness", "pitch", "rate"].forEach((name) => {
     const measure = voice[name];
     if (measure && measure.raised) {
       const word = { loudness: "harder", pitch: "hoger", rate: "sneller" }[name];
-      flags.push({ start: measure.seconds[0], end: measure.seconds[1], label: `${word} dan je rustige stem` });
+      // one region per stretch above the limit (merged across pauses), else the measure's seconds
+      const stretches = measure.stretches && measure.stretches.length ? measure.stretches : [measure.seconds];
+      stretches.forEach(([start, end]) => flags.push({ start, end, label: `${word} dan je rustige stem` }));
     }
   });
   return flags;
