@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -133,8 +134,12 @@ def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore
                 assert point.evidence["seconds"] is not None  # from the word timestamps
                 start, end = point.evidence["seconds"]
                 assert 0 <= start < end
-            if point.criterion in ("stem:loudness", "stem:pitch"):
-                assert " tot " in point.explanation and ("dBFS" in point.explanation or "Hz" in point.explanation)
+            if point.criterion in ("stem:loudness", "stem:pitch"):  # its seconds and its size, in plain Dutch
+                assert re.search(r"van \d+,\d tot \d+,\d s", point.explanation), point.explanation
+                assert re.search(r"ongeveer \d+(,\d)? (dB|halve tonen)", point.explanation), point.explanation
+            if point.criterion.startswith(("stem:", "stijging:")):
+                assert not any(unit in point.explanation for unit in ("dBFS", "Hz", " st ", "syll")), point.explanation
+                assert not re.search(r"\d\.\d", point.explanation), point.explanation  # Dutch decimal comma
 
 
 def test_customer_line_is_spoken_angrier_and_cached(analyser, scenario):

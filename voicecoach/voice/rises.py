@@ -4,7 +4,8 @@ The contour (speech frames for loudness, voiced frames for pitch) is smoothed an
 start. A rise starts where the smoothed level is `threshold` above the median of everything said
 before it (at least MIN_REFERENCE_SECONDS of it), and lasts while the level stays above halfway
 between that median and the rise's own first second, bridging pauses and dips shorter than a
-second (voice/stretches.py): one raised stretch is one flag however many breaths it holds. A rise
+second (voice/stretches.py): one raised stretch is one flag however many breaths it holds; within
+half a second of the reply's end it runs to the end (a shouted last sentence falls at its end). A rise
 must last MIN_RISE_SECONDS and its median must be `threshold` above the median before it. It is a
 *jump* when the level changes by the threshold within JUMP_SECONDS around its start, else
 *gradual*.
@@ -33,6 +34,10 @@ JUMP_SECONDS = 0.4
 # (and at least below before + half the threshold): calm speech after a shout that is a little
 # louder than the start of the reply does not lengthen the shout.
 END_FRACTION = 0.5
+# A shouted last sentence ends in a fall; when no more than this is left of the reply, that fall
+# belongs to the rise. (Also extending to the next pause inside a reply cost precision: the
+# share of +10 dB stretches whose ends were found within 0.3 s fell from 96 to 80 %.)
+FINAL_FALL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ def find_rises(
         level = before[index]
         core = float(np.median(values[index : np.searchsorted(times, times[index] + MIN_RISE_SECONDS)]))
         end = _end(times, smoothed, index, level + max(END_FRACTION * threshold, (core - level) / 2))
+        end = _with_final_fall(times, end)
         after = float(np.median(values[index:end]))
         if times[end - 1] - times[index] >= MIN_RISE_SECONDS and after - level >= threshold:
             jump = _local_step(smoothed, index, jump_frames) >= threshold
@@ -112,6 +118,11 @@ def _end(times: np.ndarray, smoothed: np.ndarray, start: int, level: float) -> i
     """One past the last frame of the stretch from `start` that stays above `level` (dips bridged)."""
     span = spans_above(times[start:], smoothed[start:], level, min_seconds=0.0)
     return int(np.searchsorted(times, span[0][1], side="right"))
+
+
+def _with_final_fall(times: np.ndarray, end: int) -> int:
+    """`end`, moved to the end of the reply when only a short final fall is left of it."""
+    return len(times) if times[-1] - times[end - 1] <= FINAL_FALL_SECONDS else end
 
 
 def _prefix_medians(values: np.ndarray) -> np.ndarray:
