@@ -123,6 +123,19 @@ def test_the_same_calm_words_louder_and_higher_cost_voice_points(analyser, basel
     _every_explanation_names_evidence_and_seed([calm, loud])
 
 
+def test_a_clipped_shouted_reply_is_judged_for_loudness(analyser, baseline, scenario, tmp_path):
+    """The tester's case: calm words shouted into an overdriven microphone used to score +5."""
+    shouted = Conversation(scenario, analyser, baseline).reply_audio(
+        _spoken(CALM_REPLIES[0], tmp_path, "geschreeuwd", "gain", "18")  # clips (sox warns)
+    )
+    assert shouted.analysis.voice.clipped
+    points = {p.criterion: p for p in shouted.score.points}
+    assert points["stem:loudness"].points < 0 and points["stem:loudness"].evidence["clipped"] is True
+    assert "overstuurd" in points["stem:loudness"].explanation
+    assert "stem:kalm_onder_druk" not in points
+    _every_explanation_names_evidence_and_seed([shouted])
+
+
 def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore[no-untyped-def]
     for result in results:
         for point in result.score.points:
