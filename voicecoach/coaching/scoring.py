@@ -235,7 +235,7 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
 def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dict[str, Any]) -> list[Point]:
     raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
     earned = sum(p.points for p in techniques)
-    loss = int(round(earned * w["raised_voice_technique_loss"]))
+    loss = round(earned * w["raised_voice_technique_loss"])
     if not raised or loss <= 0:
         return []
     how = " en ".join(VOICE_TEXT[c.measure][0] for c in raised)
