@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -122,6 +123,19 @@ def test_the_same_calm_words_louder_and_higher_cost_voice_points(analyser, basel
     _every_explanation_names_evidence_and_seed([calm, loud])
 
 
+def test_a_clipped_shouted_reply_is_judged_for_loudness(analyser, baseline, scenario, tmp_path):
+    """The tester's case: calm words shouted into an overdriven microphone used to score +5."""
+    shouted = Conversation(scenario, analyser, baseline).reply_audio(
+        _spoken(CALM_REPLIES[0], tmp_path, "geschreeuwd", "gain", "18")  # clips (sox warns)
+    )
+    assert shouted.analysis.voice.clipped
+    points = {p.criterion: p for p in shouted.score.points}
+    assert points["stem:loudness"].points < 0 and points["stem:loudness"].evidence["clipped"] is True
+    assert "overstuurd" in points["stem:loudness"].explanation
+    assert "stem:kalm_onder_druk" not in points
+    _every_explanation_names_evidence_and_seed([shouted])
+
+
 def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore[no-untyped-def]
     for result in results:
         for point in result.score.points:
@@ -133,8 +147,12 @@ def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore
                 assert point.evidence["seconds"] is not None  # from the word timestamps
                 start, end = point.evidence["seconds"]
                 assert 0 <= start < end
-            if point.criterion in ("stem:loudness", "stem:pitch"):
-                assert " tot " in point.explanation and ("dBFS" in point.explanation or "Hz" in point.explanation)
+            if point.criterion in ("stem:loudness", "stem:pitch"):  # its seconds and its size, in plain Dutch
+                assert re.search(r"van \d+,\d tot \d+,\d s", point.explanation), point.explanation
+                assert re.search(r"ongeveer \d+(,\d)? (dB|halve tonen)", point.explanation), point.explanation
+            if point.criterion.startswith(("stem:", "stijging:")):
+                assert not any(unit in point.explanation for unit in ("dBFS", "Hz", " st ", "syll")), point.explanation
+                assert not re.search(r"\d\.\d", point.explanation), point.explanation  # Dutch decimal comma
 
 
 def test_customer_line_is_spoken_angrier_and_cached(analyser, scenario):

@@ -113,7 +113,9 @@ class Analyser:
         if not transcript.words and not corrected_text:
             raise AudioError("no_words")  # a voice without words must not be scored as an empty reply
         with _timed(timings, "voice"):
-            voice = measure_voice(contours, rate, baseline or POPULATION_DEFAULT)
+            voice = measure_voice(
+                contours, rate, baseline or POPULATION_DEFAULT, clipped_fraction=checked.audio.clipped_fraction
+            )
         with _timed(timings, "wording"):
             classifier = self.wording
             text = corrected_text or transcript.text

@@ -19,10 +19,11 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 BLOG, R3 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt"
 CALM_PRESSURE_ANGER = 3
 
+# Per voice measure: the comparative, the plain unit of a difference, and what to do about it.
 VOICE_TEXT = {
-    "loudness": ("harder", "luidheid", "Let op 'Verhoogd stemvolume' als signaal van escalatie (blog); praat kalm (3 Reasons Why)."),
-    "pitch": ("hoger", "toonhoogte", "Snelle veranderingen in de stemtoon zijn een signaal van escalatie (blog)."),
-    "rate": ("sneller", "spreektempo", "Praat kalm en gebruik duidelijke taal (3 Reasons Why)."),
+    "loudness": ("harder", "dB", "Een harde stem is een teken dat het gesprek escaleert: praat kalm."),
+    "pitch": ("hoger", "halve tonen", "Een hogere, gespannen stem is een teken dat het gesprek escaleert."),
+    "rate": ("sneller", "lettergrepen per seconde", "Praat kalm en in duidelijke taal."),
 }
 
 
@@ -172,53 +173,60 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
 
 def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) -> list[Point]:
     points = []
-    personal = "je rustige stem" if voice.baseline.is_personal else "de standaardwaarden (nog geen eigen basislijn)"
     comparisons: list[Comparison] = [c for c in (voice.loudness, voice.pitch, voice.rate) if c is not None]
     for comparison in comparisons:
         if not comparison.raised:
             continue
-        word, name, advice = VOICE_TEXT[comparison.measure]
         value = w["voice_raised"][comparison.measure]
+        evidence = comparison.to_dict()
+        clipping = ""
+        if comparison.measure == "loudness":
+            evidence |= {"clipped": voice.clipped, "clipped_fraction": round(voice.clipped_fraction, 5)}
+            if voice.clipped:
+                clipping = (
+                    f" Let op: je opname was overstuurd ({_fmt(100 * voice.clipped_fraction)} % van het geluid "
+                    "was afgekapt), dus je was waarschijnlijk nog harder dan gemeten."
+                )
         points.append(
             Point(
                 criterion=f"stem:{comparison.measure}",
                 points=value,
-                explanation=(
-                    f"{value}: Je sprak {word} dan {personal}: {name} {_measured(comparison)} "
-                    f"(verschil {_fmt(comparison.difference)} {comparison.difference_unit}, grens "
-                    f"{_fmt(comparison.threshold)} {comparison.difference_unit}), van {_fmt(comparison.start)} tot "
-                    f"{_fmt(comparison.end)} s. {advice} Bron: {SEED_FILES[BLOG]}."
-                ),
-                evidence=comparison.to_dict(),
+                explanation=f"{value}: {_raised_sentence(comparison, voice)}{clipping} "
+                f"{VOICE_TEXT[comparison.measure][2]} Bron: {SEED_FILES[BLOG]}.",
+                evidence=evidence,
                 source=BLOG,
             )
         )
     for rise in voice.rises:
-        word = "harder" if rise.measure == "loudness" else "hoger"
+        word, unit, _ = VOICE_TEXT[rise.measure]
         kind = "plotseling" if rise.kind == "jump" else "geleidelijk"
+        own = "" if rise.reference == "calibration" else "; je rustige stem is nog niet gemeten, dus dit is vergeleken met je eigen antwoord"
         points.append(
             Point(
                 criterion=f"stijging:{rise.measure}",
                 points=w["rise"],
                 explanation=(
-                    f"{w['rise']}: Je stem werd {kind} {word} tijdens je antwoord: van {_fmt(rise.start)} tot "
-                    f"{_fmt(rise.end)} s {_fmt(rise.difference)} {rise.unit} boven het begin. Snelle veranderingen "
-                    f"in de stemtoon zijn een signaal van escalatie. Bron: {SEED_FILES[BLOG]}."
+                    f"{w['rise']}: Je stem werd van {_fmt(rise.start)} tot {_fmt(rise.end)} s {kind} {word}: "
+                    f"ongeveer {_amount(rise.difference)} {unit} {word} dan eerder in je antwoord (pas vanaf "
+                    f"{_amount(rise.threshold)} {unit} telt het als stijging{own}). Snelle veranderingen in je stem "
+                    f"zijn een teken dat het gesprek escaleert. Bron: {SEED_FILES[BLOG]}."
                 ),
                 evidence=rise.to_dict(),
                 source=BLOG,
             )
         )
-    if customer_anger >= CALM_PRESSURE_ANGER and not points and voice.loudness and voice.pitch:
+    calm = not points and not voice.clipped and voice.loudness and voice.pitch
+    if customer_anger >= CALM_PRESSURE_ANGER and calm:
         points.append(
             Point(
                 criterion="stem:kalm_onder_druk",
                 points=w["calm_under_pressure"],
                 explanation=(
-                    f"+{w['calm_under_pressure']}: Je bleef kalm terwijl de klant boos was (boosheid {customer_anger}/4): "
-                    f"luidheid {_fmt(voice.loudness.difference)} dB en toonhoogte {_fmt(voice.pitch.difference)} st "
-                    f"ten opzichte van {personal}. Reageer niet op agressie met meer agressie. "
-                    f"Bron: {SEED_FILES[R3]}."
+                    f"+{w['calm_under_pressure']}: Je bleef rustig terwijl de klant boos was (boosheid "
+                    f"{customer_anger} van 4): je stem bleef binnen de gewone marge, ongeveer "
+                    f"{_change(voice.loudness.difference, 'dB', 'harder', 'zachter')} en "
+                    f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager')} dan {_reference(voice)}. "
+                    f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
                 ),
                 evidence={"loudness": voice.loudness.to_dict(), "pitch": voice.pitch.to_dict(), "customer_anger": customer_anger},
                 source=R3,
@@ -230,18 +238,18 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
 def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dict[str, Any]) -> list[Point]:
     raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
     earned = sum(p.points for p in techniques)
-    loss = int(round(earned * w["raised_voice_technique_loss"]))
+    loss = round(earned * w["raised_voice_technique_loss"])
     if not raised or loss <= 0:
         return []
-    names = " en ".join("luidheid" if c.measure == "loudness" else "toonhoogte" for c in raised)
+    how = " en ".join(VOICE_TEXT[c.measure][0] for c in raised)
     return [
         Point(
             criterion="stem:woorden_komen_minder_aan",
             points=-loss,
             explanation=(
-                f"-{loss}: Je woorden waren goed (+{earned}), maar met een verhoogde stem ({names} boven je "
-                f"rustige stem) komen ze minder aan: de helft van die punten vervalt. Reageer niet op agressie "
-                f"met meer agressie en praat kalm. Bron: {SEED_FILES[R3]}."
+                f"-{loss}: Je woorden waren goed (+{earned}), maar omdat je {how} sprak dan {_reference(voice)}, "
+                f"komen ze minder aan: de helft van die punten vervalt. Reageer niet op agressie met meer "
+                f"agressie en praat kalm. Bron: {SEED_FILES[R3]}."
             ),
             evidence={"technique_points": earned, "raised": [c.to_dict() for c in raised]},
             source=R3,
@@ -249,12 +257,43 @@ def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dic
     ]
 
 
-def _measured(comparison: Comparison) -> str:
-    if comparison.measure == "loudness":
-        return f"{_fmt(comparison.value)} dBFS tegen {_fmt(comparison.baseline)} dBFS"
-    if comparison.measure == "pitch":
-        return f"{comparison.value:.0f} Hz tegen {comparison.baseline:.0f} Hz"
-    return f"{_fmt(comparison.value)} tegen {_fmt(comparison.baseline)} lettergrepen per seconde"
+def _raised_sentence(comparison: Comparison, voice: VoiceMeasures) -> str:
+    """One plain sentence: when, how much and against what the voice was raised."""
+    word, unit, _ = VOICE_TEXT[comparison.measure]
+    if comparison.measure == "rate":
+        return (
+            f"Je sprak {word} dan {_reference(voice)}: {_fmt(comparison.value)} {unit}, "
+            f"tegen {_fmt(comparison.baseline)} in je rustige tempo."
+        )
+    degree = "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
+    return (
+        f"Je sprak {_when(comparison)} {degree} {word} dan {_reference(voice)}: ongeveer "
+        f"{_amount(comparison.difference)} {unit} {word}, terwijl tot {_amount(comparison.threshold)} {unit} "
+        "verschil nog gewoon is."
+    )
+
+
+def _when(comparison: Comparison) -> str:
+    """The raised stretches in seconds (one per stretch, merged across pauses)."""
+    stretches = comparison.stretches or ((comparison.start, comparison.end),)
+    return " en ".join(f"van {_fmt(start)} tot {_fmt(end)} s" for start, end in stretches)
+
+
+def _reference(voice: VoiceMeasures) -> str:
+    """What the reply was compared with, said so that a missing calibration is noticed."""
+    if voice.baseline.is_personal:
+        return "je rustige stem"
+    return "een gemiddelde rustige stem (je eigen rustige stem is nog niet gemeten)"
+
+
+def _change(value: float, unit: str, up: str, down: str) -> str:
+    return f"{_amount(value)} {unit} {up if value >= 0 else down}"
+
+
+def _amount(value: float) -> str:
+    """A difference as people say it: whole numbers from 10 up, one decimal below, Dutch comma."""
+    text = _fmt(abs(value), 0 if abs(value) >= 10 else 1)
+    return text.removesuffix(",0")
 
 
 def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[Point]:

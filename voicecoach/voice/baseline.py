@@ -19,7 +19,7 @@ from voicecoach.voice.contours import Contours
 from voicecoach.voice.rate import RateMeasure
 from voicecoach.voice.stats import phrase_spread, semitones
 
-BASELINE_VERSION = 1
+BASELINE_VERSION = 2  # 2: loudness over all speech frames in 400 ms windows (1: voiced 25 ms frames)
 
 # Read aloud for calibration (about 20 s at a calm pace), written in the tone of the seeds:
 # calm, clear, respectful language (3 Reasons Why: "Praat kalm en gebruik duidelijke taal").
@@ -40,7 +40,8 @@ MIN_CALIBRATION_SPEECH_SECONDS = 8.0
 
 @dataclass(frozen=True)
 class Baseline:
-    """Median and spread of the calm voice. Loudness in dBFS, pitch in Hz (spread in semitones).
+    """Median and spread of the calm voice. Loudness in dBFS (over all speech frames), pitch in Hz
+    (voiced frames; spread in semitones).
 
     Spreads are robust SDs of one-second medians (voice/stats.py: phrase_spread).
     """
@@ -115,15 +116,14 @@ def baseline_from_measures(contours: Contours, rate: RateMeasure) -> Baseline:
             f"{MIN_CALIBRATION_SPEECH_SECONDS:.0f} seconden). Lees de hele tekst rustig voor.",
             code="calibration_too_short",
         )
-    times = contours.times[voiced]
     f0 = contours.f0_hz[voiced]
     pitch_hz = float(np.median(f0))
-    loudness = contours.loudness_db[voiced]
+    loudness = contours.loudness_db[contours.speech]  # like a reply: over all speech, not only voiced frames
     return Baseline(
         loudness_db=float(np.median(loudness)),
-        loudness_spread_db=phrase_spread(times, loudness),
+        loudness_spread_db=phrase_spread(contours.times[contours.speech], loudness),
         pitch_hz=pitch_hz,
-        pitch_spread_st=phrase_spread(times, np.asarray(semitones(f0, pitch_hz))),
+        pitch_spread_st=phrase_spread(contours.times[voiced], np.asarray(semitones(f0, pitch_hz))),
         rate_sps=rate.syllables_per_second,
         rate_spread_sps=FLOOR_RATE_FRACTION * rate.syllables_per_second,
         speech_seconds=rate.speech_seconds,

@@ -11,7 +11,10 @@ from voicecoach.audio.levels import power_to_db
 
 HOP = 160  # 10 ms at 16 kHz
 PITCH_HOP = 2 * HOP  # pyin every 20 ms, repeated onto the 10 ms grid: half the cost; F0 moves slower than that
-LOUDNESS_FRAME = 400  # 25 ms: one or two glottal cycles even for low voices
+# 400 ms, EBU R128's "momentary" window: long enough that a consonant or a short pause inside a
+# phrase does not read as getting quiet (with 25 ms frames over all speech frames, calm replies
+# showed false 13 dB "rises"; with 400 ms at most 5 dB), short enough to follow a phrase.
+LOUDNESS_FRAME = 6400
 PITCH_FRAME = 1024  # 64 ms: pyin needs two periods of the lowest F0
 F0_MIN_HZ = 65.0  # low male voice
 F0_MAX_HZ = 600.0  # a raised female voice
@@ -22,7 +25,8 @@ PYIN_RESOLUTION = 0.2
 
 @dataclass(frozen=True)
 class Contours:
-    """Per 10 ms frame: time (s, frame centre), loudness (dBFS), F0 (Hz, NaN if unvoiced), speech mask."""
+    """Per 10 ms frame: time (s, frame centre), loudness (dBFS over 400 ms), F0 (Hz, NaN if unvoiced),
+    speech mask (Silero VAD stretches). Loudness is judged on all speech frames, pitch on voiced ones."""
 
     times: np.ndarray
     loudness_db: np.ndarray
@@ -35,7 +39,7 @@ class Contours:
 
 
 def loudness_contour(samples: np.ndarray) -> np.ndarray:
-    """dBFS per frame (centred frames, 10 ms hop)."""
+    """dBFS per 10 ms frame, the RMS over the LOUDNESS_FRAME around it."""
     rms = librosa.feature.rms(y=samples, frame_length=LOUDNESS_FRAME, hop_length=HOP, center=True)[0]
     return power_to_db(np.square(rms.astype(np.float64)))
 

@@ -7,11 +7,13 @@ from typing import Literal
 
 import numpy as np
 
-from voicecoach.voice.baseline import Baseline
+from voicecoach.audio.checks import CLIPPED_WARNING_FRACTION
+from voicecoach.voice.baseline import FLOOR_LOUDNESS_DB, FLOOR_PITCH_ST, Baseline
 from voicecoach.voice.contours import Contours
 from voicecoach.voice.rate import RateMeasure
 from voicecoach.voice.rises import Rise, find_rises
-from voicecoach.voice.stats import phrase_spread, semitones
+from voicecoach.voice.stats import phrase_spread, semitones, step_robust_spread
+from voicecoach.voice.stretches import smooth, spans_above
 
 # Stretches of a phrase swing more than a whole reply's median (a calm sentence opens higher and
 # ends lower), so a rise inside the reply must clear twice the raised-median threshold.
@@ -26,7 +28,8 @@ class Comparison:
     """One measure of the reply against the baseline.
 
     `value` and `baseline` are in `unit`; `difference` is in `difference_unit` (dB for loudness,
-    semitones for pitch, syllables/s for rate); `raised` when difference ≥ threshold.
+    semitones for pitch, syllables/s for rate); `raised` when difference ≥ threshold. `stretches`
+    are the seconds where the level stayed above baseline + threshold (merged across pauses).
     """
 
     measure: MeasureName
@@ -40,6 +43,7 @@ class Comparison:
     start: float
     end: float
     frames: int
+    stretches: tuple[tuple[float, float], ...] = ()
 
     @property
     def raised(self) -> bool:
@@ -57,6 +61,7 @@ class Comparison:
             "spread_in_reply": round(self.spread, 2),
             "raised": self.raised,
             "seconds": [round(self.start, 2), round(self.end, 2)],
+            "stretches": [[round(start, 2), round(end, 2)] for start, end in self.stretches],
             "frames": self.frames,
         }
 
@@ -74,6 +79,12 @@ class VoiceMeasures:
     rises: tuple[Rise, ...]
     baseline: Baseline
     contours: Contours
+    clipped_fraction: float = 0.0
+    """Share of samples at full scale: above CLIPPED_WARNING_FRACTION the loudness is a lower bound."""
+
+    @property
+    def clipped(self) -> bool:
+        return self.clipped_fraction > CLIPPED_WARNING_FRACTION
 
     def to_dict(self) -> dict[str, object]:
         step = slice(None, None, CONTOUR_STEP)
@@ -84,13 +95,16 @@ class VoiceMeasures:
                 "note": None
                 if self.baseline.is_personal
                 else (
-                    "Er is nog geen eigen rustige stem gemeten: je stem is vergeleken met algemene "
-                    "standaardwaarden. Doe eerst de kalibratie voor een eerlijke vergelijking."
+                    "Er is nog geen eigen rustige stem gemeten: je stem is vergeleken met een gemiddelde "
+                    "rustige stem, en een stijging met de rest van je antwoord. Meet eerst je rustige stem "
+                    "(startpagina, 'Je rustige stem') voor een eerlijke vergelijking."
                 ),
             },
             "loudness": self.loudness.to_dict() if self.loudness else None,
             "pitch": self.pitch.to_dict() if self.pitch else None,
             "rate": self.rate.to_dict() if self.rate else None,
+            "clipped_fraction": round(self.clipped_fraction, 5),
+            "clipped": self.clipped,
             "speech_seconds": round(self.speech_seconds, 2),
             "pause_seconds": round(self.pause_seconds, 2),
             "pauses": [[round(s, 2), round(e, 2)] for s, e in self.pauses],
@@ -106,55 +120,33 @@ class VoiceMeasures:
         }
 
 
-def measure_voice(contours: Contours, rate: RateMeasure, baseline: Baseline) -> VoiceMeasures:
-    """Compare loudness, pitch and rate with `baseline` and find rises inside the reply."""
-    voiced = contours.voiced
-    times = contours.times[voiced]
-    loudness_values = contours.loudness_db[voiced]
-    pitch_values = np.asarray(semitones(contours.f0_hz[voiced], baseline.pitch_hz))
+def measure_voice(
+    contours: Contours, rate: RateMeasure, baseline: Baseline, *, clipped_fraction: float = 0.0
+) -> VoiceMeasures:
+    """Compare loudness (all speech frames), pitch (voiced frames) and rate with `baseline`, and
+    find rises inside the reply; `clipped_fraction` (from decoding) is kept as a warning."""
+    speech, voiced = contours.speech, contours.voiced
     loudness = pitch = None
     rises: tuple[Rise, ...] = ()
+    if speech.any():
+        times, values = contours.times[speech], contours.loudness_db[speech]
+        loudness = _compare(
+            "loudness", times, values, baseline.loudness_db, baseline.loudness_threshold(),
+            value=float(np.median(values)), baseline_value=baseline.loudness_db, unit="dBFS", difference_unit="dB",
+        )
+        rises += _rises("loudness", times, values, "dB", baseline, baseline.loudness_threshold(), FLOOR_LOUDNESS_DB)
     if voiced.any():
-        span = (float(times[0]), float(times[-1]))
-        loudness_median = float(np.median(loudness_values))
-        loudness = Comparison(
-            measure="loudness",
-            value=loudness_median,
-            baseline=baseline.loudness_db,
-            unit="dBFS",
-            difference=loudness_median - baseline.loudness_db,
-            difference_unit="dB",
-            threshold=baseline.loudness_threshold(),
-            spread=phrase_spread(times, loudness_values),
-            start=span[0],
-            end=span[1],
-            frames=int(voiced.sum()),
+        times = contours.times[voiced]
+        values = np.asarray(semitones(contours.f0_hz[voiced], baseline.pitch_hz))
+        pitch = _compare(
+            "pitch", times, values, 0.0, baseline.pitch_threshold(),
+            value=float(baseline.pitch_hz * 2 ** (np.median(values) / 12)), baseline_value=baseline.pitch_hz,
+            unit="Hz", difference_unit="st",
         )
-        pitch_median_st = float(np.median(pitch_values))
-        pitch = Comparison(
-            measure="pitch",
-            value=float(baseline.pitch_hz * 2 ** (pitch_median_st / 12)),
-            baseline=baseline.pitch_hz,
-            unit="Hz",
-            difference=pitch_median_st,
-            difference_unit="st",
-            threshold=baseline.pitch_threshold(),
-            spread=phrase_spread(times, pitch_values),
-            start=span[0],
-            end=span[1],
-            frames=int(voiced.sum()),
-        )
-        rises = find_rises(
-            times,
-            loudness_values,
-            measure="loudness",
-            unit="dB",
-            threshold=RISE_FACTOR * baseline.loudness_threshold(),
-        ) + find_rises(
-            times, pitch_values, measure="pitch", unit="st", threshold=RISE_FACTOR * baseline.pitch_threshold()
-        )
+        rises += _rises("pitch", times, values, "st", baseline, baseline.pitch_threshold(), FLOOR_PITCH_ST)
     rate_comparison = None
     if rate.speech_seconds > 0:
+        span = _span(contours.times[speech]) if speech.any() else (0.0, 0.0)
         rate_comparison = Comparison(
             measure="rate",
             value=rate.syllables_per_second,
@@ -164,8 +156,8 @@ def measure_voice(contours: Contours, rate: RateMeasure, baseline: Baseline) -> 
             difference_unit="syll/s",
             threshold=baseline.rate_threshold(),
             spread=0.0,
-            start=float(contours.times[contours.speech][0]) if contours.speech.any() else 0.0,
-            end=float(contours.times[contours.speech][-1]) if contours.speech.any() else 0.0,
+            start=span[0],
+            end=span[1],
             frames=rate.syllables,
         )
     return VoiceMeasures(
@@ -178,4 +170,64 @@ def measure_voice(contours: Contours, rate: RateMeasure, baseline: Baseline) -> 
         rises=tuple(sorted(rises, key=lambda r: r.start)),
         baseline=baseline,
         contours=contours,
+        clipped_fraction=clipped_fraction,
     )
+
+
+def _compare(
+    measure: MeasureName,
+    times: np.ndarray,
+    values: np.ndarray,
+    reference: float,
+    threshold: float,
+    *,
+    value: float,
+    baseline_value: float,
+    unit: str,
+    difference_unit: str,
+) -> Comparison:
+    """The reply's median of `values` against `reference` (same scale), with the stretches above
+    reference + threshold; when raised, `seconds` span those stretches, else all of the speech.
+    `value` and `baseline_value` are what is shown, in `unit`."""
+    difference = float(np.median(values)) - reference
+    stretches = spans_above(times, smooth(values), reference + threshold)
+    raised_span = difference >= threshold and stretches
+    start, end = (stretches[0][0], stretches[-1][1]) if raised_span else _span(times)
+    return Comparison(
+        measure=measure,
+        value=value,
+        baseline=baseline_value,
+        unit=unit,
+        difference=difference,
+        difference_unit=difference_unit,
+        threshold=threshold,
+        spread=phrase_spread(times, values),
+        start=start,
+        end=end,
+        frames=int(values.size),
+        stretches=stretches,
+    )
+
+
+def _rises(
+    measure: Literal["loudness", "pitch"],
+    times: np.ndarray,
+    values: np.ndarray,
+    unit: str,
+    baseline: Baseline,
+    calibrated_threshold: float,
+    floor: float,
+) -> tuple[Rise, ...]:
+    """Rises against the calibrated spread, or without a calibration against the reply's own
+    (step-robust) spread: the population's spread says nothing about how one voice swings."""
+    if baseline.is_personal:
+        threshold, reference = calibrated_threshold, "calibration"
+    else:
+        threshold, reference = max(floor, step_robust_spread(times, values)), "reply"
+    return find_rises(
+        times, values, measure=measure, unit=unit, threshold=RISE_FACTOR * threshold, reference=reference
+    )
+
+
+def _span(times: np.ndarray) -> tuple[float, float]:
+    return float(times[0]), float(times[-1])

@@ -37,3 +37,21 @@ def window_medians(times: np.ndarray, values: np.ndarray, *, window_seconds: flo
 def phrase_spread(times: np.ndarray, values: np.ndarray) -> float:
     """Robust spread of one-second medians (see window_medians)."""
     return robust_spread(window_medians(times, values))
+
+
+# For normal noise, the median absolute difference of two independent values is 0.954 standard deviations.
+MEDIAN_ABS_DIFFERENCE_TO_SD = 0.954
+
+
+def step_robust_spread(times: np.ndarray, values: np.ndarray) -> float:
+    """Spread of one-second medians estimated from their successive differences.
+
+    Used inside a reply when there is no calibration: a rise of the voice shifts the level of
+    everything after it, which widens the IQR (phrase_spread) but adds only one large
+    second-to-second difference, which the median ignores (the usual noise estimate of change-point
+    detection). 0.0 when the reply has fewer than three seconds to compare.
+    """
+    medians = window_medians(times, values)
+    if medians.size < 3:
+        return 0.0
+    return float(np.median(np.abs(np.diff(medians))) / MEDIAN_ABS_DIFFERENCE_TO_SD)

@@ -12,7 +12,10 @@ const VoicePanel = (() => {
     const list = voice.rises.map((rise) => ({ start: rise.start, end: rise.end, label: `je stem werd ${word[rise.measure]}` }));
     ["loudness", "pitch", "rate"].forEach((name) => {
       const measure = voice[name];
-      if (measure && measure.raised) list.push({ start: measure.seconds[0], end: measure.seconds[1], label: `${word[name]} dan je rustige stem` });
+      if (!measure || !measure.raised) return;
+      // one flag per stretch above the limit (merged across pauses), else the measure's own seconds
+      const stretches = measure.stretches && measure.stretches.length ? measure.stretches : [measure.seconds];
+      stretches.forEach(([start, end]) => list.push({ start, end, label: `${word[name]} dan je rustige stem` }));
     });
     return list;
   }
@@ -98,6 +101,17 @@ const VoicePanel = (() => {
     regions.on("region-clicked", (region, event) => { event.stopPropagation(); region.play(); });
   }
 
+  // An overdriven recording is still judged; the trainee is told why the loudness may read low.
+  function showWarnings(warnings) {
+    const list = document.getElementById("audio-warnings");
+    list.replaceChildren(...warnings.map((warning) => {
+      const item = document.createElement("li");
+      item.textContent = warning.message;
+      return item;
+    }));
+    list.hidden = warnings.length === 0;
+  }
+
   document.getElementById("play-reply").addEventListener("click", () => { if (waveform) waveform.playPause(); });
 
   return {
@@ -107,6 +121,7 @@ const VoicePanel = (() => {
       panel.hidden = false;
       document.getElementById("voice-turn").textContent = turn.number;
       document.getElementById("calibrate-hint").hidden = voice.baseline.source !== "population_default";
+      showWarnings(turn.result.analysis.audio.warnings || []);
       showWaveform(turn.id, voice);
       showFlags(voice);
       showCharts(voice);
