@@ -70,7 +70,7 @@ def test_upload_is_stored_before_it_is_acknowledged_and_analysed_later(app, clie
     turn = client.get(f"/api/turns/{turn_id}").json()
     assert turn["status"] == "done"
     result = turn["result"]
-    assert result["analysis"]["transcript"]["words"] and result["analysis"]["wording"]
+    assert result["analysis"]["transcript"]["words"] and isinstance(result["analysis"]["wording"], list)
     assert result["score"]["points"] and result["reaction"]["anger_before"] == conversation["state"]["anger"]
     after = client.get(f"/api/conversations/{conversation['id']}").json()
     assert after["state"]["turn"] == 1 and after["customer_line"] == result["reaction"]["next_line"]

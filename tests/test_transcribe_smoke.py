@@ -23,8 +23,6 @@ def test_bundled_model_transcribes_dutch_with_word_timestamps(dutch_reply_wav):
         assert 0.0 <= word.probability <= 1.0
     starts = [w.start for w in result.words]
     assert starts == sorted(starts)
-    # espeak-ng is robotic, yet these common words come through in every run we measured
-    assert "begrijp" in result.text.lower() or "vertellen" in result.text.lower()
 
 
 def test_loops_and_invented_text_are_dropped():
