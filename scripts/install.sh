@@ -10,6 +10,9 @@ WITH_TEST=0
 
 APT_RUNTIME=(python3 python3-venv python3-dev espeak-ng sox libsndfile1 libportaudio2)
 APT_TEST=(chromium pulseaudio pulseaudio-utils libasound2-plugins postgresql postgresql-client)
+# Dutch MBROLA diphone voices (espeak-ng -v mb-nl2 / mb-nl3): the customer's voice and test speech.
+# They live in Debian contrib/non-free, so they come from a sources list of our own (below).
+APT_NONFREE=(mbrola mbrola-nl2 mbrola-nl3)
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
@@ -17,11 +20,15 @@ as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
 }
 
-apt_install() {
-  local missing=()
+missing_packages() {
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
   done
+}
+
+apt_install() {
+  local missing
+  mapfile -t missing < <(missing_packages "$@")
   if ((${#missing[@]})); then
     say "Debian-pakketten installeren: ${missing[*]}"
     as_root apt-get update
@@ -29,6 +36,39 @@ apt_install() {
   else
     say "Debian-pakketten zijn al aanwezig"
   fi
+}
+
+# Install from Debian bookworm main+contrib+non-free through a temporary folder of our own that
+# holds the sources list, the package lists and the downloaded .deb files for this one apt call:
+# no file under /etc/apt, /var/lib/apt/lists or /var/cache/apt changes, later apt calls never see
+# contrib/non-free. What changes is only what installing the packages changes.
+apt_install_nonfree() {
+  local missing
+  mapfile -t missing < <(missing_packages "$@")
+  if ((${#missing[@]} == 0)); then
+    say "MBROLA-stemmen zijn al aanwezig"
+    return
+  fi
+  say "Debian-pakketten uit contrib/non-free installeren: ${missing[*]}"
+  local dir
+  dir=$(mktemp -d)
+  mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+  cat >"$dir/voicecoach-nonfree.sources" <<'SOURCES'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main contrib non-free
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  chmod -R a+rX "$dir"  # apt downloads as the unprivileged _apt user
+  local opts=(
+    -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$dir"
+    -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache::Archives=$dir/archives"
+    -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+  )
+  as_root apt-get "${opts[@]}" update
+  DEBIAN_FRONTEND=noninteractive as_root apt-get "${opts[@]}" install -y --no-install-recommends "${missing[@]}"
+  as_root rm -rf "$dir"
 }
 
 pick_python() {
@@ -43,6 +83,7 @@ pick_python() {
 }
 
 apt_install "${APT_RUNTIME[@]}"
+apt_install_nonfree "${APT_NONFREE[@]}"
 ((WITH_TEST)) && apt_install "${APT_TEST[@]}"
 
 if [[ ! -x .venv/bin/python ]]; then
