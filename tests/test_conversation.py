@@ -164,7 +164,7 @@ def test_customer_line_is_spoken_angrier_and_cached(analyser, scenario):
     conversation.reply_text(ACCELERATOR_REPLIES[0])
     angrier = conversation.customer_audio()
     from voicecoach.audio.decode import decode_audio
-    from voicecoach.audio.levels import rms_db
+    from voicecoach.levels import rms_db
 
     assert rms_db(decode_audio(angrier, max_seconds=60).samples) > rms_db(decode_audio(first, max_seconds=60).samples)
 

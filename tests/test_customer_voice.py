@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from voicecoach.audio.levels import rms_db
+from voicecoach.levels import rms_db
 from voicecoach.coaching import customer_voice
 from voicecoach.coaching.customer_voice import PEAK_LIMIT, PROSODY, customer_audio, mbrola_installed, resolve_voice
 from voicecoach.scenarios import load_scenarios

@@ -25,7 +25,7 @@ from voicecoach.wording.evaluation import (
 )
 from voicecoach.wording.pipeline import load_pipeline
 from voicecoach.wording.rules import SEED_FILES, RuleFileError, load_rules
-from voicecoach.speech.transcribe import Word
+from voicecoach.transcript import Word
 
 DEV_SET = Path(__file__).parent / "data" / "wording_dev.jsonl"
 CIP, R3, BLOG, L6 = "000_94779b84c1eb6433.txt", "001_4710c7be769f9696.txt", "002_4f4bf8330f2a642c.txt", "003_b10594688f87e62d.txt"

@@ -17,7 +17,8 @@ from voicecoach.audio.checks import CheckedAudio, check_audio
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.errors import AudioError
 from voicecoach.config import Settings
-from voicecoach.speech.transcribe import Transcript, load_whisper, transcribe
+from voicecoach.speech.transcribe import load_whisper, transcribe
+from voicecoach.transcript import Transcript
 from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_from_measures
 from voicecoach.voice.contours import compute_contours
 from voicecoach.voice.measures import VoiceMeasures, measure_voice

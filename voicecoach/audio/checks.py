@@ -9,12 +9,11 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from voicecoach.audio.decode import DecodedAudio
 from voicecoach.audio.errors import AudioError, AudioWarning
-from voicecoach.audio.levels import rms_db
+from voicecoach.levels import CLIPPED_WARNING_FRACTION, rms_db
 
 MIN_SPEECH_SECONDS = 0.5
 SILENCE_DB = -70.0  # below this the whole file is (near) digital silence
 TOO_QUIET_DB = -45.0  # speech below this is too close to the noise floor to measure
-CLIPPED_WARNING_FRACTION = 0.001  # 0.1 % of samples at full scale is audible distortion
 VAD_OPTIONS = VadOptions(threshold=0.5, min_speech_duration_ms=120, min_silence_duration_ms=300, speech_pad_ms=60)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from voicecoach.audio.levels import rms_db
+from voicecoach.levels import rms_db
 
 RECORD_RATE = 16_000
 BLOCK_SECONDS = 0.1

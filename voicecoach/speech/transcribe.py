@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 import zlib
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions
 
 from voicecoach.errors import ModelError
+from voicecoach.transcript import Transcript, Word
 
 log = logging.getLogger(__name__)
 
@@ -38,38 +38,6 @@ NO_SPEECH_THRESHOLD = 0.6
 COMPRESSION_RATIO_LIMIT = 2.4
 MAX_WORDS_PER_SECOND = 6.0  # fluent Dutch is ~3-4 words/s; far more is a decoding loop
 MAX_TOKENS_PER_SECOND = 12  # bounds the decoder on short clips
-
-
-@dataclass(frozen=True)
-class Word:
-    """One recognised word; times in seconds from the start of the audio."""
-
-    word: str
-    start: float
-    end: float
-    probability: float
-
-
-@dataclass(frozen=True)
-class Transcript:
-    """The recognised text of one reply."""
-
-    text: str
-    language: str
-    words: tuple[Word, ...]
-    dropped_segments: tuple[str, ...] = field(default=())
-    """Segments rejected as hallucinations or loops (kept for the coach to see)."""
-
-    def to_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "language": self.language,
-            "words": [
-                {"word": w.word, "start": w.start, "end": w.end, "probability": w.probability}
-                for w in self.words
-            ],
-            "dropped_segments": list(self.dropped_segments),
-        }
 
 
 _model_lock = threading.Lock()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import librosa
 import numpy as np
 
-from voicecoach.audio.levels import power_to_db
+from voicecoach.levels import power_to_db
 
 HOP = 160  # 10 ms at 16 kHz
 PITCH_HOP = 2 * HOP  # pyin every 20 ms, repeated onto the 10 ms grid: half the cost; F0 moves slower than that

@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-from voicecoach.audio.checks import CLIPPED_WARNING_FRACTION
+from voicecoach.levels import CLIPPED_WARNING_FRACTION
 from voicecoach.voice.baseline import FLOOR_LOUDNESS_DB, FLOOR_PITCH_ST, Baseline
 from voicecoach.voice.contours import Contours
 from voicecoach.voice.rate import RateMeasure

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from voicecoach.speech.transcribe import Word
+from voicecoach.transcript import Word
 
 PAUSE_SECONDS = 0.3  # a gap between words longer than this is a pause, not articulation
 _VOWEL_GROUP = re.compile(r"[äëïöü]?[aeiouyáéíóúàèìòùâêîôû]+|[äëïöü]")

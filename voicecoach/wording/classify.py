@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from voicecoach.speech.transcribe import Word
+from voicecoach.transcript import Word
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.model import ModelHit, WordingModel, load_model
 from voicecoach.wording.rules import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES

@@ -1,10 +1,14 @@
-"""Signal levels in dBFS (RMS re full scale: a full-scale square wave is 0 dB, a full-scale sine -3.01 dB)."""
+"""Signal levels shared by the audio checks and the voice measures.
+
+dBFS: RMS re full scale (a full-scale square wave is 0 dB, a full-scale sine -3.01 dB).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 FLOOR_DB = -120.0
+CLIPPED_WARNING_FRACTION = 0.001  # 0.1 % of samples at full scale is audible distortion
 
 
 def rms_db(samples: np.ndarray) -> float:
