@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import WHISPER_DIR
-from voicecoach.config import PROJECT_ROOT
+from voicecoach.config import CHECKOUT_ROOT
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,7 +21,7 @@ pytestmark = [
 
 
 def _load_script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("hear_corpus", PROJECT_ROOT / "bench" / "hear_corpus.py")
+    spec = importlib.util.spec_from_file_location("hear_corpus", CHECKOUT_ROOT / "bench" / "hear_corpus.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
