@@ -41,7 +41,7 @@ def _result(classifier: WordingClassifier, phase, anger: int, loud: float) -> di
              "speech_seconds": 4.0, "pause_seconds": 0.0, "pauses": [], "rises": []}
 
     class Voice:  # what score_turn reads of a VoiceMeasures
-        baseline, pitch, rate, rises = POPULATION_DEFAULT, None, None, ()
+        baseline, pitch, rate, rises, clipped, clipped_fraction = POPULATION_DEFAULT, None, None, (), False, 0.0
 
     Voice.loudness = loudness
     score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=anger,

@@ -18,7 +18,8 @@ from dataclasses import fields
 from functools import lru_cache
 from typing import Any, Protocol
 
-from voicecoach.coaching.scoring import AANJAGER_NAMES, TECHNIQUE_NAMES, score_turn
+from voicecoach.coaching.scoring import score_turn
+from voicecoach.vocabulary import label_name
 from voicecoach.scenarios import Phase
 from voicecoach.voice.baseline import Baseline
 from voicecoach.voice.measures import Comparison, VoiceMeasures
@@ -35,15 +36,6 @@ class Overrule(Protocol):
     rule: str | None
     verdict: str
     reason: str
-
-
-def label_name(key: str) -> str:
-    """Dutch name of a label key ("begrip_tonen", "aanjager", "aanjager:zwart_wit")."""
-    if key == AANJAGER:
-        return "conflictaanjager"
-    if key.startswith(f"{AANJAGER}:"):
-        return f"conflictaanjager ({AANJAGER_NAMES.get(key.split(':', 1)[1], key)})"
-    return TECHNIQUE_NAMES.get(key, key.replace("_", " "))
 
 
 def _matches(hit: WordingHit, overrule: Overrule) -> bool:
@@ -106,6 +98,7 @@ def voice_from_dict(data: dict[str, Any]) -> VoiceMeasures:
         speech_seconds=data["speech_seconds"], pause_seconds=data.get("pause_seconds", 0.0),
         pauses=tuple(tuple(p) for p in data.get("pauses", [])), rises=tuple(_build(Rise, r) for r in data.get("rises", [])),
         baseline=baseline, contours=None,  # type: ignore[arg-type]
+        clipped_fraction=data.get("clipped_fraction", 0.0),
     )
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from voicecoach.accounts import REVIEWER_ROLES
 from voicecoach.store.models import AuditEntry, Group, GroupMember, User
+from voicecoach.vocabulary import ROLE_NAMES
 
-ROLE_NAMES = {"trainee": "trainee", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
 MEMBERSHIP = ("group.member_added", "group.member_removed")
 ACCOUNT = ("user.created", "user.role_changed", "user.password_reset", "user.activated", "user.deactivated")
 HISTORY_LIMIT = 50

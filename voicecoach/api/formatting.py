@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
-ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
-OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt"}
+from voicecoach.vocabulary import OUTCOME_NAMES, ROLE_NAMES
+
 
 
 def nl_date(value: datetime | str | None) -> str:

@@ -13,7 +13,7 @@ import yaml
 from voicecoach.scenarios import Phase
 from voicecoach.voice.measures import Comparison, VoiceMeasures
 from voicecoach.wording.classify import Suggestion, WordingHit
-from voicecoach.wording.rules import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 BLOG, R3 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt"

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from voicecoach.transcript import Word
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.model import ModelHit, WordingModel, load_model
-from voicecoach.wording.rules import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
 
 
 @dataclass(frozen=True)

@@ -16,56 +16,15 @@ from typing import Any
 from voicecoach.errors import VoiceCoachError
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
-SEED_FILES = {
-    "000_94779b84c1eb6433.txt": "Conflict interventieplan (CIP)",
-    "001_4710c7be769f9696.txt": "3 Reasons Why: Een conflict de-escaleren? Zo doe je dat",
-    "002_4f4bf8330f2a642c.txt": "Cliëntcommunicatie in crisismomenten (blog)",
-    "003_b10594688f87e62d.txt": "Les 6: Klachtenafhandeling & Conflicthantering",
-    "004_ab579f6a87e1fca1.txt": "A&O fonds Gemeenten: adviezen voor uitvoerders en leidinggevenden",
-}
-REMMER_LABELS = (
-    "ik_boodschap",
-    "gedrag_benoemen",
-    "open_vraag",
-    "gesloten_vraag",
-    "begrip_tonen",
-    "samenvatten",
-    "oplossing_zoeken",
-    "grens_aangeven",
+from voicecoach.vocabulary import (  # noqa: F401 - the rule files speak this vocabulary
+    AANJAGER,
+    AANJAGER_NAMES,
+    AANJAGER_SUBTYPES,
+    LABELS,
+    REMMER_LABELS,
+    SEED_FILES,
+    TECHNIQUE_NAMES,
 )
-AANJAGER = "aanjager"
-AANJAGER_SUBTYPES = (
-    "zwart_wit",
-    "persoon_aanvallen",
-    "medestanders_zoeken",
-    "emotioneel_worden",
-    "stoppen_met_communiceren",
-    "afwijken_kernprobleem",
-    "kalmeringsbevel",
-    "schuld_afschuiven",
-)
-LABELS = (*REMMER_LABELS, AANJAGER)
-# Dutch names for the trainee.
-TECHNIQUE_NAMES = {
-    "ik_boodschap": "ik-boodschap",
-    "gedrag_benoemen": "gedrag benoemen",
-    "open_vraag": "open vraag",
-    "gesloten_vraag": "gesloten vraag",
-    "begrip_tonen": "begrip tonen",
-    "samenvatten": "samenvatten",
-    "oplossing_zoeken": "oplossingen zoeken",
-    "grens_aangeven": "grens aangeven",
-}
-AANJAGER_NAMES = {
-    "zwart_wit": "zwart-witoordeel",
-    "persoon_aanvallen": "de persoon aanvallen",
-    "medestanders_zoeken": "medestanders zoeken",
-    "emotioneel_worden": "emotioneel worden",
-    "stoppen_met_communiceren": "stoppen met communiceren",
-    "afwijken_kernprobleem": "afwijken van het kernprobleem",
-    "kalmeringsbevel": "kalmeringsbevel",
-    "schuld_afschuiven": "schuld afschuiven",
-}
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,10 @@
 // sources one click away, the reply as plain audio, the customer's reaction.
 "use strict";
 
-const LABELS = {
-  ik_boodschap: "ik-boodschap", gedrag_benoemen: "gedrag benoemen", open_vraag: "open vraag",
-  gesloten_vraag: "gesloten vraag", begrip_tonen: "begrip tonen", samenvatten: "samenvatten",
-  oplossing_zoeken: "oplossing zoeken", grens_aangeven: "grens aangeven", aanjager: "conflictaanjager",
-};
-const AANJAGERS = {
-  zwart_wit: "zwart-witoordeel", persoon_aanvallen: "de persoon aanvallen", medestanders_zoeken: "medestanders zoeken",
-  emotioneel_worden: "emotioneel worden", stoppen_met_communiceren: "stoppen met communiceren",
-  afwijken_kernprobleem: "afwijken van het kernprobleem", kalmeringsbevel: "kalmeringsbevel", schuld_afschuiven: "schuld afschuiven",
-};
+// The Dutch names come from the server's vocabulary (voicecoach/vocabulary.py), never copied here.
+const VOCABULARY = JSON.parse(document.getElementById("conversation").dataset.vocabulary);
+const LABELS = { ...VOCABULARY.techniques, aanjager: "conflictaanjager" };
+const AANJAGERS = VOCABULARY.aanjagers;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);

@@ -1,0 +1,71 @@
+"""The project's vocabulary, defined once: labels and their kinds, seed sources, roles, outcomes,
+with the Dutch names trainees, coaches and teachers see. Templates get it as the global
+`vocabulary`, the pages' JavaScript as JSON in a data attribute (`for_pages`)."""
+
+from __future__ import annotations
+
+SEED_FILES = {
+    "000_94779b84c1eb6433.txt": "Conflict interventieplan (CIP)",
+    "001_4710c7be769f9696.txt": "3 Reasons Why: Een conflict de-escaleren? Zo doe je dat",
+    "002_4f4bf8330f2a642c.txt": "Cliëntcommunicatie in crisismomenten (blog)",
+    "003_b10594688f87e62d.txt": "Les 6: Klachtenafhandeling & Conflicthantering",
+    "004_ab579f6a87e1fca1.txt": "A&O fonds Gemeenten: adviezen voor uitvoerders en leidinggevenden",
+}
+REMMER_LABELS = (
+    "ik_boodschap",
+    "gedrag_benoemen",
+    "open_vraag",
+    "gesloten_vraag",
+    "begrip_tonen",
+    "samenvatten",
+    "oplossing_zoeken",
+    "grens_aangeven",
+)
+AANJAGER = "aanjager"
+AANJAGER_SUBTYPES = (
+    "zwart_wit",
+    "persoon_aanvallen",
+    "medestanders_zoeken",
+    "emotioneel_worden",
+    "stoppen_met_communiceren",
+    "afwijken_kernprobleem",
+    "kalmeringsbevel",
+    "schuld_afschuiven",
+)
+LABELS = (*REMMER_LABELS, AANJAGER)
+# Dutch names for the trainee.
+TECHNIQUE_NAMES = {
+    "ik_boodschap": "ik-boodschap",
+    "gedrag_benoemen": "gedrag benoemen",
+    "open_vraag": "open vraag",
+    "gesloten_vraag": "gesloten vraag",
+    "begrip_tonen": "begrip tonen",
+    "samenvatten": "samenvatten",
+    "oplossing_zoeken": "oplossingen zoeken",
+    "grens_aangeven": "grens aangeven",
+}
+AANJAGER_NAMES = {
+    "zwart_wit": "zwart-witoordeel",
+    "persoon_aanvallen": "de persoon aanvallen",
+    "medestanders_zoeken": "medestanders zoeken",
+    "emotioneel_worden": "emotioneel worden",
+    "stoppen_met_communiceren": "stoppen met communiceren",
+    "afwijken_kernprobleem": "afwijken van het kernprobleem",
+    "kalmeringsbevel": "kalmeringsbevel",
+    "schuld_afschuiven": "schuld afschuiven",
+}
+ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
+OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt"}
+
+
+def label_name(key: str) -> str:
+    """Dutch name of a label key: "open_vraag" or "aanjager:zwart_wit" (or "aanjager")."""
+    label, _, subtype = key.partition(":")
+    if label == AANJAGER:
+        return f"conflictaanjager ({AANJAGER_NAMES[subtype]})" if subtype in AANJAGER_NAMES else "conflictaanjager"
+    return TECHNIQUE_NAMES.get(label, label.replace("_", " "))
+
+
+def for_pages() -> dict[str, dict[str, str]]:
+    """What the pages' JavaScript needs to name things."""
+    return {"techniques": TECHNIQUE_NAMES, "aanjagers": AANJAGER_NAMES, "roles": ROLE_NAMES, "outcomes": OUTCOME_NAMES}
