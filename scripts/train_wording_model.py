@@ -11,7 +11,8 @@ is a training sample in each form a transcript takes: as written, lowercase with
 and as Whisper heard it (same labels). The runtime scores each clause and fires on the best one,
 so every clause of a reply that lacks a label is also a negative sample for that label (its
 clauses with the label are unknown and left out): the model learns that "en dat snap ik ook" or
-"maar ik zoek het op" alone is no aanjager.
+"maar ik zoek het op" alone is no aanjager. The classifier vetoes a model aanjager on a clause
+that conflictremmer rules cover (classify.is_remmer_clause); the out-of-fold scoring does too.
 
 Deterministic: fixed folds grouped by reply id (all forms of a reply in one fold), liblinear,
 sorted vocabulary. Out-of-fold predictions, scored the way the runtime scores (best clause),
@@ -41,7 +42,7 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voicecoach.wording.classify import WordingClassifier  # noqa: E402
+from voicecoach.wording.classify import WordingClassifier, is_remmer_clause  # noqa: E402
 from voicecoach.wording.evaluation import as_speech_recognition_output, gold_labels, load_labelled  # noqa: E402
 from voicecoach.wording.model import MODEL_DIR, FeatureSpec, clauses, terms, vectorise  # noqa: E402
 from voicecoach.wording.normalise import load_tables, normalise_text  # noqa: E402
@@ -133,29 +134,37 @@ def fit(x: csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return coef, intercept
 
 
-def best_clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> np.ndarray:
-    """Per text, the maximum over its clauses (and the whole) of each label's probability."""
+def best_clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> tuple[np.ndarray, list]:
+    """Per text, the maximum over its clauses (and the whole) of each label's probability, and the
+    span of the clause where aanjager scores best (for the remmer veto)."""
     tables = load_tables()
     out = np.zeros((len(raw), coef.shape[0]), dtype=np.float32)
+    spans = []
     for row, text in enumerate(raw):
-        parts = [normalise_text(text[s:e], tables) for s, e in clauses(text)] or [""]
-        x = matrix(parts, spec, index, idf)
-        out[row] = (1 / (1 + np.exp(-(x @ coef.T + intercept)))).max(axis=0)
-    return out
+        parts = clauses(text) or [(0, 0)]
+        x = matrix([normalise_text(text[s:e], tables) for s, e in parts], spec, index, idf)
+        probabilities = 1 / (1 + np.exp(-(x @ coef.T + intercept)))
+        out[row] = probabilities.max(axis=0)
+        spans.append(parts[int(np.argmax(probabilities[:, LABELS.index(AANJAGER)]))])
+    return out, spans
 
 
-def out_of_fold(data: list[Sample], unit_ids, x_units, y_units, spec, index, idf) -> np.ndarray:
-    """Out-of-fold best-clause probabilities of every sample (folds grouped by reply id)."""
+def out_of_fold(data: list[Sample], unit_ids, x_units, y_units, spec, index, idf) -> tuple[np.ndarray, list]:
+    """Out-of-fold best-clause probabilities of every sample (folds grouped by reply id), and the
+    span of its best aanjager clause."""
     reply_ids = sorted({s.id for s in data})
     oof = np.zeros((len(data), len(LABELS)), dtype=np.float32)
+    spans: list = [None] * len(data)
     unit_ids = np.array(unit_ids)
     for _, held in GroupKFold(n_splits=FOLDS).split(reply_ids, groups=reply_ids):
         held_ids = {reply_ids[i] for i in held}
         train = ~np.isin(unit_ids, list(held_ids))
         coef, intercept = fit(x_units[train], y_units[train])
         rows = [i for i, s in enumerate(data) if s.id in held_ids]
-        oof[rows] = best_clause_probabilities([data[i].text for i in rows], spec, index, idf, coef, intercept)
-    return oof
+        oof[rows], held_spans = best_clause_probabilities([data[i].text for i in rows], spec, index, idf, coef, intercept)
+        for i, span in zip(rows, held_spans):
+            spans[i] = span
+    return oof, spans
 
 
 def prf(predicted: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
@@ -247,9 +256,12 @@ def main() -> None:
     y = np.array([[label in s.gold for label in LABELS] for s in data])
     print(f"{len(rows)} replies ({len(heard)} heard), {len(data)} samples, {len(unit_texts)} units, {len(vocabulary)} features")
 
-    oof = out_of_fold(data, unit_ids, x_units, y_units, spec, index, idf)
-    rules = WordingClassifier(build_pipeline(), use_model=False)
-    found = np.array([[label in {h.label for h in hits} for label in LABELS] for hits in rules.classify_many([s.text for s in data])])
+    oof, spans = out_of_fold(data, unit_ids, x_units, y_units, spec, index, idf)
+    rule_hits = WordingClassifier(build_pipeline(), use_model=False).classify_many([s.text for s in data])
+    found = np.array([[label in {h.label for h in hits} for label in LABELS] for hits in rule_hits])
+    vetoed = np.array([is_remmer_clause(*span, hits) for span, hits in zip(spans, rule_hits)])
+    oof[vetoed, LABELS.index(AANJAGER)] = 0.0  # as the classifier does: no model aanjager on a remmer clause
+    print(f"  remmer veto on the best aanjager clause of {vetoed.sum()} samples")
     fusion, thresholds = choose_fusion(data, found, oof, y)
     thresholds.update({label: 0.5 for label in LABELS if label not in thresholds})
     report(data, found, oof, y, fusion, thresholds)
