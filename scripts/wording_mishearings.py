@@ -1,11 +1,12 @@
 """Measure frequent mishearings and fill the respell/joins tables of patterns/normalise.json
-(re-runnable; run again when more Whisper-heard forms arrive in tests/data/heard/).
+(re-runnable; run again when more Whisper-heard train forms arrive in tests/data/heard/).
 
 Each written reply is aligned word by word with its Whisper-heard form (difflib). A one-word
 substitution becomes a respelling, one heard word for two written ones a split, two heard words
 for one written one a join, when the pair is seen at least MIN_COUNT times, always maps to the
-same meant form, and the heard form is no Dutch word (not in the written replies, nor a key or
-lemma of spacy-lookups-data's Dutch lemma table), so no real word is ever rewritten.
+same meant form, is spelled like it (MIN_SIMILARITY), and the heard form is no Dutch word (not in
+the written replies, nor a key or lemma of spacy-lookups-data's Dutch lemma table), so no real
+word is ever rewritten. Only the train split's heard forms are used: dev stays a fair check.
 """
 
 from __future__ import annotations
@@ -24,15 +25,17 @@ from voicecoach.wording.evaluation import as_speech_recognition_output, load_lab
 
 DATA = ROOT / "tests" / "data"
 NORMALISE = ROOT / "voicecoach" / "wording" / "patterns" / "normalise.json"
-PAIRS = {"wording_dev.jsonl": "wording_dev.jsonl", "wording_train.jsonl": ("train_a.jsonl", "train_b.jsonl")}
+# Train only: the dev set's heard forms stay an unseen check of the tables.
+PAIRS = {"wording_train.jsonl": ("train_a.jsonl", "train_b.jsonl")}
 MIN_COUNT = 2
+MIN_SIMILARITY = 0.65  # a mishearing is spelled like the meant word; below this it is more likely a
+# different real word the lemma table lacks ("woon" for "bon") or an alignment slip
 
 
 def pairs() -> list[tuple[list[str], list[str]]]:
     result = []
     for labelled, heard_names in PAIRS.items():
-        names = (heard_names,) if isinstance(heard_names, str) else heard_names
-        heard = {r["id"]: r["heard"] for n in names if (DATA / "heard" / n).is_file() for r in load_labelled(DATA / "heard" / n)}
+        heard = {r["id"]: r["heard"] for n in heard_names if (DATA / "heard" / n).is_file() for r in load_labelled(DATA / "heard" / n)}
         for row in load_labelled(DATA / labelled):
             if row["id"] in heard:
                 result.append((as_speech_recognition_output(row["text"]).split(), as_speech_recognition_output(heard[row["id"]]).split()))
@@ -59,6 +62,8 @@ def main() -> None:
     for heard_form, meant in sorted(seen.items()):
         (target, count), = meant.most_common(1)
         if count < MIN_COUNT or len(meant) > 1 or any(w in written_words for w in heard_form.split()):
+            continue
+        if difflib.SequenceMatcher(a=heard_form, b=target).ratio() < MIN_SIMILARITY:
             continue
         if " " in heard_form:
             joins[heard_form] = target if " " not in target else None

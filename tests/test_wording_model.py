@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import SPACY_DIR
 from voicecoach.coaching.scoring import load_weights, score_turn
 from voicecoach.scenarios import load_scenarios
-from voicecoach.wording.classify import WordingClassifier
+from voicecoach.wording.classify import WordingClassifier, is_remmer_clause
 from voicecoach.wording.evaluation import load_labelled, predicted_labels
 from voicecoach.wording.model import MODEL_DIR, clauses, load_model
 from voicecoach.wording.normalise import load_tables, normalise_text, normalise_words
@@ -91,6 +91,30 @@ def test_clauses_cover_punctuation_and_maar_without_it():
     assert [text[s:e] for s, e in clauses(text)] == [
         "ik snap dat u boos bent", "maar ik kan er niks aan doen", text]
     assert clauses("Onzin.") == [(0, 5)]
+
+
+def test_a_comma_before_dan_keeps_the_condition_with_its_main_clause():
+    text = "Heeft u vragen, dan kunt u ons bellen."
+    assert [text[s:e] for s, e in clauses(text)] == ["Heeft u vragen, dan kunt u ons bellen"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik snap dat het lastig is, en ik zoek het voor u uit.",
+        "Nou, ik begrijp dat u hier niet blij mee bent.",
+        "Ik wil dat u stopt met schelden, anders beëindig ik dit gesprek.",
+        "Ik ga het navragen bij de planning, dan bel ik u morgen terug.",
+    ],
+)
+def test_no_model_aanjager_on_a_stretch_the_remmer_rules_cover(classifier, text):
+    doc_hits = classifier.rule_hits(classifier.nlp(text))
+    for hit in classifier.classify(text):
+        if hit.method == "model" and hit.label == "aanjager":
+            assert not is_remmer_clause(hit.start, hit.end, doc_hits)
+    remmers = [hit for hit in doc_hits if hit.label in ("begrip_tonen", "oplossing_zoeken", "grens_aangeven")]
+    assert remmers, text
+    assert is_remmer_clause(remmers[0].start, remmers[0].end, doc_hits)
 
 
 def test_normalisation_drops_fillers_and_maps_back():

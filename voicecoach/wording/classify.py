@@ -13,7 +13,10 @@ from spacy.tokens import Doc
 from voicecoach.transcript import Word
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.model import ModelHit, WordingModel, load_model
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, REMMER_LABELS, SEED_FILES, TECHNIQUE_NAMES
+
+VETO_LABELS = frozenset(REMMER_LABELS) - {"open_vraag", "gesloten_vraag"}
+VETO_COVERAGE = 0.6
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ class WordingClassifier:
         found = {hit.label for hit in kept}
         added = [
             hit for hit in model_hits
-            if policy.get(hit.label) == "model" or (policy.get(hit.label) == "union" and hit.label not in found)
+            if (policy.get(hit.label) == "model" or (policy.get(hit.label) == "union" and hit.label not in found))
+            and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
         ]
         return sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label))
 
@@ -155,6 +159,17 @@ class WordingClassifier:
             for key in keys:
                 counts.setdefault(key, Counter())[rule.source] += 1
         return {key: counter.most_common(1)[0][0] for key, counter in counts.items()}
+
+
+def is_remmer_clause(start: int, end: int, rule_hits: Sequence[WordingHit]) -> bool:
+    """Whether rule hits of non-question conflictremmers cover most of this stretch: the model's
+    aanjager is then vetoed there ("maar ik ga het uitzoeken", "dat kan echt niet" as a boundary).
+    Questions are left out: "Waarom doet u zo moeilijk?" is an open question and an attack."""
+    covered = set()
+    for hit in rule_hits:
+        if hit.label in VETO_LABELS:
+            covered.update(range(max(start, hit.start), min(end, hit.end)))
+    return end > start and len(covered) >= VETO_COVERAGE * (end - start)
 
 
 def with_word_times(hits: Sequence[WordingHit], text: str, words: Sequence[Word]) -> list[WordingHit]:

@@ -24,7 +24,8 @@ from voicecoach.errors import ModelError
 from voicecoach.wording.normalise import Tables, load_tables, normalise_text
 
 MODEL_DIR = Path(__file__).parent / "model"
-CLAUSE_BREAK = re.compile(r"[.!?;:,]+|\s(?=(?:maar|want|dus|anders|behalve)\s)", re.IGNORECASE)
+# A comma before "dan" closes a condition ("Heeft u vragen, dan …"), which belongs to its main clause.
+CLAUSE_BREAK = re.compile(r"[.!?;:]+|,(?!\s*dan\b)|\s(?=(?:maar|want|dus|anders|behalve)\s)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def vectorise(text: str, spec: FeatureSpec, vocabulary: dict[str, int], idf: np.
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
-    """Character spans of the clauses (at punctuation, or before 'maar'/'want'/'dus' without it),
+    """Character spans of the clauses (at punctuation but a comma before 'dan', or before
+    'maar'/'want'/'dus' without it),
     plus the whole reply when it has more than one clause."""
     spans, start = [], 0
     for brk in CLAUSE_BREAK.finditer(text):
