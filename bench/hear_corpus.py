@@ -101,6 +101,8 @@ def _hear(job: Job) -> tuple[Job, str]:
 
 
 def _hear_all(jobs: list[Job], model_dir: Path, workers: int) -> Iterator[tuple[Job, str]]:
+    if not jobs:  # nothing changed: load no model
+        return
     if workers <= 1:  # in this process: what the test uses, no second model load
         _init_worker(model_dir)
         yield from map(_hear, jobs)
