@@ -12,20 +12,13 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser_support import (
-    ARTIFACTS, check_page, fake_microphone, launch, log_in, new_page, record, spoken_reply, wait_for_turn,
+    check_page, fake_microphone, launch, log_in, new_page, record, spoken_reply, wait_for_turn,
 )
-from tests.browser_support import launch as _browser  # noqa: F401  (older tests import these names)
 from tests.live import LiveService
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
-__all__ = ["ARTIFACTS", "_browser", "_log_in"]
-
 REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
 SHORT_SCENARIO = "grens-overschrijden"  # starts at the top anger level: two poor replies end it
-
-
-def _log_in(page, url: str, username: str = "oefenaar") -> None:  # type: ignore[no-untyped-def]
-    log_in(page, url, username)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from tests.audio_factory import duration_of, sox, write_wav
 from voicecoach.audio.errors import MESSAGES
 
 DECODE = """
-import json, resource, sys
+import json, sys
 from pathlib import Path
 from voicecoach.audio.checks import check_audio
 from voicecoach.audio.decode import decode_audio
@@ -32,7 +32,9 @@ try:
         out["speech_seconds"] = check_audio(decoded).speech_seconds
 except AudioError as error:
     out = {"code": error.code, "message": error.message}
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would include the parent pytest
+# process (models loaded) at the moment it forked this child.
+out["peak_mb"] = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 print(json.dumps(out))
 """
 

@@ -278,18 +278,18 @@ def test_the_page_recovers_from_a_failed_upload_and_says_what_happened(live, tmp
     stops asking."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.test_browser import _browser, _log_in, _record
+    from tests.browser_support import launch, log_in, record
 
     microphone = _tone_microphone(tmp_path / "toon.wav")
     with sync_playwright() as playwright:
-        browser = _browser(playwright, microphone)
+        browser = launch(playwright, microphone)
         try:
             page = browser.new_page()
-            _log_in(page, live.url)
+            log_in(page, live.url, "oefenaar")
             page.click("button.start >> nth=0")
             page.wait_for_url("**/gesprek/**")
             page.route("**/turns", lambda route: route.fulfill(status=500, body="Internal Server Error", content_type="text/plain"))
-            _record(page, "#record", 2)
+            record(page, "#record", 2)
             expect(page.locator("#error")).to_contain_text("onverwacht antwoord")
             expect(page.locator("#retry")).to_be_visible()
             expect(page.locator("#status")).to_have_text("")

@@ -138,8 +138,15 @@ def turn_view(turn: TurnRow, session, scenario, overrules: list[LabelOverrule]) 
     """A turn with its analysis; `score` is the judged score (the coach's overrules applied)."""
     return {
         "id": turn.id, "number": turn.number, "status": turn.status, "customer_line": turn.customer_line,
-        "phase_title": scenario.phase(turn.state_before["phase"]).title,
+        "phase_title": _phase_title(scenario, turn.state_before),
         "result": turn.result, "error": turn.error, "corrected_text": turn.corrected_text,
         "score": turn_score(scenario, turn, overrules),
         **turn_review(session, turn),
     }
+
+
+def _phase_title(scenario, state: dict[str, Any]) -> str | None:  # type: ignore[no-untyped-def]
+    """The phase the turn answered in; a damaged stored state shows no phase rather than failing."""
+    phase_id = state.get("phase") if isinstance(state, dict) else None
+    known = {phase.id: phase.title for phase in scenario.phases}
+    return known.get(phase_id)
