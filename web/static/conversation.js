@@ -141,7 +141,8 @@ async function follow(turnId) {
 }
 
 let retryAction = null;
-$("retry").addEventListener("click", () => {
+// The recorder, its errors and "Opnieuw proberen" exist only on the trainee's own page.
+if ($("retry")) $("retry").addEventListener("click", () => {
   $("retry").hidden = true;
   $("error").hidden = true;
   if (retryAction) retryAction();
