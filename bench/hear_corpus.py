@@ -109,6 +109,8 @@ def _hear_all(jobs: list[Job], model_dir: Path, workers: int) -> Iterator[tuple[
         return
     with multiprocessing.get_context("spawn").Pool(workers, _init_worker, (model_dir,)) as pool:
         yield from pool.imap_unordered(_hear, jobs, chunksize=1)
+        pool.close()  # let the workers exit on their own, not terminated with their semaphores
+        pool.join()
 
 
 # --- files ----------------------------------------------------------------------------------------
