@@ -35,9 +35,13 @@ class CustomerState:
 
 def customer_line(scenario: Scenario, state: CustomerState) -> str:
     """The scripted line for the current phase and anger level."""
-    lines = scenario.phase(state.phase).lines[state.anger]
-    seed = int(hashlib.sha256(f"{scenario.id}:{state.turn}".encode()).hexdigest()[:12], 16)
-    return random.Random(seed).choice(lines)
+    return _pick(scenario.phase(state.phase).lines[state.anger], f"{scenario.id}:{state.turn}")
+
+
+def _pick(options: list[str], seed_text: str) -> str:
+    """One of `options`, always the same for the same seed text (same inputs, same conversation)."""
+    seed = int(hashlib.sha256(seed_text.encode()).hexdigest()[:12], 16)
+    return random.Random(seed).choice(options)
 
 
 # What the customer answers first when a reply holds several things: an accelerator is heard
@@ -69,8 +73,7 @@ def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerSta
     key = answered_to(scenario, before, state, labels)
     if key is None:
         return line
-    seed = int(hashlib.sha256(f"{scenario.id}:{state.turn}:{key}".encode()).hexdigest()[:12], 16)
-    return f"{random.Random(seed).choice(scenario.responses[key])} {line}"
+    return f"{_pick(scenario.responses[key], f'{scenario.id}:{state.turn}:{key}')} {line}"
 
 
 def anger_change(score: TurnScore, weights: dict[str, Any] | None = None) -> int:
