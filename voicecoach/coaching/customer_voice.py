@@ -4,7 +4,9 @@ rises; espeak-ng's own voice when MBROLA is missing; cached on disk."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +61,8 @@ def customer_audio(text: str, anger: int, voice: str, cache_dir: Path) -> Path:
     path = cache_dir / f"{key}.wav"
     if not path.is_file():
         cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".tmp.wav")
+        # a partial file of this call's own: two requests for the same line may synthesise at once
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp.wav")
         speak_to_wav(
             text, partial, voice=spoken_by, words_per_minute=prosody.words_per_minute, pitch=prosody.pitch
         )
