@@ -263,7 +263,7 @@ def _raised_sentence(comparison: Comparison, voice: VoiceMeasures) -> str:
     if comparison.measure == "rate":
         return (
             f"Je sprak {word} dan {_reference(voice)}: {_fmt(comparison.value)} {unit}, "
-            f"tegen {_fmt(comparison.baseline)} in je rustige tempo."
+            f"tegen {_fmt(comparison.baseline)} bij rustig praten."
         )
     degree = "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
     return (
