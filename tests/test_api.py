@@ -131,10 +131,23 @@ def test_unknown_things_are_404_in_dutch(client):
 
 
 def test_openapi_documents_the_api(client):
-    paths = client.get("/openapi.json").json()["paths"]
+    spec = client.get("/openapi.json").json()
+    paths, schemas = spec["paths"], spec["components"]["schemas"]
     for path in ("/api/scenarios", "/api/conversations", "/api/conversations/{conversation_id}/turns",
                  "/api/turns/{turn_id}", "/api/turns/{turn_id}/reanalyse", "/api/baselines"):
         assert path in paths
+    for path, methods in paths.items():  # every answer of the API is documented, errors included
+        for method, operation in methods.items():
+            status, success = next((k, v) for k, v in operation["responses"].items() if k.startswith("2"))
+            assert status == "204" or success.get("content"), (method, path)
+            if path.startswith("/api/"):
+                assert {"401", "404", "422"} <= set(operation["responses"]), (method, path)
+    turn = paths["/api/turns/{turn_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert turn == {"$ref": "#/components/schemas/TurnView"}
+    assert {"TurnRecord", "AnalysisRecord", "ScoreRecord", "ReactionRecord", "ErrorBody"} <= set(schemas)
+    for upload in ("/api/conversations/{conversation_id}/turns", "/api/baselines"):
+        body = paths[upload]["post"]["requestBody"]
+        assert body["required"] and {"audio/*", "application/octet-stream"} <= set(body["content"]), upload
 
 
 def test_pages_render_in_dutch(client):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.audio_factory import sox
 from voicecoach.audio.synth import speak_to_wav
+from voicecoach.turn_record import SCHEMA_VERSION, TurnRecord
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
 
@@ -31,8 +32,11 @@ def test_calibrate_then_analyse_prints_one_json_object(tmp_path: Path, dutch_rep
     assert analysed.returncode == 0, analysed.stderr
     lines = analysed.stdout.strip().splitlines()
     assert len(lines) == 1
-    result = json.loads(lines[0])
-    assert list(result)[:5] == ["audio", "transcript", "voice", "wording", "score"]
+    record = json.loads(lines[0])
+    assert TurnRecord.model_validate(record).schema_version == SCHEMA_VERSION  # the web service's shape
+    assert record["score"] is None and record["reaction"] is None  # no scenario: analysed, not scored
+    result = record["analysis"]
+    assert list(result)[:4] == ["audio", "transcript", "voice", "wording"]
     assert result["transcript"]["language"] == "nl"
     assert result["transcript"]["words"][0].keys() >= {"word", "start", "end", "probability"}
     assert result["voice"]["baseline"]["source"] == "calibration"
@@ -65,6 +69,8 @@ def test_reanalysis_in_a_new_process_gives_the_same_words_and_score(tmp_path: Pa
     runs = [run_cli("analyse", str(reply), "--scenario", "monteur-deur", "--json") for _ in range(2)]
     assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
     first, second = (json.loads(run.stdout) for run in runs)
+    assert first["score"] == second["score"] and first["reaction"] == second["reaction"]
+    first, second = first["analysis"], second["analysis"]
     assert first["transcript"]["words"] == second["transcript"]["words"]
-    assert first["wording"] == second["wording"] and first["score"] == second["score"]
+    assert first["wording"] == second["wording"]
     assert first["voice"] == second["voice"]

@@ -12,6 +12,7 @@ from tests.conftest import SPACY_DIR
 from voicecoach.coach_judgement import judged_labels, judged_score
 from voicecoach.coaching.scoring import score_turn
 from voicecoach.scenarios import load_scenarios
+from voicecoach.turn_record import TurnRecord
 from voicecoach.voice.baseline import POPULATION_DEFAULT
 from voicecoach.voice.measures import Comparison
 from voicecoach.wording.classify import WordingClassifier
@@ -33,8 +34,8 @@ def _loudness(difference: float) -> Comparison:
                       difference_unit="dB", threshold=6.0, spread=1.0, start=0.0, end=4.0, frames=300)
 
 
-def _result(classifier: WordingClassifier, phase, anger: int, loud: float) -> dict:  # type: ignore[no-untyped-def]
-    """A turn result in the form the worker stores it, scored by score_turn itself."""
+def _result(classifier: WordingClassifier, phase, anger: int, loud: float) -> TurnRecord:  # type: ignore[no-untyped-def]
+    """A turn record as the worker stores it (a typed reply with a measured voice), scored by score_turn itself."""
     hits = classifier.classify(TEXT)
     loudness = _loudness(loud)
     voice = {"baseline": POPULATION_DEFAULT.to_dict(), "loudness": loudness.to_dict(), "pitch": None, "rate": None,
@@ -46,9 +47,11 @@ def _result(classifier: WordingClassifier, phase, anger: int, loud: float) -> di
     Voice.loudness = loudness
     score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=anger,
                        word_count=len(TEXT.split()), speech_seconds=4.0, voice=Voice())
-    return {"analysis": {"wording": [h.to_dict() for h in hits], "suggestions": [], "corrected_text": None,
-                         "transcript": {"text": TEXT}, "voice": voice},
-            "score": score.to_dict()}
+    return TurnRecord.model_validate({
+        "analysis": {"audio": None, "wording": [h.to_dict() for h in hits], "suggestions": [], "corrected_text": None,
+                     "transcript": {"text": TEXT, "language": "nl", "words": []}, "voice": voice},
+        "score": score.to_dict(), "reaction": None,
+    })
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +64,14 @@ def test_no_overrule_keeps_the_score(setting):
     classifier, phase = setting
     result = _result(classifier, phase, 3, loud=0.0)
     judged = judged_score(result, [], phase, 3)
-    assert judged["total"] == result["score"]["total"] == judged["machine_total"] and not judged["judged"]
+    assert judged["total"] == result.score.total == judged["machine_total"] and not judged["judged"]
 
 
 def test_a_missed_accelerator_costs_its_points(setting):
     classifier, phase = setting
     result = _result(classifier, phase, 3, loud=0.0)
     judged = judged_score(result, [Overrule("aanjager:kalmeringsbevel", "gemist", "Hij zei 'rustig'.")], phase, 3)
-    assert judged["total"] == result["score"]["total"] - 3
+    assert judged["total"] == result.score.total - 3
     added = [p for p in judged["points"] if p.get("coach") == "added"]
     assert [p["criterion"] for p in added] == ["aanjager:kalmeringsbevel"]
     assert added[0]["coach_reason"] == "Hij zei 'rustig'." and added[0]["coach_label"] == "conflictaanjager (kalmeringsbevel)"
@@ -78,7 +81,7 @@ def test_a_missed_accelerator_costs_its_points(setting):
 def test_a_wrong_technique_loses_its_points_and_the_raised_voice_share_follows(setting):
     classifier, phase = setting
     result = _result(classifier, phase, 3, loud=8.0)  # loudness raised: half the technique points go
-    machine = {p["criterion"]: p["points"] for p in result["score"]["points"]}
+    machine = {p["criterion"]: p["points"] for p in result.model_dump()["score"]["points"]}
     technique = "techniek:open_vraag"  # its words overlap no other technique, so its points go for good
     assert machine[technique] == 2
     label = technique.split(":", 1)[1]
@@ -91,6 +94,6 @@ def test_a_wrong_technique_loses_its_points_and_the_raised_voice_share_follows(s
     earned = sum(p["points"] for p in judged["points"] if p["criterion"].startswith("techniek:"))
     loss = points["stem:woorden_komen_minder_aan"]
     assert loss["points"] == -round(earned * 0.5)
-    assert points["stem:loudness"] == next(p for p in result["score"]["points"] if p["criterion"] == "stem:loudness")
-    assert judged["total"] == sum(p["points"] for p in judged["points"]) < result["score"]["total"]
+    assert points["stem:loudness"] == next(p for p in result.model_dump()["score"]["points"] if p["criterion"] == "stem:loudness")
+    assert judged["total"] == sum(p["points"] for p in judged["points"]) < result.score.total
     assert label not in judged_labels(result, [Overrule(label, "onterecht", "x")])

@@ -17,7 +17,9 @@ from voicecoach.audio.synth import speak_to_wav
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import anger_change
 from voicecoach.config import Settings
+from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
+from voicecoach.turn_record import TurnRecord
 from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
 from voicecoach.wording.rules import SEED_FILES
 from tests.conftest import SPACY_DIR, WHISPER_DIR
@@ -60,24 +62,24 @@ def _spoken(text: str, folder: Path, name: str, *effects: str) -> Path:
 
 def test_calm_technique_rich_replies_calm_the_customer(analyser, scenario):
     """The customer's logic on the replies as written (the words Whisper hears vary by CPU)."""
-    conversation = Conversation(scenario, analyser)
+    conversation = Conversation(scenario)
     angers = [conversation.state.anger]
     results = []
     for text in CALM_REPLIES:
-        results.append(conversation.reply_text(text))
+        results.append(answer(conversation, hear_text(analyser, text)))
         angers.append(conversation.state.anger)
     assert angers[-1] < angers[0] and all(b <= a for a, b in zip(angers, angers[1:])), angers
-    assert conversation.state.outcome == "calmed", [r.to_dict() for r in results]
+    assert conversation.state.outcome == "calmed", [r.model_dump() for r in results]
     for result in results:
         assert result.score.total > 0
         assert not any(p.criterion.startswith("aanjager") for p in result.score.points)
 
 
 def test_accelerators_drive_the_anger_up(analyser, scenario):
-    conversation = Conversation(scenario, analyser)
+    conversation = Conversation(scenario)
     start = conversation.state.anger
-    results = [conversation.reply_text(text) for text in ACCELERATOR_REPLIES]
-    assert results[0].anger_after > start
+    results = [answer(conversation, hear_text(analyser, text)) for text in ACCELERATOR_REPLIES]
+    assert results[0].reaction.anger_after > start
     assert conversation.state.anger == 4
     assert conversation.state.outcome == "escalated"
     assert all(any(p.criterion.startswith("aanjager:") for p in r.score.points) for r in results)
@@ -87,15 +89,16 @@ def test_spoken_replies_move_the_customer_by_their_score(analyser, baseline, sce
     """Through the whole pipeline, what holds whatever Whisper hears: a calm voice is not flagged,
     the anger moves by the turn's total as weights.yaml says, and every point names its evidence
     and its seed."""
-    conversation = Conversation(scenario, analyser, baseline)
+    conversation = Conversation(scenario)
     results = []
     for index, text in enumerate([CALM_REPLIES[0], ACCELERATOR_REPLIES[0]]):
-        results.append(conversation.reply_audio(_spoken(text, tmp_path, f"antwoord-{index}", "gain", "-12")))
+        spoken = _spoken(text, tmp_path, f"antwoord-{index}", "gain", "-12")
+        results.append(answer(conversation, hear_audio(analyser, spoken, baseline=baseline)))
     for result in results:
-        assert result.analysis is not None and result.analysis.transcript.words
+        assert result.analysis.voice is not None and result.analysis.transcript.words
         assert not any(p.criterion in ("stem:loudness", "stem:pitch") for p in result.score.points)
-        expected = max(0, min(4, result.anger_before + anger_change(result.score)))
-        assert result.anger_after == expected
+        expected = max(0, min(4, result.reaction.anger_before + anger_change(result.score)))
+        assert result.reaction.anger_after == expected
     _every_explanation_names_evidence_and_seed(results)
 
 
@@ -103,11 +106,9 @@ def test_the_same_calm_words_louder_and_higher_cost_voice_points(analyser, basel
     """What must hold whatever Whisper hears in the two clips: the raised voice is flagged for
     loudness and pitch and loses points for it, the calm one is not; which techniques are heard
     (and so how the anger moves) depends on the recogniser and belongs in bench/."""
-    calm = Conversation(scenario, analyser, baseline).reply_audio(
-        _spoken(CALM_REPLIES[0], tmp_path, "rustig", "gain", "-12")
-    )
-    loud = Conversation(scenario, analyser, baseline).reply_audio(
-        _spoken(CALM_REPLIES[0], tmp_path, "hard-hoog", "gain", "-2", "pitch", "400")  # +10 dB, +4 semitones
+    calm = _first_turn(scenario, analyser, baseline, _spoken(CALM_REPLIES[0], tmp_path, "rustig", "gain", "-12"))
+    loud = _first_turn(  # +10 dB, +4 semitones
+        scenario, analyser, baseline, _spoken(CALM_REPLIES[0], tmp_path, "hard-hoog", "gain", "-2", "pitch", "400")
     )
     loud_criteria = {p.criterion for p in loud.score.points}
     calm_criteria = {p.criterion for p in calm.score.points}
@@ -125,8 +126,8 @@ def test_the_same_calm_words_louder_and_higher_cost_voice_points(analyser, basel
 
 def test_a_clipped_shouted_reply_is_judged_for_loudness(analyser, baseline, scenario, tmp_path):
     """The tester's case: calm words shouted into an overdriven microphone used to score +5."""
-    shouted = Conversation(scenario, analyser, baseline).reply_audio(
-        _spoken(CALM_REPLIES[0], tmp_path, "geschreeuwd", "gain", "18")  # clips (sox warns)
+    shouted = _first_turn(  # clips (sox warns)
+        scenario, analyser, baseline, _spoken(CALM_REPLIES[0], tmp_path, "geschreeuwd", "gain", "18")
     )
     assert shouted.analysis.voice.clipped
     points = {p.criterion: p for p in shouted.score.points}
@@ -134,6 +135,10 @@ def test_a_clipped_shouted_reply_is_judged_for_loudness(analyser, baseline, scen
     assert "overstuurd" in points["stem:loudness"].explanation
     assert "stem:kalm_onder_druk" not in points
     _every_explanation_names_evidence_and_seed([shouted])
+
+
+def _first_turn(scenario, analyser: Analyser, baseline: Baseline, spoken: Path):  # type: ignore[no-untyped-def]
+    return answer(Conversation(scenario), hear_audio(analyser, spoken, baseline=baseline))
 
 
 def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore[no-untyped-def]
@@ -156,13 +161,14 @@ def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore
 
 
 def test_customer_line_is_spoken_angrier_and_cached(analyser, scenario):
-    conversation = Conversation(scenario, analyser)
-    first = conversation.customer_audio()
+    conversation = Conversation(scenario)
+    cache = analyser.settings.data_dir / "cache" / "customer"
+    first = conversation.customer_audio(cache)
     assert first.stat().st_size > 10_000
     mtime = first.stat().st_mtime_ns
-    assert conversation.customer_audio() == first and first.stat().st_mtime_ns == mtime
-    conversation.reply_text(ACCELERATOR_REPLIES[0])
-    angrier = conversation.customer_audio()
+    assert conversation.customer_audio(cache) == first and first.stat().st_mtime_ns == mtime
+    answer(conversation, hear_text(analyser, ACCELERATOR_REPLIES[0]))
+    angrier = conversation.customer_audio(cache)
     from voicecoach.audio.decode import decode_audio
     from voicecoach.levels import rms_db
 
@@ -180,10 +186,11 @@ def test_practice_text_json_completes_a_scenario(tmp_path):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     turns, last = lines[:-1], lines[-1]
     assert last == {"outcome": "calmed", "turns": 3}
-    for number, turn in enumerate(turns, start=1):
-        assert set(turn) == {"turn", "phase", "customer_line", "reply", "anger_before", "anger_after", "points", "explanations", "next_line"}
-        assert turn["turn"] == number and turn["explanations"]
-    assert [t["phase"] for t in turns] == ["contact_maken", "informatie_verzamelen", "probleemaanpak"]
+    for number, turn in enumerate(turns, start=1):  # the same record as the web service's and `analyse --json`
+        record = TurnRecord.model_validate(turn)
+        assert record.reaction.turn == number and record.score.points and record.analysis.voice is None
+        assert record.analysis.transcript.text == CALM_REPLIES[number - 1]
+    assert [t["reaction"]["phase"] for t in turns] == ["contact_maken", "informatie_verzamelen", "probleemaanpak"]
 
 
 def test_practice_ends_unfinished_when_replies_run_out(tmp_path):
@@ -203,7 +210,7 @@ def _practice_text(replies: list[str], data_dir: Path) -> list[dict]:
         env={**os.environ, "VOICECOACH_DATA_DIR": str(data_dir)},
     )
     assert result.returncode == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines()][:-1]
+    return [json.loads(line)["reaction"] for line in result.stdout.splitlines()[:-1]]
 
 
 def test_the_customer_answers_a_calming_order_and_confirms_a_summary(scenario, tmp_path):

@@ -53,4 +53,4 @@ def test_the_wheel_installs_into_a_fresh_venv_and_analyses_outside_the_checkout(
     assert "monteur-deur" in listed.stdout + listed.stderr
     analysed = _run(voicecoach, "analyse", dutch_reply_wav, "--scenario", "monteur-deur", "--json", cwd=outside, env=env)
     result = json.loads(analysed.stdout)
-    assert result["transcript"]["words"] and "score" in result
+    assert result["analysis"]["transcript"]["words"] and "points" in result["score"] and result["reaction"]

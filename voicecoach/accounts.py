@@ -8,7 +8,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, false, select
 from sqlalchemy.orm import Session
 
 from voicecoach import login_limits, passwords
@@ -144,19 +144,22 @@ def end_sessions(session: Session, user: User) -> None:
     session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
 
 
+def reviewed_by(viewer: User) -> Select[tuple[int]]:
+    """The ids of the other users whose practice `viewer` may see, as a subquery: for a coach or
+    teacher the members of their groups, for anyone else nobody. The one rule behind `may_see`
+    and the review list's SQL."""
+    if viewer.role not in REVIEWER_ROLES or not viewer.active:
+        return select(GroupMember.user_id).where(false())
+    viewer_groups = select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)
+    return select(GroupMember.user_id).where(GroupMember.group_id.in_(viewer_groups), GroupMember.user_id != viewer.id)
+
+
 def may_see(session: Session, viewer: User, owner_id: int) -> bool:
     """The trainee themself, or a coach or teacher of a group the trainee is in. Admins manage
     accounts but do not hear recordings (privacy: only the trainee and their coaches)."""
     if viewer.id == owner_id:
         return True
-    if viewer.role not in REVIEWER_ROLES or not viewer.active:
-        return False
-    viewer_groups = select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)
-    shared = session.scalar(
-        select(func.count()).select_from(GroupMember)
-        .where(GroupMember.user_id == owner_id, GroupMember.group_id.in_(viewer_groups))
-    )
-    return bool(shared)
+    return session.scalar(reviewed_by(viewer).where(GroupMember.user_id == owner_id).limit(1)) is not None
 
 
 def audit(session: Session, actor: User | None, action: str, subject_user_id: int | None, object_id: str | None) -> None:

@@ -1,6 +1,7 @@
 """Account and group changes by an admin (web) or on this computer (CLI, actor None). Every change
 is audited; those that let someone hear a trainee's recordings are shown to that trainee and to
-the group's coaches and teachers (voicecoach/transparency.py)."""
+the group's coaches and teachers (voicecoach/transparency.py). Each public function is one unit
+of work and commits it: the web routes and the CLI never commit."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voicecoach import passwords
-from voicecoach.accounts import AccountError, audit, check_role, clean_display_name, end_sessions, find_user
+from voicecoach.accounts import AccountError, audit, check_role, clean_display_name, create_user, end_sessions, find_user
 from voicecoach.errors import VoiceCoachError
 from voicecoach.store.models import Group, GroupMember, User
 
@@ -38,7 +39,24 @@ def _not_yourself(actor: User | None, user: User, what: str) -> None:
         raise AccountError(f"Je kunt je eigen {what} niet wijzigen; vraag een andere beheerder.", code="own_account")
 
 
-def change_role(session: Session, actor: User | None, user: User, role: str) -> None:
+def add_user(
+    session: Session, actor: User | None, username: str, password: str, *, role: str = "trainee", display_name: str | None = None,
+) -> User:
+    user = create_user(session, username, password, role=role, display_name=display_name, actor=actor)
+    session.commit()
+    return user
+
+
+def change_user(session: Session, actor: User | None, user: User, *, role: str | None = None, display_name: str | None = None) -> None:
+    """A new role (ends the user's sessions) and/or display name, in one transaction."""
+    if role is not None:
+        _change_role(session, actor, user, role)
+    if display_name is not None:
+        _rename(session, actor, user, display_name)
+    session.commit()
+
+
+def _change_role(session: Session, actor: User | None, user: User, role: str) -> None:
     check_role(role)
     _not_yourself(actor, user, "rol")
     if role != user.role:
@@ -47,7 +65,7 @@ def change_role(session: Session, actor: User | None, user: User, role: str) -> 
         end_sessions(session, user)  # new rights from the next login on
 
 
-def rename(session: Session, actor: User | None, user: User, display_name: str) -> None:
+def _rename(session: Session, actor: User | None, user: User, display_name: str) -> None:
     name = clean_display_name(display_name, user.username)
     if name != user.display_name:
         audit(session, actor, "user.renamed", user.id, None)
@@ -59,6 +77,7 @@ def reset_password(session: Session, actor: User | None, user: User, password: s
     user.password_hash = passwords.hash_password(password)
     end_sessions(session, user)
     audit(session, actor, "user.password_reset", user.id, None)
+    session.commit()
 
 
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:
@@ -68,6 +87,7 @@ def set_active(session: Session, actor: User | None, user: User, active: bool) -
         if not active:
             end_sessions(session, user)
         audit(session, actor, "user.activated" if active else "user.deactivated", user.id, None)
+    session.commit()
 
 
 def create_group(session: Session, actor: User | None, name: str) -> Group:
@@ -80,6 +100,7 @@ def create_group(session: Session, actor: User | None, name: str) -> Group:
     session.add(group)
     session.flush()
     audit(session, actor, "group.created", None, f"group:{group.id}")
+    session.commit()
     return group
 
 
@@ -90,6 +111,7 @@ def add_member(session: Session, actor: User | None, group: Group, user: User) -
         return False
     session.add(GroupMember(group_id=group.id, user_id=user.id))
     audit(session, actor, "group.member_added", user.id, f"group:{group.id}")
+    session.commit()
     return True
 
 
@@ -99,3 +121,4 @@ def remove_member(session: Session, actor: User | None, group: Group, user: User
         raise NotFound("Deze gebruiker zit niet in deze groep.")
     session.delete(member)
     audit(session, actor, "group.member_removed", user.id, f"group:{group.id}")
+    session.commit()

@@ -46,7 +46,6 @@ class TurnAnalysis:
             "transcript": self.transcript.to_dict(),
             "voice": self.voice.to_dict(),
             "wording": [hit.to_dict() for hit in self.wording],
-            "score": None,  # a turn is scored within a scenario: coaching/conversation.py
             "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
             "corrected_text": self.corrected_text,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},

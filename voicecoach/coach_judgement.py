@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from voicecoach.coaching.scoring import score_turn
 from voicecoach.vocabulary import label_name
 from voicecoach.scenarios import Phase
+from voicecoach.turn_record import TurnRecord
 from voicecoach.voice.baseline import Baseline
 from voicecoach.voice.measures import Comparison, VoiceMeasures
 from voicecoach.voice.rises import Rise
@@ -106,24 +107,29 @@ def hit_from_dict(data: dict[str, Any]) -> WordingHit:
     return _build(WordingHit, data, seconds=tuple(data["seconds"]) if data.get("seconds") else None)
 
 
-def judged_score(result: dict[str, Any], overrules: Sequence[Overrule], phase: Phase, customer_anger: int) -> dict[str, Any]:
-    """The turn's score with the coach's judgement; changed points carry `coach` and the reason.
+def record_hits(record: TurnRecord) -> list[WordingHit]:
+    return [hit_from_dict(h.model_dump()) for h in record.analysis.wording]
+
+
+def judged_score(record: TurnRecord, overrules: Sequence[Overrule], phase: Phase, customer_anger: int) -> dict[str, Any]:
+    """The scored turn's score with the coach's judgement; changed points carry `coach` and the reason.
 
     Returns {"total", "points", "machine_total", "judged": bool}; each point as scoring gives it,
     plus "coach": "added" | "removed" | "changed" where the coach's judgement changed it."""
-    machine = result["score"]
+    assert record.score is not None, "only a scored turn is judged"
+    machine = record.score.model_dump(mode="json")
     if not overrules:
         return {**machine, "machine_total": machine["total"], "judged": False}
-    analysis = result["analysis"]
-    hits = judged_hits([hit_from_dict(h) for h in analysis["wording"]], overrules)
+    analysis = record.analysis
+    hits = judged_hits(record_hits(record), overrules)
     kept_rules = {hit.rule for hit in hits}
-    text = analysis.get("corrected_text") or analysis["transcript"]["text"]
+    voice = voice_from_dict(analysis.voice.model_dump()) if analysis.voice else None
     rescored = score_turn(
         hits=hits,
-        suggestions=[_build(Suggestion, s) for s in analysis.get("suggestions", []) if s["rule"] in kept_rules],
+        suggestions=[_build(Suggestion, s.model_dump()) for s in analysis.suggestions if s.rule in kept_rules],
         phase=phase, customer_anger=customer_anger,
-        word_count=len(re.findall(r"\w+", text)),  # as coaching/conversation.py counts them
-        speech_seconds=analysis["voice"]["speech_seconds"], voice=voice_from_dict(analysis["voice"]),
+        word_count=len(re.findall(r"\w+", analysis.text)),  # as coaching/conversation.py counts them
+        speech_seconds=voice.speech_seconds if voice else 0.0, voice=voice,
     ).to_dict()["points"]
     return _merge(machine["points"], rescored, overrules)
 
@@ -168,7 +174,7 @@ def _reason(criterion: str, overrules: Sequence[Overrule], verdict: str | None) 
     return next((o.reason for o in overrules if verdict is None or o.verdict == verdict), None)
 
 
-def judged_labels(result: dict[str, Any], overrules: Sequence[Overrule]) -> set[str]:
+def judged_labels(record: TurnRecord, overrules: Sequence[Overrule]) -> set[str]:
     """Label names (and "aanjager:kind") of the turn after the coach's judgement."""
-    hits = judged_hits([hit_from_dict(h) for h in result["analysis"]["wording"]], overrules)
+    hits = judged_hits(record_hits(record), overrules)
     return {hit.label for hit in hits} | {f"{AANJAGER}:{hit.subtype}" for hit in hits if hit.label == AANJAGER}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from voicecoach.coach_judgement import hit_from_dict, judged_labels, label_name
+from voicecoach.coach_judgement import judged_labels, label_name, record_hits
 from voicecoach.coaching.customer import CustomerState, customer_reply
 from voicecoach.coaching.style import ReplyTurn, infer_style
 from voicecoach.scenarios import Scenario
@@ -24,7 +24,7 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
     if conversation.finished_at is None or not turns:
         return conversation.customer_line
     last = turns[-1]
-    labels = predicted_labels([hit_from_dict(h) for h in last.result["analysis"]["wording"]])
+    labels = predicted_labels(record_hits(last.record))
     return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels)
 
 
@@ -38,9 +38,8 @@ def _unique(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _style(turns: Sequence[TurnRow], overrules: dict[str, list[LabelOverrule]]) -> dict[str, Any]:
     replies = [
-        ReplyTurn(labels=frozenset(judged_labels(t.result, overrules.get(t.id, []))),
-                  text=t.result["analysis"].get("corrected_text") or t.result["analysis"]["transcript"]["text"])
-        for t in turns
+        ReplyTurn(labels=frozenset(judged_labels(record, overrules.get(t.id, []))), text=record.analysis.text)
+        for t in turns if (record := t.record) is not None
     ]
     style = infer_style(replies)
     return {

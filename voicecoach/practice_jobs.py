@@ -2,37 +2,47 @@
 
 `prepare`, `store` and `mark` run in the worker with the database; `run` runs in the analysis
 process and sees only plain data (paths, ids, dicts), so it can die without touching the database.
+A turn's `run` hears the reply first (voicecoach/replies.py), then lets the conversation take it;
+the stored result is the turn's TurnRecord (voicecoach/turn_record.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from voicecoach.analysis import Analyser
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import CustomerState
-from voicecoach.store.models import BaselineRow, Recording, TurnRow, User, utcnow
+from voicecoach.jobs import JobKind
+from voicecoach.replies import answer, hear_audio
+from voicecoach.scenarios import Scenario
+from voicecoach.store.baselines import latest_baseline
+from voicecoach.store.models import BaselineRow, Recording, TurnRow, utcnow
+from voicecoach.turn_record import TurnRecord
 from voicecoach.voice.baseline import Baseline
 
-if TYPE_CHECKING:
-    from voicecoach.practice_service import PracticeService
+
+def practice_jobs(analyser: Analyser, scenarios: dict[str, Scenario], data_dir: Path) -> dict[str, JobKind]:
+    """The job kinds of practising, by the name `enqueue` uses."""
+    return {"analyse_turn": TurnJob(analyser, scenarios, data_dir), "calibrate": CalibrationJob(analyser, data_dir)}
 
 
 class TurnJob:
-    def __init__(self, service: PracticeService) -> None:
-        self.service = service
+    def __init__(self, analyser: Analyser, scenarios: dict[str, Scenario], data_dir: Path) -> None:
+        self.analyser, self.scenarios, self.data_dir = analyser, scenarios, data_dir
 
     def prepare(self, session: Session, target_id: str) -> dict[str, Any] | None:
         turn = session.get(TurnRow, target_id)
         if turn is None:
             return None
         conversation = turn.conversation
-        baseline = self.service.baseline_for(session, session.get(User, conversation.user_id))
+        baseline = latest_baseline(session, conversation.user_id)
         return {
-            "recording": str(self.service.recording_path(session.get(Recording, turn.recording_id))),
+            "recording": str(self.data_dir / session.get(Recording, turn.recording_id).path),
             "scenario_id": conversation.scenario_id,
             "baseline": baseline.data if baseline else None,
             "state_before": dict(turn.state_before),
@@ -41,21 +51,15 @@ class TurnJob:
         }
 
     def run(self, order: dict[str, Any]) -> dict[str, Any]:
-        conversation = Conversation.resume(
-            self.service.scenario(order["scenario_id"]), self.service.analyser,
-            Baseline(**order["baseline"]) if order["baseline"] else None,
-            CustomerState(**order["state_before"]), order["customer_line"],
+        conversation = Conversation.resume(  # first: a damaged stored state fails before the costly analysis
+            self.scenarios[order["scenario_id"]], CustomerState(**order["state_before"]), order["customer_line"]
         )
-        result = conversation.reply_audio(Path(order["recording"]), corrected_text=order["corrected_text"])
+        heard = hear_audio(
+            self.analyser, Path(order["recording"]), corrected_text=order["corrected_text"],
+            baseline=Baseline(**order["baseline"]) if order["baseline"] else None,
+        )
         return {
-            "result": {
-                "analysis": result.analysis.to_dict(),
-                "score": result.score.to_dict(),
-                "reaction": {
-                    "phase": result.phase, "anger_before": result.anger_before, "anger_after": result.anger_after,
-                    "next_line": result.next_line, "outcome": result.outcome,
-                },
-            },
+            "result": answer(conversation, heard).model_dump(mode="json"),
             "state": asdict(conversation.state),
             "line": conversation.line,
             "finished": conversation.finished,
@@ -65,7 +69,7 @@ class TurnJob:
         turn = session.get(TurnRow, target_id)
         if turn is None:  # deleted during its analysis: nothing to keep
             return
-        turn.result = outcome["result"]
+        turn.result = TurnRecord.model_validate(outcome["result"]).model_dump(mode="json")
         turn.status, turn.error, turn.analysed_at = "done", None, utcnow()
         conversation = turn.conversation
         if conversation.state["turn"] == turn.number - 1:  # a re-analysis never moves the customer twice
@@ -84,17 +88,17 @@ class TurnJob:
 
 
 class CalibrationJob:
-    def __init__(self, service: PracticeService) -> None:
-        self.service = service
+    def __init__(self, analyser: Analyser, data_dir: Path) -> None:
+        self.analyser, self.data_dir = analyser, data_dir
 
     def prepare(self, session: Session, target_id: str) -> dict[str, Any] | None:
         row = session.get(BaselineRow, int(target_id))
         if row is None:
             return None
-        return {"recording": str(self.service.recording_path(session.get(Recording, row.recording_id)))}
+        return {"recording": str(self.data_dir / session.get(Recording, row.recording_id).path)}
 
     def run(self, order: dict[str, Any]) -> dict[str, Any]:
-        return {"baseline": self.service.analyser.calibrate(Path(order["recording"])).to_dict()}
+        return {"baseline": self.analyser.calibrate(Path(order["recording"])).to_dict()}
 
     def store(self, session: Session, target_id: str, outcome: dict[str, Any]) -> None:
         row = session.get(BaselineRow, int(target_id))

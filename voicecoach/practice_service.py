@@ -1,7 +1,7 @@
 """Stored practice: conversations, turns and baselines in the database, analysed by the job queue.
 
 The web API calls the `submit_*` methods (store first, then enqueue); the worker runs the job
-kinds of `practice_jobs`, which use the same Analyser and Conversation as the terminal.
+kinds of `practice_jobs`, which hear replies and drive the Conversation as the terminal does.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from voicecoach.coaching.customer import CustomerState, customer_line
 from voicecoach.config import Settings
 from voicecoach.errors import VoiceCoachError
 from voicecoach.jobs import JobKind, enqueue
-from voicecoach.practice_jobs import CalibrationJob, TurnJob
+from voicecoach.practice_jobs import practice_jobs
 from voicecoach.scenarios import Scenario, load_scenarios
+from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import BaselineRow, ConversationRow, Job, Recording, TurnRow, User
 from voicecoach.store.recordings import discard_recording_file, store_recording
 
@@ -61,10 +62,7 @@ class PracticeService:
 
     # --- baselines -----------------------------------------------------------------------
     def baseline_for(self, session: Session, user: User) -> BaselineRow | None:
-        return session.scalar(
-            select(BaselineRow).where(BaselineRow.user_id == user.id, BaselineRow.status == "done")
-            .order_by(BaselineRow.id.desc()).limit(1)
-        )
+        return latest_baseline(session, user.id)
 
     def submit_calibration(self, session: Session, user: User, data: bytes) -> tuple[BaselineRow, Job]:
         recording = store_recording(self.settings.data_dir, user.id, "calibration", data)
@@ -168,4 +166,4 @@ class PracticeService:
 
     # --- job kinds (run by the worker) ----------------------------------------------------
     def handlers(self) -> dict[str, JobKind]:
-        return {"analyse_turn": TurnJob(self), "calibrate": CalibrationJob(self)}
+        return practice_jobs(self.analyser, self.scenarios, self.settings.data_dir)

@@ -107,7 +107,8 @@ def export_zip(session: Session, data_dir: Path, user: User) -> bytes:
                 "id": c.id, "scenario": c.scenario_id, "state": c.state, "created_at": c.created_at.isoformat(),
                 "notes": [n.text for n in session.scalars(select(Note).where(Note.conversation_id == c.id))],
                 "turns": [
-                    {"number": t.number, "customer_line": t.customer_line, "status": t.status, "result": t.result,
+                    {"number": t.number, "customer_line": t.customer_line, "status": t.status,
+                     "result": record.model_dump(mode="json") if (record := t.record) else None,
                      "error": t.error, "corrected_text": t.corrected_text, "recording": Path(session.get(Recording, t.recording_id).path).name}
                     for t in c.turns
                 ],

@@ -29,7 +29,7 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
     scores = []
     for turn in turns:
         judged = overrules[turn.id]
-        counts.update(label for label in judged_labels(turn.result, judged) if ":" not in label)
+        counts.update(label for label in judged_labels(turn.record, judged) if ":" not in label)
         score = turn_score(scenarios[turn.conversation.scenario_id], turn, judged)
         scores.append({"date": turn.created_at.isoformat(timespec="minutes"), "scenario": turn.conversation.scenario_id,
                        "turn": turn.number, "total": score["total"] if score else 0})

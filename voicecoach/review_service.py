@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from voicecoach.accounts import REVIEWER_ROLES, may_see
+from voicecoach.accounts import may_see, reviewed_by
 from voicecoach.coach_judgement import LABEL_KEYS, label_name
 from voicecoach.errors import VoiceCoachError
 from voicecoach.jobs import enqueue
@@ -22,34 +22,38 @@ VERDICTS = ("onterecht", "gemist")
 
 
 def _require_reviewer(session: Session, user: User, owner_id: int) -> None:
-    if user.role not in REVIEWER_ROLES or user.id == owner_id or not may_see(session, user, owner_id):
+    """Someone else's practice, which `user` reviews (accounts.reviewed_by); else 'not found'."""
+    if user.id == owner_id or not may_see(session, user, owner_id):
         raise NotFound("Dit gesprek bestaat niet.")
 
 
 def visible_trainees(session: Session, user: User) -> list[User]:
     """The trainees this coach or teacher shares a group with (the trainee picker)."""
-    return [u for u in session.scalars(select(User).where(User.role == "trainee").order_by(User.display_name))
-            if u.id != user.id and may_see(session, user, u.id)]
+    query = select(User).where(User.role == "trainee", User.id.in_(reviewed_by(user))).order_by(User.display_name)
+    return list(session.scalars(query))
 
 
 def review_list(
     session: Session, user: User, scenarios: dict[str, Scenario], *, trainee: str | None = None,
     scenario: str | None = None, since: datetime | None = None, min_score: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Conversations of the trainees this coach may see, newest first, with filters; turns are
-    analysed turns only and the score counts the coach's overrules."""
+    """Conversations of the trainees this coach may see, newest first, with filters (in SQL; only
+    the minimum score, which counts the coach's overrules, is applied here); turns are analysed
+    turns only."""
+    query = (
+        select(ConversationRow, User).join(User, User.id == ConversationRow.user_id)
+        .where(User.id.in_(reviewed_by(user)), ConversationRow.scenario_id.in_(list(scenarios)))
+        .order_by(ConversationRow.created_at.desc())
+    )
+    if trainee:
+        query = query.where(User.username == trainee)
+    if scenario:
+        query = query.where(ConversationRow.scenario_id == scenario)
+    if since:
+        query = query.where(ConversationRow.created_at >= since)
     rows = []
-    query = select(ConversationRow, User).join(User, User.id == ConversationRow.user_id).order_by(ConversationRow.created_at.desc())
     for conversation, owner in session.execute(query):
-        if owner.id == user.id or not may_see(session, user, owner.id):
-            continue
-        if (trainee and owner.username != trainee) or (scenario and conversation.scenario_id != scenario):
-            continue
-        if since and conversation.created_at < since:
-            continue
-        known = scenarios.get(conversation.scenario_id)
-        if known is None:
-            continue
+        known = scenarios[conversation.scenario_id]
         totals = conversation_totals(session, known, conversation)
         if min_score is not None and totals["score"] < min_score:
             continue
@@ -78,10 +82,11 @@ def correct_transcript(session: Session, service: PracticeService, user: User, t
     """Keep the current transcript in the history, store the correction, re-run wording and score."""
     turn = service.turn(session, user, turn_id)
     _require_reviewer(session, user, turn.conversation.user_id)
-    if turn.result is None or not text.strip():
+    record = turn.record
+    if record is None or record.score is None or not text.strip():
         raise VoiceCoachError("Alleen een geanalyseerde beurt met nieuwe tekst kan worden verbeterd.", code="cannot_correct")
-    previous = turn.corrected_text or turn.result["analysis"]["transcript"]["text"]
-    session.add(TranscriptVersion(turn_id=turn.id, author_id=user.id, text=previous, score_total=turn.result["score"]["total"]))
+    previous = turn.corrected_text or record.analysis.transcript.text
+    session.add(TranscriptVersion(turn_id=turn.id, author_id=user.id, text=previous, score_total=record.score.total))
     turn.corrected_text = text.strip()
     turn.status = "queued"
     job = enqueue(session, "analyse_turn", turn.id)

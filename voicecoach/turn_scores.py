@@ -26,10 +26,11 @@ def overrules_by_turn(session: Session, turns: list[TurnRow]) -> dict[str, list[
 
 def turn_score(scenario: Scenario, turn: TurnRow, overrules: list[LabelOverrule]) -> dict[str, Any] | None:
     """The judged score of an analysed turn (None while it is queued or failed)."""
-    if turn.status != "done" or not turn.result:
+    record = turn.record if turn.status == "done" else None
+    if record is None or record.score is None:
         return None
     phase = scenario.phase(turn.state_before["phase"])
-    return judged_score(turn.result, overrules, phase, turn.state_before["anger"])
+    return judged_score(record, overrules, phase, turn.state_before["anger"])
 
 
 def done_turns(conversation: ConversationRow) -> list[TurnRow]:

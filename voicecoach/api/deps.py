@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
-from voicecoach.accounts import session_for
+from voicecoach.accounts import REVIEWER_ROLES, session_for
 from voicecoach.api.security import same_origin
 from voicecoach.practice_service import PracticeService
 from voicecoach.store.models import SessionRow, User
@@ -65,3 +65,13 @@ def get_admin(user: UserDep) -> User:
 
 
 AdminDep = Annotated[User, Depends(get_admin)]
+
+
+def get_reviewer(user: UserDep) -> User:
+    """A coach or teacher; whose practice they see is the service's check (accounts.reviewed_by)."""
+    if user.role not in REVIEWER_ROLES:
+        raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
+    return user
+
+
+ReviewerDep = Annotated[User, Depends(get_reviewer)]

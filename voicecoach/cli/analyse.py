@@ -10,9 +10,10 @@ import typer
 
 from voicecoach.analysis import Analyser
 from voicecoach.coaching.conversation import Conversation
+from voicecoach.replies import answer, hear_audio, turn_record
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
-from voicecoach.scenarios import load_scenarios
+from voicecoach.scenarios import Scenario, load_scenarios
 from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
 
 EXIT_BAD_INPUT = 2
@@ -47,34 +48,23 @@ def analyse(
     try:
         baseline = Baseline.load(baseline_file) if baseline_file else None
         analyser = Analyser(get_settings())
-        if scenario is None:
-            data = analyser.analyse(file, baseline=baseline).to_dict()
-        else:
-            data = _analyse_in_scenario(analyser, file, baseline, scenario)
+        conversation = None if scenario is None else Conversation(_scenario(scenario))
+        heard = hear_audio(analyser, file, baseline=baseline)
+        # in a scenario the reply is scored as its first turn, with the customer's reaction
+        record = turn_record(heard, None) if conversation is None else answer(conversation, heard)
     except VoiceCoachError as error:
         _fail(error)
         return
-    print(json.dumps(data, ensure_ascii=False, indent=None if as_json else 2))
+    print(record.model_dump_json(indent=None if as_json else 2))
 
 
-def _analyse_in_scenario(analyser: Analyser, file: Path, baseline: Baseline | None, scenario_id: str) -> dict:
-    """Score the reply as the first turn of the scenario, with the customer's reaction."""
+def _scenario(scenario_id: str) -> Scenario:
     scenarios, _ = load_scenarios()
     if scenario_id not in scenarios:
         raise VoiceCoachError(
             f"Onbekend scenario '{scenario_id}'. Kies uit: {', '.join(sorted(scenarios))}", code="unknown_scenario"
         )
-    turn = Conversation(scenarios[scenario_id], analyser, baseline).reply_audio(file)
-    data = turn.analysis.to_dict()
-    data["score"] = {
-        **turn.score.to_dict(),
-        "phase": turn.phase,
-        "customer_line": turn.customer_line,
-        "anger_before": turn.anger_before,
-        "anger_after": turn.anger_after,
-        "next_line": turn.next_line,
-    }
-    return data
+    return scenarios[scenario_id]
 
 
 def calibration_text() -> None:

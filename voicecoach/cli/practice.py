@@ -13,10 +13,12 @@ from rich.panel import Panel
 
 from voicecoach.analysis import Analyser
 from voicecoach.cli.practice_recordings import PracticeRecordings
-from voicecoach.coaching.conversation import Conversation, TurnResult
+from voicecoach.coaching.conversation import Conversation
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
+from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
+from voicecoach.turn_record import TurnRecord
 from voicecoach.voice.baseline import Baseline
 
 console = Console(stderr=True)
@@ -48,12 +50,12 @@ def practice(
         console.print(f"[red]{error.message}[/]")
         raise typer.Exit(2) from error
     scenario = scenarios[scenario_id]
-    conversation = Conversation(scenario, Analyser(settings), baseline)
+    conversation, analyser = Conversation(scenario), Analyser(settings)
     if not as_json:
         console.print(Panel(f"[b]{scenario.title}[/]\n{scenario.setting}", title="Scenario"))
     replies = iter(sys.stdin.readline, "") if text else None
     try:
-        _converse(conversation, replies, recordings, as_json=as_json, device=device, max_seconds=settings.max_audio_seconds)
+        _converse(conversation, analyser, baseline, replies, recordings, as_json=as_json, device=device)
     finally:
         if recordings is not None:
             recordings.close()
@@ -65,35 +67,36 @@ def practice(
 
 
 def _converse(
-    conversation: Conversation, replies, recordings: PracticeRecordings | None, *,  # type: ignore[no-untyped-def]
-    as_json: bool, device: str | None, max_seconds: float,
+    conversation: Conversation, analyser: Analyser, baseline: Baseline | None, replies,  # type: ignore[no-untyped-def]
+    recordings: PracticeRecordings | None, *, as_json: bool, device: str | None,
 ) -> None:
+    settings = analyser.settings
     while not conversation.finished:
-        _show_customer(conversation, as_json, speak=replies is None, device=device)
+        _show_customer(conversation, as_json, speak=replies is None, device=device, cache=settings.data_dir / "cache" / "customer")
         try:
             if replies is not None:
                 line = next(replies, None)
                 if line is None:
                     break
-                result = conversation.reply_text(line.strip())
+                heard = hear_text(analyser, line.strip())
             else:
                 assert recordings is not None
-                audio = _record(device, max_seconds)
-                result = conversation.reply_audio(recordings.store(conversation.state.turn + 1, audio))
+                audio = _record(device, settings.max_audio_seconds)
+                heard = hear_audio(analyser, recordings.store(conversation.state.turn + 1, audio), baseline=baseline)
         except VoiceCoachError as error:  # bad audio: say what to do, keep the conversation going
             console.print(f"[yellow]{error.message}[/]")
             continue
-        _show_result(result, as_json)
+        _show_result(answer(conversation, heard), as_json)
 
 
-def _show_customer(conversation: Conversation, as_json: bool, *, speak: bool, device: str | None) -> None:
+def _show_customer(conversation: Conversation, as_json: bool, *, speak: bool, device: str | None, cache: Path) -> None:
     if not as_json:
         console.print(f"\n[b red]{conversation.scenario.persona.name}[/] (boosheid {conversation.state.anger}/4): "
                       f"{conversation.line}", highlight=False)
     if speak:
         from voicecoach.audio.devices import play
 
-        play(conversation.customer_audio(), device=device)
+        play(conversation.customer_audio(cache), device=device)
 
 
 def _record(device: str | None, max_seconds: float) -> bytes:
@@ -106,15 +109,17 @@ def _record(device: str | None, max_seconds: float) -> bytes:
     return record_reply(max_seconds=max_seconds, stop=stop, device=device)
 
 
-def _show_result(result: TurnResult, as_json: bool) -> None:
+def _show_result(record: TurnRecord, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        print(record.model_dump_json(), flush=True)
         return
-    console.print(f"[b]Jij:[/] {result.reply}", highlight=False)
-    for point in result.score.points:
+    score, reaction = record.score, record.reaction
+    assert score is not None and reaction is not None  # a conversation's turn is always scored
+    console.print(f"[b]Jij:[/] {record.analysis.transcript.text}", highlight=False)
+    for point in score.points:
         colour = "green" if point.points > 0 else "red"
         console.print(f"  [{colour}]{point.explanation}[/]", highlight=False)
-    console.print(f"  Punten deze beurt: [b]{result.score.total}[/]; boosheid {result.anger_before} → {result.anger_after}")
+    console.print(f"  Punten deze beurt: [b]{score.total}[/]; boosheid {reaction.anger_before} → {reaction.anger_after}")
 
 
 def _show_end(conversation: Conversation, outcome: str) -> None:

@@ -22,16 +22,15 @@ def create(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Lees het wachtwoord van stdin."),
 ) -> None:
     """Maak een gebruiker aan."""
-    from voicecoach.accounts import create_user
+    from voicecoach import admin_service
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
     with open_sessions()() as session:
         try:
-            user = create_user(session, username, password, role="admin" if admin else role, display_name=name)
+            user = admin_service.add_user(session, None, username, password, role="admin" if admin else role, display_name=name)
         except VoiceCoachError as error:
             typer.echo(error.message, err=True)
             raise typer.Exit(1) from error
-        session.commit()
         typer.echo(f"Gebruiker {user.username} ({user.role}) aangemaakt.")
 
 
@@ -47,13 +46,13 @@ def group(
 
     with open_sessions()() as session:
         try:
+            users = [admin_service.user_named(session, u) for u in members]  # a typo changes nothing
             row = session.scalar(select(Group).where(Group.name == " ".join(name.split())))
             row = row or admin_service.create_group(session, None, name)
-            added = sum(admin_service.add_member(session, None, row, admin_service.user_named(session, u)) for u in members)
+            added = sum(admin_service.add_member(session, None, row, user) for user in users)
         except VoiceCoachError as error:
             typer.echo(error.message, err=True)
             raise typer.Exit(1) from error
-        session.commit()
         typer.echo(f"Groep {row.name}: {added} lid/leden toegevoegd.")
 
 
@@ -72,5 +71,4 @@ def password(
         except VoiceCoachError as error:
             typer.echo(error.message, err=True)
             raise typer.Exit(1) from error
-        session.commit()
         typer.echo(f"Wachtwoord van {username.strip().casefold()} is opnieuw ingesteld.")

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from voicecoach.turn_record import TurnRecord, read_turn_record
+
 
 def utcnow() -> datetime:
     """Naive UTC: SQLite keeps no time zone, so every timestamp is stored and compared as UTC."""
@@ -156,6 +158,11 @@ class TurnRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     analysed_at: Mapped[datetime | None] = mapped_column(default=None)
     conversation: Mapped[ConversationRow] = relationship(back_populates="turns")
+
+    @property
+    def record(self) -> TurnRecord | None:
+        """The stored result, upgraded from older versions and validated."""
+        return None if self.result is None else read_turn_record(self.result)
 
     # One turn waits for analysis per customer line: a second upload for the same line is refused.
     __table_args__ = (

@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from voicecoach import admin_service as admin
-from voicecoach.accounts import create_user
 from voicecoach.api.deps import AdminDep, DbId, SessionDep
+from voicecoach.api.schemas import ERRORS
 from voicecoach.store.models import Group, GroupMember, User
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix="/api/admin", tags=["admin"], responses=ERRORS)
 
 Name = Field(min_length=1, max_length=200)
 Password = Field(min_length=1, max_length=1024)
@@ -56,20 +56,14 @@ def list_users(session: SessionDep, _admin: AdminDep) -> list[dict[str, Any]]:
 
 @router.post("/users", status_code=201)
 def add_user(body: NewUser, session: SessionDep, actor: AdminDep) -> dict[str, Any]:
-    user = create_user(session, body.username, body.password, role=body.role, display_name=body.display_name, actor=actor)
-    session.commit()
-    return _user_view(user)
+    return _user_view(admin.add_user(session, actor, body.username, body.password, role=body.role, display_name=body.display_name))
 
 
 @router.patch("/users/{username}")
 def change_user(username: str, body: UserChange, session: SessionDep, actor: AdminDep) -> dict[str, Any]:
     """Role (ends the user's sessions) and display name; not your own role."""
     user = admin.user_named(session, username)
-    if body.role is not None:
-        admin.change_role(session, actor, user, body.role)
-    if body.display_name is not None:
-        admin.rename(session, actor, user, body.display_name)
-    session.commit()
+    admin.change_user(session, actor, user, role=body.role, display_name=body.display_name)
     return _user_view(user)
 
 
@@ -77,7 +71,6 @@ def change_user(username: str, body: UserChange, session: SessionDep, actor: Adm
 def reset_password(username: str, body: NewPassword, session: SessionDep, actor: AdminDep) -> Response:
     """A new password (ends the user's sessions); the user's coaches and trainees see that it happened."""
     admin.reset_password(session, actor, admin.user_named(session, username), body.password)
-    session.commit()
     return Response(status_code=204)
 
 
@@ -85,7 +78,6 @@ def reset_password(username: str, body: NewPassword, session: SessionDep, actor:
 def deactivate(username: str, session: SessionDep, actor: AdminDep) -> dict[str, Any]:
     user = admin.user_named(session, username)
     admin.set_active(session, actor, user, False)
-    session.commit()
     return _user_view(user)
 
 
@@ -93,7 +85,6 @@ def deactivate(username: str, session: SessionDep, actor: AdminDep) -> dict[str,
 def activate(username: str, session: SessionDep, actor: AdminDep) -> dict[str, Any]:
     user = admin.user_named(session, username)
     admin.set_active(session, actor, user, True)
-    session.commit()
     return _user_view(user)
 
 
@@ -109,7 +100,6 @@ def list_groups(session: SessionDep, _admin: AdminDep) -> list[dict[str, Any]]:
 @router.post("/groups", status_code=201)
 def add_group(body: NewGroup, session: SessionDep, actor: AdminDep) -> dict[str, Any]:
     group = admin.create_group(session, actor, body.name)
-    session.commit()
     return {"id": group.id, "name": group.name}
 
 
@@ -117,12 +107,10 @@ def add_group(body: NewGroup, session: SessionDep, actor: AdminDep) -> dict[str,
 def add_member(group_id: DbId, body: Member, session: SessionDep, actor: AdminDep) -> dict[str, Any]:
     group, user = admin.group_by_id(session, group_id), admin.user_named(session, body.username)
     admin.add_member(session, actor, group, user)
-    session.commit()
     return {"group_id": group_id, "username": user.username}
 
 
 @router.delete("/groups/{group_id}/members/{username}", status_code=204)
 def remove_member(group_id: DbId, username: str, session: SessionDep, actor: AdminDep) -> Response:
     admin.remove_member(session, actor, admin.group_by_id(session, group_id), admin.user_named(session, username))
-    session.commit()
     return Response(status_code=204)

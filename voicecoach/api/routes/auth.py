@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from voicecoach.accounts import SESSION_DAYS, log_in, log_out
 from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, LoginDep, SessionDep, UserDep
 from voicecoach.api.error_codes import ERROR_STATUS
+from voicecoach.api.schemas import ERRORS
 from voicecoach.api.security import same_origin
 from voicecoach.api.templating import templates
 from voicecoach.errors import VoiceCoachError
@@ -59,7 +60,7 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
-@router.get("/api/me", tags=["accounts"])
+@router.get("/api/me", tags=["accounts"], responses=ERRORS)
 def me(user: UserDep, login: LoginDep) -> dict[str, Any]:
     """The logged-in user, and the CSRF token that state-changing requests must send."""
     return {"username": user.username, "display_name": user.display_name, "role": user.role, "csrf_token": login.csrf_token}

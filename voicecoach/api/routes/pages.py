@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BeforeValidator, Field
 from sqlalchemy import select
 
 from voicecoach import transparency
-from voicecoach.accounts import REVIEWER_ROLES
-from voicecoach.api.deps import AdminDep, LoginDep, ServiceDep, SessionDep, UserDep
+from voicecoach.api.deps import AdminDep, LoginDep, ReviewerDep, ServiceDep, SessionDep, UserDep
 from voicecoach.api.navigation import role_home
 from voicecoach.api.templating import templates
 from voicecoach.my_conversations import mark_seen, my_conversations, new_note_count
@@ -91,12 +90,10 @@ def conversation_page(
 
 @router.get("/beoordelen", response_class=HTMLResponse)
 def review_page(
-    request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep,
+    request: Request, session: SessionDep, service: ServiceDep, user: ReviewerDep, login: LoginDep,
     trainee: Filter(str, max_length=200) = None, scenario: Filter(str, max_length=200) = None,
     since: Filter(date) = None, min_score: Filter(int, ge=-100_000, le=100_000) = None,
 ) -> HTMLResponse:
-    if user.role not in REVIEWER_ROLES:
-        raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
     filters = {"trainee": trainee, "scenario": scenario, "since": since.isoformat() if since else None, "min_score": min_score}
     conversations = review_list(
         session, user, service.scenarios, trainee=trainee, scenario=scenario,

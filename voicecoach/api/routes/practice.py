@@ -6,18 +6,22 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
+from voicecoach.api.schemas import (
+    AUDIO_BODY, ERRORS, Accepted, BaselineStatus, ConversationView, CurrentBaseline, ScenarioCard, TurnView,
+)
 from voicecoach.api.uploads import read_limited
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.end_summary import end_summary, final_line
+from voicecoach.practice_service import NotFound
 from voicecoach.review_service import conversation_notes, turn_review
 from voicecoach.store.models import BaselineRow, ConversationRow, LabelOverrule, TurnRow
 from voicecoach.turn_scores import done_turns, overrules_by_turn, turn_score
 
-router = APIRouter(prefix="/api", tags=["practice"])
+router = APIRouter(prefix="/api", tags=["practice"], responses=ERRORS)
 
 
 class NewConversation(BaseModel):
@@ -32,12 +36,12 @@ def scenario_card(scenario) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     }
 
 
-@router.get("/scenarios")
+@router.get("/scenarios", response_model=list[ScenarioCard])
 def list_scenarios(service: ServiceDep, _user: UserDep) -> list[dict[str, Any]]:
     return [scenario_card(s) for s in service.scenarios.values()]
 
 
-@router.post("/baselines", status_code=202)
+@router.post("/baselines", status_code=202, response_model=Accepted, response_model_exclude_none=True, openapi_extra=AUDIO_BODY)
 async def upload_calibration(request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     """Upload the calm reading (raw audio body); the baseline is measured by the queue."""
     data = await read_limited(request, service.settings.max_upload_bytes)
@@ -46,26 +50,26 @@ async def upload_calibration(request: Request, session: SessionDep, service: Ser
     return {"baseline_id": row.id, "job_id": job.id, "status": row.status}
 
 
-@router.get("/baselines/current")
+@router.get("/baselines/current", response_model=CurrentBaseline)
 def current_baseline(session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     row = service.baseline_for(session, user)
     return {"baseline": row.data if row else None}
 
 
-@router.get("/baselines/{baseline_id}")
+@router.get("/baselines/{baseline_id}", response_model=BaselineStatus)
 def baseline_status(baseline_id: DbId, session: SessionDep, user: UserDep) -> dict[str, Any]:
     row = session.get(BaselineRow, baseline_id)
     if row is None or row.user_id != user.id:
-        return JSONResponse({"error": {"code": "not_found", "message": "Deze meting bestaat niet."}}, 404)
+        raise NotFound("Deze meting bestaat niet.")
     return {"id": row.id, "status": row.status, "baseline": row.data, "error": row.error}
 
 
-@router.post("/conversations", status_code=201)
+@router.post("/conversations", status_code=201, response_model=ConversationView)
 def start_conversation(body: NewConversation, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     return conversation_view(service, service.start_conversation(session, user, body.scenario_id), session)
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", response_model=ConversationView)
 def get_conversation(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     row = service.conversation(session, user, conversation_id)
     view = conversation_view(service, row, session)
@@ -73,7 +77,8 @@ def get_conversation(conversation_id: str, session: SessionDep, service: Service
     return view
 
 
-@router.get("/conversations/{conversation_id}/customer-audio")
+@router.get("/conversations/{conversation_id}/customer-audio", response_class=FileResponse,
+            responses={200: {"content": {"audio/wav": {}}, "description": "De klantzin, uitgesproken"}})
 def customer_line_audio(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
     """The customer's current line spoken; once the conversation ended, their last words."""
     row = service.conversation(session, user, conversation_id)
@@ -83,7 +88,8 @@ def customer_line_audio(conversation_id: str, session: SessionDep, service: Serv
     return FileResponse(path, media_type="audio/wav")
 
 
-@router.post("/conversations/{conversation_id}/turns", status_code=202)
+@router.post("/conversations/{conversation_id}/turns", status_code=202, response_model=Accepted,
+             response_model_exclude_none=True, openapi_extra=AUDIO_BODY)
 async def upload_turn(conversation_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     """Upload a spoken reply (raw audio body). Answered once the file is fsynced and its row committed."""
     data = await read_limited(request, service.settings.max_upload_bytes)
@@ -91,20 +97,21 @@ async def upload_turn(conversation_id: str, request: Request, session: SessionDe
     return {"turn_id": turn.id, "job_id": job.id, "status": turn.status}
 
 
-@router.get("/turns/{turn_id}")
+@router.get("/turns/{turn_id}", response_model=TurnView)
 def get_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     turn = service.turn(session, user, turn_id)
     scenario = service.scenario(turn.conversation.scenario_id)
     return turn_view(turn, session, scenario, overrules_by_turn(session, [turn])[turn.id])
 
 
-@router.post("/turns/{turn_id}/reanalyse", status_code=202)
+@router.post("/turns/{turn_id}/reanalyse", status_code=202, response_model=Accepted, response_model_exclude_none=True)
 def reanalyse_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     job = service.reanalyse(session, user, turn_id)
     return {"turn_id": turn_id, "job_id": job.id, "status": "queued"}
 
 
-@router.get("/turns/{turn_id}/audio")
+@router.get("/turns/{turn_id}/audio", response_class=FileResponse,
+            responses={200: {"content": {"audio/*": {}}, "description": "De opname van de beurt"}})
 def turn_audio(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
     recording = service.turn_recording(session, user, turn_id)
     return FileResponse(service.recording_path(recording), media_type=recording.content_type)
@@ -139,7 +146,7 @@ def turn_view(turn: TurnRow, session, scenario, overrules: list[LabelOverrule]) 
     return {
         "id": turn.id, "number": turn.number, "status": turn.status, "customer_line": turn.customer_line,
         "phase_title": _phase_title(scenario, turn.state_before),
-        "result": turn.result, "error": turn.error, "corrected_text": turn.corrected_text,
+        "result": turn.record, "error": turn.error, "corrected_text": turn.corrected_text,
         "score": turn_score(scenario, turn, overrules),
         **turn_review(session, turn),
     }

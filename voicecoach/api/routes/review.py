@@ -7,17 +7,17 @@ from typing import Any
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from voicecoach import privacy, transparency
-from voicecoach.accounts import REVIEWER_ROLES
-from voicecoach.api.deps import COOKIE, ServiceDep, SessionDep, UserDep
+from voicecoach.api.deps import COOKIE, ReviewerDep, ServiceDep, SessionDep, UserDep
+from voicecoach.api.schemas import ERRORS
 from voicecoach.progress import progress
 from voicecoach.review_service import add_note, correct_transcript, overrule, review_list
 
-router = APIRouter(prefix="/api", tags=["review", "privacy"])
+router = APIRouter(prefix="/api", tags=["review", "privacy"], responses=ERRORS)
 
 
 Text = Field(max_length=5000)
@@ -41,29 +41,27 @@ class OverruleIn(BaseModel):
 
 @router.get("/review/conversations")
 def list_for_review(
-    session: SessionDep, service: ServiceDep, user: UserDep,
+    session: SessionDep, service: ServiceDep, user: ReviewerDep,
     trainee: Annotated[str | None, Query(max_length=200)] = None, scenario: Annotated[str | None, Query(max_length=200)] = None,
     since: datetime | None = None, min_score: Annotated[int | None, Query(ge=-100_000, le=100_000)] = None,
 ) -> list[dict[str, Any]]:
-    if user.role not in REVIEWER_ROLES:
-        raise HTTPException(403, {"code": "forbidden", "message": "Alleen coaches en docenten bekijken gesprekken van anderen."})
     return review_list(session, user, service.scenarios, trainee=trainee, scenario=scenario, since=since, min_score=min_score)
 
 
 @router.post("/conversations/{conversation_id}/notes", status_code=201)
-def note(conversation_id: str, body: NoteIn, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+def note(conversation_id: str, body: NoteIn, session: SessionDep, service: ServiceDep, user: ReviewerDep) -> dict[str, Any]:
     row = add_note(session, service, user, conversation_id, body.text, body.turn_id)
     return {"id": row.id, "text": row.text}
 
 
 @router.post("/turns/{turn_id}/transcript", status_code=202)
-def correct(turn_id: str, body: CorrectionIn, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+def correct(turn_id: str, body: CorrectionIn, session: SessionDep, service: ServiceDep, user: ReviewerDep) -> dict[str, Any]:
     job = correct_transcript(session, service, user, turn_id, body.text)
     return {"turn_id": turn_id, "job_id": job.id, "status": "queued"}
 
 
 @router.post("/turns/{turn_id}/overrules", status_code=201)
-def add_overrule(turn_id: str, body: OverruleIn, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+def add_overrule(turn_id: str, body: OverruleIn, session: SessionDep, service: ServiceDep, user: ReviewerDep) -> dict[str, Any]:
     row = overrule(session, service, user, turn_id, label=body.label, rule=body.rule, verdict=body.verdict, reason=body.reason)
     return {"id": row.id, "label": row.label, "verdict": row.verdict}
 
@@ -97,7 +95,8 @@ def my_access(session: SessionDep, user: UserDep) -> dict[str, Any]:
     return transparency.for_trainee(session, user)
 
 
-@router.get("/me/export")
+@router.get("/me/export", response_class=Response,
+            responses={200: {"content": {"application/zip": {}}, "description": "Al je gegevens en opnames"}})
 def export(session: SessionDep, service: ServiceDep, user: UserDep) -> Response:
     data = privacy.export_zip(session, service.settings.data_dir, user)
     return Response(data, media_type="application/zip", headers={"Content-Disposition": 'attachment; filename="mijn-voicecoach.zip"'})
