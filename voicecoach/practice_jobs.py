@@ -2,8 +2,8 @@
 
 `prepare`, `store` and `mark` run in the worker with the database; `run` runs in the analysis
 process and sees only plain data (paths, ids, dicts), so it can die without touching the database.
-A turn's `run` hears the reply first (voicecoach/replies.py), then lets the conversation take it;
-the stored result is the turn's TurnRecord (voicecoach/turn_record.py).
+A turn's `run` restores the conversation, hears the reply (voicecoach/replies.py) and lets the
+conversation take it; the stored result is the turn's TurnRecord (voicecoach/turn_record.py).
 """
 
 from __future__ import annotations
