@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 
+from voicecoach.attempts import attempt_fields
 from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
 from voicecoach.api.uploads import read_limited
 from voicecoach.coaching.customer_voice import customer_audio
@@ -142,6 +143,7 @@ def turn_view(turn: TurnRow, session, scenario, overrules: list[LabelOverrule]) 
         "result": turn.result, "error": turn.error, "corrected_text": turn.corrected_text,
         "score": turn_score(scenario, turn, overrules),
         **turn_review(session, turn),
+        **attempt_fields(turn),
     }
 
 
