@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.test_api import logged_in, run_queue, start
 from tests.audio_factory import sox
 from tests.conftest import SPACY_DIR, WHISPER_DIR
+from tests.test_api import logged_in, run_queue, start
 from voicecoach.api.app import create_app
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.config import Settings
