@@ -25,14 +25,7 @@ from voicecoach.errors import VoiceCoachError
 from voicecoach.jobs import JobKind, enqueue
 from voicecoach.practice_jobs import CalibrationJob, TurnJob
 from voicecoach.scenarios import Scenario, load_scenarios
-from voicecoach.store.models import (
-    BaselineRow,
-    ConversationRow,
-    Job,
-    Recording,
-    TurnRow,
-    User,
-)
+from voicecoach.store.models import BaselineRow, ConversationRow, Job, Recording, TurnRow, User
 from voicecoach.store.recordings import discard_recording_file, store_recording
 
 

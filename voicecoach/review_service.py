@@ -14,15 +14,7 @@ from voicecoach.corrections import record_correction
 from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import NotFound, PracticeService
 from voicecoach.scenarios import Scenario
-from voicecoach.store.models import (
-    ConversationRow,
-    Job,
-    LabelOverrule,
-    Note,
-    TranscriptVersion,
-    TurnRow,
-    User,
-)
+from voicecoach.store.models import ConversationRow, Job, LabelOverrule, Note, TranscriptVersion, TurnRow, User
 from voicecoach.turn_scores import conversation_totals
 from voicecoach.wording.rules import AANJAGER
 
