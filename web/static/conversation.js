@@ -133,7 +133,7 @@ function showRetryLine(turn) {
   $("phase").textContent = `Fase: ${turn.phase_title}`;
   $("customer-line").textContent = turn.customer_line;
   $("anger").textContent = turn.result ? `${turn.result.reaction.anger_before} van 4` : "";
-  $("turn-count").textContent = `Beurt ${turn.number}, nieuwe poging`;
+  $("turn-count").textContent = `Beurt ${turn.number}`;
 }
 
 function endRetry() {
