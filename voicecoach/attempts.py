@@ -51,6 +51,18 @@ def stands_on(turn: TurnRow) -> bool:
     return turn.corrected_by == conversation.user_id and is_current_line(turn)
 
 
+def settle(turn: TurnRow) -> None:
+    """After an analysis: the conversation follows the turn when it stands on it; a late success of
+    an earlier failed upload at a line that already has a kept answer is set aside, so one answer
+    per line counts."""
+    if stands_on(turn):
+        follow(turn.conversation, turn)
+    elif not turn.set_aside and any(
+        t.id != turn.id and t.status == "done" and not t.set_aside for t in attempts_at(turn.conversation, turn.number)
+    ):
+        turn.set_aside = True
+
+
 def retry(session: Session, service: PracticeService, user: User, turn_id: str, data: bytes) -> tuple[TurnRow, Job]:
     """Another recorded answer to the line of `turn_id`; it counts once the trainee keeps it."""
     turn = service.turn(session, user, turn_id, write=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from voicecoach.attempts import follow, stands_on
+from voicecoach.attempts import settle
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import CustomerState
 from voicecoach.store.models import BaselineRow, Recording, TurnRow, User, utcnow
@@ -69,8 +69,7 @@ class TurnJob:
         turn.result = outcome["result"]
         turn.status, turn.error, turn.analysed_at = "done", None, utcnow()
         turn.state_after, turn.line_after = outcome["state"], outcome["line"]
-        if stands_on(turn):  # a re-analysis or another attempt never moves the customer twice
-            follow(turn.conversation, turn)
+        settle(turn)  # a re-analysis or another attempt never moves the customer twice
 
     def mark(self, session: Session, target_id: str, status: str, error: dict[str, str] | None) -> None:
         turn = session.get(TurnRow, target_id)
