@@ -10,7 +10,16 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser_support import check_page, fake_microphone, launch, log_in, new_page, record, spoken_reply, wait_for_turn
+from tests.browser_support import (
+    check_page,
+    fake_microphone,
+    launch,
+    log_in,
+    new_page,
+    record,
+    spoken_reply,
+    wait_for_turn,
+)
 from tests.live import LiveService
 
 REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
