@@ -149,3 +149,27 @@ def test_a_clipped_shouted_reply_is_flagged_for_loudness(service, tmp_path):
         assert turn["score"]["total"] < 0 and turn["result"]["reaction"]["anger_after"] >= turn["result"]["reaction"]["anger_before"]
         check_page(page, "14-clipped-shouted")
         browser.close()
+
+
+def test_the_recording_stops_by_itself_at_the_limit(tmp_path_factory, tmp_path):
+    limited = LiveService(tmp_path_factory.mktemp("kort"), max_audio_seconds="8").start()
+    try:
+        limited.create_user("oefenaar")
+        limited.start_worker()
+        conversation_id = _conversation(limited)
+        with sync_playwright() as playwright:
+            browser = launch(playwright, fake_microphone(REPLY, tmp_path, "lang"))
+            page = new_page(browser)
+            log_in(page, f"{limited.url}/gesprek/{conversation_id}", "oefenaar")
+            page.wait_for_url(f"**/gesprek/{conversation_id}")
+            page.click("#record")
+            expect(page.locator("#timer")).to_contain_text("van hoogstens 0:08")
+            expect(page.locator("#timer")).to_contain_text("Automatisch gestopt na 0:08", timeout=20_000)  # nobody clicked Stop
+            expect(page.locator("#record")).to_have_text("Opnemen")
+            expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
+            turn = limited.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"][0]
+            assert turn["status"] == "done"  # under the limit, so not refused as too long
+            assert 6 < turn["result"]["analysis"]["audio"]["duration"] <= 8
+            browser.close()
+    finally:
+        limited.stop()
