@@ -166,3 +166,22 @@ def test_deleting_the_kept_attempt_goes_on_from_the_other_one(app, client, repli
     view = client.get(f"/api/conversations/{conversation['id']}").json()
     assert [t["id"] for t in view["turns"]] == [second_id] and not view["turns"][0]["set_aside"]
     assert view["state"]["turn"] == 1 and view["state"]["anger"] == second["result"]["reaction"]["anger_after"]
+
+
+def test_only_the_owner_retries_keeps_or_corrects_their_own_words(app, client, replies):
+    conversation = start(client)
+    turn_id = client.post(f"/api/conversations/{conversation['id']}/turns", content=replies["calm"]).json()["turn_id"]
+    other = logged_in(app, "iemand-anders")
+    anonymous = TestClient(app)
+    for method, path, kwargs in (
+        ("POST", f"/api/turns/{turn_id}/attempts", {"content": replies["calm"]}),
+        ("POST", f"/api/turns/{turn_id}/keep", {}),
+        ("POST", f"/api/turns/{turn_id}/own-correction", {"json": {"text": CALM}}),
+    ):
+        refused = other.request(method, path, **kwargs)
+        assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
+        assert anonymous.request(method, path, **kwargs).status_code == 401
+    # the owner, while the reply is still being analysed: nothing to retry, keep or correct yet
+    assert client.post(f"/api/turns/{turn_id}/attempts", content=replies["calm"]).json()["error"]["code"] == "cannot_retry"
+    assert client.post(f"/api/turns/{turn_id}/keep").json()["error"]["code"] == "cannot_keep"
+    assert client.post(f"/api/turns/{turn_id}/own-correction", json={"text": CALM}).json()["error"]["code"] == "cannot_correct"
