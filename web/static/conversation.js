@@ -22,7 +22,7 @@ async function load(play) {
   hide("answer", (conversation.finished || waiting) && !retryOf);
   showNotes(conversation.notes, owner);
   showTurns(conversation.turns, owner);
-  if (!owner && typeof Review !== "undefined") Review.refresh(kept);  // attempts set aside are reviewed in their table
+  if (!owner && typeof Review !== "undefined") Review.refresh(kept);  // the answers that count
   if (retryOf) {
     showRetryLine(retryOf);
     return conversation;
