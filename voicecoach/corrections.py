@@ -18,8 +18,6 @@ def record_correction(session: Session, turn: TurnRow, author: User, text: str) 
     """Keep the current transcript in the history, store the correction and queue the re-analysis."""
     if turn.result is None or not text.strip():
         raise VoiceCoachError("Alleen een geanalyseerde beurt met nieuwe tekst kan worden verbeterd.", code="cannot_correct")
-    if turn.status in ("queued", "running"):
-        raise turn_pending()
     previous = turn.corrected_text or turn.result["analysis"]["transcript"]["text"]
     session.add(TranscriptVersion(turn_id=turn.id, author_id=author.id, text=previous, score_total=turn.result["score"]["total"]))
     turn.corrected_text, turn.corrected_by = text.strip(), author.id
