@@ -32,13 +32,15 @@ def spoken_reply(text: str, folder: Path, name: str) -> bytes:
     return speak_to_wav(text, folder / f"{name}.wav", voice=VOICE).read_bytes()
 
 
-def launch(playwright, microphone: Path) -> Browser:  # type: ignore[no-untyped-def]
+def launch(playwright, microphone: Path, *, deny_microphone: bool = False) -> Browser:  # type: ignore[no-untyped-def]
+    """Chromium with `microphone` as its fake capture device; `deny_microphone` answers every
+    request for the microphone with "not allowed", as a user who clicks "Block" does."""
     chromium = shutil.which("chromium")
     assert chromium, "scripts/install.sh --test installs Debian chromium"
     return playwright.chromium.launch(
         executable_path=chromium,
         args=[
-            "--use-fake-ui-for-media-stream",
+            "--use-fake-ui-for-media-stream=deny" if deny_microphone else "--use-fake-ui-for-media-stream",
             "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-audio-capture={microphone}",
             "--autoplay-policy=no-user-gesture-required",

@@ -120,7 +120,7 @@ def build_corpus(folder: Path, max_upload_bytes: int) -> list[Case]:
         "clicks": (lambda: write_wav(f("klikken.wav"), np.where(np.arange(48_000) % 8_000 == 0, 0.9, 0.0).astype(np.float32)), NOT_SPEECH),
         "dc_offset": (lambda: write_wav(f("gelijkspanning.wav"), np.full(48_000, 0.5, np.float32)), NOT_SPEECH),
         "sine_sweep": (lambda: _sox_new(f("sweep.wav"), "-r", "16000", "-c", "1", "synth", "3", "sine", "100-4000"), {"no_speech", "no_words"}),
-        "too_short_speech": (lambda: s("kort.wav", "trim", "0.6", "0.3"), {"too_short"}),
+        "too_short_speech": (lambda: s("kort.wav", "trim", "0.6", "0.2"), {"too_short"}),
         "one_sample": (lambda: write_wav(f("een.wav"), np.array([0.5], np.float32)), {"too_short"}),
     }
     return [Case(name, build(), frozenset(outcomes)) for name, (build, outcomes) in builders.items()]

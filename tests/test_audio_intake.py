@@ -70,7 +70,7 @@ def _bad_input(kind: str, tmp_path: Path, dutch_reply_wav: Path) -> Path:
     elif kind == "no_audio_stream":
         path = video_only(tmp_path / "alleen-beeld.mp4")
     elif kind == "too_short":
-        path = sox(dutch_reply_wav, tmp_path / "kort.wav", "trim", "1.0", "0.3")
+        path = sox(dutch_reply_wav, tmp_path / "kort.wav", "trim", "1.0", "0.2")
     elif kind == "too_long":
         noise = np.random.default_rng(2).normal(0, 0.05, 16_000 * 125).astype(np.float32)
         path = write_wav(tmp_path / "lang.wav", noise)

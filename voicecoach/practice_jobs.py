@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from voicecoach.analysis import Analyser
+from voicecoach.attempt_state import settle
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import CustomerState
 from voicecoach.jobs import JobKind
@@ -71,12 +72,8 @@ class TurnJob:
             return
         turn.result = TurnRecord.model_validate(outcome["result"]).model_dump(mode="json")
         turn.status, turn.error, turn.analysed_at = "done", None, utcnow()
-        conversation = turn.conversation
-        if conversation.state["turn"] == turn.number - 1:  # a re-analysis never moves the customer twice
-            conversation.state = outcome["state"]
-            conversation.customer_line = outcome["line"]
-            if outcome["finished"]:
-                conversation.finished_at = utcnow()
+        turn.state_after, turn.line_after = outcome["state"], outcome["line"]
+        settle(turn)  # a re-analysis or another attempt never moves the customer twice
 
     def mark(self, session: Session, target_id: str, status: str, error: dict[str, str] | None) -> None:
         turn = session.get(TurnRow, target_id)

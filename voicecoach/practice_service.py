@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -124,7 +125,14 @@ class PracticeService:
         conversation = self.conversation(session, user, conversation_id, write=True)
         if conversation.finished_at is not None:
             raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
-        number = conversation.state["turn"] + 1
+        return self.store_turn(session, user, conversation, data, number=conversation.state["turn"] + 1,
+                               state_before=dict(conversation.state), customer_line=conversation.customer_line)
+
+    def store_turn(
+        self, session: Session, user: User, conversation: ConversationRow, data: bytes, *,
+        number: int, state_before: dict[str, Any], customer_line: str, set_aside: bool = False,
+    ) -> tuple[TurnRow, Job]:
+        """A reply to `customer_line` (a new line, or another attempt at one: voicecoach/attempts.py)."""
         if self._pending_turn(session, conversation.id, number):
             raise turn_pending()
         recording = store_recording(self.settings.data_dir, user.id, "turn", data)
@@ -132,8 +140,8 @@ class PracticeService:
             session.add(recording)
             session.flush()  # the recording row first: the turn refers to it
             turn = TurnRow(
-                id=str(uuid.uuid4()), conversation_id=conversation.id, number=number,
-                recording_id=recording.id, state_before=dict(conversation.state), customer_line=conversation.customer_line,
+                id=str(uuid.uuid4()), conversation_id=conversation.id, number=number, recording_id=recording.id,
+                state_before=state_before, customer_line=customer_line, set_aside=set_aside,
             )
             session.add(turn)
             session.flush()

@@ -19,7 +19,8 @@ from voicecoach.turn_scores import overrules_by_turn, turn_score
 def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> dict[str, Any]:
     turns = [
         turn for turn in session.scalars(
-            select(TurnRow).join(ConversationRow).where(ConversationRow.user_id == user.id, TurnRow.status == "done")
+            select(TurnRow).join(ConversationRow).where(
+                ConversationRow.user_id == user.id, TurnRow.status == "done", TurnRow.set_aside.is_(False))
             .order_by(TurnRow.created_at)
         )
         if turn.result and turn.conversation.scenario_id in scenarios

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from voicecoach.accounts import may_see, reviewed_by
 from voicecoach.coach_judgement import LABEL_KEYS, label_name
+from voicecoach.corrections import record_correction
 from voicecoach.errors import VoiceCoachError
-from voicecoach.jobs import enqueue
 from voicecoach.practice_service import NotFound, PracticeService
 from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, Job, LabelOverrule, Note, TranscriptVersion, TurnRow, User
@@ -82,16 +82,7 @@ def correct_transcript(session: Session, service: PracticeService, user: User, t
     """Keep the current transcript in the history, store the correction, re-run wording and score."""
     turn = service.turn(session, user, turn_id)
     _require_reviewer(session, user, turn.conversation.user_id)
-    record = turn.record
-    if record is None or record.score is None or not text.strip():
-        raise VoiceCoachError("Alleen een geanalyseerde beurt met nieuwe tekst kan worden verbeterd.", code="cannot_correct")
-    previous = turn.corrected_text or record.analysis.transcript.text
-    session.add(TranscriptVersion(turn_id=turn.id, author_id=user.id, text=previous, score_total=record.score.total))
-    turn.corrected_text = text.strip()
-    turn.status = "queued"
-    job = enqueue(session, "analyse_turn", turn.id)
-    session.commit()
-    return job
+    return record_correction(session, turn, user, text)
 
 
 def overrule(session: Session, service: PracticeService, user: User, turn_id: str, *, label: str, rule: str | None, verdict: str, reason: str) -> LabelOverrule:

@@ -34,7 +34,8 @@ def turn_score(scenario: Scenario, turn: TurnRow, overrules: list[LabelOverrule]
 
 
 def done_turns(conversation: ConversationRow) -> list[TurnRow]:
-    return [turn for turn in conversation.turns if turn.status == "done" and turn.result]
+    """The analysed turns that count: an attempt set aside for another at its line does not."""
+    return [turn for turn in conversation.turns if turn.status == "done" and turn.result and not turn.set_aside]
 
 
 def conversation_totals(session: Session, scenario: Scenario, conversation: ConversationRow) -> dict[str, int]:

@@ -6,7 +6,7 @@ with the coach's overrules applied (voicecoach/coach_judgement.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -112,6 +112,13 @@ class TurnView(BaseModel):
     notes: list[dict[str, Any]]
     history: list[dict[str, Any]]
     overrules: list[dict[str, Any]]
+    set_aside: bool
+    """Another attempt at this line counts (voicecoach/attempts.py)."""
+    attempt: int
+    """1 for the first answer to this customer line, 2 for "Probeer opnieuw", …"""
+    current_line: bool
+    """The conversation stands on this line: the turn may be retried, kept or corrected."""
+    corrected_by: Literal["trainee", "coach"] | None
 
 
 class Ending(BaseModel):

@@ -11,7 +11,9 @@ from voicecoach.audio.decode import DecodedAudio
 from voicecoach.audio.errors import AudioError, AudioWarning
 from voicecoach.levels import CLIPPED_WARNING_FRACTION, rms_db
 
-MIN_SPEECH_SECONDS = 0.5
+# Shorter than this, a file cannot hold even a "ja" (about 0.3 s). Short speech in a longer file is
+# scored (a one-word answer is a poor reply to practise, not an error); silence is still refused.
+MIN_RECORDING_SECONDS = 0.25
 SILENCE_DB = -70.0  # below this the whole file is (near) digital silence
 TOO_QUIET_DB = -45.0  # speech below this is too close to the noise floor to measure
 VAD_OPTIONS = VadOptions(threshold=0.5, min_speech_duration_ms=120, min_silence_duration_ms=300, speech_pad_ms=60)
@@ -51,7 +53,7 @@ class CheckedAudio:
 def check_audio(audio: DecodedAudio) -> CheckedAudio:
     """Raise AudioError for audio that cannot be analysed; return speech stretches otherwise."""
     samples = audio.samples
-    if audio.duration < MIN_SPEECH_SECONDS:
+    if audio.duration < MIN_RECORDING_SECONDS:
         raise AudioError("too_short")
     overall = rms_db(samples)
     if overall < SILENCE_DB:
@@ -64,8 +66,6 @@ def check_audio(audio: DecodedAudio) -> CheckedAudio:
         # Loud noise, a tone or a square wave is something to hear, just not a voice.
         raise AudioError("silent" if overall < TOO_QUIET_DB else "no_speech")
     speech = np.concatenate([samples[int(s * audio.sample_rate) : int(e * audio.sample_rate)] for s, e in segments])
-    if len(speech) / audio.sample_rate < MIN_SPEECH_SECONDS:
-        raise AudioError("too_short")
     level = rms_db(speech)
     if level < TOO_QUIET_DB:
         raise AudioError("too_quiet", level_db=level)

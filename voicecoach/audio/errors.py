@@ -15,8 +15,8 @@ MESSAGES: dict[str, str] = {
     ),
     "no_audio_stream": "Dit bestand bevat geen geluidsspoor. Kies een bestand waarin je stem te horen is.",
     "too_short": (
-        "Je antwoord is te kort: minder dan een halve seconde spraak. Geef een volledig antwoord "
-        "en neem opnieuw op."
+        "De opname is te kort: er is bijna niets opgenomen (minder dan een kwart seconde). Neem je "
+        "antwoord opnieuw op."
     ),
     "too_long": (
         "De opname is langer dan {limit_seconds:.0f} seconden. Houd je antwoord korter en neem "

@@ -16,7 +16,7 @@ from voicecoach.wording.classify import Suggestion, WordingHit
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
-BLOG, R3 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt"
+BLOG, R3, LES6 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt", "003_b10594688f87e62d.txt"
 CALM_PRESSURE_ANGER = 3
 
 # Per voice measure: the comparative, the plain unit of a difference, and what to do about it.
@@ -298,6 +298,22 @@ def _amount(value: float) -> str:
 
 def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[Point]:
     rules = w["listening"]
+    if 0 < word_count <= rules["one_word_max"]:
+        # "ja", "nee", "oké": scored, not refused, with what a one-word answer does to an angry customer
+        said = "één woord" if word_count == 1 else f"{word_count} woorden"
+        return [
+            Point(
+                criterion="luisteren:kort_antwoord",
+                points=rules["short_answer"],
+                explanation=(
+                    f"{rules['short_answer']}: Je antwoordde met {said}, zoals \"ja\" of \"oké\". Een boze klant hoort "
+                    "daarin niet dat je luistert of wilt weten wat er aan de hand is. Luister naar de ander en "
+                    f"stel een vraag, bijvoorbeeld: \"Wat is er precies gebeurd?\" Bron: {SEED_FILES[LES6]}."
+                ),
+                evidence={"words": word_count},
+                source=LES6,
+            )
+        ]
     if word_count < rules["min_words"]:
         return [
             Point(

@@ -136,7 +136,10 @@ class ConversationRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     seen_at: Mapped[datetime | None] = mapped_column(default=None)
     """The owner's last visit of the conversation page: coach notes added later are marked new."""
-    turns: Mapped[list[TurnRow]] = relationship(back_populates="conversation", order_by="TurnRow.number")
+    turns: Mapped[list[TurnRow]] = relationship(
+        back_populates="conversation", order_by="(TurnRow.number, TurnRow.created_at)"
+    )
+    """Every turn, and every attempt at a line (voicecoach/attempts.py) after the first, in order."""
 
 
 class TurnRow(Base):
@@ -154,7 +157,13 @@ class TurnRow(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     error: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     corrected_text: Mapped[str | None] = mapped_column(Text, default=None)
-    """A coach's correction of the transcript: wording and score are re-run on it."""
+    """A correction of the transcript (by a coach or the trainee): wording and score are re-run on it."""
+    corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    state_after: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    """The customer's state after this attempt; with line_after, what the conversation goes on from."""
+    line_after: Mapped[str | None] = mapped_column(Text, default=None)
+    set_aside: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """Another attempt at the same line was kept: this one counts nowhere (voicecoach/attempts.py)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     analysed_at: Mapped[datetime | None] = mapped_column(default=None)
     conversation: Mapped[ConversationRow] = relationship(back_populates="turns")

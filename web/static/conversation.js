@@ -8,19 +8,29 @@ const $ = (id) => document.getElementById(id);
 let conversation = null;
 let lastTurn = null;
 let waiting = false;  // feedback is shown; the customer's next line waits for "Verder"
+let retryOf = null;  // the turn whose customer line is answered again ("Probeer opnieuw")
+const maxSeconds = Number(root.dataset.maxSeconds) || 120;
 // Only the trainee has the recorder and the privacy buttons; a coach's page has the review panel.
 const hide = (id, hidden) => { if ($(id)) $(id).hidden = hidden; };
 
 async function load(play) {
   conversation = await (await fetch(api)).json();
   const owner = conversation.viewer.is_owner;
-  lastTurn = conversation.turns[conversation.turns.length - 1] || null;
+  const kept = conversation.turns.filter((t) => !t.set_aside);
+  lastTurn = kept[kept.length - 1] || null;
   hide("privacy", false);
-  hide("answer", conversation.finished || waiting);
+  hide("answer", (conversation.finished || waiting) && !retryOf);
   showNotes(conversation.notes, owner);
   showTurns(conversation.turns, owner);
-  if (!owner && typeof Review !== "undefined") Review.refresh(conversation.turns);
-  if (waiting) return conversation;
+  if (!owner && typeof Review !== "undefined") Review.refresh(kept);  // the answers that count
+  if (retryOf) {
+    showRetryLine(retryOf);
+    return conversation;
+  }
+  if (waiting) {
+    $("continue").textContent = conversation.finished ? "Naar het einde van het gesprek" : "Verder: de klant reageert";
+    return conversation;
+  }
   if (conversation.finished) {
     showSummary(conversation, play);
   } else {
@@ -31,6 +41,7 @@ async function load(play) {
 
 function showCustomer(data, play) {
   $("customer").hidden = false;
+  $("customer-audio").hidden = false;
   $("persona").textContent = data.scenario.persona;
   $("phase").textContent = `Fase: ${data.phase_title} — ${data.phase_goal}`;
   $("customer-line").textContent = data.customer_line;
@@ -42,7 +53,7 @@ function showCustomer(data, play) {
 
 function showTurns(turns, owner) {
   $("feedback").hidden = turns.length === 0;
-  const done = turns.filter((t) => t.status === "done");
+  const done = turns.filter((t) => t.status === "done" && !t.set_aside);
   const newest = done[done.length - 1];
   // A re-render keeps open what the reader opened; a turn not shown before opens by itself.
   const shown = new Set([...$("turns").querySelectorAll(".turn")].map((b) => b.dataset.id));
@@ -51,9 +62,13 @@ function showTurns(turns, owner) {
   const voiceId = voiceTurn && open.has(voiceTurn.dataset.id) ? voiceTurn.dataset.id : newest && newest.id;
   $("voice-panel").hidden = true;
   root.append($("voice-panel"));  // out of the blocks that are about to be replaced
-  $("turns").replaceChildren(...turns.map((turn, index) => {
+  // An attempt set aside for another at its line is shown in that turn's table of attempts.
+  const listed = turns.filter((t) => !t.set_aside);
+  $("turns").replaceChildren(...listed.map((turn, index) => {
     const isOpen = open.has(turn.id) || (turn === newest && !shown.has(turn.id));
-    const block = renderTurn(turn, { open: isOpen, isLast: index === turns.length - 1 });
+    const block = renderTurn(turn, { open: isOpen, isLast: index === listed.length - 1 });
+    const attempts = turns.filter((t) => t.number === turn.number && (t.set_aside || t.status !== "error"));
+    Attempts.decorate(block, turn, attempts, { owner, onRetry: startRetry, onChanged: () => load(false) });
     const voiceButton = block.querySelector(".show-voice");
     if (voiceButton) voiceButton.addEventListener("click", () => VoicePanel.show(block, turn));
     if (!owner && turn.status === "done") {
@@ -90,36 +105,104 @@ $("continue").addEventListener("click", async () => {
 
 async function turnFinished() {
   waiting = true;
+  endRetry();
   await load(false);
   hide("answer", true);
-  $("continue").textContent = conversation.finished ? "Naar het einde van het gesprek" : "Verder: de klant reageert";
   $("continue").hidden = false;
   const newest = $("turns").querySelector(".turn[open] summary");
   if (newest) newest.focus();
 }
 
-let session = null;
-if ($("record")) $("record").addEventListener("click", async () => {
-  $("error").hidden = true;
-  $("retry").hidden = true;
-  if (!session) {
-    session = await VoiceRecorder.start($("level"));
-    $("record").textContent = "Stop";
-    $("status").textContent = "Opname loopt…";
-    return;
-  }
-  const blob = await session.stop();
-  session = null;
-  $("record").textContent = "Opnemen";
-  await send(blob);
+// "Probeer opnieuw": the recorder answers the turn's customer line again; the customer is not moved
+// until the trainee keeps the new attempt (voicecoach/attempts.py).
+function startRetry(turn) {
+  retryOf = turn;
+  $("continue").hidden = true;
+  $("retry-hint").hidden = false;
+  $("answer-heading").textContent = `Nieuwe poging bij beurt ${turn.number}`;
+  hide("answer", false);
+  showRetryLine(turn);
+  $("answer").scrollIntoView({ block: "center" });
+  $("record").focus();
+}
+
+function showRetryLine(turn) {
+  $("summary").hidden = true;
+  $("customer").hidden = false;
+  $("customer-audio").hidden = true;  // the current line's audio: this is an earlier line
+  $("phase").textContent = `Fase: ${turn.phase_title}`;
+  $("customer-line").textContent = turn.customer_line;
+  $("anger").textContent = turn.result ? `${turn.result.reaction.anger_before} van 4` : "";
+  $("turn-count").textContent = `Beurt ${turn.number}`;
+}
+
+function endRetry() {
+  retryOf = null;
+  if (!$("retry-hint")) return;
+  $("retry-hint").hidden = true;
+  $("answer-heading").textContent = "Jouw antwoord";
+}
+
+if ($("cancel-retry")) $("cancel-retry").addEventListener("click", async () => {
+  endRetry();
+  $("continue").hidden = !waiting;
+  await load(false);
 });
+
+let session = null;
+let busy = false;  // starting or stopping: further clicks wait
+const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
+
+if ($("record")) $("record").addEventListener("click", async (event) => {
+  if (busy || event.detail > 1) return;  // the second click of a double click starts nothing new
+  busy = true;
+  try {
+    if (session) await stopRecording(false);
+    else await startRecording();
+  } finally {
+    busy = false;
+  }
+});
+
+async function startRecording() {
+  clearError();
+  try {
+    session = await VoiceRecorder.start($("level"), {
+      maxSeconds,
+      onTick: (seconds) => { $("timer").textContent = `${clock(seconds)} van hoogstens ${clock(maxSeconds)}`; },
+      onLimit: () => stopRecording(true),
+    });
+  } catch (error) {  // no microphone, or not allowed: say so, and how to go on
+    return showError(error.message, startRecording, { wayOut: Boolean(error.microphone) });
+  }
+  $("record").textContent = "Stop";
+  $("status").textContent = "Opname loopt…";
+  VoiceRecorder.fillChooser($("microphone"));  // the names are known once a microphone was allowed
+}
+
+async function stopRecording(atLimit) {
+  if (!session) return;
+  const current = session;
+  session = null;
+  $("record").disabled = true;  // locked until this reply has been analysed
+  const blob = await current.stop();
+  $("record").textContent = "Opnemen";
+  $("timer").textContent = atLimit ? `Automatisch gestopt na ${clock(maxSeconds)}: langer kan een antwoord niet zijn.` : "";
+  await send(blob);
+}
+
+if ($("microphone")) {
+  VoiceRecorder.fillChooser($("microphone"));
+  $("microphone").addEventListener("change", (event) => VoiceRecorder.choose(event.target.value));
+}
 
 // The recording stays in the page until the server has it: a failed upload can be sent again.
 async function send(blob) {
   $("status").textContent = "Versturen…";
+  $("record").disabled = true;
   let queued;
   try {
-    queued = await VoiceRecorder.upload(`${api}/turns`, blob, $("upload"));
+    queued = await VoiceRecorder.upload(retryOf ? `/api/turns/${retryOf.id}/attempts` : `${api}/turns`, blob, $("upload"));
   } catch (error) {
     return showError(error.message, () => send(blob));
   }
@@ -143,17 +226,24 @@ async function follow(turnId) {
 let retryAction = null;
 // The recorder, its errors and "Opnieuw proberen" exist only on the trainee's own page.
 if ($("retry")) $("retry").addEventListener("click", () => {
-  $("retry").hidden = true;
-  $("error").hidden = true;
+  clearError();
   if (retryAction) retryAction();
 });
 
-function showError(message, retry = null) {
+function showError(message, retry = null, { wayOut = false } = {}) {
   $("error").textContent = message;
   $("error").hidden = false;
   $("status").textContent = "";
+  $("record").disabled = false;
   retryAction = retry;
   $("retry").hidden = !retry;
+  $("way-out").hidden = !wayOut;
+}
+
+function clearError() {
+  $("error").hidden = true;
+  $("retry").hidden = true;
+  $("way-out").hidden = true;
 }
 
 function pointList(points) {
@@ -216,4 +306,12 @@ if ($("privacy")) {
   });
 }
 
-load(true);
+// A reply still being analysed (the page was reloaded meanwhile): the recorder stays locked and
+// the page follows it.
+load(true).then((data) => {
+  const pending = data.viewer.is_owner && data.turns.find((t) => t.status === "queued" || t.status === "running");
+  if (!pending || !$("record")) return;
+  $("record").disabled = true;
+  if (pending.set_aside) startRetry(data.turns.find((t) => t.number === pending.number && !t.set_aside) || pending);
+  follow(pending.id);
+});

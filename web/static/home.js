@@ -23,7 +23,12 @@ let session = null;
 recordButton.addEventListener("click", async () => {
   retryButton.hidden = true;
   if (!session) {
-    session = await VoiceRecorder.start(document.getElementById("calibration-level"));
+    try {
+      session = await VoiceRecorder.start(document.getElementById("calibration-level"));
+    } catch (error) {  // no microphone, or not allowed: the Dutch message says what to do
+      status.textContent = error.message;
+      return;
+    }
     recordButton.textContent = "Stop";
     status.textContent = "Lees de tekst rustig voor…";
     return;

@@ -1,4 +1,5 @@
-// Microphone recording with a live level meter (MediaRecorder, WebM/Opus), and upload with progress.
+// Microphone recording with a live level meter and a timer (MediaRecorder, WebM/Opus), the chosen
+// microphone, Dutch messages when there is none or it is not allowed, and upload with progress.
 "use strict";
 
 // State-changing requests carry the session's CSRF token (from the page's meta tag).
@@ -7,12 +8,13 @@ function csrfHeaders(extra = {}) {
   return meta ? { ...extra, "X-CSRF-Token": meta.content } : extra;
 }
 
+const MICROPHONE_KEY = "voicecoach.microphone";
+
 const VoiceRecorder = {
-  async start(meter) {
-    // No automatic gain or noise suppression: VoiceCoach measures how loud you really speak.
-    const stream = await navigator.mediaDevices.getUserMedia({
-      audio: { autoGainControl: false, noiseSuppression: false, echoCancellation: false },
-    });
+  // Records until stop() or `maxSeconds` (then `onLimit`), calling `onTick(seconds)` for the timer.
+  // getUserMedia's failures come back as { message } in Dutch (microphoneProblem).
+  async start(meter, { onTick = () => {}, maxSeconds = Infinity, onLimit = () => {} } = {}) {
+    const stream = await VoiceRecorder.open();
     const context = new AudioContext();
     const analyser = context.createAnalyser();
     context.createMediaStreamSource(stream).connect(analyser);
@@ -27,10 +29,18 @@ const VoiceRecorder = {
       meter.value = Math.min(1, Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length) * 4);
       requestAnimationFrame(draw);
     };
+    const started = performance.now();
+    // Stop half a second before the server's limit: the container adds a little to the length.
+    const timer = setInterval(() => {
+      const seconds = (performance.now() - started) / 1000;
+      onTick(seconds);
+      if (seconds >= maxSeconds - 0.5) { clearInterval(timer); onLimit(); }
+    }, 250);
     recorder.start(250);
     draw();
     return {
       stop: () => new Promise((resolve) => {
+        clearInterval(timer);
         recorder.onstop = () => {
           running = false;
           meter.value = 0;
@@ -41,6 +51,37 @@ const VoiceRecorder = {
         recorder.stop();
       }),
     };
+  },
+
+  // The chosen microphone (remembered in this browser), or the default when it is gone.
+  async open() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw microphoneProblem({ name: "NotSupportedError" });
+    // No automatic gain or noise suppression: VoiceCoach measures how loud you really speak.
+    const audio = { autoGainControl: false, noiseSuppression: false, echoCancellation: false };
+    const chosen = localStorage.getItem(MICROPHONE_KEY);
+    try {
+      return await navigator.mediaDevices.getUserMedia({ audio: chosen ? { ...audio, deviceId: { exact: chosen } } : audio });
+    } catch (error) {
+      if (!chosen || !["OverconstrainedError", "NotFoundError"].includes(error.name)) throw microphoneProblem(error);
+      localStorage.removeItem(MICROPHONE_KEY);  // the remembered microphone was unplugged
+      try { return await navigator.mediaDevices.getUserMedia({ audio }); } catch (again) { throw microphoneProblem(again); }
+    }
+  },
+
+  // Fill a <select> with the microphones; names are only known once the browser has allowed one.
+  async fillChooser(select) {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
+    const inputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput" && d.deviceId !== "default");
+    const chosen = localStorage.getItem(MICROPHONE_KEY) || "";
+    const options = [new Option("Standaardmicrofoon van je computer", "")];
+    inputs.forEach((device, index) => { if (device.deviceId) options.push(new Option(device.label || `Microfoon ${index + 1}`, device.deviceId)); });
+    select.replaceChildren(...options);
+    select.value = options.some((o) => o.value === chosen) ? chosen : "";
+  },
+
+  choose(deviceId) {
+    if (deviceId) localStorage.setItem(MICROPHONE_KEY, deviceId);
+    else localStorage.removeItem(MICROPHONE_KEY);
   },
 
   upload(url, blob, progress) {
@@ -86,6 +127,18 @@ const VoiceRecorder = {
 
 function parseJson(text) {
   try { return JSON.parse(text); } catch { return null; }
+}
+
+// Why the microphone could not be used, in Dutch, with what to do about it.
+function microphoneProblem(error) {
+  const messages = {
+    NotAllowedError: "VoiceCoach mag je microfoon niet gebruiken. Sta de microfoon toe voor deze website (in de adresbalk of de instellingen van je browser) en klik dan op Opnieuw proberen.",
+    SecurityError: "VoiceCoach mag je microfoon niet gebruiken. Sta de microfoon toe voor deze website (in de adresbalk of de instellingen van je browser) en klik dan op Opnieuw proberen.",
+    NotFoundError: "Er is geen microfoon gevonden. Sluit een microfoon of headset aan en klik op Opnieuw proberen.",
+    NotReadableError: "Je microfoon wordt al door een ander programma gebruikt of reageert niet. Sluit dat programma, of kies een andere microfoon, en klik op Opnieuw proberen.",
+    NotSupportedError: "Deze browser kan niet opnemen. Open VoiceCoach in een recente versie van Chrome, Edge of Firefox.",
+  };
+  return { microphone: true, message: messages[error.name] || "De microfoon kon niet worden gestart. Kies een andere microfoon of klik op Opnieuw proberen." };
 }
 
 // A failed answer in Dutch, whatever the server (or a proxy in between) sent back.

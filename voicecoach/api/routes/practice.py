@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
+from voicecoach.attempts import attempt_fields
 from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
 from voicecoach.api.schemas import (
     AUDIO_BODY, ERRORS, Accepted, BaselineStatus, ConversationView, CurrentBaseline, ScenarioCard, TurnView,
@@ -149,6 +150,7 @@ def turn_view(turn: TurnRow, session, scenario, overrules: list[LabelOverrule]) 
         "result": turn.record, "error": turn.error, "corrected_text": turn.corrected_text,
         "score": turn_score(scenario, turn, overrules),
         **turn_review(session, turn),
+        **attempt_fields(turn),
     }
 
 

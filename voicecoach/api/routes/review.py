@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from voicecoach import privacy, transparency
+from voicecoach import attempts, privacy, transparency
 from voicecoach.api.deps import COOKIE, ReviewerDep, ServiceDep, SessionDep, UserDep
 from voicecoach.api.schemas import ERRORS
 from voicecoach.progress import progress
@@ -68,8 +68,8 @@ def add_overrule(turn_id: str, body: OverruleIn, session: SessionDep, service: S
 
 @router.delete("/turns/{turn_id}", status_code=204)
 def delete_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> Response:
-    privacy.delete_turn(session, service.settings.data_dir, service.turn(session, user, turn_id, write=True), user)
-    privacy.finish(session)
+    # the trainee's own deletion: a conversation that stood on this turn reopens (voicecoach/attempts.py)
+    attempts.delete_recording(session, service.settings.data_dir, service.turn(session, user, turn_id, write=True), user)
     return Response(status_code=204)
 
 

@@ -1,0 +1,175 @@
+"""The trainee's second chances and a calm recorder in a real browser (Debian Chromium, Playwright,
+MBROLA speech as the fake microphone): "Probeer opnieuw" with the attempts side by side and one
+kept; fixing misheard words; a denied microphone; a double click on Opnemen; a clipped, shouted
+reply flagged for loudness. axe-core and screenshots (1280×800, 390×844) on every page state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser_support import (
+    check_page,
+    fake_microphone,
+    launch,
+    log_in,
+    new_page,
+    record,
+    spoken_reply,
+    wait_for_turn,
+)
+from tests.live import LiveService
+
+REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
+ACCELERATOR = "Rustig aan, meneer. Dat is niet zo. Zoek het zelf maar uit."
+ANALYSED = 240_000  # ms: Whisper on a shared two-core machine
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
+    live = LiveService(tmp_path_factory.mktemp("data")).start()
+    live.create_user("oefenaar")
+    live.start_worker()
+    yield live
+    live.stop()
+
+
+def _conversation(service: LiveService) -> str:
+    return service.client("oefenaar").post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+
+
+def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_path):
+    client = service.client("oefenaar")
+    conversation_id = _conversation(service)
+    queued = client.post(f"/api/conversations/{conversation_id}/turns", content=spoken_reply(REPLY, tmp_path, "eerste")).json()
+    first = wait_for_turn(client, queued["turn_id"])
+    after_first = client.get(f"/api/conversations/{conversation_id}").json()
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, fake_microphone(ACCELERATOR, tmp_path, "tweede"))
+        page = new_page(browser)
+        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
+        page.wait_for_url(f"**/gesprek/{conversation_id}")
+        block = page.locator(f".turn[data-id='{first['id']}']")
+        block.locator(".retry-turn").click()
+        expect(page.locator("#retry-hint")).to_be_visible()
+        expect(page.locator("#customer-line")).to_have_text(first["customer_line"])  # the same line again
+        record(page, "#record", 6)
+        attempts = page.locator("table.attempts")
+        expect(attempts.locator(".keep-attempt")).to_be_visible(timeout=ANALYSED)
+        expect(attempts.locator("thead th")).to_have_count(2)
+        for row in ("Jouw woorden", "Punten voor je stem", "Punten", "De klant"):
+            expect(attempts.locator("tbody th", has_text=row).first).to_be_visible()
+        expect(attempts.locator("thead th").first).to_contain_text("(telt)")  # the first counts until chosen
+        view = client.get(f"/api/conversations/{conversation_id}").json()
+        assert view["state"] == after_first["state"]  # the new attempt did not move the customer
+        second = next(t for t in view["turns"] if t["set_aside"])
+        check_page(page, "10-attempts-side-by-side")
+
+        attempts.locator(".keep-attempt").click()
+        expect(page.locator("table.attempts thead th").nth(1)).to_contain_text("(telt)")
+        view = client.get(f"/api/conversations/{conversation_id}").json()
+        assert [t["id"] for t in view["turns"] if not t["set_aside"]] == [second["id"]]
+        assert view["state"]["turn"] == 1 and view["state"]["anger"] == second["result"]["reaction"]["anger_after"]
+
+        kept = page.locator(f".turn[data-id='{second['id']}']")
+        kept.locator(".own-correction > summary").click()
+        kept.locator(".own-correction textarea").fill(REPLY)
+        kept.locator(".own-correction button").click()
+        expect(page.locator(f".turn[data-id='{second['id']}'] .corrected")).to_contain_text("Gecorrigeerd door jou", timeout=ANALYSED)
+        corrected = client.get(f"/api/turns/{second['id']}").json()
+        assert corrected["corrected_by"] == "trainee" and corrected["corrected_text"] == REPLY
+        assert corrected["result"]["analysis"]["voice"] == second["result"]["analysis"]["voice"]
+        assert corrected["history"][0]["text"] == second["result"]["analysis"]["transcript"]["text"]
+        check_page(page, "11-own-correction")
+        browser.close()
+
+
+def test_a_double_click_on_opnemen_makes_one_turn(service, tmp_path):
+    conversation_id = _conversation(service)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, fake_microphone(REPLY, tmp_path, "antwoord"))
+        page = new_page(browser)
+        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
+        page.wait_for_url(f"**/gesprek/{conversation_id}")
+        page.dblclick("#record")
+        expect(page.locator("#record")).to_have_text("Stop")
+        expect(page.locator("#timer")).to_contain_text("van hoogstens 2:00")
+        check_page(page, "12-recording")
+        page.click("#record")
+        expect(page.locator("#record")).to_be_disabled()  # locked while the reply is sent and analysed
+        page.locator("#record").dblclick(force=True)  # clicks on the locked button change nothing
+        expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
+        turns = service.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"]
+        assert len(turns) == 1 and turns[0]["status"] == "done"
+        browser.close()
+
+
+def test_a_denied_microphone_says_so_in_dutch_with_a_way_out(service, tmp_path):
+    conversation_id = _conversation(service)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, fake_microphone("Hallo.", tmp_path, "hallo"), deny_microphone=True)
+        page = new_page(browser)
+        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
+        page.wait_for_url(f"**/gesprek/{conversation_id}")
+        page.click("#record")
+        expect(page.locator("#error")).to_contain_text("mag je microfoon niet gebruiken")
+        expect(page.locator("#record")).to_have_text("Opnemen")
+        expect(page.locator("#record")).to_be_enabled()
+        expect(page.locator("#retry")).to_be_visible()
+        expect(page.locator("#way-out")).to_be_visible()
+        check_page(page, "13-microphone-denied")
+        page.click("#retry")  # asks again: still not allowed, still said in Dutch
+        expect(page.locator("#error")).to_contain_text("mag je microfoon niet gebruiken")
+        page.click("#way-out")
+        page.wait_for_url("**/gesprekken")
+        expect(page.locator(f"#my-conversations tr[data-id='{conversation_id}']")).to_be_visible()
+        browser.close()
+
+
+def test_a_clipped_shouted_reply_is_flagged_for_loudness(service, tmp_path):
+    conversation_id = _conversation(service)
+    shouted = fake_microphone(REPLY, tmp_path, "geschreeuwd", "gain", "30")  # driven far past full scale
+    with sync_playwright() as playwright:
+        browser = launch(playwright, shouted)
+        page = new_page(browser)
+        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
+        page.wait_for_url(f"**/gesprek/{conversation_id}")
+        record(page, "#record", 7)
+        points = page.locator(".turn[data-number='1'] .points")
+        expect(points.locator("li").first).to_be_visible(timeout=ANALYSED)
+        turn = service.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"][0]
+        loudness = [p for p in turn["score"]["points"] if p["criterion"] == "stem:loudness"]
+        assert loudness and loudness[0]["points"] < 0, turn["score"]["points"]
+        expect(points).to_contain_text("harder")
+        if turn["result"]["analysis"]["voice"].get("clipped"):
+            expect(points).to_contain_text("overstuurd")  # the clipping is said beside the loudness point
+        assert turn["score"]["total"] < 0 and turn["result"]["reaction"]["anger_after"] >= turn["result"]["reaction"]["anger_before"]
+        check_page(page, "14-clipped-shouted")
+        browser.close()
+
+
+def test_the_recording_stops_by_itself_at_the_limit(tmp_path_factory, tmp_path):
+    limited = LiveService(tmp_path_factory.mktemp("kort"), max_audio_seconds="8").start()
+    try:
+        limited.create_user("oefenaar")
+        limited.start_worker()
+        conversation_id = _conversation(limited)
+        with sync_playwright() as playwright:
+            browser = launch(playwright, fake_microphone(REPLY, tmp_path, "lang"))
+            page = new_page(browser)
+            log_in(page, f"{limited.url}/gesprek/{conversation_id}", "oefenaar")
+            page.wait_for_url(f"**/gesprek/{conversation_id}")
+            page.click("#record")
+            expect(page.locator("#timer")).to_contain_text("van hoogstens 0:08")
+            expect(page.locator("#timer")).to_contain_text("Automatisch gestopt na 0:08", timeout=20_000)  # nobody clicked Stop
+            expect(page.locator("#record")).to_have_text("Opnemen")
+            expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
+            turn = limited.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"][0]
+            assert turn["status"] == "done"  # under the limit, so not refused as too long
+            assert 6 < turn["result"]["analysis"]["audio"]["duration"] <= 8
+            browser.close()
+    finally:
+        limited.stop()

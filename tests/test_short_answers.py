@@ -1,0 +1,78 @@
+"""Very short answers ("ja", "nee", "oké") are scored with their own feedback, not refused;
+silence and noise still are."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.audio_factory import sox, write_wav
+from tests.conftest import SPACY_DIR, WHISPER_DIR
+from voicecoach.analysis import Analyser
+from voicecoach.audio.checks import check_audio
+from voicecoach.audio.decode import decode_audio
+from voicecoach.audio.errors import AudioError
+from voicecoach.audio.synth import speak_to_wav
+from voicecoach.coaching.conversation import Conversation
+from voicecoach.coaching.scoring import score_turn
+from voicecoach.config import Settings
+from voicecoach.replies import hear_audio
+from voicecoach.scenarios import load_scenarios
+from voicecoach.vocabulary import SEED_FILES
+
+
+@pytest.fixture(scope="module")
+def analyser(tmp_path_factory) -> Analyser:  # type: ignore[no-untyped-def]
+    data = tmp_path_factory.mktemp("data")
+    return Analyser(Settings(data_dir=data, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR, cpu_threads=2))
+
+
+@pytest.fixture(scope="module")
+def scenario():  # type: ignore[no-untyped-def]
+    return load_scenarios()[0]["monteur-deur"]
+
+
+def _one_word(word: str, folder) -> object:  # type: ignore[no-untyped-def]
+    """One MBROLA word inside silence, as a browser recording of a one-word answer looks."""
+    source = speak_to_wav(word, folder / f"{word}-bron.wav", voice="mb-nl2", words_per_minute=180)
+    return sox(source, folder / f"{word}.wav", "rate", "16000", "pad", "0.6", "0.8")
+
+
+@pytest.mark.parametrize("word", ["ja", "nee", "oké"])
+def test_one_word_answer_is_scored_with_its_own_feedback(word, analyser, scenario, tmp_path):
+    path = _one_word(word, tmp_path)
+    checked = check_audio(decode_audio(path, max_seconds=120))
+    assert 0 < checked.speech_seconds < 0.5  # the case that used to be refused as too_short
+    conversation = Conversation(scenario)
+    before = conversation.state.anger
+    result = conversation.reply(hear_audio(analyser, path).reply)
+    listening = [p for p in result.score.points if p.criterion.startswith("luisteren:")]
+    assert len(listening) == 1 and listening[0].points < 0
+    assert result.score.total < 2  # a one-word answer earns little …
+    assert result.anger_after >= before  # … and does not calm an angry customer
+    if len(result.reply.split()) <= 2:  # whatever Whisper heard: one or two words get the short-answer point
+        assert listening[0].criterion == "luisteren:kort_antwoord"
+
+
+def test_short_answer_point_is_plain_dutch_with_its_seed(scenario):
+    for words in (1, 2):
+        score = score_turn(hits=(), suggestions=(), phase=scenario.phases[0], customer_anger=3,
+                           word_count=words, speech_seconds=0.3, voice=None)
+        point = next(p for p in score.points if p.criterion == "luisteren:kort_antwoord")
+        assert point.points < 0
+        assert SEED_FILES[point.source].startswith("Les 6")
+        assert "stel een vraag" in point.explanation and "Bron: Les 6" in point.explanation
+        assert ("één woord" if words == 1 else "2 woorden") in point.explanation
+    three = score_turn(hits=(), suggestions=(), phase=scenario.phases[0], customer_anger=3,
+                       word_count=3, speech_seconds=1.0, voice=None)
+    assert [p.criterion for p in three.points if p.criterion.startswith("luisteren:")] == ["luisteren:te_kort"]
+
+
+def test_silence_and_noise_are_still_refused(tmp_path):
+    silence = write_wav(tmp_path / "stil.wav", np.zeros(16_000 * 2, np.float32))
+    noise = write_wav(tmp_path / "ruis.wav", np.random.default_rng(5).normal(0, 0.3, 16_000 * 2).astype(np.float32))
+    blip = write_wav(tmp_path / "tik.wav", np.full(3_000, 0.3, np.float32))  # under a quarter second
+    for path, code in ((silence, "silent"), (noise, "no_speech"), (blip, "too_short")):
+        with pytest.raises(AudioError) as caught:
+            check_audio(decode_audio(path, max_seconds=120))
+        assert caught.value.code == code

@@ -1,0 +1,44 @@
+"""Transcript corrections, by a coach (review_service) or by the trainee on their newest reply:
+the earlier text and score go into the history, wording and score are re-run on the corrected
+words; voice and timing stay from the recording."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from voicecoach.attempt_state import is_current_line
+from voicecoach.errors import VoiceCoachError
+from voicecoach.jobs import enqueue
+from voicecoach.practice_service import PracticeService, turn_pending
+from voicecoach.store.models import Job, TranscriptVersion, TurnRow, User
+
+
+def record_correction(session: Session, turn: TurnRow, author: User, text: str) -> Job:
+    """Keep the current transcript in the history, store the correction and queue the re-analysis."""
+    record = turn.record
+    if record is None or record.score is None or not text.strip():
+        raise VoiceCoachError("Alleen een geanalyseerde beurt met nieuwe tekst kan worden verbeterd.", code="cannot_correct")
+    previous = turn.corrected_text or record.analysis.transcript.text
+    session.add(TranscriptVersion(turn_id=turn.id, author_id=author.id, text=previous, score_total=record.score.total))
+    turn.corrected_text, turn.corrected_by = text.strip(), author.id
+    turn.status = "queued"
+    job = enqueue(session, "analyse_turn", turn.id)
+    try:
+        session.commit()
+    except IntegrityError:  # another attempt at this line is being analysed
+        session.rollback()
+        raise turn_pending() from None
+    return job
+
+
+def correct_own(session: Session, service: PracticeService, user: User, turn_id: str, text: str) -> Job:
+    """The trainee fixes what was misheard in their newest reply, before answering the next line;
+    the customer then reacts to the corrected words (attempt_state.stands_on)."""
+    turn = service.turn(session, user, turn_id, write=True)
+    if not is_current_line(turn):
+        raise VoiceCoachError(
+            "Alleen je laatste antwoord kun je verbeteren, voordat je op de volgende klantzin antwoordt.",
+            code="cannot_correct",
+        )
+    return record_correction(session, turn, user, text)
