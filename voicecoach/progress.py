@@ -29,7 +29,7 @@ ADVICE = {
 }
 
 
-def _voice_differences(result: dict[str, Any]) -> dict[str, float | None]:
+def voice_differences(result: dict[str, Any]) -> dict[str, float | None]:
     """Loudness (dB) and pitch (semitones) above the calm baseline, rate in % of it."""
     voice = result["analysis"].get("voice") or {}
     found: dict[str, float | None] = {}
@@ -83,7 +83,7 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
             entry["turns"] += 1
             entry["explanation"] = point["explanation"]  # the latest one: the trainee remembers it best
         by_conversation[turn.conversation_id].append({
-            "turn": turn, "score": score, "voice": _voice_differences(turn.result),
+            "turn": turn, "score": score, "voice": voice_differences(turn.result),
             "techniques": sum(1 for label in labels if label in REMMER_LABELS),
             "aanjagers": sum(1 for label in labels if label.startswith(f"{AANJAGER}:")),
         })
