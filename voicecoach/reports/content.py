@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from voicecoach.end_summary import end_summary
+from voicecoach.incident import incident_dict
 from voicecoach.progress import VOICE_MEASURES, progress, voice_differences
 from voicecoach.reports.svg import line_chart
 from voicecoach.review_service import conversation_notes
 from voicecoach.scenarios import Scenario
-from voicecoach.store.models import ConversationRow, User
+from voicecoach.store.models import ConversationRow, IncidentReport, User
 from voicecoach.turn_scores import done_turns, overrules_by_turn, turn_score
 from voicecoach.vocabulary import VOICE_MEASURE_NAMES
 
@@ -42,6 +43,7 @@ def conversation_report(session: Session, scenario: Scenario, conversation: Conv
         "total": sum(row["total"] for row in rows),
         "notes": [note for note in notes if note["turn_id"] is None],
         "summary": end_summary(scenario, conversation, turns, scores, overrules) if conversation.finished_at and turns else None,
+        "incident": incident_dict(session.get(IncidentReport, conversation.id)),
     }
 
 
