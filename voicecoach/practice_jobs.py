@@ -34,6 +34,7 @@ class TurnJob:
         return {
             "recording": str(self.service.recording_path(session.get(Recording, turn.recording_id))),
             "scenario_id": conversation.scenario_id,
+            "scenario_version": conversation.scenario_version,
             "baseline": baseline.data if baseline else None,
             "state_before": dict(turn.state_before),
             "customer_line": turn.customer_line,
@@ -42,7 +43,7 @@ class TurnJob:
 
     def run(self, order: dict[str, Any]) -> dict[str, Any]:
         conversation = Conversation.resume(
-            self.service.scenario(order["scenario_id"]), self.service.analyser,
+            self.service.scenario(order["scenario_id"], order.get("scenario_version")), self.service.analyser,
             Baseline(**order["baseline"]) if order["baseline"] else None,
             CustomerState(**order["state_before"]), order["customer_line"],
         )

@@ -21,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 def _conversation(session, service, user: User, conversation_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     conversation = service.conversation(session, user, conversation_id)
     owner = session.get(User, conversation.user_id)
-    return conversation_report(session, service.scenario(conversation.scenario_id), conversation, owner)
+    return conversation_report(session, service.scenario_of(conversation), conversation, owner)
 
 
 def _render(name: str, context: dict[str, Any]) -> str:
