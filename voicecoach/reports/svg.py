@@ -3,6 +3,7 @@ axes, Dutch numbers, one line per series, gaps where a value is missing."""
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from babel.numbers import format_decimal
@@ -16,12 +17,20 @@ def _nl(value: float) -> str:
     return format_decimal(round(value, 1), format="#,##0.#", locale="nl")
 
 
+def _nice_step(rough: float) -> float:
+    """1, 2 or 5 times a power of ten: ticks a reader can count in."""
+    if rough <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(rough))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+
+
 def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]], y_title: str, x_title: str) -> str:
     """An SVG line chart; every value of every series belongs to the x label at the same index."""
     values = [v for line in series.values() for v in line if v is not None] or [0.0]
-    low, high = min(0.0, *values), max(0.0, *values)
-    if high == low:
-        high = low + 1
+    tick_step = _nice_step((max(0.0, *values) - min(0.0, *values)) / 4)
+    low = math.floor(min(0.0, *values) / tick_step) * tick_step
+    high = max(math.ceil(max(0.0, *values) / tick_step) * tick_step, low + tick_step)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(x_labels) - 1, 1)
 
@@ -33,7 +42,8 @@ def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | N
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" class="report-chart">',
              f'<title>{escape(title)}</title>']
-    for tick in (low, (low + high) / 2, high):
+    ticks = [low + n * tick_step for n in range(round((high - low) / tick_step) + 1)]
+    for tick in ticks:
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#dde3ea"/>'
                      f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{_nl(tick)}</text>')
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#4f5d6b"/>')
