@@ -96,6 +96,7 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         check_page(page, "12-coach-progress-overview")
         page.click("#progress-groups a")
         expect(page.locator("#group-progress tr[data-username='sanne']")).to_be_visible()
+        assert page.evaluate("Chart.getChart('group-chart').data.labels") == ["sanne"]
         check_page(page, "13-group-progress")
         page.click("#group-progress a")
         expect(page.get_by_role("heading", name="Voortgang van sanne")).to_be_visible()

@@ -8,6 +8,7 @@ YAML file would hold and its field paths point back at the form's fields."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -23,6 +24,7 @@ from voicecoach.vocabulary import REMMER_LABELS
 RESPONSE_KEYS = (*AANJAGER_KEYS, *REMMER_LABELS)
 STARTER = "monteur-deur"
 """A new scenario starts as a copy of this one: every field filled, ready to be rewritten."""
+FILE_SAFE = re.compile(r"[A-Za-z0-9_-]{1,100}")
 BUNDLED_ID = "bestaat al als vast scenario van VoiceCoach; kies een andere id"
 
 
@@ -91,8 +93,10 @@ def check(library: ScenarioLibrary, flat: dict[str, Any]) -> tuple[Scenario | No
     """The scenario (or None), its YAML, and every problem as `scenarios validate` words it."""
     data = from_form(flat)
     text = to_yaml(data)
-    scenario_id = data.get("id") if isinstance(data.get("id"), str) and data.get("id") else "scenario"
-    scenario, problems = library.check(text, scenario_id.replace("/", "_")[:100])
+    # the file is named after the id, as `scenarios validate` expects; an id unfit for a file name
+    # gets a neutral name (the validator then reports the id's own problem)
+    scenario_id = data.get("id") if isinstance(data.get("id"), str) and FILE_SAFE.fullmatch(data["id"]) else "scenario"
+    scenario, problems = library.check(text, scenario_id)
     found = [{"field": p.field, "line": p.line, "message": p.message, "text": str(p)} for p in problems]
     if scenario is not None and scenario.id in library.bundled:
         found.append({"field": "id", "line": 1, "message": BUNDLED_ID, "text": f"{scenario.id}.yaml, veld 'id': {BUNDLED_ID}"})

@@ -3,6 +3,28 @@
 "use strict";
 
 (function () {
+  // A group: points and accelerators per turn for each trainee.
+  const group = document.getElementById("group");
+  if (!group || typeof Chart === "undefined") return;
+  const trainees = JSON.parse(group.dataset.trainees);
+  new Chart(document.getElementById("group-chart"), {
+    type: "bar",
+    data: {
+      labels: trainees.map((t) => t.name),
+      datasets: [
+        { label: "punten per beurt", data: trainees.map((t) => t.points_per_turn), backgroundColor: "#1f6f8b" },
+        { label: "conflictaanjagers per beurt", data: trainees.map((t) => t.aanjagers_per_turn), backgroundColor: "#a3342a" },
+      ],
+    },
+    options: {
+      animation: false, maintainAspectRatio: false, locale: "nl-NL",
+      plugins: { legend: { position: "bottom" } },
+      scales: { x: { title: { display: true, text: "deelnemer" } }, y: { title: { display: true, text: "gemiddeld per beurt" } } },
+    },
+  });
+})();
+
+(function () {
   const root = document.getElementById("progress");
   if (!root || typeof Chart === "undefined") return;
   const data = JSON.parse(root.dataset.progress);

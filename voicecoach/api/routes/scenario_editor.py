@@ -45,7 +45,7 @@ def save(fields: Fields, session: SessionDep, service: ServiceDep, user: UserDep
 
 @api.get("/voice")
 def hear(
-    service: ServiceDep, user: UserDep, text: Annotated[str, Query(min_length=1, max_length=500)],
+    service: ServiceDep, user: UserDep, text: Annotated[str, Query(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f]+$")],
     voice: Annotated[str, Query(pattern=r"^(mb-nl[23]|nl(\+[a-z0-9]+)?)$")] = "mb-nl2",
     anger: Annotated[int, Query(ge=0, le=4)] = 2,
 ) -> FileResponse:
