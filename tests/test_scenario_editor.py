@@ -68,6 +68,8 @@ def test_live_check_gives_the_validators_own_dutch_problem_on_the_field(editor, 
         assert problem["text"] in printed.stdout.replace("\n", " ") or problem["text"] in printed.stdout
     shipped = teacher.post("/api/scenario-editor/check", json={**fields, "id": "monteur-deur"}).json()
     assert [p["field"] for p in shipped["problems"]] == ["id"] and "vast scenario" in shipped["problems"][0]["message"]
+    two_phases = {key: value for key, value in fields.items() if not key.startswith("phases.2.")}
+    assert [p["field"] for p in teacher.post("/api/scenario-editor/check", json=two_phases).json()["problems"]] == ["phases"]
 
 
 def test_a_saved_scenario_is_valid_yaml_in_the_data_dir_and_a_trainee_plays_it(editor):

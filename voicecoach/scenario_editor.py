@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from voicecoach.accounts import audit
 from voicecoach.errors import VoiceCoachError
 from voicecoach.scenario_library import ScenarioLibrary
-from voicecoach.scenarios import AANJAGER_KEYS, Scenario
+from voicecoach.scenarios import AANJAGER_KEYS, PHASE_ORDER, Scenario
 from voicecoach.store.models import User
 from voicecoach.vocabulary import REMMER_LABELS
 
@@ -25,6 +25,7 @@ RESPONSE_KEYS = (*AANJAGER_KEYS, *REMMER_LABELS)
 STARTER = "monteur-deur"
 """A new scenario starts as a copy of this one: every field filled, ready to be rewritten."""
 FILE_SAFE = re.compile(r"[A-Za-z0-9_-]{1,100}")
+ALL_PHASES = "een scenario uit de editor heeft alle drie de fasen van het CIP"
 BUNDLED_ID = "bestaat al als vast scenario van VoiceCoach; kies een andere id"
 
 
@@ -100,6 +101,10 @@ def check(library: ScenarioLibrary, flat: dict[str, Any]) -> tuple[Scenario | No
     found = [{"field": p.field, "line": p.line, "message": p.message, "text": str(p)} for p in problems]
     if scenario is not None and scenario.id in library.bundled:
         found.append({"field": "id", "line": 1, "message": BUNDLED_ID, "text": f"{scenario.id}.yaml, veld 'id': {BUNDLED_ID}"})
+        scenario = None
+    elif scenario is not None and [p.id for p in scenario.phases] != list(PHASE_ORDER):
+        # earlier versions' turns are scored per phase: a saved scenario keeps all three
+        found.append({"field": "phases", "line": None, "message": ALL_PHASES, "text": f"{scenario.id}.yaml, veld 'phases': {ALL_PHASES}"})
         scenario = None
     return scenario, text, found
 
