@@ -36,8 +36,8 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
     live.stop()
 
 
-def practise(service: LiveService, folder) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
-    """Three conversations through the API; the second one is fuelled until it escalates."""
+def practise(service: LiveService, folder) -> str:  # type: ignore[no-untyped-def]
+    """Three conversations through the API; the second one is fuelled until it escalates (its id is returned)."""
     sanne = service.client("sanne")
     conversations = []
     for scenario, replies in (("monteur-deur", [CALM]), ("grens-overschrijden", ANGRY), ("klantenservice-rekening", [SUMMARY])):
@@ -50,7 +50,7 @@ def practise(service: LiveService, folder) -> tuple[list[str], str]:  # type: ig
         conversations.append(conversation)
     escalated = conversations[1]
     assert sanne.get(f"/api/conversations/{escalated}").json()["state"]["outcome"] == "escalated"
-    return conversations, escalated
+    return escalated
 
 
 def charts_drawn(page) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +61,7 @@ def charts_drawn(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_progress_incident_report_and_scenario_editor(service, tmp_path):
-    conversations, escalated = practise(service, tmp_path)
+    escalated = practise(service, tmp_path)
     microphone = fake_microphone(CALM, tmp_path, "microfoon")
     with sync_playwright() as playwright:
         browser = launch(playwright, microphone)

@@ -51,7 +51,7 @@ def setting(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 def test_the_trainee_reports_the_incident_and_the_coach_reads_it(setting):
-    app, trainee, coach, conversation = setting
+    _, trainee, coach, conversation = setting
     before = trainee.get(f"/api/conversations/{conversation}/incident").json()
     assert before["escalated"] and before["may_write"] and before["incident"] is None
     assert "3 Reasons Why" in before["source_title"]
@@ -68,7 +68,7 @@ def test_the_trainee_reports_the_incident_and_the_coach_reads_it(setting):
 
 @pytest.mark.parametrize("field", ["what", "happened_when", "who"])
 def test_an_empty_field_gets_a_dutch_error_naming_it_and_keeps_the_saved_report(setting, field):
-    app, trainee, coach, conversation = setting
+    _, trainee, _, conversation = setting
     trainee.put(f"/api/conversations/{conversation}/incident", json=REPORT)
     response = trainee.put(f"/api/conversations/{conversation}/incident", json={**REPORT, field: "   "})
     error = response.json()["error"]
@@ -77,7 +77,7 @@ def test_an_empty_field_gets_a_dutch_error_naming_it_and_keeps_the_saved_report(
 
 
 def test_no_incident_report_for_a_conversation_that_did_not_escalate(setting):
-    app, trainee, coach, _ = setting
+    _, trainee, _, _ = setting
     calm = trainee.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
     assert trainee.get(f"/api/conversations/{calm}/incident").json()["escalated"] is False
     response = trainee.put(f"/api/conversations/{calm}/incident", json=REPORT)
