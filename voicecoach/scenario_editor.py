@@ -80,13 +80,14 @@ def form_values(scenario: Scenario, **changes: Any) -> dict[str, Any]:
 
 def copy_values(library: ScenarioLibrary, source_id: str | None) -> dict[str, Any]:
     """A copy of `source_id` (or of the starter) under a free id."""
-    source = library.get(source_id if source_id in library.current() else STARTER)
     taken = library.current()
-    new_id = f"{source.id}-kopie"[:41]
-    number = 2
+    known = source_id in taken
+    source = library.get(source_id if known else STARTER)
+    base = f"{source.id}-kopie"[:36] if known else "nieuw-scenario"
+    new_id, number = base, 2
     while new_id in taken:
-        new_id, number = f"{source.id}-kopie-{number}"[:41], number + 1
-    title = f"{source.title} (kopie)" if source_id else "Nieuw scenario"
+        new_id, number = f"{base}-{number}", number + 1
+    title = f"{source.title} (kopie)" if known else "Nieuw scenario"
     return form_values(source, id=new_id, title=title)
 
 
