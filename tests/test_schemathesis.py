@@ -19,7 +19,7 @@ from voicecoach.config import Settings
 pytestmark = pytest.mark.reliability
 
 PASSWORD = "geheim-wachtwoord"
-ROLES = {"trainee": "oefenaar", "coach": "coach", "admin": "beheer"}
+ROLES = {"trainee": "oefenaar", "coach": "coach", "admin": "beheer", "teacher": "docent"}
 MAX_EXAMPLES = 15  # per operation and mode: about 30 operations × 2 modes, a minute or two
 
 
@@ -48,6 +48,8 @@ def credentials(app) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-de
 def _role(path: str) -> str:
     if path.startswith("/api/admin"):
         return "admin"
+    if path.startswith("/api/scenario-editor"):
+        return "teacher"
     if path.startswith("/api/review") or path.endswith(("/notes", "/transcript", "/overrules")):
         return "coach"
     return "trainee"

@@ -20,20 +20,20 @@ from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import CustomerState
 from voicecoach.jobs import JobKind
 from voicecoach.replies import answer, hear_audio
-from voicecoach.scenarios import Scenario
+from voicecoach.scenario_library import ScenarioLibrary
 from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import BaselineRow, Recording, TurnRow, utcnow
 from voicecoach.turn_record import TurnRecord
 from voicecoach.voice.baseline import Baseline
 
 
-def practice_jobs(analyser: Analyser, scenarios: dict[str, Scenario], data_dir: Path) -> dict[str, JobKind]:
+def practice_jobs(analyser: Analyser, scenarios: ScenarioLibrary, data_dir: Path) -> dict[str, JobKind]:
     """The job kinds of practising, by the name `enqueue` uses."""
     return {"analyse_turn": TurnJob(analyser, scenarios, data_dir), "calibrate": CalibrationJob(analyser, data_dir)}
 
 
 class TurnJob:
-    def __init__(self, analyser: Analyser, scenarios: dict[str, Scenario], data_dir: Path) -> None:
+    def __init__(self, analyser: Analyser, scenarios: ScenarioLibrary, data_dir: Path) -> None:
         self.analyser, self.scenarios, self.data_dir = analyser, scenarios, data_dir
 
     def prepare(self, session: Session, target_id: str) -> dict[str, Any] | None:
@@ -45,6 +45,7 @@ class TurnJob:
         return {
             "recording": str(self.data_dir / session.get(Recording, turn.recording_id).path),
             "scenario_id": conversation.scenario_id,
+            "scenario_version": conversation.scenario_version,
             "baseline": baseline.data if baseline else None,
             "state_before": dict(turn.state_before),
             "customer_line": turn.customer_line,
@@ -53,7 +54,7 @@ class TurnJob:
 
     def run(self, order: dict[str, Any]) -> dict[str, Any]:
         conversation = Conversation.resume(  # first: a damaged stored state fails before the costly analysis
-            self.scenarios[order["scenario_id"]], CustomerState(**order["state_before"]), order["customer_line"]
+            self.scenarios.get(order["scenario_id"], order["scenario_version"]), CustomerState(**order["state_before"]), order["customer_line"]
         )
         heard = hear_audio(
             self.analyser, Path(order["recording"]), corrected_text=order["corrected_text"],

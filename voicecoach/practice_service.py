@@ -24,7 +24,8 @@ from voicecoach.config import Settings
 from voicecoach.errors import VoiceCoachError
 from voicecoach.jobs import JobKind, enqueue
 from voicecoach.practice_jobs import practice_jobs
-from voicecoach.scenarios import Scenario, load_scenarios
+from voicecoach.scenario_library import ScenarioLibrary
+from voicecoach.scenarios import Scenario
 from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import BaselineRow, ConversationRow, Job, Recording, TurnRow, User
 from voicecoach.store.recordings import discard_recording_file, store_recording
@@ -59,7 +60,13 @@ class PracticeService:
     def __init__(self, settings: Settings, analyser: Analyser | None = None) -> None:
         self.settings = settings
         self.analyser = analyser or Analyser(settings)
-        self.scenarios, self.scenario_problems = load_scenarios()
+        self.library = ScenarioLibrary(settings.data_dir)
+        self.scenario_problems = self.library.problems
+
+    @property
+    def scenarios(self) -> dict[str, Scenario]:
+        """Shipped and teachers' scenarios (newest versions)."""
+        return self.library.current()
 
     # --- baselines -----------------------------------------------------------------------
     def baseline_for(self, session: Session, user: User) -> BaselineRow | None:
@@ -78,16 +85,21 @@ class PracticeService:
         return row, job
 
     # --- conversations and turns ---------------------------------------------------------
-    def scenario(self, scenario_id: str) -> Scenario:
-        if scenario_id not in self.scenarios:
-            raise NotFound(f"Scenario '{scenario_id}' bestaat niet.")
-        return self.scenarios[scenario_id]
+    def scenario(self, scenario_id: str, version: int | None = None) -> Scenario:
+        try:
+            return self.library.get(scenario_id, version)
+        except KeyError:
+            raise NotFound(f"Scenario '{scenario_id}' bestaat niet.") from None
+
+    def scenario_of(self, conversation: ConversationRow) -> Scenario:
+        """The scenario as the conversation was started with it (a teacher may have changed it since)."""
+        return self.scenario(conversation.scenario_id, conversation.scenario_version)
 
     def start_conversation(self, session: Session, user: User, scenario_id: str) -> ConversationRow:
         scenario = self.scenario(scenario_id)
         state = CustomerState.start(scenario)
         row = ConversationRow(
-            id=str(uuid.uuid4()), user_id=user.id, scenario_id=scenario.id,
+            id=str(uuid.uuid4()), user_id=user.id, scenario_id=scenario.id, scenario_version=self.library.version(scenario.id),
             state=asdict(state), customer_line=customer_line(scenario, state),
         )
         session.add(row)
@@ -174,4 +186,4 @@ class PracticeService:
 
     # --- job kinds (run by the worker) ----------------------------------------------------
     def handlers(self) -> dict[str, JobKind]:
-        return practice_jobs(self.analyser, self.scenarios, self.settings.data_dir)
+        return practice_jobs(self.analyser, self.library, self.settings.data_dir)

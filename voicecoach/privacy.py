@@ -16,10 +16,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import audit
+from voicecoach.incident import incident_dict
 from voicecoach.login_limits import name_key
 from voicecoach.store.db import checkpoint
 from voicecoach.store.models import (
-    AuditEntry, BaselineRow, ConversationRow, GroupMember, Job, LoginAttempt, LoginThrottle, Note,
+    AuditEntry, BaselineRow, ConversationRow, GroupMember, IncidentReport, Job, LoginAttempt, LoginThrottle, Note,
     Recording, SessionRow, TurnRow, User, utcnow,
 )
 
@@ -106,6 +107,7 @@ def export_zip(session: Session, data_dir: Path, user: User) -> bytes:
             {
                 "id": c.id, "scenario": c.scenario_id, "state": c.state, "created_at": c.created_at.isoformat(),
                 "notes": [n.text for n in session.scalars(select(Note).where(Note.conversation_id == c.id))],
+                "incident": incident_dict(session.get(IncidentReport, c.id)),
                 "turns": [
                     {"number": t.number, "customer_line": t.customer_line, "status": t.status,
                      "result": record.model_dump(mode="json") if (record := t.record) else None,

@@ -1,10 +1,12 @@
-"""A trainee's progress over turns: scores, and techniques and accelerators used — with the coach's
-overrules counted (a hit judged 'onterecht' is taken out, a 'gemist' label is added, and the
-turn's score is the re-scored one: voicecoach/coach_judgement.py)."""
+"""A trainee's progress over turns and conversations: points per criterion, techniques and
+accelerators per turn, the voice against the calm baseline, and a personal advice from the weakest
+criterion — with the coach's overrules counted (a hit judged 'onterecht' is taken out, a 'gemist'
+label is added, and the turn's score is the re-scored one: voicecoach/coach_judgement.py)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from statistics import mean
 from typing import Any
 
 from sqlalchemy import select
@@ -13,11 +15,43 @@ from sqlalchemy.orm import Session
 from voicecoach.coach_judgement import judged_labels
 from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, TurnRow, User
+from voicecoach.turn_record import TurnRecord
 from voicecoach.turn_scores import overrules_by_turn, turn_score
+from voicecoach.vocabulary import AANJAGER, CRITERION_KINDS, REMMER_LABELS, criterion_name
+
+VOICE_MEASURES = ("loudness", "pitch", "rate")
+# What to do about the weakest criterion, per kind of criterion; the seed comes from its points.
+ADVICE = {
+    "techniek": "Gebruik vaker {name}: deze techniek leverde je het minst op ({points} punten in {turns} beurten).",
+    "aanjager": "Let vooral op {name}: dat kostte je {points} punten in {turns} beurten.",
+    "stem": "Let op je stem ({name}): dat kostte je {points} punten in {turns} beurten.",
+    "stijging": "Let op je stem ({name}): dat kostte je {points} punten in {turns} beurten.",
+    "luisteren": "Let op hoe lang je praat ({name}): dat kostte je {points} punten in {turns} beurten.",
+}
 
 
-def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> dict[str, Any]:
-    turns = [
+def voice_differences(record: TurnRecord) -> dict[str, float | None]:
+    """Loudness (dB) and pitch (semitones) above the calm baseline, rate in % of it."""
+    voice = record.analysis.voice
+    found: dict[str, float | None] = {}
+    for measure in VOICE_MEASURES:
+        comparison = getattr(voice, measure) if voice is not None else None
+        if comparison is None:
+            found[measure] = None
+        elif measure == "rate":
+            found[measure] = round(100 * comparison.difference / comparison.baseline, 1) if comparison.baseline else None
+        else:
+            found[measure] = comparison.difference
+    return found
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(mean(known), 2) if known else None
+
+
+def _done_turns(session: Session, user: User, scenarios: dict[str, Scenario]) -> list[TurnRow]:
+    return [
         turn for turn in session.scalars(
             select(TurnRow).join(ConversationRow).where(
                 ConversationRow.user_id == user.id, TurnRow.status == "done", TurnRow.set_aside.is_(False))
@@ -25,14 +59,85 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
         )
         if turn.result and turn.conversation.scenario_id in scenarios
     ]
+
+
+def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> dict[str, Any]:
+    """Everything the progress page, its plots and the progress report show of one trainee."""
+    turns = _done_turns(session, user, scenarios)
     overrules = overrules_by_turn(session, turns)
     counts: Counter[str] = Counter()
     scores = []
+    criteria: dict[str, dict[str, Any]] = {}
+    by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for turn in turns:
         judged = overrules[turn.id]
-        counts.update(label for label in judged_labels(turn.record, judged) if ":" not in label)
-        score = turn_score(scenarios[turn.conversation.scenario_id], turn, judged)
+        labels = judged_labels(turn.record, judged)
+        counts.update(label for label in labels if ":" not in label)
+        score = turn_score(scenarios[turn.conversation.scenario_id], turn, judged) or {"total": 0, "points": []}
         scores.append({"date": turn.created_at.isoformat(timespec="minutes"), "scenario": turn.conversation.scenario_id,
-                       "turn": turn.number, "total": score["total"] if score else 0})
-    return {"turns": len(turns), "labels": dict(counts), "scores": scores,
-            "coach_overrules": sum(len(rows) for rows in overrules.values())}
+                       "turn": turn.number, "total": score["total"]})
+        for point in score["points"]:
+            entry = criteria.setdefault(point["criterion"], {
+                "criterion": point["criterion"], "name": criterion_name(point["criterion"]), "points": 0, "turns": 0,
+                "source_title": point["source_title"], "explanation": point["explanation"],
+            })
+            entry["points"] += point["points"]
+            entry["turns"] += 1
+            entry["explanation"] = point["explanation"]  # the latest one: the trainee remembers it best
+        by_conversation[turn.conversation_id].append({
+            "turn": turn, "score": score, "voice": voice_differences(turn.record),
+            "techniques": sum(1 for label in labels if label in REMMER_LABELS),
+            "aanjagers": sum(1 for label in labels if label.startswith(f"{AANJAGER}:")),
+        })
+    return {
+        "turns": len(turns), "labels": dict(counts), "scores": scores,
+        "coach_overrules": sum(len(rows) for rows in overrules.values()),
+        "conversations": [_conversation(rows, scenarios) for rows in by_conversation.values()],
+        "criteria": sorted(criteria.values(), key=lambda c: c["points"]),
+        "advice": advice(list(criteria.values())),
+    }
+
+
+def _conversation(rows: list[dict[str, Any]], scenarios: dict[str, Scenario]) -> dict[str, Any]:
+    """One conversation's point in the plots: points per kind of criterion, labels per turn, voice."""
+    conversation = rows[0]["turn"].conversation
+    kinds = dict.fromkeys(CRITERION_KINDS, 0)
+    for row in rows:
+        for point in row["score"]["points"]:
+            kind = point["criterion"].partition(":")[0]
+            kinds[kind] = kinds.get(kind, 0) + point["points"]
+    return {
+        "id": conversation.id, "date": conversation.created_at.isoformat(timespec="minutes"),
+        "scenario": conversation.scenario_id, "scenario_title": scenarios[conversation.scenario_id].title,
+        "outcome": conversation.state.get("outcome"), "turns": len(rows),
+        "total": sum(row["score"]["total"] for row in rows), "criteria": kinds,
+        "techniques_per_turn": round(sum(r["techniques"] for r in rows) / len(rows), 2),
+        "aanjagers_per_turn": round(sum(r["aanjagers"] for r in rows) / len(rows), 2),
+        "voice": {measure: _mean([r["voice"][measure] for r in rows]) for measure in VOICE_MEASURES},
+    }
+
+
+def advice(criteria: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The weakest criterion (fewest points over all turns) as one personal advice with its seed."""
+    if not criteria:
+        return None
+    weakest = min(criteria, key=lambda c: (c["points"], -c["turns"]))
+    kind = weakest["criterion"].partition(":")[0]
+    text = ADVICE.get(kind, ADVICE["stem"]).format(name=weakest["name"], points=weakest["points"], turns=weakest["turns"])
+    return {**weakest, "text": text}
+
+
+def group_progress(session: Session, members: list[User], scenarios: dict[str, Scenario]) -> dict[str, Any]:
+    """Per trainee of a group: conversations, points per turn, accelerators per turn, weakest point."""
+    trainees = []
+    for member in members:
+        data = progress(session, member, scenarios)
+        aanjagers = sum(c["aanjagers_per_turn"] * c["turns"] for c in data["conversations"])
+        trainees.append({
+            "username": member.username, "name": member.display_name, "conversations": len(data["conversations"]),
+            "turns": data["turns"], "coach_overrules": data["coach_overrules"],
+            "points_per_turn": round(sum(s["total"] for s in data["scores"]) / data["turns"], 2) if data["turns"] else None,
+            "aanjagers_per_turn": round(aanjagers / data["turns"], 2) if data["turns"] else None,
+            "advice": data["advice"],
+        })
+    return {"trainees": trainees}

@@ -58,6 +58,33 @@ ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "ad
 OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt"}
 
 
+# Score criteria (coaching/scoring.py: "kind:name"): the kinds, and the names of the non-label ones.
+CRITERION_KINDS = {
+    "techniek": "technieken",
+    "aanjager": "conflictaanjagers",
+    "stem": "stem",
+    "stijging": "stijgingen in je stem",
+    "luisteren": "luisteren",
+}
+CRITERION_NAMES = {
+    "stem:loudness": "harder praten dan je rustige stem",
+    "stem:pitch": "hoger praten dan je rustige stem",
+    "stem:rate": "sneller praten dan je rustige stem",
+    "stem:kalm_onder_druk": "kalm blijven onder druk",
+    "stem:woorden_komen_minder_aan": "goede woorden met een verheven stem",
+    "stijging:loudness": "je stem werd harder tijdens het antwoord",
+    "stijging:pitch": "je stem werd hoger tijdens het antwoord",
+    "luisteren:te_kort": "te kort antwoord",
+    "luisteren:monoloog": "te lang aan het woord",
+}
+# Voice measures against the calm baseline, as the progress plots show them.
+VOICE_MEASURE_NAMES = {
+    "loudness": "harder dan je rustige stem (dB)",
+    "pitch": "hoger dan je rustige stem (halve tonen)",
+    "rate": "sneller dan je rustige stem (%)",
+}
+
+
 def label_name(key: str) -> str:
     """Dutch name of a label key: "open_vraag" or "aanjager:zwart_wit" (or "aanjager")."""
     label, _, subtype = key.partition(":")
@@ -66,6 +93,15 @@ def label_name(key: str) -> str:
     return TECHNIQUE_NAMES.get(label, label.replace("_", " "))
 
 
+def criterion_name(criterion: str) -> str:
+    """Dutch name of a score criterion ("techniek:open_vraag", "stem:loudness", …)."""
+    kind, _, name = criterion.partition(":")
+    if criterion in CRITERION_NAMES:
+        return CRITERION_NAMES[criterion]
+    return label_name(name if kind == "techniek" else criterion)
+
+
 def for_pages() -> dict[str, dict[str, str]]:
     """What the pages' JavaScript needs to name things."""
-    return {"techniques": TECHNIQUE_NAMES, "aanjagers": AANJAGER_NAMES, "roles": ROLE_NAMES, "outcomes": OUTCOME_NAMES}
+    return {"techniques": TECHNIQUE_NAMES, "aanjagers": AANJAGER_NAMES, "roles": ROLE_NAMES, "outcomes": OUTCOME_NAMES,
+            "criterion_kinds": CRITERION_KINDS, "voice_measures": VOICE_MEASURE_NAMES}

@@ -136,6 +136,9 @@ class ConversationRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     seen_at: Mapped[datetime | None] = mapped_column(default=None)
     """The owner's last visit of the conversation page: coach notes added later are marked new."""
+    scenario_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The version of a teacher's scenario it was played with (voicecoach/scenario_library.py);
+    None for the scenarios shipped with VoiceCoach."""
     turns: Mapped[list[TurnRow]] = relationship(
         back_populates="conversation", order_by="(TurnRow.number, TurnRow.created_at)"
     )
@@ -250,3 +253,17 @@ class LabelOverrule(Base):
     verdict: Mapped[str] = mapped_column(String(20))  # "onterecht" (hit was wrong) | "gemist" (label was missed)
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IncidentReport(Base):
+    """The trainee's practice incident report after an escalated conversation (3 Reasons Why:
+    "Meld het incident!"): what happened, when, who; the coach sees it."""
+
+    __tablename__ = "incident_reports"
+
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    what: Mapped[str] = mapped_column(Text)
+    happened_when: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

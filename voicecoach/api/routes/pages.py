@@ -78,7 +78,7 @@ def conversation_page(
     conversation_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep
 ) -> HTMLResponse:
     conversation = service.conversation(session, user, conversation_id)
-    scenario = service.scenario(conversation.scenario_id)
+    scenario = service.scenario_of(conversation)
     new_notes = new_note_count(session, conversation) if conversation.user_id == user.id else 0
     seen_before = mark_seen(session, user, conversation)
     return templates.TemplateResponse(request, "conversation.html", {

@@ -83,7 +83,7 @@ def get_conversation(conversation_id: str, session: SessionDep, service: Service
 def customer_line_audio(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
     """The customer's current line spoken; once the conversation ended, their last words."""
     row = service.conversation(session, user, conversation_id)
-    scenario = service.scenario(row.scenario_id)
+    scenario = service.scenario_of(row)
     line = final_line(scenario, row, done_turns(row))
     path = customer_audio(line, row.state["anger"], scenario.persona.voice, service.settings.data_dir / "cache" / "customer")
     return FileResponse(path, media_type="audio/wav")
@@ -101,7 +101,7 @@ async def upload_turn(conversation_id: str, request: Request, session: SessionDe
 @router.get("/turns/{turn_id}", response_model=TurnView)
 def get_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     turn = service.turn(session, user, turn_id)
-    scenario = service.scenario(turn.conversation.scenario_id)
+    scenario = service.scenario_of(turn.conversation)
     return turn_view(turn, session, scenario, overrules_by_turn(session, [turn])[turn.id])
 
 
@@ -119,7 +119,7 @@ def turn_audio(turn_id: str, session: SessionDep, service: ServiceDep, user: Use
 
 
 def conversation_view(service, row: ConversationRow, session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    scenario = service.scenario(row.scenario_id)
+    scenario = service.scenario_of(row)
     overrules = overrules_by_turn(session, list(row.turns))
     turns = [turn_view(turn, session, scenario, overrules[turn.id]) for turn in row.turns]
     done = done_turns(row)

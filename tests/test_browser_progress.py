@@ -1,0 +1,145 @@
+"""Issue 17 in a real browser: a trainee with three conversations sees the progress plots, writes
+the incident report of the escalated one (a Dutch error beside an empty field first); the coach
+sees the same progress, the group and the report; a teacher copies a scenario in the editor, gets
+a Dutch validation error beside its field, saves it, and the trainee plays the new scenario.
+axe-core checks every new page; screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser_support import check_page, fake_microphone, launch, log_in, new_page, record, spoken_reply, wait_for_turn
+from tests.live import LiveService
+
+CALM = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
+ANGRY = ("Rustig aan meneer, dat is nou eenmaal ons beleid.", "Doe even normaal, u zit er gewoon naast.",
+         "Regels zijn regels, ik kan er niks aan doen.")
+SUMMARY = "Als ik het goed begrijp wacht u al drie weken. Wat kunnen we samen doen?"
+NEW_LINE = "Ik sta hier al een uur te wachten op mijn gereserveerde boek!"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
+    live = LiveService(tmp_path_factory.mktemp("data")).start()
+    live.create_user("sanne")
+    live.create_user("coach", role="coach")
+    live.create_user("docent", role="teacher")
+    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 3B", "--add", "sanne", "--add", "coach"],
+                   env=live.env, check=True, capture_output=True)
+    live.start_worker()
+    yield live
+    live.stop()
+
+
+def practise(service: LiveService, folder) -> str:  # type: ignore[no-untyped-def]
+    """Three conversations through the API; the second one is fuelled until it escalates (its id is returned)."""
+    sanne = service.client("sanne")
+    conversations = []
+    for scenario, replies in (("monteur-deur", [CALM]), ("grens-overschrijden", ANGRY), ("klantenservice-rekening", [SUMMARY])):
+        conversation = sanne.post("/api/conversations", json={"scenario_id": scenario}).json()["id"]
+        for number, text in enumerate(replies):
+            turn = sanne.post(f"/api/conversations/{conversation}/turns", content=spoken_reply(text, folder, f"{scenario}-{number}")).json()
+            assert wait_for_turn(sanne, turn["turn_id"])["status"] == "done"
+            if sanne.get(f"/api/conversations/{conversation}").json()["finished"]:
+                break
+        conversations.append(conversation)
+    escalated = conversations[1]
+    assert sanne.get(f"/api/conversations/{escalated}").json()["state"]["outcome"] == "escalated"
+    return escalated
+
+
+def charts_drawn(page) -> None:  # type: ignore[no-untyped-def]
+    for chart in ("criteria-chart", "labels-chart", "voice-chart"):
+        expect(page.locator(f"#{chart}")).to_be_visible()
+        assert page.evaluate(f"Chart.getChart('{chart}').data.labels.length") == 3
+        assert page.evaluate(f"Chart.getChart('{chart}').options.scales.y.title.text")  # a labelled axis
+
+
+def test_progress_incident_report_and_scenario_editor(service, tmp_path):
+    escalated = practise(service, tmp_path)
+    microphone = fake_microphone(CALM, tmp_path, "microfoon")
+    with sync_playwright() as playwright:
+        browser = launch(playwright, microphone)
+        page = new_page(browser)
+        log_in(page, f"{service.url}/voortgang", "sanne")
+        page.wait_for_url("**/voortgang")
+        expect(page.get_by_role("heading", name="Mijn voortgang")).to_be_visible()
+        expect(page.locator("#advice")).to_contain_text("Bron:")
+        charts_drawn(page)
+        check_page(page, "10-trainee-progress")
+
+        page.goto(f"{service.url}/gesprek/{escalated}")
+        expect(page.locator("#incident")).to_be_visible()
+        page.fill("#incident-what", "De klant dreigde de balie kapot te slaan.")
+        page.fill("#incident-who", "De klant en ik")
+        page.click("#incident-form button[type=submit]")
+        error = page.locator("#incident-happened_when-error")
+        expect(error).to_be_visible()
+        expect(error).to_contain_text("Vul 'Wanneer' in")
+        expect(page.locator("#incident-happened_when")).to_be_focused()
+        check_page(page, "11-incident-error")
+        page.fill("#incident-happened_when", "Vandaag om 14.10 uur aan de balie")
+        page.click("#incident-form button[type=submit]")
+        expect(page.locator("#incident-status")).to_contain_text("opgeslagen")
+        expect(error).to_be_hidden()
+        browser.close()
+
+        browser = launch(playwright, microphone)
+        page = new_page(browser)
+        log_in(page, f"{service.url}/voortgang", "coach")
+        page.wait_for_url("**/voortgang")
+        check_page(page, "12-coach-progress-overview")
+        page.click("#progress-groups a")
+        expect(page.locator("#group-progress tr[data-username='sanne']")).to_be_visible()
+        assert page.evaluate("Chart.getChart('group-chart').data.labels") == ["sanne"]
+        check_page(page, "13-group-progress")
+        page.click("#group-progress a")
+        expect(page.get_by_role("heading", name="Voortgang van sanne")).to_be_visible()
+        charts_drawn(page)
+        check_page(page, "14-coach-sees-trainee-progress")
+        page.goto(f"{service.url}/gesprek/{escalated}")
+        expect(page.locator("#incident-view")).to_contain_text("Vandaag om 14.10 uur")
+        page.goto(f"{service.url}/rapport/gesprek/{escalated}")
+        expect(page.get_by_role("heading", name="Incidentmelding")).to_be_visible()
+        check_page(page, "15-conversation-report")
+        browser.close()
+
+        browser = launch(playwright, microphone)
+        page = new_page(browser)
+        log_in(page, f"{service.url}/scenarios-schrijven", "docent")
+        page.wait_for_url("**/scenarios-schrijven")
+        check_page(page, "16-scenario-list")
+        page.click("#scenario-list tr[data-id='monteur-deur'] a:has-text('Kopiëren')")
+        expect(page.locator("#editor-status")).to_have_text("Het scenario is in orde.")
+        page.fill("#f-id", "bibliotheek-balie")
+        page.fill("#f-title", "Boze bezoeker in de bibliotheek")
+        page.fill("[id='f-setting']", "Kort")
+        setting_error = page.locator("[data-error-for='setting']")
+        expect(setting_error).to_be_visible()
+        expect(setting_error).to_have_text("is te kort of leeg")
+        expect(page.locator("[id='f-setting']")).to_have_attribute("aria-invalid", "true")
+        check_page(page, "17-editor-validation-error")
+        page.fill("[id='f-setting']", "Je werkt aan de balie van de bibliotheek; een bezoeker wacht al lang op een boek.")
+        expect(setting_error).to_be_hidden()
+        page.fill("[id='f-phases.0.lines.3']", NEW_LINE)
+        page.click("[data-preview-for='f-phases.0.lines.3']")
+        assert "/api/scenario-editor/voice?" in page.locator("#preview-audio").get_attribute("src")
+        page.click("#save-scenario")
+        expect(page.locator("#editor-status")).to_contain_text("Opgeslagen als versie 1")
+        browser.close()
+
+        browser = launch(playwright, microphone)
+        page = new_page(browser)
+        log_in(page, service.url, "sanne")
+        page.click("button.start[data-scenario='bibliotheek-balie']")
+        page.wait_for_url("**/gesprek/*")
+        expect(page.locator("h1")).to_have_text("Boze bezoeker in de bibliotheek")
+        expect(page.locator("#customer-line")).to_have_text(NEW_LINE)
+        record(page, "#record", 6)
+        expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=180_000)
+        browser.close()

@@ -1,0 +1,67 @@
+"""Progress for the trainee, and per trainee and per group for their coaches and teachers: points
+per criterion, techniques and accelerators per turn, the voice against the baseline, the coach's
+overrules counted, and a personal advice from the weakest criterion with its seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.practice_history import History, build_history
+from voicecoach.vocabulary import CRITERION_KINDS, SEED_FILES
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> History:  # type: ignore[no-untyped-def]
+    return build_history(tmp_path_factory.mktemp("voortgang"))
+
+
+def test_the_trainee_sees_points_labels_and_voice_per_conversation(history):
+    data = history.trainee.get("/api/me/progress").json()
+    assert data["turns"] == 3 and data["coach_overrules"] == 1
+    assert [c["id"] for c in data["conversations"]] == history.conversations  # in the order practised
+    for conversation, score in zip(data["conversations"], data["scores"]):
+        assert set(conversation["criteria"]) >= set(CRITERION_KINDS)
+        assert sum(conversation["criteria"].values()) == conversation["total"] == score["total"]
+        assert conversation["turns"] == 1 and conversation["techniques_per_turn"] >= 0
+        assert set(conversation["voice"]) == {"loudness", "pitch", "rate"}
+    # the coach's 'gemist' accelerator counts: the first conversation has at least one accelerator and its minus points
+    first = data["conversations"][0]
+    assert first["aanjagers_per_turn"] >= 1 and first["criteria"]["aanjager"] <= -3
+
+
+def test_the_advice_names_the_weakest_criterion_and_its_seed(history):
+    data = history.trainee.get("/api/me/progress").json()
+    advice, criteria = data["advice"], data["criteria"]
+    assert advice["points"] == min(c["points"] for c in criteria)
+    assert advice["source_title"] in SEED_FILES.values()
+    assert advice["name"] in advice["text"] and str(advice["points"]) in advice["text"]
+    assert "_" not in advice["text"]  # a Dutch name, not a key
+
+
+def test_a_coach_sees_the_trainee_and_the_group_and_nobody_else_does(history):
+    own = history.trainee.get("/api/me/progress").json()
+    assert history.coach.get("/api/progress/trainees/sanne").json() == own
+    assert history.trainee.get("/api/progress/trainees/sanne").json() == own
+    group = history.coach.get(f"/api/progress/groups/{history.group_id}").json()
+    assert group["group"] == "klas 3B"
+    [row] = group["trainees"]
+    assert row["username"] == "sanne" and row["turns"] == 3 and row["coach_overrules"] == 1
+    assert row["advice"]["criterion"] == own["advice"]["criterion"]
+    for client, path in ((history.outsider, "/api/progress/trainees/sanne"),
+                         (history.outsider, f"/api/progress/groups/{history.group_id}"),
+                         (history.trainee, f"/api/progress/groups/{history.group_id}"),
+                         (history.coach, "/api/progress/trainees/niemand")):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["error"]["message"].startswith("Deze ")
+
+
+def test_progress_pages_render_in_dutch_for_each_role(history):
+    page = history.trainee.get("/voortgang").text
+    assert "Mijn voortgang" in page and 'id="criteria-chart"' in page and "Advies voor jou" in page
+    coach_page = history.coach.get("/voortgang/deelnemer/sanne").text
+    assert "Voortgang van sanne" in coach_page and 'id="voice-chart"' in coach_page
+    overview = history.coach.get("/voortgang").text
+    assert "/voortgang/groep/" in overview and "/voortgang/deelnemer/sanne" in overview
+    group = history.coach.get(f"/voortgang/groep/{history.group_id}").text
+    assert "klas 3B" in group and 'data-username="sanne"' in group
+    assert history.outsider.get("/voortgang/deelnemer/sanne").status_code == 404

@@ -1,0 +1,64 @@
+"""What the printable reports hold: a conversation (transcript, points and their explanations,
+plots, the coach's notes, the end summary) and a trainee's progress (voicecoach/progress.py).
+The web API renders them (web/templates/reports/) as HTML, and as PDF through reports/pdf.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from voicecoach.end_summary import end_summary
+from voicecoach.incident import incident_dict
+from voicecoach.progress import VOICE_MEASURES, progress, voice_differences
+from voicecoach.reports.svg import line_chart
+from voicecoach.review_service import conversation_notes
+from voicecoach.scenarios import Scenario
+from voicecoach.store.models import ConversationRow, IncidentReport, User
+from voicecoach.turn_scores import done_turns, overrules_by_turn, turn_score
+from voicecoach.vocabulary import VOICE_MEASURE_NAMES
+
+
+def conversation_report(session: Session, scenario: Scenario, conversation: ConversationRow, owner: User) -> dict[str, Any]:
+    turns = done_turns(conversation)
+    overrules = overrules_by_turn(session, turns)
+    scores = {turn.id: turn_score(scenario, turn, overrules[turn.id]) for turn in turns}
+    notes = conversation_notes(session, conversation)
+    phases = {phase.id: phase.title for phase in scenario.phases}
+    rows = [{
+        "number": turn.number, "phase": phases.get(turn.state_before.get("phase"), ""), "customer_line": turn.customer_line,
+        "transcript": turn.corrected_text or turn.record.analysis.transcript.text, "corrected": turn.corrected_text is not None,
+        "points": scores[turn.id]["points"], "total": scores[turn.id]["total"],
+        "notes": [note for note in notes if note["turn_id"] == turn.id],
+    } for turn in turns]
+    labels = [f"beurt {turn.number}" for turn in turns]
+    voices = [voice_differences(turn.record) for turn in turns]
+    charts = [
+        line_chart("Punten per beurt", labels, {"punten": [row["total"] for row in rows]}, "punten", "beurt"),
+        line_chart("Je stem tegenover je rustige stem", labels,
+                   {VOICE_MEASURE_NAMES[m]: [v[m] for v in voices] for m in VOICE_MEASURES}, "verschil", "beurt"),
+    ] if turns else []
+    return {
+        "scenario": scenario, "conversation": conversation, "owner": owner, "turns": rows, "charts": charts,
+        "total": sum(row["total"] for row in rows),
+        "notes": [note for note in notes if note["turn_id"] is None],
+        "summary": end_summary(scenario, conversation, turns, scores, overrules) if conversation.finished_at and turns else None,
+        "incident": incident_dict(session.get(IncidentReport, conversation.id)),
+    }
+
+
+def progress_report(session: Session, scenarios: dict[str, Scenario], trainee: User) -> dict[str, Any]:
+    data = progress(session, trainee, scenarios)
+    conversations = data["conversations"]
+    labels = [f"{c['date'][:10]}" for c in conversations]
+    charts = [
+        line_chart("Punten per gesprek", labels, {"punten": [c["total"] for c in conversations]}, "punten", "gesprek (datum)"),
+        line_chart("Technieken en conflictaanjagers per beurt", labels, {
+            "technieken per beurt": [c["techniques_per_turn"] for c in conversations],
+            "conflictaanjagers per beurt": [c["aanjagers_per_turn"] for c in conversations],
+        }, "aantal per beurt", "gesprek (datum)"),
+        line_chart("Je stem tegenover je rustige stem", labels,
+                   {VOICE_MEASURE_NAMES[m]: [c["voice"][m] for c in conversations] for m in VOICE_MEASURES},
+                   "verschil", "gesprek (datum)"),
+    ] if conversations else []
+    return {"trainee": trainee, "progress": data, "charts": charts}
