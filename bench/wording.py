@@ -1,7 +1,7 @@
 """Wording: per-label precision, recall and F1 for rules alone, the model alone and the fused
 result, on the three forms of a reply; p50/p95 time per reply on one core; memory.
 
-    .venv/bin/python bench/wording.py [--split dev|train|test]
+    .venv/bin/python bench/wording.py [--split dev|train|train_c|test]
 
 Forms: as written; lowercase without punctuation (what a bare recogniser gives); as the bundled
 Whisper base heard it spoken by the MBROLA Dutch voices (tests/data/heard/, made by the corpus
@@ -38,6 +38,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SPLITS = {
     "dev": ("wording_dev.jsonl", ["wording_dev.jsonl"]),
     "train": ("wording_train.jsonl", ["train_a.jsonl", "train_b.jsonl"]),
+    "train_c": ("wording_train_c.jsonl", ["wording_train_c.jsonl"]),
     "test": ("wording_test.jsonl", ["test.jsonl"]),
 }
 ALL_LABELS = [*LABELS, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
@@ -56,10 +57,10 @@ def heard_forms(names: list[str]) -> dict[str, str]:
 def predictions(classifier: WordingClassifier, texts: list[str]) -> dict[str, list[set[str]]]:
     result: dict[str, list[set[str]]] = {system: [] for system in SYSTEMS}
     for doc, text in zip(classifier.nlp.pipe(texts, batch_size=256), texts):
-        rules, model = classifier.rule_hits(doc), classifier.model_hits(text)
+        rules, (model, best) = classifier.rule_hits(doc), classifier.model_opinion(text)
         result["rules"].append(predicted_labels(rules))
         result["model"].append(predicted_labels(model))
-        result["fused"].append(predicted_labels(classifier.fuse(rules, model)))
+        result["fused"].append(predicted_labels(classifier.fuse(rules, model, best)))
     return result
 
 

@@ -5,8 +5,9 @@ Each written reply is aligned word by word with its Whisper-heard form (difflib)
 substitution becomes a respelling, one heard word for two written ones a split, two heard words
 for one written one a join, when the pair is seen at least MIN_COUNT times, always maps to the
 same meant form, is spelled like it (MIN_SIMILARITY), and the heard form is no Dutch word (not in
-the written replies, nor a key or lemma of spacy-lookups-data's Dutch lemma table), so no real
-word is ever rewritten. Only the train split's heard forms are used: dev stays a fair check.
+the written replies, nor a key or lemma of spacy-lookups-data's Dutch lemma table, nor in the
+OpenTaal word list of Debian's `wdutch`, /usr/share/dict/dutch: "geweld" is a word, not a
+mishearing of "gebeld"), so no real word is ever rewritten. Only the train split's heard forms are used: dev stays a fair check.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ sys.path.insert(0, str(ROOT))
 from voicecoach.wording.evaluation import as_speech_recognition_output, load_labelled  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
+WORD_LIST = Path("/usr/share/dict/dutch")  # Debian wdutch (OpenTaal), needed by this script only
 NORMALISE = ROOT / "voicecoach" / "wording" / "patterns" / "normalise.json"
 # Train only: the dev set's heard forms stay an unseen check of the tables.
-PAIRS = {"wording_train.jsonl": ("train_a.jsonl", "train_b.jsonl")}
+PAIRS = {"wording_train.jsonl": ("train_a.jsonl", "train_b.jsonl"), "wording_train_c.jsonl": ("wording_train_c.jsonl",)}
 MIN_COUNT = 2
 MIN_SIMILARITY = 0.65  # a mishearing is spelled like the meant word; below this it is more likely a
 # different real word the lemma table lacks ("woon" for "bon") or an alignment slip
@@ -36,7 +38,7 @@ def pairs() -> list[tuple[list[str], list[str]]]:
     result = []
     for labelled, heard_names in PAIRS.items():
         heard = {r["id"]: r["heard"] for n in heard_names if (DATA / "heard" / n).is_file() for r in load_labelled(DATA / "heard" / n)}
-        for row in load_labelled(DATA / labelled):
+        for row in load_labelled(DATA / labelled) if (DATA / labelled).is_file() else []:
             if row["id"] in heard:
                 result.append((as_speech_recognition_output(row["text"]).split(), as_speech_recognition_output(heard[row["id"]]).split()))
     return result
@@ -47,7 +49,10 @@ def dutch_words() -> set[str]:
 
     table = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
     lookup = json.loads(gzip.decompress(table.read_bytes()))
-    return set(lookup) | set(lookup.values())
+    if not WORD_LIST.is_file():
+        raise SystemExit(f"{WORD_LIST} is missing: sudo apt-get install wdutch")
+    listed = {line.strip().lower() for line in WORD_LIST.read_text(encoding="utf-8").splitlines()}
+    return set(lookup) | set(lookup.values()) | listed
 
 
 def main() -> None:

@@ -64,6 +64,23 @@ def test_seed_examples_get_the_seed_label(classifier, seed, text, expected):
     assert seed in SEED_FILES
 
 
+# Seed techniques with their own rule: the seed's example phrase (or its advice put as a reply).
+SEED_RULES = [
+    (CIP, "Ik wil graag met u meedenken.", "ik_boodschap", "ik.meedenken"),
+    (CIP, "U heeft een probleem? Gaat u even met mij mee? Ik wil graag met u meedenken.", "ik_boodschap", "ik.meedenken"),
+    (BLOG, "Ik stel een korte pauze voor.", "oplossing_zoeken", "oplossing.time_out"),
+    (BLOG, "Laten we even een time-out nemen, dan praten we zo verder.", "oplossing_zoeken", "oplossing.time_out"),
+    (BLOG, "zullen we vijf minuten pauze nemen", "oplossing_zoeken", "oplossing.time_out"),
+]
+
+
+@pytest.mark.parametrize(("seed", "text", "label", "rule"), SEED_RULES)
+def test_seed_techniques_have_their_own_rule_and_source(classifier, seed, text, label, rule):
+    hits = [hit for hit in classifier.classify(text) if hit.rule == rule]
+    assert hits, (text, classifier.classify(text))
+    assert all(hit.label == label and hit.source == seed and hit.explanation for hit in hits)
+
+
 @pytest.mark.parametrize(
     ("text", "absent"),
     [

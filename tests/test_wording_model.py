@@ -58,11 +58,13 @@ def test_model_loads_offline_from_package_data():
     model = load_model()
     assert model.labels[:9] == ["ik_boodschap", "gedrag_benoemen", "open_vraag", "gesloten_vraag", "begrip_tonen",
                                 "samenvatten", "oplossing_zoeken", "grens_aangeven", "aanjager"]
-    assert set(model.fusion.values()) <= {"rules", "union", "model"}
+    assert set(model.fusion.values()) <= {"rules", "union", "gated", "model"}
+    assert all(0.0 <= gate < model.thresholds[model.labels.index(label)] for label, gate in model.gates.items())
 
 
 def test_model_hits_carry_clause_probability_and_nearest_example(classifier):
-    train_ids = {row["id"] for row in load_labelled(DATA / "wording_train.jsonl")}
+    train_ids = {row["id"] for name in ("wording_train.jsonl", "wording_train_c.jsonl", "wording_guide.jsonl")
+                 for row in load_labelled(DATA / name)}
     text = "Weet u, iedereen hier in de rij wacht gewoon netjes, alleen u maakt er een drama van."
     hits = classifier.model_hits(text)
     assert hits, "the model finds nothing in a reply full of accelerators"

@@ -4,7 +4,7 @@ has label, rule (or model), span, seed source and evidence, plus rewrite suggest
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -72,8 +72,10 @@ class Suggestion:
 
 class WordingClassifier:
     """Rules (the spaCy pipeline) and the model, fused per label as the model's data says:
-    "rules", "model" or "union" (the model adds a label the rules did not find). Thread-safe for
-    reading (neither keeps per-call state)."""
+    "rules", "model", "union" (the model adds a label the rules did not find) or "gated" (union,
+    and a rule hit only stands when the model gives its label at least the label's gate: rules
+    written for one phrasing overfire on others). Thread-safe for reading (neither keeps per-call
+    state)."""
 
     def __init__(self, nlp: Language, model: WordingModel | None = None, *, use_model: bool = True) -> None:
         self.nlp = nlp
@@ -82,22 +84,28 @@ class WordingClassifier:
         self.label_sources = self._label_sources()
 
     def classify(self, text: str) -> list[WordingHit]:
-        return self.fuse(self.rule_hits(self.nlp(text)), self.model_hits(text))
+        return self.fuse(self.rule_hits(self.nlp(text)), *self.model_opinion(text))
 
     def classify_many(self, texts: Iterable[str], batch_size: int = 256) -> list[list[WordingHit]]:
         texts = list(texts)
         docs = self.nlp.pipe(texts, batch_size=batch_size)
-        return [self.fuse(self.rule_hits(doc), self.model_hits(text)) for doc, text in zip(docs, texts)]
+        return [self.fuse(self.rule_hits(doc), *self.model_opinion(text)) for doc, text in zip(docs, texts)]
 
-    def fuse(self, rule_hits: list[WordingHit], model_hits: list[WordingHit]) -> list[WordingHit]:
+    def fuse(self, rule_hits: list[WordingHit], model_hits: list[WordingHit],
+             best: Mapping[str, float] | None = None) -> list[WordingHit]:
+        """`best`: the model's best-clause probability per label (needed for "gated" labels)."""
         if self.model is None:
             return rule_hits
-        policy = self.model.fusion
-        kept = [hit for hit in rule_hits if policy.get(hit.label, "rules") in ("rules", "union")]
+        policy, gates = self.model.fusion, self.model.gates
+        kept = [
+            hit for hit in rule_hits
+            if policy.get(hit.label, "rules") in ("rules", "union")
+            or (policy[hit.label] == "gated" and (best or {}).get(hit.label, 1.0) >= gates.get(hit.label, 0.0))
+        ]
         found = {hit.label for hit in kept}
         added = [
             hit for hit in model_hits
-            if (policy.get(hit.label) == "model" or (policy.get(hit.label) == "union" and hit.label not in found))
+            if (policy.get(hit.label) == "model" or (policy.get(hit.label) in ("union", "gated") and hit.label not in found))
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
         ]
         return sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label))
@@ -133,7 +141,14 @@ class WordingClassifier:
         return hits
 
     def model_hits(self, text: str) -> list[WordingHit]:
-        return [self._from_model(hit) for hit in self.model.hits(text)] if self.model else []
+        return self.model_opinion(text)[0]
+
+    def model_opinion(self, text: str) -> tuple[list[WordingHit], dict[str, float]]:
+        """The model's hits and its best-clause probability per label (empty without a model)."""
+        if not self.model:
+            return [], {}
+        hits, best = self.model.opinion(text)
+        return [self._from_model(hit) for hit in hits], best
 
     def _from_model(self, hit: ModelHit) -> WordingHit:
         key = f"{AANJAGER}:{hit.subtype}" if hit.label == AANJAGER else hit.label

@@ -110,6 +110,8 @@ class WordingModel:
         self.labels: list[str] = meta["labels"]
         self.thresholds = np.array([meta["thresholds"][label] for label in self.labels], dtype=np.float32)
         self.fusion: dict[str, str] = meta["fusion"]
+        # "gated" labels keep a rule hit only when the model gives the label at least this much.
+        self.gates: dict[str, float] = meta.get("gates", {})
         self.example_ids: list[str] = meta["example_ids"]
         self.example_texts: list[str] = meta["example_texts"]
         self.vocabulary = {term: index for index, term in enumerate(meta["vocabulary"])}
@@ -134,11 +136,15 @@ class WordingModel:
         return spans, np.stack([self.probabilities(text[s:e]) for s, e in spans])
 
     def hits(self, text: str) -> list[ModelHit]:
-        """Labels above their threshold, each on its best clause; an aanjager carries the subtype
-        that scores best on that clause."""
+        return self.opinion(text)[0]
+
+    def opinion(self, text: str) -> tuple[list[ModelHit], dict[str, float]]:
+        """Labels above their threshold, each on its best clause (an aanjager carries the subtype
+        that scores best on that clause), and every label's best-clause probability."""
         if not text.strip():
-            return []
+            return [], {label: 0.0 for label in self.labels}
         spans, probabilities = self.unit_probabilities(text)
+        best_of = dict(zip(self.labels, probabilities.max(axis=0).tolist()))
         result = []
         for column, label in enumerate(self.labels):
             if ":" in label:
@@ -151,7 +157,7 @@ class WordingModel:
             start, end = spans[best]
             nearest = self.nearest(text[start:end], f"aanjager:{subtype}" if label == "aanjager" else label)
             result.append(ModelHit(label, subtype, start, end, text[start:end], probability, *nearest))
-        return result
+        return result, best_of
 
     def _subtype(self, row: np.ndarray) -> str:
         columns = [i for i, label in enumerate(self.labels) if label.startswith("aanjager:")]
