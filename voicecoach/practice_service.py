@@ -168,4 +168,6 @@ class PracticeService:
 
     # --- job kinds (run by the worker) ----------------------------------------------------
     def handlers(self) -> dict[str, JobKind]:
-        return {"analyse_turn": TurnJob(self), "calibrate": CalibrationJob(self)}
+        from voicecoach.classroom.observations import ReadingJob  # classroom builds on this service
+
+        return {"analyse_turn": TurnJob(self), "calibrate": CalibrationJob(self), "transcribe_reading": ReadingJob(self)}

@@ -57,6 +57,11 @@ AANJAGER_NAMES = {
 ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
 OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt"}
 
+# Classroom rollenspel: a participant's role in a round, and who plays the customer.
+ROUND_ROLE_NAMES = {"medewerker": "medewerker", "klant": "klant", "observer": "observator", "teacher": ROLE_NAMES["teacher"], "none": "kijker"}
+CUSTOMER_MODES = {"voicecoach": "VoiceCoach", "student": "een student", "teacher": "de docent"}
+CHECKLIST_KINDS = {"remmer": "conflictremmer", "aanjager": "conflictaanjager"}
+
 
 def label_name(key: str) -> str:
     """Dutch name of a label key: "open_vraag" or "aanjager:zwart_wit" (or "aanjager")."""
@@ -68,4 +73,5 @@ def label_name(key: str) -> str:
 
 def for_pages() -> dict[str, dict[str, str]]:
     """What the pages' JavaScript needs to name things."""
-    return {"techniques": TECHNIQUE_NAMES, "aanjagers": AANJAGER_NAMES, "roles": ROLE_NAMES, "outcomes": OUTCOME_NAMES}
+    return {"techniques": TECHNIQUE_NAMES, "aanjagers": AANJAGER_NAMES, "roles": ROLE_NAMES, "outcomes": OUTCOME_NAMES,
+            "round_roles": ROUND_ROLE_NAMES}
