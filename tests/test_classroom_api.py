@@ -3,7 +3,10 @@ join codes, rotating roles, the observers' checklist, the customer's read line, 
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.test_api import app, logged_in, run_queue  # noqa: F401 - the fixture and helpers
@@ -125,3 +128,14 @@ def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas,
         assert session.get(User, owner).username == "bram"  # the recording belongs to who spoke it
         kinds = [e.kind for e in session.scalars(select(RoundEvent).order_by(RoundEvent.id))]
     assert kinds.count("joined") == 3 and "roles" in kinds and kinds.count("mark") == 2 and "turn" in kinds and "reading" in kinds
+
+    # the nabespreking: the medewerker's turn beside the class's taps, on the page and in the PDF
+    anna_id = board["conversation"]["medewerker_id"]
+    page = clients["docent"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}")
+    assert page.status_code == 200 and "Goede vraag!" in page.text and "Observatoren tikten" in page.text
+    assert clients["cas"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}").status_code == 404  # a classmate cannot
+    own = clients["anna"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}/pdf")
+    assert own.status_code == 200 and own.headers["content-type"] == "application/pdf"
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(own.content)).pages)
+    assert "Nabespreking van anna" in text and "Beurt 1" in text and " ".join(row["transcript"].split()[:3]) in text
+    assert "Goede vraag!" in text

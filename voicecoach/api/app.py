@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from voicecoach.api import error_pages
     from voicecoach.api.navigation import ReturnAfterLogin
-    from voicecoach.api.routes import admin, auth, classroom, health, pages, practice, review
+    from voicecoach.api.routes import admin, auth, classroom, classroom_pages, health, pages, practice, review
     from voicecoach.api.security import BodyLimit, SecurityHeaders, allowed_hosts
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(practice.router)
     app.include_router(review.router)
     app.include_router(classroom.router)
+    app.include_router(classroom_pages.router)
     app.include_router(pages.router)
 
     @app.get("/docs", include_in_schema=False)

@@ -1,0 +1,21 @@
+// The projector board: follows the round live, large type.
+"use strict";
+
+(() => {
+  const root = Klas.byId("board");
+  const $ = Klas.byId;
+  Klas.follow(root.dataset.id, (board) => {
+    const conversation = board.conversation;
+    root.dataset.updated = String(Date.now());
+    if (!conversation) return;
+    $("board-status").textContent = board.round.closed ? "De les is afgesloten." : conversation.finished ? "Dit gesprek is klaar." : "";
+    $("board-customer").textContent = conversation.customer;
+    $("board-line").textContent = conversation.customer_line;
+    $("board-anger").textContent = conversation.anger;
+    $("board-anger-meter").value = conversation.anger;
+    $("board-medewerker").textContent = conversation.medewerker;
+    $("board-agreement").textContent = Klas.agreementText(conversation.agreement);
+    $("board-labels").replaceChildren(Klas.labelTable(conversation.agreement));
+    Klas.drawTurns($("board-turns"), board);
+  });
+})();
