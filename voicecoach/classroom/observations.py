@@ -37,13 +37,20 @@ def answering_turn(conversation: ConversationRow) -> int:
     return int(conversation.state["turn"]) + 1
 
 
+def is_observer(session: Session, round_: ClassRound, user: User) -> bool:
+    """An observing student, or the teacher while they do not play the customer."""
+    if round_.teacher_id == user.id:
+        return customer_of(session, round_) != user.id
+    found = member(session, round_, user.id)
+    return found is not None and found.role == "observer"
+
+
 def add_mark(session: Session, user: User, round_id: int, label: str | None, note: str | None, turn: int | None) -> ObserverMark:
     """An observer taps a checklist item and/or writes a note for a turn (default: the one being answered)."""
     round_ = get_round(session, user, round_id)
-    found = member(session, round_, user.id)
-    if found is None or found.role != "observer":
-        raise ClassroomError("Alleen observatoren vullen de checklist in.", code="not_observer")
     conversation = current_conversation(session, round_)
+    if not is_observer(session, round_, user):
+        raise ClassroomError("Alleen observatoren vullen de checklist in.", code="not_observer")
     number = answering_turn(conversation) if turn is None else turn
     if not 1 <= number <= answering_turn(conversation):
         raise ClassroomError("Deze beurt bestaat (nog) niet.", code="bad_turn")

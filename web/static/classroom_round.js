@@ -17,8 +17,9 @@
       const button = Klas.el("button", "check secondary");
       button.type = "button";
       button.dataset.key = item.key;
-      button.append(Klas.el("span", "", item.name), Klas.el("span", "count", "0"));
-      button.setAttribute("aria-label", `${item.name}: gehoord`);
+      const count = Klas.el("span", "count", "0");
+      count.setAttribute("aria-hidden", "true");  // the name is the item; the status line says what was noted
+      button.append(Klas.el("span", "", item.name), count);
       button.addEventListener("click", () => mark({ label: item.key }, button));
       $(`checklist-${item.kind}`).append(button);
     });
@@ -108,7 +109,8 @@
     const open = conversation && !conversation.finished && !board.round.closed;
     $("medewerker-panel").hidden = !(open && conversation.medewerker_id === me);
     $("customer-panel").hidden = !(open && conversation.customer_id === me);
-    $("observer-panel").hidden = !(open && myRole === "observer");
+    const observes = myRole === "observer" || (role === "teacher" && conversation && conversation.customer_id !== me);
+    $("observer-panel").hidden = !(open && observes);
     if (!conversation) return;
     $("medewerker-name").textContent = conversation.medewerker;
     $("customer-name").textContent = conversation.customer;
