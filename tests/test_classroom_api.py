@@ -79,6 +79,33 @@ def test_students_join_by_code_and_roles_rotate(app, klas):  # noqa: F811
     assert clients["anna"].post(f"/api/rounds/{created['id']}/roles", json={}).status_code == 404  # students do not lead
 
 
+def test_a_read_customer_line_follows_the_retention_setting_and_account_deletion(app, klas, dutch_reply_wav):  # noqa: F811
+    from datetime import timedelta
+
+    from voicecoach.privacy import delete_account, purge_expired
+    from voicecoach.store.models import utcnow
+
+    clients, group = klas
+    created = open_round(clients, group, "student")
+    for name in ("anna", "bram"):
+        clients[name].post("/api/rounds/join", json={"code": created["code"]})
+    clients["docent"].post(f"/api/rounds/{created['id']}/roles", json={})  # bram reads the customer's lines
+    data_dir = app.state.settings.data_dir
+    for _ in range(2):
+        assert clients["bram"].post(f"/api/rounds/{created['id']}/readings", content=dutch_reply_wav.read_bytes()).status_code == 202
+    with app.state.sessions() as session:
+        old, new = session.scalars(select(Recording).where(Recording.kind == "customer_line").order_by(Recording.created_at)).all()
+        old.created_at = utcnow() - timedelta(days=40)
+        session.commit()
+        old_path, new_path = data_dir / old.path, data_dir / new.path
+        assert purge_expired(session, data_dir, 30) == 1
+        assert not old_path.exists() and new_path.exists()
+        assert len(session.scalars(select(CustomerReading)).all()) == 1
+        delete_account(session, data_dir, session.scalar(select(User).where(User.username == "bram")))
+        session.commit()
+        assert not new_path.exists() and session.scalars(select(CustomerReading)).all() == []
+
+
 @pytest.mark.slow
 def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas, dutch_reply_wav):  # noqa: F811
     clients, group = klas

@@ -32,7 +32,7 @@ def sync_turns(session: Session, round_: ClassRound) -> None:
     turns = session.scalars(select(TurnRow).where(TurnRow.conversation_id == round_.conversation_id))
     for turn in turns:
         stamp = turn.analysed_at.isoformat() if turn.analysed_at and turn.status == "done" else turn.status
-        publish(session, round_.id, "turn", f"turn:{turn.id}:{stamp}", {"number": turn.number, "status": turn.status})
+        publish(session, round_.id, "turn", f"turn:{turn.id}:{stamp}", {"number": turn.number, "status": turn.status, "turn_id": turn.id})
     readings = session.scalars(select(CustomerReading).where(CustomerReading.conversation_id == round_.conversation_id))
     for reading in readings:
         publish(session, round_.id, "reading", f"reading:{reading.id}:{reading.status}", {"number": reading.turn_number, "status": reading.status})

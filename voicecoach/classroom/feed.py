@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,14 +21,15 @@ from voicecoach.classroom.events import events_after, last_event_id, sync_turns
 from voicecoach.classroom.models import ClassRound
 from voicecoach.practice_service import PracticeService
 
+log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
 QUEUE_LIMIT = 1000  # a client this far behind is dropped; its browser reconnects with Last-Event-ID
 
 
 @dataclass
 class Batch:
-    events: list[dict[str, Any]]
-    board: dict[str, Any]
+    events: list[tuple[int, str, str]]
+    """(event id, kind, the SSE data: the event and the board after it, as JSON)"""
 
 
 @dataclass
@@ -55,7 +56,9 @@ class BoardFeed:
                 return None
             sync_turns(session, round_)
             events = [{"id": e.id, "kind": e.kind, "data": e.data} for e in events_after(session, round_id, after)]
-            return Batch(events, board_state(session, self.service, round_) if events else {})
+            board = board_state(session, self.service, round_) if events else {}
+            # serialised once here, not once per connected board
+            return Batch([(e["id"], e["kind"], json.dumps({"event": e, "board": board})) for e in events])
 
     def notify(self, round_id: int) -> None:
         """Something was published for this round: poll now (safe from any thread)."""
@@ -70,10 +73,14 @@ class BoardFeed:
             except TimeoutError:
                 pass
             channel.wake.clear()
-            batch = await run_in_threadpool(self._read, channel.round_id, channel.last_id)
+            try:
+                batch = await run_in_threadpool(self._read, channel.round_id, channel.last_id)
+            except Exception:  # e.g. the database is busy: the boards wait for the next poll
+                log.exception("board feed of round %s could not read the database", channel.round_id)
+                continue
             if batch is None or not batch.events:
                 continue
-            channel.last_id = batch.events[-1]["id"]
+            channel.last_id = batch.events[-1][0]
             for queue in list(channel.clients):
                 if queue.qsize() >= QUEUE_LIMIT:
                     channel.clients.discard(queue)
@@ -107,9 +114,9 @@ class BoardFeed:
                 batch = batches.pop() if batches else await queue.get()
                 if batch is None:
                     return
-                for event in batch.events:
-                    if event["id"] > sent:
-                        sent = event["id"]
-                        yield {"id": str(sent), "event": event["kind"], "data": json.dumps({"event": event, "board": batch.board})}
+                for event_id, kind, data in batch.events:
+                    if event_id > sent:
+                        sent = event_id
+                        yield {"id": str(event_id), "event": kind, "data": data}
         finally:
             channel.clients.discard(queue)

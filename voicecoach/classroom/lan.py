@@ -102,3 +102,9 @@ def ensure_certificate(folder: Path, addresses: list[str]) -> Certificate:
 
 def lan_urls(addresses: list[str], port: int) -> list[str]:
     return [f"https://{address}:{port}" for address in addresses]
+
+
+def join_base_url(session: Session, port: int, here: str) -> str:
+    """Where phones reach this service: the first LAN address in LAN mode, else the address in use."""
+    urls = lan_urls(lan_addresses(), port) if lan_enabled(session) else []
+    return urls[0] if urls else here

@@ -64,7 +64,7 @@ def add_mark(session: Session, user: User, round_id: int, label: str | None, not
     mark = ObserverMark(conversation_id=conversation.id, observer_id=user.id, turn_number=number, label=label, note=note)
     session.add(mark)
     session.flush()
-    publish(session, round_.id, "mark", f"mark:{mark.id}", {"number": number, "label": label, "note": note is not None})
+    publish(session, round_.id, "mark", f"mark:{mark.id}", {"number": number, "label": label, "note": note is not None, "mark_id": mark.id})
     session.commit()
     return mark
 

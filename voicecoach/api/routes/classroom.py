@@ -17,6 +17,7 @@ from voicecoach.classroom import rounds
 from voicecoach.classroom.board import board_state
 from voicecoach.classroom.events import sync_turns
 from voicecoach.classroom.feed import BoardFeed
+from voicecoach.classroom.lan import join_base_url
 from voicecoach.classroom.observations import add_mark, submit_reading
 from voicecoach.classroom.qr import join_qr_svg
 
@@ -79,9 +80,11 @@ def get_round(round_id: DbId, session: SessionDep, service: ServiceDep, user: Us
 
 
 @router.get("/{round_id}/qr.svg", include_in_schema=False)
-def round_qr(round_id: DbId, request: Request, session: SessionDep, user: UserDep) -> Response:
+def round_qr(round_id: DbId, request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> Response:
+    """The join QR code; in LAN mode it points at the LAN address the phones can reach."""
     row = rounds.led_round(session, user, round_id)
-    return Response(join_qr_svg(str(request.base_url), row.code), media_type="image/svg+xml")
+    base = join_base_url(session, service.settings.lan_port, str(request.base_url))
+    return Response(join_qr_svg(base, row.code), media_type="image/svg+xml")
 
 
 @router.post("/{round_id}/roles")
@@ -123,4 +126,5 @@ async def board_events(
 ) -> EventSourceResponse:
     """Server-sent events for the live board; a reconnecting browser resumes after Last-Event-ID."""
     await run_in_threadpool(rounds.get_round, session, user, round_id)
+    session.close()  # give the connection back now: a board stays connected for the whole lesson
     return EventSourceResponse(feed(request).stream(round_id, last_event_id or 0), ping=15, send_timeout=30)

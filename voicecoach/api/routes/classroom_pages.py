@@ -13,7 +13,7 @@ from voicecoach.api.security import same_origin
 from voicecoach.api.templating import templates
 from voicecoach.classroom import rounds
 from voicecoach.classroom.debrief import debrief, students_of
-from voicecoach.classroom.lan import ensure_certificate, lan_addresses, lan_enabled, lan_urls, set_lan
+from voicecoach.classroom.lan import ensure_certificate, join_base_url, lan_addresses, lan_enabled, lan_urls, set_lan
 from voicecoach.classroom.overview import assign, group_overview
 from voicecoach.classroom.qr import join_url
 from voicecoach.errors import VoiceCoachError
@@ -75,10 +75,9 @@ def join_page(request: Request, user: UserDep, login: LoginDep, code: Annotated[
 @router.get("/klas/ronde/{round_id}", response_class=HTMLResponse)
 def round_page(round_id: DbId, request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep) -> HTMLResponse:
     row = rounds.get_round(session, user, round_id)
-    base = lan_urls(lan_addresses(), service.settings.lan_port)[:1] if lan_enabled(session) else []
     return templates.TemplateResponse(request, "classroom_round.html", {
         "user": user, "csrf_token": login.csrf_token, "round": row, "scenario": service.scenario(row.scenario_id),
-        "is_teacher": row.teacher_id == user.id, "join_url": join_url(base[0] if base else str(request.base_url), row.code),
+        "is_teacher": row.teacher_id == user.id, "join_url": join_url(join_base_url(session, service.settings.lan_port, str(request.base_url)), row.code),
         "students": students_of(session, row),
     })
 
