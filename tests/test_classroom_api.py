@@ -15,7 +15,7 @@ from voicecoach.classroom.models import CustomerReading, RoundEvent
 from voicecoach.store.models import Recording, User
 
 
-def make_group(app, name: str, usernames: list[str]) -> int:  # type: ignore[no-untyped-def]
+def make_group(app, name: str, usernames: list[str]) -> int:  # type: ignore[no-untyped-def]  # noqa: F811
     with app.state.sessions() as session:
         group = create_group(session, None, name)
         for username in usernames:
@@ -25,7 +25,7 @@ def make_group(app, name: str, usernames: list[str]) -> int:  # type: ignore[no-
 
 
 @pytest.fixture
-def klas(app):  # type: ignore[no-untyped-def]
+def klas(app):  # type: ignore[no-untyped-def]  # noqa: F811
     clients = {"docent": logged_in(app, "docent", "teacher")}
     for name in ("anna", "bram", "cas", "buiten"):
         clients[name] = logged_in(app, name)

@@ -13,8 +13,8 @@ from voicecoach.classroom.events import publish
 from voicecoach.classroom.models import ClassRound, CustomerReading, ObserverMark
 from voicecoach.classroom.rounds import ClassroomError, customer_of, get_round, member
 from voicecoach.coach_judgement import LABEL_KEYS
-from voicecoach.jobs import Job, enqueue
-from voicecoach.store.models import ConversationRow, Recording, User
+from voicecoach.jobs import enqueue
+from voicecoach.store.models import ConversationRow, Job, Recording, User
 from voicecoach.store.recordings import discard_recording_file, store_recording
 from voicecoach.vocabulary import AANJAGER
 

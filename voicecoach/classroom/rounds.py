@@ -160,7 +160,7 @@ def close_round(session: Session, teacher: User, round_id: int) -> ClassRound:
 
 
 def role_of(session: Session, round_: ClassRound, user: User) -> str:
-    """'docent' for the round's teacher (also when they play the customer: see customer_of)."""
+    """'teacher' for the round's teacher (also when they play the customer: see customer_of), else the member's role."""
     if round_.teacher_id == user.id:
         return "teacher"
     found = member(session, round_, user.id)

@@ -29,7 +29,7 @@ class LoopbackOnlyPaths:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(LOOPBACK_ONLY):
             await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-            await send({"type": "http.response.body", "body": "Beheer kan alleen op de computer zelf.".encode()})
+            await send({"type": "http.response.body", "body": b"Beheer kan alleen op de computer zelf."})
             return
         await self.app(scope, receive, send)
 

@@ -18,6 +18,7 @@ from voicecoach.classroom.board import board_state
 from voicecoach.classroom.events import sync_turns
 from voicecoach.classroom.feed import BoardFeed
 from voicecoach.classroom.lan import join_base_url
+from voicecoach.classroom.models import ClassRound
 from voicecoach.classroom.observations import add_mark, submit_reading
 from voicecoach.classroom.qr import join_qr_svg
 
@@ -53,7 +54,7 @@ def feed(request: Request) -> BoardFeed:
     return state.board_feed
 
 
-def _summary(round_: Any) -> dict[str, Any]:
+def _summary(round_: ClassRound) -> dict[str, Any]:
     return {"id": round_.id, "code": round_.code, "scenario_id": round_.scenario_id, "group_id": round_.group_id,
             "customer_mode": round_.customer_mode, "conversation_id": round_.conversation_id, "closed": round_.closed_at is not None}
 

@@ -13,7 +13,14 @@ from voicecoach.api.security import same_origin
 from voicecoach.api.templating import templates
 from voicecoach.classroom import rounds
 from voicecoach.classroom.debrief import debrief, students_of
-from voicecoach.classroom.lan import ensure_certificate, join_base_url, lan_addresses, lan_enabled, lan_urls, set_lan
+from voicecoach.classroom.lan import (
+    ensure_certificate,
+    join_base_url,
+    lan_addresses,
+    lan_enabled,
+    lan_urls,
+    set_lan,
+)
 from voicecoach.classroom.overview import assign, group_overview
 from voicecoach.classroom.qr import join_url
 from voicecoach.errors import VoiceCoachError
