@@ -160,6 +160,7 @@ def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas,
     anna_id = board["conversation"]["medewerker_id"]
     page = clients["docent"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}")
     assert page.status_code == 200 and "Goede vraag!" in page.text and "Observatoren tikten" in page.text
+    assert f"het eens over {items - len(expected)} van de {items} punten" in page.text
     assert clients["cas"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}").status_code == 404  # a classmate cannot
     own = clients["anna"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}/pdf")
     assert own.status_code == 200 and own.headers["content-type"] == "application/pdf"

@@ -63,5 +63,13 @@ def test_round_pages_render_for_each_role(app):  # noqa: F811
     assert created["code"] in teacher_page and "qr.svg" in teacher_page and "/klas/meedoen?code=" in teacher_page
     assert bram.get(f"/klas/bord/{created['id']}").status_code == 404
     anna_id = anna.get(f"/api/rounds/{created['id']}").json()["me"]["id"]
-    empty = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}")
-    assert empty.status_code == 200 and "nog geen medewerker" in empty.text
+    before = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}")
+    assert before.status_code == 200 and "nog geen medewerker" in before.text
+    # VoiceCoach plays the customer: the board on the teacher's laptop may play its line, a classmate may not
+    conversation = docent.post(f"/api/rounds/{created['id']}/roles", json={}).json()["conversation_id"]
+    assert 'id="board-speak"' in docent.get(f"/klas/bord/{created['id']}").text
+    spoken = docent.get(f"/api/conversations/{conversation}/customer-audio")
+    assert spoken.status_code == 200 and spoken.content[:4] == b"RIFF"
+    assert bram.get(f"/api/conversations/{conversation}/customer-audio").status_code == 404
+    unanswered = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}")
+    assert unanswered.status_code == 200 and "het eens over 0 van de 0 punten;" in unanswered.text
