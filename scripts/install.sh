@@ -9,7 +9,7 @@ WITH_TEST=0
 [[ "${1:-}" == "--test" ]] && WITH_TEST=1
 
 APT_RUNTIME=(python3 python3-venv python3-dev espeak-ng sox libsndfile1 libportaudio2
-             libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)  # the last four: WeasyPrint (PDF reports)
+             libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)  # the last four: WeasyPrint (PDF reports, nabespreking)
 APT_TEST=(chromium pulseaudio pulseaudio-utils libasound2-plugins postgresql postgresql-client)
 # Dutch MBROLA diphone voices (espeak-ng -v mb-nl2 / mb-nl3): the customer's voice and test speech.
 # They live in Debian contrib/non-free, so they come from a sources list of our own (below).

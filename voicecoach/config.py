@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = Field(
         default_factory=list, description="Host names besides 127.0.0.1, localhost and `host` that requests may address."
     )
+    lan_port: int = Field(default=8443, ge=1, le=65535, description="HTTPS port of LAN mode (a teacher's setting).")
     max_audio_seconds: float = Field(default=120.0, gt=0)
     max_upload_bytes: int = Field(default=25_000_000, gt=0, description="Largest accepted upload.")
     job_lease_seconds: float = Field(default=30.0, gt=0, description="A dead worker's job is retried after this.")

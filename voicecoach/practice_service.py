@@ -186,4 +186,7 @@ class PracticeService:
 
     # --- job kinds (run by the worker) ----------------------------------------------------
     def handlers(self) -> dict[str, JobKind]:
-        return practice_jobs(self.analyser, self.library, self.settings.data_dir)
+        from voicecoach.classroom.observations import ReadingJob  # classroom builds on this service
+
+        return {**practice_jobs(self.analyser, self.library, self.settings.data_dir),
+                "transcribe_reading": ReadingJob(self.analyser, self.settings.data_dir)}

@@ -86,13 +86,17 @@ def delete_account(session: Session, data_dir: Path, user: User) -> None:
 
 
 def purge_expired(session: Session, data_dir: Path, days: int) -> int:
-    """Delete turn recordings older than `days` (the retention setting); returns how many."""
+    """Delete turn and read-customer-line recordings older than `days` (the retention setting); returns how many."""
     cutoff = utcnow() - timedelta(days=days)
     turns = session.scalars(select(TurnRow).where(TurnRow.created_at < cutoff)).all()
     for turn in turns:
         delete_turn(session, data_dir, turn, None)
+    # a customer's line read aloud in a classroom round (its transcript row goes with it)
+    readings = session.scalars(select(Recording).where(Recording.kind == "customer_line", Recording.created_at < cutoff)).all()
+    for recording in readings:
+        _delete_recording(session, data_dir, recording.id)
     finish(session)
-    return len(turns)
+    return len(turns) + len(readings)
 
 
 def export_zip(session: Session, data_dir: Path, user: User) -> bytes:

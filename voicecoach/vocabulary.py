@@ -57,6 +57,11 @@ AANJAGER_NAMES = {
 ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
 OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt"}
 
+# Classroom rollenspel: a participant's role in a round, and who plays the customer.
+ROUND_ROLE_NAMES = {"medewerker": "medewerker", "klant": "klant", "observer": "observator", "teacher": ROLE_NAMES["teacher"], "none": "kijker"}
+CUSTOMER_MODES = {"voicecoach": "VoiceCoach", "student": "een student", "teacher": "de docent"}
+CHECKLIST_KINDS = {"remmer": "conflictremmer", "aanjager": "conflictaanjager"}
+
 
 # Score criteria (coaching/scoring.py: "kind:name"): the kinds, and the names of the non-label ones.
 CRITERION_KINDS = {
@@ -104,4 +109,4 @@ def criterion_name(criterion: str) -> str:
 def for_pages() -> dict[str, dict[str, str]]:
     """What the pages' JavaScript needs to name things."""
     return {"techniques": TECHNIQUE_NAMES, "aanjagers": AANJAGER_NAMES, "roles": ROLE_NAMES, "outcomes": OUTCOME_NAMES,
-            "criterion_kinds": CRITERION_KINDS, "voice_measures": VOICE_MEASURE_NAMES}
+            "criterion_kinds": CRITERION_KINDS, "voice_measures": VOICE_MEASURE_NAMES, "round_roles": ROUND_ROLE_NAMES}

@@ -18,7 +18,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from voicecoach.api import error_pages
     from voicecoach.api.navigation import ReturnAfterLogin
-    from voicecoach.api.routes import admin, attempts, auth, health, incident, pages, practice, reports, review, scenario_editor
+    from voicecoach.api.routes import (
+        admin, attempts, auth, classroom, classroom_pages, health, incident, pages, practice, reports, review,
+        scenario_editor,
+    )
     from voicecoach.api.routes import progress as progress_routes
     from voicecoach.api.security import BodyLimit, SecurityHeaders, allowed_hosts
     from voicecoach.practice_service import PracticeService
@@ -51,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(practice.router)
     app.include_router(review.router)
     app.include_router(attempts.router)
+    app.include_router(classroom.router)
+    app.include_router(classroom_pages.router)
     app.include_router(pages.router)
     app.include_router(progress_routes.router)
     app.include_router(reports.router)

@@ -15,7 +15,7 @@ from voicecoach.config import Settings
 
 BODY_LIMIT = 64_000  # JSON and form bodies: a note, a correction, a login
 # Raw audio bodies; api/uploads.read_limited bounds them by VOICECOACH_MAX_UPLOAD_BYTES.
-UPLOADS = re.compile(r"^/api/(conversations/[^/]+/turns|turns/[^/]+/attempts|baselines)$")
+UPLOADS = re.compile(r"^/api/(conversations/[^/]+/turns|turns/[^/]+/attempts|baselines|rounds/\d+/readings)$")
 
 # No inline script anywhere; inline styles only because wavesurfer.js and Swagger UI set them.
 CSP = "; ".join((

@@ -25,6 +25,7 @@ def serve(
 ) -> None:
     """Start de webdienst (standaard alleen bereikbaar op deze computer: 127.0.0.1:8000)."""
     from voicecoach.api.app import create_app
+    from voicecoach.cli.lan_server import LanServer
 
     settings = get_settings()
     if host is not None or port is not None:
@@ -40,9 +41,12 @@ def serve(
     supervisor = WorkerSupervisor() if with_worker else None
     if supervisor is not None:
         supervisor.start()
+    lan = LanServer(settings, app.state.sessions)  # HTTPS for the class's phones, only when a teacher turns it on
+    lan.start()
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     finally:
+        lan.stop()
         if supervisor is not None:
             supervisor.stop()
 

@@ -14,6 +14,7 @@ from voicecoach import transparency
 from voicecoach.api.deps import AdminDep, LoginDep, ReviewerDep, ServiceDep, SessionDep, UserDep
 from voicecoach.api.navigation import role_home
 from voicecoach.api.templating import templates
+from voicecoach.classroom.overview import assigned_to
 from voicecoach.my_conversations import mark_seen, my_conversations, new_note_count
 from voicecoach.progress import progress
 from voicecoach.review_service import review_list, visible_trainees
@@ -61,6 +62,7 @@ def practise_page(request: Request, session: SessionDep, service: ServiceDep, us
             "calibration_text": CALIBRATION_TEXT,
             "access": transparency.for_trainee(session, user),
             "new_notes": sum(c["new_notes"] for c in conversations),
+            "assignments": assigned_to(session, service.scenarios, user),
         },
     )
 

@@ -1,0 +1,169 @@
+"""The classroom round through the JSON API in-process (real SQLite, real worker code, real speech):
+join codes, rotating roles, the observers' checklist, the customer's read line, the board."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.test_api import app, logged_in, run_queue  # noqa: F401 - the fixture and helpers
+from voicecoach.admin_service import add_member, create_group
+from voicecoach.classroom.models import CustomerReading, RoundEvent
+from voicecoach.store.models import Recording, User
+
+
+def make_group(app, name: str, usernames: list[str]) -> int:  # type: ignore[no-untyped-def]  # noqa: F811
+    with app.state.sessions() as session:
+        group = create_group(session, None, name)
+        for username in usernames:
+            add_member(session, None, group, session.scalar(select(User).where(User.username == username)))
+        session.commit()
+        return group.id
+
+
+@pytest.fixture
+def klas(app):  # type: ignore[no-untyped-def]  # noqa: F811
+    clients = {"docent": logged_in(app, "docent", "teacher")}
+    for name in ("anna", "bram", "cas", "buiten"):
+        clients[name] = logged_in(app, name)
+    group = make_group(app, "klas 2A", ["docent", "anna", "bram", "cas"])
+    return clients, group
+
+
+def open_round(clients, group: int, mode: str = "voicecoach") -> dict:  # type: ignore[no-untyped-def]
+    response = clients["docent"].post("/api/rounds", json={"group_id": group, "scenario_id": "monteur-deur", "customer_mode": mode})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_only_a_teacher_of_the_group_opens_a_round(app, klas):  # noqa: F811
+    clients, group = klas
+    assert clients["anna"].post("/api/rounds", json={"group_id": group, "scenario_id": "monteur-deur"}).status_code == 404
+    other = make_group(app, "klas 9Z", ["buiten"])
+    assert clients["docent"].post("/api/rounds", json={"group_id": other, "scenario_id": "monteur-deur"}).status_code == 404
+    bad = clients["docent"].post("/api/rounds", json={"group_id": group, "scenario_id": "monteur-deur", "customer_mode": "robot"})
+    assert bad.status_code == 400 and "klant" in bad.json()["error"]["message"]
+    created = open_round(clients, group)
+    assert len(created["code"]) == 6 and created["code"].isupper()
+    qr = clients["docent"].get(f"/api/rounds/{created['id']}/qr.svg")
+    assert qr.headers["content-type"].startswith("image/svg+xml") and b"<svg" in qr.content
+    assert clients["anna"].get(f"/api/rounds/{created['id']}/qr.svg").status_code == 404
+
+
+def test_students_join_by_code_and_roles_rotate(app, klas):  # noqa: F811
+    clients, group = klas
+    created = open_round(clients, group, "student")
+    code = created["code"]
+    assert clients["buiten"].post("/api/rounds/join", json={"code": code}).status_code == 404  # not in the group
+    wrong = clients["anna"].post("/api/rounds/join", json={"code": "ZZZZZZ"})
+    assert wrong.status_code == 404 and "code" in wrong.json()["error"]["message"]
+    assert clients["buiten"].get(f"/api/rounds/{created['id']}").status_code == 404
+    for name in ("anna", "bram", "cas"):
+        joined = clients[name].post("/api/rounds/join", json={"code": f" {code[:3].lower()} {code[3:]} "})
+        assert joined.status_code == 200 and joined.json()["role"] == "observer"
+    assert clients["anna"].post("/api/rounds/join", json={"code": code}).status_code == 200  # again: still one member
+    seen = []
+    for _ in range(4):
+        assert clients["docent"].post(f"/api/rounds/{created['id']}/roles", json={}).status_code == 200
+        board = clients["docent"].get(f"/api/rounds/{created['id']}").json()
+        roles = {m["name"]: m["role"] for m in board["members"]}
+        assert sorted(roles.values()) == ["klant", "medewerker", "observer"]
+        seen.append(next(name for name, role in roles.items() if role == "medewerker"))
+        medewerker = board["conversation"]["medewerker_id"]
+        with app.state.sessions() as session:
+            assert session.get(User, medewerker).display_name == seen[-1]  # the conversation is the medewerker's
+    assert seen == ["anna", "bram", "cas", "anna"]
+    assert clients["anna"].post(f"/api/rounds/{created['id']}/roles", json={}).status_code == 404  # students do not lead
+
+
+def test_a_read_customer_line_follows_the_retention_setting_and_account_deletion(app, klas, dutch_reply_wav):  # noqa: F811
+    from datetime import timedelta
+
+    from voicecoach.privacy import delete_account, purge_expired
+    from voicecoach.store.models import utcnow
+
+    clients, group = klas
+    created = open_round(clients, group, "student")
+    for name in ("anna", "bram"):
+        clients[name].post("/api/rounds/join", json={"code": created["code"]})
+    clients["docent"].post(f"/api/rounds/{created['id']}/roles", json={})  # bram reads the customer's lines
+    data_dir = app.state.settings.data_dir
+    for _ in range(2):
+        assert clients["bram"].post(f"/api/rounds/{created['id']}/readings", content=dutch_reply_wav.read_bytes()).status_code == 202
+    with app.state.sessions() as session:
+        old, new = session.scalars(select(Recording).where(Recording.kind == "customer_line").order_by(Recording.created_at)).all()
+        old.created_at = utcnow() - timedelta(days=40)
+        session.commit()
+        old_path, new_path = data_dir / old.path, data_dir / new.path
+        assert purge_expired(session, data_dir, 30) == 1
+        assert not old_path.exists() and new_path.exists()
+        assert len(session.scalars(select(CustomerReading)).all()) == 1
+        delete_account(session, data_dir, session.scalar(select(User).where(User.username == "bram")))
+        session.commit()
+        assert not new_path.exists() and session.scalars(select(CustomerReading)).all() == []
+
+
+@pytest.mark.slow
+def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas, dutch_reply_wav):  # noqa: F811
+    clients, group = klas
+    created = open_round(clients, group, "student")
+    round_id = created["id"]
+    for name in ("anna", "bram", "cas"):
+        clients[name].post("/api/rounds/join", json={"code": created["code"]})
+    assert clients["anna"].post(f"/api/rounds/{round_id}/marks", json={"label": "open_vraag"}).status_code == 400  # not started
+    clients["docent"].post(f"/api/rounds/{round_id}/roles", json={})  # anna answers, bram plays the customer, cas observes
+    board = clients["cas"].get(f"/api/rounds/{round_id}").json()
+    assert board["me"]["role"] == "observer" and board["conversation"]["customer"] == "bram"
+    conversation = board["conversation"]["id"]
+
+    # the customer's player reads the line; only they may
+    assert clients["anna"].post(f"/api/rounds/{round_id}/readings", content=dutch_reply_wav.read_bytes()).status_code == 400
+    reading = clients["bram"].post(f"/api/rounds/{round_id}/readings", content=dutch_reply_wav.read_bytes())
+    assert reading.status_code == 202
+    # the medewerker answers through the ordinary turn upload of the round's conversation
+    turn = clients["anna"].post(f"/api/conversations/{conversation}/turns", content=dutch_reply_wav.read_bytes())
+    assert turn.status_code == 202
+    # observers tap while the reply is analysed; the medewerker and customer cannot
+    assert clients["cas"].post(f"/api/rounds/{round_id}/marks", json={"label": "begrip_tonen"}).status_code == 201
+    assert clients["cas"].post(f"/api/rounds/{round_id}/marks", json={"label": "aanjager:zwart_wit", "note": "Goede vraag!"}).status_code == 201
+    assert clients["anna"].post(f"/api/rounds/{round_id}/marks", json={"label": "open_vraag"}).status_code == 400
+    assert clients["cas"].post(f"/api/rounds/{round_id}/marks", json={"label": "toveren"}).status_code == 400
+    assert clients["cas"].post(f"/api/rounds/{round_id}/marks", json={}).status_code == 400
+    assert clients["cas"].post(f"/api/rounds/{round_id}/marks", json={"label": "open_vraag", "turn": 5}).status_code == 400
+    assert run_queue(app) == 2
+
+    board = clients["docent"].get(f"/api/rounds/{round_id}").json()
+    row = board["conversation"]["turns"][0]
+    assert row["status"] == "done" and row["transcript"]
+    assert row["tally"] == {"begrip_tonen": 1, "aanjager:zwart_wit": 1} and row["notes"] == ["Goede vraag!"]
+    assert row["reading"]["status"] == "done" and row["reading"]["text"]
+    agreement = board["conversation"]["agreement"]
+    items = agreement["overall"]["items"]
+    assert agreement["observers"] == 1 and items == len(board["checklist"])
+    # whatever Whisper heard: the class's two taps and the machine's labels disagree exactly where they differ
+    machine = set(row["machine"])
+    expected = machine ^ {"begrip_tonen", "aanjager:zwart_wit"}
+    assert {d["key"] for d in agreement["disagreements"]} == expected
+    assert agreement["overall"]["agreed"] == items - len(expected)
+    assert agreement["per_label"]["begrip_tonen"]["agreed"] == int("begrip_tonen" in machine)
+    with app.state.sessions() as session:
+        stored = session.scalar(select(CustomerReading))
+        owner = session.get(Recording, stored.recording_id).user_id
+        assert session.get(User, owner).username == "bram"  # the recording belongs to who spoke it
+        kinds = [e.kind for e in session.scalars(select(RoundEvent).order_by(RoundEvent.id))]
+    assert kinds.count("joined") == 3 and "roles" in kinds and kinds.count("mark") == 2 and "turn" in kinds and "reading" in kinds
+
+    # the nabespreking: the medewerker's turn beside the class's taps, on the page and in the PDF
+    anna_id = board["conversation"]["medewerker_id"]
+    page = clients["docent"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}")
+    assert page.status_code == 200 and "Goede vraag!" in page.text and "Observatoren tikten" in page.text
+    assert f"het eens over {items - len(expected)} van de {items} punten" in page.text
+    assert clients["cas"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}").status_code == 404  # a classmate cannot
+    own = clients["anna"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}/pdf")
+    assert own.status_code == 200 and own.headers["content-type"] == "application/pdf"
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(own.content)).pages)
+    assert "Nabespreking van anna" in text and "Beurt 1" in text and " ".join(row["transcript"].split()[:3]) in text
+    assert "Goede vraag!" in text

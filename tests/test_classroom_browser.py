@@ -1,0 +1,136 @@
+"""A classroom round in real browsers: the teacher starts it, two students join by code in their
+own browser contexts, one reads the customer's line (fake microphone), the other answers as
+medewerker (fake microphone, MBROLA speech), the teacher observes and taps the checklist; the
+board and the students' pages update without a reload, and the nabespreking (page and PDF) shows
+VoiceCoach's labels beside the observers' tallies with their agreement."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from pypdf import PdfReader
+
+from tests.browser_support import check_page, fake_microphone, launch, log_in
+from tests.live import LiveService
+from voicecoach.coaching.customer import CustomerState, customer_line
+from voicecoach.scenarios import load_scenarios
+
+REPLY = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
+    live = LiveService(tmp_path_factory.mktemp("data")).start()
+    live.create_user("docent", role="teacher")
+    for name in ("anna", "bram"):
+        live.create_user(name)
+    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 2A", "--add", "docent", "--add", "anna", "--add", "bram"],
+                   env=live.env, check=True, capture_output=True)
+    live.start_worker()
+    yield live
+    live.stop()
+
+
+def join(page, url: str, username: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, f"{url}/klas/meedoen", username)
+    page.wait_for_url("**/klas/meedoen")
+    page.fill("#join-code", code.lower())  # typed as it comes: case does not matter
+    page.click("#join-submit")
+    page.wait_for_url("**/klas/ronde/*")
+    expect(page.locator("#my-role")).to_have_text("observator")
+
+
+def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path):
+    scenario = load_scenarios()[0]["monteur-deur"]
+    first_line = customer_line(scenario, CustomerState.start(scenario))
+    reply_mic = fake_microphone(REPLY, tmp_path, "antwoord")
+    customer_mic = fake_microphone(first_line, tmp_path, "klant")
+
+    with sync_playwright() as playwright:
+        laptop, phone = launch(playwright, reply_mic), launch(playwright, customer_mic)
+        teacher = laptop.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        anna = laptop.new_context(viewport=PHONE).new_page()
+        bram = phone.new_context(viewport=PHONE).new_page()
+
+        log_in(teacher, f"{service.url}/klas", "docent")
+        teacher.wait_for_url("**/klas")
+        check_page(teacher, "20-klas-overzicht")
+        teacher.select_option("#round-scenario", "monteur-deur")
+        teacher.select_option("#round-customer", "student")
+        teacher.click("#new-round button[type=submit]")
+        teacher.wait_for_url("**/klas/ronde/*")
+        code = teacher.locator("#round-code").inner_text()
+        round_url = teacher.url
+
+        join(anna, service.url, "anna", code)
+        join(bram, service.url, "bram", code)
+        expect(teacher.locator("#members li")).to_have_count(2)  # joined, shown without a reload
+        check_page(teacher, "21-klas-ronde-docent")
+
+        board = teacher.context.new_page()
+        board.goto(round_url.replace("/klas/ronde/", "/klas/bord/"))
+        teacher.bring_to_front()
+        teacher.click("#next-roles")  # anna (first to join) answers, bram plays the customer
+        expect(anna.locator("#medewerker-panel")).to_be_visible()
+        expect(bram.locator("#customer-panel")).to_be_visible()
+        expect(bram.locator("#customer-line")).to_have_text(first_line)
+        expect(board.locator("#board-line")).to_have_text(first_line)
+        check_page(bram, "22-klas-klant")
+        check_page(anna, "23-klas-medewerker")
+
+        bram.click("#reading-record")
+        expect(bram.locator("#reading-record")).to_have_text("Stop")
+        bram.wait_for_timeout(5000)
+        bram.click("#reading-record")
+        expect(bram.locator("#reading-status")).to_contain_text("Verstuurd")
+
+        anna.click("#answer-record")
+        expect(anna.locator("#answer-record")).to_have_text("Stop")
+        anna.wait_for_timeout(6000)
+        anna.click("#answer-record")
+        expect(anna.locator("#answer-status")).to_contain_text("Verstuurd")
+
+        expect(teacher.locator("#observer-panel")).to_be_visible()
+        teacher.locator("#checklist-remmer .check[data-key='begrip_tonen']").click()
+        expect(teacher.locator("#mark-status")).to_contain_text("beurt 1")
+        teacher.fill("#mark-note", "Rustige toon, goede vraag.")
+        teacher.click("#mark-send")
+        expect(teacher.locator("#mark-status")).to_contain_text("Notitie verstuurd")
+        check_page(teacher, "24-klas-observator")
+
+        # the board follows: the tap at once, then the analysed reply with VoiceCoach's labels
+        turn = board.locator(".board-turn[data-number='1']")
+        expect(turn.locator("tr[data-key='begrip_tonen'] .class-taps")).to_have_text("1")
+        expect(turn).to_have_attribute("data-status", "done", timeout=240_000)
+        expect(turn.locator(".transcript")).not_to_be_empty()
+        expect(board.locator("#board-agreement")).to_contain_text("Cohens kappa")
+        expect(turn.locator(".reading")).to_contain_text("Voorgelezen als", timeout=240_000)
+        check_page(board, "25-klas-bord")
+        # the medewerker's own phone shows the same, without a reload
+        expect(anna.locator(".board-turn[data-number='1']")).to_have_attribute("data-status", "done")
+        machine = turn.locator("tr[data-key='begrip_tonen'] .machine").inner_text()
+        assert machine in ("ja", "nee")
+
+        teacher.reload()
+        teacher.locator("#debriefs a", has_text="anna").click()
+        teacher.wait_for_url("**/nabespreking/*")
+        debrief = teacher.locator(".debrief")
+        expect(debrief).to_contain_text("Technieken (VoiceCoach)")
+        expect(debrief).to_contain_text("begrip tonen (1×)")
+        expect(debrief).to_contain_text("Rustige toon, goede vraag.")
+        expect(debrief).to_contain_text("Cohens kappa")
+        check_page(teacher, "26-klas-nabespreking")
+        pdf = teacher.request.get(service.url + teacher.locator("#debrief-pdf").get_attribute("href"))
+        assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+        text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.body())).pages)
+        transcript = " ".join(turn.locator(".transcript").inner_text().split())
+        assert "Nabespreking van anna" in text and "Beurt 1" in text and first_line.split()[0] in text
+        assert " ".join(transcript.split()[:3]) in text
+        laptop.close()
+        phone.close()

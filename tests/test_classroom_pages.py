@@ -1,0 +1,75 @@
+"""Classroom pages in-process: the teacher's overview with scenario assignment (shown on the
+students' home page), the LAN setting with its certificate fingerprint, join, round and board."""
+
+from __future__ import annotations
+
+import re
+
+from tests.test_api import app, logged_in  # noqa: F401 - the fixture and helper
+from tests.test_classroom_api import make_group, open_round
+from voicecoach.classroom.lan import lan_addresses
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_overview_assignment_and_home_page(app):  # noqa: F811
+    docent, anna = logged_in(app, "docent", "teacher"), logged_in(app, "anna")
+    group = make_group(app, "klas 2A", ["docent", "anna"])
+    page = docent.get("/klas")
+    assert page.status_code == 200 and "klas 2A" in page.text and "anna" in page.text
+    assert "Lokaal netwerk aanzetten" in page.text and "alleen op deze computer" in page.text
+    assert anna.get("/klas", follow_redirects=False).headers["location"] == "/klas/meedoen"
+    token = csrf(page.text)
+    assert docent.post("/klas/toewijzen", data={"group_id": group, "scenario_id": "late-levering", "csrf_token": "fout"}).status_code == 400
+    assert "Opdrachten van je docent" not in anna.get("/oefenen").text
+    done = docent.post("/klas/toewijzen", data={"group_id": group, "scenario_id": "late-levering", "csrf_token": token}, follow_redirects=False)
+    assert done.status_code == 303
+    home = anna.get("/oefenen").text
+    assert "Opdrachten van je docent" in home and "klas 2A" in home
+    assert anna.post("/klas/toewijzen", data={"group_id": group, "scenario_id": "late-levering", "csrf_token": csrf(home)}).status_code == 404
+    docent.post("/klas/toewijzen", data={"group_id": group, "scenario_id": "late-levering", "csrf_token": token, "action": "uit"})
+    assert "Opdrachten van je docent" not in anna.get("/oefenen").text
+
+
+def test_lan_setting_shows_the_certificate_fingerprint(app):  # noqa: F811
+    docent = logged_in(app, "docent", "teacher")
+    token = csrf(docent.get("/klas").text)
+    docent.post("/klas/netwerk", data={"enabled": "ja", "csrf_token": token})
+    page = docent.get("/klas").text
+    fingerprint = re.search(r'id="fingerprint">([0-9A-F:]+)<', page).group(1)
+    assert len(fingerprint) == 95  # 32 bytes as AB:CD:…
+    cert = app.state.settings.data_dir / "lan" / "lan-cert.pem"
+    assert cert.exists() and (cert.parent / "lan-key.pem").stat().st_mode & 0o077 == 0
+    for address in lan_addresses():
+        assert f"https://{address}:{app.state.settings.lan_port}" in page
+    docent.post("/klas/netwerk", data={"enabled": "nee", "csrf_token": token})
+    assert "Lokaal netwerk aanzetten" in docent.get("/klas").text
+
+
+def test_round_pages_render_for_each_role(app):  # noqa: F811
+    docent, anna, bram = logged_in(app, "docent", "teacher"), logged_in(app, "anna"), logged_in(app, "bram")
+    group = make_group(app, "klas 2A", ["docent", "anna", "bram"])
+    created = open_round({"docent": docent}, group)
+    join = anna.get(f"/klas/meedoen?code={created['code']}")
+    assert join.status_code == 200 and created["code"] in join.text
+    assert anna.get(f"/klas/ronde/{created['id']}").status_code == 404  # not joined yet
+    anna.post("/api/rounds/join", json={"code": created["code"]})
+    for client in (docent, anna):
+        assert client.get(f"/klas/ronde/{created['id']}").status_code == 200
+        assert client.get(f"/klas/bord/{created['id']}").status_code == 200
+    teacher_page = docent.get(f"/klas/ronde/{created['id']}").text
+    assert created["code"] in teacher_page and "qr.svg" in teacher_page and "/klas/meedoen?code=" in teacher_page
+    assert bram.get(f"/klas/bord/{created['id']}").status_code == 404
+    anna_id = anna.get(f"/api/rounds/{created['id']}").json()["me"]["id"]
+    before = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}")
+    assert before.status_code == 200 and "nog geen medewerker" in before.text
+    # VoiceCoach plays the customer: the board on the teacher's laptop may play its line, a classmate may not
+    conversation = docent.post(f"/api/rounds/{created['id']}/roles", json={}).json()["conversation_id"]
+    assert 'id="board-speak"' in docent.get(f"/klas/bord/{created['id']}").text
+    spoken = docent.get(f"/api/conversations/{conversation}/customer-audio")
+    assert spoken.status_code == 200 and spoken.content[:4] == b"RIFF"
+    assert bram.get(f"/api/conversations/{conversation}/customer-audio").status_code == 404
+    unanswered = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}")
+    assert unanswered.status_code == 200 and "het eens over 0 van de 0 punten;" in unanswered.text

@@ -1,0 +1,135 @@
+"""What the projector shows, as one JSON snapshot: the customer's line and anger, each turn's
+transcript with VoiceCoach's labels, the observers' tallies beside them, and the agreement between
+class and machine per label and overall."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from voicecoach.classroom.agreement import class_heard, cohen_kappa
+from voicecoach.classroom.models import ClassRound, ObserverMark
+from voicecoach.classroom.observations import CHECKLIST, marks_of, readings_of
+from voicecoach.classroom.rounds import customer_of, members
+from voicecoach.practice_service import PracticeService
+from voicecoach.store.models import ConversationRow, TurnRow, User
+from voicecoach.vocabulary import AANJAGER, CUSTOMER_MODES, ROUND_ROLE_NAMES, label_name
+
+
+def hit_key(hit: dict[str, Any]) -> str:
+    """A wording hit as a checklist key: the label, or 'aanjager:<subtype>'."""
+    return f"{AANJAGER}:{hit['subtype']}" if hit["label"] == AANJAGER and hit.get("subtype") else hit["label"]
+
+
+def machine_keys(turn: TurnRow) -> set[str]:
+    """VoiceCoach's labels of an analysed turn as checklist keys."""
+    if turn.status != "done" or not turn.result:
+        return set()
+    return {hit_key(hit) for hit in turn.result["analysis"]["wording"]} & set(CHECKLIST)
+
+
+def latest_turns(conversation: ConversationRow) -> dict[int, TurnRow]:
+    """The last attempt per customer line (a failed upload may be retried)."""
+    return {turn.number: turn for turn in conversation.turns}
+
+
+def checklist() -> list[dict[str, str]]:
+    return [{"key": key, "name": label_name(key), "kind": "aanjager" if key.startswith(AANJAGER) else "remmer"} for key in CHECKLIST]
+
+
+def judgements(turns: list[TurnRow], marks: list[ObserverMark]) -> dict[str, Any]:
+    """Per analysed turn the machine's and the class's yes/no per checklist item, and the agreement."""
+    observers = {m.observer_id for m in marks if m.label is not None}
+    taps: dict[tuple[int, str], set[int]] = {}
+    for m in marks:
+        if m.label is not None:
+            taps.setdefault((m.turn_number, m.label), set()).add(m.observer_id)
+    machine_all: list[bool] = []
+    class_all: list[bool] = []
+    per_label: dict[str, tuple[list[bool], list[bool]]] = {key: ([], []) for key in CHECKLIST}
+    disagreements = []
+    for turn in turns:
+        if turn.status != "done":
+            continue
+        heard = machine_keys(turn)
+        for key in CHECKLIST:
+            machine, klass = key in heard, class_heard(len(taps.get((turn.number, key), ())), len(observers))
+            machine_all.append(machine)
+            class_all.append(klass)
+            per_label[key][0].append(machine)
+            per_label[key][1].append(klass)
+            if machine != klass:
+                disagreements.append({"turn": turn.number, "key": key, "name": label_name(key), "machine": machine, "class": klass})
+    return {
+        "observers": len(observers),
+        "overall": cohen_kappa(machine_all, class_all).to_dict(),
+        "per_label": {key: {"name": label_name(key), **cohen_kappa(*pair).to_dict()} for key, pair in per_label.items()},
+        "disagreements": disagreements,
+    }
+
+
+def turn_rows(session: Session, conversation: ConversationRow) -> list[dict[str, Any]]:
+    """Each turn (the latest attempt per customer line) with transcript, labels, taps, notes, reading."""
+    marks = marks_of(session, conversation.id)
+    readings = {r.turn_number: r for r in readings_of(session, conversation.id)}
+    latest = latest_turns(conversation)
+    numbers = sorted(set(latest) | {m.turn_number for m in marks} | set(readings))
+    rows = []
+    for number in numbers:
+        turn = latest.get(number)
+        tally = Counter(m.label for m in marks if m.turn_number == number and m.label is not None)
+        result = turn.result if turn is not None and turn.status == "done" and turn.result else None
+        reading = readings.get(number)
+        rows.append({
+            "number": number,
+            "status": turn.status if turn is not None else "waiting",
+            "customer_line": turn.customer_line if turn is not None else conversation.customer_line,
+            "transcript": (turn.corrected_text or result["analysis"]["transcript"]["text"]) if result else None,
+            "hits": [{"key": hit_key(h), "name": label_name(hit_key(h)), "text": h.get("text"), "start": h.get("start"),
+                      "end": h.get("end")} for h in result["analysis"]["wording"]] if result else [],
+            "machine": sorted(machine_keys(turn)) if turn is not None else [],
+            "tally": dict(tally),
+            "notes": [m.note for m in marks if m.turn_number == number and m.note],
+            "score": result["score"]["total"] if result else None,
+            "anger_after": result["reaction"]["anger_after"] if result else None,
+            "error": turn.error["message"] if turn is not None and turn.error else None,
+            "reading": {"status": reading.status, "text": reading.text} if reading else None,
+        })
+    return rows
+
+
+def board_state(session: Session, service: PracticeService, round_: ClassRound) -> dict[str, Any]:
+    scenario = service.scenario(round_.scenario_id)
+    joined = members(session, round_)
+    names = {u.id: u.display_name for u in (session.get(User, m.user_id) for m in joined) if u is not None}
+    teacher = session.get(User, round_.teacher_id)
+    state: dict[str, Any] = {
+        "round": {"id": round_.id, "code": round_.code, "scenario": scenario.title, "closed": round_.closed_at is not None,
+                  "customer_mode": round_.customer_mode, "customer_mode_name": CUSTOMER_MODES[round_.customer_mode]},
+        "members": [{"id": m.user_id, "name": names.get(m.user_id, "?"), "role": m.role, "role_name": ROUND_ROLE_NAMES[m.role]} for m in joined],
+        "checklist": checklist(),
+        "conversation": None,
+    }
+    conversation = session.get(ConversationRow, round_.conversation_id) if round_.conversation_id else None
+    if conversation is not None:
+        customer = customer_of(session, round_)
+        customer_name = (teacher.display_name if teacher and customer == teacher.id else names.get(customer)) if customer else None
+        marks = marks_of(session, conversation.id)
+        state["conversation"] = {
+            "id": conversation.id,
+            "medewerker": names.get(conversation.user_id, "?"),
+            "medewerker_id": conversation.user_id,
+            "customer": customer_name or CUSTOMER_MODES["voicecoach"],
+            "customer_id": customer,
+            "customer_line": conversation.customer_line,
+            "anger": conversation.state["anger"],
+            "turn": int(conversation.state["turn"]) + 1,
+            "phase_title": scenario.phase(conversation.state["phase"]).title,
+            "finished": conversation.finished_at is not None,
+            "outcome": conversation.state.get("outcome"),
+            "turns": turn_rows(session, conversation),
+            "agreement": judgements(list(latest_turns(conversation).values()), marks),
+        }
+    return state

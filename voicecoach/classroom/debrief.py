@@ -1,0 +1,59 @@
+"""The nabespreking of one student in a round: per conversation they answered in, each turn with
+the techniques used, the aanjagers, the voice against their own calm baseline, the observers'
+tallies and notes, and where class and machine disagreed (a discussion starter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from voicecoach.accounts import may_see
+from voicecoach.classroom.board import judgements, latest_turns, turn_rows
+from voicecoach.classroom.models import ClassRound, RoundConversation
+from voicecoach.classroom.observations import marks_of
+from voicecoach.classroom.rounds import get_round
+from voicecoach.practice_service import NotFound, PracticeService
+from voicecoach.store.models import ConversationRow, User
+from voicecoach.vocabulary import AANJAGER
+
+VOICE_CRITERIA = ("stem:", "stijging:")
+
+
+def debrief(session: Session, service: PracticeService, viewer: User, round_id: int, student_id: int) -> dict[str, Any]:
+    """Visible to the student themself and to who may see their practice (their group's teacher)."""
+    round_ = get_round(session, viewer, round_id)
+    student = session.get(User, student_id)
+    if student is None or not may_see(session, viewer, student.id):
+        raise NotFound("Deze nabespreking bestaat niet, of je mag hem niet zien.")
+    scenario = service.scenario(round_.scenario_id)
+    query = (select(ConversationRow).join(RoundConversation, RoundConversation.conversation_id == ConversationRow.id)
+             .where(RoundConversation.round_id == round_.id, ConversationRow.user_id == student.id)
+             .order_by(ConversationRow.created_at))
+    conversations = []
+    for conversation in session.scalars(query):
+        turns = latest_turns(conversation)
+        rows = turn_rows(session, conversation)
+        for row in rows:
+            turn = turns.get(row["number"])
+            points = turn.result["score"]["points"] if turn is not None and turn.status == "done" and turn.result else []
+            row["techniques"] = [h["name"] for h in row["hits"] if not h["key"].startswith(AANJAGER)]
+            row["aanjagers"] = [h["name"] for h in row["hits"] if h["key"].startswith(AANJAGER)]
+            row["voice"] = [p["explanation"] for p in points if p["criterion"].startswith(VOICE_CRITERIA)]
+        conversations.append({
+            "id": conversation.id, "created_at": conversation.created_at, "outcome": conversation.state.get("outcome"),
+            "turns": rows, "agreement": judgements(list(turns.values()), marks_of(session, conversation.id)),
+        })
+    return {
+        "round": round_, "scenario": scenario, "student": student, "conversations": conversations,
+        "has_baseline": service.baseline_for(session, student) is not None,
+    }
+
+
+def students_of(session: Session, round_: ClassRound) -> list[User]:
+    """The students who were medewerker in the round (the ones with a nabespreking)."""
+    query = (select(User).join(ConversationRow, ConversationRow.user_id == User.id)
+             .join(RoundConversation, RoundConversation.conversation_id == ConversationRow.id)
+             .where(RoundConversation.round_id == round_.id).distinct().order_by(User.display_name))
+    return list(session.scalars(query))

@@ -1,0 +1,29 @@
+// The projector board: follows the round live, large type.
+"use strict";
+
+(() => {
+  const root = Klas.byId("board");
+  const $ = Klas.byId;
+  let current = null;
+  // VoiceCoach as the customer: its voice is played from the projector laptop (the teacher's login may hear it).
+  $("board-speak").addEventListener("click", () => {
+    $("board-audio").src = `/api/conversations/${current.id}/customer-audio?beurt=${current.turn}`;
+    $("board-audio").play().catch(() => { $("board-status").textContent = "Het geluid kon niet starten."; });
+  });
+  Klas.follow(root.dataset.id, (board) => {
+    const conversation = board.conversation;
+    root.dataset.updated = String(Date.now());
+    if (!conversation) return;
+    current = conversation;
+    $("board-voice").hidden = conversation.customer_id !== null || conversation.finished;
+    $("board-status").textContent = board.round.closed ? "De les is afgesloten." : conversation.finished ? "Dit gesprek is klaar." : "";
+    $("board-customer").textContent = conversation.customer;
+    $("board-line").textContent = conversation.customer_line;
+    $("board-anger").textContent = conversation.anger;
+    $("board-anger-meter").value = conversation.anger;
+    $("board-medewerker").textContent = conversation.medewerker;
+    $("board-agreement").textContent = Klas.agreementText(conversation.agreement);
+    $("board-labels").replaceChildren(Klas.labelTable(conversation.agreement));
+    Klas.drawTurns($("board-turns"), board);
+  });
+})();

@@ -1,0 +1,142 @@
+// A round on a phone or laptop: what you see depends on your role, and follows the board live.
+"use strict";
+
+(() => {
+  const root = Klas.byId("round");
+  const roundId = root.dataset.id;
+  const me = Number(root.dataset.me);
+  const vocabulary = JSON.parse(root.dataset.vocabulary);
+  const $ = Klas.byId;
+  let board = null;
+  let built = false;
+
+  function buildChecklist(items) {
+    if (built) return;
+    built = true;
+    items.forEach((item) => {
+      const button = Klas.el("button", "check secondary");
+      button.type = "button";
+      button.dataset.key = item.key;
+      const count = Klas.el("span", "count", "0");
+      count.setAttribute("aria-hidden", "true");  // the name is the item; the status line says what was noted
+      button.append(Klas.el("span", "", item.name), count);
+      button.addEventListener("click", () => mark({ label: item.key }, button));
+      $(`checklist-${item.kind}`).append(button);
+    });
+  }
+
+  async function mark(body, button) {
+    const turn = board && board.conversation ? board.conversation.turn : null;
+    try {
+      const saved = await Klas.post(`/api/rounds/${roundId}/marks`, { ...body, turn });
+      if (button) {
+        const count = button.querySelector(".count");
+        count.textContent = String(Number(count.textContent) + 1);
+      }
+      $("mark-status").textContent = body.label ? `Genoteerd bij beurt ${saved.turn}.` : `Notitie verstuurd bij beurt ${saved.turn}.`;
+      return true;
+    } catch (error) {
+      $("mark-status").textContent = error.message;
+      return false;
+    }
+  }
+
+  $("mark-send").addEventListener("click", async () => {
+    const note = $("mark-note").value.trim();
+    if (!note) { $("mark-status").textContent = "Schrijf eerst een korte notitie."; return; }
+    if (await mark({ note })) $("mark-note").value = "";
+  });
+
+  // One record button: Opnemen → Stop → upload to `url()`; the recording stays for a retry on failure.
+  function recorder(buttonId, levelId, statusId, url, done) {
+    let session = null;
+    let kept = null;
+    const status = $(statusId);
+    const send = async () => {
+      status.textContent = "Versturen…";
+      try {
+        await VoiceRecorder.upload(url(), kept);
+        kept = null;
+        status.textContent = done;
+      } catch (error) {
+        status.textContent = error.message;
+        $(buttonId).textContent = "Opnieuw versturen";
+      }
+    };
+    $(buttonId).addEventListener("click", async () => {
+      if (kept && !session) { await send(); return; }
+      if (!session) {
+        try {
+          session = await VoiceRecorder.start($(levelId));
+        } catch {
+          status.textContent = "De microfoon kon niet starten. Geef de browser toestemming (op een telefoon alleen via https).";
+          return;
+        }
+        $(buttonId).textContent = "Stop";
+        status.textContent = "Opnemen…";
+        return;
+      }
+      const current = session;
+      session = null;
+      $(buttonId).textContent = "Opnemen";
+      kept = await current.stop();
+      await send();
+    });
+  }
+
+  recorder("answer-record", "answer-level", "answer-status",
+    () => `/api/conversations/${board.conversation.id}/turns`, "Verstuurd. VoiceCoach analyseert je antwoord; het bord laat het zien.");
+  recorder("reading-record", "reading-level", "reading-status",
+    () => `/api/rounds/${roundId}/readings`, "Verstuurd. Wacht op het antwoord van de medewerker.");
+
+  function draw(next) {
+    board = next;
+    const role = board.me ? board.me.role : "none";
+    const conversation = board.conversation;
+    const mine = board.members.find((m) => m.id === me);
+    const myRole = mine ? mine.role : role;
+    $("my-role").textContent = vocabulary.round_roles[myRole] || vocabulary.round_roles.none;
+    root.dataset.role = myRole;
+    if ($("members")) {
+      $("members").replaceChildren(...board.members.map((m) => Klas.el("li", "", `${m.name} — ${m.role_name}`)));
+      if (board.members.length === 0) $("members").append(Klas.el("li", "", "Nog niemand. Laat de studenten de code invullen."));
+    }
+    buildChecklist(board.checklist);
+    $("round-status").textContent = board.round.closed ? "Deze les is afgesloten." :
+      conversation ? (conversation.finished ? "Dit gesprek is klaar. De docent start het volgende." : "") : "Wacht tot de docent de rollen kiest.";
+    $("play").hidden = !conversation;
+    $("turns-panel").hidden = !conversation;
+    const open = conversation && !conversation.finished && !board.round.closed;
+    $("medewerker-panel").hidden = !(open && conversation.medewerker_id === me);
+    $("customer-panel").hidden = !(open && conversation.customer_id === me);
+    const observes = myRole === "observer" || (role === "teacher" && conversation && conversation.customer_id !== me);
+    $("observer-panel").hidden = !(open && observes);
+    if (!conversation) return;
+    $("medewerker-name").textContent = conversation.medewerker;
+    $("customer-name").textContent = conversation.customer;
+    $("customer-line").textContent = conversation.customer_line;
+    $("turn-number").textContent = conversation.turn;
+    $("phase-title").textContent = conversation.phase_title;
+    $("anger").textContent = `${conversation.anger} van 4`;
+    $("anger-meter").value = conversation.anger;
+    $("play-anger").textContent = conversation.anger;
+    $("observe-turn").textContent = conversation.turn;
+    $("conversation-link").href = `/gesprek/${conversation.id}`;
+    Klas.drawTurns($("turns"), board);
+  }
+
+  const bind = (id, action) => { if ($(id)) $(id).addEventListener("click", action); };
+  bind("next-roles", async () => {
+    try { await Klas.post(`/api/rounds/${roundId}/roles`, {}); } catch (error) { $("round-status").textContent = error.message; }
+  });
+  bind("close-round", async () => {
+    try { await Klas.post(`/api/rounds/${roundId}/close`, {}); } catch (error) { $("round-status").textContent = error.message; }
+  });
+
+  // Events carry the board without the viewer's own role: keep the one from the first snapshot.
+  let meInfo = null;
+  Klas.follow(roundId, (next) => {
+    if (next.me) meInfo = next.me;
+    draw({ ...next, me: meInfo });
+  });
+})();
