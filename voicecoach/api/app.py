@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from voicecoach.api import error_pages
     from voicecoach.api.navigation import ReturnAfterLogin
     from voicecoach.api.routes import admin, auth, health, pages, practice, review
+    from voicecoach.api.routes import stream as streaming
     from voicecoach.api.security import BodyLimit, SecurityHeaders, allowed_hosts
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(practice.router)
     app.include_router(review.router)
+    app.include_router(streaming.router)  # replies streamed over a WebSocket while recorded
     app.include_router(pages.router)
 
     @app.get("/docs", include_in_schema=False)
