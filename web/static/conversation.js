@@ -103,7 +103,7 @@ if ($("record")) $("record").addEventListener("click", async () => {
   $("error").hidden = true;
   $("retry").hidden = true;
   if (!session) {
-    session = await VoiceRecorder.start($("level"));
+    session = await VoiceRecorder.start($("level"), `${api}/stream`);
     $("record").textContent = "Stop";
     $("status").textContent = "Opname loopt…";
     return;

@@ -8,11 +8,13 @@ function csrfHeaders(extra = {}) {
 }
 
 const VoiceRecorder = {
-  async start(meter) {
+  async start(meter, streamPath = null) {
     // No automatic gain or noise suppression: VoiceCoach measures how loud you really speak.
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: { autoGainControl: false, noiseSuppression: false, echoCancellation: false },
     });
+    // Streaming (stream.js): the reply also goes to the server while it is recorded.
+    const live = streamPath && typeof VoiceStream !== "undefined" ? await VoiceStream.open(streamPath, stream).catch(() => null) : null;
     const context = new AudioContext();
     const analyser = context.createAnalyser();
     context.createMediaStreamSource(stream).connect(analyser);
@@ -36,7 +38,7 @@ const VoiceRecorder = {
           meter.value = 0;
           stream.getTracks().forEach((track) => track.stop());
           context.close();
-          resolve(new Blob(chunks, { type: "audio/webm" }));
+          resolve(Object.assign(new Blob(chunks, { type: "audio/webm" }), { live }));
         };
         recorder.stop();
       }),
@@ -44,6 +46,7 @@ const VoiceRecorder = {
   },
 
   upload(url, blob, progress) {
+    if (blob.live) return VoiceStream.finishOrUpload(blob, url, () => this.upload(url, blob, progress));
     return new Promise((resolve, reject) => {
       const request = new XMLHttpRequest();
       request.open("POST", url);
