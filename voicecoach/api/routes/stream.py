@@ -23,7 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from voicecoach.accounts import session_for
-from voicecoach.api.deps import COOKIE, CROSS_ORIGIN
+from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, CSRF_MISSING, LOGIN_REQUIRED
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import PracticeService
@@ -33,8 +33,6 @@ from voicecoach.streaming.turns import stream_file, submit_stream
 
 router = APIRouter()
 WAIT_FOR_ANALYSIS_S = 180.0
-LOGIN_REQUIRED = {"code": "login_required", "message": "Log eerst in."}
-CSRF = {"code": "csrf", "message": "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw."}
 
 
 @router.websocket("/api/conversations/{conversation_id}/stream")
@@ -99,7 +97,7 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
         if user is None or not user.active:
             raise VoiceCoachError(LOGIN_REQUIRED["message"], code=LOGIN_REQUIRED["code"])
         if websocket.query_params.get("csrf") != login.csrf_token:
-            raise VoiceCoachError(CSRF["message"], code=CSRF["code"])
+            raise VoiceCoachError(CSRF_MISSING["message"], code=CSRF_MISSING["code"])
         service.conversation(session, user, conversation_id, write=True)
         return user.id
 
