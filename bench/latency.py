@@ -55,13 +55,14 @@ def speak(text: str, path: Path, voice: str = "mb-nl2") -> np.ndarray:
 
 
 def reply_of(seconds: int, replies: list[str], folder: Path) -> np.ndarray:
-    """Whole replies spoken one after another until about `seconds` long (never cut mid-word)."""
+    """Whole replies spoken one after another, about `seconds` long (never cut mid-word); the
+    shortest replies first, so a 3 s reply is one short sentence (MBROLA: ~2.5 words a second)."""
     texts: list[str] = []
     samples = np.zeros(0, dtype=np.float32)
-    for reply in replies:
+    for reply in sorted(replies, key=lambda text: abs(len(text.split()) / 2.5 - seconds)):
         candidate = speak(" ".join([*texts, reply]), folder / f"reply-{seconds}.wav")
         if texts and len(candidate) / 16_000 > seconds * 1.15:
-            break
+            continue
         texts.append(reply)
         samples = candidate
         if len(samples) / 16_000 >= seconds * 0.9:
