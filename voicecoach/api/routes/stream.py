@@ -33,6 +33,7 @@ from voicecoach.streaming.turns import stream_file, submit_stream
 
 router = APIRouter()
 WAIT_FOR_ANALYSIS_S = 180.0
+SILENT_CONNECTION_S = 30.0  # a page that stopped sending (closed laptop lid) counts as cut
 
 
 @router.websocket("/api/conversations/{conversation_id}/stream")
@@ -70,7 +71,10 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
 async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> bool:
     """Write chunks until Stop; False when the connection was cut (what arrived is kept)."""
     while True:
-        message = await websocket.receive()
+        try:
+            message = await asyncio.wait_for(websocket.receive(), SILENT_CONNECTION_S)
+        except asyncio.TimeoutError:
+            return False
         if message["type"] == "websocket.disconnect":
             return False
         if message.get("bytes") is not None:
