@@ -85,7 +85,7 @@ class StreamSession:
         with self._lock:
             self._stopped = True
             work = self._work
-        if work is not None and not work.cancel():
-            work.result()
+        if work is not None and not work.cancel() and work.exception() is not None:
+            log.error("live phrase search failed", exc_info=work.exception())  # the recording is what counts
         self.file.close()
         return dict(self.cache)
