@@ -16,6 +16,8 @@ from tests.test_api import app, client, logged_in, run_queue, start  # noqa: F40
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.store.models import Recording, TurnRow
+from voicecoach.speech.phrase_file import recorded_phrases
+from voicecoach.speech.phrases import Phrase
 from voicecoach.streaming.pcm_file import GrowingWav
 from voicecoach.streaming.session import warm_up
 
@@ -69,8 +71,12 @@ def test_the_growing_file_is_a_whole_recording_after_every_chunk(tmp_path: Path)
         assert np.array_equal(on_disk, wav.samples())  # the live analysis sees what the file holds
     assert wav.seconds == 0.8  # the maximum length holds
     assert not wav.append(pcm[:100].tobytes())
-    wav.close()
-    assert np.array_equal(decode_audio(tmp_path / "r.wav", max_seconds=10).samples[:1000], pcm[:1000] / 32768.0)
+    before = wav.samples().copy()
+    wav.close([Phrase(0, 4000), Phrase(6000, 12_800)])
+    # The phrase boundaries travel inside the recording, and decoders skip them.
+    assert recorded_phrases(tmp_path / "r.wav") == [Phrase(0, 4000), Phrase(6000, 12_800)]
+    assert np.array_equal(decode_audio(tmp_path / "r.wav", max_seconds=10).samples, before)
+    assert np.array_equal(before[:1000], pcm[:1000] / 32768.0)
 
 
 def test_a_streamed_reply_is_analysed_while_spoken_and_stored_as_an_upload_would_be(app, client, reply_pcm):  # noqa: F811

@@ -150,15 +150,19 @@ def transcribe(
     *,
     initial_prompt: str | None = None,
     cache: PhraseCache | None = None,
+    phrases: list[Phrase] | None = None,
 ) -> Transcript:
     """Transcribe 16 kHz mono float32 `samples` as Dutch, with word timestamps, phrase by phrase.
 
+    `phrases` are the boundaries a streamed recording carries (else Silero VAD finds them).
     Phrases found in `cache` (same samples) are not transcribed again; new ones are added to it.
     A prompt changes the decoding, so a cache is only used without one."""
     if initial_prompt is not None:
         cache = None
+    if phrases is None or any(not 0 <= p.start < p.end <= len(samples) for p in phrases):
+        phrases = find_phrases(samples)
     parts: list[PhraseText] = []
-    for phrase in find_phrases(samples):
+    for phrase in phrases:
         key = phrase_key(samples, phrase) if cache is not None else ""
         part = cache.get(key) if cache is not None else None
         if part is None:

@@ -8,10 +8,14 @@ every chunk received.
 from __future__ import annotations
 
 import os
+import struct
 import wave
 from pathlib import Path
 
 import numpy as np
+
+from voicecoach.speech.phrase_file import phrase_chunk
+from voicecoach.speech.phrases import Phrase
 
 SAMPLE_RATE = 16_000
 SAMPLE_WIDTH = 2  # 16-bit signed little-endian, what the browser client sends
@@ -59,12 +63,18 @@ class GrowingWav:
             self._chunks = [np.concatenate(self._chunks)]
         return self._chunks[0] if self._chunks else np.zeros(0, dtype=np.float32)
 
-    def close(self) -> None:
-        """Finish the header and make the file durable (file and directory fsynced)."""
+    def close(self, phrases: list[Phrase] | None = None) -> None:
+        """Finish the header, add the phrase boundaries (speech/phrase_file.py) and make the file
+        durable (file and directory fsynced)."""
         if self.closed:
             return
         self.closed = True
         self._wav.close()  # leaves our handle open: it was passed in
+        if phrases:
+            self._handle.write(phrase_chunk(phrases))
+            riff_size = self._handle.tell() - 8
+            self._handle.seek(4)
+            self._handle.write(struct.pack("<I", riff_size))
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 from faster_whisper import WhisperModel
 
-from voicecoach.speech.phrases import SAMPLE_RATE, Phrase, phrase_key, settled_phrases
+from voicecoach.speech.phrases import SAMPLE_RATE, Phrase, find_phrases, phrase_key, settled_phrases
 from voicecoach.speech.transcribe import PhraseText, transcribe_phrase
 from voicecoach.streaming.pcm_file import GrowingWav
 
@@ -68,9 +68,9 @@ class StreamSession:
             samples = self.file.samples()
             start = self._open_from - self._open_from % VAD_WINDOW
         log.debug("looking from %d in %d samples", start, len(samples))
-        found = [Phrase(p.start + start, p.end + start) for p in settled_phrases(samples[start:])]
-        for phrase in found:
-            if phrase in self._done or self._stopped:
+        for found in settled_phrases(samples[start:]):
+            phrase = Phrase(max(found.start + start, self._open_from), found.end + start)
+            if phrase in self._done or phrase.end <= phrase.start or self._stopped:
                 continue
             try:
                 log.debug("live phrase %.2f-%.2f s", phrase.start_s, phrase.end_s)
@@ -81,11 +81,16 @@ class StreamSession:
             self._open_from = max(self._open_from, phrase.end)
 
     def finish(self) -> dict[str, PhraseText]:
-        """Close the recording; wait for the phrase being transcribed now, skip those not started."""
+        """Close the recording with its phrase boundaries: those settled while it arrived, then
+        those of the rest. Waits for the phrase being transcribed now, skips those not started."""
         with self._lock:
             self._stopped = True
             work = self._work
         if work is not None and not work.cancel() and work.exception() is not None:
             log.error("live phrase search failed", exc_info=work.exception())  # the recording is what counts
-        self.file.close()
+        samples = self.file.samples()
+        start = self._open_from - self._open_from % VAD_WINDOW
+        rest = [Phrase(max(p.start + start, self._open_from), p.end + start) for p in find_phrases(samples[start:])]
+        phrases = sorted(self._done, key=lambda phrase: phrase.start) + [p for p in rest if p.end > p.start]
+        self.file.close(phrases)
         return dict(self.cache)
