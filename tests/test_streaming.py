@@ -9,15 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from starlette.testclient import WebSocketDenialResponse
 from starlette.websockets import WebSocketDisconnect
 
 from tests.test_api import app, client, logged_in, run_queue, start  # noqa: F401 - fixtures
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
-from voicecoach.store.models import Recording, TurnRow
 from voicecoach.speech.phrase_file import recorded_phrases
 from voicecoach.speech.phrases import Phrase
+from voicecoach.store.models import Recording, TurnRow
 from voicecoach.streaming.pcm_file import GrowingWav
 from voicecoach.streaming.session import warm_up
 

@@ -10,8 +10,19 @@ import pytest
 from tests.conftest import WHISPER_DIR
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
-from voicecoach.speech.phrases import SAMPLE_RATE, find_phrases, phrase_key, settled_phrases
-from voicecoach.speech.sized import MARGIN_FRAMES, MIN_WINDOW_FRAMES, SizedWhisperModel, content_frames, window_frames
+from voicecoach.speech.phrases import (
+    SAMPLE_RATE,
+    find_phrases,
+    phrase_key,
+    settled_phrases,
+)
+from voicecoach.speech.sized import (
+    MARGIN_FRAMES,
+    MIN_WINDOW_FRAMES,
+    SizedWhisperModel,
+    content_frames,
+    window_frames,
+)
 from voicecoach.speech.transcribe import load_whisper, transcribe
 
 SENTENCES = (

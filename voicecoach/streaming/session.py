@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from faster_whisper import WhisperModel
 
-from voicecoach.speech.phrases import SAMPLE_RATE, Phrase, find_phrases, phrase_key, settled_phrases
+from voicecoach.speech.phrases import (
+    SAMPLE_RATE,
+    Phrase,
+    find_phrases,
+    phrase_key,
+    settled_phrases,
+)
 from voicecoach.speech.transcribe import PhraseText, transcribe_phrase
 from voicecoach.streaming.pcm_file import GrowingWav
 
@@ -75,7 +81,7 @@ class StreamSession:
             try:
                 log.debug("live phrase %.2f-%.2f s", phrase.start_s, phrase.end_s)
                 self.cache[phrase_key(samples, phrase)] = transcribe_phrase(self._model(), samples, phrase)
-            except Exception:  # noqa: BLE001 - the final analysis transcribes it again
+            except Exception:  # the final analysis transcribes it again
                 log.exception("live transcription of %s failed", phrase)
             self._done.add(phrase)
             self._open_from = max(self._open_from, phrase.end)

@@ -18,6 +18,7 @@ import json
 import time
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
@@ -50,7 +51,12 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     stream = StreamSession(
         stream_file(settings.data_dir, user_id), settings.max_audio_seconds, lambda: service.analyser.whisper
     )
-    connected = await _receive_reply(websocket, stream)
+    try:
+        connected = await _receive_reply(websocket, stream)
+    except BaseException:  # cancelled (server stopping, client gone): what arrived is still the reply
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_submit_quietly, sessions, service, user_id, conversation_id, stream)
+        raise
     try:
         turn_id, job_id = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream)
     except VoiceCoachError as error:
@@ -73,7 +79,7 @@ async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> bool:
     while True:
         try:
             message = await asyncio.wait_for(websocket.receive(), SILENT_CONNECTION_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
         if message["type"] == "websocket.disconnect":
             return False
@@ -110,6 +116,13 @@ def _submit(sessions, service: PracticeService, user_id: int, conversation_id: s
     with sessions() as session:
         turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream)
         return turn.id, job.id
+
+
+def _submit_quietly(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> None:  # type: ignore[no-untyped-def]
+    try:
+        _submit(sessions, service, user_id, conversation_id, stream)
+    except VoiceCoachError:
+        pass  # nobody is left to tell (an empty reply, a finished conversation)
 
 
 async def _analysed(sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
