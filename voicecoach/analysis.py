@@ -17,6 +17,7 @@ from voicecoach.audio.checks import CheckedAudio, check_audio
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.errors import AudioError
 from voicecoach.config import Settings
+from voicecoach.speech.phrase_file import recorded_phrases, take_phrases
 from voicecoach.speech.transcribe import load_whisper, transcribe
 from voicecoach.transcript import Transcript
 from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_from_measures
@@ -89,7 +90,14 @@ class Analyser:
             _timed_call, compute_contours, decoded.samples, decoded.sample_rate, checked.speech_segments
         )
         with _timed(timings, "transcribe"):
-            transcript = transcribe(self.whisper, decoded.samples, initial_prompt=initial_prompt)
+            # a streamed reply brings the phrases transcribed while it arrived (speech/phrase_file.py)
+            phrases = take_phrases(source) if isinstance(source, Path) else {}
+            streamed = len(phrases)
+            transcript = transcribe(
+                self.whisper, decoded.samples, initial_prompt=initial_prompt, cache=phrases,
+                phrases=recorded_phrases(source) if isinstance(source, Path) else None,
+            )
+            timings["phrases_streamed"], timings["phrases_left"] = streamed, len(phrases) - streamed
         contours, timings["voice_contours"] = contours_future.result()
         timings["transcribe_and_contours"] = time.perf_counter() - started
         with _timed(timings, "rate"):

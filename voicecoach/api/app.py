@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         scenario_editor,
     )
     from voicecoach.api.routes import progress as progress_routes
+    from voicecoach.api.routes import stream as streaming
     from voicecoach.api.security import BodyLimit, SecurityHeaders, allowed_hosts
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(attempts.router)
     app.include_router(classroom.router)
     app.include_router(classroom_pages.router)
+    app.include_router(streaming.router)  # replies streamed over a WebSocket while recorded
     app.include_router(pages.router)
     app.include_router(progress_routes.router)
     app.include_router(reports.router)

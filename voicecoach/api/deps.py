@@ -16,6 +16,8 @@ from voicecoach.store.models import SessionRow, User
 COOKIE = "voicecoach_sessie"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 DbId = Annotated[int, Path(ge=1, le=2**62, description="Database id")]  # bounded: SQLite integers are 64-bit
+LOGIN_REQUIRED = {"code": "login_required", "message": "Log eerst in."}
+CSRF_MISSING = {"code": "csrf", "message": "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw."}
 CROSS_ORIGIN = {"code": "cross_origin", "message": "Dit verzoek kwam van een andere website en is geweigerd. Open VoiceCoach zelf en probeer het daar."}
 
 
@@ -36,10 +38,10 @@ def get_login(request: Request, session: SessionDep) -> SessionRow:
     """The caller's login; state-changing requests must also carry its CSRF token."""
     login = session_for(session, request.cookies.get(COOKIE))
     if login is None:
-        raise HTTPException(401, {"code": "login_required", "message": "Log eerst in."})
+        raise HTTPException(401, LOGIN_REQUIRED)
     if request.method not in SAFE_METHODS:
         if request.headers.get("x-csrf-token") != login.csrf_token:
-            raise HTTPException(403, {"code": "csrf", "message": "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw."})
+            raise HTTPException(403, CSRF_MISSING)
         if not same_origin(request):
             raise HTTPException(403, CROSS_ORIGIN)
     return login
@@ -51,7 +53,7 @@ LoginDep = Annotated[SessionRow, Depends(get_login)]
 def get_user(login: LoginDep, session: SessionDep) -> User:
     user = session.get(User, login.user_id)
     if user is None or not user.active:
-        raise HTTPException(401, {"code": "login_required", "message": "Log eerst in."})
+        raise HTTPException(401, LOGIN_REQUIRED)
     return user
 
 

@@ -38,6 +38,9 @@ def serve(
         )
     app = create_app(settings)  # migrates the database before any worker starts
     app.state.worker_expected = with_worker
+    from voicecoach.streaming.session import LIVE_WORK, warm_up
+
+    LIVE_WORK.submit(warm_up, lambda: app.state.service.analyser.whisper)  # streamed replies: model ready
     supervisor = WorkerSupervisor() if with_worker else None
     if supervisor is not None:
         supervisor.start()

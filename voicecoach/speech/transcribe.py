@@ -1,28 +1,38 @@
-"""Dutch transcription with word timestamps (faster-whisper), guarded against hallucinations."""
+"""Dutch transcription with word timestamps (faster-whisper), guarded against hallucinations.
+
+A recording is transcribed phrase by phrase (`speech/phrases.py`), each phrase in an encoder window
+sized to it (`speech/sized.py`); the streaming path fills a `PhraseCache` while the trainee speaks,
+and the same function then only transcribes the phrases not in it.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import zlib
+from collections.abc import MutableMapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
-from faster_whisper.vad import VadOptions
 
 from voicecoach.errors import ModelError
+from voicecoach.speech.phrases import Phrase, find_phrases, phrase_key
+from voicecoach.speech.sized import SizedWhisperModel
 from voicecoach.transcript import Transcript, Word
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
 
-# Decoding choices, measured in bench/analysis.py (see README "Benchmarks"):
-# - temperature fallback bounded to (0.0, 0.2): the default six-step fallback decoded unclear
-#   clips six times over (FINDINGS.md) for no gain in word error rate;
+# Decoding choices, measured in bench/analysis.py and bench/latency.py (see README "Benchmarks"):
+# - no temperature fallback: synthetic and unclear speech scores an average log-probability just
+#   under -1.0, so the fallback decoded nearly every phrase twice without changing the text
+#   (FINDINGS.md; bench/latency.py measures the word error rate against plain beam 5);
 # - condition_on_previous_text=False so one bad segment cannot seed a repetition loop;
 # - no_repeat_ngram_size=5: a clip cut mid-word left a 0.5 s tail window that Whisper filled with
 #   "dat je dat je …" (181 tokens, twice with the fallback): 19 s for a 30 s clip, now 6 s, and
@@ -30,7 +40,7 @@ SAMPLE_RATE = 16_000
 #   (two to four words) gets its repeat misheard; that is rarer than the loops;
 # - the no-speech gate and the per-segment loop checks below drop text Whisper invents on
 #   silence or noise.
-TEMPERATURES = (0.0, 0.2)
+TEMPERATURES = (0.0,)
 BEAM_SIZE = 5
 NO_REPEAT_NGRAM = 5
 SAMPLING_SEED = 20261124
@@ -52,7 +62,7 @@ def load_whisper(model_dir: Path, compute_type: str = "int8", cpu_threads: int =
             ".venv/bin/voicecoach models install (of zet VOICECOACH_WHISPER_MODEL op een modelmap).",
             code="whisper_missing",
         )
-    return WhisperModel(
+    return SizedWhisperModel(
         str(model_dir),
         device="cpu",
         compute_type=compute_type,
@@ -67,56 +77,104 @@ def compression_ratio(text: str) -> float:
     return len(data) / max(1, len(zlib.compress(data)))
 
 
-def transcribe(
-    model: WhisperModel,
-    samples: np.ndarray,
-    *,
-    initial_prompt: str | None = None,
-) -> Transcript:
-    """Transcribe 16 kHz mono float32 `samples` as Dutch, with word timestamps."""
-    duration = len(samples) / SAMPLE_RATE
+@dataclass(frozen=True)
+class PhraseText:
+    """What Whisper heard in one phrase; word times are seconds in the whole recording."""
+
+    texts: tuple[str, ...]
+    words: tuple[Word, ...]
+    dropped: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"texts": list(self.texts), "words": [[w.word, w.start, w.end, w.probability] for w in self.words],
+                "dropped": list(self.dropped)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PhraseText:
+        return cls(tuple(data["texts"]), tuple(Word(*w) for w in data["words"]), tuple(data["dropped"]))
+
+
+PhraseCache = MutableMapping[str, PhraseText]
+"""Phrase results by `phrase_key`: filled while streaming, read by the final analysis."""
+
+
+def transcribe_phrase(
+    model: WhisperModel, samples: np.ndarray, phrase: Phrase, *, initial_prompt: str | None = None
+) -> PhraseText:
+    """One Whisper pass over one phrase of `samples` (16 kHz mono float32)."""
+    clip = samples[phrase.start : phrase.end]
     with _model_lock:
-        # The fallback temperature samples; a fixed seed makes a re-analysis give the same words.
+        # Decoding is deterministic without the fallback; the seed guards any sampling left.
         ctranslate2.set_random_seed(SAMPLING_SEED)
         segments, _info = model.transcribe(
-            samples,
+            clip,
             language="nl",
             task="transcribe",
             beam_size=BEAM_SIZE,
             temperature=list(TEMPERATURES),
             word_timestamps=True,
-            vad_filter=True,
-            vad_parameters=VadOptions(min_silence_duration_ms=500, speech_pad_ms=200),
+            vad_filter=False,  # the phrase is a VAD chunk already
             condition_on_previous_text=False,
             no_repeat_ngram_size=NO_REPEAT_NGRAM,
             no_speech_threshold=NO_SPEECH_THRESHOLD,
             compression_ratio_threshold=COMPRESSION_RATIO_LIMIT,
             initial_prompt=initial_prompt,
-            max_new_tokens=max(16, int(MAX_TOKENS_PER_SECOND * min(duration, 30.0))),
+            max_new_tokens=max(16, int(MAX_TOKENS_PER_SECOND * min(len(clip) / SAMPLE_RATE, 30.0))),
         )
         segments = list(segments)
-    kept_words: list[Word] = []
-    kept_text: list[str] = []
+    offset = phrase.start_s
+    texts: list[str] = []
+    words: list[Word] = []
     dropped: list[str] = []
     for segment in segments:
         text = segment.text.strip()
         if not text:
             continue
         if _is_hallucination(segment):
-            log.info("dropped segment %.2f-%.2f: %r", segment.start, segment.end, text)
+            log.info("dropped segment %.2f-%.2f: %r", offset + segment.start, offset + segment.end, text)
             dropped.append(text)
             continue
-        kept_text.append(text)
-        kept_words.extend(
-            Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))
+        texts.append(text)
+        words.extend(
+            Word(w.word.strip(), round(offset + float(w.start), 3), round(offset + float(w.end), 3),
+                 round(float(w.probability), 4))
             for w in segment.words or []
             if w.word.strip()
         )
+    return PhraseText(tuple(texts), tuple(words), tuple(dropped))
+
+
+def transcribe(
+    model: WhisperModel,
+    samples: np.ndarray,
+    *,
+    initial_prompt: str | None = None,
+    cache: PhraseCache | None = None,
+    phrases: list[Phrase] | None = None,
+) -> Transcript:
+    """Transcribe 16 kHz mono float32 `samples` as Dutch, with word timestamps, phrase by phrase.
+
+    `phrases` are the boundaries a streamed recording carries (else Silero VAD finds them).
+    Phrases found in `cache` (same samples) are not transcribed again; new ones are added to it.
+    A prompt changes the decoding, so a cache is only used without one."""
+    if initial_prompt is not None:
+        cache = None
+    if phrases is None or any(not 0 <= p.start < p.end <= len(samples) for p in phrases):
+        phrases = find_phrases(samples)
+    parts: list[PhraseText] = []
+    for phrase in phrases:
+        key = phrase_key(samples, phrase) if cache is not None else ""
+        part = cache.get(key) if cache is not None else None
+        if part is None:
+            part = transcribe_phrase(model, samples, phrase, initial_prompt=initial_prompt)
+            if cache is not None:
+                cache[key] = part
+        parts.append(part)
     return Transcript(
-        text=" ".join(kept_text),
+        text=" ".join(text for part in parts for text in part.texts),
         language="nl",
-        words=tuple(kept_words),
-        dropped_segments=tuple(dropped),
+        words=tuple(word for part in parts for word in part.words),
+        dropped_segments=tuple(text for part in parts for text in part.dropped),
     )
 
 

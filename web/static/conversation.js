@@ -171,6 +171,7 @@ async function startRecording() {
       maxSeconds,
       onTick: (seconds) => { $("timer").textContent = `${clock(seconds)} van hoogstens ${clock(maxSeconds)}`; },
       onLimit: () => stopRecording(true),
+      streamPath: retryOf ? null : `${api}/stream`,  // another attempt goes by upload (its own address)
     });
   } catch (error) {  // no microphone, or not allowed: say so, and how to go on
     return showError(error.message, startRecording, { wayOut: Boolean(error.microphone) });

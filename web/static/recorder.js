@@ -13,8 +13,10 @@ const MICROPHONE_KEY = "voicecoach.microphone";
 const VoiceRecorder = {
   // Records until stop() or `maxSeconds` (then `onLimit`), calling `onTick(seconds)` for the timer.
   // getUserMedia's failures come back as { message } in Dutch (microphoneProblem).
-  async start(meter, { onTick = () => {}, maxSeconds = Infinity, onLimit = () => {} } = {}) {
+  // With `streamPath` the reply also goes to the server while it is recorded (stream.js).
+  async start(meter, { onTick = () => {}, maxSeconds = Infinity, onLimit = () => {}, streamPath = null } = {}) {
     const stream = await VoiceRecorder.open();
+    const live = streamPath && typeof VoiceStream !== "undefined" ? await VoiceStream.open(streamPath, stream).catch(() => null) : null;
     const context = new AudioContext();
     const analyser = context.createAnalyser();
     context.createMediaStreamSource(stream).connect(analyser);
@@ -46,7 +48,7 @@ const VoiceRecorder = {
           meter.value = 0;
           stream.getTracks().forEach((track) => track.stop());
           context.close();
-          resolve(new Blob(chunks, { type: "audio/webm" }));
+          resolve(Object.assign(new Blob(chunks, { type: "audio/webm" }), { live }));
         };
         recorder.stop();
       }),
@@ -85,6 +87,7 @@ const VoiceRecorder = {
   },
 
   upload(url, blob, progress) {
+    if (blob.live) return VoiceStream.finishOrUpload(blob, url, () => this.upload(url, blob, progress));
     return new Promise((resolve, reject) => {
       const request = new XMLHttpRequest();
       request.open("POST", url);

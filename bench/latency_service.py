@@ -1,0 +1,123 @@
+"""Through the real service (`serve --no-worker` + one `worker`, loopback only): end of speech →
+scored result for replies streamed over the WebSocket (paced in real time, Stop sent with the
+last chunk) and uploaded after Stop, against one full-window encoder pass and plain `transcribe`
+measured in this process in the same run; then 30 replies submitted at once against plain
+sequential `transcribe` of the same clips. Run through bench/latency.py (`--only service`).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from faster_whisper import WhisperModel
+from websockets.sync.client import connect
+
+from bench.latency import (
+    DURATIONS, REPEATS, VOICES, encoder_pass, load_replies, median_seconds, plain_transcribe, reply_of, speak,
+)
+from bench.service import peak_rss_mb
+from tests.live import LiveService, children
+from voicecoach.config import Settings
+
+CHUNK = 4000  # samples: 250 ms, what the page's AudioWorklet sends
+CONCURRENT = 30
+
+
+def pcm(samples: np.ndarray) -> bytes:
+    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+
+
+def wav(samples: np.ndarray, path: Path) -> bytes:
+    import soundfile
+
+    soundfile.write(path, samples, 16_000, subtype="PCM_16")
+    return path.read_bytes()
+
+
+def new_conversation(client) -> str:  # type: ignore[no-untyped-def]
+    return client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+
+
+def streamed(service: LiveService, client, samples: np.ndarray) -> float:  # type: ignore[no-untyped-def]
+    """Seconds from the last chunk (end of speech, Stop at once) to the 'analysed' message."""
+    conversation = new_conversation(client)
+    url = f"ws://127.0.0.1:{service.port}/api/conversations/{conversation}/stream?csrf={client.headers['X-CSRF-Token']}"
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    data = pcm(samples)
+    with connect(url, additional_headers={"Cookie": cookie}, max_size=None) as socket:
+        started = time.perf_counter()
+        for index, offset in enumerate(range(0, len(data), 2 * CHUNK)):
+            pause = started + index * CHUNK / 16_000 - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            socket.send(data[offset : offset + 2 * CHUNK])
+        socket.send(json.dumps({"type": "stop"}))
+        end_of_speech = time.perf_counter()
+        while (message := json.loads(socket.recv()))["type"] != "analysed":
+            assert message["type"] == "stored", message
+    assert message["status"] == "done", message
+    return time.perf_counter() - end_of_speech
+
+
+def uploaded(client, audio: bytes) -> float:  # type: ignore[no-untyped-def]
+    """Seconds from Stop (the upload starts) to the scored result, asking every 50 ms."""
+    conversation = new_conversation(client)
+    started = time.perf_counter()
+    turn = client.post(f"/api/conversations/{conversation}/turns", content=audio).json()["turn_id"]
+    while (status := client.get(f"/api/turns/{turn}").json()["status"]) not in ("done", "error"):
+        time.sleep(0.05)
+    assert status == "done"
+    return time.perf_counter() - started
+
+
+def bench_service() -> None:
+    settings = Settings()
+    plain = WhisperModel(str(settings.whisper_model), device="cpu", compute_type=settings.compute_type,
+                         cpu_threads=settings.cpu_threads, local_files_only=True)
+    replies = load_replies()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        service = LiveService(folder / "data").start()
+        try:
+            service.start_worker()
+            service.create_user("bench")
+            client = service.client("bench")
+            warm = reply_of(3, replies, folder)
+            streamed(service, client, warm), uploaded(client, wav(warm, folder / "warm.wav"))  # models loaded
+            print("\nservice: end of speech → scored result, medians of", REPEATS)
+            print(f"{'reply':>7} {'encoder':>8} {'plain':>7} {'stream':>7} {'upload':>7} {'stream/enc':>11} {'upload/enc':>11}")
+            for seconds in DURATIONS:
+                samples = reply_of(seconds, replies, folder)
+                audio = wav(samples, folder / f"reply-{seconds}.wav")
+                encoder = median_seconds(lambda: encoder_pass(plain, samples))
+                plain_s = median_seconds(lambda: plain_transcribe(plain, samples), repeats=3 if seconds > 10 else REPEATS)
+                stream_s = statistics.median(streamed(service, client, samples) for _ in range(REPEATS))
+                upload_s = statistics.median(uploaded(client, audio) for _ in range(REPEATS))
+                print(f"{len(samples) / 16_000:>6.1f}s {encoder:>8.2f} {plain_s:>7.2f} {stream_s:>7.2f} {upload_s:>7.2f} "
+                      f"{stream_s / encoder:>11.2f} {upload_s / encoder:>11.2f}")
+            clips = [speak(reply, folder / f"c{i}.wav", VOICES[i % 2]) for i, reply in enumerate(replies[:CONCURRENT])]
+            started = time.perf_counter()
+            for clip in clips:
+                plain_transcribe(plain, clip)
+            sequential = time.perf_counter() - started
+            audios = [wav(clip, folder / f"c{i}-16k.wav") for i, clip in enumerate(clips)]
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
+                latencies = sorted(pool.map(lambda audio: uploaded(client, audio), audios))  # one login: httpx.Client is thread-safe
+            together = time.perf_counter() - started
+            processes = [service.server.pid, *(w.pid for w in service.workers)]
+            memory = peak_rss_mb([*processes, *(c for pid in processes for c in children(pid))])
+        finally:
+            service.stop()
+    seconds = sum(len(c) for c in clips) / 16_000
+    print(f"\n{CONCURRENT} replies at once ({seconds:.0f} s of speech): all analysed in {together:.1f} s = "
+          f"{60 * CONCURRENT / together:.1f} replies/min; plain sequential transcribe {sequential:.1f} s = "
+          f"{60 * CONCURRENT / sequential:.1f} replies/min; ratio {sequential / together:.2f} (target ≥ 1.5)")
+    print(f"  latency p50 {latencies[len(latencies) // 2]:.1f} s, p95 {latencies[int(len(latencies) * 0.95)]:.1f} s; "
+          f"peak memory of server, worker and analysis process {memory:.0f} MB (VmHWM)")

@@ -1,0 +1,151 @@
+"""Streaming a spoken reply over a WebSocket while it is recorded (the upload stays the fallback).
+
+Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>`:
+- client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded;
+  then the text message `{"type": "stop"}`;
+- server → client: `{"type": "stored", "turn_id", "job_id", "status"}` once the reply is stored
+  (the same answer as the upload), then `{"type": "analysed", "turn_id", "status"}` when its
+  feedback is ready; or `{"type": "error", "error": {"code", "message"}}` (Dutch) and the close.
+A connection cut mid-reply keeps what arrived: it is stored and analysed like a finished reply.
+The login, CSRF token and origin rules are those of the upload: a browser cannot set headers on
+a WebSocket, so the CSRF token travels in the query string.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, WebSocket
+from fastapi.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from voicecoach.accounts import session_for
+from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, CSRF_MISSING, LOGIN_REQUIRED
+from voicecoach.api.security import same_origin
+from voicecoach.errors import VoiceCoachError
+from voicecoach.practice_service import PracticeService
+from voicecoach.store.models import TurnRow, User
+from voicecoach.streaming.session import StreamSession
+from voicecoach.streaming.turns import stream_file, submit_stream
+
+router = APIRouter()
+WAIT_FOR_ANALYSIS_S = 180.0
+SILENT_CONNECTION_S = 30.0  # a page that stopped sending (closed laptop lid) counts as cut
+
+
+@router.websocket("/api/conversations/{conversation_id}/stream")
+async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
+    service: PracticeService = websocket.app.state.service
+    sessions = websocket.app.state.sessions
+    try:
+        user_id = await run_in_threadpool(_allowed_user, websocket, sessions, service, conversation_id)
+    except VoiceCoachError as error:
+        await _refuse(websocket, error.to_dict())
+        return
+    await websocket.accept()
+    settings = service.settings
+    stream = StreamSession(
+        stream_file(settings.data_dir, user_id), settings.max_audio_seconds, lambda: service.analyser.whisper
+    )
+    try:
+        connected = await _receive_reply(websocket, stream)
+    except BaseException:  # cancelled (server stopping, client gone): what arrived is still the reply
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_submit_quietly, sessions, service, user_id, conversation_id, stream)
+        raise
+    try:
+        turn_id, job_id = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream)
+    except VoiceCoachError as error:
+        if connected:
+            await _refuse(websocket, error.to_dict())
+        return
+    if not connected:
+        return
+    try:
+        await websocket.send_json({"type": "stored", "turn_id": turn_id, "job_id": job_id, "status": "queued"})
+        status = await _analysed(sessions, turn_id)
+        await websocket.send_json({"type": "analysed", "turn_id": turn_id, "status": status})
+        await websocket.close()
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the page went away; the turn is stored and analysed all the same
+
+
+async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> bool:
+    """Write chunks until Stop; False when the connection was cut (what arrived is kept)."""
+    while True:
+        try:
+            message = await asyncio.wait_for(websocket.receive(), SILENT_CONNECTION_S)
+        except TimeoutError:
+            return False
+        if message["type"] == "websocket.disconnect":
+            return False
+        if message.get("bytes") is not None:
+            if not stream.feed(message["bytes"]):
+                return True  # at the longest allowed reply: stored as it is
+        elif _is_stop(message.get("text")):
+            return True
+
+
+def _is_stop(text: str | None) -> bool:
+    try:
+        return json.loads(text or "").get("type") == "stop"
+    except (ValueError, AttributeError):
+        return False
+
+
+def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conversation_id: str) -> int:  # type: ignore[no-untyped-def]
+    """The user, when logged in, same-origin, with the CSRF token, and owner of the conversation."""
+    if not same_origin(websocket):  # type: ignore[arg-type] - reads only the headers
+        raise VoiceCoachError(CROSS_ORIGIN["message"], code=CROSS_ORIGIN["code"])
+    with sessions() as session:
+        login = session_for(session, websocket.cookies.get(COOKIE))
+        user = session.get(User, login.user_id) if login else None
+        if user is None or not user.active:
+            raise VoiceCoachError(LOGIN_REQUIRED["message"], code=LOGIN_REQUIRED["code"])
+        if websocket.query_params.get("csrf") != login.csrf_token:
+            raise VoiceCoachError(CSRF_MISSING["message"], code=CSRF_MISSING["code"])
+        service.conversation(session, user, conversation_id, write=True)
+        return user.id
+
+
+def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream)
+        return turn.id, job.id
+
+
+def _submit_quietly(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> None:  # type: ignore[no-untyped-def]
+    try:
+        _submit(sessions, service, user_id, conversation_id, stream)
+    except VoiceCoachError:
+        pass  # nobody is left to tell (an empty reply, a finished conversation)
+
+
+async def _analysed(sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The turn's status once its analysis ended (done or error), or still queued after the wait."""
+    deadline = time.monotonic() + WAIT_FOR_ANALYSIS_S
+    status = "queued"
+    while time.monotonic() < deadline:
+        status = await run_in_threadpool(_status, sessions, turn_id)
+        if status not in ("queued", "running"):
+            break
+        await asyncio.sleep(0.05)
+    return status
+
+
+def _status(sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        turn = session.get(TurnRow, turn_id)
+        return turn.status if turn else "deleted"
+
+
+async def _refuse(websocket: WebSocket, error: dict[str, Any]) -> None:
+    """A Dutch reason the page can show: accepted only to say why, then closed (policy violation)."""
+    if websocket.client_state == WebSocketState.CONNECTING:
+        await websocket.accept()
+    await websocket.send_json({"type": "error", "error": error})
+    await websocket.close(code=1008)

@@ -1,0 +1,1 @@
+"""Streaming replies: audio arrives while the trainee speaks and is transcribed phrase by phrase."""
