@@ -99,7 +99,7 @@ def test_a_streamed_reply_is_analysed_while_spoken_and_stored_as_an_upload_would
     turn = client.get(f"/api/turns/{stored['turn_id']}").json()
     result = turn["result"]
     # The same turn as an upload: analysis, score and the customer's reaction.
-    assert set(result) == {"analysis", "score", "reaction"} and result["score"]["points"]
+    assert set(result) == {"schema_version", "analysis", "score", "reaction"} and result["score"]["points"]
     assert result["analysis"]["transcript"]["words"]
     # Phrases were transcribed while speaking; at Stop at most the last one was left.
     timings = result["analysis"]["timings"]
