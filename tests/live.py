@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -96,3 +97,13 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def serving_one_trainee(data_dir: Path) -> Iterator[LiveService]:
+    """A running service with its own worker and the trainee "oefenaar", stopped afterwards
+    (the body of the browser tests' module fixtures)."""
+    live = LiveService(data_dir).start()
+    live.create_user("oefenaar")
+    live.start_worker()
+    yield live
+    live.stop()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from tests.browser_support import (
     check_page, fake_microphone, launch, log_in, new_page, record, spoken_reply, wait_for_turn,
 )
-from tests.live import LiveService
+from tests.live import LiveService, serving_one_trainee
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
 REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
@@ -23,11 +23,7 @@ SHORT_SCENARIO = "grens-overschrijden"  # starts at the top anger level: two poo
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("oefenaar")
-    live.start_worker()
-    yield live
-    live.stop()
+    yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
 
 
 def test_a_whole_conversation_to_its_end_screen(service, tmp_path):

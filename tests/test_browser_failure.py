@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser_support import fake_microphone, launch, log_in, new_page, record
-from tests.live import LiveService
+from tests.live import LiveService, serving_one_trainee
 from voicecoach.jobs import MAX_ATTEMPTS
 
 REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
@@ -25,11 +25,7 @@ REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wa
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("oefenaar")
-    live.start_worker()
-    yield live
-    live.stop()
+    yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
 
 
 def _database(service: LiveService) -> Path:

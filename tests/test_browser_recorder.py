@@ -20,7 +20,7 @@ from tests.browser_support import (
     spoken_reply,
     wait_for_turn,
 )
-from tests.live import LiveService
+from tests.live import LiveService, serving_one_trainee
 
 REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
 ACCELERATOR = "Rustig aan, meneer. Dat is niet zo. Zoek het zelf maar uit."
@@ -29,11 +29,7 @@ ANALYSED = 240_000  # ms: Whisper on a shared two-core machine
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("oefenaar")
-    live.start_worker()
-    yield live
-    live.stop()
+    yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
 
 
 def _conversation(service: LiveService) -> str:
