@@ -19,7 +19,7 @@ SENTENCES = ("Goedemiddag meneer, ik begrijp dat u boos bent.", "Kunt u mij vert
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
+    live = LiveService(tmp_path_factory.mktemp("data"), live_streaming="true").start()
     live.create_user("spreker")
     live.start_worker()
     yield live

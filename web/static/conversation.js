@@ -171,7 +171,8 @@ async function startRecording() {
       maxSeconds,
       onTick: (seconds) => { $("timer").textContent = `${clock(seconds)} van hoogstens ${clock(maxSeconds)}`; },
       onLimit: () => stopRecording(true),
-      streamPath: retryOf ? null : `${api}/stream`,  // another attempt goes by upload (its own address)
+      // VOICECOACH_LIVE_STREAMING; another attempt goes by upload (its own address)
+      streamPath: root.dataset.stream && !retryOf ? `${api}/stream` : null,
     });
   } catch (error) {  // no microphone, or not allowed: say so, and how to go on
     return showError(error.message, startRecording, { wayOut: Boolean(error.microphone) });

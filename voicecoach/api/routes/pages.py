@@ -86,7 +86,7 @@ def conversation_page(
     return templates.TemplateResponse(request, "conversation.html", {
         "conversation_id": conversation.id, "user": user, "csrf_token": login.csrf_token, "scenario": scenario,
         "seen_before": seen_before.isoformat() if seen_before else "", "new_notes": new_notes,
-        "is_owner": conversation.user_id == user.id, "max_seconds": int(service.settings.max_audio_seconds),
+        "is_owner": conversation.user_id == user.id, "max_seconds": int(service.settings.max_audio_seconds), "live_streaming": service.settings.live_streaming,
     })
 
 
