@@ -13,6 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from tests.test_api import app, client, logged_in, run_queue, start  # noqa: F401 - fixtures
 from voicecoach.audio.decode import decode_audio
+from voicecoach.audio.errors import AudioError
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.speech.phrase_file import recorded_phrases
 from voicecoach.speech.phrases import Phrase
@@ -54,6 +55,16 @@ def stored_samples(app, turn_id: str) -> np.ndarray:  # type: ignore[no-untyped-
     with app.state.sessions() as session:
         recording = session.get(Recording, session.get(TurnRow, turn_id).recording_id)
         return decode_audio(app.state.settings.data_dir / recording.path, max_seconds=120).samples
+
+
+def written_samples(folder: Path) -> int:
+    """Samples in the reply file being streamed (0 before the first chunk)."""
+    for growing in folder.rglob("stream-*.wav.part"):
+        try:
+            return len(decode_audio(growing, max_seconds=60).samples)
+        except AudioError:  # the header alone: nothing written yet
+            return 0
+    return 0
 
 
 def words(result: dict) -> list[tuple]:
@@ -119,8 +130,14 @@ def test_a_streamed_reply_is_analysed_while_spoken_and_stored_as_an_upload_would
 def test_a_cut_connection_keeps_what_arrived_and_it_is_analysed(app, client, reply_pcm):  # noqa: F811
     conversation = start(client)
     sent = reply_pcm[: len(reply_pcm) * 2 // 3 // (2 * CHUNK) * (2 * CHUNK)]
+    user_folder = app.state.settings.data_dir / "recordings"
     with client.websocket_connect(stream_url(client, conversation["id"])) as ws:
         send_paced(ws, sent, 0.05)
+        # Cut once the server has every chunk: the test client cancels the server's task at the
+        # close, so chunks still queued in the test client's stream never "arrived".
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and written_samples(user_folder) < len(sent) // 2:
+            time.sleep(0.05)
     # no stop: the connection simply ended mid-reply
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Any
 
@@ -33,6 +34,7 @@ from voicecoach.streaming.session import StreamSession
 from voicecoach.streaming.turns import stream_file, submit_stream
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 WAIT_FOR_ANALYSIS_S = 180.0
 SILENT_CONNECTION_S = 30.0  # a page that stopped sending (closed laptop lid) counts as cut
 
@@ -121,8 +123,8 @@ def _submit(sessions, service: PracticeService, user_id: int, conversation_id: s
 def _submit_quietly(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> None:  # type: ignore[no-untyped-def]
     try:
         _submit(sessions, service, user_id, conversation_id, stream)
-    except VoiceCoachError:
-        pass  # nobody is left to tell (an empty reply, a finished conversation)
+    except VoiceCoachError as error:  # nobody is left to tell (an empty reply, a finished conversation)
+        log.warning("cut stream of conversation %s not stored: %s", conversation_id, error)
 
 
 async def _analysed(sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
