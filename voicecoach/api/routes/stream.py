@@ -53,18 +53,21 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     stream = StreamSession(
         stream_file(settings.data_dir, user_id), settings.max_audio_seconds, lambda: service.analyser.whisper
     )
+    connected = False
     try:
         connected = await _receive_reply(websocket, stream)
-    except BaseException:  # cancelled (server stopping, client gone): what arrived is still the reply
+    finally:
+        # Cancelled or not (server stopping, client gone), what arrived is the reply. Shielded as a
+        # whole: a cancellation must not fall between the receiving and the storing.
         with anyio.CancelScope(shield=True):
-            await run_in_threadpool(_submit_quietly, sessions, service, user_id, conversation_id, stream)
-        raise
-    try:
-        turn_id, job_id = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream)
-    except VoiceCoachError as error:
+            stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream)
+    if isinstance(stored, VoiceCoachError):
         if connected:
-            await _refuse(websocket, error.to_dict())
+            await _refuse(websocket, stored.to_dict())
+        else:  # nobody is left to tell (an empty reply, a finished conversation)
+            log.warning("cut stream of conversation %s not stored: %s", conversation_id, stored)
         return
+    turn_id, job_id = stored
     if not connected:
         return
     try:
@@ -114,17 +117,14 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
         return user.id
 
 
-def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> tuple[str, int]:  # type: ignore[no-untyped-def]
-    with sessions() as session:
-        turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream)
-        return turn.id, job.id
-
-
-def _submit_quietly(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> None:  # type: ignore[no-untyped-def]
+def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> tuple[str, int] | VoiceCoachError:  # type: ignore[no-untyped-def]
+    """The stored turn and its job, or the Dutch reason it could not be stored."""
     try:
-        _submit(sessions, service, user_id, conversation_id, stream)
-    except VoiceCoachError as error:  # nobody is left to tell (an empty reply, a finished conversation)
-        log.warning("cut stream of conversation %s not stored: %s", conversation_id, error)
+        with sessions() as session:
+            turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream)
+            return turn.id, job.id
+    except VoiceCoachError as error:
+        return error
 
 
 async def _analysed(sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
