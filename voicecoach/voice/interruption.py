@@ -20,6 +20,7 @@ import numpy as np
 from scipy.signal import lfilter
 
 RATE = 16_000
+MAX_LINE_SECONDS = 120.0  # no customer line is longer; a page claiming more is refused
 HOP = 160  # 10 ms frames
 N_FFT = 512
 N_MELS = 40
@@ -64,7 +65,7 @@ class Interruption:
         return self.seconds >= MIN_SECONDS
 
     @property
-    def echo_seconds(self) -> float:
+    def explained_seconds(self) -> float:
         """Speech inside the overlap that the playback explains."""
         return max(0.0, self.speech_seconds - self.seconds)
 
@@ -75,7 +76,7 @@ class Interruption:
             "seconds": round(self.seconds, 3),
             "stretches": [[round(s, 3), round(e, 3)] for s, e in self.stretches],
             "speech_seconds": round(self.speech_seconds, 3),
-            "echo_seconds": round(self.echo_seconds, 3),
+            "explained_seconds": round(self.explained_seconds, 3),
             "similarity": None if self.similarity is None else round(self.similarity, 3),
             "threshold": self.threshold,
             "min_seconds": MIN_SECONDS,

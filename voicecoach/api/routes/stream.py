@@ -1,6 +1,7 @@
 """Streaming a spoken reply over a WebSocket while it is recorded (the upload stays the fallback).
 
-Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>`:
+Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>]`
+(`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py):
 - client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded;
   then the text message `{"type": "stop"}`;
 - server → client: `{"type": "stored", "turn_id", "job_id", "status"}` once the reply is stored
@@ -26,6 +27,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from voicecoach.accounts import session_for
 from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, CSRF_MISSING, LOGIN_REQUIRED
+from voicecoach.api.line_left import parse_line_left
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import PracticeService
@@ -45,6 +47,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     sessions = websocket.app.state.sessions
     try:
         user_id = await run_in_threadpool(_allowed_user, websocket, sessions, service, conversation_id)
+        line_left = parse_line_left(websocket.query_params.get("line_left"))
     except VoiceCoachError as error:
         await _refuse(websocket, error.to_dict())
         return
@@ -57,10 +60,10 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         connected = await _receive_reply(websocket, stream)
     except BaseException:  # cancelled (server stopping, client gone): what arrived is still the reply
         with anyio.CancelScope(shield=True):
-            await run_in_threadpool(_submit_quietly, sessions, service, user_id, conversation_id, stream)
+            await run_in_threadpool(_submit_quietly, sessions, service, user_id, conversation_id, stream, line_left)
         raise
     try:
-        turn_id, job_id = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream)
+        turn_id, job_id = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, line_left)
     except VoiceCoachError as error:
         if connected:
             await _refuse(websocket, error.to_dict())
@@ -114,15 +117,17 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
         return user.id
 
 
-def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
+            line_left: float | None) -> tuple[str, int]:
     with sessions() as session:
-        turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream)
+        turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream, line_left=line_left)
         return turn.id, job.id
 
 
-def _submit_quietly(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> None:  # type: ignore[no-untyped-def]
+def _submit_quietly(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
+                    line_left: float | None) -> None:
     try:
-        _submit(sessions, service, user_id, conversation_id, stream)
+        _submit(sessions, service, user_id, conversation_id, stream, line_left)
     except VoiceCoachError as error:  # nobody is left to tell (an empty reply, a finished conversation)
         log.warning("cut stream of conversation %s not stored: %s", conversation_id, error)
 
