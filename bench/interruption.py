@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from faster_whisper.vad import get_speech_timestamps
 
+from tests.audio_factory import through_loudspeaker
 from voicecoach.audio.checks import VAD_OPTIONS
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
@@ -32,22 +33,6 @@ from voicecoach.scenarios import load_scenarios
 from voicecoach.voice.interruption import RATE, SIMILARITY_THRESHOLD, detect_interruption
 
 REPLIES = Path(__file__).parent / "data" / "replies_nl.tsv"
-
-
-def loudspeaker(line: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The line as a microphone hears it from a laptop loudspeaker in a room."""
-    spectrum = np.fft.rfft(line)
-    freqs = np.fft.rfftfreq(len(line), 1 / RATE)
-    spectrum[(freqs < 250) | (freqs > 6000)] *= 0.1  # small speakers: little bass, little top
-    speaker = np.fft.irfft(spectrum, len(line))
-    rt60 = rng.uniform(0.2, 0.6)
-    t = np.arange(int(rt60 * RATE)) / RATE
-    room = rng.standard_normal(len(t)) * np.exp(-6.9 * t / rt60)
-    room[0] = 8.0  # the direct sound
-    room /= np.sqrt(np.sum(room**2))
-    heard = np.convolve(speaker, room)[: len(line)]
-    delay = np.zeros(int(rng.uniform(0.03, 0.3) * RATE))
-    return np.concatenate((delay, heard))
 
 
 def level(x: np.ndarray) -> float:
@@ -71,7 +56,7 @@ def cases(lines: int, folder: Path, rng: np.random.Generator):  # type: ignore[n
         reply = decode_audio(reply_path, max_seconds=120).samples
         line_left = rng.uniform(0.5, 0.9) * len(line) / RATE
         skip = len(line) - int(line_left * RATE)
-        echo = loudspeaker(line, rng)[skip:] * 10 ** (rng.uniform(-18, -6) / 20)
+        echo = through_loudspeaker(line, rng)[skip:] * 10 ** (rng.uniform(-18, -6) / 20)
         noise = rng.standard_normal(len(echo) + len(reply) + RATE) * level(echo) * 10 ** (-rng.uniform(20, 35) / 20)
         start = int(rng.uniform(0.2, 0.6) * RATE)
 
