@@ -86,6 +86,7 @@ def main() -> None:
     # Truth: echo alone is no interruption; the trainee's speech overlapping the line by at least
     # 0.8 s is one (0.4 s counts; the margin leaves room for the VAD's edges); in between: not scored.
     similarities = {kind: [] for kind in ("echo", "over-echo", "headphones")}
+    prominences = {kind: [] for kind in similarities}
     print("| threshold | interruptions found (over echo) | (headphones) | echo alone flagged | time per recording |")
     print("|---|---|---|---|---|")
     for threshold in (0.4, 0.5, 0.6, 0.7, 0.8):
@@ -96,6 +97,7 @@ def main() -> None:
             result = detect_interruption(recording, segments, line, line_left, threshold=threshold)
             if threshold == SIMILARITY_THRESHOLD and result.similarity is not None:
                 similarities[kind].append(result.similarity)
+                prominences[kind].append(result.prominence)
             if kind == "echo":
                 echo[0] += result.interrupting
                 echo[1] += 1
@@ -108,6 +110,8 @@ def main() -> None:
     print(f"median similarity of the overlap's speech at {SIMILARITY_THRESHOLD}: " + ", ".join(
         f"{kind} p5 {np.percentile(v, 5):.2f} p50 {np.percentile(v, 50):.2f} p95 {np.percentile(v, 95):.2f}"
         for kind, v in similarities.items() if v))
+    print("how far the best lag stands out (echo found at >= ECHO_PROMINENCE): " + ", ".join(
+        f"{kind} min {min(v):.2f} p50 {np.percentile(v, 50):.2f} max {max(v):.2f}" for kind, v in prominences.items() if v))
 
 
 if __name__ == "__main__":

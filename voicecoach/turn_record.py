@@ -164,6 +164,9 @@ class InterruptionRecord(_Shape):
     threshold: float
     min_seconds: float
     lag: float | None
+    echo: bool
+    prominence: float | None
+    echo_prominence: float
 
 
 class AnalysisRecord(_Shape):

@@ -354,7 +354,7 @@ def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> Point:
     when = " en ".join(f"van {_fmt(start)} tot {_fmt(end)} s" for start, end in interruption.stretches)
     echo = (
         " Wat je microfoon van de luidspreker opving (de klant zelf), telt niet mee."
-        if interruption.explained_seconds >= 0.4 else ""
+        if interruption.echo and interruption.explained_seconds >= 0.4 else ""
     )
     return Point(
         criterion=f"luisteren:{INTERRUPTION}",

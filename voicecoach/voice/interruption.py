@@ -31,6 +31,10 @@ SIMILARITY_THRESHOLD = 0.6
 """A speech frame correlating at least this much with the line is the line's echo (measured by
 bench/interruption.py: echo frames through a simulated loudspeaker and room against the trainee's
 own speech over the echo; see the README's Benchmarks)."""
+ECHO_PROMINENCE = 0.45
+"""The line is in the recording (an echo) only when its best lag stands out: its mean similarity at
+least this much above the median over all lags tried. Measured (bench/interruption.py): echo alone
+0.66-0.99, the trainee alone 0.11-0.32. Below it, every speech frame of the overlap is the trainee's."""
 MIN_SECONDS = 0.4
 """Less unexplained speech than this is no interruption: a breath or a click, an echo's odd frame."""
 ROOM_TAUS = (0.0, 0.03, 0.06, 0.12, 0.25, 0.5)
@@ -58,7 +62,14 @@ class Interruption:
     """Median correlation of the overlap's speech frames with the line (None: no speech there)."""
     lag: float | None
     """Where the line was found in the recording against where the page said it was (seconds)."""
+    prominence: float | None = None
+    """How far the best lag's mean similarity stands above the median lag's (ECHO_PROMINENCE)."""
     threshold: float = SIMILARITY_THRESHOLD
+
+    @property
+    def echo(self) -> bool:
+        """The microphone heard the customer's line (loudspeakers)."""
+        return self.prominence is not None and self.prominence >= ECHO_PROMINENCE
 
     @property
     def interrupting(self) -> bool:
@@ -81,6 +92,9 @@ class Interruption:
             "threshold": self.threshold,
             "min_seconds": MIN_SECONDS,
             "lag": None if self.lag is None else round(self.lag, 3),
+            "echo": self.echo,
+            "prominence": None if self.prominence is None else round(self.prominence, 3),
+            "echo_prominence": ECHO_PROMINENCE,
         }
 
 
@@ -95,16 +109,17 @@ def detect_interruption(
     window = min(line_left, len(recording) / RATE)
     speech = _speech_frames(speech_segments, int(window * RATE / HOP))
     if not speech.any():
-        return Interruption(line_left, 0.0, (), 0.0, None, None, threshold)
+        return Interruption(line_left, 0.0, (), 0.0, None, None, None, threshold)
     rec, line_power = _features(_mel_power(recording[: int((window + 0.1) * RATE)])), _mel_power(line)
     frames = np.flatnonzero(speech[: rec.shape[1]])
     start = int(round((line_seconds - line_left) * RATE / HOP))  # where the line stood at the recording's start
     # the room the microphone is in is unknown: the smearing that explains the speech best
-    lag, similarity = max(
+    lag, similarity, prominence = max(
         (_align(rec, _features(heard), _active(heard), frames, start) for heard in (_room(line_power, tau) for tau in ROOM_TAUS)),
         key=lambda found: float(found[1].mean()),
     )
-    explained = _smooth(similarity >= threshold)
+    # without an echo, frames matching the line by chance are still the trainee's
+    explained = _smooth(similarity >= threshold) & (prominence >= ECHO_PROMINENCE)
     own = np.zeros(rec.shape[1], dtype=bool)
     own[frames] = ~explained
     return Interruption(
@@ -114,6 +129,7 @@ def detect_interruption(
         speech_seconds=len(frames) * HOP / RATE,
         similarity=float(np.median(similarity)),
         lag=lag * HOP / RATE,
+        prominence=prominence,
         threshold=threshold,
     )
 
@@ -160,9 +176,12 @@ def _unit_frames(features: np.ndarray) -> np.ndarray:
     return centred / np.maximum(np.linalg.norm(centred, axis=0), 1e-12)
 
 
-def _align(rec: np.ndarray, ref: np.ndarray, active: np.ndarray, frames: np.ndarray, start: int) -> tuple[int, np.ndarray]:
-    """The lag (frames) at which the line best explains the speech frames, and each frame's similarity
-    there (0 where the line is silent or over: nothing to explain the speech with)."""
+def _align(
+    rec: np.ndarray, ref: np.ndarray, active: np.ndarray, frames: np.ndarray, start: int
+) -> tuple[int, np.ndarray, float]:
+    """The lag (frames) at which the line best explains the speech frames, each frame's similarity
+    there (0 where the line is silent or over: nothing to explain the speech with), and how far that
+    lag stands out from the others."""
     max_lag = int(MAX_LAG_S * RATE / HOP)
     correlations = _unit_frames(rec[:, frames]).T @ _unit_frames(ref)  # speech frame × line frame
     lags = np.arange(-max_lag, max_lag + 1)
@@ -170,8 +189,9 @@ def _align(rec: np.ndarray, ref: np.ndarray, active: np.ndarray, frames: np.ndar
     inside = (at >= 0) & (at < ref.shape[1])
     at = np.clip(at, 0, ref.shape[1] - 1)
     similarity = correlations[np.arange(len(frames))[None, :], at] * (inside & active[at])
-    best = int(np.argmax(similarity.mean(axis=1)))
-    return int(lags[best]), similarity[best]
+    means = similarity.mean(axis=1)
+    best = int(np.argmax(means))
+    return int(lags[best]), similarity[best], float(means[best] - np.median(means))
 
 
 def _smooth(flags: np.ndarray) -> np.ndarray:
