@@ -7,7 +7,9 @@ the customer too. The server has the line's audio, so each speech frame of the o
 with the line at the same moment (aligned by the best lag) as log-mel spectra, each band's mean over
 time removed (that cancels the loudspeaker's and the room's colouring) and correlated across bands:
 the customer's own words heard through a loudspeaker correlate highly, the trainee's own voice does
-not. Speech frames below the threshold are the trainee's; enough of them in total is an interruption.
+not. The line counts as heard only when its best lag stands out from the others; then frames at or
+above the threshold are its echo. The rest of the overlap's speech is the trainee's; enough of it in
+total is an interruption.
 """
 
 from __future__ import annotations
