@@ -18,6 +18,22 @@ def sine(frequency: float, level_dbfs: float, seconds: float, rate: int = 16_000
     return (amplitude * np.sin(2 * np.pi * frequency * t)).astype(np.float32)
 
 
+def through_loudspeaker(samples: np.ndarray, rng: np.random.Generator, rate: int = 16_000) -> np.ndarray:
+    """`samples` as a microphone hears them from a laptop loudspeaker in a room: little bass and
+    top, a synthetic room (exponentially decaying noise, RT60 0.2-0.6 s), 30-300 ms of latency."""
+    spectrum = np.fft.rfft(samples)
+    freqs = np.fft.rfftfreq(len(samples), 1 / rate)
+    spectrum[(freqs < 250) | (freqs > 6000)] *= 0.1
+    speaker = np.fft.irfft(spectrum, len(samples))
+    rt60 = rng.uniform(0.2, 0.6)
+    t = np.arange(int(rt60 * rate)) / rate
+    room = rng.standard_normal(len(t)) * np.exp(-6.9 * t / rt60)
+    room[0] = 8.0  # the direct sound
+    room /= np.sqrt(np.sum(room**2))
+    heard = np.convolve(speaker, room)[: len(samples)]
+    return np.concatenate((np.zeros(int(rng.uniform(0.03, 0.3) * rate)), heard)).astype(np.float32)
+
+
 def write_wav(path: Path, samples: np.ndarray, rate: int = 16_000, subtype: str = "PCM_16") -> Path:
     soundfile.write(path, samples, rate, subtype=subtype)
     return path

@@ -19,7 +19,7 @@ from voicecoach.attempt_state import settle
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import CustomerState
 from voicecoach.jobs import JobKind
-from voicecoach.replies import answer, hear_audio
+from voicecoach.replies import LineOverlap, answer, hear_audio
 from voicecoach.scenario_library import ScenarioLibrary
 from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import BaselineRow, Recording, TurnRow, utcnow
@@ -50,15 +50,18 @@ class TurnJob:
             "state_before": dict(turn.state_before),
             "customer_line": turn.customer_line,
             "corrected_text": turn.corrected_text,
+            "line_left": turn.line_left_seconds,
         }
 
     def run(self, order: dict[str, Any]) -> dict[str, Any]:
         conversation = Conversation.resume(  # first: a damaged stored state fails before the costly analysis
             self.scenarios.get(order["scenario_id"], order["scenario_version"]), CustomerState(**order["state_before"]), order["customer_line"]
         )
+        line_left = order["line_left"]
         heard = hear_audio(
             self.analyser, Path(order["recording"]), corrected_text=order["corrected_text"],
             baseline=Baseline(**order["baseline"]) if order["baseline"] else None,
+            overlap=LineOverlap(conversation.customer_audio(self.data_dir / "cache" / "customer"), line_left) if line_left else None,
         )
         return {
             "result": answer(conversation, heard).model_dump(mode="json"),

@@ -132,17 +132,22 @@ class PracticeService:
     def _allowed(session: Session, user: User, owner_id: int, write: bool) -> bool:
         return user.id == owner_id if write else may_see(session, user, owner_id)
 
-    def submit_turn(self, session: Session, user: User, conversation_id: str, data: bytes) -> tuple[TurnRow, Job]:
-        """Store the recording and its turn, then queue the analysis (the caller answers 202)."""
+    def submit_turn(
+        self, session: Session, user: User, conversation_id: str, data: bytes, *, line_left: float | None = None
+    ) -> tuple[TurnRow, Job]:
+        """Store the recording and its turn, then queue the analysis (the caller answers 202).
+        `line_left`: seconds of the customer's line still to play when the recording started."""
         conversation = self.conversation(session, user, conversation_id, write=True)
         if conversation.finished_at is not None:
             raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
         return self.store_turn(session, user, conversation, data, number=conversation.state["turn"] + 1,
-                               state_before=dict(conversation.state), customer_line=conversation.customer_line)
+                               state_before=dict(conversation.state), customer_line=conversation.customer_line,
+                               line_left=line_left)
 
     def store_turn(
         self, session: Session, user: User, conversation: ConversationRow, data: bytes, *,
         number: int, state_before: dict[str, Any], customer_line: str, set_aside: bool = False,
+        line_left: float | None = None,
     ) -> tuple[TurnRow, Job]:
         """A reply to `customer_line` (a new line, or another attempt at one: voicecoach/attempts.py)."""
         if self._pending_turn(session, conversation.id, number):
@@ -154,6 +159,7 @@ class PracticeService:
             turn = TurnRow(
                 id=str(uuid.uuid4()), conversation_id=conversation.id, number=number, recording_id=recording.id,
                 state_before=state_before, customer_line=customer_line, set_aside=set_aside,
+                line_left_seconds=line_left or None,
             )
             session.add(turn)
             session.flush()

@@ -10,9 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicecoach.analysis import Analyser
+from voicecoach.audio.checks import CheckedAudio
+from voicecoach.audio.decode import decode_audio
 from voicecoach.coaching.conversation import Conversation, Reply, TurnResult
 from voicecoach.turn_record import AnalysisRecord, ReactionRecord, ScoreRecord, TranscriptRecord, TurnRecord
 from voicecoach.voice.baseline import Baseline
+from voicecoach.voice.interruption import MAX_LINE_SECONDS, Interruption, detect_interruption
+
+
+@dataclass(frozen=True)
+class LineOverlap:
+    """The recording started while the customer's line was playing: that line's audio, and how
+    many seconds of it were still to play."""
+
+    line_audio: Path
+    seconds_left: float
 
 
 @dataclass(frozen=True)
@@ -36,12 +48,22 @@ def hear_text(analyser: Analyser, text: str) -> HeardReply:
 
 
 def hear_audio(
-    analyser: Analyser, source: Path | bytes, *, baseline: Baseline | None = None, corrected_text: str | None = None
+    analyser: Analyser, source: Path | bytes, *, baseline: Baseline | None = None, corrected_text: str | None = None,
+    overlap: LineOverlap | None = None,
 ) -> HeardReply:
-    """A spoken reply: the full analysis against the baseline (raises AudioError for unusable audio)."""
+    """A spoken reply: the full analysis against the baseline (raises AudioError for unusable audio);
+    with `overlap`, also whether it interrupted the customer's line."""
     analysis = analyser.analyse(source, baseline=baseline, corrected_text=corrected_text)
-    reply = Reply(corrected_text or analysis.transcript.text, analysis.wording, analysis.suggestions, analysis.voice)
-    return HeardReply(reply, AnalysisRecord.model_validate(analysis.to_dict()))
+    interruption = _interruption(analysis.checked, overlap) if overlap else None
+    reply = Reply(corrected_text or analysis.transcript.text, analysis.wording, analysis.suggestions, analysis.voice,
+                  interruption=interruption)
+    record = {**analysis.to_dict(), "interruption": interruption.to_dict() if interruption else None}
+    return HeardReply(reply, AnalysisRecord.model_validate(record))
+
+
+def _interruption(checked: CheckedAudio, overlap: LineOverlap) -> Interruption:
+    line = decode_audio(overlap.line_audio, max_seconds=MAX_LINE_SECONDS).samples
+    return detect_interruption(checked.audio.samples, checked.speech_segments, line, overlap.seconds_left)
 
 
 def turn_record(heard: HeardReply, result: TurnResult | None) -> TurnRecord:

@@ -17,11 +17,9 @@ from sqlalchemy.orm import Session
 from voicecoach.accounts import audit
 from voicecoach.errors import VoiceCoachError
 from voicecoach.scenario_library import ScenarioLibrary
-from voicecoach.scenarios import AANJAGER_KEYS, PHASE_ORDER, Scenario
+from voicecoach.scenarios import PHASE_ORDER, RESPONSE_KEYS, Scenario  # noqa: F401 - the form's answer keys
 from voicecoach.store.models import User
-from voicecoach.vocabulary import REMMER_LABELS
 
-RESPONSE_KEYS = (*AANJAGER_KEYS, *REMMER_LABELS)
 STARTER = "monteur-deur"
 """A new scenario starts as a copy of this one: every field filled, ready to be rewritten."""
 FILE_SAFE = re.compile(r"[A-Za-z0-9_-]{1,100}")

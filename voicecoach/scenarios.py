@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from voicecoach.config import bundled_dir
+from voicecoach.vocabulary import INTERRUPTION
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS, SEED_FILES
 
 SCENARIOS_DIR = bundled_dir("scenarios")
@@ -88,6 +89,9 @@ AANJAGER_KEYS = tuple(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_SUBTYPES)
 # Techniques the customer answers in words of their own (Les 6 conflictremmers); the other
 # techniques are answered by the level's line itself (an open question by the customer's story).
 ANSWERED_TECHNIQUES = ("samenvatten", "begrip_tonen", "gedrag_benoemen", "grens_aangeven", "oplossing_zoeken")
+RESPONSE_KEYS = (*AANJAGER_KEYS, *REMMER_LABELS, INTERRUPTION)
+"""What a customer may answer; the answer to being interrupted is optional (scenarios written
+before it existed still load: the customer then just says the level's line)."""
 
 
 class Scenario(_Strict):
@@ -108,7 +112,7 @@ class Scenario(_Strict):
     @field_validator("responses")
     @classmethod
     def _responses_cover_what_can_be_said(cls, responses: dict[str, list[str]]) -> dict[str, list[str]]:
-        known = (*AANJAGER_KEYS, *REMMER_LABELS)
+        known = RESPONSE_KEYS
         unknown = sorted(set(responses) - set(known))
         if unknown:
             raise ValueError(f"onbekende sleutel(s) {unknown}; kies uit {list(known)}")

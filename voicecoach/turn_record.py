@@ -151,6 +151,24 @@ class SuggestionRecord(_Shape):
     suggestion: str
 
 
+class InterruptionRecord(_Shape):
+    """Speech that started while the customer's line was still playing (voice/interruption.py)."""
+
+    interrupting: bool
+    line_left: float
+    seconds: float
+    stretches: list[tuple[float, float]] = []
+    speech_seconds: float
+    explained_seconds: float
+    similarity: float | None
+    threshold: float
+    min_seconds: float
+    lag: float | None
+    echo: bool
+    prominence: float | None
+    echo_prominence: float
+
+
 class AnalysisRecord(_Shape):
     """What was heard and measured. A typed reply has no audio and no voice, and no word times."""
 
@@ -161,6 +179,8 @@ class AnalysisRecord(_Shape):
     suggestions: list[SuggestionRecord] = []
     corrected_text: str | None = None
     timings: dict[str, float] = {}
+    interruption: InterruptionRecord | None = None
+    """Only when the recording started while the customer's line was still playing."""
 
     @property
     def text(self) -> str:

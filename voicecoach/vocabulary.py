@@ -54,6 +54,11 @@ AANJAGER_NAMES = {
     "kalmeringsbevel": "kalmeringsbevel",
     "schuld_afschuiven": "schuld afschuiven",
 }
+# 3 Reasons Why, "Laat de klant uitpraten": the flag of a reply that started while the customer's
+# line was still playing (voice/interruption.py), the key of the customer's answer to it in a
+# scenario's `responses`, and its name.
+INTERRUPTION = "onderbreken"
+INTERRUPTION_NAME = "de klant onderbreken"
 ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
 OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt"}
 
@@ -81,6 +86,7 @@ CRITERION_NAMES = {
     "stijging:pitch": "je stem werd hoger tijdens het antwoord",
     "luisteren:te_kort": "te kort antwoord",
     "luisteren:monoloog": "te lang aan het woord",
+    f"luisteren:{INTERRUPTION}": INTERRUPTION_NAME,
 }
 # Voice measures against the calm baseline, as the progress plots show them.
 VOICE_MEASURE_NAMES = {
@@ -92,6 +98,8 @@ VOICE_MEASURE_NAMES = {
 
 def label_name(key: str) -> str:
     """Dutch name of a label key: "open_vraag" or "aanjager:zwart_wit" (or "aanjager")."""
+    if key == INTERRUPTION:
+        return INTERRUPTION_NAME
     label, _, subtype = key.partition(":")
     if label == AANJAGER:
         return f"conflictaanjager ({AANJAGER_NAMES[subtype]})" if subtype in AANJAGER_NAMES else "conflictaanjager"

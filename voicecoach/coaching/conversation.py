@@ -14,6 +14,8 @@ from voicecoach.coaching.customer import CustomerState, customer_line, customer_
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import TurnScore, score_turn
 from voicecoach.scenarios import Scenario
+from voicecoach.vocabulary import INTERRUPTION
+from voicecoach.voice.interruption import Interruption
 from voicecoach.voice.measures import VoiceMeasures
 from voicecoach.wording.classify import Suggestion, WordingHit
 from voicecoach.wording.evaluation import predicted_labels
@@ -28,6 +30,8 @@ class Reply:
     suggestions: tuple[Suggestion, ...] = ()
     voice: VoiceMeasures | None = None
     """None for a typed reply: wording and listening are scored, there is no voice to measure."""
+    interruption: Interruption | None = None
+    """Only for a recording started while the customer's line was still playing."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,11 @@ class Conversation:
             word_count=len(re.findall(r"\w+", reply.text)),
             speech_seconds=reply.voice.speech_seconds if reply.voice else 0.0,
             voice=reply.voice,
+            interruption=reply.interruption,
         )
         labels = predicted_labels(reply.hits)
+        if reply.interruption is not None and reply.interruption.interrupting:
+            labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line
         self.state = react(self.scenario, before, score, labels)
         self.line = customer_reply(self.scenario, before, self.state, labels) if not self.finished else ""

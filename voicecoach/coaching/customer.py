@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from voicecoach.coaching.scoring import TurnScore, load_weights
 from voicecoach.scenarios import Scenario
+from voicecoach.vocabulary import INTERRUPTION
 from voicecoach.wording.rules import AANJAGER
 
 Outcome = Literal["calmed", "escalated", "unfinished"]
@@ -59,8 +60,9 @@ TECHNIQUE_ORDER = (
 def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState, labels: set[str]) -> str | None:
     """The label ("aanjager:zwart_wit", "samenvatten", …) the customer reacts to in words, if any.
     A technique is acknowledged only when it did not leave the customer angrier (a summary
-    shouted at them is not confirmed)."""
-    keys = [f"{AANJAGER}:{subtype}" for subtype in AANJAGER_ORDER]
+    shouted at them is not confirmed). Being cut off is answered first: it is what the customer
+    heard first ("Laat me even uitpraten!")."""
+    keys = [INTERRUPTION, *(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_ORDER)]
     if AANJAGER not in labels and after.anger <= before.anger:
         keys += TECHNIQUE_ORDER
     return next((key for key in keys if key in labels and key in scenario.responses), None)

@@ -11,9 +11,10 @@ from typing import Any
 import yaml
 
 from voicecoach.scenarios import Phase
+from voicecoach.voice.interruption import Interruption
 from voicecoach.voice.measures import Comparison, VoiceMeasures
 from voicecoach.wording.classify import Suggestion, WordingHit
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, INTERRUPTION, SEED_FILES, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 BLOG, R3, LES6 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt", "003_b10594688f87e62d.txt"
@@ -74,9 +75,11 @@ def score_turn(
     word_count: int,
     speech_seconds: float,
     voice: VoiceMeasures | None,
+    interruption: Interruption | None = None,
     weights: dict[str, Any] | None = None,
 ) -> TurnScore:
-    """Points for the wording, the voice (when there was audio) and listening."""
+    """Points for the wording, the voice (when there was audio) and listening (also: did the reply
+    start while the customer was still talking)."""
     w = weights or load_weights()
     techniques = _technique_points(hits, phase, w)
     points = [*techniques, *_aanjager_points(hits, suggestions, w)]
@@ -84,6 +87,8 @@ def score_turn(
         points.extend(_voice_points(voice, customer_anger, w))
         points.extend(_raised_voice_loss(voice, techniques, w))
     points.extend(_listening_points(word_count, speech_seconds, w))
+    if interruption is not None and interruption.interrupting:
+        points.append(_interruption_point(interruption, w))
     return TurnScore(tuple(points))
 
 
@@ -341,3 +346,24 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any])
             )
         ]
     return []
+
+
+def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> Point:
+    """The reply started while the customer's line was still playing (voice/interruption.py)."""
+    value = w["listening"]["interrupting"]
+    when = " en ".join(f"van {_fmt(start)} tot {_fmt(end)} s" for start, end in interruption.stretches)
+    echo = (
+        " Wat je microfoon van de luidspreker opving (de klant zelf), telt niet mee."
+        if interruption.echo and interruption.explained_seconds >= 0.4 else ""
+    )
+    return Point(
+        criterion=f"luisteren:{INTERRUPTION}",
+        points=value,
+        explanation=(
+            f"{value}: Je begon te praten terwijl de klant nog aan het woord was: je sprak {when} door de "
+            f"klant heen (samen ongeveer {_fmt(interruption.seconds)} s).{echo} Laat de klant uitpraten (of "
+            f"uitrazen, indien nodig) en luister aandachtig. Bron: {SEED_FILES[R3]}."
+        ),
+        evidence=interruption.to_dict(),
+        source=R3,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from voicecoach.turn_record import TurnRecord, read_turn_record
@@ -167,6 +167,9 @@ class TurnRow(Base):
     line_after: Mapped[str | None] = mapped_column(Text, default=None)
     set_aside: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     """Another attempt at the same line was kept: this one counts nowhere (voicecoach/attempts.py)."""
+    line_left_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    """Seconds of the customer's line still to play when the recording started (the page says so):
+    speech in that stretch interrupts the customer (voice/interruption.py)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     analysed_at: Mapped[datetime | None] = mapped_column(default=None)
     conversation: Mapped[ConversationRow] = relationship(back_populates="turns")

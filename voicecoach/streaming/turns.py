@@ -23,7 +23,8 @@ def stream_file(data_dir: Path, user_id: int) -> Path:
 
 
 def submit_stream(
-    service: PracticeService, session: Session, user: User, conversation_id: str, stream: StreamSession
+    service: PracticeService, session: Session, user: User, conversation_id: str, stream: StreamSession,
+    *, line_left: float | None = None,
 ) -> tuple[TurnRow, Job]:
     """Close the stream and store what arrived as the reply's recording, analysed by the queue."""
     phrases = stream.finish()
@@ -36,7 +37,7 @@ def submit_stream(
         if phrases:
             save_phrases(path.parent, digest, phrases)
         try:
-            return service.submit_turn(session, user, conversation_id, data)
+            return service.submit_turn(session, user, conversation_id, data, line_left=line_left)
         except BaseException:
             phrase_file(path.parent, digest).unlink(missing_ok=True)
             raise

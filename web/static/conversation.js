@@ -164,16 +164,27 @@ if ($("record")) $("record").addEventListener("click", async (event) => {
   }
 });
 
+// Seconds of the customer's line still to play (0 when it is not playing): the server checks whether
+// the reply talked over it (README "Laat de klant uitpraten"). Another attempt answers an earlier line.
+function lineLeft() {
+  const audio = $("customer-audio");
+  if (retryOf || !audio || audio.paused || audio.ended || !Number.isFinite(audio.duration)) return 0;
+  return Math.max(0, audio.duration - audio.currentTime);
+}
+const withLineLeft = (url, seconds) => (seconds > 0 ? `${url}?line_left=${seconds.toFixed(2)}` : url);
+
 async function startRecording() {
   clearError();
   try {
+    const leftAtClick = lineLeft();  // the stream's handshake needs it before the recorder runs
     session = await VoiceRecorder.start($("level"), {
       maxSeconds,
       onTick: (seconds) => { $("timer").textContent = `${clock(seconds)} van hoogstens ${clock(maxSeconds)}`; },
       onLimit: () => stopRecording(true),
       // VOICECOACH_LIVE_STREAMING; another attempt goes by upload (its own address)
-      streamPath: root.dataset.stream && !retryOf ? `${api}/stream` : null,
+      streamPath: root.dataset.stream && !retryOf ? withLineLeft(`${api}/stream`, leftAtClick) : null,
     });
+    session.lineLeft = lineLeft();  // the recorder runs from here
   } catch (error) {  // no microphone, or not allowed: say so, and how to go on
     return showError(error.message, startRecording, { wayOut: Boolean(error.microphone) });
   }
@@ -188,6 +199,7 @@ async function stopRecording(atLimit) {
   session = null;
   $("record").disabled = true;  // locked until this reply has been analysed
   const blob = await current.stop();
+  blob.lineLeft = current.lineLeft;
   $("record").textContent = "Opnemen";
   $("timer").textContent = atLimit ? `Automatisch gestopt na ${clock(maxSeconds)}: langer kan een antwoord niet zijn.` : "";
   await send(blob);
@@ -204,7 +216,7 @@ async function send(blob) {
   $("record").disabled = true;
   let queued;
   try {
-    queued = await VoiceRecorder.upload(retryOf ? `/api/turns/${retryOf.id}/attempts` : `${api}/turns`, blob, $("upload"));
+    queued = await VoiceRecorder.upload(retryOf ? `/api/turns/${retryOf.id}/attempts` : withLineLeft(`${api}/turns`, blob.lineLeft), blob, $("upload"));
   } catch (error) {
     return showError(error.message, () => send(blob));
   }

@@ -8,7 +8,8 @@ const VoiceStream = {
   async open(path, mediaStream) {
     const token = document.querySelector('meta[name="csrf-token"]');
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}${path}?csrf=${encodeURIComponent(token ? token.content : "")}`);
+    const query = `${path.includes("?") ? "&" : "?"}csrf=${encodeURIComponent(token ? token.content : "")}`;
+    const socket = new WebSocket(`${scheme}://${location.host}${path}${query}`);
     socket.binaryType = "arraybuffer";
     await new Promise((resolve, reject) => {
       socket.onopen = resolve;
@@ -63,7 +64,7 @@ VoiceStream.finishOrUpload = async (blob, turnsUrl, upload) => {
     return await live.finish();
   } catch (error) {
     if (!error.cut) return upload();
-    const conversation = await (await fetch(turnsUrl.replace(/\/turns$/, ""))).json();
+    const conversation = await (await fetch(turnsUrl.replace(/\/turns(\?.*)?$/, ""))).json();
     const last = conversation.turns[conversation.turns.length - 1];
     if (last && (last.status === "queued" || last.status === "running")) return { turn_id: last.id, status: last.status };
     return upload();

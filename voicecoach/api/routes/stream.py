@@ -1,6 +1,7 @@
 """Streaming a spoken reply over a WebSocket while it is recorded (the upload stays the fallback).
 
-Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>`:
+Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>]`
+(`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py):
 - client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded;
   then the text message `{"type": "stop"}`;
 - server → client: `{"type": "stored", "turn_id", "job_id", "status"}` once the reply is stored
@@ -26,6 +27,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from voicecoach.accounts import session_for
 from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, CSRF_MISSING, LOGIN_REQUIRED
+from voicecoach.api.line_left import parse_line_left
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import PracticeService
@@ -45,6 +47,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     sessions = websocket.app.state.sessions
     try:
         user_id = await run_in_threadpool(_allowed_user, websocket, sessions, service, conversation_id)
+        line_left = parse_line_left(websocket.query_params.get("line_left"))
     except VoiceCoachError as error:
         await _refuse(websocket, error.to_dict())
         return
@@ -60,7 +63,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         # Cancelled or not (server stopping, client gone), what arrived is the reply. Shielded as a
         # whole: a cancellation must not fall between the receiving and the storing.
         with anyio.CancelScope(shield=True):
-            stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream)
+            stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, line_left)
     if isinstance(stored, VoiceCoachError):
         if connected:
             await _refuse(websocket, stored.to_dict())
@@ -117,11 +120,12 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
         return user.id
 
 
-def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession) -> tuple[str, int] | VoiceCoachError:  # type: ignore[no-untyped-def]
+def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
+            line_left: float | None) -> tuple[str, int] | VoiceCoachError:
     """The stored turn and its job, or the Dutch reason it could not be stored."""
     try:
         with sessions() as session:
-            turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream)
+            turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream, line_left=line_left)
             return turn.id, job.id
     except VoiceCoachError as error:
         return error
