@@ -60,7 +60,8 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
             await run_in_threadpool(_submit_quietly, sessions, service, user_id, conversation_id, stream)
         raise
     try:
-        turn_id, job_id = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream)
+        with anyio.CancelScope(shield=True):  # a cut connection may cancel this task while it stores the reply
+            turn_id, job_id = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream)
     except VoiceCoachError as error:
         if connected:
             await _refuse(websocket, error.to_dict())
