@@ -132,17 +132,20 @@ class PracticeService:
     def _allowed(session: Session, user: User, owner_id: int, write: bool) -> bool:
         return user.id == owner_id if write else may_see(session, user, owner_id)
 
-    def submit_turn(self, session: Session, user: User, conversation_id: str, data: bytes) -> tuple[TurnRow, Job]:
+    def submit_turn(
+        self, session: Session, user: User, conversation_id: str, data: bytes, *, priority: int = 0
+    ) -> tuple[TurnRow, Job]:
         """Store the recording and its turn, then queue the analysis (the caller answers 202)."""
         conversation = self.conversation(session, user, conversation_id, write=True)
         if conversation.finished_at is not None:
             raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
         return self.store_turn(session, user, conversation, data, number=conversation.state["turn"] + 1,
-                               state_before=dict(conversation.state), customer_line=conversation.customer_line)
+                               state_before=dict(conversation.state), customer_line=conversation.customer_line,
+                               priority=priority)
 
     def store_turn(
         self, session: Session, user: User, conversation: ConversationRow, data: bytes, *,
-        number: int, state_before: dict[str, Any], customer_line: str, set_aside: bool = False,
+        number: int, state_before: dict[str, Any], customer_line: str, set_aside: bool = False, priority: int = 0,
     ) -> tuple[TurnRow, Job]:
         """A reply to `customer_line` (a new line, or another attempt at one: voicecoach/attempts.py)."""
         if self._pending_turn(session, conversation.id, number):
@@ -157,7 +160,7 @@ class PracticeService:
             )
             session.add(turn)
             session.flush()
-            job = enqueue(session, "analyse_turn", turn.id)
+            job = enqueue(session, "analyse_turn", turn.id, priority=priority)
             session.commit()
         return turn, job
 
