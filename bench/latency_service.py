@@ -44,8 +44,9 @@ def new_conversation(client) -> str:  # type: ignore[no-untyped-def]
     return client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
 
 
-def streamed(service: LiveService, client, samples: np.ndarray) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from the last chunk (end of speech, Stop at once) to the 'analysed' message."""
+def streamed(service: LiveService, client, samples: np.ndarray, timings: list | None = None) -> float:  # type: ignore[no-untyped-def]
+    """Seconds from the last chunk (end of speech, Stop at once) to the 'analysed' message; the
+    analysis's own timings are appended to `timings`."""
     conversation = new_conversation(client)
     url = f"ws://127.0.0.1:{service.port}/api/conversations/{conversation}/stream?csrf={client.headers['X-CSRF-Token']}"
     cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
@@ -62,7 +63,10 @@ def streamed(service: LiveService, client, samples: np.ndarray) -> float:  # typ
         while (message := json.loads(socket.recv()))["type"] != "analysed":
             assert message["type"] == "stored", message
     assert message["status"] == "done", message
-    return time.perf_counter() - end_of_speech
+    seconds = time.perf_counter() - end_of_speech
+    if timings is not None:
+        timings.append(client.get(f"/api/turns/{message['turn_id']}").json()["result"]["analysis"]["timings"])
+    return seconds
 
 
 def uploaded(client, audio: bytes) -> float:  # type: ignore[no-untyped-def]
@@ -97,10 +101,15 @@ def bench_service() -> None:
                 audio = wav(samples, folder / f"reply-{seconds}.wav")
                 encoder = median_seconds(lambda: encoder_pass(plain, samples))
                 plain_s = median_seconds(lambda: plain_transcribe(plain, samples), repeats=3 if seconds > 10 else REPEATS)
-                stream_s = statistics.median(streamed(service, client, samples) for _ in range(REPEATS))
+                analyses: list[dict] = []
+                stream_s = statistics.median(streamed(service, client, samples, analyses) for _ in range(REPEATS))
                 upload_s = statistics.median(uploaded(client, audio) for _ in range(REPEATS))
                 print(f"{len(samples) / 16_000:>6.1f}s {encoder:>8.2f} {plain_s:>7.2f} {stream_s:>7.2f} {upload_s:>7.2f} "
                       f"{stream_s / encoder:>11.2f} {upload_s / encoder:>11.2f}")
+                left = statistics.median(t["phrases_left"] for t in analyses)
+                print(f"        streamed analysis: median {statistics.median(t['total'] for t in analyses):.2f} s, "
+                      f"transcription {statistics.median(t['transcribe'] for t in analyses):.2f} s, "
+                      f"{left:.0f} phrase(s) left at Stop of {left + statistics.median(t['phrases_streamed'] for t in analyses):.0f}")
             clips = [speak(reply, folder / f"c{i}.wav", VOICES[i % 2]) for i, reply in enumerate(replies[:CONCURRENT])]
             started = time.perf_counter()
             for clip in clips:

@@ -13,13 +13,15 @@ from starlette.websockets import WebSocketDisconnect
 
 from tests.test_api import app, client, logged_in, run_queue, start  # noqa: F401 - fixtures
 from voicecoach.audio.decode import decode_audio
+from voicecoach.audio.checks import check_audio
 from voicecoach.audio.errors import AudioError
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.speech.phrase_file import recorded_phrases
-from voicecoach.speech.phrases import Phrase
+from voicecoach.speech.phrases import Phrase, phrase_key
 from voicecoach.store.models import Recording, TurnRow
 from voicecoach.streaming.pcm_file import GrowingWav
-from voicecoach.streaming.session import warm_up
+from voicecoach.streaming.session import StreamSession, warm_up
+from voicecoach.voice.contours import compute_contours
 
 RATE = 16_000
 CHUNK = RATE // 4  # 250 ms, what the browser client sends
@@ -115,6 +117,7 @@ def test_a_streamed_reply_is_analysed_while_spoken_and_stored_as_an_upload_would
     # Phrases were transcribed while speaking; at Stop at most the last one was left.
     timings = result["analysis"]["timings"]
     assert timings["phrases_streamed"] >= 2 and timings["phrases_left"] <= 1, timings
+    assert timings["pitch_streamed"] == timings["phrases_streamed"], timings  # pitch too
     # Every chunk is in the stored recording, sample for sample.
     assert np.array_equal(stored_samples(app, stored["turn_id"]), np.frombuffer(reply_pcm, "<i2") / 32768.0)
     after = client.get(f"/api/conversations/{conversation['id']}").json()
@@ -123,8 +126,11 @@ def test_a_streamed_reply_is_analysed_while_spoken_and_stored_as_an_upload_would
     assert client.post(f"/api/turns/{stored['turn_id']}/reanalyse").status_code == 202
     run_queue(app)
     again = client.get(f"/api/turns/{stored['turn_id']}").json()["result"]
-    assert again["analysis"]["timings"]["phrases_streamed"] == 0
+    assert again["analysis"]["timings"]["phrases_streamed"] == again["analysis"]["timings"]["pitch_streamed"] == 0
     assert words(again) == words(result)
+    # ... and measures the same voice (pitch tracked live per phrase = tracked now), so the same score.
+    assert again["analysis"]["voice"] == result["analysis"]["voice"]
+    assert again["score"] == result["score"]
 
 
 def test_a_cut_connection_keeps_what_arrived_and_it_is_analysed(app, client, reply_pcm):  # noqa: F811
@@ -151,6 +157,32 @@ def test_a_cut_connection_keeps_what_arrived_and_it_is_analysed(app, client, rep
     assert run_queue(app) == 1
     turn = client.get(f"/api/turns/{turns[0].id}").json()
     assert turn["status"] == "done" and turn["result"]["analysis"]["transcript"]["words"]
+
+
+def test_pitch_tracked_live_per_phrase_equals_the_whole_reply_analysis(app, tmp_path, reply_pcm):  # noqa: F811
+    whisper = lambda: app.state.service.analyser.whisper  # noqa: E731
+    session = StreamSession(tmp_path / "reply.wav.part", max_seconds=120, model=whisper)
+    for offset in range(0, len(reply_pcm), 2 * CHUNK):
+        session.feed(reply_pcm[offset : offset + 2 * CHUNK])
+    # Silence after the reply until its three sentences were handled live (bounded: a slow machine
+    # only makes the recording longer).
+    silence, deadline = bytes(2 * CHUNK), time.monotonic() + 120
+    while len(session.streamed.pitch) < len(SENTENCES) and time.monotonic() < deadline:
+        session.feed(silence)
+        time.sleep(0.05)
+    streamed = session.finish()
+    assert len(streamed.pitch) >= len(SENTENCES) and set(streamed.pitch) <= set(streamed.texts)
+    decoded = decode_audio(tmp_path / "reply.wav.part", max_seconds=120)
+    samples, segments = decoded.samples, check_audio(decoded).speech_segments
+    phrases = recorded_phrases(tmp_path / "reply.wav.part")
+    spans = [(phrase.start, phrase.end) for phrase in phrases]
+    tracked = [streamed.pitch.get(phrase_key(samples, phrase)) for phrase in phrases]
+    assert sum(piece is not None for piece in tracked) >= len(SENTENCES)
+    live = compute_contours(samples, RATE, segments, spans, tracked)
+    whole = compute_contours(samples, RATE, segments, spans)
+    assert np.allclose(live.f0_hz, whole.f0_hz, equal_nan=True)
+    assert np.array_equal(live.voiced, whole.voiced) and live.voiced.sum() > RATE // 160  # > 1 s voiced
+    assert np.array_equal(live.loudness_db, whole.loudness_db)
 
 
 def refusal(client, url: str, **headers: str) -> dict:  # type: ignore[no-untyped-def]

@@ -1,6 +1,9 @@
 """One turn's analysis, the same for the CLI, the web service and the practice mode.
 
-decode → check → (transcribe ∥ voice contours) → rate → voice against baseline → wording → score
+decode → check → phrases → (transcribe ∥ voice contours) → rate → voice against baseline → wording → score
+
+A streamed reply brings what was worked out per phrase while it arrived (speech/phrase_file.py):
+the words and the pitch of every phrase but the last, so only the last is left here.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from voicecoach.audio.checks import CheckedAudio, check_audio
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.errors import AudioError
 from voicecoach.config import Settings
-from voicecoach.speech.phrase_file import recorded_phrases, take_phrases
+from voicecoach.speech.phrase_file import StreamedPhrases, recorded_phrases, take_phrases
+from voicecoach.speech.phrases import phrase_key, reply_phrases
 from voicecoach.speech.transcribe import load_whisper, transcribe
 from voicecoach.transcript import Transcript
 from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_from_measures
@@ -86,18 +90,22 @@ class Analyser:
         with _timed(timings, "checks"):
             checked = check_audio(decoded)
         started = time.perf_counter()
+        samples = decoded.samples
+        streamed = take_phrases(source) if isinstance(source, Path) else StreamedPhrases()
+        phrases = reply_phrases(samples, recorded_phrases(source) if isinstance(source, Path) else None)
+        # pitch is tracked per phrase, so a phrase tracked while streaming is reused as it is
+        tracked = [streamed.pitch.get(phrase_key(samples, phrase)) for phrase in phrases]
         contours_future = self._pool.submit(
-            _timed_call, compute_contours, decoded.samples, decoded.sample_rate, checked.speech_segments
+            _timed_call, compute_contours, samples, decoded.sample_rate, checked.speech_segments,
+            [(phrase.start, phrase.end) for phrase in phrases], tracked,
         )
         with _timed(timings, "transcribe"):
-            # a streamed reply brings the phrases transcribed while it arrived (speech/phrase_file.py)
-            phrases = take_phrases(source) if isinstance(source, Path) else {}
-            streamed = len(phrases)
+            texts = len(streamed.texts)
             transcript = transcribe(
-                self.whisper, decoded.samples, initial_prompt=initial_prompt, cache=phrases,
-                phrases=recorded_phrases(source) if isinstance(source, Path) else None,
+                self.whisper, samples, initial_prompt=initial_prompt, cache=streamed.texts, phrases=phrases
             )
-            timings["phrases_streamed"], timings["phrases_left"] = streamed, len(phrases) - streamed
+            timings["phrases_streamed"], timings["phrases_left"] = texts, len(streamed.texts) - texts
+        timings["pitch_streamed"] = sum(piece is not None for piece in tracked)
         contours, timings["voice_contours"] = contours_future.result()
         timings["transcribe_and_contours"] = time.perf_counter() - started
         with _timed(timings, "rate"):

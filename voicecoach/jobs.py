@@ -10,6 +10,10 @@ A job's attempt is counted when it is claimed, before it runs, so an input that 
 baseline) through the same states in the same transaction: one hook, `JobKind.mark`, so every
 target ends in done or in error with a Dutch message. Database work is retried with backoff when
 the database is locked or unreachable, and a target deleted during its analysis ends its job.
+
+A job with a higher priority is served first (a streamed reply: its trainee is waiting at Stop),
+and a committed job wakes the idle workers at once (voicecoach/wakeup.py) instead of at their
+next poll.
 """
 
 from __future__ import annotations
@@ -23,17 +27,19 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, event, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from voicecoach.errors import VoiceCoachError
 from voicecoach.store.models import Job, WorkerBeat, utcnow
+from voicecoach.wakeup import WakeUp, wake_all, wake_folder
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+STREAMED = 1  # the priority of a streamed reply's analysis; everything else 0
 BEAT_SECONDS = 5.0
 TARGET_STATUS = {"queued": "queued", "running": "running", "done": "done", "failed": "error"}
 T = TypeVar("T")
@@ -91,9 +97,12 @@ class InlineRunner:
             raise JobCrashed(f"{type(exc).__name__}: {exc}") from exc
 
 
-def enqueue(session: Session, kind: str, target_id: str) -> Job:
-    job = Job(kind=kind, target_id=target_id)
+def enqueue(session: Session, kind: str, target_id: str, *, priority: int = 0) -> Job:
+    """Add a job; once the session commits, the workers listening for wake-ups look at once."""
+    job = Job(kind=kind, target_id=target_id, priority=priority)
     session.add(job)
+    folder = wake_folder(session.get_bind().url)
+    event.listen(session, "after_commit", lambda _session: wake_all(folder), once=True)
     return job
 
 
@@ -103,14 +112,14 @@ def _claimable(now):  # type: ignore[no-untyped-def]
 
 
 def claim(session: Session, worker: str, lease_seconds: float) -> Job | None:
-    """Take the oldest queued job, or one whose worker stopped renewing its lease.
+    """Take the oldest queued job of the highest priority, or one whose worker stopped renewing its lease.
 
     PostgreSQL: the candidate row is locked with SKIP LOCKED, so workers never take the same job
     and never wait for each other. SQLite has no row locks (one writer at a time): there the
     update below is conditional and only one worker's update can match.
     """
     now = utcnow()
-    query = select(Job.id).where(_claimable(now)).order_by(Job.id).limit(5)
+    query = select(Job.id).where(_claimable(now)).order_by(Job.priority.desc(), Job.id).limit(5)
     if session.get_bind().dialect.name == "postgresql":  # skip rows another worker is claiming, never wait
         query = query.limit(1).with_for_update(skip_locked=True)
     for job_id in session.scalars(query).all():
@@ -188,12 +197,15 @@ class Worker:
     def run(self, stop: threading.Event) -> None:
         self.stop = stop
         log.info("worker %s started", self.name)
+        with self.factory() as session:
+            wake = WakeUp(wake_folder(session.get_bind().url))
         try:
             while not stop.is_set():
                 self._beat(None)
                 if not self.runner.ready(stop) or not self.run_one():
-                    stop.wait(self.poll_seconds)
+                    wake.wait(self.poll_seconds)
         finally:
+            wake.close()
             self._db(lambda session: session.execute(delete(WorkerBeat).where(WorkerBeat.name == self.name)))
 
     def run_one(self) -> bool:

@@ -133,7 +133,8 @@ class PracticeService:
         return user.id == owner_id if write else may_see(session, user, owner_id)
 
     def submit_turn(
-        self, session: Session, user: User, conversation_id: str, data: bytes, *, line_left: float | None = None
+        self, session: Session, user: User, conversation_id: str, data: bytes, *,
+        line_left: float | None = None, priority: int = 0,
     ) -> tuple[TurnRow, Job]:
         """Store the recording and its turn, then queue the analysis (the caller answers 202).
         `line_left`: seconds of the customer's line still to play when the recording started."""
@@ -142,12 +143,12 @@ class PracticeService:
             raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
         return self.store_turn(session, user, conversation, data, number=conversation.state["turn"] + 1,
                                state_before=dict(conversation.state), customer_line=conversation.customer_line,
-                               line_left=line_left)
+                               line_left=line_left, priority=priority)
 
     def store_turn(
         self, session: Session, user: User, conversation: ConversationRow, data: bytes, *,
         number: int, state_before: dict[str, Any], customer_line: str, set_aside: bool = False,
-        line_left: float | None = None,
+        line_left: float | None = None, priority: int = 0,
     ) -> tuple[TurnRow, Job]:
         """A reply to `customer_line` (a new line, or another attempt at one: voicecoach/attempts.py)."""
         if self._pending_turn(session, conversation.id, number):
@@ -163,7 +164,7 @@ class PracticeService:
             )
             session.add(turn)
             session.flush()
-            job = enqueue(session, "analyse_turn", turn.id)
+            job = enqueue(session, "analyse_turn", turn.id, priority=priority)
             session.commit()
         return turn, job
 

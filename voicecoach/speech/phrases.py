@@ -51,6 +51,14 @@ def find_phrases(samples: np.ndarray) -> list[Phrase]:
     return [Phrase(c["start"], c["end"]) for c in get_speech_timestamps(samples, PHRASE_VAD, SAMPLE_RATE)]
 
 
+def reply_phrases(samples: np.ndarray, recorded: list[Phrase] | None = None) -> list[Phrase]:
+    """The phrases a reply is analysed in: those its recording carries (a streamed reply,
+    speech/phrase_file.py) when they fit its samples, else those Silero VAD finds."""
+    if recorded is None or any(not 0 <= p.start < p.end <= len(samples) for p in recorded):
+        return find_phrases(samples)
+    return recorded
+
+
 def settled_phrases(samples: np.ndarray) -> list[Phrase]:
     """The phrases of a recording that is still growing which later audio can no longer change."""
     limit = len(samples) - int(SETTLED_AFTER_S * SAMPLE_RATE)

@@ -21,7 +21,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 
 from voicecoach.errors import ModelError
-from voicecoach.speech.phrases import Phrase, find_phrases, phrase_key
+from voicecoach.speech.phrases import Phrase, phrase_key, reply_phrases
 from voicecoach.speech.sized import SizedWhisperModel
 from voicecoach.transcript import Transcript, Word
 
@@ -159,10 +159,8 @@ def transcribe(
     A prompt changes the decoding, so a cache is only used without one."""
     if initial_prompt is not None:
         cache = None
-    if phrases is None or any(not 0 <= p.start < p.end <= len(samples) for p in phrases):
-        phrases = find_phrases(samples)
     parts: list[PhraseText] = []
-    for phrase in phrases:
+    for phrase in reply_phrases(samples, phrases):
         key = phrase_key(samples, phrase) if cache is not None else ""
         part = cache.get(key) if cache is not None else None
         if part is None:

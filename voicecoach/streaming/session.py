@@ -1,5 +1,6 @@
 """One streamed reply: PCM chunks go to the recording file as they arrive, and each phrase the
-trainee finishes is transcribed in the background while they go on speaking.
+trainee finishes is transcribed and pitch-tracked in the background while they go on speaking, so
+at Stop only the last phrase is left for the analysis.
 
 All live Whisper work of a server process runs on one thread (`LIVE_WORK`), one phrase at a time
 and in arrival order, so 30 trainees streaming at once share the cores fairly and the event loop
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from faster_whisper import WhisperModel
 
+from voicecoach.speech.phrase_file import StreamedPhrases
 from voicecoach.speech.phrases import (
     SAMPLE_RATE,
     Phrase,
@@ -24,8 +26,9 @@ from voicecoach.speech.phrases import (
     phrase_key,
     settled_phrases,
 )
-from voicecoach.speech.transcribe import PhraseText, transcribe_phrase
+from voicecoach.speech.transcribe import transcribe_phrase
 from voicecoach.streaming.pcm_file import GrowingWav
+from voicecoach.voice.contours import span_pitch
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +41,12 @@ _warm = threading.Event()
 
 
 def warm_up(model: Callable[[], WhisperModel]) -> None:
-    """Load the model and run one pass, once per process: the first pass costs seconds more."""
+    """Load the model, run one pass and compile pyin's kernels, once per process: the first pass
+    of each costs seconds more."""
     if not _warm.is_set():
+        tone = 0.1 * np.sin(2 * np.pi * 150 * np.arange(SAMPLE_RATE) / SAMPLE_RATE).astype(np.float32)
         transcribe_phrase(model(), np.zeros(SAMPLE_RATE, dtype=np.float32), Phrase(0, SAMPLE_RATE))
+        span_pitch(tone, SAMPLE_RATE, 0, SAMPLE_RATE)
         _warm.set()
 
 
@@ -49,7 +55,7 @@ class StreamSession:
         self.file = GrowingWav(path, max_seconds)
         self._model = model
         self._lock = threading.Lock()
-        self.cache: dict[str, PhraseText] = {}
+        self.streamed = StreamedPhrases()
         self._done: set[Phrase] = set()
         self._open_from = 0  # samples before this belong to settled phrases
         self._looked_at = 0
@@ -80,13 +86,15 @@ class StreamSession:
                 continue
             try:
                 log.debug("live phrase %.2f-%.2f s", phrase.start_s, phrase.end_s)
-                self.cache[phrase_key(samples, phrase)] = transcribe_phrase(self._model(), samples, phrase)
-            except Exception:  # the final analysis transcribes it again
-                log.exception("live transcription of %s failed", phrase)
+                key = phrase_key(samples, phrase)
+                self.streamed.texts[key] = transcribe_phrase(self._model(), samples, phrase)
+                self.streamed.pitch[key] = span_pitch(samples, SAMPLE_RATE, phrase.start, phrase.end)
+            except Exception:  # the final analysis works it out again
+                log.exception("live analysis of %s failed", phrase)
             self._done.add(phrase)
             self._open_from = max(self._open_from, phrase.end)
 
-    def finish(self) -> dict[str, PhraseText]:
+    def finish(self) -> StreamedPhrases:
         """Close the recording with its phrase boundaries: those settled while it arrived, then
         those of the rest. Waits for the phrase being transcribed now, skips those not started."""
         with self._lock:
@@ -99,4 +107,4 @@ class StreamSession:
         rest = [Phrase(max(p.start + start, self._open_from), p.end + start) for p in find_phrases(samples[start:])]
         phrases = sorted(self._done, key=lambda phrase: phrase.start) + [p for p in rest if p.end > p.start]
         self.file.close(phrases)
-        return dict(self.cache)
+        return self.streamed

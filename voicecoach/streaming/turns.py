@@ -1,5 +1,5 @@
 """A streamed reply becomes a turn exactly like an upload: the same stored recording, rows and
-queued analysis (`PracticeService.submit_turn`), plus the phrases already transcribed."""
+queued analysis (`PracticeService.submit_turn`), plus the phrases already transcribed and pitch-tracked."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from voicecoach.jobs import STREAMED
 from voicecoach.practice_service import PracticeService
 from voicecoach.speech.phrase_file import phrase_file, save_phrases
 from voicecoach.store.models import Job, TurnRow, User
@@ -37,7 +38,7 @@ def submit_stream(
         if phrases:
             save_phrases(path.parent, digest, phrases)
         try:
-            return service.submit_turn(session, user, conversation_id, data, line_left=line_left)
+            return service.submit_turn(session, user, conversation_id, data, line_left=line_left, priority=STREAMED)  # the trainee waits
         except BaseException:
             phrase_file(path.parent, digest).unlink(missing_ok=True)
             raise

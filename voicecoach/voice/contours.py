@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import librosa
@@ -67,21 +68,41 @@ def speech_mask(n_frames: int, segments: tuple[tuple[float, float], ...], sample
     return mask
 
 
-def compute_contours(samples: np.ndarray, sample_rate: int, segments: tuple[tuple[float, float], ...]) -> Contours:
-    """Loudness over the whole clip; pitch only inside speech stretches (pauses carry no F0)."""
+def span_pitch(samples: np.ndarray, sample_rate: int, start: int, end: int) -> np.ndarray:
+    """F0 per 10 ms frame of samples[start:end], tracked from `start` aligned down to the frame grid.
+
+    One phrase's pitch depends only on its own samples, so the streaming path tracks each phrase
+    as it ends and the analysis of the whole reply reuses it unchanged."""
+    return pitch_contour(samples[start // HOP * HOP : end], sample_rate)
+
+
+def compute_contours(
+    samples: np.ndarray,
+    sample_rate: int,
+    segments: tuple[tuple[float, float], ...],
+    spans: Sequence[tuple[int, int]] | None = None,
+    tracked: Sequence[np.ndarray | None] = (),
+) -> Contours:
+    """Loudness over the whole clip; pitch tracked per span (first and end sample: the reply's
+    phrases; by default the speech stretches) and kept only inside speech (pauses carry no F0).
+    `tracked[i]`, when given, is span i's `span_pitch`, already tracked while the reply arrived."""
     loudness = loudness_contour(samples)
     n = len(loudness)
+    if spans is None:
+        spans = [(int(start * sample_rate), int(end * sample_rate)) for start, end in segments]
     f0 = np.full(n, np.nan)
-    for start, end in segments:
-        first = int(start * sample_rate) // HOP * HOP  # align to the frame grid
-        last = int(end * sample_rate)
-        piece = pitch_contour(samples[first:last], sample_rate)
-        offset = first // HOP
-        count = min(len(piece), n - offset)
+    for index, (start, end) in enumerate(spans):
+        piece = tracked[index] if index < len(tracked) else None
+        if piece is None:
+            piece = span_pitch(samples, sample_rate, start, end)
+        offset = start // HOP
+        count = max(0, min(len(piece), n - offset))
         f0[offset : offset + count] = piece[:count]
+    speech = speech_mask(n, segments, sample_rate)
+    f0[~speech] = np.nan
     return Contours(
         times=librosa.frames_to_time(np.arange(n), sr=sample_rate, hop_length=HOP),
         loudness_db=loudness,
         f0_hz=f0,
-        speech=speech_mask(n, segments, sample_rate),
+        speech=speech,
     )
