@@ -53,9 +53,9 @@ from voicecoach.wording.pipeline import build_pipeline  # noqa: E402
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-TRAIN = [DATA / "wording_train.jsonl", DATA / "wording_train_c.jsonl"]
+TRAIN = [DATA / "wording_train.jsonl", DATA / "wording_train_c.jsonl", DATA / "wording_train_d.jsonl"]
 GUIDE = DATA / "wording_guide.jsonl"  # the labelling guide's own examples
-HEARD = [DATA / "heard" / name for name in ("train_a.jsonl", "train_b.jsonl", "wording_train_c.jsonl")]
+HEARD = [DATA / "heard" / name for name in ("train_a.jsonl", "train_b.jsonl", "wording_train_c.jsonl", "wording_train_d.jsonl")]
 LABELS = [*REMMER_LABELS, AANJAGER, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
 FORMS = ("written", "lowercase", "heard")
 HEADLINE = ("ik_boodschap", "gedrag_benoemen", "open_vraag", AANJAGER)
