@@ -4,10 +4,11 @@
     .venv/bin/python scripts/train_wording_model.py            # writes voicecoach/wording/model/
     .venv/bin/python scripts/train_wording_model.py --compare  # also cross-validates the e5 alternative
 
-Input: tests/data/wording_train.jsonl and wording_train_c.jsonl (three blind writers), the
+Input: tests/data/wording_train.jsonl, wording_train_c.jsonl and wording_train_d.jsonl (four blind
+writers; train_d mostly aanjager look-alikes that are fine), the
 labelling guide's own examples (tests/data/wording_guide.jsonl, hard negatives included) and the
 Whisper-heard forms of the train replies (tests/data/heard/train_a.jsonl, train_b.jsonl,
-wording_train_c.jsonl: {"id", "heard"}) where present. Every reply
+wording_train_c.jsonl, wording_train_d.jsonl: {"id", "heard"}) where present. Every reply
 is a training sample in each form a transcript takes: as written, lowercase without punctuation,
 and as Whisper heard it (same labels). The runtime scores each clause and fires on the best one,
 so every clause of a reply that lacks a label is also a negative sample for that label (its
@@ -22,9 +23,9 @@ model adds the label when the rules did not find it and its probability reaches 
 or "gated" (union, and a rule hit only stands where the model gives its label at least the gate:
 rules written for one writer's phrasing overfire on another's), whichever gives the higher F1
 over the three forms together (the model must gain MIN_GAIN there and must not lower the written
-form's F1); for aanjager only thresholds that
-keep the written form's fused precision at PRECISION_FLOOR or above are allowed (praising or
-blaming wrongly is worse than missing one). bench/wording.py then checks the choice on dev.
+form's F1). Aanjager gets a threshold per subtype that keeps the written form's fused precision
+at natural prevalence at PRECISION_FLOOR (praising or blaming wrongly is worse than missing one;
+choose_aanjager). bench/wording.py then checks the choice on dev.
 """
 
 from __future__ import annotations
@@ -53,16 +54,15 @@ from voicecoach.wording.pipeline import build_pipeline  # noqa: E402
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-TRAIN = [DATA / "wording_train.jsonl", DATA / "wording_train_c.jsonl"]
+TRAIN = [DATA / "wording_train.jsonl", DATA / "wording_train_c.jsonl", DATA / "wording_train_d.jsonl"]
 GUIDE = DATA / "wording_guide.jsonl"  # the labelling guide's own examples
-HEARD = [DATA / "heard" / name for name in ("train_a.jsonl", "train_b.jsonl", "wording_train_c.jsonl")]
+HEARD = [DATA / "heard" / name for name in ("train_a.jsonl", "train_b.jsonl", "wording_train_c.jsonl", "wording_train_d.jsonl")]
 LABELS = [*REMMER_LABELS, AANJAGER, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
 FORMS = ("written", "lowercase", "heard")
 HEADLINE = ("ik_boodschap", "gedrag_benoemen", "open_vraag", AANJAGER)
 MIN_DF = 2
 C = 8.0
 FOLDS = 5
-FUSED = [*REMMER_LABELS, AANJAGER]
 PRECISION_FLOOR = 0.90
 # train_c was written with weight on the aanjagers (72 % of its replies have one): precision there
 # flatters, so the aanjager precision floor is checked on the other replies, at natural prevalence.
@@ -141,37 +141,41 @@ def fit(x: csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return coef, intercept
 
 
-def best_clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> tuple[np.ndarray, list]:
+def best_clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> tuple[np.ndarray, list, list]:
     """Per text, the maximum over its clauses (and the whole) of each label's probability, and the
-    span of the clause where aanjager scores best (for the remmer veto)."""
+    span of the clause where aanjager scores best (for the remmer veto) and the subtype that scores
+    best there (for the subtype thresholds), as the runtime picks them."""
     tables = load_tables()
     out = np.zeros((len(raw), coef.shape[0]), dtype=np.float32)
-    spans = []
+    spans, subtypes = [], []
     for row, text in enumerate(raw):
         parts = clauses(text) or [(0, 0)]
         x = matrix([normalise_text(text[s:e], tables) for s, e in parts], spec, index, idf)
         probabilities = 1 / (1 + np.exp(-(x @ coef.T + intercept)))
         out[row] = probabilities.max(axis=0)
-        spans.append(parts[int(np.argmax(probabilities[:, LABELS.index(AANJAGER)]))])
-    return out, spans
+        best = int(np.argmax(probabilities[:, LABELS.index(AANJAGER)]))
+        spans.append(parts[best])
+        subtypes.append(max(AANJAGER_SUBTYPES, key=lambda s: probabilities[best, LABELS.index(f"{AANJAGER}:{s}")]))
+    return out, spans, subtypes
 
 
-def out_of_fold(data: list[Sample], unit_ids, x_units, y_units, spec, index, idf) -> tuple[np.ndarray, list]:
-    """Out-of-fold best-clause probabilities of every sample (folds grouped by reply id), and the
-    span of its best aanjager clause."""
+def out_of_fold(data: list[Sample], unit_ids, x_units, y_units, spec, index, idf) -> tuple[np.ndarray, list, list]:
+    """Out-of-fold best-clause probabilities of every sample (folds grouped by reply id), the
+    span of its best aanjager clause and the subtype there."""
     reply_ids = sorted({s.id for s in data})
     oof = np.zeros((len(data), len(LABELS)), dtype=np.float32)
     spans: list = [None] * len(data)
+    subtypes: list = [None] * len(data)
     unit_ids = np.array(unit_ids)
     for _, held in GroupKFold(n_splits=FOLDS).split(reply_ids, groups=reply_ids):
         held_ids = {reply_ids[i] for i in held}
         train = ~np.isin(unit_ids, list(held_ids))
         coef, intercept = fit(x_units[train], y_units[train])
         rows = [i for i, s in enumerate(data) if s.id in held_ids]
-        oof[rows], held_spans = best_clause_probabilities([data[i].text for i in rows], spec, index, idf, coef, intercept)
-        for i, span in zip(rows, held_spans):
-            spans[i] = span
-    return oof, spans
+        oof[rows], held_spans, held_subtypes = best_clause_probabilities([data[i].text for i in rows], spec, index, idf, coef, intercept)
+        for i, span, subtype in zip(rows, held_spans, held_subtypes):
+            spans[i], subtypes[i] = span, subtype
+    return oof, spans, subtypes
 
 
 def prf(predicted: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
@@ -185,6 +189,11 @@ def prf(predicted: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
 # on train_c than these (rules are only overruled where the model is near-certain) but cost 0.01–0.03
 # on dev, whose replies the rules were written for.
 GATES = (0.0, 0.02, 0.05)
+# Aanjager: the same gates. Out of fold, 0.2 gained 0.01 precision at equal recall, but a short rule
+# hit gets a low model probability and was lost: the seed's own "U zit ernaast." (0.07) included.
+AANJAGER_GATES = GATES
+PRICES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0)  # a false aanjager costs this many true ones
+CANDIDATES = np.arange(0.3, 0.991, 0.025)
 
 
 def fused_prediction(found: np.ndarray, probability: np.ndarray, kind: str, threshold: float, gate: float) -> np.ndarray:
@@ -196,24 +205,21 @@ def fused_prediction(found: np.ndarray, probability: np.ndarray, kind: str, thre
 
 
 def choose_fusion(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray) -> tuple[dict[str, str], dict[str, float], dict[str, float]]:
-    """Per label: rules alone, or rules ∪ model at the threshold, with the rule hits gated by the
-    model's probability, whose F1 over all forms is best."""
+    """Per remmer label: rules alone, or rules ∪ model at the threshold, with the rule hits gated by
+    the model's probability, whose F1 over all forms is best (aanjager: choose_aanjager)."""
     written = np.array([s.form == "written" for s in data])
-    natural = written & np.array([not s.id.startswith(ENRICHED) for s in data])
     fusion, thresholds, gates = {}, {}, {}
-    for label in FUSED:
+    for label in REMMER_LABELS:
         column = LABELS.index(label)
         options = [("rules", 1.01, 0.0)] + [
-            ("gated" if gate else "union", float(round(t, 3)), gate) for t in np.arange(0.3, 0.991, 0.025) for gate in GATES
+            ("gated" if gate else "union", float(round(t, 3)), gate) for t in CANDIDATES for gate in GATES
         ]
         rules_f1 = prf(found[:, column], y[:, column])[2]
         rules_written = prf(found[written, column], y[written, column])
         best, best_f1 = 0, rules_f1 + MIN_GAIN
         for i, (kind, t, gate) in enumerate(options[1:], start=1):
             predicted = fused_prediction(found[:, column], oof[:, column], kind, t, gate)
-            f1_written = prf(predicted[written], y[written, column])[2]
-            precision = prf(predicted[natural], y[natural, column])[0]
-            if f1_written < rules_written[2] or (label == AANJAGER and precision < PRECISION_FLOOR):
+            if prf(predicted[written], y[written, column])[2] < rules_written[2]:
                 continue
             f1 = prf(predicted, y[:, column])[2]
             if f1 > best_f1 + 1e-9:
@@ -224,9 +230,47 @@ def choose_fusion(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.
     return fusion, thresholds, {label: gate for label, gate in gates.items() if fusion[label] == "gated"}
 
 
+def choose_aanjager(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray,
+                    subtypes: list[str]) -> tuple[str, float, float, dict[str, float]]:
+    """Aanjager: gated union with a threshold per subtype (the subtype the model gives the reply's
+    best aanjager clause). For a price λ of a false hit, each subtype takes the threshold that
+    maximises true hits − λ × false hits over the replies at natural prevalence (all forms); λ is
+    the smallest that keeps the written form's precision there at PRECISION_FLOOR, the gate the one
+    whose F1 over all forms is best. A common threshold would spend the precision budget on the
+    kinds with many fine look-alikes (zwart-wit, schuld afschuiven); this one spends it where the
+    model separates them. Returns kind, the lowest subtype threshold, gate, subtype thresholds."""
+    column, written = LABELS.index(AANJAGER), np.array([s.form == "written" for s in data])
+    natural = np.array([not s.id.startswith(ENRICHED) for s in data])
+    gold, probability, subtypes = y[:, column], oof[:, column], np.array(subtypes)
+    rules_f1 = prf(found[:, column], gold)[2]
+    rules_written = prf(found[written, column], gold[written])[2]
+    best: tuple[float, str, float, dict[str, float]] = (rules_f1 + MIN_GAIN, "rules", 0.0, {})
+    for gate in AANJAGER_GATES:
+        kept = found[:, column] & (probability >= gate)
+        for price in PRICES:
+            chosen = {}
+            for subtype in AANJAGER_SUBTYPES:
+                rows = natural & (subtypes == subtype)
+                values = [((kept | (probability >= t)) & rows & gold).sum() - price * ((kept | (probability >= t)) & rows & ~gold).sum()
+                          for t in CANDIDATES]
+                chosen[subtype] = float(round(CANDIDATES[int(np.argmax(values))], 3))
+            predicted = kept | (probability >= np.array([chosen[s] for s in subtypes]))
+            if prf(predicted[natural & written], gold[natural & written])[0] < PRECISION_FLOOR:
+                continue
+            f1 = prf(predicted, gold)[2]
+            if prf(predicted[written], gold[written])[2] >= rules_written and f1 > best[0] + 1e-9:
+                best = (f1, "gated" if gate else "union", gate, chosen)
+            break
+    f1, kind, gate, chosen = best
+    print(f"  fusion {AANJAGER:<20} rules F1 {rules_f1:.3f} -> {kind}" + (f", gate {gate:.2f}, subtype thresholds "
+          + ", ".join(f"{s} {t:.3f}" for s, t in chosen.items()) + f": F1 {f1:.3f}" if chosen else "") + " (all forms)")
+    return kind, min(chosen.values(), default=1.01), gate, chosen
+
+
 def report(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray,
-           fusion: dict[str, str], thresholds: dict[str, float], gates: dict[str, float]) -> None:
-    """Out-of-fold figures per form: rules, model alone, fused (headline macro-F1, aanjager P/R)."""
+           fusion: dict[str, str], thresholds: dict[str, np.ndarray], gates: dict[str, float]) -> None:
+    """Out-of-fold figures per form: rules, model alone, fused (headline macro-F1, aanjager P/R);
+    `thresholds` per label and sample (an aanjager's depends on its subtype)."""
     for form in FORMS:
         rows = np.array([s.form == form for s in data])
         if not rows.any():
@@ -237,7 +281,7 @@ def report(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray
             for label in HEADLINE:
                 column = LABELS.index(label)
                 kind = fusion[label] if name == "fused" else "rules"
-                threshold = thresholds[label] if fusion[label] != "rules" else 0.5
+                threshold = thresholds[label][rows] if fusion[label] != "rules" else 0.5
                 if name == "model":
                     predicted = oof[rows, column] >= threshold
                 else:
@@ -285,15 +329,19 @@ def main() -> None:
     y = np.array([[label in s.gold for label in LABELS] for s in data])
     print(f"{len(rows)} replies ({len(heard)} heard), {len(data)} samples, {len(unit_texts)} units, {len(vocabulary)} features")
 
-    oof, spans = out_of_fold(data, unit_ids, x_units, y_units, spec, index, idf)
+    oof, spans, subtypes = out_of_fold(data, unit_ids, x_units, y_units, spec, index, idf)
     rule_hits = WordingClassifier(build_pipeline(), use_model=False).classify_many([s.text for s in data])
     found = np.array([[label in {h.label for h in hits} for label in LABELS] for hits in rule_hits])
     vetoed = np.array([is_remmer_clause(*span, hits) for span, hits in zip(spans, rule_hits)])
     oof[vetoed, LABELS.index(AANJAGER)] = 0.0  # as the classifier does: no model aanjager on a remmer clause
     print(f"  remmer veto on the best aanjager clause of {vetoed.sum()} samples")
     fusion, thresholds, gates = choose_fusion(data, found, oof, y)
+    fusion[AANJAGER], thresholds[AANJAGER], gate, subtype_thresholds = choose_aanjager(data, found, oof, y, subtypes)
+    gates.update({AANJAGER: gate} if fusion[AANJAGER] == "gated" else {})
     thresholds.update({label: 0.5 for label in LABELS if label not in thresholds})
-    report(data, found, oof, y, fusion, thresholds, gates)
+    per_sample = {label: np.full(len(data), thresholds[label]) for label in LABELS}
+    per_sample[AANJAGER] = np.array([max(thresholds[AANJAGER], subtype_thresholds.get(s, 0.0)) for s in subtypes])
+    report(data, found, oof, y, fusion, per_sample, gates)
     if args.compare:
         compare_e5(data, y)
 
@@ -310,6 +358,7 @@ def main() -> None:
         "trained_on": f"{' + '.join(str(p.relative_to(ROOT)) for p in [*TRAIN, GUIDE] if p.is_file())} ({len(rows)} replies) as written, "
                       f"lowercase and Whisper-heard ({len(heard)})",
         "features": spec.__dict__, "labels": LABELS, "thresholds": thresholds, "fusion": fusion, "gates": gates,
+        "subtype_thresholds": subtype_thresholds,
         "example_ids": [data[i].id for i in examples], "example_texts": [data[i].text for i in examples],
         "vocabulary": vocabulary,
     }

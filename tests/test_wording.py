@@ -97,6 +97,21 @@ def test_scope_and_negation(classifier, text, absent):
     assert absent not in predicted_labels(classifier.classify(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Rustig aan, meneer.", True),
+        ("rustig aan meneer", True),
+        ("Ik snap het, maar rustig aan!", True),
+        ("Doe maar rustig aan met invullen, ik wacht wel.", False),
+        ("Rustig aan de zijkant laden mag ook.", False),
+    ],
+)
+def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fires):
+    rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
+    assert ("aanjager.rustig_aan" in rules) == fires
+
+
 def test_ik_vind_u_onbeschoft_is_an_attack(classifier):
     assert "aanjager:persoon_aanvallen" in predicted_labels(classifier.classify("Ik vind u onbeschoft."))
 

@@ -16,7 +16,7 @@ from voicecoach.wording.evaluation import load_labelled, predicted_labels
 from voicecoach.wording.model import MODEL_DIR, clauses, load_model
 from voicecoach.wording.normalise import load_tables, normalise_text, normalise_words
 from voicecoach.wording.pipeline import load_pipeline
-from voicecoach.wording.rules import SEED_FILES
+from voicecoach.wording.rules import AANJAGER_SUBTYPES, SEED_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -62,8 +62,19 @@ def test_model_loads_offline_from_package_data():
     assert all(0.0 <= gate < model.thresholds[model.labels.index(label)] for label, gate in model.gates.items())
 
 
+def test_a_model_aanjager_reaches_its_subtypes_threshold(classifier):
+    model = classifier.model
+    assert set(model.subtype_thresholds) == set(AANJAGER_SUBTYPES)
+    assert all(0.0 < t <= 1.0 for t in model.subtype_thresholds.values())
+    texts = [row["text"] for row in load_labelled(DATA / "wording_dev.jsonl")]
+    found = [hit for text in texts for hit in classifier.model_hits(text) if hit.label == "aanjager"]
+    assert found, "the model finds no aanjager on the whole dev set"
+    assert all(hit.probability >= model.subtype_thresholds[hit.subtype] for hit in found)
+
+
 def test_model_hits_carry_clause_probability_and_nearest_example(classifier):
-    train_ids = {row["id"] for name in ("wording_train.jsonl", "wording_train_c.jsonl", "wording_guide.jsonl")
+    train_ids = {row["id"] for name in ("wording_train.jsonl", "wording_train_c.jsonl", "wording_train_d.jsonl",
+                                        "wording_guide.jsonl")
                  for row in load_labelled(DATA / name)}
     text = "Weet u, iedereen hier in de rij wacht gewoon netjes, alleen u maakt er een drama van."
     hits = classifier.model_hits(text)

@@ -165,6 +165,18 @@ def not_calling_for_help(doc: Doc, start: int, _end: int, _ctx: Context) -> bool
     return not any(token.lower_ in HELP_SERVICES for token in doc[start].sent)
 
 
+DETERMINERS = {"de", "het", "een", "die", "deze", "uw", "mijn", "onze", "zijn", "haar"}
+
+
+def a_command(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """'Rustig aan!' as a command: not permission ('doe maar rustig aan met tekenen': take your
+    time) and not 'aan' as a preposition ('rustig aan de achterkant parkeren kan ook')."""
+    before = [token.lower_ for token in doc[max(0, start - 3) : start]]
+    if before[-1:] == ["maar"] and {"doe", "doet"} & set(before):
+        return False
+    return not (doc[end - 1].lower_ == "aan" and end < len(doc) and doc[end].lower_ in DETERMINERS)
+
+
 CHECKS: dict[str, Check] = {
     "clause_start": clause_start,
     "question": question,
@@ -177,4 +189,5 @@ CHECKS: dict[str, Check] = {
     "not_reported_speech": not_reported_speech,
     "no_follow_up": no_follow_up,
     "not_calling_for_help": not_calling_for_help,
+    "a_command": a_command,
 }

@@ -3,6 +3,7 @@ has label, rule (or model), span, seed source and evidence, plus rewrite suggest
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,8 +16,12 @@ from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.model import ModelHit, WordingModel, load_model
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, REMMER_LABELS, SEED_FILES, TECHNIQUE_NAMES
 
-VETO_LABELS = frozenset(REMMER_LABELS) - {"open_vraag", "gesloten_vraag"}
+QUESTION_LABELS = frozenset({"open_vraag", "gesloten_vraag"})
+VETO_LABELS = frozenset(REMMER_LABELS) - QUESTION_LABELS
 VETO_COVERAGE = 0.6
+# "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
+# (the rules' yes_no_question check says the same; the model sees only the verb-first words).
+CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class WordingClassifier:
             hit for hit in model_hits
             if (policy.get(hit.label) == "model" or (policy.get(hit.label) in ("union", "gated") and hit.label not in found))
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
+            and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
         ]
         return sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label))
 

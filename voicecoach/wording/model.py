@@ -35,7 +35,7 @@ class FeatureSpec:
 
     char_min: int = 2
     char_max: int = 5
-    word_max: int = 2
+    word_max: int = 3
 
 
 def terms(text: str, spec: FeatureSpec) -> Counter[str]:
@@ -112,6 +112,9 @@ class WordingModel:
         self.fusion: dict[str, str] = meta["fusion"]
         # "gated" labels keep a rule hit only when the model gives the label at least this much.
         self.gates: dict[str, float] = meta.get("gates", {})
+        # An aanjager the model finds must also reach its subtype's threshold: kinds with many fine
+        # look-alikes ("dat klopt niet helemaal", "dat ligt aan de planning") need more certainty.
+        self.subtype_thresholds: dict[str, float] = meta.get("subtype_thresholds", {})
         self.example_ids: list[str] = meta["example_ids"]
         self.example_texts: list[str] = meta["example_texts"]
         self.vocabulary = {term: index for index, term in enumerate(meta["vocabulary"])}
@@ -140,7 +143,8 @@ class WordingModel:
 
     def opinion(self, text: str) -> tuple[list[ModelHit], dict[str, float]]:
         """Labels above their threshold, each on its best clause (an aanjager carries the subtype
-        that scores best on that clause), and every label's best-clause probability."""
+        that scores best on that clause and must reach that subtype's threshold too), and every
+        label's best-clause probability."""
         if not text.strip():
             return [], {label: 0.0 for label in self.labels}
         spans, probabilities = self.unit_probabilities(text)
@@ -154,6 +158,8 @@ class WordingModel:
             if probability < self.thresholds[column]:
                 continue
             subtype = self._subtype(probabilities[best]) if label == "aanjager" else label
+            if probability < self.subtype_thresholds.get(subtype, 0.0):
+                continue
             start, end = spans[best]
             nearest = self.nearest(text[start:end], f"aanjager:{subtype}" if label == "aanjager" else label)
             result.append(ModelHit(label, subtype, start, end, text[start:end], probability, *nearest))
