@@ -73,7 +73,7 @@ class LiveService:
             if process is not None and process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 try:
-                    process.wait(timeout=20)
+                    process.wait(timeout=45)  # serve gives its worker 30 s to finish
                 except subprocess.TimeoutExpired:
                     process.kill()
 

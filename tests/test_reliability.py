@@ -38,7 +38,7 @@ def live(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-
     yield service
     worker = worker_of(service)
     service.stop()
-    assert worker is None or wait_until(lambda: not alive(worker), 10, "the worker outlived its server")
+    assert worker is None or wait_until(lambda: not alive(worker), 40, "the worker outlived its server")
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +230,7 @@ def test_sigkill_of_worker_and_server_mid_upload_and_mid_analysis(tmp_path, long
         wait_until(status_is(client, turn_id, "running"), 300, "never running")
         analysis = analysis_of(worker)
         os.kill(worker, signal.SIGKILL)
-        wait_until(lambda: analysis is None or not alive(analysis), 15, "the analysis process outlived its worker")
+        wait_until(lambda: analysis is None or not alive(analysis), 30, "the analysis process outlived its worker")
         restarted = wait_until(lambda: worker_of(live) not in (None, worker) and worker_of(live), 30, "no new worker")
         assert final(client, turn_id, 240)["status"] == "done"
         # the server dies right after acknowledging an upload: its worker goes with it
@@ -239,7 +239,7 @@ def test_sigkill_of_worker_and_server_mid_upload_and_mid_analysis(tmp_path, long
         analysis = wait_until(lambda: analysis_of(restarted), 30, "no analysis process")
         live.server.send_signal(signal.SIGKILL)
         live.server.wait(timeout=10)
-        wait_until(lambda: not alive(restarted) and not alive(analysis), 15, "the worker outlived its server")
+        wait_until(lambda: not alive(restarted) and not alive(analysis), 40, "the worker outlived its server")
         # the server dies with an upload half sent
         live.start(with_worker=True)
         client = live.client("oefenaar")
@@ -269,7 +269,7 @@ def test_sigkill_of_worker_and_server_mid_upload_and_mid_analysis(tmp_path, long
     finally:
         worker = worker_of(live) if live.server and live.server.poll() is None else None
         live.stop()
-        assert worker is None or wait_until(lambda: not alive(worker), 10, "worker left running")
+        assert worker is None or wait_until(lambda: not alive(worker), 40, "worker left running")
 
 
 def test_the_page_recovers_from_a_failed_upload_and_says_what_happened(live, tmp_path):
