@@ -211,3 +211,17 @@ def test_the_upload_rules_hold_for_the_stream(app, client, reply_pcm):  # noqa: 
     with app.state.sessions() as session:
         assert session.query(TurnRow).count() == 0
     assert not list((app.state.settings.data_dir / "recordings").rglob("stream-*"))
+
+
+def test_deleting_a_streamed_reply_before_its_analysis_leaves_none_of_its_words(app, client, reply_pcm):  # noqa: F811
+    conversation = start(client)
+    with client.websocket_connect(stream_url(client, conversation["id"])) as ws:
+        send_paced(ws, reply_pcm, 0.25)  # in real time, as the first test: phrases settle while it arrives
+        ws.send_text(json.dumps({"type": "stop"}))
+        stored = ws.receive_json()
+        user_folder = app.state.settings.data_dir / "recordings"
+        # the words heard while it arrived wait beside the recording for its analysis
+        assert list(user_folder.rglob("*.phrases.json"))
+        assert client.delete(f"/api/turns/{stored['turn_id']}").status_code == 204
+        assert ws.receive_json() == {"type": "analysed", "turn_id": stored["turn_id"], "status": "deleted"}
+    assert not [path for path in user_folder.rglob("*") if path.is_file()]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from voicecoach.accounts import audit
 from voicecoach.incident import incident_dict
 from voicecoach.login_limits import name_key
+from voicecoach.speech.phrase_file import phrase_file
 from voicecoach.store.db import checkpoint
 from voicecoach.store.models import (
     AuditEntry, BaselineRow, ConversationRow, GroupMember, IncidentReport, Job, LoginAttempt, LoginThrottle, Note,
@@ -37,7 +38,10 @@ def _delete_recording(session: Session, data_dir: Path, recording_id: str) -> No
     recording = session.get(Recording, recording_id)
     if recording is None:
         return
-    (data_dir / recording.path).unlink(missing_ok=True)
+    path = data_dir / recording.path
+    path.unlink(missing_ok=True)
+    # a streamed reply not yet analysed still has the words heard while it arrived beside it
+    phrase_file(path.parent, recording.sha256).unlink(missing_ok=True)
     # the audit log keeps that something was opened, no longer which recording it was
     session.execute(update(AuditEntry).where(AuditEntry.object_id == recording_id).values(object_id=None))
     session.delete(recording)
