@@ -11,7 +11,8 @@ from pathlib import Path
 
 from voicecoach.analysis import Analyser
 from voicecoach.coaching.conversation import Conversation, Reply, TurnResult
-from voicecoach.turn_record import AnalysisRecord, ReactionRecord, ScoreRecord, TranscriptRecord, TurnRecord
+from voicecoach.transcript import Transcript
+from voicecoach.turn_record import AnalysisRecord, ReactionRecord, ScoreRecord, TurnRecord
 from voicecoach.voice.baseline import Baseline
 
 
@@ -29,8 +30,8 @@ def hear_text(analyser: Analyser, text: str) -> HeardReply:
     hits = tuple(classifier.classify(text))
     suggestions = tuple(classifier.suggestions(hits))
     analysis = AnalysisRecord(
-        audio=None, voice=None, transcript=TranscriptRecord(text=text, language="nl", words=[]),
-        wording=[hit.to_dict() for hit in hits], suggestions=[s.to_dict() for s in suggestions],
+        audio=None, voice=None, transcript=Transcript(text=text, language="nl", words=()),
+        wording=hits, suggestions=suggestions,
     )
     return HeardReply(Reply(text, hits, suggestions), analysis)
 
@@ -39,9 +40,8 @@ def hear_audio(
     analyser: Analyser, source: Path | bytes, *, baseline: Baseline | None = None, corrected_text: str | None = None
 ) -> HeardReply:
     """A spoken reply: the full analysis against the baseline (raises AudioError for unusable audio)."""
-    analysis = analyser.analyse(source, baseline=baseline, corrected_text=corrected_text)
-    reply = Reply(corrected_text or analysis.transcript.text, analysis.wording, analysis.suggestions, analysis.voice)
-    return HeardReply(reply, AnalysisRecord.model_validate(analysis.to_dict()))
+    record = analyser.analyse(source, baseline=baseline, corrected_text=corrected_text).record()
+    return HeardReply(Reply(record.text, record.wording, record.suggestions, record.voice), record)
 
 
 def turn_record(heard: HeardReply, result: TurnResult | None) -> TurnRecord:

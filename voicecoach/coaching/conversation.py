@@ -14,8 +14,8 @@ from voicecoach.coaching.customer import CustomerState, customer_line, customer_
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import TurnScore, score_turn
 from voicecoach.scenarios import Scenario
-from voicecoach.voice.measures import VoiceMeasures
-from voicecoach.wording.classify import Suggestion, WordingHit
+from voicecoach.voice.shapes import VoiceRecord
+from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.evaluation import predicted_labels
 
 
@@ -26,7 +26,7 @@ class Reply:
     text: str
     hits: tuple[WordingHit, ...]
     suggestions: tuple[Suggestion, ...] = ()
-    voice: VoiceMeasures | None = None
+    voice: VoiceRecord | None = None
     """None for a typed reply: wording and listening are scored, there is no voice to measure."""
 
 

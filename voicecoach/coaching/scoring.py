@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 
 from voicecoach.scenarios import Phase
-from voicecoach.voice.measures import Comparison, VoiceMeasures
-from voicecoach.wording.classify import Suggestion, WordingHit
+from voicecoach.voice.shapes import Comparison, VoiceRecord
+from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
@@ -73,7 +73,7 @@ def score_turn(
     customer_anger: int,
     word_count: int,
     speech_seconds: float,
-    voice: VoiceMeasures | None,
+    voice: VoiceRecord | None,
     weights: dict[str, Any] | None = None,
 ) -> TurnScore:
     """Points for the wording, the voice (when there was audio) and listening."""
@@ -171,14 +171,14 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
     return points
 
 
-def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) -> list[Point]:
+def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) -> list[Point]:
     points = []
     comparisons: list[Comparison] = [c for c in (voice.loudness, voice.pitch, voice.rate) if c is not None]
     for comparison in comparisons:
         if not comparison.raised:
             continue
         value = w["voice_raised"][comparison.measure]
-        evidence = comparison.to_dict()
+        evidence = comparison.model_dump(mode="json")
         clipping = ""
         if comparison.measure == "loudness":
             evidence |= {"clipped": voice.clipped, "clipped_fraction": round(voice.clipped_fraction, 5)}
@@ -211,7 +211,7 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
                     f"{_amount(rise.threshold)} {unit} telt het als stijging{own}). Snelle veranderingen in je stem "
                     f"zijn een teken dat het gesprek escaleert. Bron: {SEED_FILES[BLOG]}."
                 ),
-                evidence=rise.to_dict(),
+                evidence=rise.model_dump(mode="json"),
                 source=BLOG,
             )
         )
@@ -228,14 +228,14 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
                     f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager')} dan {_reference(voice)}. "
                     f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
                 ),
-                evidence={"loudness": voice.loudness.to_dict(), "pitch": voice.pitch.to_dict(), "customer_anger": customer_anger},
+                evidence={"loudness": voice.loudness.model_dump(mode="json"), "pitch": voice.pitch.model_dump(mode="json"), "customer_anger": customer_anger},
                 source=R3,
             )
         )
     return points
 
 
-def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dict[str, Any]) -> list[Point]:
+def _raised_voice_loss(voice: VoiceRecord, techniques: Sequence[Point], w: dict[str, Any]) -> list[Point]:
     raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
     earned = sum(p.points for p in techniques)
     loss = round(earned * w["raised_voice_technique_loss"])
@@ -251,13 +251,13 @@ def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dic
                 f"komen ze minder aan: de helft van die punten vervalt. Reageer niet op agressie met meer "
                 f"agressie en praat kalm. Bron: {SEED_FILES[R3]}."
             ),
-            evidence={"technique_points": earned, "raised": [c.to_dict() for c in raised]},
+            evidence={"technique_points": earned, "raised": [c.model_dump(mode="json") for c in raised]},
             source=R3,
         )
     ]
 
 
-def _raised_sentence(comparison: Comparison, voice: VoiceMeasures) -> str:
+def _raised_sentence(comparison: Comparison, voice: VoiceRecord) -> str:
     """One plain sentence: when, how much and against what the voice was raised."""
     word, unit, _ = VOICE_TEXT[comparison.measure]
     if comparison.measure == "rate":
@@ -275,11 +275,11 @@ def _raised_sentence(comparison: Comparison, voice: VoiceMeasures) -> str:
 
 def _when(comparison: Comparison) -> str:
     """The raised stretches in seconds (one per stretch, merged across pauses)."""
-    stretches = comparison.stretches or ((comparison.start, comparison.end),)
+    stretches = comparison.stretches or (comparison.seconds,)
     return " en ".join(f"van {_fmt(start)} tot {_fmt(end)} s" for start, end in stretches)
 
 
-def _reference(voice: VoiceMeasures) -> str:
+def _reference(voice: VoiceRecord) -> str:
     """What the reply was compared with, said so that a missing calibration is noticed."""
     if voice.baseline.is_personal:
         return "je rustige stem"
