@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from voicecoach.audio.shapes import AudioRecord
+from voicecoach.errors import VoiceCoachError
 from voicecoach.shape import Shape
 from voicecoach.transcript import Transcript
 from voicecoach.voice.shapes import VoiceRecord
@@ -95,10 +98,25 @@ UPGRADES = {1: _upgrade_1}
 """version → function returning the data one version later."""
 
 
+class UnreadableRecord(VoiceCoachError):
+    """A stored result that is damaged or of a version this release does not know."""
+
+    code = "result_unreadable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Deze beurt kan niet worden getoond: het bewaarde resultaat is beschadigd of van een onbekende "
+            "versie. De rest van het gesprek staat er gewoon."
+        )
+
+
 def read_turn_record(data: dict[str, Any]) -> TurnRecord:
-    """A stored record of any known version, upgraded and validated (raises pydantic.ValidationError)."""
-    version = data.get("schema_version", 1)
-    while version < SCHEMA_VERSION:
-        data = UPGRADES[version](data)
-        version = data["schema_version"]
-    return TurnRecord.model_validate(data)
+    """A stored record of any known version, upgraded and validated (raises UnreadableRecord)."""
+    try:
+        version = data.get("schema_version", 1)
+        while version < SCHEMA_VERSION:
+            data = UPGRADES[version](data)
+            version = data["schema_version"]
+        return TurnRecord.model_validate(data)
+    except (ValidationError, LookupError, TypeError, AttributeError) as exc:
+        raise UnreadableRecord() from exc
