@@ -13,7 +13,7 @@ from voicecoach.coach_judgement import judged_labels, judged_score
 from voicecoach.coaching.scoring import score_turn
 from voicecoach.scenarios import load_scenarios
 from voicecoach.transcript import Transcript
-from voicecoach.turn_record import AnalysisRecord, ScoreRecord, TurnRecord
+from voicecoach.turn_record import AnalysisRecord, TurnRecord
 from voicecoach.voice.baseline import POPULATION_DEFAULT
 from voicecoach.voice.shapes import BaselineRecord, Comparison, VoiceRecord
 from voicecoach.wording.classify import WordingClassifier
@@ -46,7 +46,7 @@ def _result(classifier: WordingClassifier, phase, anger: int, loud: float) -> Tu
     record = TurnRecord(
         analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=TEXT, language="nl", words=()),
                                 voice=voice),
-        score=ScoreRecord.model_validate(score.to_dict()), reaction=None,
+        score=score, reaction=None,
     )
     return TurnRecord.model_validate(record.model_dump(mode="json"))  # as the worker stores it
 

@@ -98,7 +98,7 @@ def judged_score(record: TurnRecord, overrules: Sequence[Overrule], phase: Phase
         phase=phase, customer_anger=customer_anger,
         word_count=len(re.findall(r"\w+", analysis.text)),  # as coaching/conversation.py counts them
         speech_seconds=voice.speech_seconds if voice else 0.0, voice=voice,
-    ).to_dict()["points"]
+    ).model_dump(mode="json")["points"]
     return _merge(machine["points"], rescored, overrules)
 
 

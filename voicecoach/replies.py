@@ -12,7 +12,7 @@ from pathlib import Path
 from voicecoach.analysis import Analyser
 from voicecoach.coaching.conversation import Conversation, Reply, TurnResult
 from voicecoach.transcript import Transcript
-from voicecoach.turn_record import AnalysisRecord, ReactionRecord, ScoreRecord, TurnRecord
+from voicecoach.turn_record import AnalysisRecord, ReactionRecord, TurnRecord
 from voicecoach.voice.baseline import Baseline
 
 
@@ -50,7 +50,7 @@ def turn_record(heard: HeardReply, result: TurnResult | None) -> TurnRecord:
         return TurnRecord(analysis=heard.analysis, score=None, reaction=None)
     return TurnRecord(
         analysis=heard.analysis,
-        score=ScoreRecord.model_validate(result.score.to_dict()),
+        score=result.score,
         reaction=ReactionRecord(
             turn=result.turn, phase=result.phase, customer_line=result.customer_line,
             anger_before=result.anger_before, anger_after=result.anger_after,

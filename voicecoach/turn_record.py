@@ -56,8 +56,10 @@ class PointRecord(Shape):
 
 
 class ScoreRecord(Shape):
+    """A turn's points (coaching/scoring.py builds it)."""
+
     total: int
-    points: list[PointRecord]
+    points: tuple[PointRecord, ...]
 
 
 class ReactionRecord(Shape):

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from voicecoach.coaching.customer import CustomerState, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
-from voicecoach.coaching.scoring import TurnScore, score_turn
+from voicecoach.coaching.scoring import score_turn
+from voicecoach.turn_record import ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.voice.shapes import VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
@@ -40,7 +41,7 @@ class TurnResult:
     reply: str
     anger_before: int
     anger_after: int
-    score: TurnScore
+    score: ScoreRecord
     next_line: str | None
     outcome: str | None
 

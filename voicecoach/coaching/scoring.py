@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import yaml
 
 from voicecoach.scenarios import Phase
+from voicecoach.turn_record import PointRecord, ScoreRecord
 from voicecoach.voice.shapes import Comparison, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, SEED_FILES, TECHNIQUE_NAMES
@@ -27,37 +27,12 @@ VOICE_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Point:
-    """One scored observation."""
-
-    criterion: str
-    points: int
-    explanation: str
-    evidence: dict[str, Any]
-    source: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "criterion": self.criterion,
-            "points": self.points,
-            "explanation": self.explanation,
-            "evidence": self.evidence,
-            "source": self.source,
-            "source_title": SEED_FILES[self.source],
-        }
-
-
-@dataclass(frozen=True)
-class TurnScore:
-    points: tuple[Point, ...] = field(default=())
-
-    @property
-    def total(self) -> int:
-        return sum(p.points for p in self.points)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "points": [p.to_dict() for p in self.points]}
+def _point(*, criterion: str, points: int, explanation: str, evidence: dict[str, Any], source: str) -> PointRecord:
+    """One scored observation, with its seed's title."""
+    return PointRecord(
+        criterion=criterion, points=points, explanation=explanation, evidence=evidence, source=source,
+        source_title=SEED_FILES[source],
+    )
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +50,7 @@ def score_turn(
     speech_seconds: float,
     voice: VoiceRecord | None,
     weights: dict[str, Any] | None = None,
-) -> TurnScore:
+) -> ScoreRecord:
     """Points for the wording, the voice (when there was audio) and listening."""
     w = weights or load_weights()
     techniques = _technique_points(hits, phase, w)
@@ -84,7 +59,7 @@ def score_turn(
         points.extend(_voice_points(voice, customer_anger, w))
         points.extend(_raised_voice_loss(voice, techniques, w))
     points.extend(_listening_points(word_count, speech_seconds, w))
-    return TurnScore(tuple(points))
+    return ScoreRecord(total=sum(p.points for p in points), points=tuple(points))
 
 
 def _seconds(hit: WordingHit) -> str:
@@ -119,7 +94,7 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     return paid
 
 
-def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[Point]:
+def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[PointRecord]:
     points, budget = [], w["max_technique_points"]
     for hit in _paid_hits(hits, phase, w):
         in_phase = hit.label in phase.techniques
@@ -129,7 +104,7 @@ def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any
         budget -= value
         fit = f"past bij de fase '{phase.title}'" if in_phase else "helpt, al vraagt deze fase vooral iets anders"
         points.append(
-            Point(
+            _point(
                 criterion=f"techniek:{hit.label}",
                 points=value,
                 explanation=(
@@ -147,7 +122,7 @@ def _overlaps(a: WordingHit, b: WordingHit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[Point]:
+def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[PointRecord]:
     rewrites = {s.rule: s.suggestion for s in suggestions}
     points = []
     for hit in hits:
@@ -156,7 +131,7 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
         value = w["aanjager"]
         rewrite = rewrites.get(hit.rule)
         points.append(
-            Point(
+            _point(
                 criterion=f"aanjager:{hit.subtype}",
                 points=value,
                 explanation=(
@@ -171,7 +146,7 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
     return points
 
 
-def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) -> list[Point]:
+def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) -> list[PointRecord]:
     points = []
     comparisons: list[Comparison] = [c for c in (voice.loudness, voice.pitch, voice.rate) if c is not None]
     for comparison in comparisons:
@@ -188,7 +163,7 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
                     "was afgekapt), dus je was waarschijnlijk nog harder dan gemeten."
                 )
         points.append(
-            Point(
+            _point(
                 criterion=f"stem:{comparison.measure}",
                 points=value,
                 explanation=f"{value}: {_raised_sentence(comparison, voice)}{clipping} "
@@ -202,7 +177,7 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
         kind = "plotseling" if rise.kind == "jump" else "geleidelijk"
         own = "" if rise.reference == "calibration" else "; je rustige stem is nog niet gemeten, dus dit is vergeleken met je eigen antwoord"
         points.append(
-            Point(
+            _point(
                 criterion=f"stijging:{rise.measure}",
                 points=w["rise"],
                 explanation=(
@@ -218,7 +193,7 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
     calm = not points and not voice.clipped and voice.loudness and voice.pitch
     if customer_anger >= CALM_PRESSURE_ANGER and calm:
         points.append(
-            Point(
+            _point(
                 criterion="stem:kalm_onder_druk",
                 points=w["calm_under_pressure"],
                 explanation=(
@@ -235,7 +210,7 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
     return points
 
 
-def _raised_voice_loss(voice: VoiceRecord, techniques: Sequence[Point], w: dict[str, Any]) -> list[Point]:
+def _raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w: dict[str, Any]) -> list[PointRecord]:
     raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
     earned = sum(p.points for p in techniques)
     loss = round(earned * w["raised_voice_technique_loss"])
@@ -243,7 +218,7 @@ def _raised_voice_loss(voice: VoiceRecord, techniques: Sequence[Point], w: dict[
         return []
     how = " en ".join(VOICE_TEXT[c.measure][0] for c in raised)
     return [
-        Point(
+        _point(
             criterion="stem:woorden_komen_minder_aan",
             points=-loss,
             explanation=(
@@ -296,13 +271,13 @@ def _amount(value: float) -> str:
     return text.removesuffix(",0")
 
 
-def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[Point]:
+def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[PointRecord]:
     rules = w["listening"]
     if 0 < word_count <= rules["one_word_max"]:
         # "ja", "nee", "oké": scored, not refused, with what a one-word answer does to an angry customer
         said = "één woord" if word_count == 1 else f"{word_count} woorden"
         return [
-            Point(
+            _point(
                 criterion="luisteren:kort_antwoord",
                 points=rules["short_answer"],
                 explanation=(
@@ -316,7 +291,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any])
         ]
     if word_count < rules["min_words"]:
         return [
-            Point(
+            _point(
                 criterion="luisteren:te_kort",
                 points=rules["too_short"],
                 explanation=(
@@ -329,7 +304,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any])
         ]
     if word_count > rules["max_words"] or speech_seconds > rules["max_seconds"]:
         return [
-            Point(
+            _point(
                 criterion="luisteren:monoloog",
                 points=rules["monologue"],
                 explanation=(
