@@ -9,6 +9,7 @@ that swings a lot in calm speech must move further before the change means somet
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -77,6 +78,11 @@ class Baseline(Shape):
             ) from exc
 
 
+def _derived(data: Any, key: str, derive: Callable[[dict[str, Any]], Any]) -> Any:
+    """A new shape derives `key` from its other fields; a stored one keeps what was stored."""
+    return {**data, key: derive(data)} if isinstance(data, dict) and key not in data else data
+
+
 class Comparison(Shape):
     """One measure of the reply against the baseline.
 
@@ -102,10 +108,7 @@ class Comparison(Shape):
     @model_validator(mode="before")
     @classmethod
     def _raised(cls, data: Any) -> Any:
-        """A new comparison derives `raised`; a stored one keeps what was stored."""
-        if isinstance(data, dict) and "raised" not in data:
-            return {**data, "raised": data["difference"] >= data["threshold"]}
-        return data
+        return _derived(data, "raised", lambda d: d["difference"] >= d["threshold"])
 
 
 class Rise(Shape):
@@ -126,10 +129,7 @@ class Rise(Shape):
     @model_validator(mode="before")
     @classmethod
     def _difference(cls, data: Any) -> Any:
-        """A new rise derives `difference` (after - before); a stored one keeps what was stored."""
-        if isinstance(data, dict) and "difference" not in data:
-            return {**data, "difference": data["after"] - data["before"]}
-        return data
+        return _derived(data, "difference", lambda d: d["after"] - d["before"])
 
 
 class BaselineRecord(Baseline):
