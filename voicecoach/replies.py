@@ -12,7 +12,7 @@ from pathlib import Path
 from voicecoach.analysis import Analyser
 from voicecoach.coaching.conversation import Conversation, Reply, TurnResult
 from voicecoach.transcript import Transcript
-from voicecoach.turn_record import AnalysisRecord, ReactionRecord, TurnRecord
+from voicecoach.turn_record import AnalysisRecord, TurnRecord
 from voicecoach.voice.baseline import Baseline
 
 
@@ -48,15 +48,7 @@ def turn_record(heard: HeardReply, result: TurnResult | None) -> TurnRecord:
     """The record of a turn; without a result (no scenario) it holds the analysis only."""
     if result is None:
         return TurnRecord(analysis=heard.analysis, score=None, reaction=None)
-    return TurnRecord(
-        analysis=heard.analysis,
-        score=result.score,
-        reaction=ReactionRecord(
-            turn=result.turn, phase=result.phase, customer_line=result.customer_line,
-            anger_before=result.anger_before, anger_after=result.anger_after,
-            next_line=result.next_line, outcome=result.outcome,
-        ),
-    )
+    return TurnRecord(analysis=heard.analysis, score=result.score, reaction=result.reaction)
 
 
 def answer(conversation: Conversation, heard: HeardReply) -> TurnRecord:

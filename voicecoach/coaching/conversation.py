@@ -13,7 +13,7 @@ from pathlib import Path
 from voicecoach.coaching.customer import CustomerState, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn
-from voicecoach.turn_record import ScoreRecord
+from voicecoach.turn_record import ReactionRecord, ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.voice.shapes import VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
@@ -35,15 +35,9 @@ class Reply:
 class TurnResult:
     """One turn as the trainee sees it."""
 
-    turn: int
-    phase: str
-    customer_line: str
     reply: str
-    anger_before: int
-    anger_after: int
     score: ScoreRecord
-    next_line: str | None
-    outcome: str | None
+    reaction: ReactionRecord
 
 
 class Conversation:
@@ -86,13 +80,10 @@ class Conversation:
         self.state = react(self.scenario, before, score, labels)
         self.line = customer_reply(self.scenario, before, self.state, labels) if not self.finished else ""
         return TurnResult(
-            turn=self.state.turn,
-            phase=before.phase,
-            customer_line=line,
             reply=reply.text,
-            anger_before=before.anger,
-            anger_after=self.state.anger,
             score=score,
-            next_line=self.line or None,
-            outcome=self.state.outcome,
+            reaction=ReactionRecord(
+                turn=self.state.turn, phase=before.phase, customer_line=line, anger_before=before.anger,
+                anger_after=self.state.anger, next_line=self.line or None, outcome=self.state.outcome,
+            ),
         )
