@@ -8,10 +8,12 @@ is logged (one real row of the old database damaged in SQLite)."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import shutil
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -102,9 +104,13 @@ def test_a_damaged_turn_costs_that_turn_only(damaged, caplog):
 
     turn = trainee.get(f"/api/turns/{first}")
     assert turn.status_code == 200 and turn.json()["error"]["message"].startswith(UNREADABLE)
-    for path in (f"/gesprek/{conversation_id}", "/gesprekken", "/", "/api/me/progress", "/api/me/export",
-                 "/rapport/voortgang/sanne"):
+    for path in (f"/gesprek/{conversation_id}", "/gesprekken", "/", "/api/me/progress", "/rapport/voortgang/sanne"):
         assert trainee.get(path).status_code == 200, path
+    export = trainee.get("/api/me/export")
+    assert export.status_code == 200
+    exported = json.loads(zipfile.ZipFile(io.BytesIO(export.content)).read("data.json"))
+    stored = [t["result"] for c in exported["conversations"] for t in c["turns"]]
+    assert all(result is not None for result in stored)  # the damaged result is exported as stored, not dropped
     report = trainee.get(f"/rapport/gesprek/{conversation_id}")
     assert report.status_code == 200 and UNREADABLE in report.text
 
