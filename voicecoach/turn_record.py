@@ -1,8 +1,9 @@
 """The one shape of a scored turn: analysis, score and the customer's reaction, with a version.
 
 A leaf module above the stages' shape modules (audio/shapes, transcript, voice/shapes, wording/hits:
-pydantic only), so the record and the pipeline share one definition of each concept. The services return a TurnRecord, the API declares it as its
-response model, the worker stores `model_dump()`, `analyse --json` and `practice --json` print it.
+pydantic only), so the record and the pipeline share one definition of each concept; coaching builds
+the score and reaction shapes defined here. The services return a TurnRecord, the API declares it as
+its response model, the worker stores `model_dump()`, `analyse --json` and `practice --json` print it.
 Stored JSON is read back through `read_turn_record`, which upgrades older versions first.
 Field names are the ones the web pages read (web/static/*.js).
 """
