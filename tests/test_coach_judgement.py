@@ -12,9 +12,10 @@ from tests.conftest import SPACY_DIR
 from voicecoach.coach_judgement import judged_labels, judged_score
 from voicecoach.coaching.scoring import score_turn
 from voicecoach.scenarios import load_scenarios
-from voicecoach.turn_record import TurnRecord
+from voicecoach.transcript import Transcript
+from voicecoach.turn_record import AnalysisRecord, TurnRecord
 from voicecoach.voice.baseline import POPULATION_DEFAULT
-from voicecoach.voice.measures import Comparison
+from voicecoach.voice.shapes import BaselineRecord, Comparison, VoiceRecord
 from voicecoach.wording.classify import WordingClassifier
 from voicecoach.wording.pipeline import load_pipeline
 
@@ -31,27 +32,23 @@ class Overrule:
 
 def _loudness(difference: float) -> Comparison:
     return Comparison(measure="loudness", value=-26 + difference, baseline=-26.0, unit="dBFS", difference=difference,
-                      difference_unit="dB", threshold=6.0, spread=1.0, start=0.0, end=4.0, frames=300)
+                      difference_unit="dB", threshold=6.0, spread_in_reply=1.0, seconds=(0.0, 4.0), frames=300)
 
 
 def _result(classifier: WordingClassifier, phase, anger: int, loud: float) -> TurnRecord:  # type: ignore[no-untyped-def]
     """A turn record as the worker stores it (a typed reply with a measured voice), scored by score_turn itself."""
     hits = classifier.classify(TEXT)
     loudness = _loudness(loud)
-    voice = {"baseline": POPULATION_DEFAULT.to_dict(), "loudness": loudness.to_dict(), "pitch": None, "rate": None,
-             "speech_seconds": 4.0, "pause_seconds": 0.0, "pauses": [], "rises": []}
-
-    class Voice:  # what score_turn reads of a VoiceMeasures
-        baseline, pitch, rate, rises, clipped, clipped_fraction = POPULATION_DEFAULT, None, None, (), False, 0.0
-
-    Voice.loudness = loudness
+    voice = VoiceRecord(baseline=BaselineRecord(**dict(POPULATION_DEFAULT)), loudness=loudness, pitch=None, rate=None,
+                        speech_seconds=4.0, pause_seconds=0.0)
     score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=anger,
-                       word_count=len(TEXT.split()), speech_seconds=4.0, voice=Voice())
-    return TurnRecord.model_validate({
-        "analysis": {"audio": None, "wording": [h.to_dict() for h in hits], "suggestions": [], "corrected_text": None,
-                     "transcript": {"text": TEXT, "language": "nl", "words": []}, "voice": voice},
-        "score": score.to_dict(), "reaction": None,
-    })
+                       word_count=len(TEXT.split()), speech_seconds=4.0, voice=voice)
+    record = TurnRecord(
+        analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=TEXT, language="nl", words=()),
+                                voice=voice),
+        score=score, reaction=None,
+    )
+    return TurnRecord.model_validate(record.model_dump(mode="json"))  # as the worker stores it
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,7 @@ def test_one_word_answer_is_scored_with_its_own_feedback(word, analyser, scenari
     listening = [p for p in result.score.points if p.criterion.startswith("luisteren:")]
     assert len(listening) == 1 and listening[0].points < 0
     assert result.score.total < 2  # a one-word answer earns little …
-    assert result.anger_after >= before  # … and does not calm an angry customer
+    assert result.reaction.anger_after >= before  # … and does not calm an angry customer
     if len(result.reply.split()) <= 2:  # whatever Whisper heard: one or two words get the short-answer point
         assert listening[0].criterion == "luisteren:kort_antwoord"
 

@@ -10,9 +10,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
-from voicecoach.turn_record import SCHEMA_VERSION, TurnRecord, read_turn_record
+from voicecoach.turn_record import SCHEMA_VERSION, TurnRecord, UnreadableRecord, read_turn_record
 
 OLD_DB = Path(__file__).parent / "data" / "old-database" / "voicecoach.db"
 
@@ -62,7 +61,7 @@ def test_the_upgrade_does_not_change_what_it_reads(old_results):
 def test_a_damaged_record_is_refused(old_results, damage):
     data = copy.deepcopy(old_results[0])
     damage(data)
-    with pytest.raises(ValidationError):
+    with pytest.raises(UnreadableRecord, match="kan niet worden getoond"):
         read_turn_record(data)
 
 

@@ -97,13 +97,13 @@ def test_faster_speech_has_a_higher_rate(analyser, tmp_path):
 def test_without_baseline_the_defaults_are_marked(analyser, dutch_reply_wav):
     voice = analyser.analyse(dutch_reply_wav).voice
     assert voice.baseline == POPULATION_DEFAULT
-    data = voice.to_dict()
+    data = voice.record().model_dump(mode="json")
     assert data["baseline"]["source"] == "population_default"
     assert "geen eigen rustige stem" in data["baseline"]["note"]
 
 
 def test_every_measure_carries_its_evidence(analyser, calm_baseline, dutch_reply_wav):
-    data = analyser.analyse(dutch_reply_wav, baseline=calm_baseline).voice.to_dict()
+    data = analyser.analyse(dutch_reply_wav, baseline=calm_baseline).voice.record().model_dump(mode="json")
     for name in ("loudness", "pitch", "rate"):
         measure = data[name]
         for key in ("value", "baseline", "unit", "difference", "difference_unit", "threshold", "seconds", "raised"):

@@ -75,7 +75,7 @@ def test_a_10_db_rise_for_3_s_without_calibration_is_flagged_with_its_seconds(sp
     point = _points(voice)["stijging:loudness"]
     assert f"van {_nl(rise.start)} tot {_nl(rise.end)} s" in point.explanation
     assert "nog niet gemeten" in point.explanation
-    assert voice.to_dict()["baseline"]["note"]  # the result asks to calibrate
+    assert voice.record().baseline.note  # the result asks to calibrate
     _plain(voice)
 
 
@@ -144,7 +144,7 @@ def _points(voice: VoiceMeasures, customer_anger: int = 2) -> dict:  # type: ign
     phase = load_scenarios()[0]["monteur-deur"].phases[0]
     score = score_turn(
         hits=(), suggestions=(), phase=phase, customer_anger=customer_anger, word_count=20,
-        speech_seconds=voice.speech_seconds, voice=voice,
+        speech_seconds=voice.speech_seconds, voice=voice.record(),
     )
     return {p.criterion: p for p in score.points}
 

@@ -24,11 +24,13 @@ from voicecoach.speech.phrase_file import StreamedPhrases, recorded_phrases, tak
 from voicecoach.speech.phrases import phrase_key, reply_phrases
 from voicecoach.speech.transcribe import load_whisper, transcribe
 from voicecoach.transcript import Transcript
+from voicecoach.turn_record import AnalysisRecord
 from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_from_measures
 from voicecoach.voice.contours import compute_contours
 from voicecoach.voice.measures import VoiceMeasures, measure_voice
 from voicecoach.voice.rate import measure_rate
-from voicecoach.wording.classify import WordingClassifier, WordingHit, with_word_times
+from voicecoach.wording.classify import WordingClassifier, with_word_times
+from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.pipeline import load_pipeline
 
 
@@ -40,21 +42,21 @@ class TurnAnalysis:
     transcript: Transcript
     voice: VoiceMeasures
     wording: tuple[WordingHit, ...] = ()
-    suggestions: tuple = ()
+    suggestions: tuple[Suggestion, ...] = ()
     corrected_text: str | None = None
     """A coach's correction of the transcript; the wording was classified on it."""
     timings: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "audio": self.checked.to_dict(),
-            "transcript": self.transcript.to_dict(),
-            "voice": self.voice.to_dict(),
-            "wording": [hit.to_dict() for hit in self.wording],
-            "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
-            "corrected_text": self.corrected_text,
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-        }
+    def record(self) -> AnalysisRecord:
+        return AnalysisRecord(
+            audio=self.checked.record(),
+            transcript=self.transcript,
+            voice=self.voice.record(),
+            wording=self.wording,
+            suggestions=self.suggestions,
+            corrected_text=self.corrected_text,
+            timings={k: round(v, 3) for k, v in self.timings.items()},
+        )
 
 
 class Analyser:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -22,10 +21,7 @@ from voicecoach.coaching.scoring import score_turn
 from voicecoach.vocabulary import label_name
 from voicecoach.scenarios import Phase
 from voicecoach.turn_record import TurnRecord
-from voicecoach.voice.baseline import Baseline
-from voicecoach.voice.measures import Comparison, VoiceMeasures
-from voicecoach.voice.rises import Rise
-from voicecoach.wording.classify import Suggestion, WordingHit
+from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, LABELS, PATTERNS_DIR, SEED_FILES
 
 WORDING_CRITERIA = ("techniek:", "aanjager:", "stem:woorden_komen_minder_aan")
@@ -79,36 +75,8 @@ def _rule_source(label: str, subtype: str) -> tuple[str, str]:
     return sources.get((label, subtype)) or sources[(label, "")]
 
 
-def _build(cls: type, data: dict[str, Any], **extra: Any) -> Any:
-    names = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in {**data, **extra}.items() if k in names})
-
-
-def _comparison(data: dict[str, Any] | None) -> Comparison | None:
-    if data is None:
-        return None
-    start, end = data["seconds"]
-    return _build(Comparison, data, spread=data.get("spread_in_reply", 0.0), start=start, end=end)
-
-
-def voice_from_dict(data: dict[str, Any]) -> VoiceMeasures:
-    """The stored voice result as the scoring reads it (contours are not needed for a score)."""
-    baseline = _build(Baseline, data["baseline"])
-    return VoiceMeasures(
-        loudness=_comparison(data.get("loudness")), pitch=_comparison(data.get("pitch")), rate=_comparison(data.get("rate")),
-        speech_seconds=data["speech_seconds"], pause_seconds=data.get("pause_seconds", 0.0),
-        pauses=tuple(tuple(p) for p in data.get("pauses", [])), rises=tuple(_build(Rise, r) for r in data.get("rises", [])),
-        baseline=baseline, contours=None,  # type: ignore[arg-type]
-        clipped_fraction=data.get("clipped_fraction", 0.0),
-    )
-
-
-def hit_from_dict(data: dict[str, Any]) -> WordingHit:
-    return _build(WordingHit, data, seconds=tuple(data["seconds"]) if data.get("seconds") else None)
-
-
 def record_hits(record: TurnRecord) -> list[WordingHit]:
-    return [hit_from_dict(h.model_dump()) for h in record.analysis.wording]
+    return list(record.analysis.wording)
 
 
 def judged_score(record: TurnRecord, overrules: Sequence[Overrule], phase: Phase, customer_anger: int) -> dict[str, Any]:
@@ -123,14 +91,14 @@ def judged_score(record: TurnRecord, overrules: Sequence[Overrule], phase: Phase
     analysis = record.analysis
     hits = judged_hits(record_hits(record), overrules)
     kept_rules = {hit.rule for hit in hits}
-    voice = voice_from_dict(analysis.voice.model_dump()) if analysis.voice else None
+    voice = analysis.voice
     rescored = score_turn(
         hits=hits,
-        suggestions=[_build(Suggestion, s.model_dump()) for s in analysis.suggestions if s.rule in kept_rules],
+        suggestions=[s for s in analysis.suggestions if s.rule in kept_rules],
         phase=phase, customer_anger=customer_anger,
         word_count=len(re.findall(r"\w+", analysis.text)),  # as coaching/conversation.py counts them
         speech_seconds=voice.speech_seconds if voice else 0.0, voice=voice,
-    ).to_dict()["points"]
+    ).model_dump(mode="json")["points"]
     return _merge(machine["points"], rescored, overrules)
 
 

@@ -24,7 +24,7 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
     if conversation.finished_at is None or not turns:
         return conversation.customer_line
     last = turns[-1]
-    labels = predicted_labels(record_hits(last.record))
+    labels = predicted_labels(record_hits(last.record)) if last.record is not None else set()
     return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels)
 
 
@@ -54,22 +54,24 @@ def _style(turns: Sequence[TurnRow], overrules: dict[str, list[LabelOverrule]]) 
 
 def end_summary(
     scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow],
-    scores: dict[str, dict[str, Any]], overrules: dict[str, list[LabelOverrule]],
+    scores: dict[str, dict[str, Any] | None], overrules: dict[str, list[LabelOverrule]],
 ) -> dict[str, Any]:
-    """`turns` are the analysed turns in order, `scores` their judged scores by turn id."""
+    """`turns` are the analysed turns in order, `scores` their judged scores by turn id (None for a
+    turn whose stored result cannot be read: it counts in no total)."""
+    scored = [t for t in turns if scores.get(t.id)]
     phases = [
         {"title": phase.title, "turns": len(in_phase), "score": sum(scores[t.id]["total"] for t in in_phase)}
         for phase in scenario.phases
-        if (in_phase := [t for t in turns if t.state_before["phase"] == phase.id])
+        if (in_phase := [t for t in scored if t.state_before["phase"] == phase.id])
     ]
-    points = [p for t in turns for p in scores[t.id]["points"] if p.get("coach") != "removed"]
+    points = [p for t in scored for p in scores[t.id]["points"] if p.get("coach") != "removed"]
     outcome = conversation.state.get("outcome")
     return {
         "outcome": outcome,
         "message": scenario.ending.calmed_message if outcome == "calmed" else None,
         "advice": scenario.ending.escalated_advice if outcome != "calmed" else [],
         "final_line": final_line(scenario, conversation, turns),
-        "total": sum(scores[t.id]["total"] for t in turns),
+        "total": sum(scores[t.id]["total"] for t in scored),
         "phases": phases,
         "went_well": _unique([p for p in points if p["points"] > 0]),
         "practise_next": _unique([p for p in points if p["points"] < 0]),

@@ -99,7 +99,7 @@ class CalibrationJob:
         return {"recording": str(self.data_dir / session.get(Recording, row.recording_id).path)}
 
     def run(self, order: dict[str, Any]) -> dict[str, Any]:
-        return {"baseline": self.analyser.calibrate(Path(order["recording"])).to_dict()}
+        return {"baseline": self.analyser.calibrate(Path(order["recording"])).model_dump(mode="json")}
 
     def store(self, session: Session, target_id: str, outcome: dict[str, Any]) -> None:
         row = session.get(BaselineRow, int(target_id))

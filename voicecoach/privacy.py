@@ -118,7 +118,8 @@ def export_zip(session: Session, data_dir: Path, user: User) -> bytes:
                 "incident": incident_dict(session.get(IncidentReport, c.id)),
                 "turns": [
                     {"number": t.number, "customer_line": t.customer_line, "status": t.status,
-                     "result": record.model_dump(mode="json") if (record := t.record) else None,
+                     # a stored result this release cannot read is exported as stored: the data is theirs
+                     "result": record.model_dump(mode="json") if (record := t.record) else t.result,
                      "error": t.error, "corrected_text": t.corrected_text, "recording": Path(session.get(Recording, t.recording_id).path).name}
                     for t in c.turns
                 ],

@@ -57,7 +57,7 @@ def _done_turns(session: Session, user: User, scenarios: dict[str, Scenario]) ->
                 ConversationRow.user_id == user.id, TurnRow.status == "done", TurnRow.set_aside.is_(False))
             .order_by(TurnRow.created_at)
         )
-        if turn.result and turn.conversation.scenario_id in scenarios
+        if turn.record is not None and turn.conversation.scenario_id in scenarios
     ]
 
 

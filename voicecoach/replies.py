@@ -13,7 +13,8 @@ from voicecoach.analysis import Analyser
 from voicecoach.audio.checks import CheckedAudio
 from voicecoach.audio.decode import decode_audio
 from voicecoach.coaching.conversation import Conversation, Reply, TurnResult
-from voicecoach.turn_record import AnalysisRecord, ReactionRecord, ScoreRecord, TranscriptRecord, TurnRecord
+from voicecoach.transcript import Transcript
+from voicecoach.turn_record import AnalysisRecord, InterruptionRecord, TurnRecord
 from voicecoach.voice.baseline import Baseline
 from voicecoach.voice.interruption import MAX_LINE_SECONDS, Interruption, detect_interruption
 
@@ -41,8 +42,8 @@ def hear_text(analyser: Analyser, text: str) -> HeardReply:
     hits = tuple(classifier.classify(text))
     suggestions = tuple(classifier.suggestions(hits))
     analysis = AnalysisRecord(
-        audio=None, voice=None, transcript=TranscriptRecord(text=text, language="nl", words=[]),
-        wording=[hit.to_dict() for hit in hits], suggestions=[s.to_dict() for s in suggestions],
+        audio=None, voice=None, transcript=Transcript(text=text, language="nl", words=()),
+        wording=hits, suggestions=suggestions,
     )
     return HeardReply(Reply(text, hits, suggestions), analysis)
 
@@ -55,10 +56,10 @@ def hear_audio(
     with `overlap`, also whether it interrupted the customer's line."""
     analysis = analyser.analyse(source, baseline=baseline, corrected_text=corrected_text)
     interruption = _interruption(analysis.checked, overlap) if overlap else None
-    reply = Reply(corrected_text or analysis.transcript.text, analysis.wording, analysis.suggestions, analysis.voice,
-                  interruption=interruption)
-    record = {**analysis.to_dict(), "interruption": interruption.to_dict() if interruption else None}
-    return HeardReply(reply, AnalysisRecord.model_validate(record))
+    record = analysis.record()
+    if interruption is not None:
+        record = record.model_copy(update={"interruption": InterruptionRecord.model_validate(interruption.to_dict())})
+    return HeardReply(Reply(record.text, record.wording, record.suggestions, record.voice, interruption=interruption), record)
 
 
 def _interruption(checked: CheckedAudio, overlap: LineOverlap) -> Interruption:
@@ -70,15 +71,7 @@ def turn_record(heard: HeardReply, result: TurnResult | None) -> TurnRecord:
     """The record of a turn; without a result (no scenario) it holds the analysis only."""
     if result is None:
         return TurnRecord(analysis=heard.analysis, score=None, reaction=None)
-    return TurnRecord(
-        analysis=heard.analysis,
-        score=ScoreRecord.model_validate(result.score.to_dict()),
-        reaction=ReactionRecord(
-            turn=result.turn, phase=result.phase, customer_line=result.customer_line,
-            anger_before=result.anger_before, anger_after=result.anger_after,
-            next_line=result.next_line, outcome=result.outcome,
-        ),
-    )
+    return TurnRecord(analysis=heard.analysis, score=result.score, reaction=result.reaction)
 
 
 def answer(conversation: Conversation, heard: HeardReply) -> TurnRecord:

@@ -1,14 +1,19 @@
 """What a recogniser heard: words with times, and the transcript of one reply.
 
 A leaf module: wording, voice and coaching read transcripts without importing the speech engine.
+The turn record keeps these same shapes (voicecoach/turn_record.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
+
+from voicecoach.shape import Shape
 
 
-@dataclass(frozen=True)
+# A pydantic dataclass (not a model): the recogniser builds thousands positionally.
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Word:
     """One recognised word; times in seconds from the start of the audio."""
 
@@ -18,23 +23,11 @@ class Word:
     probability: float
 
 
-@dataclass(frozen=True)
-class Transcript:
+class Transcript(Shape):
     """The recognised text of one reply."""
 
     text: str
     language: str
     words: tuple[Word, ...]
-    dropped_segments: tuple[str, ...] = field(default=())
+    dropped_segments: tuple[str, ...] = ()
     """Segments rejected as hallucinations or loops (kept for the coach to see)."""
-
-    def to_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "language": self.language,
-            "words": [
-                {"word": w.word, "start": w.start, "end": w.end, "probability": w.probability}
-                for w in self.words
-            ],
-            "dropped_segments": list(self.dropped_segments),
-        }

@@ -1,7 +1,9 @@
 """The one shape of a scored turn: analysis, score and the customer's reaction, with a version.
 
-A leaf module (pydantic only): the services return a TurnRecord, the API declares it as its
-response model, the worker stores `model_dump()`, `analyse --json` and `practice --json` print it.
+A leaf module above the stages' shape modules (audio/shapes, transcript, voice/shapes, wording/hits:
+pydantic only), so the record and the pipeline share one definition of each concept; coaching builds
+the score and reaction shapes defined here. The services return a TurnRecord, the API declares it as
+its response model, the worker stores `model_dump()`, `analyse --json` and `practice --json` print it.
 Stored JSON is read back through `read_turn_record`, which upgrades older versions first.
 Field names are the ones the web pages read (web/static/*.js).
 """
@@ -10,148 +12,22 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError
+
+from voicecoach.audio.shapes import AudioRecord
+from voicecoach.errors import VoiceCoachError
+from voicecoach.shape import Shape
+from voicecoach.transcript import Transcript
+from voicecoach.voice.shapes import VoiceRecord
+from voicecoach.wording.hits import Suggestion, WordingHit
 
 SCHEMA_VERSION = 2
 """1: stored before the record had a version (no clipping, no model hits, a `score` inside the
 analysis); 2: this module."""
 
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # --- analysis ------------------------------------------------------------------------------------
-class AudioSource(_Shape):
-    format: str
-    sample_rate: int
-    channels: int
-
-
-class AudioWarningRecord(_Shape):
-    code: str
-    message: str
-    value: float
-
-
-class AudioRecord(_Shape):
-    """The decoded recording and where the speech is (seconds)."""
-
-    duration: float
-    speech_seconds: float
-    speech_segments: list[tuple[float, float]]
-    speech_level_db: float
-    clipped_fraction: float
-    source: AudioSource
-    warnings: list[AudioWarningRecord] = []
-
-
-class WordRecord(_Shape):
-    word: str
-    start: float
-    end: float
-    probability: float
-
-
-class TranscriptRecord(_Shape):
-    text: str
-    language: str
-    words: list[WordRecord]
-    dropped_segments: list[str] = []
-
-
-class BaselineRecord(_Shape):
-    """The calm voice the reply was compared with; `note` says when it was not the trainee's own."""
-
-    loudness_db: float
-    loudness_spread_db: float
-    pitch_hz: float
-    pitch_spread_st: float
-    rate_sps: float
-    rate_spread_sps: float
-    speech_seconds: float
-    source: Literal["calibration", "population_default"]
-    created: str
-    version: int
-    note: str | None = None
-
-
-class ComparisonRecord(_Shape):
-    measure: Literal["loudness", "pitch", "rate"]
-    value: float
-    baseline: float
-    unit: str
-    difference: float
-    difference_unit: str
-    threshold: float
-    spread_in_reply: float
-    raised: bool
-    seconds: tuple[float, float]
-    stretches: list[tuple[float, float]] = []
-    frames: int
-
-
-class RiseRecord(_Shape):
-    measure: Literal["loudness", "pitch"]
-    kind: Literal["jump", "gradual"]
-    start: float
-    end: float
-    before: float
-    after: float
-    unit: str
-    threshold: float
-    reference: Literal["calibration", "reply"]
-    difference: float
-
-
-class ContoursRecord(_Shape):
-    """Every fifth 10 ms frame: loudness (None outside speech) and pitch in semitones (None unvoiced)."""
-
-    times: list[float]
-    loudness_db: list[float | None]
-    pitch_st: list[float | None]
-
-
-class VoiceRecord(_Shape):
-    baseline: BaselineRecord
-    loudness: ComparisonRecord | None
-    pitch: ComparisonRecord | None
-    rate: ComparisonRecord | None
-    clipped_fraction: float = 0.0
-    clipped: bool = False
-    speech_seconds: float
-    pause_seconds: float
-    pauses: list[tuple[float, float]] = []
-    rises: list[RiseRecord] = []
-    contours: ContoursRecord | None = None
-
-
-class HitRecord(_Shape):
-    """One wording hit: the words (character span) that caused it, and why it counts."""
-
-    label: str
-    subtype: str
-    rule: str
-    start: int
-    end: int
-    text: str
-    source: str
-    source_title: str
-    explanation: str
-    seconds: tuple[float, float] | None = None
-    method: Literal["rule", "model"] = "rule"
-    probability: float | None = None
-    nearest_example: str | None = None
-
-
-class SuggestionRecord(_Shape):
-    rule: str
-    subtype: str
-    text: str
-    suggestion: str
-
-
-class InterruptionRecord(_Shape):
+class InterruptionRecord(Shape):
     """Speech that started while the customer's line was still playing (voice/interruption.py)."""
 
     interrupting: bool
@@ -169,14 +45,14 @@ class InterruptionRecord(_Shape):
     echo_prominence: float
 
 
-class AnalysisRecord(_Shape):
+class AnalysisRecord(Shape):
     """What was heard and measured. A typed reply has no audio and no voice, and no word times."""
 
     audio: AudioRecord | None
-    transcript: TranscriptRecord
+    transcript: Transcript
     voice: VoiceRecord | None
-    wording: list[HitRecord]
-    suggestions: list[SuggestionRecord] = []
+    wording: tuple[WordingHit, ...]
+    suggestions: tuple[Suggestion, ...] = ()
     corrected_text: str | None = None
     timings: dict[str, float] = {}
     interruption: InterruptionRecord | None = None
@@ -189,7 +65,7 @@ class AnalysisRecord(_Shape):
 
 
 # --- score and reaction --------------------------------------------------------------------------
-class PointRecord(_Shape):
+class PointRecord(Shape):
     """One scored observation with its Dutch explanation, evidence and seed text."""
 
     criterion: str
@@ -200,12 +76,14 @@ class PointRecord(_Shape):
     source_title: str
 
 
-class ScoreRecord(_Shape):
+class ScoreRecord(Shape):
+    """A turn's points (coaching/scoring.py builds it)."""
+
     total: int
-    points: list[PointRecord]
+    points: tuple[PointRecord, ...]
 
 
-class ReactionRecord(_Shape):
+class ReactionRecord(Shape):
     """How the customer took the reply."""
 
     turn: int | None = None
@@ -218,7 +96,7 @@ class ReactionRecord(_Shape):
     outcome: Literal["calmed", "escalated"] | None = None
 
 
-class TurnRecord(_Shape):
+class TurnRecord(Shape):
     """One scored turn. `score` and `reaction` are None for a reply analysed outside a scenario."""
 
     schema_version: Literal[2] = SCHEMA_VERSION
@@ -243,10 +121,25 @@ UPGRADES = {1: _upgrade_1}
 """version → function returning the data one version later."""
 
 
+class UnreadableRecord(VoiceCoachError):
+    """A stored result that is damaged or of a version this release does not know."""
+
+    code = "result_unreadable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Deze beurt kan niet worden getoond: het bewaarde resultaat is beschadigd of van een onbekende "
+            "versie. De rest van het gesprek staat er gewoon."
+        )
+
+
 def read_turn_record(data: dict[str, Any]) -> TurnRecord:
-    """A stored record of any known version, upgraded and validated (raises pydantic.ValidationError)."""
-    version = data.get("schema_version", 1)
-    while version < SCHEMA_VERSION:
-        data = UPGRADES[version](data)
-        version = data["schema_version"]
-    return TurnRecord.model_validate(data)
+    """A stored record of any known version, upgraded and validated (raises UnreadableRecord)."""
+    try:
+        version = data.get("schema_version", 1)
+        while version < SCHEMA_VERSION:
+            data = UPGRADES[version](data)
+            version = data["schema_version"]
+        return TurnRecord.model_validate(data)
+    except (ValidationError, LookupError, TypeError, AttributeError) as exc:
+        raise UnreadableRecord() from exc

@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from voicecoach.turn_record import BaselineRecord, TurnRecord
+from voicecoach.turn_record import TurnRecord
+from voicecoach.voice.shapes import Baseline
 
 
 class ErrorDetail(BaseModel):
@@ -80,13 +81,13 @@ class Accepted(BaseModel):
 
 
 class CurrentBaseline(BaseModel):
-    baseline: BaselineRecord | None
+    baseline: Baseline | None
 
 
 class BaselineStatus(BaseModel):
     id: int
     status: str
-    baseline: BaselineRecord | None
+    baseline: Baseline | None
     error: ErrorDetail | None
 
 

@@ -9,6 +9,7 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from voicecoach.audio.decode import DecodedAudio
 from voicecoach.audio.errors import AudioError, AudioWarning
+from voicecoach.audio.shapes import AudioRecord, AudioSource
 from voicecoach.levels import CLIPPED_WARNING_FRACTION, rms_db
 
 # Shorter than this, a file cannot hold even a "ja" (about 0.3 s). Short speech in a longer file is
@@ -33,21 +34,17 @@ class CheckedAudio:
     def speech_seconds(self) -> float:
         return sum(end - start for start, end in self.speech_segments)
 
-    def to_dict(self) -> dict[str, object]:
+    def record(self) -> AudioRecord:
         audio = self.audio
-        return {
-            "duration": round(audio.duration, 3),
-            "speech_seconds": round(self.speech_seconds, 3),
-            "speech_segments": [[round(s, 3), round(e, 3)] for s, e in self.speech_segments],
-            "speech_level_db": round(self.speech_level_db, 2),
-            "clipped_fraction": round(audio.clipped_fraction, 5),
-            "source": {
-                "format": audio.source_format,
-                "sample_rate": audio.source_rate,
-                "channels": audio.source_channels,
-            },
-            "warnings": [w.to_dict() for w in self.warnings],
-        }
+        return AudioRecord(
+            duration=audio.duration,
+            speech_seconds=self.speech_seconds,
+            speech_segments=self.speech_segments,
+            speech_level_db=self.speech_level_db,
+            clipped_fraction=audio.clipped_fraction,
+            source=AudioSource(format=audio.source_format, sample_rate=audio.source_rate, channels=audio.source_channels),
+            warnings=self.warnings,
+        )
 
 
 def check_audio(audio: DecodedAudio) -> CheckedAudio:

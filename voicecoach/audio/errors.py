@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from voicecoach.errors import VoiceCoachError
+from voicecoach.shape import Shape
 
 MESSAGES: dict[str, str] = {
     "unreadable": "Het bestand kan niet worden geopend. Controleer of het bestaat en probeer het opnieuw.",
@@ -58,8 +57,7 @@ class AudioError(VoiceCoachError):
         self.values = values
 
 
-@dataclass(frozen=True)
-class AudioWarning:
+class AudioWarning(Shape):
     """A problem that does not stop the analysis but must be shown next to its result."""
 
     code: str
@@ -69,6 +67,3 @@ class AudioWarning:
     @classmethod
     def make(cls, code: str, value: float, **values: float) -> AudioWarning:
         return cls(code=code, message=MESSAGES[code].format(**values), value=value)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message, "value": self.value}

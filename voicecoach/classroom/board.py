@@ -15,19 +15,31 @@ from voicecoach.classroom.observations import CHECKLIST, marks_of, readings_of
 from voicecoach.classroom.rounds import customer_of, members
 from voicecoach.practice_service import PracticeService
 from voicecoach.store.models import ConversationRow, TurnRow, User
+from voicecoach.turn_record import TurnRecord
 from voicecoach.vocabulary import AANJAGER, CUSTOMER_MODES, ROUND_ROLE_NAMES, label_name
+from voicecoach.wording.hits import WordingHit
 
 
-def hit_key(hit: dict[str, Any]) -> str:
+def hit_key(hit: WordingHit) -> str:
     """A wording hit as a checklist key: the label, or 'aanjager:<subtype>'."""
-    return f"{AANJAGER}:{hit['subtype']}" if hit["label"] == AANJAGER and hit.get("subtype") else hit["label"]
+    return f"{AANJAGER}:{hit.subtype}" if hit.label == AANJAGER and hit.subtype else hit.label
+
+
+def analysed(turn: TurnRow | None) -> TurnRecord | None:
+    """The record of an analysed turn (None while it waits, failed, or cannot be read)."""
+    return turn.record if turn is not None and turn.status == "done" else None
+
+
+def _problem(turn: TurnRow | None) -> str | None:
+    """The Dutch message of a failed turn, or of one whose stored result cannot be read."""
+    unreadable = turn.unreadable if turn is not None else None
+    return unreadable.message if unreadable else turn.error["message"] if turn is not None and turn.error else None
 
 
 def machine_keys(turn: TurnRow) -> set[str]:
     """VoiceCoach's labels of an analysed turn as checklist keys."""
-    if turn.status != "done" or not turn.result:
-        return set()
-    return {hit_key(hit) for hit in turn.result["analysis"]["wording"]} & set(CHECKLIST)
+    record = analysed(turn)
+    return {hit_key(hit) for hit in record.analysis.wording} & set(CHECKLIST) if record else set()
 
 
 def latest_turns(conversation: ConversationRow) -> dict[int, TurnRow]:
@@ -80,21 +92,21 @@ def turn_rows(session: Session, conversation: ConversationRow) -> list[dict[str,
     for number in numbers:
         turn = latest.get(number)
         tally = Counter(m.label for m in marks if m.turn_number == number and m.label is not None)
-        result = turn.result if turn is not None and turn.status == "done" and turn.result else None
+        record = analysed(turn)
         reading = readings.get(number)
         rows.append({
             "number": number,
             "status": turn.status if turn is not None else "waiting",
             "customer_line": turn.customer_line if turn is not None else conversation.customer_line,
-            "transcript": (turn.corrected_text or result["analysis"]["transcript"]["text"]) if result else None,
-            "hits": [{"key": hit_key(h), "name": label_name(hit_key(h)), "text": h.get("text"), "start": h.get("start"),
-                      "end": h.get("end")} for h in result["analysis"]["wording"]] if result else [],
+            "transcript": (turn.corrected_text or record.analysis.transcript.text) if turn and record else None,
+            "hits": [{"key": hit_key(h), "name": label_name(hit_key(h)), "text": h.text, "start": h.start, "end": h.end}
+                     for h in record.analysis.wording] if record else [],
             "machine": sorted(machine_keys(turn)) if turn is not None else [],
             "tally": dict(tally),
             "notes": [m.note for m in marks if m.turn_number == number and m.note],
-            "score": result["score"]["total"] if result else None,
-            "anger_after": result["reaction"]["anger_after"] if result else None,
-            "error": turn.error["message"] if turn is not None and turn.error else None,
+            "score": record.score.total if record and record.score else None,
+            "anger_after": record.reaction.anger_after if record and record.reaction else None,
+            "error": _problem(turn),
             "reading": {"status": reading.status, "text": reading.text} if reading else None,
         })
     return rows

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import may_see
-from voicecoach.classroom.board import judgements, latest_turns, turn_rows
+from voicecoach.classroom.board import analysed, judgements, latest_turns, turn_rows
 from voicecoach.classroom.models import ClassRound, RoundConversation
 from voicecoach.classroom.observations import marks_of
 from voicecoach.classroom.rounds import get_round
@@ -37,10 +37,11 @@ def debrief(session: Session, service: PracticeService, viewer: User, round_id: 
         rows = turn_rows(session, conversation)
         for row in rows:
             turn = turns.get(row["number"])
-            points = turn.result["score"]["points"] if turn is not None and turn.status == "done" and turn.result else []
+            record = analysed(turn)
+            points = record.score.points if record and record.score else ()
             row["techniques"] = [h["name"] for h in row["hits"] if not h["key"].startswith(AANJAGER)]
             row["aanjagers"] = [h["name"] for h in row["hits"] if h["key"].startswith(AANJAGER)]
-            row["voice"] = [p["explanation"] for p in points if p["criterion"].startswith(VOICE_CRITERIA)]
+            row["voice"] = [p.explanation for p in points if p.criterion.startswith(VOICE_CRITERIA)]
         conversations.append({
             "id": conversation.id, "created_at": conversation.created_at, "outcome": conversation.state.get("outcome"),
             "turns": rows, "agreement": judgements(list(turns.values()), marks_of(session, conversation.id)),

@@ -35,7 +35,7 @@ def calibrate(
         _fail(error)
         return
     baseline.save(out)
-    print(json.dumps(baseline.to_dict(), ensure_ascii=False, indent=2))
+    print(json.dumps(baseline.model_dump(mode="json"), ensure_ascii=False, indent=2))
 
 
 def analyse(

@@ -29,7 +29,7 @@ def classify(
         record = {
             "text": text,
             # label, subtype, rule, start, end, text, source first (the stable shape), then the evidence
-            "hits": [{key: value for key, value in hit.to_dict().items() if key != "seconds"} for hit in hits],
-            "suggestions": [s.to_dict() for s in classifier.suggestions(hits)],
+            "hits": [hit.model_dump(mode="json", exclude={"seconds"}) for hit in hits],
+            "suggestions": [s.model_dump(mode="json") for s in classifier.suggestions(hits)],
         }
         print(json.dumps(record, ensure_ascii=False, indent=None if jsonl else 2))

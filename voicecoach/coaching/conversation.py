@@ -12,12 +12,13 @@ from pathlib import Path
 
 from voicecoach.coaching.customer import CustomerState, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
-from voicecoach.coaching.scoring import TurnScore, score_turn
+from voicecoach.coaching.scoring import score_turn
+from voicecoach.turn_record import ReactionRecord, ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.vocabulary import INTERRUPTION
 from voicecoach.voice.interruption import Interruption
-from voicecoach.voice.measures import VoiceMeasures
-from voicecoach.wording.classify import Suggestion, WordingHit
+from voicecoach.voice.shapes import VoiceRecord
+from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.evaluation import predicted_labels
 
 
@@ -28,7 +29,7 @@ class Reply:
     text: str
     hits: tuple[WordingHit, ...]
     suggestions: tuple[Suggestion, ...] = ()
-    voice: VoiceMeasures | None = None
+    voice: VoiceRecord | None = None
     """None for a typed reply: wording and listening are scored, there is no voice to measure."""
     interruption: Interruption | None = None
     """Only for a recording started while the customer's line was still playing."""
@@ -38,15 +39,9 @@ class Reply:
 class TurnResult:
     """One turn as the trainee sees it."""
 
-    turn: int
-    phase: str
-    customer_line: str
     reply: str
-    anger_before: int
-    anger_after: int
-    score: TurnScore
-    next_line: str | None
-    outcome: str | None
+    score: ScoreRecord
+    reaction: ReactionRecord
 
 
 class Conversation:
@@ -92,13 +87,10 @@ class Conversation:
         self.state = react(self.scenario, before, score, labels)
         self.line = customer_reply(self.scenario, before, self.state, labels) if not self.finished else ""
         return TurnResult(
-            turn=self.state.turn,
-            phase=before.phase,
-            customer_line=line,
             reply=reply.text,
-            anger_before=before.anger,
-            anger_after=self.state.anger,
             score=score,
-            next_line=self.line or None,
-            outcome=self.state.outcome,
+            reaction=ReactionRecord(
+                turn=self.state.turn, phase=before.phase, customer_line=line, anger_before=before.anger,
+                anger_after=self.state.anger, next_line=self.line or None, outcome=self.state.outcome,
+            ),
         )

@@ -11,7 +11,8 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from voicecoach.coaching.scoring import TurnScore, load_weights
+from voicecoach.coaching.scoring import load_weights
+from voicecoach.turn_record import ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.vocabulary import INTERRUPTION
 from voicecoach.wording.rules import AANJAGER
@@ -78,12 +79,12 @@ def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerSta
     return f"{_pick(scenario.responses[key], f'{scenario.id}:{state.turn}:{key}')} {line}"
 
 
-def anger_change(score: TurnScore, weights: dict[str, Any] | None = None) -> int:
+def anger_change(score: ScoreRecord, weights: dict[str, Any] | None = None) -> int:
     steps = (weights or load_weights())["anger_steps"]
     return next(step["change"] for step in steps if score.total >= step["at_least"])
 
 
-def react(scenario: Scenario, state: CustomerState, score: TurnScore, labels: set[str]) -> CustomerState:
+def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: set[str]) -> CustomerState:
     """The customer's new state after a turn with `score` and the wording `labels` it used."""
     anger = max(0, min(4, state.anger + anger_change(score)))
     phase = scenario.phase(state.phase)

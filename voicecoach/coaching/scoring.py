@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,10 @@ from typing import Any
 import yaml
 
 from voicecoach.scenarios import Phase
+from voicecoach.turn_record import PointRecord, ScoreRecord
 from voicecoach.voice.interruption import Interruption
-from voicecoach.voice.measures import Comparison, VoiceMeasures
-from voicecoach.wording.classify import Suggestion, WordingHit
+from voicecoach.voice.shapes import Comparison, VoiceRecord
+from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, INTERRUPTION, SEED_FILES, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
@@ -28,37 +28,12 @@ VOICE_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Point:
-    """One scored observation."""
-
-    criterion: str
-    points: int
-    explanation: str
-    evidence: dict[str, Any]
-    source: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "criterion": self.criterion,
-            "points": self.points,
-            "explanation": self.explanation,
-            "evidence": self.evidence,
-            "source": self.source,
-            "source_title": SEED_FILES[self.source],
-        }
-
-
-@dataclass(frozen=True)
-class TurnScore:
-    points: tuple[Point, ...] = field(default=())
-
-    @property
-    def total(self) -> int:
-        return sum(p.points for p in self.points)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "points": [p.to_dict() for p in self.points]}
+def _point(*, criterion: str, points: int, explanation: str, evidence: dict[str, Any], source: str) -> PointRecord:
+    """One scored observation, with its seed's title."""
+    return PointRecord(
+        criterion=criterion, points=points, explanation=explanation, evidence=evidence, source=source,
+        source_title=SEED_FILES[source],
+    )
 
 
 @lru_cache(maxsize=1)
@@ -74,10 +49,10 @@ def score_turn(
     customer_anger: int,
     word_count: int,
     speech_seconds: float,
-    voice: VoiceMeasures | None,
+    voice: VoiceRecord | None,
     interruption: Interruption | None = None,
     weights: dict[str, Any] | None = None,
-) -> TurnScore:
+) -> ScoreRecord:
     """Points for the wording, the voice (when there was audio) and listening (also: did the reply
     start while the customer was still talking)."""
     w = weights or load_weights()
@@ -89,7 +64,7 @@ def score_turn(
     points.extend(_listening_points(word_count, speech_seconds, w))
     if interruption is not None and interruption.interrupting:
         points.append(_interruption_point(interruption, w))
-    return TurnScore(tuple(points))
+    return ScoreRecord(total=sum(p.points for p in points), points=tuple(points))
 
 
 def _seconds(hit: WordingHit) -> str:
@@ -124,7 +99,7 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     return paid
 
 
-def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[Point]:
+def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[PointRecord]:
     points, budget = [], w["max_technique_points"]
     for hit in _paid_hits(hits, phase, w):
         in_phase = hit.label in phase.techniques
@@ -134,7 +109,7 @@ def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any
         budget -= value
         fit = f"past bij de fase '{phase.title}'" if in_phase else "helpt, al vraagt deze fase vooral iets anders"
         points.append(
-            Point(
+            _point(
                 criterion=f"techniek:{hit.label}",
                 points=value,
                 explanation=(
@@ -152,7 +127,7 @@ def _overlaps(a: WordingHit, b: WordingHit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[Point]:
+def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[PointRecord]:
     rewrites = {s.rule: s.suggestion for s in suggestions}
     points = []
     for hit in hits:
@@ -161,7 +136,7 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
         value = w["aanjager"]
         rewrite = rewrites.get(hit.rule)
         points.append(
-            Point(
+            _point(
                 criterion=f"aanjager:{hit.subtype}",
                 points=value,
                 explanation=(
@@ -176,14 +151,14 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
     return points
 
 
-def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) -> list[Point]:
+def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) -> list[PointRecord]:
     points = []
     comparisons: list[Comparison] = [c for c in (voice.loudness, voice.pitch, voice.rate) if c is not None]
     for comparison in comparisons:
         if not comparison.raised:
             continue
         value = w["voice_raised"][comparison.measure]
-        evidence = comparison.to_dict()
+        evidence = comparison.model_dump(mode="json")
         clipping = ""
         if comparison.measure == "loudness":
             evidence |= {"clipped": voice.clipped, "clipped_fraction": round(voice.clipped_fraction, 5)}
@@ -193,7 +168,7 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
                     "was afgekapt), dus je was waarschijnlijk nog harder dan gemeten."
                 )
         points.append(
-            Point(
+            _point(
                 criterion=f"stem:{comparison.measure}",
                 points=value,
                 explanation=f"{value}: {_raised_sentence(comparison, voice)}{clipping} "
@@ -207,7 +182,7 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
         kind = "plotseling" if rise.kind == "jump" else "geleidelijk"
         own = "" if rise.reference == "calibration" else "; je rustige stem is nog niet gemeten, dus dit is vergeleken met je eigen antwoord"
         points.append(
-            Point(
+            _point(
                 criterion=f"stijging:{rise.measure}",
                 points=w["rise"],
                 explanation=(
@@ -216,14 +191,14 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
                     f"{_amount(rise.threshold)} {unit} telt het als stijging{own}). Snelle veranderingen in je stem "
                     f"zijn een teken dat het gesprek escaleert. Bron: {SEED_FILES[BLOG]}."
                 ),
-                evidence=rise.to_dict(),
+                evidence=rise.model_dump(mode="json"),
                 source=BLOG,
             )
         )
     calm = not points and not voice.clipped and voice.loudness and voice.pitch
     if customer_anger >= CALM_PRESSURE_ANGER and calm:
         points.append(
-            Point(
+            _point(
                 criterion="stem:kalm_onder_druk",
                 points=w["calm_under_pressure"],
                 explanation=(
@@ -233,14 +208,14 @@ def _voice_points(voice: VoiceMeasures, customer_anger: int, w: dict[str, Any]) 
                     f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager')} dan {_reference(voice)}. "
                     f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
                 ),
-                evidence={"loudness": voice.loudness.to_dict(), "pitch": voice.pitch.to_dict(), "customer_anger": customer_anger},
+                evidence={"loudness": voice.loudness.model_dump(mode="json"), "pitch": voice.pitch.model_dump(mode="json"), "customer_anger": customer_anger},
                 source=R3,
             )
         )
     return points
 
 
-def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dict[str, Any]) -> list[Point]:
+def _raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w: dict[str, Any]) -> list[PointRecord]:
     raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
     earned = sum(p.points for p in techniques)
     loss = round(earned * w["raised_voice_technique_loss"])
@@ -248,7 +223,7 @@ def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dic
         return []
     how = " en ".join(VOICE_TEXT[c.measure][0] for c in raised)
     return [
-        Point(
+        _point(
             criterion="stem:woorden_komen_minder_aan",
             points=-loss,
             explanation=(
@@ -256,13 +231,13 @@ def _raised_voice_loss(voice: VoiceMeasures, techniques: Sequence[Point], w: dic
                 f"komen ze minder aan: de helft van die punten vervalt. Reageer niet op agressie met meer "
                 f"agressie en praat kalm. Bron: {SEED_FILES[R3]}."
             ),
-            evidence={"technique_points": earned, "raised": [c.to_dict() for c in raised]},
+            evidence={"technique_points": earned, "raised": [c.model_dump(mode="json") for c in raised]},
             source=R3,
         )
     ]
 
 
-def _raised_sentence(comparison: Comparison, voice: VoiceMeasures) -> str:
+def _raised_sentence(comparison: Comparison, voice: VoiceRecord) -> str:
     """One plain sentence: when, how much and against what the voice was raised."""
     word, unit, _ = VOICE_TEXT[comparison.measure]
     if comparison.measure == "rate":
@@ -280,11 +255,11 @@ def _raised_sentence(comparison: Comparison, voice: VoiceMeasures) -> str:
 
 def _when(comparison: Comparison) -> str:
     """The raised stretches in seconds (one per stretch, merged across pauses)."""
-    stretches = comparison.stretches or ((comparison.start, comparison.end),)
+    stretches = comparison.stretches or (comparison.seconds,)
     return " en ".join(f"van {_fmt(start)} tot {_fmt(end)} s" for start, end in stretches)
 
 
-def _reference(voice: VoiceMeasures) -> str:
+def _reference(voice: VoiceRecord) -> str:
     """What the reply was compared with, said so that a missing calibration is noticed."""
     if voice.baseline.is_personal:
         return "je rustige stem"
@@ -301,13 +276,13 @@ def _amount(value: float) -> str:
     return text.removesuffix(",0")
 
 
-def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[Point]:
+def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[PointRecord]:
     rules = w["listening"]
     if 0 < word_count <= rules["one_word_max"]:
         # "ja", "nee", "oké": scored, not refused, with what a one-word answer does to an angry customer
         said = "één woord" if word_count == 1 else f"{word_count} woorden"
         return [
-            Point(
+            _point(
                 criterion="luisteren:kort_antwoord",
                 points=rules["short_answer"],
                 explanation=(
@@ -321,7 +296,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any])
         ]
     if word_count < rules["min_words"]:
         return [
-            Point(
+            _point(
                 criterion="luisteren:te_kort",
                 points=rules["too_short"],
                 explanation=(
@@ -334,7 +309,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any])
         ]
     if word_count > rules["max_words"] or speech_seconds > rules["max_seconds"]:
         return [
-            Point(
+            _point(
                 criterion="luisteren:monoloog",
                 points=rules["monologue"],
                 explanation=(
@@ -348,7 +323,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any])
     return []
 
 
-def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> Point:
+def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> PointRecord:
     """The reply started while the customer's line was still playing (voice/interruption.py)."""
     value = w["listening"]["interrupting"]
     when = " en ".join(f"van {_fmt(start)} tot {_fmt(end)} s" for start, end in interruption.stretches)
@@ -356,7 +331,7 @@ def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> Point:
         " Wat je microfoon van de luidspreker opving (de klant zelf), telt niet mee."
         if interruption.echo and interruption.explained_seconds >= 0.4 else ""
     )
-    return Point(
+    return _point(
         criterion=f"luisteren:{INTERRUPTION}",
         points=value,
         explanation=(

@@ -14,7 +14,7 @@ from voicecoach.progress import VOICE_MEASURES, progress, voice_differences
 from voicecoach.reports.svg import line_chart
 from voicecoach.review_service import conversation_notes
 from voicecoach.scenarios import Scenario
-from voicecoach.store.models import ConversationRow, IncidentReport, User
+from voicecoach.store.models import ConversationRow, IncidentReport, TurnRow, User
 from voicecoach.turn_scores import done_turns, overrules_by_turn, turn_score
 from voicecoach.vocabulary import VOICE_MEASURE_NAMES
 
@@ -25,16 +25,12 @@ def conversation_report(session: Session, scenario: Scenario, conversation: Conv
     scores = {turn.id: turn_score(scenario, turn, overrules[turn.id]) for turn in turns}
     notes = conversation_notes(session, conversation)
     phases = {phase.id: phase.title for phase in scenario.phases}
-    rows = [{
-        "number": turn.number, "phase": phases.get(turn.state_before.get("phase"), ""), "customer_line": turn.customer_line,
-        "transcript": turn.corrected_text or turn.record.analysis.transcript.text, "corrected": turn.corrected_text is not None,
-        "points": scores[turn.id]["points"], "total": scores[turn.id]["total"],
-        "notes": [note for note in notes if note["turn_id"] == turn.id],
-    } for turn in turns]
-    labels = [f"beurt {turn.number}" for turn in turns]
-    voices = [voice_differences(turn.record) for turn in turns]
+    rows = [_row(turn, scores[turn.id], phases, notes) for turn in turns]
+    readable = [row for row, turn in zip(rows, turns) if turn.record is not None]  # a damaged result is no point on a chart
+    labels = [f"beurt {row['number']}" for row in readable]
+    voices = [voice_differences(turn.record) for turn in turns if turn.record is not None]
     charts = [
-        line_chart("Punten per beurt", labels, {"punten": [row["total"] for row in rows]}, "punten", "beurt"),
+        line_chart("Punten per beurt", labels, {"punten": [row["total"] for row in readable]}, "punten", "beurt"),
         line_chart("Je stem tegenover je rustige stem", labels,
                    {VOICE_MEASURE_NAMES[m]: [v[m] for v in voices] for m in VOICE_MEASURES}, "verschil", "beurt"),
     ] if turns else []
@@ -44,6 +40,19 @@ def conversation_report(session: Session, scenario: Scenario, conversation: Conv
         "notes": [note for note in notes if note["turn_id"] is None],
         "summary": end_summary(scenario, conversation, turns, scores, overrules) if conversation.finished_at and turns else None,
         "incident": incident_dict(session.get(IncidentReport, conversation.id)),
+    }
+
+
+def _row(turn: TurnRow, score: dict[str, Any] | None, phases: dict[str, str], notes: list[dict[str, Any]]) -> dict[str, Any]:
+    """One turn of the report; a stored result that cannot be read shows its Dutch error instead."""
+    record, unreadable = turn.record, turn.unreadable
+    return {
+        "number": turn.number, "phase": phases.get(turn.state_before.get("phase"), ""), "customer_line": turn.customer_line,
+        "transcript": turn.corrected_text or (record.analysis.transcript.text if record else ""),
+        "corrected": turn.corrected_text is not None,
+        "points": score["points"] if score else [], "total": score["total"] if score else 0,
+        "problem": unreadable.message if unreadable else None,
+        "notes": [note for note in notes if note["turn_id"] == turn.id],
     }
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from voicecoach.turn_record import TurnRecord, read_turn_record
+from voicecoach.turn_record import TurnRecord, UnreadableRecord, read_turn_record
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -176,8 +179,25 @@ class TurnRow(Base):
 
     @property
     def record(self) -> TurnRecord | None:
-        """The stored result, upgraded from older versions and validated."""
-        return None if self.result is None else read_turn_record(self.result)
+        """The stored result, upgraded from older versions and validated; None when there is none
+        or it cannot be read (logged once: one damaged turn must not take its conversation,
+        progress or report down; `unreadable` then says so in Dutch). Read once per loaded result."""
+        if self.result is None:
+            return None
+        read = self.__dict__.get("_read")
+        if read is None or read[0] is not self.result:
+            try:
+                read = (self.result, read_turn_record(self.result))
+            except UnreadableRecord as error:
+                log.error("turn %s: the stored result cannot be read: %s", self.id, error.__cause__)
+                read = (self.result, None)
+            self.__dict__["_read"] = read
+        return read[1]
+
+    @property
+    def unreadable(self) -> UnreadableRecord | None:
+        """The Dutch error of a stored result that cannot be read (None when there is none or it reads)."""
+        return UnreadableRecord() if self.result is not None and self.record is None else None
 
     # One turn waits for analysis per customer line: a second upload for the same line is refused.
     __table_args__ = (

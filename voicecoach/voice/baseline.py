@@ -1,25 +1,17 @@
-"""The trainee's calm voice: measured once from a calm reading, stored as JSON, compared against.
-
-"Raised" is judged against the trainee's own spread, not a fixed number: a voice that swings a
-lot in calm speech must move further before the change means something (README, "Voice measures").
-"""
+"""The trainee's calm voice: measured once from a calm reading, stored as JSON, compared against
+(the Baseline shape and its thresholds: voice/shapes.py)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
 from voicecoach.errors import VoiceCoachError
 from voicecoach.voice.contours import Contours
 from voicecoach.voice.rate import RateMeasure
+from voicecoach.voice.shapes import FLOOR_RATE_FRACTION, Baseline
 from voicecoach.voice.stats import phrase_spread, semitones
-
-BASELINE_VERSION = 2  # 2: loudness over all speech frames in 400 ms windows (1: voiced 25 ms frames)
 
 # Read aloud for calibration (about 20 s at a calm pace), written in the tone of the seeds:
 # calm, clear, respectful language (3 Reasons Why: "Praat kalm en gebruik duidelijke taal").
@@ -30,65 +22,7 @@ CALIBRATION_TEXT = (
     "Zo houden we het gesprek prettig en veilig, voor de klant en voor mij."
 )
 
-# Minimum changes that always count as raised, whatever the spread: about two just-noticeable
-# differences for loudness, a clear half-tone step for pitch, a tenth faster for rate.
-FLOOR_LOUDNESS_DB = 3.0
-FLOOR_PITCH_ST = 1.5
-FLOOR_RATE_FRACTION = 0.10
 MIN_CALIBRATION_SPEECH_SECONDS = 8.0
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """Median and spread of the calm voice. Loudness in dBFS (over all speech frames), pitch in Hz
-    (voiced frames; spread in semitones).
-
-    Spreads are robust SDs of one-second medians (voice/stats.py: phrase_spread).
-    """
-
-    loudness_db: float
-    loudness_spread_db: float
-    pitch_hz: float
-    pitch_spread_st: float
-    rate_sps: float
-    rate_spread_sps: float
-    speech_seconds: float
-    source: Literal["calibration", "population_default"]
-    created: str
-    version: int = BASELINE_VERSION
-
-    @property
-    def is_personal(self) -> bool:
-        return self.source == "calibration"
-
-    def loudness_threshold(self) -> float:
-        return max(FLOOR_LOUDNESS_DB, self.loudness_spread_db)
-
-    def pitch_threshold(self) -> float:
-        return max(FLOOR_PITCH_ST, self.pitch_spread_st)
-
-    def rate_threshold(self) -> float:
-        return max(FLOOR_RATE_FRACTION * self.rate_sps, self.rate_spread_sps)
-
-    def to_dict(self) -> dict[str, object]:
-        return {k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(self).items()}
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: Path) -> Baseline:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != BASELINE_VERSION:
-                raise ValueError(f"version {data.get('version')}")
-            return cls(**data)
-        except (OSError, ValueError, TypeError) as exc:
-            raise VoiceCoachError(
-                f"Het basislijnbestand {path} is onleesbaar of van een oude versie. "
-                "Meet je rustige stem opnieuw met: voicecoach calibrate OPNAME --out basislijn.json",
-                code="baseline_invalid",
-            ) from exc
 
 
 # Used only when a trainee has no calibration yet, and always marked as such. Mid-range adult

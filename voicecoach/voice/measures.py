@@ -8,10 +8,12 @@ from typing import Literal
 import numpy as np
 
 from voicecoach.levels import CLIPPED_WARNING_FRACTION
-from voicecoach.voice.baseline import FLOOR_LOUDNESS_DB, FLOOR_PITCH_ST, Baseline
 from voicecoach.voice.contours import Contours
 from voicecoach.voice.rate import RateMeasure
-from voicecoach.voice.rises import Rise, find_rises
+from voicecoach.voice.rises import find_rises
+from voicecoach.voice.shapes import (
+    FLOOR_LOUDNESS_DB, FLOOR_PITCH_ST, Baseline, BaselineRecord, Comparison, ContoursRecord, MeasureName, Rise, VoiceRecord,
+)
 from voicecoach.voice.stats import phrase_spread, semitones, step_robust_spread
 from voicecoach.voice.stretches import smooth, spans_above
 
@@ -19,51 +21,6 @@ from voicecoach.voice.stretches import smooth, spans_above
 # ends lower), so a rise inside the reply must clear twice the raised-median threshold.
 RISE_FACTOR = 2.0
 CONTOUR_STEP = 5  # frames per plotted point (50 ms): enough for a chart, small in JSON
-
-MeasureName = Literal["loudness", "pitch", "rate"]
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One measure of the reply against the baseline.
-
-    `value` and `baseline` are in `unit`; `difference` is in `difference_unit` (dB for loudness,
-    semitones for pitch, syllables/s for rate); `raised` when difference ≥ threshold. `stretches`
-    are the seconds where the level stayed above baseline + threshold (merged across pauses).
-    """
-
-    measure: MeasureName
-    value: float
-    baseline: float
-    unit: str
-    difference: float
-    difference_unit: str
-    threshold: float
-    spread: float
-    start: float
-    end: float
-    frames: int
-    stretches: tuple[tuple[float, float], ...] = ()
-
-    @property
-    def raised(self) -> bool:
-        return self.difference >= self.threshold
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "measure": self.measure,
-            "value": round(self.value, 2),
-            "baseline": round(self.baseline, 2),
-            "unit": self.unit,
-            "difference": round(self.difference, 2),
-            "difference_unit": self.difference_unit,
-            "threshold": round(self.threshold, 2),
-            "spread_in_reply": round(self.spread, 2),
-            "raised": self.raised,
-            "seconds": [round(self.start, 2), round(self.end, 2)],
-            "stretches": [[round(start, 2), round(end, 2)] for start, end in self.stretches],
-            "frames": self.frames,
-        }
 
 
 @dataclass(frozen=True)
@@ -86,38 +43,30 @@ class VoiceMeasures:
     def clipped(self) -> bool:
         return self.clipped_fraction > CLIPPED_WARNING_FRACTION
 
-    def to_dict(self) -> dict[str, object]:
+    def record(self) -> VoiceRecord:
+        """What the turn's record keeps: the measures, and the contours thinned for a chart."""
         step = slice(None, None, CONTOUR_STEP)
         c = self.contours
-        return {
-            "baseline": {
-                **self.baseline.to_dict(),
-                "note": None
-                if self.baseline.is_personal
-                else (
-                    "Er is nog geen eigen rustige stem gemeten: je stem is vergeleken met een gemiddelde "
-                    "rustige stem, en een stijging met de rest van je antwoord. Meet eerst je rustige stem "
-                    "(startpagina, 'Je rustige stem') voor een eerlijke vergelijking."
-                ),
-            },
-            "loudness": self.loudness.to_dict() if self.loudness else None,
-            "pitch": self.pitch.to_dict() if self.pitch else None,
-            "rate": self.rate.to_dict() if self.rate else None,
-            "clipped_fraction": round(self.clipped_fraction, 5),
-            "clipped": self.clipped,
-            "speech_seconds": round(self.speech_seconds, 2),
-            "pause_seconds": round(self.pause_seconds, 2),
-            "pauses": [[round(s, 2), round(e, 2)] for s, e in self.pauses],
-            "rises": [rise.to_dict() for rise in self.rises],
-            "contours": {
-                "times": np.round(c.times[step], 3).tolist(),
-                "loudness_db": [round(float(v), 1) if m else None for v, m in zip(c.loudness_db[step], c.speech[step])],
-                "pitch_st": [
+        note = None if self.baseline.is_personal else (
+            "Er is nog geen eigen rustige stem gemeten: je stem is vergeleken met een gemiddelde "
+            "rustige stem, en een stijging met de rest van je antwoord. Meet eerst je rustige stem "
+            "(startpagina, 'Je rustige stem') voor een eerlijke vergelijking."
+        )
+        return VoiceRecord(
+            baseline=BaselineRecord(**dict(self.baseline), note=note),
+            loudness=self.loudness, pitch=self.pitch, rate=self.rate,
+            clipped_fraction=self.clipped_fraction, clipped=self.clipped,
+            speech_seconds=self.speech_seconds, pause_seconds=self.pause_seconds, pauses=self.pauses,
+            rises=self.rises,
+            contours=ContoursRecord(
+                times=np.round(c.times[step], 3).tolist(),
+                loudness_db=[round(float(v), 1) if m else None for v, m in zip(c.loudness_db[step], c.speech[step])],
+                pitch_st=[
                     None if np.isnan(v) else round(float(semitones(v, self.baseline.pitch_hz)), 2)
                     for v in c.f0_hz[step]
                 ],
-            },
-        }
+            ),
+        )
 
 
 def measure_voice(
@@ -155,9 +104,8 @@ def measure_voice(
             difference=rate.syllables_per_second - baseline.rate_sps,
             difference_unit="syll/s",
             threshold=baseline.rate_threshold(),
-            spread=0.0,
-            start=span[0],
-            end=span[1],
+            spread_in_reply=0.0,
+            seconds=span,
             frames=rate.syllables,
         )
     return VoiceMeasures(
@@ -201,9 +149,8 @@ def _compare(
         difference=difference,
         difference_unit=difference_unit,
         threshold=threshold,
-        spread=phrase_spread(times, values),
-        start=start,
-        end=end,
+        spread_in_reply=phrase_spread(times, values),
+        seconds=(start, end),
         frames=int(values.size),
         stretches=stretches,
     )

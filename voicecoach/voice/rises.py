@@ -18,11 +18,11 @@ around it).
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass
 from typing import Literal
 
 import numpy as np
 
+from voicecoach.voice.shapes import Rise
 from voicecoach.voice.stretches import smooth, spans_above
 
 # "Louder than before" needs a before (counted in measured frames): with 1 s, a low first word
@@ -38,33 +38,6 @@ END_FRACTION = 0.5
 # belongs to the rise. (Also extending to the next pause inside a reply cost precision: the
 # share of +10 dB stretches whose ends were found within 0.3 s fell from 96 to 80 %.)
 FINAL_FALL_SECONDS = 0.5
-
-
-@dataclass(frozen=True)
-class Rise:
-    """A stretch of the reply that is louder or higher than the reply before it."""
-
-    measure: Literal["loudness", "pitch"]
-    kind: Literal["jump", "gradual"]
-    start: float
-    end: float
-    before: float
-    after: float
-    unit: str
-    threshold: float
-    reference: Literal["calibration", "reply"]
-    """Where the threshold's spread came from: the calibration, or the reply itself (no calibration)."""
-
-    @property
-    def difference(self) -> float:
-        return self.after - self.before
-
-    def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["difference"] = round(self.difference, 2)
-        for key in ("start", "end", "before", "after", "threshold"):
-            data[key] = round(data[key], 2)
-        return data
 
 
 def find_rises(

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from voicecoach.transcript import Word
 from voicecoach.wording.component import SPAN_KEY, WordingRules
+from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, WordingModel, load_model
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, REMMER_LABELS, SEED_FILES, TECHNIQUE_NAMES
 
@@ -22,57 +22,6 @@ VETO_COVERAGE = 0.6
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
 # (the rules' yes_no_question check says the same; the model sees only the verb-first words).
 CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class WordingHit:
-    """One rule match: the words (character span) that caused it, and why it counts."""
-
-    label: str
-    subtype: str
-    rule: str
-    start: int
-    end: int
-    text: str
-    source: str
-    source_title: str
-    explanation: str
-    seconds: tuple[float, float] | None = None
-    method: str = "rule"
-    """"rule" (a rule matched these words) or "model" (the second opinion: the clause it fired on)."""
-    probability: float | None = None
-    nearest_example: str | None = None
-    """For a model hit: id of the most similar labelled training example."""
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "label": self.label,
-            "subtype": self.subtype,
-            "rule": self.rule,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "source": self.source,
-            "source_title": self.source_title,
-            "explanation": self.explanation,
-            "seconds": list(self.seconds) if self.seconds else None,
-            "method": self.method,
-            "probability": None if self.probability is None else round(self.probability, 3),
-            "nearest_example": self.nearest_example,
-        }
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A Dutch rewrite for one aanjager hit."""
-
-    rule: str
-    subtype: str
-    text: str
-    suggestion: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "subtype": self.subtype, "text": self.text, "suggestion": self.suggestion}
 
 
 class WordingClassifier:
@@ -200,7 +149,7 @@ def with_word_times(hits: Sequence[WordingHit], text: str, words: Sequence[Word]
     for hit in hits:
         covered = [word for (start, end), word in zip(offsets, words) if start < hit.end and hit.start < end]
         seconds = (covered[0].start, covered[-1].end) if covered else None
-        timed.append(WordingHit(**{**hit.__dict__, "seconds": seconds}))
+        timed.append(hit.model_copy(update={"seconds": seconds}))
     return timed
 
 

@@ -146,11 +146,14 @@ def conversation_view(service, row: ConversationRow, session) -> dict[str, Any]:
 
 
 def turn_view(turn: TurnRow, session, scenario, overrules: list[LabelOverrule]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """A turn with its analysis; `score` is the judged score (the coach's overrules applied)."""
+    """A turn with its analysis; `score` is the judged score (the coach's overrules applied). A stored
+    result that cannot be read shows as this turn's error; the rest of the conversation is shown."""
+    unreadable = turn.unreadable
     return {
-        "id": turn.id, "number": turn.number, "status": turn.status, "customer_line": turn.customer_line,
-        "phase_title": _phase_title(scenario, turn.state_before),
-        "result": turn.record, "error": turn.error, "corrected_text": turn.corrected_text,
+        "id": turn.id, "number": turn.number, "status": "error" if unreadable else turn.status,
+        "customer_line": turn.customer_line, "phase_title": _phase_title(scenario, turn.state_before),
+        "result": turn.record, "error": unreadable.to_dict() if unreadable else turn.error,
+        "corrected_text": turn.corrected_text,
         "score": turn_score(scenario, turn, overrules),
         **turn_review(session, turn),
         **attempt_fields(turn),

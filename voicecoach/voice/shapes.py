@@ -1,0 +1,162 @@
+"""What the voice stage produces: the calm baseline, a comparison with it, a rise inside a reply.
+
+A leaf of the voice stage (pydantic only), so the turn record keeps these same shapes without
+loading librosa. "Raised" is judged against the trainee's own spread, not a fixed number: a voice
+that swings a lot in calm speech must move further before the change means something (README,
+"Voice measures").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from voicecoach.errors import VoiceCoachError
+from voicecoach.shape import Round2, Round3, Round5, Seconds, Shape
+
+BASELINE_VERSION = 2  # 2: loudness over all speech frames in 400 ms windows (1: voiced 25 ms frames)
+
+# Minimum changes that always count as raised, whatever the spread: about two just-noticeable
+# differences for loudness, a clear half-tone step for pitch, a tenth faster for rate.
+FLOOR_LOUDNESS_DB = 3.0
+FLOOR_PITCH_ST = 1.5
+FLOOR_RATE_FRACTION = 0.10
+
+MeasureName = Literal["loudness", "pitch", "rate"]
+
+
+class Baseline(Shape):
+    """Median and spread of the calm voice. Loudness in dBFS (over all speech frames), pitch in Hz
+    (voiced frames; spread in semitones).
+
+    Spreads are robust SDs of one-second medians (voice/stats.py: phrase_spread).
+    """
+
+    loudness_db: Round3
+    loudness_spread_db: Round3
+    pitch_hz: Round3
+    pitch_spread_st: Round3
+    rate_sps: Round3
+    rate_spread_sps: Round3
+    speech_seconds: Round3
+    source: Literal["calibration", "population_default"]
+    created: str
+    version: int = BASELINE_VERSION
+
+    @property
+    def is_personal(self) -> bool:
+        return self.source == "calibration"
+
+    def loudness_threshold(self) -> float:
+        return max(FLOOR_LOUDNESS_DB, self.loudness_spread_db)
+
+    def pitch_threshold(self) -> float:
+        return max(FLOOR_PITCH_ST, self.pitch_spread_st)
+
+    def rate_threshold(self) -> float:
+        return max(FLOOR_RATE_FRACTION * self.rate_sps, self.rate_spread_sps)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Baseline:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != BASELINE_VERSION:
+                raise ValueError(f"version {data.get('version')}")
+            return cls.model_validate(data)
+        except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+            raise VoiceCoachError(
+                f"Het basislijnbestand {path} is onleesbaar of van een oude versie. "
+                "Meet je rustige stem opnieuw met: voicecoach calibrate OPNAME --out basislijn.json",
+                code="baseline_invalid",
+            ) from exc
+
+
+def _derived(data: Any, key: str, derive: Callable[[dict[str, Any]], Any]) -> Any:
+    """A new shape derives `key` from its other fields; a stored one keeps what was stored."""
+    return {**data, key: derive(data)} if isinstance(data, dict) and key not in data else data
+
+
+class Comparison(Shape):
+    """One measure of the reply against the baseline.
+
+    `value` and `baseline` are in `unit`; `difference` is in `difference_unit` (dB for loudness,
+    semitones for pitch, syllables/s for rate); `raised` when difference ≥ threshold. `seconds`
+    span the raised stretches (else all of the speech); `stretches` are the seconds where the level
+    stayed above baseline + threshold (merged across pauses).
+    """
+
+    measure: MeasureName
+    value: Round2
+    baseline: Round2
+    unit: str
+    difference: Round2
+    difference_unit: str
+    threshold: Round2
+    spread_in_reply: Round2
+    raised: bool
+    seconds: Seconds
+    stretches: tuple[Seconds, ...] = ()
+    frames: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _raised(cls, data: Any) -> Any:
+        return _derived(data, "raised", lambda d: d["difference"] >= d["threshold"])
+
+
+class Rise(Shape):
+    """A stretch of the reply that is louder or higher than the reply before it."""
+
+    measure: Literal["loudness", "pitch"]
+    kind: Literal["jump", "gradual"]
+    start: Round2
+    end: Round2
+    before: Round2
+    after: Round2
+    unit: str
+    threshold: Round2
+    reference: Literal["calibration", "reply"]
+    """Where the threshold's spread came from: the calibration, or the reply itself (no calibration)."""
+    difference: Round2
+
+    @model_validator(mode="before")
+    @classmethod
+    def _difference(cls, data: Any) -> Any:
+        return _derived(data, "difference", lambda d: d["after"] - d["before"])
+
+
+class BaselineRecord(Baseline):
+    """The baseline as a reply's record keeps it: `note` says when it was not the trainee's own."""
+
+    note: str | None = None
+
+
+class ContoursRecord(Shape):
+    """Every fifth 10 ms frame: loudness (None outside speech) and pitch in semitones (None unvoiced)."""
+
+    times: list[float]
+    loudness_db: list[float | None]
+    pitch_st: list[float | None]
+
+
+class VoiceRecord(Shape):
+    """How a reply sounded, as its record keeps it (voice/measures.py: VoiceMeasures.record)."""
+
+    baseline: BaselineRecord
+    loudness: Comparison | None
+    pitch: Comparison | None
+    rate: Comparison | None
+    clipped_fraction: Round5 = 0.0
+    clipped: bool = False
+    speech_seconds: Round2
+    pause_seconds: Round2
+    pauses: tuple[Seconds, ...] = ()
+    rises: tuple[Rise, ...] = ()
+    contours: ContoursRecord | None = None
