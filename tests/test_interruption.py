@@ -131,11 +131,11 @@ def test_the_score_explains_it_and_the_customer_asks_to_finish(audio):
     assert point.points < 0 and point.source == "001_4710c7be769f9696.txt"
     assert "Laat de klant uitpraten" in point.explanation and "door de klant heen" in point.explanation
     assert point.evidence["similarity"] < point.evidence["threshold"]
-    assert any(cut_off.next_line.startswith(answer) for answer in scenario.responses[INTERRUPTION])
+    assert any(cut_off.reaction.next_line.startswith(answer) for answer in scenario.responses[INTERRUPTION])
 
     heard_speaker = Conversation(scenario).reply(Reply(REPLY, (), interruption=echo))
     assert all(p.criterion != f"luisteren:{INTERRUPTION}" for p in heard_speaker.score.points)
-    assert not any(heard_speaker.next_line.startswith(answer) for answer in scenario.responses[INTERRUPTION])
+    assert not any(heard_speaker.reaction.next_line.startswith(answer) for answer in scenario.responses[INTERRUPTION])
     assert heard_speaker.score.total - cut_off.score.total == -point.points
 
 
@@ -144,4 +144,4 @@ def test_a_scenario_without_an_answer_to_interrupting_still_plays(audio):
     without = scenario.model_copy(update={"responses": {k: v for k, v in scenario.responses.items() if k != INTERRUPTION}})
     result = Conversation(without).reply(Reply(REPLY, (), interruption=_detect(audio, "headphones")))
     assert any(p.criterion == f"luisteren:{INTERRUPTION}" for p in result.score.points)
-    assert result.next_line  # the level's line, without an answer to being cut off
+    assert result.reaction.next_line  # the level's line, without an answer to being cut off
