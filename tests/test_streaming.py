@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile
 from starlette.websockets import WebSocketDisconnect
 
 from tests.test_api import app, client, logged_in, run_queue, start  # noqa: F401 - fixtures
@@ -161,25 +160,6 @@ def refusal(client, url: str, **headers: str) -> dict:  # type: ignore[no-untype
             ws.receive_json()
     assert closed.value.code == 1008
     return message["error"]
-
-
-def test_a_cancelled_stream_stores_nothing_and_the_upload_of_the_same_reply_follows(app, client, reply_pcm, tmp_path):  # noqa: F811
-    # The page cancels a stream that lost samples on the way and uploads its own recording instead.
-    conversation = start(client)
-    with client.websocket_connect(stream_url(client, conversation["id"])) as ws:
-        send_paced(ws, reply_pcm[: 8 * 2 * CHUNK], 0.0)
-        ws.send_text(json.dumps({"type": "cancel"}))
-        with pytest.raises(WebSocketDisconnect):
-            ws.receive_json()  # closed without a "stored"
-    assert not list((app.state.settings.data_dir / "recordings").rglob("stream-*"))
-    with app.state.sessions() as session:
-        assert session.query(TurnRow).count() == 0
-    wav = tmp_path / "antwoord.wav"
-    soundfile.write(wav, np.frombuffer(reply_pcm, "<i2"), RATE, subtype="PCM_16")
-    queued = client.post(f"/api/conversations/{conversation['id']}/turns", content=wav.read_bytes())
-    assert queued.status_code == 202, queued.text
-    with app.state.sessions() as session:
-        assert [t.id for t in session.query(TurnRow).all()] == [queued.json()["turn_id"]]
 
 
 def test_the_upload_rules_hold_for_the_stream(app, client, reply_pcm):  # noqa: F811
