@@ -1,60 +1,107 @@
 """The page streams a reply while it is recorded (AudioWorklet PCM over the WebSocket) and shows
-its feedback: real Chromium with a fake microphone, a live service and worker."""
+its feedback; the stored recording holds the whole time from Start to Stop; when the socket is
+refused the page uploads the recording it kept. Real Chromium with a fake microphone, a live
+service and worker (streaming is the default)."""
 
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.audio_factory import sox
-from tests.browser_support import VOICE, launch, log_in, new_page, record
+from tests.audio_factory import duration_of, sox
+from tests.browser_support import VOICE, launch, log_in, new_page
 from tests.live import LiveService
 from voicecoach.audio.synth import speak_to_wav
 
 SENTENCES = ("Goedemiddag meneer, ik begrijp dat u boos bent.", "Kunt u mij vertellen wat er precies is gebeurd?")
+ANALYSED = 240_000  # ms: Whisper on a shared two-core machine
+RECORD_S = 8
+SLACK_S = 0.6  # the stream's first and last chunk around the clicks (250 ms chunks, the click's own time)
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data"), live_streaming="true").start()
+    live = LiveService(tmp_path_factory.mktemp("data")).start()
     live.create_user("spreker")
     live.start_worker()
     yield live
     live.stop()
 
 
-def test_a_reply_recorded_in_the_page_is_streamed_and_its_feedback_shown(service, tmp_path):
-    # Two sentences with pauses, so the first phrase ends while the trainee still speaks.
-    parts = [speak_to_wav(text, tmp_path / f"{i}.wav", voice=VOICE) for i, text in enumerate(SENTENCES)]
-    padded = [sox(part, tmp_path / f"p{i}.wav", "rate", "48000", "pad", "0.3", "1.2") for i, part in enumerate(parts)]
-    microphone = tmp_path / "microfoon.wav"
-    subprocess.run(["sox", str(padded[0]), str(padded[1]), str(microphone)], check=True)
+@pytest.fixture(scope="module")
+def microphone(tmp_path_factory) -> Path:
+    """Two sentences with pauses (the first phrase ends while the trainee still speaks)."""
+    folder = tmp_path_factory.mktemp("microfoon")
+    parts = [speak_to_wav(text, folder / f"{i}.wav", voice=VOICE) for i, text in enumerate(SENTENCES)]
+    padded = [sox(part, folder / f"p{i}.wav", "rate", "48000", "pad", "0.3", "1.2") for i, part in enumerate(parts)]
+    path = folder / "microfoon.wav"
+    subprocess.run(["sox", str(padded[0]), str(padded[1]), str(path)], check=True)
+    return path
+
+
+def _record(page: Page, seconds: float) -> tuple[float, float]:
+    """Record for `seconds`; the shortest and the longest time the page can have recorded."""
+    before_start = time.monotonic()
+    page.click("#record")
+    expect(page.locator("#record")).to_have_text("Stop", timeout=15_000)  # the recording runs from before this
+    started = time.monotonic()
+    page.wait_for_timeout(seconds * 1000)
+    before_stop = time.monotonic()
+    page.click("#record")
+    expect(page.locator("#record")).to_have_text("Opnemen")
+    return before_stop - started, time.monotonic() - before_start
+
+
+def _recorded_reply(service: LiveService, microphone: Path, *, refuse_socket: bool) -> tuple[dict, list[str], list[str], tuple[float, float]]:
     client = service.client("spreker")
     conversation = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
-
     with sync_playwright() as playwright:
         browser = launch(playwright, microphone)
         page = new_page(browser)
         sockets: list[str] = []
-        page.on("websocket", lambda ws: sockets.append(ws.url))
+        if refuse_socket:  # the network refuses WebSockets (a proxy that does not pass them)
+            page.route_web_socket("**/stream*", lambda socket: (sockets.append(socket.url), socket.close(code=1011, reason="refused")))
+        else:
+            page.on("websocket", lambda ws: sockets.append(ws.url))
         uploads: list[str] = []
         page.on("request", lambda request: uploads.append(request.url) if request.method == "POST" and request.url.endswith("/turns") else None)
         log_in(page, f"{service.url}/gesprek/{conversation['id']}", "spreker")
         page.wait_for_url(f"**/gesprek/{conversation['id']}")
-        record(page, "#record", 9)
+        expect(page.locator("#customer-line")).not_to_be_empty()
+        bounds = _record(page, RECORD_S)
         turn_block = page.locator(".turn[data-number='1']")
-        expect(turn_block.locator(".points li").first).to_be_visible(timeout=180_000)
+        expect(turn_block.locator(".points li").first).to_be_visible(timeout=ANALYSED)
         expect(turn_block.locator(".transcript")).not_to_be_empty()
+        expect(page.locator("#continue")).to_be_visible()
         browser.close()
+    turns = client.get(f"/api/conversations/{conversation['id']}").json()["turns"]
+    assert len(turns) == 1 and turns[0]["status"] == "done"  # one reply, one turn
+    assert sockets and sockets[0].startswith(f"ws://127.0.0.1:{service.port}/api/conversations/{conversation['id']}/stream?csrf=")
+    return turns[0], sockets, uploads, bounds
 
-    assert len(sockets) == 1 and sockets[0].startswith(f"ws://127.0.0.1:{service.port}/api/conversations/{conversation['id']}/stream?csrf=")
+
+def test_a_streamed_reply_holds_the_whole_recording_and_its_feedback_is_shown(service, microphone):
+    assert duration_of(microphone) > RECORD_S  # the fake microphone has speech for the whole recording
+    turn, sockets, uploads, (shortest, longest) = _recorded_reply(service, microphone, refuse_socket=False)
+    assert len(sockets) == 1
     assert uploads == []  # the reply went through the stream, not the upload
-    turn = client.get(f"/api/conversations/{conversation['id']}").json()["turns"][0]
-    assert turn["status"] == "done"
+    client = service.client("spreker")
     audio = client.get(f"/api/turns/{turn['id']}/audio")
     assert audio.headers["content-type"] == "audio/wav"  # the streamed 16 kHz PCM, not MediaRecorder's WebM
-    assert audio.content[:4] == b"RIFF" and len(audio.content) > 16_000 * 2 * 5  # more than 5 s arrived
+    duration = turn["result"]["analysis"]["audio"]["duration"]
+    assert shortest - SLACK_S <= duration <= longest + SLACK_S, (shortest, duration, longest)
     assert turn["result"]["analysis"]["timings"]["phrases_streamed"] >= 1  # heard while speaking
+
+
+def test_a_refused_socket_uploads_the_recording_the_page_kept(service, microphone):
+    turn, _, uploads, (shortest, longest) = _recorded_reply(service, microphone, refuse_socket=True)
+    assert len(uploads) == 1  # the page's own recording, once
+    audio = service.client("spreker").get(f"/api/turns/{turn['id']}/audio")
+    assert audio.headers["content-type"] != "audio/wav"  # MediaRecorder's WebM, not streamed PCM
+    duration = turn["result"]["analysis"]["audio"]["duration"]
+    assert shortest - SLACK_S <= duration <= longest + SLACK_S, (shortest, duration, longest)

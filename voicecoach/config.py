@@ -59,9 +59,9 @@ class Settings(BaseSettings):
     lan_port: int = Field(default=8443, ge=1, le=65535, description="HTTPS port of LAN mode (a teacher's setting).")
     max_audio_seconds: float = Field(default=120.0, gt=0)
     live_streaming: bool = Field(
-        default=False,
-        description="The conversation page streams replies over the WebSocket while recording (issue 15). Off by "
-        "default: under load the browser's PCM capture lost most of a reply once (a 'too short' error).",
+        default=True,
+        description="The conversation page streams replies over the WebSocket while recording (issue 15); it "
+        "uploads its own recording when the stream cannot start or lost samples.",
     )
     max_upload_bytes: int = Field(default=25_000_000, gt=0, description="Largest accepted upload.")
     job_lease_seconds: float = Field(default=30.0, gt=0, description="A dead worker's job is retried after this.")

@@ -220,13 +220,15 @@ async function send(blob) {
   } catch (error) {
     return showError(error.message, () => send(blob));
   }
-  await follow(queued.turn_id);
+  await follow(queued.turn_id, queued.analysed);
 }
 
-async function follow(turnId) {
+// `analysed`: the stream's word that the feedback is ready (bounded); polling is the fallback.
+async function follow(turnId, analysed = null) {
   $("status").textContent = "Je antwoord wordt geanalyseerd…";
   let turn;
   try {
+    if (analysed) await analysed;
     turn = await VoiceRecorder.poll(`/api/turns/${turnId}`, (t) => t.status === "done" || t.status === "error");
   } catch (error) {
     return showError(error.message, () => follow(turnId));

@@ -8,6 +8,7 @@ class PcmCapture extends AudioWorkletProcessor {
     super();
     this.buffer = new Int16Array(CHUNK);
     this.filled = 0;
+    this.started = false;
     // "flush": send what is left, then say so, so that Stop follows the last sample.
     this.port.onmessage = () => {
       if (this.filled) this.port.postMessage(this.buffer.slice(0, this.filled).buffer);
@@ -19,6 +20,10 @@ class PcmCapture extends AudioWorkletProcessor {
   process(inputs) {
     const channel = inputs[0] && inputs[0][0];
     if (!channel) return true;
+    if (!this.started) {  // the microphone's samples reach the worklet: recording may start
+      this.started = true;
+      this.port.postMessage("started");
+    }
     for (let i = 0; i < channel.length; i += 1) {
       const sample = Math.max(-1, Math.min(1, channel[i]));
       this.buffer[this.filled] = sample < 0 ? sample * 32768 : sample * 32767;

@@ -13,7 +13,8 @@ const MICROPHONE_KEY = "voicecoach.microphone";
 const VoiceRecorder = {
   // Records until stop() or `maxSeconds` (then `onLimit`), calling `onTick(seconds)` for the timer.
   // getUserMedia's failures come back as { message } in Dutch (microphoneProblem).
-  // With `streamPath` the reply also goes to the server while it is recorded (stream.js).
+  // With `streamPath` the reply also goes to the server while it is recorded (stream.js); the
+  // recording starts once the stream hears the microphone, or without the stream when it cannot.
   async start(meter, { onTick = () => {}, maxSeconds = Infinity, onLimit = () => {}, streamPath = null } = {}) {
     const stream = await VoiceRecorder.open();
     const live = streamPath && typeof VoiceStream !== "undefined" ? await VoiceStream.open(streamPath, stream).catch(() => null) : null;
@@ -43,12 +44,13 @@ const VoiceRecorder = {
     return {
       stop: () => new Promise((resolve) => {
         clearInterval(timer);
+        const seconds = (performance.now() - started) / 1000;  // what the stream must hold
         recorder.onstop = () => {
           running = false;
           meter.value = 0;
           stream.getTracks().forEach((track) => track.stop());
           context.close();
-          resolve(Object.assign(new Blob(chunks, { type: "audio/webm" }), { live }));
+          resolve(Object.assign(new Blob(chunks, { type: "audio/webm" }), { live, seconds }));
         };
         recorder.stop();
       }),

@@ -3,7 +3,8 @@
 Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>]`
 (`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py):
 - client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded;
-  then the text message `{"type": "stop"}`;
+  then the text message `{"type": "stop"}`, or `{"type": "cancel"}` when the page uploads its own
+  recording instead (the stream lost samples on the way): then nothing is stored;
 - server → client: `{"type": "stored", "turn_id", "job_id", "status"}` once the reply is stored
   (the same answer as the upload), then `{"type": "analysed", "turn_id", "status"}` when its
   feedback is ready; or `{"type": "error", "error": {"code", "message"}}` (Dutch) and the close.
@@ -56,14 +57,21 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     stream = StreamSession(
         stream_file(settings.data_dir, user_id), settings.max_audio_seconds, lambda: service.analyser.whisper
     )
-    connected = False
+    ending = "cut"
     try:
-        connected = await _receive_reply(websocket, stream)
+        ending = await _receive_reply(websocket, stream)
     finally:
         # Cancelled or not (server stopping, client gone), what arrived is the reply. Shielded as a
         # whole: a cancellation must not fall between the receiving and the storing.
         with anyio.CancelScope(shield=True):
-            stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, line_left)
+            if ending == "cancel":
+                stored = await run_in_threadpool(_discard, stream)
+            else:
+                stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, line_left)
+    if stored is None:
+        await websocket.close()
+        return
+    connected = ending == "stop"
     if isinstance(stored, VoiceCoachError):
         if connected:
             await _refuse(websocket, stored.to_dict())
@@ -82,27 +90,33 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         pass  # the page went away; the turn is stored and analysed all the same
 
 
-async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> bool:
-    """Write chunks until Stop; False when the connection was cut (what arrived is kept)."""
+async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> str:
+    """Write chunks until "stop" or "cancel"; "cut" when the connection was cut (what arrived is kept)."""
     while True:
         try:
             message = await asyncio.wait_for(websocket.receive(), SILENT_CONNECTION_S)
         except TimeoutError:
-            return False
+            return "cut"
         if message["type"] == "websocket.disconnect":
-            return False
+            return "cut"
         if message.get("bytes") is not None:
             if not stream.feed(message["bytes"]):
-                return True  # at the longest allowed reply: stored as it is
-        elif _is_stop(message.get("text")):
-            return True
+                return "stop"  # at the longest allowed reply: stored as it is
+        elif (command := _command(message.get("text"))) in ("stop", "cancel"):
+            return command
 
 
-def _is_stop(text: str | None) -> bool:
+def _command(text: str | None) -> str | None:
     try:
-        return json.loads(text or "").get("type") == "stop"
+        return json.loads(text or "").get("type")
     except (ValueError, AttributeError):
-        return False
+        return None
+
+
+def _discard(stream: StreamSession) -> None:
+    """The page uploads its own recording of this reply: the streamed copy goes (nothing is stored)."""
+    stream.finish()
+    stream.file.path.unlink(missing_ok=True)
 
 
 def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conversation_id: str) -> int:  # type: ignore[no-untyped-def]
