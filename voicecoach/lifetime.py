@@ -6,9 +6,12 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import socket
 import sys
+import threading
 
 PR_SET_PDEATHSIG = 1
+_WAKEUP_SOCKETS: list[socket.socket] = []
 
 
 def die_with_parent(expected_parent: int | None = None) -> None:
@@ -28,3 +31,25 @@ def killed_first_when_out_of_memory() -> None:
             handle.write("1000")
     except OSError:
         pass  # not Linux, or not allowed: the analysis then simply shares the risk
+
+
+def stop_on_signals(stop: threading.Event, *signals: signal.Signals) -> None:
+    """Set `stop` when one of `signals` arrives (call from the main thread).
+
+    The handler itself takes no lock: `Event.set` in a Python signal handler deadlocks when the
+    signal lands while the main thread is inside `Event.set`/`wait` of the same event (a worker
+    that got SIGTERM twice hung for ever). The C-level handler writes to a wake-up socket instead,
+    and a thread sets the event."""
+    receiver, sender = socket.socketpair()
+    sender.setblocking(False)
+    signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
+    for number in signals:
+        signal.signal(number, lambda *_: None)
+
+    _WAKEUP_SOCKETS.extend((receiver, sender))  # open for the process's life: signals keep writing
+
+    def watch() -> None:
+        while receiver.recv(64):
+            stop.set()
+
+    threading.Thread(target=watch, name="signals", daemon=True).start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -72,10 +73,11 @@ class WorkerSupervisor:
         # Popen runs here, in the thread that lives as long as the server: the parent-death signal
         # fires when the thread that forked the child ends.
         delay = 1.0
+        server = os.getpid()
         while not self._stopping.is_set():
             started = time.monotonic()
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "voicecoach", "worker"], preexec_fn=lambda: die_with_parent()
+                [sys.executable, "-m", "voicecoach", "worker"], preexec_fn=lambda: die_with_parent(server)
             )
             code = self._process.wait()
             if self._stopping.is_set():

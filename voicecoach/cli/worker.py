@@ -16,6 +16,7 @@ def worker() -> None:
     """Voer wachtende analyses uit tot het proces stopt (SIGTERM of Ctrl-C)."""
     from voicecoach.analysis_process import ChildRunner
     from voicecoach.jobs import Worker
+    from voicecoach.lifetime import stop_on_signals
     from voicecoach.practice_service import PracticeService
     from voicecoach.store.db import create_db_engine, migrate, session_factory
 
@@ -25,8 +26,7 @@ def worker() -> None:
     migrate(engine)
     service = PracticeService(settings)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop_on_signals(stop, signal.SIGTERM, signal.SIGINT)
     sessions = session_factory(engine)
     threading.Thread(target=_housekeeping, args=(sessions, settings, stop), daemon=True).start()
     runner = ChildRunner(settings, settings.job_timeout_seconds)
