@@ -31,7 +31,10 @@ ENGLISH = re.compile(r"\b(the|should|error|failed|exception|traceback|locked|req
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    service = LiveService(tmp_path_factory.mktemp("data"), job_lease_seconds="5", max_upload_bytes=str(MAX_UPLOAD))
+    # the page uploads here (this module tests the upload path and its failures; streaming has its own tests)
+    service = LiveService(
+        tmp_path_factory.mktemp("data"), job_lease_seconds="5", max_upload_bytes=str(MAX_UPLOAD), live_streaming="false"
+    )
     service.start(with_worker=True)
     service.create_user("oefenaar")
     wait_until(lambda: worker_of(service) and analysis_of(worker_of(service)), 60, "the worker did not start")

@@ -81,7 +81,8 @@ def _recorded_reply(service: LiveService, microphone: Path, *, refuse_socket: bo
         browser.close()
     turns = client.get(f"/api/conversations/{conversation['id']}").json()["turns"]
     assert len(turns) == 1 and turns[0]["status"] == "done"  # one reply, one turn
-    assert sockets and sockets[0].startswith(f"ws://127.0.0.1:{service.port}/api/conversations/{conversation['id']}/stream?csrf=")
+    assert sockets and sockets[0].startswith(f"ws://127.0.0.1:{service.port}/api/conversations/{conversation['id']}/stream?")
+    assert "csrf=" in sockets[0]
     return turns[0], sockets, uploads, bounds
 
 
