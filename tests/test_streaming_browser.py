@@ -69,7 +69,7 @@ def _recorded_reply(service: LiveService, microphone: Path, *, refuse_socket: bo
         else:
             page.on("websocket", lambda ws: sockets.append(ws.url))
         uploads: list[str] = []
-        page.on("request", lambda request: uploads.append(request.url) if request.method == "POST" and request.url.endswith("/turns") else None)
+        page.on("request", lambda request: uploads.append(request.url) if request.method == "POST" and request.url.split("?")[0].endswith("/turns") else None)
         log_in(page, f"{service.url}/gesprek/{conversation['id']}", "spreker")
         page.wait_for_url(f"**/gesprek/{conversation['id']}")
         expect(page.locator("#customer-line")).not_to_be_empty()
