@@ -75,11 +75,12 @@ const VoiceStream = {
       // the socket closed). Rejects with `cut: true` when the connection broke (the server kept
       // what arrived); with `cut: false` when the page should upload its recording instead.
       async finish(recordedSeconds) {
-        await within(new Promise((resolve) => { flushed = resolve; node.port.postMessage("flush"); }), FLUSH_MS).catch(() => {});
+        const whole = await within(new Promise((resolve) => { flushed = () => resolve(true); node.port.postMessage("flush"); }), FLUSH_MS).catch(() => false);
         context.close();
         if (socket.readyState === WebSocket.OPEN && !failure) {
           if (recordedSeconds - sent / STREAM_RATE > MISSING_S) {  // samples lost on the way: upload
-            socket.send(JSON.stringify({ type: "cancel" }));
+            // What was missing goes with the cancel, for the server's log.
+            socket.send(JSON.stringify({ type: "cancel", streamed_seconds: sent / STREAM_RATE, recorded_seconds: recordedSeconds, flushed: whole }));
             socket.close();
             throw { cut: false, message: "De stream was onvolledig." };
           }

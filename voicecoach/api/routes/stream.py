@@ -103,6 +103,8 @@ async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> str:
             if not stream.feed(message["bytes"]):
                 return "stop"  # at the longest allowed reply: stored as it is
         elif (command := _command(message.get("text"))) in ("stop", "cancel"):
+            if command == "cancel":  # the page found samples missing: how many, for whoever reads the log
+                log.warning("stream cancelled by the page after %.2f s received: %s", stream.file.seconds, message.get("text"))
             return command
 
 
