@@ -226,14 +226,3 @@ def test_deleting_a_streamed_reply_before_its_analysis_leaves_none_of_its_words(
         assert ws.receive_json() == {"type": "analysed", "turn_id": stored["turn_id"], "status": "deleted"}
     assert not [path for path in user_folder.rglob("*") if path.is_file()]
 
-
-def test_a_cancelled_stream_stores_nothing(app, client, reply_pcm):  # noqa: F811
-    conversation = start(client)
-    with client.websocket_connect(stream_url(client, conversation["id"])) as ws:
-        send_paced(ws, reply_pcm[: 8 * 2 * CHUNK], 0.02)
-        ws.send_text(json.dumps({"type": "cancel"}))  # the page uploads its own recording instead
-        with pytest.raises(WebSocketDisconnect):
-            ws.receive_json()
-    with app.state.sessions() as session:
-        assert session.query(TurnRow).count() == 0 and session.query(Recording).count() == 0
-    assert not [path for path in (app.state.settings.data_dir / "recordings").rglob("*") if path.is_file()]

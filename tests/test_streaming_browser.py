@@ -1,4 +1,4 @@
-"""The page streams a reply while it is recorded (AudioWorklet PCM over the WebSocket) and shows
+"""The page streams a reply while it is recorded (its MediaRecorder's WebM chunks over the WebSocket) and shows
 its feedback; the stored recording holds the whole time from Start to Stop; when the socket is
 refused the page uploads the recording it kept. Real Chromium with a fake microphone, a live
 service and worker (streaming is the default)."""
@@ -82,7 +82,7 @@ def _recorded_reply(service: LiveService, microphone: Path, *, refuse_socket: bo
     turns = client.get(f"/api/conversations/{conversation['id']}").json()["turns"]
     assert len(turns) == 1 and turns[0]["status"] == "done"  # one reply, one turn
     assert sockets and sockets[0].startswith(f"ws://127.0.0.1:{service.port}/api/conversations/{conversation['id']}/stream?")
-    assert "csrf=" in sockets[0]
+    assert "csrf=" in sockets[0] and "format=webm" in sockets[0]
     return turns[0], sockets, uploads, bounds
 
 
@@ -93,7 +93,7 @@ def test_a_streamed_reply_holds_the_whole_recording_and_its_feedback_is_shown(se
     assert uploads == []  # the reply went through the stream, not the upload
     client = service.client("spreker")
     audio = client.get(f"/api/turns/{turn['id']}/audio")
-    assert audio.headers["content-type"] == "audio/wav"  # the streamed 16 kHz PCM, not MediaRecorder's WebM
+    assert audio.headers["content-type"] == "audio/wav"  # decoded from the stream as it arrived, not the upload
     duration = turn["result"]["analysis"]["audio"]["duration"]
     assert shortest - SLACK_S <= duration <= longest + SLACK_S, (shortest, duration, longest)
     assert turn["result"]["analysis"]["timings"]["phrases_streamed"] >= 1  # heard while speaking
@@ -103,6 +103,6 @@ def test_a_refused_socket_uploads_the_recording_the_page_kept(service, microphon
     turn, _, uploads, (shortest, longest) = _recorded_reply(service, microphone, refuse_socket=True)
     assert len(uploads) == 1  # the page's own recording, once
     audio = service.client("spreker").get(f"/api/turns/{turn['id']}/audio")
-    assert audio.headers["content-type"] != "audio/wav"  # MediaRecorder's WebM, not streamed PCM
+    assert audio.headers["content-type"] != "audio/wav"  # the uploaded WebM itself, not a stream's WAV
     duration = turn["result"]["analysis"]["audio"]["duration"]
     assert shortest - SLACK_S <= duration <= longest + SLACK_S, (shortest, duration, longest)

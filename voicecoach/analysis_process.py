@@ -25,10 +25,11 @@ log = logging.getLogger(__name__)
 
 
 def _child(settings: Settings, connection: Connection, parent: int) -> None:
-    from voicecoach.lifetime import die_with_parent, killed_first_when_out_of_memory
+    from voicecoach.lifetime import die_with_parent, killed_first_when_out_of_memory, yield_to_interactive
 
     die_with_parent(parent)
     killed_first_when_out_of_memory()
+    yield_to_interactive()  # before any thread starts: the model's threads inherit it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's to handle
     from voicecoach.practice_service import PracticeService
 

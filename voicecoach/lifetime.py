@@ -33,6 +33,19 @@ def killed_first_when_out_of_memory() -> None:
         pass  # not Linux, or not allowed: the analysis then simply shares the risk
 
 
+BACKGROUND_NICENESS = 10
+
+
+def yield_to_interactive() -> None:
+    """Lower this thread's CPU priority (and that of the threads it starts: Linux keeps a nice
+    value per thread). Analysis is background work; on a two-core laptop a browser recording the
+    trainee must not lose audio to it (Chromium drops the samples its audio thread missed)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS))
+    except (OSError, AttributeError):
+        pass  # not allowed, or no such call on this system: the work runs at normal priority
+
+
 def stop_on_signals(stop: threading.Event, *signals: signal.Signals) -> None:
     """Set `stop` when one of `signals` arrives (call from the main thread).
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def decode_audio(source: Path | bytes, *, max_seconds: float) -> DecodedAudio:
             raise AudioError("no_audio_stream")
         stream = container.streams.audio[0]
         _refuse_before_decoding(container, stream, max_seconds)
-        reader = _StreamReader(max_seconds)
+        reader = StreamReader(max_seconds)
         reader.read(container, stream)
         source_format = container.format.name
     if reader.output_samples == 0:
@@ -97,10 +98,11 @@ def _check_shape(channels: int, rate: int) -> None:
         raise AudioError("unusual_format", channels=channels, rate=rate)
 
 
-class _StreamReader:
-    """Decodes one stream frame by frame into a bounded 16 kHz mono output."""
+class StreamReader:
+    """Decodes one stream frame by frame into a bounded 16 kHz mono output, kept (`samples()`) or
+    handed to `sink` block by block as it is decoded (a stream that is still arriving)."""
 
-    def __init__(self, max_seconds: float) -> None:
+    def __init__(self, max_seconds: float, sink: Callable[[np.ndarray], None] | None = None) -> None:
         self.max_seconds = max_seconds
         self.max_output = math.ceil(max_seconds * TARGET_RATE)
         self.rate = 0
@@ -109,6 +111,7 @@ class _StreamReader:
         self.source_values = 0
         self.output_samples = 0
         self._chunks: list[np.ndarray] = []
+        self._sink = sink or self._chunks.append
         self._packer: av.AudioResampler | None = None
         self._resampler: soxr.ResampleStream | None = None
 
@@ -146,7 +149,7 @@ class _StreamReader:
         mono = interleaved.mean(axis=1, dtype=np.float32) if interleaved.size else np.zeros(0, np.float32)
         out = mono if self.rate == TARGET_RATE else self._resampler.resample_chunk(mono, last=last)
         if out.size:
-            self._chunks.append(np.asarray(out, dtype=np.float32).reshape(-1))
+            self._sink(np.asarray(out, dtype=np.float32).reshape(-1))
             self.output_samples += out.size
         if self.output_samples > self.max_output:
             raise AudioError("too_long", limit_seconds=self.max_seconds)

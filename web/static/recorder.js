@@ -13,18 +13,21 @@ const MICROPHONE_KEY = "voicecoach.microphone";
 const VoiceRecorder = {
   // Records until stop() or `maxSeconds` (then `onLimit`), calling `onTick(seconds)` for the timer.
   // getUserMedia's failures come back as { message } in Dutch (microphoneProblem).
-  // With `streamPath` the reply also goes to the server while it is recorded (stream.js); the
-  // recording starts once the stream hears the microphone, or without the stream when it cannot.
+  // With `streamPath` the recorder's chunks also go to the server as they are made (stream.js); the
+  // recording starts once the stream is open, or without the stream when it cannot open.
   async start(meter, { onTick = () => {}, maxSeconds = Infinity, onLimit = () => {}, streamPath = null } = {}) {
     const stream = await VoiceRecorder.open();
-    const live = streamPath && typeof VoiceStream !== "undefined" ? await VoiceStream.open(streamPath, stream).catch(() => null) : null;
+    const live = streamPath && typeof VoiceStream !== "undefined" ? await VoiceStream.open(streamPath).catch(() => null) : null;
     const context = new AudioContext();
     const analyser = context.createAnalyser();
     context.createMediaStreamSource(stream).connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     const chunks = [];
     const recorder = new MediaRecorder(stream, { mimeType: "audio/webm;codecs=opus" });
-    recorder.ondataavailable = (event) => chunks.push(event.data);
+    recorder.ondataavailable = (event) => {
+      chunks.push(event.data);
+      if (live) live.send(event.data);
+    };
     let running = true;
     const draw = () => {
       if (!running) return;
@@ -44,13 +47,12 @@ const VoiceRecorder = {
     return {
       stop: () => new Promise((resolve) => {
         clearInterval(timer);
-        const seconds = (performance.now() - started) / 1000;  // what the stream must hold
         recorder.onstop = () => {
           running = false;
           meter.value = 0;
           stream.getTracks().forEach((track) => track.stop());
           context.close();
-          resolve(Object.assign(new Blob(chunks, { type: "audio/webm" }), { live, seconds }));
+          resolve(Object.assign(new Blob(chunks, { type: "audio/webm" }), { live }));
         };
         recorder.stop();
       }),

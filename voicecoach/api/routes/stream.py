@@ -1,10 +1,11 @@
 """Streaming a spoken reply over a WebSocket while it is recorded (the upload stays the fallback).
 
-Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>]`
+Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>][&format=webm]`
 (`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py):
-- client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded;
-  then the text message `{"type": "stop"}`, or `{"type": "cancel"}` when the page uploads its own
-  recording instead (the stream lost samples on the way): then nothing is stored;
+- client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded; with
+  `format=webm`, the chunks of a WebM/Opus recording as MediaRecorder makes them (what the page
+  sends: streaming/webm_feed.py says why);
+  then the text message `{"type": "stop"}`;
 - server → client: `{"type": "stored", "turn_id", "job_id", "status"}` once the reply is stored
   (the same answer as the upload), then `{"type": "analysed", "turn_id", "status"}` when its
   feedback is ready; or `{"type": "error", "error": {"code", "message"}}` (Dutch) and the close.
@@ -35,6 +36,7 @@ from voicecoach.practice_service import PracticeService
 from voicecoach.store.models import TurnRow, User
 from voicecoach.streaming.session import StreamSession
 from voicecoach.streaming.turns import stream_file, submit_stream
+from voicecoach.streaming.webm_feed import WebmFeed
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -57,20 +59,15 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     stream = StreamSession(
         stream_file(settings.data_dir, user_id), settings.max_audio_seconds, lambda: service.analyser.whisper
     )
+    feed = WebmFeed(stream, settings.max_audio_seconds) if websocket.query_params.get("format") == "webm" else None
     ending = "cut"
     try:
-        ending = await _receive_reply(websocket, stream)
+        ending = await _receive_reply(websocket, feed or stream)
     finally:
         # Cancelled or not (server stopping, client gone), what arrived is the reply. Shielded as a
         # whole: a cancellation must not fall between the receiving and the storing.
         with anyio.CancelScope(shield=True):
-            if ending == "cancel":
-                stored = await run_in_threadpool(_discard, stream)
-            else:
-                stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, line_left)
-    if stored is None:
-        await websocket.close()
-        return
+            stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, feed, line_left)
     connected = ending == "stop"
     if isinstance(stored, VoiceCoachError):
         if connected:
@@ -90,8 +87,8 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         pass  # the page went away; the turn is stored and analysed all the same
 
 
-async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> str:
-    """Write chunks until "stop" or "cancel"; "cut" when the connection was cut (what arrived is kept)."""
+async def _receive_reply(websocket: WebSocket, source: StreamSession | WebmFeed) -> str:
+    """Feed chunks to `source` until "stop"; "cut" when the connection was cut (what arrived is kept)."""
     while True:
         try:
             message = await asyncio.wait_for(websocket.receive(), SILENT_CONNECTION_S)
@@ -100,12 +97,10 @@ async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> str:
         if message["type"] == "websocket.disconnect":
             return "cut"
         if message.get("bytes") is not None:
-            if not stream.feed(message["bytes"]):
+            if not source.feed(message["bytes"]):
                 return "stop"  # at the longest allowed reply: stored as it is
-        elif (command := _command(message.get("text"))) in ("stop", "cancel"):
-            if command == "cancel":  # the page found samples missing: how many, for whoever reads the log
-                log.warning("stream cancelled by the page after %.2f s received: %s", stream.file.seconds, message.get("text"))
-            return command
+        elif _command(message.get("text")) == "stop":
+            return "stop"
 
 
 def _command(text: str | None) -> str | None:
@@ -116,7 +111,7 @@ def _command(text: str | None) -> str | None:
 
 
 def _discard(stream: StreamSession) -> None:
-    """The page uploads its own recording of this reply: the streamed copy goes (nothing is stored)."""
+    """A stream that is not audio: its file goes (nothing is stored)."""
     stream.finish()
     stream.file.path.unlink(missing_ok=True)
 
@@ -137,9 +132,15 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
 
 
 def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
-            line_left: float | None) -> tuple[str, int] | VoiceCoachError:
+            feed: WebmFeed | None, line_left: float | None) -> tuple[str, int] | VoiceCoachError:
     """The stored turn and its job, or the Dutch reason it could not be stored."""
     try:
+        if feed is not None:
+            try:
+                feed.finish()
+            except VoiceCoachError:
+                _discard(stream)
+                raise
         with sessions() as session:
             turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream, line_left=line_left)
             return turn.id, job.id
