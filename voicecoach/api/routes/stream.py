@@ -1,10 +1,15 @@
 """Streaming a spoken reply over a WebSocket while it is recorded (the upload stays the fallback).
 
-Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>]`
-(`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py):
+Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>][&cues=1]`
+(`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py;
+`cues=1`: the trainee turned on "Tips tijdens het spreken"):
 - client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded;
   then the text message `{"type": "stop"}`, or `{"type": "cancel"}` when the page uploads its own
   recording instead (the stream lost samples on the way): then nothing is stored;
+- server → client, only with `cues=1`, while the reply arrives: `{"type": "cue", "cue": "zachter",
+  "at": <seconds into the reply>}` when the voice stayed above the trainee's own "harder dan je
+  rustige stem" level for two seconds, at most one per 5 s (streaming/cues.py; not stored, no
+  effect on the score);
 - server → client: `{"type": "stored", "turn_id", "job_id", "status"}` once the reply is stored
   (the same answer as the upload), then `{"type": "analysed", "turn_id", "status"}` when its
   feedback is ready; or `{"type": "error", "error": {"code", "message"}}` (Dutch) and the close.
@@ -32,9 +37,12 @@ from voicecoach.api.line_left import parse_line_left
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import PracticeService
+from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import TurnRow, User
+from voicecoach.streaming.cues import TAIL_SAMPLES, LoudnessCues
 from voicecoach.streaming.session import StreamSession
 from voicecoach.streaming.turns import stream_file, submit_stream
+from voicecoach.voice.shapes import Baseline
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -49,6 +57,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     try:
         user_id = await run_in_threadpool(_allowed_user, websocket, sessions, service, conversation_id)
         line_left = parse_line_left(websocket.query_params.get("line_left"))
+        cues = await run_in_threadpool(_cues, sessions, user_id) if websocket.query_params.get("cues") == "1" else None
     except VoiceCoachError as error:
         await _refuse(websocket, error.to_dict())
         return
@@ -59,7 +68,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     )
     ending = "cut"
     try:
-        ending = await _receive_reply(websocket, stream)
+        ending = await _receive_reply(websocket, stream, cues)
     finally:
         # Cancelled or not (server stopping, client gone), what arrived is the reply. Shielded as a
         # whole: a cancellation must not fall between the receiving and the storing.
@@ -90,8 +99,9 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         pass  # the page went away; the turn is stored and analysed all the same
 
 
-async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> str:
-    """Write chunks until "stop" or "cancel"; "cut" when the connection was cut (what arrived is kept)."""
+async def _receive_reply(websocket: WebSocket, stream: StreamSession, cues: LoudnessCues | None) -> str:
+    """Write chunks until "stop" or "cancel"; "cut" when the connection was cut (what arrived is kept).
+    With `cues`, a live cue goes out as soon as a chunk completes one."""
     while True:
         try:
             message = await asyncio.wait_for(websocket.receive(), SILENT_CONNECTION_S)
@@ -102,6 +112,11 @@ async def _receive_reply(websocket: WebSocket, stream: StreamSession) -> str:
         if message.get("bytes") is not None:
             if not stream.feed(message["bytes"]):
                 return "stop"  # at the longest allowed reply: stored as it is
+            if cues is not None and (cue := cues.hear(stream.file.tail(TAIL_SAMPLES), stream.file.arrived)):
+                try:
+                    await websocket.send_json(cue)
+                except (WebSocketDisconnect, RuntimeError):
+                    return "cut"
         elif (command := _command(message.get("text"))) in ("stop", "cancel"):
             if command == "cancel":  # the page found samples missing: how many, for whoever reads the log
                 log.warning("stream cancelled by the page after %.2f s received: %s", stream.file.seconds, message.get("text"))
@@ -134,6 +149,13 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
             raise VoiceCoachError(CSRF_MISSING["message"], code=CSRF_MISSING["code"])
         service.conversation(session, user, conversation_id, write=True)
         return user.id
+
+
+def _cues(sessions, user_id: int) -> LoudnessCues:  # type: ignore[no-untyped-def]
+    """Cues against the baseline this reply's analysis will use (practice_jobs: the latest one)."""
+    with sessions() as session:
+        row = latest_baseline(session, user_id)
+        return LoudnessCues(Baseline(**row.data) if row else None)
 
 
 def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
