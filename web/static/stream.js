@@ -17,7 +17,8 @@ const within = (promise, ms) => Promise.race([
 const VoiceStream = {
   // Resolves once the socket is open and the worklet hears `mediaStream` (the caller starts its own
   // recording then, so both begin together); rejects when either does not happen in time.
-  async open(path, mediaStream) {
+  // `onCue(message)`: a live cue the server sent (only when `path` asks for cues).
+  async open(path, mediaStream, onCue = () => {}) {
     const token = document.querySelector('meta[name="csrf-token"]');
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const query = `${path.includes("?") ? "&" : "?"}csrf=${encodeURIComponent(token ? token.content : "")}`;
@@ -35,6 +36,7 @@ const VoiceStream = {
       if (message.type === "stored") stored = message;
       if (message.type === "analysed") analysed = message;
       if (message.type === "error") failure = message.error;
+      if (message.type === "cue") return onCue(message);
       wakeAll();
     };
     socket.onclose = wakeAll;
