@@ -5,6 +5,7 @@ path and SQLite."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from pathlib import Path
@@ -102,7 +103,7 @@ def test_cues_are_sparse_however_long_the_voice_stays_raised(calibrated, speech,
     long_loud = np.concatenate([loud] * 3)  # 40 s of a raised voice
     at = [cue["at"] for cue in live_cues(long_loud, calibrated, tmp_path)]
     assert len(at) >= 2  # a reminder while it goes on
-    assert all(later - earlier >= QUIET_S for earlier, later in zip(at, at[1:])), at
+    assert all(later - earlier >= QUIET_S for earlier, later in itertools.pairwise(at)), at
     assert len(at) <= len(long_loud) / SAMPLE_RATE / QUIET_S + 1
 
 

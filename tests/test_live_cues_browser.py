@@ -7,14 +7,21 @@ fallback level holds."""
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, WebSocket, expect, sync_playwright
 
-from tests.browser_support import ARTIFACTS, VIEWPORTS, check_page, fake_microphone, launch, log_in, new_page
+from tests.browser_support import (
+    ARTIFACTS,
+    VIEWPORTS,
+    check_page,
+    fake_microphone,
+    launch,
+    log_in,
+    new_page,
+)
 from tests.live import LiveService, serving_one_trainee
 from voicecoach.vocabulary import CUE_NAMES
 

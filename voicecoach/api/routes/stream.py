@@ -112,7 +112,9 @@ async def _receive_reply(websocket: WebSocket, stream: StreamSession, cues: Loud
         if message.get("bytes") is not None:
             if not stream.feed(message["bytes"]):
                 return "stop"  # at the longest allowed reply: stored as it is
-            if cues is not None and (cue := cues.hear(stream.file.tail(TAIL_SAMPLES), stream.file.arrived)):
+            # In a thread: about a millisecond a look, but a process's first look imports and compiles
+            # librosa's parts for seconds (unless the live warm-up did), and other streams wait on this loop.
+            if cues is not None and (cue := await run_in_threadpool(cues.hear, stream.file.tail(TAIL_SAMPLES), stream.file.arrived)):
                 try:
                     await websocket.send_json(cue)
                 except (WebSocketDisconnect, RuntimeError):
