@@ -2,9 +2,9 @@
 voice stays above the trainee's own "harder dan je rustige stem" threshold for two seconds.
 
 Sparse, because research on live speech feedback found that a word now and then helps where a
-running stream of numbers distracts: at most one cue per QUIET_S. Cheap, because it runs on the
-event loop for every chunk: the same 400 ms RMS loudness the analysis measures (voice/contours.py),
-over the last few seconds only, against the same level (the baseline's median plus its loudness
+running stream of numbers distracts: at most one cue per QUIET_S. Cheap, because it runs for every
+chunk of every stream: the same 400 ms RMS loudness the analysis measures (voice/contours.py), of
+the newly arrived frames only, against the same level (the baseline's median plus its loudness
 threshold; without a calibration the same population default the analysis falls back on), and
 the same smoothing and stretch rule as the analysis' raised stretches (voice/stretches.py). No
 voice activity detection: a quiet pause is below the level anyway. Cues are not stored and do not
@@ -41,7 +41,7 @@ class Cue(TypedDict):
 
 class LoudnessCues:
     """Decides, as a streamed reply arrives, when to send "zachter". Each look measures only the
-    loudness frames that became complete since the last one (a few hundred microseconds)."""
+    loudness frames that became complete since the last one (about half a millisecond)."""
 
     def __init__(self, baseline: Baseline | None) -> None:
         reference = baseline or POPULATION_DEFAULT
