@@ -11,6 +11,7 @@ from voicecoach.wording import rules
 
 PAIRS = {
     **vocabulary.TECHNIQUE_NAMES, **vocabulary.AANJAGER_NAMES, **vocabulary.ROLE_NAMES, **vocabulary.OUTCOME_NAMES,
+    **vocabulary.CUE_NAMES,
 }
 
 

@@ -88,6 +88,8 @@ CRITERION_NAMES = {
     "luisteren:monoloog": "te lang aan het woord",
     f"luisteren:{INTERRUPTION}": INTERRUPTION_NAME,
 }
+# Live cues while the trainee speaks (streaming/cues.py): the stream's cue key and the word shown.
+CUE_NAMES = {"zachter": "Zachter"}
 # Voice measures against the calm baseline, as the progress plots show them.
 VOICE_MEASURE_NAMES = {
     "loudness": "harder dan je rustige stem (dB)",
@@ -117,4 +119,5 @@ def criterion_name(criterion: str) -> str:
 def for_pages() -> dict[str, dict[str, str]]:
     """What the pages' JavaScript needs to name things."""
     return {"techniques": TECHNIQUE_NAMES, "aanjagers": AANJAGER_NAMES, "roles": ROLE_NAMES, "outcomes": OUTCOME_NAMES,
-            "criterion_kinds": CRITERION_KINDS, "voice_measures": VOICE_MEASURE_NAMES, "round_roles": ROUND_ROLE_NAMES}
+            "criterion_kinds": CRITERION_KINDS, "voice_measures": VOICE_MEASURE_NAMES, "round_roles": ROUND_ROLE_NAMES,
+            "cues": CUE_NAMES}

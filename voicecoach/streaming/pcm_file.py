@@ -42,6 +42,11 @@ class GrowingWav:
     def seconds(self) -> float:
         return self._count / SAMPLE_RATE
 
+    @property
+    def arrived(self) -> int:
+        """Samples written so far."""
+        return self._count
+
     def append(self, data: bytes) -> bool:
         """Write a chunk of PCM bytes; False (nothing written) once the maximum length is reached."""
         data = self._pending + data
@@ -62,6 +67,18 @@ class GrowingWav:
         if len(self._chunks) > 1:
             self._chunks = [np.concatenate(self._chunks)]
         return self._chunks[0] if self._chunks else np.zeros(0, dtype=np.float32)
+
+    def tail(self, count: int) -> np.ndarray:
+        """The last `count` samples (all, when fewer arrived), without joining the whole recording."""
+        chunks = self._chunks  # one reference: samples() on the live thread may replace the list meanwhile
+        pieces: list[np.ndarray] = []
+        have = 0
+        for chunk in reversed(chunks):
+            if have >= count:
+                break
+            pieces.append(chunk[-(count - have) :])
+            have += len(pieces[-1])
+        return np.concatenate(pieces[::-1]) if pieces else np.zeros(0, dtype=np.float32)
 
     def close(self, phrases: list[Phrase] | None = None) -> None:
         """Finish the header, add the phrase boundaries (speech/phrase_file.py) and make the file

@@ -73,6 +73,12 @@ class StreamSession:
                 self._work = LIVE_WORK.submit(self._transcribe_settled)
         return written
 
+    def recent(self, count: int) -> tuple[np.ndarray, int]:
+        """The reply's last `count` samples and how many arrived, read together (a WebM stream's
+        decoder feeds from its own thread)."""
+        with self._lock:
+            return self.file.tail(count), self.file.arrived
+
     def _transcribe_settled(self) -> None:
         with self._lock:
             if self._stopped:

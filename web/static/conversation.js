@@ -173,6 +173,34 @@ function lineLeft() {
 }
 const withLineLeft = (url, seconds) => (seconds > 0 ? `${url}?line_left=${seconds.toFixed(2)}` : url);
 
+// "Tips tijdens het spreken" (README "Live cues"): off unless the trainee turned it on in this
+// browser; then the stream sends a cue now and then and one calm word shows for a few seconds.
+const CUES_KEY = "voicecoach.cues";
+const CUE_SHOWN_MS = 4000;
+let cueTimer = null;
+if ($("cues")) {
+  $("cues").checked = localStorage.getItem(CUES_KEY) === "1";
+  $("cue").hidden = !$("cues").checked;  // its line takes room only when cues can come
+  $("cues").addEventListener("change", (event) => {
+    if (event.target.checked) localStorage.setItem(CUES_KEY, "1");
+    else localStorage.removeItem(CUES_KEY);
+    $("cue").hidden = !event.target.checked;
+  });
+}
+const withCues = (url) => ($("cues") && $("cues").checked ? `${url}${url.includes("?") ? "&" : "?"}cues=1` : url);
+
+function showCue(cue) {
+  if (!session) return;  // a late message after Stop
+  $("cue").textContent = VOCABULARY.cues[cue.cue] || "";
+  clearTimeout(cueTimer);
+  cueTimer = setTimeout(hideCue, CUE_SHOWN_MS);
+}
+
+function hideCue() {
+  clearTimeout(cueTimer);
+  if ($("cue")) $("cue").textContent = "";
+}
+
 async function startRecording() {
   clearError();
   try {
@@ -182,7 +210,8 @@ async function startRecording() {
       onTick: (seconds) => { $("timer").textContent = `${clock(seconds)} van hoogstens ${clock(maxSeconds)}`; },
       onLimit: () => stopRecording(true),
       // VOICECOACH_LIVE_STREAMING; another attempt goes by upload (its own address)
-      streamPath: root.dataset.stream && !retryOf ? withLineLeft(`${api}/stream`, leftAtClick) : null,
+      streamPath: root.dataset.stream && !retryOf ? withCues(withLineLeft(`${api}/stream`, leftAtClick)) : null,
+      onCue: showCue,
     });
     session.lineLeft = lineLeft();  // the recorder runs from here
   } catch (error) {  // no microphone, or not allowed: say so, and how to go on
@@ -197,6 +226,7 @@ async function stopRecording(atLimit) {
   if (!session) return;
   const current = session;
   session = null;
+  hideCue();
   $("record").disabled = true;  // locked until this reply has been analysed
   const blob = await current.stop();
   blob.lineLeft = current.lineLeft;

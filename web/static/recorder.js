@@ -15,9 +15,10 @@ const VoiceRecorder = {
   // getUserMedia's failures come back as { message } in Dutch (microphoneProblem).
   // With `streamPath` the recorder's chunks also go to the server as they are made (stream.js); the
   // recording starts once the stream is open, or without the stream when it cannot open.
-  async start(meter, { onTick = () => {}, maxSeconds = Infinity, onLimit = () => {}, streamPath = null } = {}) {
+  // `onCue`: the stream's live cues (stream.js).
+  async start(meter, { onTick = () => {}, maxSeconds = Infinity, onLimit = () => {}, streamPath = null, onCue = () => {} } = {}) {
     const stream = await VoiceRecorder.open();
-    const live = streamPath && typeof VoiceStream !== "undefined" ? await VoiceStream.open(streamPath).catch(() => null) : null;
+    const live = streamPath && typeof VoiceStream !== "undefined" ? await VoiceStream.open(streamPath, onCue).catch(() => null) : null;
     const context = new AudioContext();
     const analyser = context.createAnalyser();
     context.createMediaStreamSource(stream).connect(analyser);

@@ -15,7 +15,8 @@ const within = (promise, ms) => Promise.race([
 const VoiceStream = {
   // Resolves once the socket is open (the caller starts its recorder then, so the stream holds the
   // whole recording from its first chunk, the one with the WebM header); rejects when it does not open.
-  async open(path) {
+  // `onCue(message)`: a live cue the server sent (only when `path` asks for cues).
+  async open(path, onCue = () => {}) {
     const token = document.querySelector('meta[name="csrf-token"]');
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const query = `${path.includes("?") ? "&" : "?"}format=webm&csrf=${encodeURIComponent(token ? token.content : "")}`;
@@ -30,6 +31,7 @@ const VoiceStream = {
       if (message.type === "stored") stored = message;
       if (message.type === "analysed") analysed = message;
       if (message.type === "error") failure = message.error;
+      if (message.type === "cue") return onCue(message);
       wakeAll();
     };
     socket.onclose = wakeAll;

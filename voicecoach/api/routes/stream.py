@@ -1,11 +1,16 @@
 """Streaming a spoken reply over a WebSocket while it is recorded (the upload stays the fallback).
 
-Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>][&format=webm]`
-(`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py):
+Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>][&format=webm][&cues=1]`
+(`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py;
+`cues=1`: the trainee turned on "Tips tijdens het spreken"):
 - client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded; with
   `format=webm`, the chunks of a WebM/Opus recording as MediaRecorder makes them (what the page
   sends: streaming/webm_feed.py says why);
   then the text message `{"type": "stop"}`;
+- server → client, only with `cues=1`, while the reply arrives: `{"type": "cue", "cue": "zachter",
+  "at": <seconds into the reply>}` when the voice stayed above the trainee's own "harder dan je
+  rustige stem" level for two seconds, at most one per 5 s (streaming/cues.py; not stored, no
+  effect on the score);
 - server → client: `{"type": "stored", "turn_id", "job_id", "status"}` once the reply is stored
   (the same answer as the upload), then `{"type": "analysed", "turn_id", "status"}` when its
   feedback is ready; or `{"type": "error", "error": {"code", "message"}}` (Dutch) and the close.
@@ -33,10 +38,13 @@ from voicecoach.api.line_left import parse_line_left
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import PracticeService
+from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import TurnRow, User
+from voicecoach.streaming.cues import TAIL_SAMPLES, LoudnessCues
 from voicecoach.streaming.session import StreamSession
 from voicecoach.streaming.turns import stream_file, submit_stream
 from voicecoach.streaming.webm_feed import WebmFeed
+from voicecoach.voice.shapes import Baseline
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -51,6 +59,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     try:
         user_id = await run_in_threadpool(_allowed_user, websocket, sessions, service, conversation_id)
         line_left = parse_line_left(websocket.query_params.get("line_left"))
+        cues = await run_in_threadpool(_cues, sessions, user_id) if websocket.query_params.get("cues") == "1" else None
     except VoiceCoachError as error:
         await _refuse(websocket, error.to_dict())
         return
@@ -62,7 +71,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     feed = WebmFeed(stream, settings.max_audio_seconds) if websocket.query_params.get("format") == "webm" else None
     ending = "cut"
     try:
-        ending = await _receive_reply(websocket, feed or stream)
+        ending = await _receive_reply(websocket, stream, feed, cues)
     finally:
         # Cancelled or not (server stopping, client gone), what arrived is the reply. Shielded as a
         # whole: a cancellation must not fall between the receiving and the storing.
@@ -87,8 +96,9 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         pass  # the page went away; the turn is stored and analysed all the same
 
 
-async def _receive_reply(websocket: WebSocket, source: StreamSession | WebmFeed) -> str:
-    """Feed chunks to `source` until "stop"; "cut" when the connection was cut (what arrived is kept)."""
+async def _receive_reply(websocket: WebSocket, stream: StreamSession, feed: WebmFeed | None, cues: LoudnessCues | None) -> str:
+    """Feed chunks (to `feed` when the stream is WebM) until "stop"; "cut" when the connection was
+    cut (what arrived is kept). With `cues`, a live cue goes out as soon as a chunk completes one."""
     while True:
         try:
             message = await asyncio.wait_for(websocket.receive(), SILENT_CONNECTION_S)
@@ -97,8 +107,15 @@ async def _receive_reply(websocket: WebSocket, source: StreamSession | WebmFeed)
         if message["type"] == "websocket.disconnect":
             return "cut"
         if message.get("bytes") is not None:
-            if not source.feed(message["bytes"]):
+            if not (feed or stream).feed(message["bytes"]):
                 return "stop"  # at the longest allowed reply: stored as it is
+            # In a thread: about a millisecond a look, but a process's first look imports and compiles
+            # librosa's parts for seconds (unless the live warm-up did), and other streams wait on this loop.
+            if cues is not None and (cue := await run_in_threadpool(cues.hear, *stream.recent(TAIL_SAMPLES))):
+                try:
+                    await websocket.send_json(cue)
+                except (WebSocketDisconnect, RuntimeError):
+                    return "cut"
         elif _command(message.get("text")) == "stop":
             return "stop"
 
@@ -129,6 +146,13 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
             raise VoiceCoachError(CSRF_MISSING["message"], code=CSRF_MISSING["code"])
         service.conversation(session, user, conversation_id, write=True)
         return user.id
+
+
+def _cues(sessions, user_id: int) -> LoudnessCues:  # type: ignore[no-untyped-def]
+    """Cues against the baseline this reply's analysis will use (practice_jobs: the latest one)."""
+    with sessions() as session:
+        row = latest_baseline(session, user_id)
+        return LoudnessCues(Baseline(**row.data) if row else None)
 
 
 def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
