@@ -9,10 +9,15 @@ import json
 import logging
 import time
 
-import pytest
-
 from tests.test_api import app, client, run_queue, start  # noqa: F401 - fixtures
-from tests.test_streaming import CHUNK, refusal, reply_pcm, send_paced, stream_url, written_samples  # noqa: F401 - fixture
+from tests.test_streaming import (  # noqa: F401 - fixture
+    CHUNK,
+    refusal,
+    reply_pcm,
+    send_paced,
+    stream_url,
+    written_samples,
+)
 from voicecoach.store.models import Recording, TurnRow
 
 
@@ -24,7 +29,7 @@ def _answer(app, client, conversation_id: str, audio: bytes, turn: int) -> None:
     assert client.get(f"/api/conversations/{conversation_id}").json()["state"]["turn"] == turn
 
 
-def _files_follow_rows(app) -> None:  # type: ignore[no-untyped-def]
+def _files_follow_rows(app) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """Every file in the recordings folder is a stored recording: no file without its row."""
     folder = app.state.settings.data_dir / "recordings"
     files = sorted(str(path.relative_to(app.state.settings.data_dir)) for path in folder.rglob("*") if path.is_file())
@@ -32,7 +37,7 @@ def _files_follow_rows(app) -> None:  # type: ignore[no-untyped-def]
         assert files == sorted(recording.path for recording in session.query(Recording))
 
 
-def _stream_arrived(app, ws, pcm: bytes) -> None:  # type: ignore[no-untyped-def]
+def _stream_arrived(app, ws, pcm: bytes) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """Send `pcm` and wait (bounded) until the server wrote all of it."""
     send_paced(ws, pcm, 0.02)
     deadline = time.monotonic() + 60
