@@ -171,21 +171,18 @@ function lineLeft() {
   if (retryOf || !audio || audio.paused || audio.ended || !Number.isFinite(audio.duration)) return 0;
   return Math.max(0, audio.duration - audio.currentTime);
 }
-// A reply names the line it answers (the "Beurt n" shown): the server stores it only while that
-// line still awaits a reply, so a stream cut mid-reply never answers the next line.
-const replyUrl = (url, turn, seconds) => `${url}?turn=${turn}${seconds > 0 ? `&line_left=${seconds.toFixed(2)}` : ""}`;
 
 async function startRecording() {
   clearError();
   try {
     const leftAtClick = lineLeft();  // the stream's handshake needs it before the recorder runs
-    const turn = conversation.state.turn + 1;
+    const turn = conversation.state.turn + 1;  // the line it answers: a stream cut mid-reply never answers the next
     session = await VoiceRecorder.start($("level"), {
       maxSeconds,
       onTick: (seconds) => { $("timer").textContent = `${clock(seconds)} van hoogstens ${clock(maxSeconds)}`; },
       onLimit: () => stopRecording(true),
       // VOICECOACH_LIVE_STREAMING; another attempt goes by upload (its own address)
-      streamPath: root.dataset.stream && !retryOf ? replyUrl(`${api}/stream`, turn, leftAtClick) : null,
+      streamPath: root.dataset.stream && !retryOf ? VoiceRecorder.replyUrl(`${api}/stream`, turn, leftAtClick) : null,
     });
     session.lineLeft = lineLeft();  // the recorder runs from here
     session.turn = turn;
@@ -221,7 +218,7 @@ async function send(blob) {
   $("record").disabled = true;
   let queued;
   try {
-    queued = await VoiceRecorder.upload(retryOf ? `/api/turns/${retryOf.id}/attempts` : replyUrl(`${api}/turns`, blob.turn, blob.lineLeft), blob, $("upload"));
+    queued = await VoiceRecorder.upload(retryOf ? `/api/turns/${retryOf.id}/attempts` : VoiceRecorder.replyUrl(`${api}/turns`, blob.turn, blob.lineLeft), blob, $("upload"));
   } catch (error) {
     return showError(error.message, () => send(blob));
   }
