@@ -15,7 +15,7 @@
   // The medewerker's phone may start answering while the line plays: it learns how much is left.
   $("board-audio").addEventListener("playing", () => {
     const audio = $("board-audio");
-    const left = Number.isFinite(audio.duration) ? Math.max(0, audio.duration - audio.currentTime) : 0;
+    const left = Number.isFinite(audio.duration) ? Math.max(0, audio.duration - audio.currentTime) / audio.playbackRate : 0;
     if (left > 0) Klas.post(`/api/rounds/${root.dataset.id}/line-playing`, { turn: playing, seconds_left: left }).catch(() => {});
   });
   Klas.follow(root.dataset.id, (board) => {

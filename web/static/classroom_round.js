@@ -95,6 +95,10 @@
     const line = event.data;
     const left = line.seconds_left - Math.max(0, sentAt - line.at);  // minus the event's way here
     lineEnds = { conversation: line.conversation_id, turn: line.turn, at: performance.now() + left * 1000 };
+    if (left <= 0) return;  // replayed after the line had ended
+    $("line-playing").hidden = false;
+    clearTimeout(heardLine.timer);
+    heardLine.timer = setTimeout(() => { $("line-playing").hidden = true; }, left * 1000);
   }
   function answerUrl() {
     const conversation = board.conversation;
