@@ -43,6 +43,26 @@ def turn_pending() -> VoiceCoachError:
     )
 
 
+def line_answered(named: int, awaiting: int) -> VoiceCoachError:
+    """A reply naming another customer line than the one awaiting an answer (e.g. a cut stream
+    stored after the page had uploaded the same reply, and the conversation moved on)."""
+    return VoiceCoachError(
+        f"Dit antwoord hoort bij beurt {named}, maar het gesprek wacht nu op een antwoord bij beurt {awaiting}. "
+        "Laad de pagina opnieuw en antwoord op de klantzin die je dan ziet.",
+        code="line_answered",
+    )
+
+
+def check_awaiting(conversation: ConversationRow, turn: int | None) -> None:
+    """The one check both reply paths (upload and stream) make before storing: the conversation goes
+    on, and `turn` (the number of the customer line the page answers, when it says) still awaits a reply."""
+    if conversation.finished_at is not None:
+        raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
+    awaiting = conversation.state["turn"] + 1
+    if turn is not None and turn != awaiting:
+        raise line_answered(turn, awaiting)
+
+
 @contextmanager
 def _file_follows_commit(session: Session, data_dir: Path, recording: Recording) -> Iterator[None]:
     """No file without its row: when the rows cannot be committed, the written file goes too."""
@@ -134,13 +154,13 @@ class PracticeService:
 
     def submit_turn(
         self, session: Session, user: User, conversation_id: str, data: bytes, *,
-        line_left: float | None = None, priority: int = 0,
+        line_left: float | None = None, turn: int | None = None, priority: int = 0,
     ) -> tuple[TurnRow, Job]:
         """Store the recording and its turn, then queue the analysis (the caller answers 202).
-        `line_left`: seconds of the customer's line still to play when the recording started."""
+        `line_left`: seconds of the customer's line still to play when the recording started;
+        `turn`: the number of the customer line the reply answers (the page always says)."""
         conversation = self.conversation(session, user, conversation_id, write=True)
-        if conversation.finished_at is not None:
-            raise VoiceCoachError("Dit gesprek is al afgelopen. Begin een nieuw gesprek.", code="conversation_finished")
+        check_awaiting(conversation, turn)
         return self.store_turn(session, user, conversation, data, number=conversation.state["turn"] + 1,
                                state_before=dict(conversation.state), customer_line=conversation.customer_line,
                                line_left=line_left, priority=priority)

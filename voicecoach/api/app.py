@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin, attempts, auth, classroom, classroom_pages, health, incident, pages, practice, reports, review,
         scenario_editor,
     )
+    from voicecoach.api.routes import classroom_line
     from voicecoach.api.routes import progress as progress_routes
     from voicecoach.api.routes import stream as streaming
     from voicecoach.api.security import BodyLimit, SecurityHeaders, allowed_hosts
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(attempts.router)
     app.include_router(classroom.router)
     app.include_router(classroom_pages.router)
+    app.include_router(classroom_line.router)  # the board says when VoiceCoach's line plays
     app.include_router(streaming.router)  # replies streamed over a WebSocket while recorded
     app.include_router(pages.router)
     app.include_router(progress_routes.router)

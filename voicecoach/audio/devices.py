@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +18,34 @@ BLOCK_SECONDS = 0.1
 SPEECH_DB = -45.0  # a block louder than this counts as speech (same floor as the "too quiet" check)
 
 
-def play(path: Path, *, device: int | str | None = None) -> None:
-    """Play a WAV file and wait until it has finished."""
-    import sounddevice
+@dataclass(frozen=True)
+class LinePlayback:
+    """The customer's line playing in the background, so the trainee may start answering before it
+    ends (as on the web page); `left()` at the recording's start is the reply's `line_left`."""
 
-    data, rate = soundfile.read(path, dtype="float32")
-    sounddevice.play(data, rate, device=device)
-    sounddevice.wait()
+    seconds: float
+    """The line's length."""
+    started: float
+    """time.monotonic() when it started playing."""
+
+    @classmethod
+    def start(cls, path: Path, *, device: int | str | None = None) -> LinePlayback:
+        import sounddevice
+
+        data, rate = soundfile.read(path, dtype="float32")
+        sounddevice.play(data, rate, device=device)
+        return cls(len(data) / rate, time.monotonic())
+
+    def left(self, now: float | None = None) -> float:
+        """Seconds of the line still to play at `now` (0 once it has finished)."""
+        return max(0.0, self.started + self.seconds - (time.monotonic() if now is None else now))
+
+    @staticmethod
+    def wait() -> None:
+        """Until the line has finished playing."""
+        import sounddevice
+
+        sounddevice.wait()
 
 
 def record_reply(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -57,8 +58,10 @@ class BoardFeed:
             sync_turns(session, round_)
             events = [{"id": e.id, "kind": e.kind, "data": e.data} for e in events_after(session, round_id, after)]
             board = board_state(session, self.service, round_) if events else {}
-            # serialised once here, not once per connected board
-            return Batch([(e["id"], e["kind"], json.dumps({"event": e, "board": board})) for e in events])
+            # serialised once here, not once per connected board; `sent_at` (server clock) dates
+            # a timed event such as classroom/line_playing.py's
+            sent_at = time.time()
+            return Batch([(e["id"], e["kind"], json.dumps({"event": e, "board": board, "sent_at": sent_at})) for e in events])
 
     def notify(self, round_id: int) -> None:
         """Something was published for this round: poll now (safe from any thread)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from pathlib import Path
 
 import typer
@@ -13,6 +12,7 @@ from rich.panel import Panel
 
 from voicecoach.analysis import Analyser
 from voicecoach.cli.practice_recordings import PracticeRecordings
+from voicecoach.cli.turn_taking import EnterKey, hear_line_and_record
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
@@ -71,8 +71,9 @@ def _converse(
     recordings: PracticeRecordings | None, *, as_json: bool, device: str | None,
 ) -> None:
     settings = analyser.settings
+    keys = EnterKey() if replies is None and sys.stdin.isatty() else None
     while not conversation.finished:
-        _show_customer(conversation, as_json, speak=replies is None, device=device, cache=settings.data_dir / "cache" / "customer")
+        _show_customer(conversation, as_json)
         try:
             if replies is not None:
                 line = next(replies, None)
@@ -81,32 +82,21 @@ def _converse(
                 heard = hear_text(analyser, line.strip())
             else:
                 assert recordings is not None
-                audio = _record(device, settings.max_audio_seconds)
-                heard = hear_audio(analyser, recordings.store(conversation.state.turn + 1, audio), baseline=baseline)
+                audio, overlap = hear_line_and_record(
+                    conversation.customer_audio(settings.data_dir / "cache" / "customer"),
+                    keys=keys, device=device, max_seconds=settings.max_audio_seconds,
+                )
+                heard = hear_audio(analyser, recordings.store(conversation.state.turn + 1, audio), baseline=baseline, overlap=overlap)
         except VoiceCoachError as error:  # bad audio: say what to do, keep the conversation going
             console.print(f"[yellow]{error.message}[/]")
             continue
         _show_result(answer(conversation, heard), as_json)
 
 
-def _show_customer(conversation: Conversation, as_json: bool, *, speak: bool, device: str | None, cache: Path) -> None:
+def _show_customer(conversation: Conversation, as_json: bool) -> None:
     if not as_json:
         console.print(f"\n[b red]{conversation.scenario.persona.name}[/] (boosheid {conversation.state.anger}/4): "
                       f"{conversation.line}", highlight=False)
-    if speak:
-        from voicecoach.audio.devices import play
-
-        play(conversation.customer_audio(cache), device=device)
-
-
-def _record(device: str | None, max_seconds: float) -> bytes:
-    from voicecoach.audio.devices import record_reply
-
-    stop = threading.Event()
-    if sys.stdin.isatty():
-        console.print("[b]Spreek je antwoord in.[/] Druk op Enter als je klaar bent (of zwijg twee seconden).")
-        threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
-    return record_reply(max_seconds=max_seconds, stop=stop, device=device)
 
 
 def _show_result(record: TurnRecord, as_json: bool) -> None:

@@ -25,9 +25,10 @@ def stream_file(data_dir: Path, user_id: int) -> Path:
 
 def submit_stream(
     service: PracticeService, session: Session, user: User, conversation_id: str, stream: StreamSession,
-    *, line_left: float | None = None,
+    *, line_left: float | None = None, turn: int | None = None,
 ) -> tuple[TurnRow, Job]:
-    """Close the stream and store what arrived as the reply's recording, analysed by the queue."""
+    """Close the stream and store what arrived as the reply's recording, analysed by the queue,
+    if its line (`turn`) still awaits a reply; the streamed file goes either way."""
     phrases = stream.finish()
     path = stream.file.path
     try:
@@ -38,7 +39,7 @@ def submit_stream(
         if phrases:
             save_phrases(path.parent, digest, phrases)
         try:
-            return service.submit_turn(session, user, conversation_id, data, line_left=line_left, priority=STREAMED)  # the trainee waits
+            return service.submit_turn(session, user, conversation_id, data, line_left=line_left, turn=turn, priority=STREAMED)  # the trainee waits
         except BaseException:
             phrase_file(path.parent, digest).unlink(missing_ok=True)
             raise

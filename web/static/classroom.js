@@ -21,16 +21,17 @@ const Klas = {
   },
 
   // The board snapshot now, then every change as it happens (server-sent events; the browser
-  // reconnects by itself and the server replays what was missed after Last-Event-ID).
+  // reconnects by itself and the server replays what was missed after Last-Event-ID), with the
+  // event and the server's clock when it was sent (`sent_at`).
   async follow(roundId, onBoard) {
     const response = await fetch(`/api/rounds/${roundId}`);
     if (response.ok) onBoard(await response.json(), null);
     const source = new EventSource(`/api/rounds/${roundId}/events`);
     const handle = (message) => {
       const data = JSON.parse(message.data);
-      onBoard(data.board, data.event);
+      onBoard(data.board, data.event, data.sent_at);
     };
-    ["joined", "roles", "turn", "mark", "reading", "closed"].forEach((kind) => source.addEventListener(kind, handle));
+    ["joined", "roles", "turn", "mark", "reading", "closed", "line"].forEach((kind) => source.addEventListener(kind, handle));
     return source;
   },
 

@@ -6,9 +6,17 @@
   const $ = Klas.byId;
   let current = null;
   // VoiceCoach as the customer: its voice is played from the projector laptop (the teacher's login may hear it).
+  let playing = null;  // the turn whose line is playing
   $("board-speak").addEventListener("click", () => {
+    playing = current.turn;
     $("board-audio").src = `/api/conversations/${current.id}/customer-audio?beurt=${current.turn}`;
     $("board-audio").play().catch(() => { $("board-status").textContent = "Het geluid kon niet starten."; });
+  });
+  // The medewerker's phone may start answering while the line plays: it learns how much is left.
+  $("board-audio").addEventListener("playing", () => {
+    const audio = $("board-audio");
+    const left = Number.isFinite(audio.duration) ? Math.max(0, audio.duration - audio.currentTime) / audio.playbackRate : 0;
+    if (left > 0) Klas.post(`/api/rounds/${root.dataset.id}/line-playing`, { turn: playing, seconds_left: left }).catch(() => {});
   });
   Klas.follow(root.dataset.id, (board) => {
     const conversation = board.conversation;

@@ -47,15 +47,17 @@
     if (await mark({ note })) $("mark-note").value = "";
   });
 
-  // One record button: Opnemen → Stop → upload to `url()`; the recording stays for a retry on failure.
+  // One record button: Opnemen → Stop → upload to `url()` (asked when the recording starts); the
+  // recording stays for a retry on failure.
   function recorder(buttonId, levelId, statusId, url, done) {
     let session = null;
     let kept = null;
+    let target = null;
     const status = $(statusId);
     const send = async () => {
       status.textContent = "Versturen…";
       try {
-        await VoiceRecorder.upload(url(), kept);
+        await VoiceRecorder.upload(target, kept);
         kept = null;
         status.textContent = done;
       } catch (error) {
@@ -68,6 +70,7 @@
       if (!session) {
         try {
           session = await VoiceRecorder.start($(levelId));
+          target = url();
         } catch {
           status.textContent = "De microfoon kon niet starten. Geef de browser toestemming (op een telefoon alleen via https).";
           return;
@@ -84,8 +87,28 @@
     });
   }
 
-  recorder("answer-record", "answer-level", "answer-status",
-    () => `/api/conversations/${board.conversation.id}/turns`, "Verstuurd. VoiceCoach analyseert je antwoord; het bord laat het zien.");
+  // VoiceCoach's voice plays from the board: its "line" event says how much of the line was left,
+  // so an answer started while it still plays carries line_left (README "Laat de klant uitpraten").
+  let lineEnds = null;  // { conversation, turn, at: performance.now() when the line ends }
+  function heardLine(event, sentAt) {
+    if (!event || event.kind !== "line") return;
+    const line = event.data;
+    const left = line.seconds_left - Math.max(0, sentAt - line.at);  // minus the event's way here
+    lineEnds = { conversation: line.conversation_id, turn: line.turn, at: performance.now() + left * 1000 };
+    if (left <= 0) return;  // replayed after the line had ended
+    $("line-playing").hidden = false;
+    clearTimeout(heardLine.timer);
+    heardLine.timer = setTimeout(() => { $("line-playing").hidden = true; }, left * 1000);
+  }
+  function answerUrl() {
+    const conversation = board.conversation;
+    const playing = lineEnds && lineEnds.conversation === conversation.id && lineEnds.turn === conversation.turn;
+    const left = playing ? Math.max(0, (lineEnds.at - performance.now()) / 1000) : 0;
+    return VoiceRecorder.replyUrl(`/api/conversations/${conversation.id}/turns`, conversation.turn, left);
+  }
+
+  recorder("answer-record", "answer-level", "answer-status", answerUrl,
+    "Verstuurd. VoiceCoach analyseert je antwoord; het bord laat het zien.");
   recorder("reading-record", "reading-level", "reading-status",
     () => `/api/rounds/${roundId}/readings`, "Verstuurd. Wacht op het antwoord van de medewerker.");
 
@@ -135,7 +158,8 @@
 
   // Events carry the board without the viewer's own role: keep the one from the first snapshot.
   let meInfo = null;
-  Klas.follow(roundId, (next) => {
+  Klas.follow(roundId, (next, event, sentAt) => {
+    heardLine(event, sentAt);
     if (next.me) meInfo = next.me;
     draw({ ...next, me: meInfo });
   });

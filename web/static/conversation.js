@@ -171,7 +171,6 @@ function lineLeft() {
   if (retryOf || !audio || audio.paused || audio.ended || !Number.isFinite(audio.duration)) return 0;
   return Math.max(0, audio.duration - audio.currentTime);
 }
-const withLineLeft = (url, seconds) => (seconds > 0 ? `${url}?line_left=${seconds.toFixed(2)}` : url);
 
 // "Tips tijdens het spreken" (README "Live cues"): off unless the trainee turned it on in this
 // browser; then the stream sends a cue now and then and one calm word shows for a few seconds.
@@ -205,15 +204,17 @@ async function startRecording() {
   clearError();
   try {
     const leftAtClick = lineLeft();  // the stream's handshake needs it before the recorder runs
+    const turn = conversation.state.turn + 1;  // the line it answers: a stream cut mid-reply never answers the next
     session = await VoiceRecorder.start($("level"), {
       maxSeconds,
       onTick: (seconds) => { $("timer").textContent = `${clock(seconds)} van hoogstens ${clock(maxSeconds)}`; },
       onLimit: () => stopRecording(true),
       // VOICECOACH_LIVE_STREAMING; another attempt goes by upload (its own address)
-      streamPath: root.dataset.stream && !retryOf ? withCues(withLineLeft(`${api}/stream`, leftAtClick)) : null,
+      streamPath: root.dataset.stream && !retryOf ? withCues(VoiceRecorder.replyUrl(`${api}/stream`, turn, leftAtClick)) : null,
       onCue: showCue,
     });
     session.lineLeft = lineLeft();  // the recorder runs from here
+    session.turn = turn;
   } catch (error) {  // no microphone, or not allowed: say so, and how to go on
     return showError(error.message, startRecording, { wayOut: Boolean(error.microphone) });
   }
@@ -230,6 +231,7 @@ async function stopRecording(atLimit) {
   $("record").disabled = true;  // locked until this reply has been analysed
   const blob = await current.stop();
   blob.lineLeft = current.lineLeft;
+  blob.turn = current.turn;
   $("record").textContent = "Opnemen";
   $("timer").textContent = atLimit ? `Automatisch gestopt na ${clock(maxSeconds)}: langer kan een antwoord niet zijn.` : "";
   await send(blob);
@@ -246,7 +248,7 @@ async function send(blob) {
   $("record").disabled = true;
   let queued;
   try {
-    queued = await VoiceRecorder.upload(retryOf ? `/api/turns/${retryOf.id}/attempts` : withLineLeft(`${api}/turns`, blob.lineLeft), blob, $("upload"));
+    queued = await VoiceRecorder.upload(retryOf ? `/api/turns/${retryOf.id}/attempts` : VoiceRecorder.replyUrl(`${api}/turns`, blob.turn, blob.lineLeft), blob, $("upload"));
   } catch (error) {
     return showError(error.message, () => send(blob));
   }

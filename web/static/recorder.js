@@ -91,6 +91,13 @@ const VoiceRecorder = {
     else localStorage.removeItem(MICROPHONE_KEY);
   },
 
+  // A reply's address names the customer line it answers (`turn`, the "Beurt n" shown: the server
+  // stores it only while that line awaits a reply) and how much of the line was still to play when
+  // the recording started (`lineLeft`, README "Laat de klant uitpraten").
+  replyUrl(url, turn, lineLeft) {
+    return `${url}?turn=${turn}${lineLeft > 0 ? `&line_left=${lineLeft.toFixed(2)}` : ""}`;
+  },
+
   upload(url, blob, progress) {
     if (blob.live) return VoiceStream.finishOrUpload(blob, url, () => this.upload(url, blob, progress));
     return new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from voicecoach.attempts import attempt_fields
+from voicecoach.api.answered_turn import AnsweredTurn
 from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
 from voicecoach.api.line_left import LineLeft
 from voicecoach.api.schemas import (
@@ -94,11 +95,12 @@ def customer_line_audio(conversation_id: str, session: SessionDep, service: Serv
              response_model_exclude_none=True, openapi_extra=AUDIO_BODY)
 async def upload_turn(
     conversation_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep, line_left: LineLeft = None,
+    turn: AnsweredTurn = None,
 ) -> dict[str, Any]:
     """Upload a spoken reply (raw audio body). Answered once the file is fsynced and its row committed."""
     data = await read_limited(request, service.settings.max_upload_bytes)
-    turn, job = await run_in_threadpool(service.submit_turn, session, user, conversation_id, data, line_left=line_left)
-    return {"turn_id": turn.id, "job_id": job.id, "status": turn.status}
+    row, job = await run_in_threadpool(service.submit_turn, session, user, conversation_id, data, line_left=line_left, turn=turn)
+    return {"turn_id": row.id, "job_id": job.id, "status": row.status}
 
 
 @router.get("/turns/{turn_id}", response_model=TurnView)

@@ -1,8 +1,10 @@
 """Streaming a spoken reply over a WebSocket while it is recorded (the upload stays the fallback).
 
-Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&line_left=<s>][&format=webm][&cues=1]`
-(`line_left`: seconds of the customer's line still to play when recording started, api/line_left.py;
-`cues=1`: the trainee turned on "Tips tijdens het spreken"):
+Protocol, after the handshake to
+`/api/conversations/{id}/stream?csrf=<token>&turn=<n>[&line_left=<s>][&format=webm][&cues=1]`
+(`turn`: the number of the customer line the reply answers, the "Beurt n" the page shows; the page
+always sends it, api/answered_turn.py; `line_left`: seconds of the customer's line still to play
+when recording started, api/line_left.py; `cues=1`: the trainee turned on "Tips tijdens het spreken"):
 - client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded; with
   `format=webm`, the chunks of a WebM/Opus recording as MediaRecorder makes them (what the page
   sends: streaming/webm_feed.py says why);
@@ -15,6 +17,10 @@ Protocol, after the handshake to `/api/conversations/{id}/stream?csrf=<token>[&l
   (the same answer as the upload), then `{"type": "analysed", "turn_id", "status"}` when its
   feedback is ready; or `{"type": "error", "error": {"code", "message"}}` (Dutch) and the close.
 A connection cut mid-reply keeps what arrived: it is stored and analysed like a finished reply.
+A reply is stored only while its line (`turn`) still awaits one: a line answered already (e.g. the
+page uploaded the reply after a cut, and its analysis moved the conversation on) refuses the stream
+at the handshake, or at Stop with the Dutch error `line_answered`; a cut stream is then only logged.
+Whatever is not stored leaves no file.
 The login, CSRF token and origin rules are those of the upload: a browser cannot set headers on
 a WebSocket, so the CSRF token travels in the query string.
 """
@@ -33,11 +39,12 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from voicecoach.accounts import session_for
+from voicecoach.api.answered_turn import parse_answered_turn
 from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, CSRF_MISSING, LOGIN_REQUIRED
 from voicecoach.api.line_left import parse_line_left
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
-from voicecoach.practice_service import PracticeService
+from voicecoach.practice_service import PracticeService, check_awaiting
 from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import TurnRow, User
 from voicecoach.streaming.cues import TAIL_SAMPLES, LoudnessCues
@@ -57,8 +64,9 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     service: PracticeService = websocket.app.state.service
     sessions = websocket.app.state.sessions
     try:
-        user_id = await run_in_threadpool(_allowed_user, websocket, sessions, service, conversation_id)
         line_left = parse_line_left(websocket.query_params.get("line_left"))
+        turn = parse_answered_turn(websocket.query_params.get("turn"))
+        user_id = await run_in_threadpool(_allowed_user, websocket, sessions, service, conversation_id, turn)
         cues = await run_in_threadpool(_cues, sessions, user_id) if websocket.query_params.get("cues") == "1" else None
     except VoiceCoachError as error:
         await _refuse(websocket, error.to_dict())
@@ -76,12 +84,12 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         # Cancelled or not (server stopping, client gone), what arrived is the reply. Shielded as a
         # whole: a cancellation must not fall between the receiving and the storing.
         with anyio.CancelScope(shield=True):
-            stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, feed, line_left)
+            stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, feed, line_left, turn)
     connected = ending == "stop"
     if isinstance(stored, VoiceCoachError):
         if connected:
             await _refuse(websocket, stored.to_dict())
-        else:  # nobody is left to tell (an empty reply, a finished conversation)
+        else:  # nobody is left to tell (an empty reply, a finished conversation, its line answered meanwhile)
             log.warning("cut stream of conversation %s not stored: %s", conversation_id, stored)
         return
     turn_id, job_id = stored
@@ -133,8 +141,9 @@ def _discard(stream: StreamSession) -> None:
     stream.file.path.unlink(missing_ok=True)
 
 
-def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conversation_id: str) -> int:  # type: ignore[no-untyped-def]
-    """The user, when logged in, same-origin, with the CSRF token, and owner of the conversation."""
+def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conversation_id: str, turn: int | None) -> int:  # type: ignore[no-untyped-def]
+    """The user, when logged in, same-origin, with the CSRF token, and owner of the conversation,
+    whose line `turn` awaits a reply (checked again at Stop: it may be answered meanwhile)."""
     if not same_origin(websocket):  # type: ignore[arg-type] - reads only the headers
         raise VoiceCoachError(CROSS_ORIGIN["message"], code=CROSS_ORIGIN["code"])
     with sessions() as session:
@@ -144,7 +153,7 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
             raise VoiceCoachError(LOGIN_REQUIRED["message"], code=LOGIN_REQUIRED["code"])
         if websocket.query_params.get("csrf") != login.csrf_token:
             raise VoiceCoachError(CSRF_MISSING["message"], code=CSRF_MISSING["code"])
-        service.conversation(session, user, conversation_id, write=True)
+        check_awaiting(service.conversation(session, user, conversation_id, write=True), turn)
         return user.id
 
 
@@ -156,7 +165,7 @@ def _cues(sessions, user_id: int) -> LoudnessCues:  # type: ignore[no-untyped-de
 
 
 def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
-            feed: WebmFeed | None, line_left: float | None) -> tuple[str, int] | VoiceCoachError:
+            feed: WebmFeed | None, line_left: float | None, turn: int | None) -> tuple[str, int] | VoiceCoachError:
     """The stored turn and its job, or the Dutch reason it could not be stored."""
     try:
         if feed is not None:
@@ -166,8 +175,8 @@ def _submit(sessions, service: PracticeService, user_id: int, conversation_id: s
                 _discard(stream)
                 raise
         with sessions() as session:
-            turn, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream, line_left=line_left)
-            return turn.id, job.id
+            row, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream, line_left=line_left, turn=turn)
+            return row.id, job.id
     except VoiceCoachError as error:
         return error
 
