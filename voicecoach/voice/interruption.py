@@ -60,6 +60,7 @@ def detect_interruption(
         (_align(rec, _features(heard), _active(heard), frames, start) for heard in (_room(line_power, tau) for tau in ROOM_TAUS)),
         key=lambda found: float(found[1].mean()),
     )
+    prominence = round(prominence, 3)  # as the Interruption keeps it: its `echo` agrees with the decision here
     # without an echo, frames matching the line by chance are still the trainee's
     explained = _smooth(similarity >= threshold) & (prominence >= ECHO_PROMINENCE)
     own = np.zeros(rec.shape[1], dtype=bool)

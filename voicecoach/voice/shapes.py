@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import computed_field, model_validator
+from pydantic import AfterValidator, computed_field, model_validator
 
 from voicecoach.errors import VoiceCoachError
 from voicecoach.shape import Round2, Round3, Round5, Seconds, Shape
@@ -175,26 +175,31 @@ MIN_SECONDS = 0.4
 """Less unexplained speech than this is no interruption: a breath or a click, an echo's odd frame."""
 
 
+Measured3 = Annotated[float, AfterValidator(lambda value: round(value, 3))]
+"""Rounded when made, not only when stored (far finer than the 10 ms frames): the verdicts computed
+from it are the same in memory as after a round trip through the database."""
+
+
 class Interruption(Shape):
     """What overlapped the customer's line, with its evidence (voice/interruption.py finds it; the
     score explains it; the turn record keeps it). The verdicts are computed from the measures and the
     thresholds they were judged by, so a stored record keeps the thresholds of its day."""
 
-    line_left: Round3
+    line_left: Measured3
     """Seconds of the customer's line still to play when the recording started (the overlap)."""
-    seconds: Round3
+    seconds: Measured3
     """How long the trainee's own speech inside the overlap lasted (echo left out)."""
-    stretches: tuple[tuple[Round3, Round3], ...] = ()
+    stretches: tuple[tuple[Measured3, Measured3], ...] = ()
     """Where it was (seconds in the recording; short pauses bridged)."""
-    speech_seconds: Round3
+    speech_seconds: Measured3
     """All speech heard inside the overlap, echo included."""
-    similarity: Round3 | None
+    similarity: Measured3 | None
     """Median correlation of the overlap's speech frames with the line (None: no speech there)."""
     threshold: float = SIMILARITY_THRESHOLD
     min_seconds: float = MIN_SECONDS
-    lag: Round3 | None
+    lag: Measured3 | None
     """Where the line was found in the recording against where the page said it was (seconds)."""
-    prominence: Round3 | None = None
+    prominence: Measured3 | None = None
     """How far the best lag's mean similarity stands above the median lag's (None: no speech)."""
     echo_prominence: float = ECHO_PROMINENCE
 
