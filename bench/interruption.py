@@ -30,7 +30,8 @@ from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.scenarios import load_scenarios
-from voicecoach.voice.interruption import RATE, SIMILARITY_THRESHOLD, detect_interruption
+from voicecoach.voice.interruption import RATE, detect_interruption
+from voicecoach.voice.shapes import SIMILARITY_THRESHOLD
 
 REPLIES = Path(__file__).parent / "data" / "replies_nl.tsv"
 

@@ -1,22 +1,34 @@
 """Shared by the browser tests: Debian Chromium with a fake microphone fed from a generated Dutch
-wav, logging in, recording, and the axe-core check plus screenshots of every page visited."""
+wav, logging in, recording, conversations and turns through the API, and the axe-core check plus
+screenshots of every page visited."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.audio_factory import sox
+from tests.live import LiveService
 from voicecoach.audio.synth import speak_to_wav
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = Path(__file__).parent / "artifacts"
 AXE = ROOT / "web" / "static" / "vendor" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+PASSWORD = "geheim-wachtwoord"  # LiveService.create_user's default
+REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
+"""A calm reply whole sentences long: Whisper hears words in it on any machine."""
+ANALYSED = 240_000
+"""How long a page may take to show a recorded reply's feedback (ms): Whisper on a shared two-core machine."""
 # MBROLA's Dutch voice is far more intelligible than espeak-ng's own; the latter when it is missing.
 VOICE = "mb-nl2" if Path("/usr/share/mbrola/nl2").exists() else "nl+f2"
 
@@ -54,12 +66,32 @@ def new_page(browser: Browser) -> Page:
     return browser.new_page(viewport=VIEWPORTS["desktop"])
 
 
-def log_in(page: Page, url: str, username: str) -> None:
+def log_in(page: Page, url: str, username: str, password: str = PASSWORD) -> None:
+    """Opens `url` logged out (the login page shows), logs in and waits until the login has sent
+    the browser back to the page asked for."""
     page.goto(url)
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "geheim-wachtwoord")
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+    asked = urlsplit(url).path or "/"
+    page.wait_for_url(lambda now: urlsplit(now).path == asked)
+
+
+@contextmanager
+def logged_in(
+    microphone: Path, url: str, username: str, password: str = PASSWORD, *, deny_microphone: bool = False,
+) -> Iterator[Page]:
+    """A fresh Chromium with `microphone` (see launch) showing `url` to `username`, logged in; the
+    browser is closed afterwards, also when the test fails."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright, microphone, deny_microphone=deny_microphone)
+        try:
+            page = new_page(browser)
+            log_in(page, url, username, password)
+            yield page
+        finally:
+            browser.close()
 
 
 def record(page: Page, button: str, seconds: float) -> None:
@@ -86,6 +118,35 @@ def check_page(page: Page, name: str) -> None:
         assert wide <= viewport["width"], f"{name} ({size}): the page is {wide} px wide"
         page.screenshot(path=ARTIFACTS / f"{name}-{size}.png", full_page=True)
     page.set_viewport_size(VIEWPORTS["desktop"])
+
+
+def serving_a_trainee_and_coach(data_dir: Path, **others: str) -> Iterator[LiveService]:
+    """A running service with its worker: the trainee "sanne" and her coach "coach" in the group
+    "klas 3B", and `others` (username=role) outside it; stopped afterwards (a module fixture's body)."""
+    live = LiveService(data_dir).start()
+    for username, role in {"sanne": "trainee", "coach": "coach", **others}.items():
+        live.create_user(username, role=role)
+    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 3B", "--add", "sanne", "--add", "coach"],
+                   env=live.env, check=True, capture_output=True)
+    live.start_worker()
+    yield live
+    live.stop()
+
+
+def new_conversation(client: httpx.Client, scenario: str = "monteur-deur") -> str:
+    """A conversation started through the API; its id."""
+    started = client.post("/api/conversations", json={"scenario_id": scenario})
+    assert started.status_code == 201, started.text
+    return started.json()["id"]
+
+
+def answered(client: httpx.Client, conversation_id: str, reply: bytes) -> dict:
+    """A spoken reply sent through the API and analysed; the turn (which must be done)."""
+    queued = client.post(f"/api/conversations/{conversation_id}/turns", content=reply)
+    assert queued.status_code == 202, queued.text
+    turn = wait_for_turn(client, queued.json()["turn_id"])
+    assert turn["status"] == "done", turn
+    return turn
 
 
 def wait_for_turn(client: httpx.Client, turn_id: str, seconds: float = 180) -> dict:

@@ -13,12 +13,11 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser_support import (
-    check_page, fake_microphone, launch, log_in, new_page, record, spoken_reply, wait_for_turn,
+    ANALYSED, REPLY, answered, check_page, fake_microphone, launch, log_in, logged_in, new_page, record, spoken_reply,
 )
 from tests.live import LiveService, serving_one_trainee
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
-REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
 SHORT_SCENARIO = "grens-overschrijden"  # starts at the top anger level: two poor replies end it
 
 
@@ -32,14 +31,11 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
     heated = fake_microphone(REPLY, tmp_path, "antwoord", "gain", "-2", "pitch", "400")  # +10 dB, +4 st
     calm_seconds = float(subprocess.run(["soxi", "-D", str(calm)], capture_output=True, text=True).stdout)
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright, calm)
-        page = new_page(browser)
-        log_in(page, service.url, "oefenaar")
+    with logged_in(calm, service.url, "oefenaar") as page:
         expect(page.get_by_role("heading", name="Kies een scenario")).to_be_visible()
         check_page(page, "01-home")
         record(page, "#calibration-record", calm_seconds - 2)
-        expect(page.locator("#baseline-summary")).to_have_attribute("data-ready", "1", timeout=180_000)
+        expect(page.locator("#baseline-summary")).to_have_attribute("data-ready", "1", timeout=ANALYSED)
         expect(page.locator("#baseline-summary")).to_contain_text("lettergrepen per seconde")
         page.click(f"button.start[data-scenario='{SHORT_SCENARIO}']")
         page.wait_for_url("**/gesprek/*")
@@ -51,16 +47,12 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
         expect(page.locator("#customer-line")).to_have_text(re.compile(r"\w"))
         first_line = page.locator("#customer-line").inner_text()
         check_page(page, "02-conversation")
-        browser.close()
 
-        browser = launch(playwright, heated)
-        page = new_page(browser)
-        log_in(page, conversation_url, "oefenaar")  # a new browser: the login returns to the conversation
-        page.wait_for_url(conversation_url)
+    with logged_in(heated, conversation_url, "oefenaar") as page:  # a new browser: the login returns to the conversation
         expect(page.locator("#customer-line")).to_have_text(first_line)
         record(page, "#record", 8)  # the first turn goes through the page's recorder
         first_turn = page.locator(".turn[data-number='1']")
-        expect(first_turn.locator(".points li").first).to_be_visible(timeout=180_000)
+        expect(first_turn.locator(".points li").first).to_be_visible(timeout=ANALYSED)
         expect(first_turn.locator(".points")).to_contain_text("harder dan je rustige stem")
         expect(first_turn.locator("audio.reply-audio")).to_have_attribute("src", f"/api/turns/{first_turn.get_attribute('data-id')}/audio")
         expect(page.locator('#waveform [part~="region"]').first).to_be_attached(timeout=30_000)
@@ -78,8 +70,7 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
         poor = spoken_reply("Nee, daar kan ik niets aan doen.", tmp_path, "kort")
         while not conversation["finished"]:  # more turns through the API, until the customer ends it
             assert len(conversation["turns"]) < conversation["scenario"]["max_turns"]
-            queued = client.post(f"/api/conversations/{conversation_id}/turns", content=poor).json()
-            assert wait_for_turn(client, queued["turn_id"])["status"] == "done"
+            answered(client, conversation_id, poor)
             conversation = client.get(f"/api/conversations/{conversation_id}").json()
 
         page.reload()
@@ -116,7 +107,6 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
         page.wait_for_url(lambda url: "/gesprek/" in url and conversation_id not in url)
         expect(page.locator("h1")).to_have_text(title)
         expect(page.locator("#customer-line")).not_to_be_empty()
-        browser.close()
 
 
 def test_pages_for_errors_and_the_login_page(service, tmp_path):

@@ -14,13 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser_support import fake_microphone, launch, log_in, new_page, record
+from tests.browser_support import REPLY, fake_microphone, logged_in, new_conversation, record
 from tests.live import LiveService, serving_one_trainee
 from voicecoach.jobs import MAX_ATTEMPTS
 
-REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +41,13 @@ def _damage_state(service: LiveService, conversation_id: str) -> None:
 
 def test_a_failing_analysis_ends_the_turn_in_dutch_and_the_page_stops_polling(service, tmp_path):
     client = service.client("oefenaar")
-    conversation_id = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+    conversation_id = new_conversation(client)
     _damage_state(service, conversation_id)
     microphone = fake_microphone(REPLY, tmp_path, "antwoord", "gain", "-12")
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright, microphone)
-        page = new_page(browser)
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
         polls: list[float] = []
         page.on("request", lambda request: polls.append(time.monotonic()) if "/api/turns/" in request.url else None)
-        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
-        page.wait_for_url(f"**/gesprek/{conversation_id}")
         expect(page.locator("#customer-line")).not_to_be_empty()
         record(page, "#record", 6)
 
@@ -64,7 +59,6 @@ def test_a_failing_analysis_ends_the_turn_in_dutch_and_the_page_stops_polling(se
         shown = time.monotonic()
         page.wait_for_timeout(6_000)  # longer than the page's longest wait between two polls (3 s)
         assert not [at for at in polls if at > shown + 0.5], "the page kept polling after the error"
-        browser.close()
 
     turns = client.get(f"/api/conversations/{conversation_id}").json()["turns"]
     assert len(turns) == 1

@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser_support import check_page, fake_microphone, launch, log_in, new_page, wait_for_turn
+from tests.browser_support import (
+    ANALYSED, REPLY, check_page, fake_microphone, logged_in, new_conversation, record, wait_for_turn,
+)
 from tests.live import LiveService, serving_one_trainee
 from voicecoach.scenarios import load_scenarios
 from voicecoach.vocabulary import INTERRUPTION
 
-REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
-ANALYSED = 240_000  # ms: Whisper on a shared two-core machine
 
 
 @pytest.fixture(scope="module")
@@ -26,19 +26,13 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
 
 def test_talking_over_the_customer_is_flagged_and_the_customer_reacts(service, tmp_path):
     client = service.client("oefenaar")
-    conversation_id = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
-    with sync_playwright() as playwright:
-        browser = launch(playwright, fake_microphone(REPLY, tmp_path, "door-de-klant-heen"))
-        page = new_page(browser)
-        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
-        page.wait_for_url(f"**/gesprek/{conversation_id}")
+    conversation_id = new_conversation(client)
+    microphone = fake_microphone(REPLY, tmp_path, "door-de-klant-heen")
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
         # The line (about 4 s) plays from its start; Opnemen is pressed while it plays, no race.
         page.wait_for_function("() => document.getElementById('customer-audio').readyState >= 1")
         page.evaluate("() => { const a = document.getElementById('customer-audio'); a.pause(); a.currentTime = 0; return a.play(); }")
-        page.click("#record")
-        expect(page.locator("#record")).to_have_text("Stop")
-        page.wait_for_timeout(7000)  # the whole reply: the fake microphone speaks from the start
-        page.click("#record")
+        record(page, "#record", 7)  # the whole reply: the fake microphone speaks from the start
         point = page.locator(".turn[data-number='1'] .points li", has_text="door de klant heen")
         expect(point).to_be_visible(timeout=ANALYSED)
         expect(point).to_contain_text("Laat de klant uitpraten")
@@ -54,4 +48,3 @@ def test_talking_over_the_customer_is_flagged_and_the_customer_reacts(service, t
         answers = load_scenarios()[0]["monteur-deur"].responses[INTERRUPTION]
         expect(page.locator("#customer-line")).to_contain_text(turn["result"]["reaction"]["next_line"])
         assert any(turn["result"]["reaction"]["next_line"].startswith(answer) for answer in answers)
-        browser.close()

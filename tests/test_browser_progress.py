@@ -6,14 +6,14 @@ axe-core checks every new page; screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser_support import check_page, fake_microphone, launch, log_in, new_page, record, spoken_reply, wait_for_turn
+from tests.browser_support import (
+    ANALYSED, answered, check_page, fake_microphone, logged_in, new_conversation, record, serving_a_trainee_and_coach, spoken_reply,
+)
 from tests.live import LiveService
 
 CALM = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
@@ -25,15 +25,7 @@ NEW_LINE = "Ik sta hier al een uur te wachten op mijn gereserveerde boek!"
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("sanne")
-    live.create_user("coach", role="coach")
-    live.create_user("docent", role="teacher")
-    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 3B", "--add", "sanne", "--add", "coach"],
-                   env=live.env, check=True, capture_output=True)
-    live.start_worker()
-    yield live
-    live.stop()
+    yield from serving_a_trainee_and_coach(tmp_path_factory.mktemp("data"), docent="teacher")
 
 
 def practise(service: LiveService, folder) -> str:  # type: ignore[no-untyped-def]
@@ -41,10 +33,9 @@ def practise(service: LiveService, folder) -> str:  # type: ignore[no-untyped-de
     sanne = service.client("sanne")
     conversations = []
     for scenario, replies in (("monteur-deur", [CALM]), ("grens-overschrijden", ANGRY), ("klantenservice-rekening", [SUMMARY])):
-        conversation = sanne.post("/api/conversations", json={"scenario_id": scenario}).json()["id"]
+        conversation = new_conversation(sanne, scenario)
         for number, text in enumerate(replies):
-            turn = sanne.post(f"/api/conversations/{conversation}/turns", content=spoken_reply(text, folder, f"{scenario}-{number}")).json()
-            assert wait_for_turn(sanne, turn["turn_id"])["status"] == "done"
+            answered(sanne, conversation, spoken_reply(text, folder, f"{scenario}-{number}"))
             if sanne.get(f"/api/conversations/{conversation}").json()["finished"]:
                 break
         conversations.append(conversation)
@@ -63,11 +54,7 @@ def charts_drawn(page) -> None:  # type: ignore[no-untyped-def]
 def test_progress_incident_report_and_scenario_editor(service, tmp_path):
     escalated = practise(service, tmp_path)
     microphone = fake_microphone(CALM, tmp_path, "microfoon")
-    with sync_playwright() as playwright:
-        browser = launch(playwright, microphone)
-        page = new_page(browser)
-        log_in(page, f"{service.url}/voortgang", "sanne")
-        page.wait_for_url("**/voortgang")
+    with logged_in(microphone, f"{service.url}/voortgang", "sanne") as page:
         expect(page.get_by_role("heading", name="Mijn voortgang")).to_be_visible()
         expect(page.locator("#advice")).to_contain_text("Bron:")
         charts_drawn(page)
@@ -87,12 +74,8 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         page.click("#incident-form button[type=submit]")
         expect(page.locator("#incident-status")).to_contain_text("opgeslagen")
         expect(error).to_be_hidden()
-        browser.close()
 
-        browser = launch(playwright, microphone)
-        page = new_page(browser)
-        log_in(page, f"{service.url}/voortgang", "coach")
-        page.wait_for_url("**/voortgang")
+    with logged_in(microphone, f"{service.url}/voortgang", "coach") as page:
         check_page(page, "12-coach-progress-overview")
         page.click("#progress-groups a")
         expect(page.locator("#group-progress tr[data-username='sanne']")).to_be_visible()
@@ -107,12 +90,8 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         page.goto(f"{service.url}/rapport/gesprek/{escalated}")
         expect(page.get_by_role("heading", name="Incidentmelding")).to_be_visible()
         check_page(page, "15-conversation-report")
-        browser.close()
 
-        browser = launch(playwright, microphone)
-        page = new_page(browser)
-        log_in(page, f"{service.url}/scenarios-schrijven", "docent")
-        page.wait_for_url("**/scenarios-schrijven")
+    with logged_in(microphone, f"{service.url}/scenarios-schrijven", "docent") as page:
         check_page(page, "16-scenario-list")
         page.click("#scenario-list tr[data-id='monteur-deur'] a:has-text('Kopiëren')")
         expect(page.locator("#editor-status")).to_have_text("Het scenario is in orde.")
@@ -131,15 +110,11 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         assert "/api/scenario-editor/voice?" in page.locator("#preview-audio").get_attribute("src")
         page.click("#save-scenario")
         expect(page.locator("#editor-status")).to_contain_text("Opgeslagen als versie 1")
-        browser.close()
 
-        browser = launch(playwright, microphone)
-        page = new_page(browser)
-        log_in(page, service.url, "sanne")
+    with logged_in(microphone, service.url, "sanne") as page:
         page.click("button.start[data-scenario='bibliotheek-balie']")
         page.wait_for_url("**/gesprek/*")
         expect(page.locator("h1")).to_have_text("Boze bezoeker in de bibliotheek")
         expect(page.locator("#customer-line")).to_have_text(NEW_LINE)
         record(page, "#record", 6)
-        expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=180_000)
-        browser.close()
+        expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)

@@ -8,23 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.browser_support import (
-    check_page,
-    fake_microphone,
-    launch,
-    log_in,
-    new_page,
-    record,
-    spoken_reply,
-    wait_for_turn,
+    ANALYSED, REPLY, answered, check_page, fake_microphone, logged_in, new_conversation, record, spoken_reply,
 )
 from tests.live import LiveService, serving_one_trainee
 
-REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
 ACCELERATOR = "Rustig aan, meneer. Dat is niet zo. Zoek het zelf maar uit."
-ANALYSED = 240_000  # ms: Whisper on a shared two-core machine
 
 
 @pytest.fixture(scope="module")
@@ -32,22 +23,19 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
     yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
 
 
-def _conversation(service: LiveService) -> str:
-    return service.client("oefenaar").post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+def _conversation(service: LiveService) -> tuple[str, str]:
+    """A new conversation of the trainee: its id and its page's address."""
+    conversation_id = new_conversation(service.client("oefenaar"))
+    return conversation_id, f"{service.url}/gesprek/{conversation_id}"
 
 
 def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_path):
     client = service.client("oefenaar")
-    conversation_id = _conversation(service)
-    queued = client.post(f"/api/conversations/{conversation_id}/turns", content=spoken_reply(REPLY, tmp_path, "eerste")).json()
-    first = wait_for_turn(client, queued["turn_id"])
+    conversation_id, url = _conversation(service)
+    first = answered(client, conversation_id, spoken_reply(REPLY, tmp_path, "eerste"))
     after_first = client.get(f"/api/conversations/{conversation_id}").json()
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright, fake_microphone(ACCELERATOR, tmp_path, "tweede"))
-        page = new_page(browser)
-        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
-        page.wait_for_url(f"**/gesprek/{conversation_id}")
+    with logged_in(fake_microphone(ACCELERATOR, tmp_path, "tweede"), url, "oefenaar") as page:
         block = page.locator(f".turn[data-id='{first['id']}']")
         block.locator(".retry-turn").click()
         expect(page.locator("#retry-hint")).to_be_visible()
@@ -80,16 +68,11 @@ def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_pa
         assert corrected["result"]["analysis"]["voice"] == second["result"]["analysis"]["voice"]
         assert corrected["history"][0]["text"] == second["result"]["analysis"]["transcript"]["text"]
         check_page(page, "11-own-correction")
-        browser.close()
 
 
 def test_a_double_click_on_opnemen_makes_one_turn(service, tmp_path):
-    conversation_id = _conversation(service)
-    with sync_playwright() as playwright:
-        browser = launch(playwright, fake_microphone(REPLY, tmp_path, "antwoord"))
-        page = new_page(browser)
-        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
-        page.wait_for_url(f"**/gesprek/{conversation_id}")
+    conversation_id, url = _conversation(service)
+    with logged_in(fake_microphone(REPLY, tmp_path, "antwoord"), url, "oefenaar") as page:
         page.dblclick("#record")
         expect(page.locator("#record")).to_have_text("Stop")
         expect(page.locator("#timer")).to_contain_text("van hoogstens 2:00")
@@ -100,16 +83,11 @@ def test_a_double_click_on_opnemen_makes_one_turn(service, tmp_path):
         expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
         turns = service.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"]
         assert len(turns) == 1 and turns[0]["status"] == "done"
-        browser.close()
 
 
 def test_a_denied_microphone_says_so_in_dutch_with_a_way_out(service, tmp_path):
-    conversation_id = _conversation(service)
-    with sync_playwright() as playwright:
-        browser = launch(playwright, fake_microphone("Hallo.", tmp_path, "hallo"), deny_microphone=True)
-        page = new_page(browser)
-        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
-        page.wait_for_url(f"**/gesprek/{conversation_id}")
+    conversation_id, url = _conversation(service)
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), url, "oefenaar", deny_microphone=True) as page:
         page.click("#record")
         expect(page.locator("#error")).to_contain_text("mag je microfoon niet gebruiken")
         expect(page.locator("#record")).to_have_text("Opnemen")
@@ -122,17 +100,12 @@ def test_a_denied_microphone_says_so_in_dutch_with_a_way_out(service, tmp_path):
         page.click("#way-out")
         page.wait_for_url("**/gesprekken")
         expect(page.locator(f"#my-conversations tr[data-id='{conversation_id}']")).to_be_visible()
-        browser.close()
 
 
 def test_a_clipped_shouted_reply_is_flagged_for_loudness(service, tmp_path):
-    conversation_id = _conversation(service)
+    conversation_id, url = _conversation(service)
     shouted = fake_microphone(REPLY, tmp_path, "geschreeuwd", "gain", "30")  # driven far past full scale
-    with sync_playwright() as playwright:
-        browser = launch(playwright, shouted)
-        page = new_page(browser)
-        log_in(page, f"{service.url}/gesprek/{conversation_id}", "oefenaar")
-        page.wait_for_url(f"**/gesprek/{conversation_id}")
+    with logged_in(shouted, url, "oefenaar") as page:
         record(page, "#record", 7)
         points = page.locator(".turn[data-number='1'] .points")
         expect(points.locator("li").first).to_be_visible(timeout=ANALYSED)
@@ -144,7 +117,6 @@ def test_a_clipped_shouted_reply_is_flagged_for_loudness(service, tmp_path):
             expect(points).to_contain_text("overstuurd")  # the clipping is said beside the loudness point
         assert turn["score"]["total"] < 0 and turn["result"]["reaction"]["anger_after"] >= turn["result"]["reaction"]["anger_before"]
         check_page(page, "14-clipped-shouted")
-        browser.close()
 
 
 def test_the_recording_stops_by_itself_at_the_limit(tmp_path_factory, tmp_path):
@@ -152,12 +124,8 @@ def test_the_recording_stops_by_itself_at_the_limit(tmp_path_factory, tmp_path):
     try:
         limited.create_user("oefenaar")
         limited.start_worker()
-        conversation_id = _conversation(limited)
-        with sync_playwright() as playwright:
-            browser = launch(playwright, fake_microphone(REPLY, tmp_path, "lang"))
-            page = new_page(browser)
-            log_in(page, f"{limited.url}/gesprek/{conversation_id}", "oefenaar")
-            page.wait_for_url(f"**/gesprek/{conversation_id}")
+        conversation_id, url = _conversation(limited)
+        with logged_in(fake_microphone(REPLY, tmp_path, "lang"), url, "oefenaar") as page:
             page.click("#record")
             expect(page.locator("#timer")).to_contain_text("van hoogstens 0:08")
             expect(page.locator("#timer")).to_contain_text("Automatisch gestopt na 0:08", timeout=20_000)  # nobody clicked Stop
@@ -166,6 +134,5 @@ def test_the_recording_stops_by_itself_at_the_limit(tmp_path_factory, tmp_path):
             turn = limited.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"][0]
             assert turn["status"] == "done"  # under the limit, so not refused as too long
             assert 6 < turn["result"]["analysis"]["audio"]["duration"] <= 8
-            browser.close()
     finally:
         limited.stop()

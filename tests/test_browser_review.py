@@ -4,14 +4,14 @@ marked and the coach's judgement in that turn's points and score."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser_support import check_page, fake_microphone, launch, log_in, new_page, spoken_reply, wait_for_turn
+from tests.browser_support import (
+    answered, check_page, fake_microphone, logged_in, new_conversation, serving_a_trainee_and_coach, spoken_reply,
+)
 from tests.live import LiveService
 
 REPLY = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
@@ -21,32 +21,20 @@ REASON = "Je zei 'doe even normaal': dat is een kalmeringsbevel."
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("sanne")
-    live.create_user("coach", role="coach")
-    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 3B", "--add", "sanne", "--add", "coach"],
-                   env=live.env, check=True, capture_output=True)
-    live.start_worker()
-    yield live
-    live.stop()
+    yield from serving_a_trainee_and_coach(tmp_path_factory.mktemp("data"))
 
 
 def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(service, tmp_path):
     sanne = service.client("sanne")
-    conversation = sanne.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+    conversation = new_conversation(sanne)
     reply = spoken_reply(REPLY, tmp_path, "antwoord")
     for _ in range(2):
-        queued = sanne.post(f"/api/conversations/{conversation}/turns", content=reply).json()
-        assert wait_for_turn(sanne, queued["turn_id"])["status"] == "done"
+        answered(sanne, conversation, reply)
     first = sanne.get(f"/api/conversations/{conversation}").json()["turns"][0]
     before = first["score"]["total"]
     microphone = fake_microphone(REPLY, tmp_path, "microfoon")
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright, microphone)
-        page = new_page(browser)
-        log_in(page, f"{service.url}/gesprek/{conversation}", "coach")
-        page.wait_for_url(f"**/gesprek/{conversation}")  # back to the page asked for
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation}", "coach") as page:  # back to the page asked for
         expect(page.locator("#review")).to_be_visible()
         expect(page.locator("#answer")).to_have_count(0)  # a coach does not answer for the trainee
         expect(page.locator("#review-turn")).to_have_text("2")
@@ -82,12 +70,8 @@ def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(serv
         expect(highlight.locator(".tip")).to_be_visible()
         expect(highlight.locator(".tip")).to_contain_text("conflictaanjager")
         check_page(page, "07-coach-after-overrule")
-        browser.close()
 
-        browser = launch(playwright, microphone)
-        page = new_page(browser)
-        log_in(page, f"{service.url}/gesprekken", "sanne")
-        page.wait_for_url("**/gesprekken")
+    with logged_in(microphone, f"{service.url}/gesprekken", "sanne") as page:
         row = page.locator(f"#my-conversations tr[data-id='{conversation}']")
         expect(row.locator(".new-note")).to_contain_text("1 nieuwe notitie")
         check_page(page, "08-trainee-new-note")
@@ -104,7 +88,6 @@ def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(serv
         check_page(page, "09-trainee-sees-judgement")
         page.goto(f"{service.url}/gesprekken")  # seen now: no longer new
         expect(page.locator(f"#my-conversations tr[data-id='{conversation}'] .new-note")).to_have_count(0)
-        browser.close()
 
     progress = sanne.get("/api/me/progress").json()
     assert progress["scores"][0]["total"] == before - 3

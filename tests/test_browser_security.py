@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browser_support import log_in
 from tests.live import LiveService, free_port
 
 
@@ -38,10 +39,7 @@ def test_pages_work_under_the_strict_csp(service, browser):
     page = browser.new_page()
     violations: list[str] = []
     page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
-    page.goto(f"{service.url}/login")
-    page.fill("input[name=username]", "oefenaar")
-    page.fill("input[name=password]", "geheim-wachtwoord")
-    page.click("button[type=submit]")  # a real same-origin form post passes the origin check
+    log_in(page, service.url, "oefenaar")  # a real same-origin form post passes the origin check
     expect(page.get_by_role("heading", name="Kies een scenario")).to_be_visible()
     expect(page.get_by_role("heading", name="Wie kan jouw opnames horen")).to_be_visible()
     page.click("button.start >> nth=0")  # scripts run: the conversation page opens
@@ -72,11 +70,7 @@ def test_a_page_on_another_port_cannot_log_the_tab_in(service, browser, tmp_path
 
 def test_the_admin_page_makes_audited_changes(service, browser):
     page = browser.new_page()
-    page.goto(f"{service.url}/login")
-    page.fill("input[name=username]", "beheer")
-    page.fill("input[name=password]", "geheim-wachtwoord")
-    page.click("button[type=submit]")
-    page.goto(f"{service.url}/beheer")
+    log_in(page, f"{service.url}/beheer", "beheer")
     page.fill("#new-user input[name=username]", "Coach2")
     page.fill("#new-user input[name=password]", "een-lang-wachtwoord")
     page.select_option("#new-user select[name=role]", "coach")

@@ -7,9 +7,9 @@ import json
 import shutil
 import sqlite3
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser_support import fake_microphone, launch, new_page
+from tests.browser_support import fake_microphone, logged_in
 from tests.live import LiveService
 from tests.test_old_database import OLD, PASSWORD, UNREADABLE
 
@@ -23,16 +23,9 @@ def test_the_conversation_page_shows_the_other_turns_and_the_damaged_ones_error(
         db.execute("UPDATE turns SET result = ? WHERE id = ?", (json.dumps({**json.loads(stored), "schema_version": 99}), first))
     service = LiveService(data).start()
     try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright, fake_microphone("Goedemorgen.", tmp_path, "microfoon"))
-            page = new_page(browser)
-            page.goto(f"{service.url}/gesprek/{conversation_id}")
-            page.fill("input[name=username]", "sanne")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"**/gesprek/{conversation_id}")
+        microphone = fake_microphone("Goedemorgen.", tmp_path, "microfoon")
+        with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "sanne", PASSWORD) as page:
             expect(page.locator(".turn[data-number='1'] .error")).to_contain_text(UNREADABLE, timeout=30_000)
             expect(page.locator(".turn[data-number='2'] .points li").first).to_be_visible()
-            browser.close()
     finally:
         service.stop()

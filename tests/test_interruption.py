@@ -7,6 +7,7 @@ reply in the other MBROLA voice, mixed with numpy; the echo passes a simulated l
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +21,10 @@ from voicecoach.coaching.conversation import Conversation, Reply
 from voicecoach.coaching.customer import CustomerState, customer_line
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.scenarios import Scenario, load_scenarios
-from voicecoach.turn_record import AnalysisRecord, InterruptionRecord
+from voicecoach.turn_record import AnalysisRecord
 from voicecoach.vocabulary import INTERRUPTION
-from voicecoach.voice.interruption import MIN_SECONDS, RATE, SIMILARITY_THRESHOLD, detect_interruption
+from voicecoach.voice.interruption import RATE, detect_interruption
+from voicecoach.voice.shapes import MIN_SECONDS, SIMILARITY_THRESHOLD, Interruption
 
 REPLY = "Goedemiddag meneer, ik begrijp dat u boos bent. Wat is er precies gebeurd?"
 TALK_OVER_AT = 0.3  # the trainee starts this many seconds into the recording
@@ -116,8 +118,11 @@ def test_no_overlap_and_an_impossible_overlap(audio):
 
 def test_the_turn_record_keeps_the_evidence_and_old_records_have_none(audio):
     found = _detect(audio, "over_echo")
-    record = InterruptionRecord.model_validate(found.to_dict())
+    stored = json.loads(json.dumps(found.model_dump(mode="json")))
+    record = Interruption.model_validate(stored)  # the analysis's own shape is what the record keeps
     assert record.interrupting and record.threshold == SIMILARITY_THRESHOLD and record.seconds > 0
+    assert record == found and record.echo == found.echo and record.explained_seconds == found.explained_seconds
+    assert record.model_dump(mode="json") == stored  # read back and stored again: the same
     old = AnalysisRecord.model_validate({"audio": None, "voice": None, "wording": [],
                                          "transcript": {"text": "ja", "language": "nl", "words": []}})
     assert old.interruption is None

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from voicecoach.cli.database import open_sessions
 from voicecoach.cli.practice_recordings import PracticeRecordings
 from voicecoach.config import Settings, get_settings
+from voicecoach.data_export import export_zip
 from voicecoach.errors import VoiceCoachError
-from voicecoach.privacy import delete_account, export_zip
+from voicecoach.privacy import delete_account
 from voicecoach.store.models import Recording, User
 
 

@@ -70,3 +70,34 @@ def test_the_json_schema_names_the_parts_the_pages_read():
     assert {"schema_version", "analysis", "score", "reaction"} <= set(schema["properties"])
     analysis = schema["$defs"]["AnalysisRecord"]["properties"]
     assert {"audio", "transcript", "voice", "wording", "suggestions", "corrected_text"} <= set(analysis)
+
+
+# An interruption exactly as the previous release stored it (Interruption.to_dict() then, mirrored by
+# InterruptionRecord): the verdicts and thresholds were stored beside the measures.
+STORED_INTERRUPTION = {
+    "interrupting": True, "line_left": 2.851, "seconds": 1.23, "stretches": [[0.31, 1.12], [1.7, 2.12]],
+    "speech_seconds": 2.4, "explained_seconds": 1.17, "similarity": 0.412, "threshold": 0.6, "min_seconds": 0.4,
+    "lag": 0.08, "echo": True, "prominence": 0.611, "echo_prominence": 0.45,
+}
+
+
+def test_an_interruption_stored_by_the_previous_release_reads_into_the_one_shape(old_results):
+    data = copy.deepcopy(old_results[0])
+    data["analysis"]["interruption"] = copy.deepcopy(STORED_INTERRUPTION)
+    found = read_turn_record(data).analysis.interruption
+    assert found.interrupting and found.echo and found.explained_seconds == pytest.approx(1.17)
+    assert found.stretches == ((0.31, 1.12), (1.7, 2.12)) and found.min_seconds == 0.4
+    # stored again, it keeps the same fields and values: pages and exports read the same keys
+    assert found.model_dump(mode="json") == STORED_INTERRUPTION
+    # the verdicts follow the measures and the thresholds the record was judged by
+    calm = {**STORED_INTERRUPTION, "seconds": 0.2, "prominence": 0.3}
+    data["analysis"]["interruption"] = calm
+    again = read_turn_record(data).analysis.interruption
+    assert not again.interrupting and not again.echo and again.explained_seconds == pytest.approx(2.2)
+
+
+def test_an_interruption_with_an_unknown_field_is_refused(old_results):
+    data = copy.deepcopy(old_results[0])
+    data["analysis"]["interruption"] = {**STORED_INTERRUPTION, "volume": 3}
+    with pytest.raises(UnreadableRecord):
+        read_turn_record(data)

@@ -1,28 +1,23 @@
-"""Personal data: export everything of a trainee, and delete for real (files, rows, and the
-database files: see `finish`), logged without content; recordings past the retention period are
-deleted the same way."""
+"""Personal data: delete for real (files, rows, and the database files: see `finish`), logged
+without content; recordings past the retention period are deleted the same way. The export of
+everything of a trainee is voicecoach/data_export.py."""
 
 from __future__ import annotations
 
-import io
-import json
 import shutil
-import zipfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import audit
-from voicecoach.incident import incident_dict
 from voicecoach.login_limits import name_key
 from voicecoach.speech.phrase_file import phrase_file
 from voicecoach.store.db import checkpoint
 from voicecoach.store.models import (
-    AuditEntry, BaselineRow, ConversationRow, GroupMember, IncidentReport, Job, LoginAttempt, LoginThrottle, Note,
-    Recording, SessionRow, TurnRow, User, utcnow,
+    AuditEntry, BaselineRow, ConversationRow, GroupMember, Job, LoginAttempt, LoginThrottle, Note, Recording,
+    SessionRow, TurnRow, User, utcnow,
 )
 
 
@@ -101,37 +96,3 @@ def purge_expired(session: Session, data_dir: Path, days: int) -> int:
         _delete_recording(session, data_dir, recording.id)
     finish(session)
     return len(turns) + len(readings)
-
-
-def export_zip(session: Session, data_dir: Path, user: User) -> bytes:
-    """All of a trainee's data: data.json and the audio files."""
-    conversations = session.scalars(select(ConversationRow).where(ConversationRow.user_id == user.id)).all()
-    baselines = session.scalars(select(BaselineRow).where(BaselineRow.user_id == user.id)).all()
-    recordings = session.scalars(select(Recording).where(Recording.user_id == user.id)).all()
-    data: dict[str, Any] = {
-        "user": {"username": user.username, "display_name": user.display_name, "role": user.role},
-        "baselines": [{"created_at": b.created_at.isoformat(), "status": b.status, "data": b.data} for b in baselines],
-        "conversations": [
-            {
-                "id": c.id, "scenario": c.scenario_id, "state": c.state, "created_at": c.created_at.isoformat(),
-                "notes": [n.text for n in session.scalars(select(Note).where(Note.conversation_id == c.id))],
-                "incident": incident_dict(session.get(IncidentReport, c.id)),
-                "turns": [
-                    {"number": t.number, "customer_line": t.customer_line, "status": t.status,
-                     # a stored result this release cannot read is exported as stored: the data is theirs
-                     "result": record.model_dump(mode="json") if (record := t.record) else t.result,
-                     "error": t.error, "corrected_text": t.corrected_text, "recording": Path(session.get(Recording, t.recording_id).path).name}
-                    for t in c.turns
-                ],
-            }
-            for c in conversations
-        ],
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
-        for recording in recordings:
-            path = data_dir / recording.path
-            if path.is_file():
-                archive.write(path, f"audio/{path.name}")
-    return buffer.getvalue()

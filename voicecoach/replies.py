@@ -14,9 +14,10 @@ from voicecoach.audio.checks import CheckedAudio
 from voicecoach.audio.decode import decode_audio
 from voicecoach.coaching.conversation import Conversation, Reply, TurnResult
 from voicecoach.transcript import Transcript
-from voicecoach.turn_record import AnalysisRecord, InterruptionRecord, TurnRecord
+from voicecoach.turn_record import AnalysisRecord, TurnRecord
 from voicecoach.voice.baseline import Baseline
-from voicecoach.voice.interruption import MAX_LINE_SECONDS, Interruption, detect_interruption
+from voicecoach.voice.interruption import MAX_LINE_SECONDS, detect_interruption
+from voicecoach.voice.shapes import Interruption
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def hear_audio(
     interruption = _interruption(analysis.checked, overlap) if overlap else None
     record = analysis.record()
     if interruption is not None:
-        record = record.model_copy(update={"interruption": InterruptionRecord.model_validate(interruption.to_dict())})
+        record = record.model_copy(update={"interruption": interruption})
     return HeardReply(Reply(record.text, record.wording, record.suggestions, record.voice, interruption=interruption), record)
 
 

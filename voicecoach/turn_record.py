@@ -18,7 +18,7 @@ from voicecoach.audio.shapes import AudioRecord
 from voicecoach.errors import VoiceCoachError
 from voicecoach.shape import Shape
 from voicecoach.transcript import Transcript
-from voicecoach.voice.shapes import VoiceRecord
+from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
 
 SCHEMA_VERSION = 2
@@ -27,24 +27,6 @@ analysis); 2: this module."""
 
 
 # --- analysis ------------------------------------------------------------------------------------
-class InterruptionRecord(Shape):
-    """Speech that started while the customer's line was still playing (voice/interruption.py)."""
-
-    interrupting: bool
-    line_left: float
-    seconds: float
-    stretches: list[tuple[float, float]] = []
-    speech_seconds: float
-    explained_seconds: float
-    similarity: float | None
-    threshold: float
-    min_seconds: float
-    lag: float | None
-    echo: bool
-    prominence: float | None
-    echo_prominence: float
-
-
 class AnalysisRecord(Shape):
     """What was heard and measured. A typed reply has no audio and no voice, and no word times."""
 
@@ -55,7 +37,7 @@ class AnalysisRecord(Shape):
     suggestions: tuple[Suggestion, ...] = ()
     corrected_text: str | None = None
     timings: dict[str, float] = {}
-    interruption: InterruptionRecord | None = None
+    interruption: Interruption | None = None
     """Only when the recording started while the customer's line was still playing."""
 
     @property

@@ -16,8 +16,7 @@ from voicecoach.coaching.scoring import score_turn
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.vocabulary import INTERRUPTION
-from voicecoach.voice.interruption import Interruption
-from voicecoach.voice.shapes import VoiceRecord
+from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.evaluation import predicted_labels
 

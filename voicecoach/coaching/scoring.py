@@ -11,8 +11,7 @@ import yaml
 
 from voicecoach.scenarios import Phase
 from voicecoach.turn_record import PointRecord, ScoreRecord
-from voicecoach.voice.interruption import Interruption
-from voicecoach.voice.shapes import Comparison, VoiceRecord
+from voicecoach.voice.shapes import Comparison, Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, INTERRUPTION, SEED_FILES, TECHNIQUE_NAMES
 
@@ -339,6 +338,6 @@ def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> PointR
             f"klant heen (samen ongeveer {_fmt(interruption.seconds)} s).{echo} Laat de klant uitpraten (of "
             f"uitrazen, indien nodig) en luister aandachtig. Bron: {SEED_FILES[R3]}."
         ),
-        evidence=interruption.to_dict(),
+        evidence=interruption.model_dump(mode="json"),
         source=R3,
     )

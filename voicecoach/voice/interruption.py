@@ -9,17 +9,17 @@ time removed (that cancels the loudspeaker's and the room's colouring) and corre
 the customer's own words heard through a loudspeaker correlate highly, the trainee's own voice does
 not. The line counts as heard only when its best lag stands out from the others; then frames at or
 above the threshold are its echo. The rest of the overlap's speech is the trainee's; enough of it in
-total is an interruption.
+total is an interruption. The thresholds and the Interruption shape live in voice/shapes.py (the
+turn record keeps that shape without loading librosa).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import librosa
 import numpy as np
 from scipy.signal import lfilter
+
+from voicecoach.voice.shapes import ECHO_PROMINENCE, SIMILARITY_THRESHOLD, Interruption
 
 RATE = 16_000
 MAX_LINE_SECONDS = 120.0  # no customer line is longer; a page claiming more is refused
@@ -29,16 +29,6 @@ N_MELS = 40
 MAX_LAG_S = 1.0
 """How far the echo may sit from where the page says the line was: output and input latency of the
 browser and the sound card (tens to a few hundred ms)."""
-SIMILARITY_THRESHOLD = 0.6
-"""A speech frame correlating at least this much with the line is the line's echo (measured by
-bench/interruption.py: echo frames through a simulated loudspeaker and room against the trainee's
-own speech over the echo; see the README's Benchmarks)."""
-ECHO_PROMINENCE = 0.45
-"""The line is in the recording (an echo) only when its best lag stands out: its mean similarity at
-least this much above the median over all lags tried. Measured (bench/interruption.py): echo alone
-0.66-0.99, the trainee alone 0.11-0.32. Below it, every speech frame of the overlap is the trainee's."""
-MIN_SECONDS = 0.4
-"""Less unexplained speech than this is no interruption: a breath or a click, an echo's odd frame."""
 ROOM_TAUS = (0.0, 0.03, 0.06, 0.12, 0.25, 0.5)
 """Energy decay time constants (s) tried for the room between loudspeaker and microphone: none (the
 page's own file, a headset's leak) to a reverberant classroom (RT60 = 6.9 tau, up to ~3 s)."""
@@ -46,58 +36,6 @@ FLOOR_DB = -30.0
 ACTIVE_DB = 40.0  # a line frame within this of the line's loudest frame is "playing", not a pause
 SMOOTH_FRAMES = 9  # one decision per ~90 ms: single frames flip on consonants
 MERGE_GAP_S = 0.5  # the trainee's own speech with shorter pauses (where the echo is heard) is one stretch
-
-
-@dataclass(frozen=True)
-class Interruption:
-    """What overlapped the customer's line, with its evidence."""
-
-    line_left: float
-    """Seconds of the customer's line still to play when the recording started (the overlap)."""
-    seconds: float
-    """How long the trainee's own speech inside the overlap lasted (echo left out)."""
-    stretches: tuple[tuple[float, float], ...]
-    """Where it was (seconds in the recording; pauses under MERGE_GAP_S bridged)."""
-    speech_seconds: float
-    """All speech heard inside the overlap, echo included."""
-    similarity: float | None
-    """Median correlation of the overlap's speech frames with the line (None: no speech there)."""
-    lag: float | None
-    """Where the line was found in the recording against where the page said it was (seconds)."""
-    prominence: float | None = None
-    """How far the best lag's mean similarity stands above the median lag's (ECHO_PROMINENCE)."""
-    threshold: float = SIMILARITY_THRESHOLD
-
-    @property
-    def echo(self) -> bool:
-        """The microphone heard the customer's line (loudspeakers)."""
-        return self.prominence is not None and self.prominence >= ECHO_PROMINENCE
-
-    @property
-    def interrupting(self) -> bool:
-        return self.seconds >= MIN_SECONDS
-
-    @property
-    def explained_seconds(self) -> float:
-        """Speech inside the overlap that the playback explains."""
-        return max(0.0, self.speech_seconds - self.seconds)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "interrupting": self.interrupting,
-            "line_left": round(self.line_left, 3),
-            "seconds": round(self.seconds, 3),
-            "stretches": [[round(s, 3), round(e, 3)] for s, e in self.stretches],
-            "speech_seconds": round(self.speech_seconds, 3),
-            "explained_seconds": round(self.explained_seconds, 3),
-            "similarity": None if self.similarity is None else round(self.similarity, 3),
-            "threshold": self.threshold,
-            "min_seconds": MIN_SECONDS,
-            "lag": None if self.lag is None else round(self.lag, 3),
-            "echo": self.echo,
-            "prominence": None if self.prominence is None else round(self.prominence, 3),
-            "echo_prominence": ECHO_PROMINENCE,
-        }
 
 
 def detect_interruption(
@@ -111,7 +49,9 @@ def detect_interruption(
     window = min(line_left, len(recording) / RATE)
     speech = _speech_frames(speech_segments, int(window * RATE / HOP))
     if not speech.any():
-        return Interruption(line_left, 0.0, (), 0.0, None, None, None, threshold)
+        return Interruption(
+            line_left=line_left, seconds=0.0, speech_seconds=0.0, similarity=None, lag=None, threshold=threshold
+        )
     rec, line_power = _features(_mel_power(recording[: int((window + 0.1) * RATE)])), _mel_power(line)
     frames = np.flatnonzero(speech[: rec.shape[1]])
     start = int(round((line_seconds - line_left) * RATE / HOP))  # where the line stood at the recording's start
@@ -120,6 +60,7 @@ def detect_interruption(
         (_align(rec, _features(heard), _active(heard), frames, start) for heard in (_room(line_power, tau) for tau in ROOM_TAUS)),
         key=lambda found: float(found[1].mean()),
     )
+    prominence = round(prominence, 3)  # as the Interruption keeps it: its `echo` agrees with the decision here
     # without an echo, frames matching the line by chance are still the trainee's
     explained = _smooth(similarity >= threshold) & (prominence >= ECHO_PROMINENCE)
     own = np.zeros(rec.shape[1], dtype=bool)

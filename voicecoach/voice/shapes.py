@@ -1,4 +1,5 @@
-"""What the voice stage produces: the calm baseline, a comparison with it, a rise inside a reply.
+"""What the voice stage produces: the calm baseline, a comparison with it, a rise inside a reply,
+and speech over the customer's line (the interruption).
 
 A leaf of the voice stage (pydantic only), so the turn record keeps these same shapes without
 loading librosa. "Raised" is judged against the trainee's own spread, not a fixed number: a voice
@@ -11,9 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import AfterValidator, computed_field, model_validator
 
 from voicecoach.errors import VoiceCoachError
 from voicecoach.shape import Round2, Round3, Round5, Seconds, Shape
@@ -160,3 +161,72 @@ class VoiceRecord(Shape):
     pauses: tuple[Seconds, ...] = ()
     rises: tuple[Rise, ...] = ()
     contours: ContoursRecord | None = None
+
+
+SIMILARITY_THRESHOLD = 0.6
+"""A speech frame correlating at least this much with the customer's line is the line's echo
+(measured by bench/interruption.py: echo frames through a simulated loudspeaker and room against the
+trainee's own speech over the echo; see the README's Benchmarks)."""
+ECHO_PROMINENCE = 0.45
+"""The line is in the recording (an echo) only when its best lag stands out: its mean similarity at
+least this much above the median over all lags tried. Measured (bench/interruption.py): echo alone
+0.66-0.99, the trainee alone 0.11-0.32. Below it, every speech frame of the overlap is the trainee's."""
+MIN_SECONDS = 0.4
+"""Less unexplained speech than this is no interruption: a breath or a click, an echo's odd frame."""
+
+
+Measured3 = Annotated[float, AfterValidator(lambda value: round(value, 3))]
+"""Rounded when made, not only when stored (far finer than the 10 ms frames): the verdicts computed
+from it are the same in memory as after a round trip through the database."""
+
+
+class Interruption(Shape):
+    """What overlapped the customer's line, with its evidence (voice/interruption.py finds it; the
+    score explains it; the turn record keeps it). The verdicts are computed from the measures and the
+    thresholds they were judged by, so a stored record keeps the thresholds of its day."""
+
+    line_left: Measured3
+    """Seconds of the customer's line still to play when the recording started (the overlap)."""
+    seconds: Measured3
+    """How long the trainee's own speech inside the overlap lasted (echo left out)."""
+    stretches: tuple[tuple[Measured3, Measured3], ...] = ()
+    """Where it was (seconds in the recording; short pauses bridged)."""
+    speech_seconds: Measured3
+    """All speech heard inside the overlap, echo included."""
+    similarity: Measured3 | None
+    """Median correlation of the overlap's speech frames with the line (None: no speech there)."""
+    threshold: float = SIMILARITY_THRESHOLD
+    min_seconds: float = MIN_SECONDS
+    lag: Measured3 | None
+    """Where the line was found in the recording against where the page said it was (seconds)."""
+    prominence: Measured3 | None = None
+    """How far the best lag's mean similarity stands above the median lag's (None: no speech)."""
+    echo_prominence: float = ECHO_PROMINENCE
+
+    @model_validator(mode="before")
+    @classmethod
+    def _computed_are_derived(cls, data: Any) -> Any:
+        """A stored record holds the computed verdicts too; they are derived again, not read."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in _INTERRUPTION_COMPUTED}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def interrupting(self) -> bool:
+        return self.seconds >= self.min_seconds
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def explained_seconds(self) -> Round3:
+        """Speech inside the overlap that the playback explains."""
+        return max(0.0, self.speech_seconds - self.seconds)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def echo(self) -> bool:
+        """The microphone heard the customer's line (loudspeakers)."""
+        return self.prominence is not None and self.prominence >= self.echo_prominence
+
+
+_INTERRUPTION_COMPUTED = frozenset(Interruption.model_computed_fields)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from voicecoach import attempts, privacy, transparency
+from voicecoach import attempts, data_export, privacy, transparency
 from voicecoach.api.deps import COOKIE, ReviewerDep, ServiceDep, SessionDep, UserDep
 from voicecoach.api.schemas import ERRORS
 from voicecoach.progress import progress
@@ -98,7 +98,7 @@ def my_access(session: SessionDep, user: UserDep) -> dict[str, Any]:
 @router.get("/me/export", response_class=Response,
             responses={200: {"content": {"application/zip": {}}, "description": "Al je gegevens en opnames"}})
 def export(session: SessionDep, service: ServiceDep, user: UserDep) -> Response:
-    data = privacy.export_zip(session, service.settings.data_dir, user)
+    data = data_export.export_zip(session, service.settings.data_dir, user)
     return Response(data, media_type="application/zip", headers={"Content-Disposition": 'attachment; filename="mijn-voicecoach.zip"'})
 
 
