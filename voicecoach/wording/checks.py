@@ -101,6 +101,11 @@ def not_negated(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return True
 
 
+def not_after_negation(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """No negation just before the match: 'het is niet uw schuld' reassures, 'uw eigen schuld' blames."""
+    return start == 0 or doc[start - 1].lower_ not in ctx.words["negations"]
+
+
 def no_person_judgement(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     """'ik vind u onbeschoft' judges the person: no ik-boodschap when 'u/je' plus an insult follows."""
     window = doc[end : end + 4]
@@ -182,6 +187,7 @@ CHECKS: dict[str, Check] = {
     "question": question,
     "yes_no_question": yes_no_question,
     "not_negated": not_negated,
+    "not_after_negation": not_after_negation,
     "no_person_judgement": no_person_judgement,
     "clause_end": clause_end,
     "not_conditional": not_conditional,
