@@ -127,11 +127,15 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         ("Ik zoek het zelf uit voor u.", "aanjager.zoek_het_uit", False),
         ("Nou, dan zijn we uitgepraat.", "aanjager.uitgepraat", True),
         ("We zijn nog niet uitgepraat.", "aanjager.uitgepraat", False),
+        ("Ik snap dat u boos bent, maar ik kan er niks aan doen.", "aanjager.kan_er_niks_aan_doen", True),
+        ("Ik kan er niks aan doen dat het pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken.",
+         "aanjager.kan_er_niks_aan_doen", False),
     ],
 )
 def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
     """Calming commands (calming_verbs), passing on the blame and walking out as word lists; a
-    negation before 'uw schuld' reassures, and the employee's own 'ik zoek het uit' is no walk-out."""
+    negation before 'uw schuld' reassures, the employee's own 'ik zoek het uit' is no walk-out, and
+    'ik kan er niks aan doen' followed by what the speaker will do passes on no blame."""
     rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
     assert (rule in rules) == fires, rules
 
