@@ -112,6 +112,34 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
     assert ("aanjager.rustig_aan" in rules) == fires
 
 
+@pytest.mark.parametrize(
+    ("text", "rule", "fires"),
+    [
+        ("Jongens, effe dimmen.", "aanjager.even_dimmen", True),
+        ("allebei eerst even afkoelen", "aanjager.even_dimmen", True),
+        ("Laten we even afkoelen en dan verder praten.", "aanjager.even_dimmen", False),
+        ("nu moeten jullie echt eerst effe afkoelen", "aanjager.moet_kalmeren", True),
+        ("Niet mijn afdeling, meneer.", "aanjager.niet_mijn_afdeling", True),
+        ("Het was niet mijn bedoeling.", "aanjager.niet_mijn_afdeling", False),
+        ("Dat is uw eigen schuld.", "aanjager.eigen_schuld", True),
+        ("Het is niet uw schuld, hoor.", "aanjager.eigen_schuld", False),
+        ("Zoek het dan zelf maar uit.", "aanjager.zoek_het_zelf_uit", True),
+        ("Ik zoek het zelf uit voor u.", "aanjager.zoek_het_uit", False),
+        ("Nou, dan zijn we uitgepraat.", "aanjager.uitgepraat", True),
+        ("We zijn nog niet uitgepraat.", "aanjager.uitgepraat", False),
+        ("Ik snap dat u boos bent, maar ik kan er niks aan doen.", "aanjager.kan_er_niks_aan_doen", True),
+        ("Ik kan er niks aan doen dat het pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken.",
+         "aanjager.kan_er_niks_aan_doen", False),
+    ],
+)
+def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
+    """Calming commands (calming_verbs), passing on the blame and walking out as word lists; a
+    negation before 'uw schuld' reassures, the employee's own 'ik zoek het uit' is no walk-out, and
+    'ik kan er niks aan doen' followed by what the speaker will do passes on no blame."""
+    rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
+    assert (rule in rules) == fires, rules
+
+
 def test_ik_vind_u_onbeschoft_is_an_attack(classifier):
     assert "aanjager:persoon_aanvallen" in predicted_labels(classifier.classify("Ik vind u onbeschoft."))
 

@@ -101,6 +101,11 @@ def not_negated(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return True
 
 
+def not_after_negation(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """No negation just before the match: 'het is niet uw schuld' reassures, 'uw eigen schuld' blames."""
+    return start == 0 or doc[start - 1].lower_ not in ctx.words["negations"]
+
+
 def no_person_judgement(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     """'ik vind u onbeschoft' judges the person: no ik-boodschap when 'u/je' plus an insult follows."""
     window = doc[end : end + 4]
@@ -157,6 +162,21 @@ def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     return not any(token.lower_ in FOLLOW_UP for token in doc[start].sent)
 
 
+OFFER_VERBS = {"kan", "kunnen", "ga", "gaan", "wil", "zal", "u"}
+
+
+def no_offer_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
+    """Not followed in its sentence by what the speaker will do ('ik kan er niks aan doen dat het
+    pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken'): stating a
+    limit and then offering a step passes on no blame."""
+    offers = ctx.words["solution_verbs"] | ctx.words["solution_nouns"] | FOLLOW_UP | {"bel", "regel", "zorg"}
+    following = doc[end : doc[end - 1].sent.end]
+    return not any(
+        token.lower_ in offers or (token.lower_ == "wel" and token.i > 0 and doc[token.i - 1].lower_ in OFFER_VERBS)
+        for token in following
+    )
+
+
 HELP_SERVICES = {"politie", "beveiliging", "bewaking", "security", "112", "dispatch", "beveiliger"}
 
 
@@ -182,12 +202,14 @@ CHECKS: dict[str, Check] = {
     "question": question,
     "yes_no_question": yes_no_question,
     "not_negated": not_negated,
+    "not_after_negation": not_after_negation,
     "no_person_judgement": no_person_judgement,
     "clause_end": clause_end,
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
     "not_reported_speech": not_reported_speech,
     "no_follow_up": no_follow_up,
+    "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
     "a_command": a_command,
 }
