@@ -1,6 +1,6 @@
 """Through the real service (`serve --no-worker` + one `worker`, loopback only): end of speech →
-scored result for replies streamed over the WebSocket (paced in real time, Stop sent with the
-last chunk) and uploaded after Stop, against one full-window encoder pass and plain `transcribe`
+scored result for replies streamed over the WebSocket as the page streams them (WebM/Opus chunks
+every 250 ms, paced in real time, Stop sent with the last chunk) and uploaded after Stop, against one full-window encoder pass and plain `transcribe`
 measured in this process in the same run; then 30 replies submitted at once against plain
 sequential `transcribe` of the same clips. Run through bench/latency.py (`--only service`).
 """
@@ -8,6 +8,7 @@ sequential `transcribe` of the same clips. Run through bench/latency.py (`--only
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import tempfile
 import time
@@ -19,18 +20,23 @@ from faster_whisper import WhisperModel
 from websockets.sync.client import connect
 
 from bench.latency import (
-    DURATIONS, REPEATS, VOICES, encoder_pass, load_replies, median_seconds, plain_transcribe, reply_of, speak,
+    DURATIONS,
+    REPEATS,
+    VOICES,
+    encoder_pass,
+    load_replies,
+    median_seconds,
+    plain_transcribe,
+    reply_of,
+    speak,
 )
 from bench.service import peak_rss_mb
+from tests.audio_factory import encode
 from tests.live import LiveService, children
 from voicecoach.config import Settings
 
-CHUNK = 4000  # samples: 250 ms, what the page's AudioWorklet sends
+CHUNK_S = 0.25  # the page's MediaRecorder timeslice
 CONCURRENT = 30
-
-
-def pcm(samples: np.ndarray) -> bytes:
-    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
 
 
 def wav(samples: np.ndarray, path: Path) -> bytes:
@@ -44,20 +50,27 @@ def new_conversation(client) -> str:  # type: ignore[no-untyped-def]
     return client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
 
 
-def streamed(service: LiveService, client, samples: np.ndarray, timings: list | None = None) -> float:  # type: ignore[no-untyped-def]
+def webm(samples: np.ndarray, path: Path) -> bytes:
+    """The reply as the page's MediaRecorder records it: WebM/Opus at 48 kHz."""
+    return encode(samples, 16_000, path, container="webm", codec="libopus", out_rate=48_000).read_bytes()
+
+
+def streamed(service: LiveService, client, recording: bytes, seconds: float, timings: list | None = None) -> float:  # type: ignore[no-untyped-def]
     """Seconds from the last chunk (end of speech, Stop at once) to the 'analysed' message; the
-    analysis's own timings are appended to `timings`."""
+    analysis's own timings are appended to `timings`. The WebM `recording` of `seconds` goes as
+    the page sends it: a chunk every 250 ms (split by bytes: Opus's bit rate is about constant)."""
     conversation = new_conversation(client)
-    url = f"ws://127.0.0.1:{service.port}/api/conversations/{conversation}/stream?csrf={client.headers['X-CSRF-Token']}"
+    url = (f"ws://127.0.0.1:{service.port}/api/conversations/{conversation}/stream"
+           f"?format=webm&csrf={client.headers['X-CSRF-Token']}")
     cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    data = pcm(samples)
+    count = max(1, math.ceil(seconds / CHUNK_S))
     with connect(url, additional_headers={"Cookie": cookie}, max_size=None) as socket:
         started = time.perf_counter()
-        for index, offset in enumerate(range(0, len(data), 2 * CHUNK)):
-            pause = started + index * CHUNK / 16_000 - time.perf_counter()
+        for index in range(count):
+            pause = started + (index + 1) * CHUNK_S - time.perf_counter()  # a chunk once its audio was spoken
             if pause > 0:
                 time.sleep(pause)
-            socket.send(data[offset : offset + 2 * CHUNK])
+            socket.send(recording[index * len(recording) // count : (index + 1) * len(recording) // count])
         socket.send(json.dumps({"type": "stop"}))
         end_of_speech = time.perf_counter()
         while (message := json.loads(socket.recv()))["type"] != "analysed":
@@ -93,7 +106,8 @@ def bench_service() -> None:
             service.create_user("bench")
             client = service.client("bench")
             warm = reply_of(3, replies, folder)
-            streamed(service, client, warm), uploaded(client, wav(warm, folder / "warm.wav"))  # models loaded
+            streamed(service, client, webm(warm, folder / "warm.webm"), len(warm) / 16_000)  # models loaded
+            uploaded(client, wav(warm, folder / "warm.wav"))
             print("\nservice: end of speech → scored result, medians of", REPEATS)
             print(f"{'reply':>7} {'encoder':>8} {'plain':>7} {'stream':>7} {'upload':>7} {'stream/enc':>11} {'upload/enc':>11}")
             for seconds in DURATIONS:
@@ -102,7 +116,8 @@ def bench_service() -> None:
                 encoder = median_seconds(lambda: encoder_pass(plain, samples))
                 plain_s = median_seconds(lambda: plain_transcribe(plain, samples), repeats=3 if seconds > 10 else REPEATS)
                 analyses: list[dict] = []
-                stream_s = statistics.median(streamed(service, client, samples, analyses) for _ in range(REPEATS))
+                recording = webm(samples, folder / f"reply-{seconds}.webm")
+                stream_s = statistics.median(streamed(service, client, recording, len(samples) / 16_000, analyses) for _ in range(REPEATS))
                 upload_s = statistics.median(uploaded(client, audio) for _ in range(REPEATS))
                 print(f"{len(samples) / 16_000:>6.1f}s {encoder:>8.2f} {plain_s:>7.2f} {stream_s:>7.2f} {upload_s:>7.2f} "
                       f"{stream_s / encoder:>11.2f} {upload_s / encoder:>11.2f}")
