@@ -44,9 +44,16 @@ def practise(service: LiveService, folder) -> str:  # type: ignore[no-untyped-de
     return escalated
 
 
+def chart_ready(page, chart: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait (bounded) until Chart.js has loaded and drawn `chart`: the page's table can be visible
+    before the script at its end has run, on a loaded machine by seconds."""
+    expect(page.locator(f"#{chart}")).to_be_visible()
+    page.wait_for_function("id => window.Chart !== undefined && Chart.getChart(id) !== undefined", arg=chart)
+
+
 def charts_drawn(page) -> None:  # type: ignore[no-untyped-def]
     for chart in ("criteria-chart", "labels-chart", "voice-chart"):
-        expect(page.locator(f"#{chart}")).to_be_visible()
+        chart_ready(page, chart)
         assert page.evaluate(f"Chart.getChart('{chart}').data.labels.length") == 3
         assert page.evaluate(f"Chart.getChart('{chart}').options.scales.y.title.text")  # a labelled axis
 
@@ -79,6 +86,7 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         check_page(page, "12-coach-progress-overview")
         page.click("#progress-groups a")
         expect(page.locator("#group-progress tr[data-username='sanne']")).to_be_visible()
+        chart_ready(page, "group-chart")
         assert page.evaluate("Chart.getChart('group-chart').data.labels") == ["sanne"]
         check_page(page, "13-group-progress")
         page.click("#group-progress a")
