@@ -21,10 +21,11 @@ from tests.test_voice_measures import analyser  # noqa: F401 - fixture
 from voicecoach.analysis import Analyser
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
-from voicecoach.streaming.cues import HOLD_S, QUIET_S, TAIL_SAMPLES, Cue, LiveCues
+from voicecoach.streaming.cues import HOLD_S, LOOK_EVERY_S, QUIET_S, TAIL_SAMPLES, Cue, LiveCues
 from voicecoach.streaming.pcm_file import SAMPLE_RATE, GrowingWav
 from voicecoach.voice.baseline import CALIBRATION_TEXT, POPULATION_DEFAULT
 from voicecoach.voice.shapes import Baseline
+from voicecoach.voice.stretches import MERGE_GAP_SECONDS
 
 SENTENCES = (
     "Goedemiddag meneer, ik begrijp dat u boos bent.",
@@ -125,8 +126,11 @@ def test_a_calm_reply_gets_no_cue_and_the_same_reply_raised_gets_its_cue(calibra
     values = samples(speech[raised])
     cues = live_cues(values, calibrated, tmp_path)
     assert cues and {c["type"] for c in cues} == {"cue"} and {c["cue"] for c in cues} == {cue}, cues
-    speaking_from = np.flatnonzero(np.abs(values) > 0.01)[0] / SAMPLE_RATE
-    assert speaking_from + HOLD_S <= cues[0]["at"] <= speaking_from + HOLD_S + 1.0, (speaking_from, cues)
+    speaking = np.flatnonzero(np.abs(values) > 0.01) / SAMPLE_RATE
+    assert speaking[0] + HOLD_S <= cues[0]["at"] <= speaking[0] + HOLD_S + 1.0, (speaking[0], cues)
+    # A raised voice that stopped gets no cue in the silence after it.
+    silence_after = np.concatenate([values, np.zeros(8 * SAMPLE_RATE, dtype=values.dtype)])
+    assert all(c["at"] <= speaking[-1] + MERGE_GAP_SECONDS + LOOK_EVERY_S for c in live_cues(silence_after, calibrated, tmp_path))
 
 
 @pytest.mark.parametrize(("calm", "raised", "cue"), RAISED)

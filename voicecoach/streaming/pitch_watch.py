@@ -21,7 +21,7 @@ from voicecoach.streaming.pcm_file import SAMPLE_RATE
 from voicecoach.voice.contours import F0_MAX_HZ, F0_MIN_HZ, HOP, PITCH_FRAME, PITCH_HOP
 from voicecoach.voice.shapes import Baseline
 from voicecoach.voice.stats import semitones
-from voicecoach.voice.stretches import SMOOTH_FRAMES, smooth, spans_above
+from voicecoach.voice.stretches import MERGE_GAP_SECONDS, SMOOTH_FRAMES, smooth, spans_above
 
 # Measured on MBROLA speech against pyin (bench/live_pitch.py, README): with 0.2, a pitch raised for
 # 3.5 s inside a calm reply got a cue at nearly every position and one raised for 1 s almost never;
@@ -57,9 +57,11 @@ class PitchWatch:
         self._f0 = np.zeros(0)
         self._voiced = np.zeros(0, dtype=bool)
         self._from_s = 0.0  # stretches that began before this second have had their cue
+        self._edge_s = 0.0  # the reply so far
 
     def measure(self, tail: np.ndarray, arrived: int) -> None:
         """Track the frames whose whole window has arrived (`tail`: the reply's last samples)."""
+        self._edge_s = arrived / SAMPLE_RATE
         first = max(self._centre - EDGE, arrived - len(tail))
         first += (self._centre - EDGE - first) % PITCH_HOP  # stay on the reply's frame grid
         segment = tail[len(tail) - (arrived - first) :]
@@ -74,15 +76,14 @@ class PitchWatch:
         self._voiced = np.concatenate((self._voiced, voiced))[recent]
 
     def held(self) -> bool:
-        voiced = self._voiced
         # Onto the analysis' 10 ms grid, as pitch_contour does, so the 250 ms smoothing means the same.
         repeat = PITCH_HOP // HOP
-        times = (self._centres[voiced, None] + HOP * np.arange(repeat)).ravel() / SAMPLE_RATE
-        values = np.repeat(np.asarray(semitones(self._f0[voiced], self.reference_hz)), repeat)
+        times = (self._centres[self._voiced, None] + HOP * np.arange(repeat)).ravel() / SAMPLE_RATE
+        values = np.repeat(np.asarray(semitones(self._f0[self._voiced], self.reference_hz)), repeat)
         # Judged only where the smoothing window has arrived on both sides, as in the analysis: at
         # the live edge the median would repeat the newest frames (voiced frames come sparsely).
         judged = len(values) - SMOOTH_FRAMES // 2
-        if judged <= 0:
+        if judged <= 0 or self._edge_s - times[-1] > MERGE_GAP_SECONDS:  # no voice for a while: it is over
             return False
         stretches = spans_above(times[:judged], smooth(values)[:judged], self.level_st, min_seconds=self._hold_s)
         # Going on: it reaches the last judged frame, and it is not one that has had its cue.
