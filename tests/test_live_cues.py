@@ -21,7 +21,14 @@ from tests.test_voice_measures import analyser  # noqa: F401 - fixture
 from voicecoach.analysis import Analyser
 from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
-from voicecoach.streaming.cues import HOLD_S, LOOK_EVERY_S, QUIET_S, TAIL_SAMPLES, Cue, LiveCues
+from voicecoach.streaming.cues import (
+    HOLD_S,
+    LOOK_EVERY_S,
+    QUIET_S,
+    TAIL_SAMPLES,
+    Cue,
+    LiveCues,
+)
 from voicecoach.streaming.pcm_file import SAMPLE_RATE, GrowingWav
 from voicecoach.voice.baseline import CALIBRATION_TEXT, POPULATION_DEFAULT
 from voicecoach.voice.shapes import Baseline

@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import librosa
 import numpy as np
-from librosa.core.pitch import _cumulative_mean_normalized_difference  # YIN's aperiodicity (no public API)
+from librosa.core.pitch import (
+    _cumulative_mean_normalized_difference,  # YIN's aperiodicity (no public API)
+)
 
 from voicecoach.streaming.pcm_file import SAMPLE_RATE
 from voicecoach.voice.contours import F0_MAX_HZ, F0_MIN_HZ, HOP, PITCH_FRAME, PITCH_HOP
 from voicecoach.voice.shapes import Baseline
 from voicecoach.voice.stats import semitones
-from voicecoach.voice.stretches import MERGE_GAP_SECONDS, SMOOTH_FRAMES, smooth, spans_above
+from voicecoach.voice.stretches import (
+    MERGE_GAP_SECONDS,
+    SMOOTH_FRAMES,
+    smooth,
+    spans_above,
+)
 
 # Measured on MBROLA speech against pyin (bench/live_pitch.py, README): with 0.2, a pitch raised for
 # 3.5 s inside a calm reply got a cue at nearly every position and one raised for 1 s almost never;
