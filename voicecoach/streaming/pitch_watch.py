@@ -4,7 +4,7 @@ baseline's median pitch, at least `Baseline.pitch_threshold()`, judged on voiced
 analysis' smoothing and stretch rule (voice/stretches.py).
 
 The analysis tracks pitch with pyin, about 45 ms per half second of audio on this machine: too much
-for every chunk of 30 streams. Here plain YIN tracks it (librosa.yin, ~1 ms per half second) on the
+for every chunk of 30 streams. Here plain YIN tracks it (librosa.yin, about 1 ms per 250 ms chunk) on the
 analysis' frame (PITCH_FRAME, every PITCH_HOP); where both call a frame voiced, YIN's F0 is pyin's
 within 0.1 semitone (README, "Live cues while speaking"). YIN has no voicing decision of its own, so
 a frame counts as voiced when its aperiodicity (the lowest point of YIN's cumulative mean normalised
@@ -30,9 +30,9 @@ from voicecoach.voice.stretches import (
     spans_above,
 )
 
-# Measured on MBROLA speech against pyin (bench/live_pitch.py, README): with 0.2, a pitch raised for
-# 3.5 s inside a calm reply got a cue at nearly every position and one raised for 1 s almost never;
-# at YIN's own trough threshold (0.1) only 2-4 % of MBROLA's frames were voiced, too few for a stretch.
+# Measured on MBROLA speech spliced with +500 cents (bench/live_pitch.py, README): with 0.2, 3.5 s of
+# a raised pitch got a cue at 25 of 31 positions, 1 s at 4 (0 of 13 on mostly voiced speech); 0.3 and
+# 0.4 cued more of the 1 s raises; at YIN's own trough threshold (0.1) too few frames were voiced.
 VOICED_APERIODICITY = 0.2
 EDGE = PITCH_FRAME // 2  # a frame needs this many samples either side of its centre
 CONTEXT_S = 6.0  # frames kept: a stretch of two seconds and the smoothing around it, with room
