@@ -1,8 +1,8 @@
 """Live cues in the browser (issue 15): "Tips tijdens het spreken" is off by default and
-remembered per browser; when on, a loud reply shows one calm word while recording, and when off
-the page does not ask for cues and shows none. Real Chromium with a loud fake microphone (MBROLA
-made loud with sox), a live service and worker; the trainee has no calibration, so the analysis'
-fallback level holds."""
+remembered per browser; when on, a loud reply shows one calm word while recording, a high one
+another, and when off the page does not ask for cues and shows none. Real Chromium with a loud or
+a high fake microphone (MBROLA made loud or high with sox), a live service and worker; the trainee
+has no calibration, so the analysis' fallback levels hold."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from tests.browser_support import (
     new_page,
 )
 from tests.live import LiveService, serving_one_trainee
+from tests.test_live_cues import VERY_HIGH_CENTS, VOICED_SENTENCES
 from voicecoach.vocabulary import CUE_NAMES
 
 # Long enough that any few seconds of the looping fake microphone hold two seconds of speech.
@@ -40,6 +41,14 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
 def loud_microphone(tmp_path_factory) -> Path:
     """MBROLA 12 dB above its own level (sox's limiter keeps the peaks): raised for anyone."""
     return fake_microphone(REPLY, tmp_path_factory.mktemp("microfoon"), "hard", "gain", "-l", "12")
+
+
+@pytest.fixture(scope="module")
+def high_microphone(tmp_path_factory) -> Path:
+    """A mostly voiced MBROLA reply VERY_HIGH_CENTS higher, 10 dB below its own level: a raised
+    pitch for anyone, not a raised voice."""
+    return fake_microphone(" ".join(VOICED_SENTENCES), tmp_path_factory.mktemp("microfoon"), "hoog",
+                           "gain", "-10", "pitch", str(VERY_HIGH_CENTS))
 
 
 def _conversation_page(service: LiveService, page: Page) -> tuple[list[str], list[dict]]:
@@ -110,3 +119,19 @@ def test_with_the_toggle_off_the_page_asks_for_no_cues_and_shows_none(service, l
         browser.close()
     assert len(streams) == 1 and "cues=" not in streams[0]
     assert [m for m in messages if m["type"] == "cue"] == []
+
+
+def test_a_raised_pitch_shows_rustig(service, high_microphone):
+    with sync_playwright() as playwright:
+        browser = launch(playwright, high_microphone)
+        page = new_page(browser)
+        streams, messages = _conversation_page(service, page)
+        page.get_by_label("Tips tijdens het spreken").check()
+        page.click("#record")
+        expect(page.locator("#record")).to_have_text("Stop", timeout=15_000)
+        expect(page.locator("#cue")).to_have_text(CUE_NAMES["rustig"], timeout=CUE_WITHIN_MS)
+        page.click("#record")
+        expect(page.locator("#record")).to_have_text("Opnemen")
+        browser.close()
+    assert len(streams) == 1 and "cues=1" in streams[0]
+    assert {"type": "cue", "cue": "rustig"}.items() <= next(m for m in messages if m["type"] == "cue").items()

@@ -89,7 +89,7 @@ CRITERION_NAMES = {
     f"luisteren:{INTERRUPTION}": INTERRUPTION_NAME,
 }
 # Live cues while the trainee speaks (streaming/cues.py): the stream's cue key and the word shown.
-CUE_NAMES = {"zachter": "Zachter"}
+CUE_NAMES = {"zachter": "Zachter", "rustig": "Rustig"}
 # Voice measures against the calm baseline, as the progress plots show them.
 VOICE_MEASURE_NAMES = {
     "loudness": "harder dan je rustige stem (dB)",

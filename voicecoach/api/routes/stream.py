@@ -11,8 +11,9 @@ when recording started, api/line_left.py; `cues=1`: the trainee turned on "Tips 
   then the text message `{"type": "stop"}`;
 - server → client, only with `cues=1`, while the reply arrives: `{"type": "cue", "cue": "zachter",
   "at": <seconds into the reply>}` when the voice stayed above the trainee's own "harder dan je
-  rustige stem" level for two seconds, at most one per 5 s (streaming/cues.py; not stored, no
-  effect on the score);
+  rustige stem" level for two seconds, `{"type": "cue", "cue": "rustig", "at": <s>}` when its pitch
+  stayed above their own "hoger dan je rustige stem" level for two seconds; at most one cue per 5 s,
+  "zachter" first when both hold (streaming/cues.py; not stored, no effect on the score);
 - server → client: `{"type": "stored", "turn_id", "job_id", "status"}` once the reply is stored
   (the same answer as the upload), then `{"type": "analysed", "turn_id", "status"}` when its
   feedback is ready; or `{"type": "error", "error": {"code", "message"}}` (Dutch) and the close.
@@ -47,7 +48,7 @@ from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import PracticeService, check_awaiting
 from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import TurnRow, User
-from voicecoach.streaming.cues import TAIL_SAMPLES, LoudnessCues
+from voicecoach.streaming.cues import TAIL_SAMPLES, LiveCues
 from voicecoach.streaming.session import StreamSession
 from voicecoach.streaming.turns import stream_file, submit_stream
 from voicecoach.streaming.webm_feed import WebmFeed
@@ -104,7 +105,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         pass  # the page went away; the turn is stored and analysed all the same
 
 
-async def _receive_reply(websocket: WebSocket, stream: StreamSession, feed: WebmFeed | None, cues: LoudnessCues | None) -> str:
+async def _receive_reply(websocket: WebSocket, stream: StreamSession, feed: WebmFeed | None, cues: LiveCues | None) -> str:
     """Feed chunks (to `feed` when the stream is WebM) until "stop"; "cut" when the connection was
     cut (what arrived is kept). With `cues`, a live cue goes out as soon as a chunk completes one."""
     while True:
@@ -157,11 +158,11 @@ def _allowed_user(websocket: WebSocket, sessions, service: PracticeService, conv
         return user.id
 
 
-def _cues(sessions, user_id: int) -> LoudnessCues:  # type: ignore[no-untyped-def]
+def _cues(sessions, user_id: int) -> LiveCues:  # type: ignore[no-untyped-def]
     """Cues against the baseline this reply's analysis will use (practice_jobs: the latest one)."""
     with sessions() as session:
         row = latest_baseline(session, user_id)
-        return LoudnessCues(Baseline(**row.data) if row else None)
+        return LiveCues(Baseline(**row.data) if row else None)
 
 
 def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
