@@ -4,6 +4,7 @@ MBROLA speech, the session's own live thread. Nothing here depends on which word
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import subprocess
 import sys
@@ -144,4 +145,4 @@ def test_speech_after_a_guessed_pause_is_not_lost(analyser, sentences, tmp_path)
     assert words and words[-1].end > speech_end_s - 1.0, [(w.word, w.end) for w in words]
     # ... and nothing doubled there: no word heard twice in a row.
     texts = [w.word.lower().strip(".,?!") for w in words]
-    assert all(a != b for a, b in zip(texts, texts[1:])), texts
+    assert all(a != b for a, b in itertools.pairwise(texts)), texts

@@ -29,7 +29,12 @@ from voicecoach.speech.phrases import (
 )
 from voicecoach.speech.transcribe import transcribe_phrase
 from voicecoach.streaming.pcm_file import GrowingWav
-from voicecoach.streaming.speculative import Guess, kept_phrases, paused_speech_end, worth_guessing
+from voicecoach.streaming.speculative import (
+    Guess,
+    kept_phrases,
+    paused_speech_end,
+    worth_guessing,
+)
 from voicecoach.voice.contours import span_pitch
 
 log = logging.getLogger(__name__)
@@ -61,7 +66,7 @@ def warm_up(model: Callable[[], WhisperModel]) -> None:
 
 
 class StreamSession:
-    def __init__(self, path: Path, max_seconds: float, model: Callable[[], WhisperModel]) -> None:
+    def __init__(self, path: Path, max_seconds: float, model: Callable[[], WhisperModel], *, guess: bool = True) -> None:
         self.file = GrowingWav(path, max_seconds)
         self._model = model
         self._lock = threading.Lock()
@@ -70,6 +75,7 @@ class StreamSession:
         self._open_from = 0  # samples before this belong to settled phrases
         self._looked_at = 0
         self._work: Future[None] | None = None
+        self._guessing = guess
         self._guess: Guess | None = None
         self._stopped = False
         LIVE_WORK.submit(warm_up, model)  # while the trainee starts speaking
@@ -128,7 +134,7 @@ class StreamSession:
                 log.exception("live analysis of %s failed", phrase)
             self._done.add(phrase)
             self._open_from = max(self._open_from, phrase.end)
-        if still_open is not None and _queued <= 1:  # only this look waits: other streams go first
+        if still_open is not None and self._guessing and _queued <= 1:  # only this look waits: other streams go first
             self._guess_open(samples, Phrase(max(still_open.start + start, self._open_from), len(samples)))
 
     def _guess_open(self, samples: np.ndarray, open_phrase: Phrase) -> None:
