@@ -11,6 +11,8 @@ the last word, Stop with the last chunk: the worst case) and with Stop PAUSE_S a
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import math
 import statistics
@@ -19,6 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import av
 import numpy as np
 from faster_whisper import WhisperModel
 from websockets.sync.client import connect
@@ -60,22 +63,33 @@ def webm(samples: np.ndarray, path: Path) -> bytes:
     return encode(samples, 16_000, path, container="webm", codec="libopus", out_rate=48_000).read_bytes()
 
 
+def time_chunks(recording: bytes, seconds: float) -> list[bytes]:
+    """The WebM `recording` cut as MediaRecorder's timeslice cuts it: chunk k holds the Opus
+    packets of [k × 250 ms, (k + 1) × 250 ms). (Cut by bytes instead, a pause at the end arrived
+    with Stop: Opus codes silence in a few bytes a packet.)"""
+    with av.open(io.BytesIO(recording)) as container:
+        starts = [(float(p.pts * p.time_base), p.pos) for p in container.demux(container.streams.audio[0]) if p.pts is not None]
+    count = max(1, math.ceil(seconds / CHUNK_S))
+    cuts = [0, *(next((pos for pts, pos in starts if pts >= k * CHUNK_S), len(recording)) for k in range(1, count)), len(recording)]
+    return [recording[a:b] for a, b in itertools.pairwise(cuts)]
+
+
 def streamed(service: LiveService, client, recording: bytes, seconds: float, timings: list | None = None) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from the last chunk (end of speech, Stop at once) to the 'analysed' message; the
-    analysis's own timings are appended to `timings`. The WebM `recording` of `seconds` goes as
-    the page sends it: a chunk every 250 ms (split by bytes: Opus's bit rate is about constant)."""
+    """Seconds from the last chunk (Stop at once) to the 'analysed' message; the analysis's own
+    timings are appended to `timings`. The WebM `recording` of `seconds` goes as the page sends
+    it: a chunk every 250 ms (`time_chunks`), paced in real time."""
     conversation = new_conversation(client)
     url = (f"ws://127.0.0.1:{service.port}/api/conversations/{conversation}/stream"
            f"?format=webm&csrf={client.headers['X-CSRF-Token']}")
     cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    count = max(1, math.ceil(seconds / CHUNK_S))
+    chunks = time_chunks(recording, seconds)
     with connect(url, additional_headers={"Cookie": cookie}, max_size=None) as socket:
         started = time.perf_counter()
-        for index in range(count):
+        for index, chunk in enumerate(chunks):
             pause = started + (index + 1) * CHUNK_S - time.perf_counter()  # a chunk once its audio was spoken
             if pause > 0:
                 time.sleep(pause)
-            socket.send(recording[index * len(recording) // count : (index + 1) * len(recording) // count])
+            socket.send(chunk)
         socket.send(json.dumps({"type": "stop"}))
         end_of_speech = time.perf_counter()
         while (message := json.loads(socket.recv()))["type"] != "analysed":
