@@ -20,7 +20,7 @@ from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.config import Settings
 from voicecoach.speech.phrase_file import recorded_phrases, save_phrases
-from voicecoach.speech.phrases import SAMPLE_RATE, SETTLED_AFTER_S, SPEECH_PAD_MS
+from voicecoach.speech.phrases import SAMPLE_RATE, SETTLED_AFTER_S
 from voicecoach.speech.transcribe import load_whisper
 from voicecoach.streaming.session import StreamSession
 from voicecoach.streaming.speculative import PAUSE_S
@@ -76,9 +76,9 @@ def stream(tmp_path: Path, parts: list[np.ndarray]) -> tuple[StreamSession, Path
 
 
 def pause_until_guessed(session: StreamSession, speech_end: int) -> None:
-    """Silence chunk by chunk until the open phrase after `speech_end` was guessed, at most until
-    that phrase would settle by itself."""
-    for _ in range(int((SETTLED_AFTER_S + SPEECH_PAD_MS / 1000) / 0.25) - 1):
+    """Silence chunk by chunk until the open phrase after `speech_end` was guessed, at most 0.75 s:
+    a look comes every 0.5 s, and the phrase settles by itself only 0.8 s after its speech."""
+    for _ in range(int(SETTLED_AFTER_S / 0.25) + 1):
         if session.guessed is not None and session.guessed.end > speech_end:
             return
         feed(session, silence(0.25))

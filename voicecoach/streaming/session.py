@@ -75,8 +75,9 @@ class StreamSession:
         self._open_from = 0  # samples before this belong to settled phrases
         self._looked_at = 0
         self._work: Future[None] | None = None
-        self._guessing = guess
+        self._guesses = guess
         self._guess: Guess | None = None
+        self._guessing: Phrase | None = None  # the span being guessed now
         self._stopped = False
         LIVE_WORK.submit(warm_up, model)  # while the trainee starts speaking
 
@@ -134,42 +135,57 @@ class StreamSession:
                 log.exception("live analysis of %s failed", phrase)
             self._done.add(phrase)
             self._open_from = max(self._open_from, phrase.end)
-        if still_open is not None and self._guessing and _queued <= 1:  # only this look waits: other streams go first
+        if still_open is not None and self._guesses and _queued <= 1:  # only this look waits: other streams go first
             self._guess_open(samples, Phrase(max(still_open.start + start, self._open_from), len(samples)))
 
     def _guess_open(self, samples: np.ndarray, open_phrase: Phrase) -> None:
         """Work out the open phrase as it stands once the voice pauses (streaming/speculative.py)."""
-        if open_phrase.end <= open_phrase.start or self._stopped:
+        if open_phrase.end <= open_phrase.start:
             return
         speech_end = paused_speech_end(samples, open_phrase)
         if speech_end is None or not worth_guessing(self._guess, open_phrase, speech_end):
             return
+        with self._lock:
+            if self._stopped:
+                return
+            self._guessing = open_phrase  # from here on Stop waits for this pass only if it is kept
         try:
             log.debug("guessing the open phrase %.2f-%.2f s", open_phrase.start_s, open_phrase.end_s)
             text = transcribe_phrase(self._model(), samples, open_phrase)
             pitch = span_pitch(samples, SAMPLE_RATE, open_phrase.start, open_phrase.end)
+            self._guess = Guess(open_phrase, speech_end, text, pitch)
         except Exception:  # only a guess: the final analysis works it out
             log.exception("guessing %s failed", open_phrase)
-            return
-        self._guess = Guess(open_phrase, speech_end, text, pitch)
+        finally:
+            self._guessing = None
 
     def finish(self) -> StreamedPhrases:
         """Close the recording with its phrase boundaries: those settled while it arrived, then
-        those of the rest. Waits for the phrase being transcribed now, skips those not started."""
+        those of the rest. Waits for the phrase being transcribed now, skips those not started; a
+        guess under way is waited for only when it will be kept (else the analysis starts at once)."""
         with self._lock:
             self._stopped = True
-            work = self._work
+            work, guessing = self._work, self._guessing
         if work is not None and work.cancel():
             _count_queued(-1)  # never ran
-        elif work is not None and work.exception() is not None:
-            log.error("live phrase search failed", exc_info=work.exception())  # the recording is what counts
+        elif work is not None and guessing is None:
+            _wait(work)  # a settled phrase's pass: its result is needed (a guess starts no more)
         samples = self.file.samples()
         start = self._open_from - self._open_from % VAD_WINDOW
         rest = [Phrase(max(p.start + start, self._open_from), p.end + start) for p in find_phrases(samples[start:])]
-        rest = kept_phrases(self._guess, [p for p in rest if p.end > p.start])
-        if self._guess is not None and rest == [self._guess.phrase]:  # the pause before Stop was used
-            key = phrase_key(samples, self._guess.phrase)
-            self.streamed.texts[key], self.streamed.pitch[key] = self._guess.text, self._guess.pitch
+        rest = [p for p in rest if p.end > p.start]
+        if work is not None and guessing is not None and kept_phrases(guessing, rest) == [guessing]:
+            _wait(work)
+        guess = self._guess
+        rest = kept_phrases(guess.phrase if guess is not None else None, rest)
+        if guess is not None and rest == [guess.phrase]:  # the pause before Stop was used
+            key = phrase_key(samples, guess.phrase)
+            self.streamed.texts[key], self.streamed.pitch[key] = guess.text, guess.pitch
         phrases = sorted(self._done, key=lambda phrase: phrase.start) + rest
         self.file.close(phrases)
         return self.streamed
+
+
+def _wait(work: Future[None]) -> None:
+    if work.exception() is not None:
+        log.error("live phrase search failed", exc_info=work.exception())  # the recording is what counts

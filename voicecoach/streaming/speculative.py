@@ -62,12 +62,11 @@ def worth_guessing(previous: Guess | None, open_phrase: Phrase, speech_end: int)
     return speech_end > previous.speech_end + PAD
 
 
-def kept_phrases(guess: Guess | None, rest: list[Phrase]) -> list[Phrase]:
-    """The last phrases of the finished recording (`rest`, after the settled ones), with the guess in
-    their place when it holds all their speech (each phrase ends PAD after its speech)."""
-    if guess is None or not rest:
+def kept_phrases(span: Phrase | None, rest: list[Phrase]) -> list[Phrase]:
+    """The last phrases of the finished recording (`rest`, after the settled ones), with a guess's
+    `span` in their place when it holds all their speech (each phrase ends PAD after its speech)."""
+    if span is None or not rest:
         return rest
-    span = guess.phrase
     if rest[0].start >= span.start - START_SLACK and rest[-1].end <= span.end + PAD:
         return [span]
     return rest
