@@ -3,10 +3,16 @@ scored result for replies streamed over the WebSocket as the page streams them (
 every 250 ms, paced in real time, Stop sent with the last chunk) and uploaded after Stop, against one full-window encoder pass and plain `transcribe`
 measured in this process in the same run; then 30 replies submitted at once against plain
 sequential `transcribe` of the same clips. Run through bench/latency.py (`--only service`).
+
+Streams go twice, with the open phrase's guess during a pause (streaming/speculative.py) off and
+on (one service after the other, same run), each as MBROLA ends it (about 0.4 s of silence after
+the last word, Stop with the last chunk: the worst case) and with Stop PAUSE_S after the last word.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import math
 import statistics
@@ -15,6 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import av
 import numpy as np
 from faster_whisper import WhisperModel
 from websockets.sync.client import connect
@@ -36,6 +43,7 @@ from tests.live import LiveService, children
 from voicecoach.config import Settings
 
 CHUNK_S = 0.25  # the page's MediaRecorder timeslice
+PAUSE_S = 0.6  # a trainee who presses Stop this long after their last word
 CONCURRENT = 30
 
 
@@ -55,22 +63,33 @@ def webm(samples: np.ndarray, path: Path) -> bytes:
     return encode(samples, 16_000, path, container="webm", codec="libopus", out_rate=48_000).read_bytes()
 
 
+def time_chunks(recording: bytes, seconds: float) -> list[bytes]:
+    """The WebM `recording` cut as MediaRecorder's timeslice cuts it: chunk k holds the Opus
+    packets of [k × 250 ms, (k + 1) × 250 ms). (Cut by bytes instead, a pause at the end arrived
+    with Stop: Opus codes silence in a few bytes a packet.)"""
+    with av.open(io.BytesIO(recording)) as container:
+        starts = [(float(p.pts * p.time_base), p.pos) for p in container.demux(container.streams.audio[0]) if p.pts is not None]
+    count = max(1, math.ceil(seconds / CHUNK_S))
+    cuts = [0, *(next((pos for pts, pos in starts if pts >= k * CHUNK_S), len(recording)) for k in range(1, count)), len(recording)]
+    return [recording[a:b] for a, b in itertools.pairwise(cuts)]
+
+
 def streamed(service: LiveService, client, recording: bytes, seconds: float, timings: list | None = None) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from the last chunk (end of speech, Stop at once) to the 'analysed' message; the
-    analysis's own timings are appended to `timings`. The WebM `recording` of `seconds` goes as
-    the page sends it: a chunk every 250 ms (split by bytes: Opus's bit rate is about constant)."""
+    """Seconds from the last chunk (Stop at once) to the 'analysed' message; the analysis's own
+    timings are appended to `timings`. The WebM `recording` of `seconds` goes as the page sends
+    it: a chunk every 250 ms (`time_chunks`), paced in real time."""
     conversation = new_conversation(client)
     url = (f"ws://127.0.0.1:{service.port}/api/conversations/{conversation}/stream"
            f"?format=webm&csrf={client.headers['X-CSRF-Token']}")
     cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    count = max(1, math.ceil(seconds / CHUNK_S))
+    chunks = time_chunks(recording, seconds)
     with connect(url, additional_headers={"Cookie": cookie}, max_size=None) as socket:
         started = time.perf_counter()
-        for index in range(count):
+        for index, chunk in enumerate(chunks):
             pause = started + (index + 1) * CHUNK_S - time.perf_counter()  # a chunk once its audio was spoken
             if pause > 0:
                 time.sleep(pause)
-            socket.send(recording[index * len(recording) // count : (index + 1) * len(recording) // count])
+            socket.send(chunk)
         socket.send(json.dumps({"type": "stop"}))
         end_of_speech = time.perf_counter()
         while (message := json.loads(socket.recv()))["type"] != "analysed":
@@ -93,6 +112,37 @@ def uploaded(client, audio: bytes) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - started
 
 
+def paused(samples: np.ndarray) -> np.ndarray:
+    """The reply with Stop PAUSE_S after its last word (MBROLA's own trailing silence cut)."""
+    spoken = samples[: np.flatnonzero(np.abs(samples) > 1e-3)[-1] + 1]
+    return np.concatenate([spoken, np.zeros(int(PAUSE_S * 16_000), dtype=np.float32)])
+
+
+def bench_streams(folder: Path, clips: dict[int, np.ndarray], encoder: dict[int, float], guess: bool) -> None:
+    """End of speech (Stop) → 'analysed' for each reply, on a service with the guess `guess`."""
+    service = LiveService(folder / f"data-{guess}", live_guess=str(guess).lower()).start()
+    try:
+        service.start_worker()
+        service.create_user("bench")
+        client = service.client("bench")
+        warm = clips[DURATIONS[0]]
+        streamed(service, client, webm(warm, folder / "warm.webm"), len(warm) / 16_000)  # models loaded
+        print(f"\nstreamed, guess during a pause {'on' if guess else 'off'}; Stop → analysed, medians")
+        for seconds in DURATIONS:
+            repeats = 3 if seconds > 10 else REPEATS
+            for name, samples in (("at once", clips[seconds]), (f"{PAUSE_S} s later", paused(clips[seconds]))):
+                analyses: list[dict] = []
+                recording = webm(samples, folder / f"reply-{seconds}-{name[:2]}.webm")
+                stream_s = statistics.median(streamed(service, client, recording, len(samples) / 16_000, analyses) for _ in range(repeats))
+                left = statistics.median(t["phrases_left"] for t in analyses)
+                print(f"{len(samples) / 16_000:>6.1f}s Stop {name:>11}: {stream_s:.2f} s = {stream_s / encoder[seconds]:.2f} × encoder; "
+                      f"analysis {statistics.median(t['total'] for t in analyses):.2f} s, transcription "
+                      f"{statistics.median(t['transcribe'] for t in analyses):.2f} s, {left:.0f} phrase(s) left of "
+                      f"{left + statistics.median(t['phrases_streamed'] for t in analyses):.0f}")
+    finally:
+        service.stop()
+
+
 def bench_service() -> None:
     settings = Settings()
     plain = WhisperModel(str(settings.whisper_model), device="cpu", compute_type=settings.compute_type,
@@ -100,31 +150,26 @@ def bench_service() -> None:
     replies = load_replies()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        clips = {seconds: reply_of(seconds, replies, folder) for seconds in DURATIONS}
+        encoder = {seconds: median_seconds(lambda clip=clips[seconds]: encoder_pass(plain, clip)) for seconds in DURATIONS}
+        print("encoder pass (30 s window):", ", ".join(f"{len(clips[s]) / 16_000:.1f} s reply {encoder[s]:.2f} s" for s in DURATIONS))
+        for guess in (False, True):
+            bench_streams(folder, clips, encoder, guess)
         service = LiveService(folder / "data").start()
         try:
             service.start_worker()
             service.create_user("bench")
             client = service.client("bench")
-            warm = reply_of(3, replies, folder)
-            streamed(service, client, webm(warm, folder / "warm.webm"), len(warm) / 16_000)  # models loaded
-            uploaded(client, wav(warm, folder / "warm.wav"))
-            print("\nservice: end of speech → scored result, medians of", REPEATS)
-            print(f"{'reply':>7} {'encoder':>8} {'plain':>7} {'stream':>7} {'upload':>7} {'stream/enc':>11} {'upload/enc':>11}")
+            uploaded(client, wav(clips[DURATIONS[0]], folder / "warm.wav"))  # models loaded
+            print("\nservice: upload → scored result, medians of", REPEATS)
+            print(f"{'reply':>7} {'encoder':>8} {'plain':>7} {'upload':>7} {'upload/enc':>11}")
             for seconds in DURATIONS:
-                samples = reply_of(seconds, replies, folder)
+                samples = clips[seconds]
                 audio = wav(samples, folder / f"reply-{seconds}.wav")
-                encoder = median_seconds(lambda: encoder_pass(plain, samples))
+                encoder_s = median_seconds(lambda: encoder_pass(plain, samples))
                 plain_s = median_seconds(lambda: plain_transcribe(plain, samples), repeats=3 if seconds > 10 else REPEATS)
-                analyses: list[dict] = []
-                recording = webm(samples, folder / f"reply-{seconds}.webm")
-                stream_s = statistics.median(streamed(service, client, recording, len(samples) / 16_000, analyses) for _ in range(REPEATS))
                 upload_s = statistics.median(uploaded(client, audio) for _ in range(REPEATS))
-                print(f"{len(samples) / 16_000:>6.1f}s {encoder:>8.2f} {plain_s:>7.2f} {stream_s:>7.2f} {upload_s:>7.2f} "
-                      f"{stream_s / encoder:>11.2f} {upload_s / encoder:>11.2f}")
-                left = statistics.median(t["phrases_left"] for t in analyses)
-                print(f"        streamed analysis: median {statistics.median(t['total'] for t in analyses):.2f} s, "
-                      f"transcription {statistics.median(t['transcribe'] for t in analyses):.2f} s, "
-                      f"{left:.0f} phrase(s) left at Stop of {left + statistics.median(t['phrases_streamed'] for t in analyses):.0f}")
+                print(f"{len(samples) / 16_000:>6.1f}s {encoder_s:>8.2f} {plain_s:>7.2f} {upload_s:>7.2f} {upload_s / encoder_s:>11.2f}")
             clips = [speak(reply, folder / f"c{i}.wav", VOICES[i % 2]) for i, reply in enumerate(replies[:CONCURRENT])]
             started = time.perf_counter()
             for clip in clips:

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     )
     lan_port: int = Field(default=8443, ge=1, le=65535, description="HTTPS port of LAN mode (a teacher's setting).")
     max_audio_seconds: float = Field(default=120.0, gt=0)
+    live_guess: bool = Field(
+        default=True,
+        description="A streamed reply's open phrase is worked out during a pause before Stop (issue 15; "
+        "streaming/speculative.py); false saves that live work.",
+    )
     live_streaming: bool = Field(
         default=True,
         description="The conversation page streams replies over the WebSocket while recording (issue 15); it "

@@ -1,6 +1,7 @@
 """One streamed reply: PCM chunks go to the recording file as they arrive, and each phrase the
 trainee finishes is transcribed and pitch-tracked in the background while they go on speaking, so
-at Stop only the last phrase is left for the analysis.
+at Stop only the last phrase is left for the analysis — or none, when the trainee paused before
+Stop long enough for the open phrase to be worked out as it stood (streaming/speculative.py).
 
 All live Whisper work of a server process runs on one thread (`LIVE_WORK`), one phrase at a time
 and in arrival order, so 30 trainees streaming at once share the cores fairly and the event loop
@@ -24,10 +25,16 @@ from voicecoach.speech.phrases import (
     Phrase,
     find_phrases,
     phrase_key,
-    settled_phrases,
+    split_settled,
 )
 from voicecoach.speech.transcribe import transcribe_phrase
 from voicecoach.streaming.pcm_file import GrowingWav
+from voicecoach.streaming.speculative import (
+    Guess,
+    kept_phrases,
+    paused_speech_end,
+    worth_guessing,
+)
 from voicecoach.voice.contours import span_pitch
 
 log = logging.getLogger(__name__)
@@ -38,6 +45,14 @@ VAD_WINDOW = 512  # Silero's window: a partial VAD run must start on the whole r
 
 
 _warm = threading.Event()
+_queued = 0  # live looks submitted and not finished, over all streams: a guess waits for none
+_queued_lock = threading.Lock()
+
+
+def _count_queued(change: int) -> None:
+    global _queued
+    with _queued_lock:
+        _queued += change
 
 
 def warm_up(model: Callable[[], WhisperModel]) -> None:
@@ -51,7 +66,7 @@ def warm_up(model: Callable[[], WhisperModel]) -> None:
 
 
 class StreamSession:
-    def __init__(self, path: Path, max_seconds: float, model: Callable[[], WhisperModel]) -> None:
+    def __init__(self, path: Path, max_seconds: float, model: Callable[[], WhisperModel], *, guess: bool = True) -> None:
         self.file = GrowingWav(path, max_seconds)
         self._model = model
         self._lock = threading.Lock()
@@ -60,6 +75,9 @@ class StreamSession:
         self._open_from = 0  # samples before this belong to settled phrases
         self._looked_at = 0
         self._work: Future[None] | None = None
+        self._guesses = guess
+        self._guess: Guess | None = None
+        self._guessing: Phrase | None = None  # the span being guessed now
         self._stopped = False
         LIVE_WORK.submit(warm_up, model)  # while the trainee starts speaking
 
@@ -70,14 +88,31 @@ class StreamSession:
             due = self.file.seconds - self._looked_at / SAMPLE_RATE >= LOOK_EVERY_S
             if due and (self._work is None or self._work.done()):
                 self._looked_at = int(self.file.seconds * SAMPLE_RATE)
-                self._work = LIVE_WORK.submit(self._transcribe_settled)
+                _count_queued(1)
+                self._work = LIVE_WORK.submit(self._look)
         return written
+
+    @property
+    def guessed(self) -> Phrase | None:
+        """The span of the open phrase worked out during the latest pause, if any."""
+        return self._guess.phrase if self._guess is not None else None
+
+    def looking(self) -> bool:
+        """True while this stream's latest live look is queued or running."""
+        work = self._work
+        return work is not None and not work.done()
 
     def recent(self, count: int) -> tuple[np.ndarray, int]:
         """The reply's last `count` samples and how many arrived, read together (a WebM stream's
         decoder feeds from its own thread)."""
         with self._lock:
             return self.file.tail(count), self.file.arrived
+
+    def _look(self) -> None:
+        try:
+            self._transcribe_settled()
+        finally:
+            _count_queued(-1)
 
     def _transcribe_settled(self) -> None:
         with self._lock:
@@ -86,7 +121,8 @@ class StreamSession:
             samples = self.file.samples()
             start = self._open_from - self._open_from % VAD_WINDOW
         log.debug("looking from %d in %d samples", start, len(samples))
-        for found in settled_phrases(samples[start:]):
+        settled, still_open = split_settled(samples[start:])
+        for found in settled:
             phrase = Phrase(max(found.start + start, self._open_from), found.end + start)
             if phrase in self._done or phrase.end <= phrase.start or self._stopped:
                 continue
@@ -99,18 +135,57 @@ class StreamSession:
                 log.exception("live analysis of %s failed", phrase)
             self._done.add(phrase)
             self._open_from = max(self._open_from, phrase.end)
+        if still_open is not None and self._guesses and _queued <= 1:  # only this look waits: other streams go first
+            self._guess_open(samples, Phrase(max(still_open.start + start, self._open_from), len(samples)))
+
+    def _guess_open(self, samples: np.ndarray, open_phrase: Phrase) -> None:
+        """Work out the open phrase as it stands once the voice pauses (streaming/speculative.py)."""
+        if open_phrase.end <= open_phrase.start:
+            return
+        speech_end = paused_speech_end(samples, open_phrase)
+        if speech_end is None or not worth_guessing(self._guess, open_phrase, speech_end):
+            return
+        with self._lock:
+            if self._stopped:
+                return
+            self._guessing = open_phrase  # from here on Stop waits for this pass only if it is kept
+        try:
+            log.debug("guessing the open phrase %.2f-%.2f s", open_phrase.start_s, open_phrase.end_s)
+            text = transcribe_phrase(self._model(), samples, open_phrase)
+            pitch = span_pitch(samples, SAMPLE_RATE, open_phrase.start, open_phrase.end)
+            self._guess = Guess(open_phrase, speech_end, text, pitch)
+        except Exception:  # only a guess: the final analysis works it out
+            log.exception("guessing %s failed", open_phrase)
+        finally:
+            self._guessing = None
 
     def finish(self) -> StreamedPhrases:
         """Close the recording with its phrase boundaries: those settled while it arrived, then
-        those of the rest. Waits for the phrase being transcribed now, skips those not started."""
+        those of the rest. Waits for the phrase being transcribed now, skips those not started; a
+        guess under way is waited for only when it will be kept (else the analysis starts at once)."""
         with self._lock:
             self._stopped = True
-            work = self._work
-        if work is not None and not work.cancel() and work.exception() is not None:
-            log.error("live phrase search failed", exc_info=work.exception())  # the recording is what counts
+            work, guessing = self._work, self._guessing
+        if work is not None and work.cancel():
+            _count_queued(-1)  # never ran
+        elif work is not None and guessing is None:
+            _wait(work)  # a settled phrase's pass: its result is needed (a guess starts no more)
         samples = self.file.samples()
         start = self._open_from - self._open_from % VAD_WINDOW
         rest = [Phrase(max(p.start + start, self._open_from), p.end + start) for p in find_phrases(samples[start:])]
-        phrases = sorted(self._done, key=lambda phrase: phrase.start) + [p for p in rest if p.end > p.start]
+        rest = [p for p in rest if p.end > p.start]
+        if work is not None and guessing is not None and kept_phrases(guessing, rest) == [guessing]:
+            _wait(work)
+        guess = self._guess
+        rest = kept_phrases(guess.phrase if guess is not None else None, rest)
+        if guess is not None and rest == [guess.phrase]:  # the pause before Stop was used
+            key = phrase_key(samples, guess.phrase)
+            self.streamed.texts[key], self.streamed.pitch[key] = guess.text, guess.pitch
+        phrases = sorted(self._done, key=lambda phrase: phrase.start) + rest
         self.file.close(phrases)
         return self.streamed
+
+
+def _wait(work: Future[None]) -> None:
+    if work.exception() is not None:
+        log.error("live phrase search failed", exc_info=work.exception())  # the recording is what counts
