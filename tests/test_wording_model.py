@@ -74,7 +74,7 @@ def test_a_model_aanjager_reaches_its_subtypes_threshold(classifier):
 
 def test_model_hits_carry_clause_probability_and_nearest_example(classifier):
     train_ids = {row["id"] for name in ("wording_train.jsonl", "wording_train_c.jsonl", "wording_train_d.jsonl",
-                                        "wording_guide.jsonl")
+                                        "wording_train_e.jsonl", "wording_guide.jsonl")
                  for row in load_labelled(DATA / name)}
     text = "Weet u, iedereen hier in de rij wacht gewoon netjes, alleen u maakt er een drama van."
     hits = classifier.model_hits(text)
