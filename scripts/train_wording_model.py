@@ -2,13 +2,13 @@
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python scripts/train_wording_model.py            # writes voicecoach/wording/model/
-    .venv/bin/python scripts/train_wording_model.py --compare  # also cross-validates the e5 alternative
+    .venv/bin/python scripts/train_wording_model.py --e5       # also mixes in e5 embeddings where they pay
 
-Input: tests/data/wording_train.jsonl, wording_train_c.jsonl and wording_train_d.jsonl (four blind
-writers; train_d mostly aanjager look-alikes that are fine), the
-labelling guide's own examples (tests/data/wording_guide.jsonl, hard negatives included) and the
-Whisper-heard forms of the train replies (tests/data/heard/train_a.jsonl, train_b.jsonl,
-wording_train_c.jsonl, wording_train_d.jsonl: {"id", "heard"}) where present. Every reply
+Input: every tests/data/wording_train*.jsonl (blind writers; train_d mostly aanjager look-alikes
+that are fine), the labelling guide's own examples (tests/data/wording_guide.jsonl, hard negatives
+included) and the Whisper-heard forms of the train replies (tests/data/heard/train_a.jsonl and
+train_b.jsonl for wording_train.jsonl, the others under their own name: {"id", "heard"}) where
+present; never the frozen test split. Every reply
 is a training sample in each form a transcript takes: as written, lowercase without punctuation,
 and as Whisper heard it (same labels). The runtime scores each clause and fires on the best one,
 so every clause of a reply that lacks a label is also a negative sample for that label (its
@@ -25,14 +25,14 @@ rules written for one writer's phrasing overfire on another's), whichever gives 
 over the three forms together (the model must gain MIN_GAIN there and must not lower the written
 form's F1). Aanjager gets a threshold per subtype that keeps the written form's fused precision
 at natural prevalence at PRECISION_FLOOR (praising or blaming wrongly is worse than missing one;
-choose_aanjager). bench/wording.py then checks the choice on dev.
+choose_aanjager). With --e5, each clause also gets e5 embedding probabilities (scripts/wording_e5.py),
+mixed per label by the share that is best out of fold (choose_e5_weights). bench/wording.py then
+checks the choice on dev.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import math
 import sys
@@ -54,7 +54,7 @@ from voicecoach.wording.model import MODEL_DIR, FeatureSpec, clauses, terms, vec
 from voicecoach.wording.normalise import load_tables, normalise_text  # noqa: E402
 from voicecoach.wording.pipeline import build_pipeline  # noqa: E402
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS  # noqa: E402
-from wording_e5 import e5_probabilities, embed_all, fit_e5  # noqa: E402
+from wording_e5 import choose_e5_weights, embed_all, fit_e5, label_weights, mix, out_of_fold_e5  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 # Every training file present (a new writer's wording_train_<x>.jsonl joins by being there); the
@@ -173,40 +173,6 @@ def out_of_fold(data: list[Sample], unit_ids, x_units, y_units, spec, index, idf
         for i, probabilities in zip(rows, clause_probabilities([data[i].text for i in rows], spec, index, idf, coef, intercept)):
             result[i] = probabilities
     return result
-
-
-def out_of_fold_e5(data: list[Sample], unit_ids: list[str], x: np.ndarray, y_units: np.ndarray) -> list[np.ndarray]:
-    """Out-of-fold e5 probabilities of every sample's clauses, on the same folds, in the order of
-    clauses() (units list the whole reply first)."""
-    result: list = [None] * len(data)
-    unit_ids = np.array(unit_ids)
-    counts = [len(clauses(s.text)) or 1 for s in data]  # the whole reply and its clauses
-    ends = np.cumsum(counts)
-    bounds = list(zip(ends - counts, ends))
-    assert ends[-1] == len(unit_ids)
-    for held_ids in held_out_ids(data):
-        held = np.isin(unit_ids, list(held_ids))
-        coef, intercept = fit_e5(x[~held], y_units[~held])
-        for i, (first, last) in enumerate(bounds):
-            if data[i].id in held_ids:
-                probabilities = e5_probabilities(x[first:last], coef, intercept)
-                result[i] = probabilities if last - first == 1 else np.vstack([probabilities[1:], probabilities[:1]])
-    return result
-
-
-def mix(ngram: list[np.ndarray], e5: list[np.ndarray], weights: np.ndarray, veto: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """As the runtime mixes and picks: per sample, each label's best clause probability (aanjager 0
-    where its best clause is vetoed) and every label's probability on the best aanjager clause."""
-    column = LABELS.index(AANJAGER)
-    best = np.zeros((len(ngram), len(LABELS)), dtype=np.float32)
-    at_best = np.zeros_like(best)
-    for i, (n, e, vetoed) in enumerate(zip(ngram, e5, veto)):
-        mixed = (1 - weights) * n + weights * e
-        best[i] = mixed.max(axis=0)
-        top = int(np.argmax(mixed[:, column]))
-        at_best[i] = mixed[top]
-        best[i, column] = 0.0 if vetoed[top] else best[i, column]
-    return best, at_best
 
 
 def subtypes_of(probabilities: np.ndarray) -> list[str]:
@@ -356,7 +322,7 @@ def decide(data: list[Sample], found: np.ndarray, y: np.ndarray, ngram: list[np.
            veto: list[np.ndarray], weights: np.ndarray) -> Decision:
     """Fusion, thresholds and gates for the model whose clause probabilities are the n-gram
     model's mixed with the e5 model's (each label's e5 share in `weights`), and its figures."""
-    best, at_best = mix(ngram, e5, weights, veto)
+    best, at_best = mix(ngram, e5, weights, veto, LABELS.index(AANJAGER))
     subtypes = subtypes_of(at_best)
     fusion, thresholds, gates, f1s = choose_fusion(data, found, best, y)
     fusion[AANJAGER], thresholds[AANJAGER], gate, subtype_thresholds, f1s[AANJAGER] = choose_aanjager(data, found, best, y, subtypes)
@@ -366,32 +332,6 @@ def decide(data: list[Sample], found: np.ndarray, y: np.ndarray, ngram: list[np.
     per_sample[AANJAGER] = np.array([max(thresholds[AANJAGER], subtype_thresholds.get(s, 0.0)) for s in subtypes])
     fused = report(data, found, best, y, fusion, per_sample, gates)
     return Decision(sum(fused) / len(fused), f1s, fusion, thresholds, gates, subtype_thresholds)
-
-
-# Candidate e5 shares per label (an aanjager subtype takes aanjager's). A label takes e5 only when
-# its fused F1 out of fold gains E5_MIN_GAIN: the embeddings cost 15–90 ms per clause.
-E5_WEIGHTS = (0.2, 0.35)
-E5_MIN_GAIN = 0.005
-
-
-def label_weights(chosen: dict[str, float]) -> np.ndarray:
-    return np.array([chosen.get(label.split(":")[0], 0.0) for label in LABELS], dtype=np.float32)
-
-
-def choose_e5_weights(data: list[Sample], found: np.ndarray, y: np.ndarray, ngram: list[np.ndarray],
-                      e5: list[np.ndarray], veto: list[np.ndarray]) -> dict[str, float]:
-    """Each label's e5 share: the candidate with the best fused F1 out of fold, if it gains E5_MIN_GAIN."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        alone = decide(data, found, y, ngram, e5, veto, label_weights({}))
-        tried = {w: decide(data, found, y, ngram, e5, veto, np.full(len(LABELS), w, dtype=np.float32)) for w in E5_WEIGHTS}
-    chosen = {}
-    for label in [*REMMER_LABELS, AANJAGER]:
-        weight = max(E5_WEIGHTS, key=lambda w: tried[w].f1s[label])
-        chosen[label] = weight if tried[weight].f1s[label] - alone.f1s[label] >= E5_MIN_GAIN else 0.0
-        print(f"  e5 share {label:<20} {chosen[label]:.2f} (out-of-fold F1 n-grams alone {alone.f1s[label]:.3f}, "
-              f"e5 at {weight:.2f}: {tried[weight].f1s[label]:.3f})")
-    print(f"  mean fused headline macro-F1 out of fold, n-grams alone {alone.score:.4f}")
-    return chosen
 
 
 def main() -> None:
@@ -413,11 +353,13 @@ def main() -> None:
     veto = [np.array([is_remmer_clause(*span, hits) for span in clauses(s.text) or [(0, 0)]]) for s, hits in zip(data, rule_hits)]
     if args.e5:
         x_e5 = embed_all(unit_raw)
-        e5 = out_of_fold_e5(data, unit_ids, x_e5, y_units)
-        chosen_weights = choose_e5_weights(data, found, y, ngram, e5, veto)
+        counts = [len(clauses(s.text)) or 1 for s in data]  # units: the whole reply, then its clauses
+        e5 = out_of_fold_e5(counts, [s.id for s in data], held_out_ids(data), x_e5, y_units)
+        chosen_weights = choose_e5_weights(lambda w: decide(data, found, y, ngram, e5, veto, label_weights(w, LABELS)),
+                                           [*REMMER_LABELS, AANJAGER])
     else:
         e5, chosen_weights = ngram, {}
-    chosen = decide(data, found, y, ngram, e5, veto, label_weights(chosen_weights))
+    chosen = decide(data, found, y, ngram, e5, veto, label_weights(chosen_weights, LABELS))
     print(f"  mean fused headline macro-F1 out of fold {chosen.score:.4f}")
 
     coef, intercept = fit(x_units, y_units)

@@ -7,10 +7,14 @@ texts on one thread takes minutes) and one logistic regression per label on them
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -70,6 +74,65 @@ def fit_e5(x: np.ndarray, y: np.ndarray, c: float = E5_C) -> tuple[np.ndarray, n
             model.fit(x[known], target)
             coef[column], intercept[column] = model.coef_[0], model.intercept_[0]
     return coef, intercept
+
+
+def out_of_fold_e5(counts: list[int], sample_ids: list[str], folds: list[set[str]], x: np.ndarray,
+                   y_units: np.ndarray) -> list[np.ndarray]:
+    """Out-of-fold e5 probabilities of every sample's clauses in the order of clauses() (clauses,
+    then the whole); `counts` units per sample, listed whole reply first; folds hold out reply ids."""
+    ends = np.cumsum(counts)
+    assert ends[-1] == len(x)
+    unit_ids = np.repeat(np.array(sample_ids), counts)
+    result: list = [None] * len(counts)
+    for held_ids in folds:
+        held = np.isin(unit_ids, list(held_ids))
+        coef, intercept = fit_e5(x[~held], y_units[~held])
+        for i, (first, last) in enumerate(zip(ends - counts, ends)):
+            if sample_ids[i] in held_ids:
+                probabilities = e5_probabilities(x[first:last], coef, intercept)
+                result[i] = probabilities if last - first == 1 else np.vstack([probabilities[1:], probabilities[:1]])
+    return result
+
+
+# Candidate e5 shares per label (an aanjager subtype takes aanjager's). A label takes e5 only when
+# its fused F1 out of fold gains E5_MIN_GAIN: the embeddings cost 15–90 ms per clause.
+E5_WEIGHTS = (0.2, 0.35)
+E5_MIN_GAIN = 0.005
+
+
+def label_weights(chosen: dict[str, float], labels: list[str]) -> np.ndarray:
+    return np.array([chosen.get(label.split(":")[0], 0.0) for label in labels], dtype=np.float32)
+
+
+def choose_e5_weights(evaluate: Callable[[dict[str, float]], Any], labels: list[str]) -> dict[str, float]:
+    """Each label's e5 share: the candidate with the best fused F1 out of fold (`evaluate(shares).f1s`),
+    if it gains E5_MIN_GAIN over the n-grams alone."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        alone = evaluate({})
+        tried = {w: evaluate(dict.fromkeys(labels, w)) for w in E5_WEIGHTS}
+    chosen = {}
+    for label in labels:
+        weight = max(E5_WEIGHTS, key=lambda w: tried[w].f1s[label])
+        chosen[label] = weight if tried[weight].f1s[label] - alone.f1s[label] >= E5_MIN_GAIN else 0.0
+        print(f"  e5 share {label:<20} {chosen[label]:.2f} (out-of-fold F1 n-grams alone {alone.f1s[label]:.3f}, "
+              f"e5 at {weight:.2f}: {tried[weight].f1s[label]:.3f})")
+    print(f"  mean fused headline macro-F1 out of fold, n-grams alone {alone.score:.4f}")
+    return chosen
+
+
+def mix(ngram: list[np.ndarray], e5: list[np.ndarray], weights: np.ndarray, veto: list[np.ndarray],
+        column: int) -> tuple[np.ndarray, np.ndarray]:
+    """As the runtime mixes and picks: per sample, each label's best clause probability (aanjager 0
+    where its best clause is vetoed; `column` is aanjager's) and every label's probability on the best aanjager clause."""
+    best = np.zeros((len(ngram), len(weights)), dtype=np.float32)
+    at_best = np.zeros_like(best)
+    for i, (n, e, vetoed) in enumerate(zip(ngram, e5, veto)):
+        mixed = (1 - weights) * n + weights * e
+        best[i] = mixed.max(axis=0)
+        top = int(np.argmax(mixed[:, column]))
+        at_best[i] = mixed[top]
+        best[i, column] = 0.0 if vetoed[top] else best[i, column]
+    return best, at_best
 
 
 def e5_probabilities(x: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
