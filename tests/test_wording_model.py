@@ -73,9 +73,8 @@ def test_a_model_aanjager_reaches_its_subtypes_threshold(classifier):
 
 
 def test_model_hits_carry_clause_probability_and_nearest_example(classifier):
-    train_ids = {row["id"] for name in ("wording_train.jsonl", "wording_train_c.jsonl", "wording_train_d.jsonl",
-                                        "wording_train_e.jsonl", "wording_guide.jsonl")
-                 for row in load_labelled(DATA / name)}
+    train_ids = {row["id"] for path in [*DATA.glob("wording_train*.jsonl"), DATA / "wording_guide.jsonl"]
+                 for row in load_labelled(path)}
     text = "Weet u, iedereen hier in de rij wacht gewoon netjes, alleen u maakt er een drama van."
     hits = classifier.model_hits(text)
     assert hits, "the model finds nothing in a reply full of accelerators"

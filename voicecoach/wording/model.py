@@ -1,11 +1,14 @@
-"""The second opinion: a per-label linear model on character and word n-grams that recognises
-paraphrase and misheard words, with its evidence.
+"""The second opinion: a per-label linear model on character and word n-grams (misheard, split
+and joined words) mixed with one on multilingual sentence embeddings (e5: paraphrase), with its
+evidence.
 
 Trained by scripts/train_wording_model.py (scikit-learn logistic regression, at training time
-only); at run time only numpy and the stored weights (`voicecoach/wording/model/`, package data)
-are needed. A reply is cut into clauses; every clause and the whole reply are scored, and a label
-fires on the best-scoring one, so the trainee sees which words it fired on. The nearest labelled
-training example (cosine on the same features) is given as evidence.
+only); at run time only numpy, the e5 engine (`embedding.py`) and the stored weights
+(`voicecoach/wording/model/`, package data) are needed. A reply is cut into clauses; every clause
+and the whole reply are scored by both, mixed per label (the e5 share of each label chosen out of
+fold; 0 leaves a label to the n-grams), and a label fires on the best-scoring clause, so the
+trainee sees which words it fired on. The nearest labelled training example (cosine on the
+n-gram features) is given as evidence.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from voicecoach.errors import ModelError
+from voicecoach.wording.embedding import Embedder, load_embedder
 from voicecoach.wording.normalise import Tables, load_tables, normalise_text
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -125,7 +129,13 @@ class WordingModel:
             self.example_labels = data["example_labels"].astype(bool)  # examples × labels
             self.ex_indptr, self.ex_indices = data["ex_indptr"], data["ex_indices"]
             self.ex_data = data["ex_data"].astype(np.float32)
+            self.e5_coef = np.ascontiguousarray(data["e5_coef"].astype(np.float32).T) if "e5_coef" in data else None
+            self.e5_intercept = data["e5_intercept"].astype(np.float32) if "e5_intercept" in data else None
         self.tables: Tables = load_tables()
+        # Each label's e5 share in a clause's probability (0: the n-grams alone); a subtype takes aanjager's.
+        shares = meta.get("e5_weights", {})
+        self.e5_weights = np.array([shares.get(label.split(":")[0], 0.0) for label in self.labels], dtype=np.float32)
+        self.embedder: Embedder | None = load_embedder() if self.e5_weights.any() else None
 
     def probabilities(self, text: str) -> np.ndarray:
         """Label probabilities of one (raw) text, shape (labels,)."""
@@ -136,7 +146,17 @@ class WordingModel:
     def unit_probabilities(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Each clause's (and the whole reply's) probabilities, shape (units, labels)."""
         spans = clauses(text)
-        return spans, np.stack([self.probabilities(text[s:e]) for s, e in spans])
+        probabilities = np.stack([self.probabilities(text[s:e]) for s, e in spans])
+        if self.embedder is None:
+            return spans, probabilities
+        e5 = np.stack([self.e5_probabilities(text[s:e]) for s, e in spans])
+        return spans, (1.0 - self.e5_weights) * probabilities + self.e5_weights * e5
+
+    def e5_probabilities(self, text: str) -> np.ndarray:
+        """Label probabilities from one (raw) text's e5 embedding, shape (labels,)."""
+        assert self.embedder is not None and self.e5_coef is not None and self.e5_intercept is not None
+        logits = self.embedder.embed(text) @ self.e5_coef + self.e5_intercept
+        return 1.0 / (1.0 + np.exp(-logits))
 
     def hits(self, text: str) -> list[ModelHit]:
         return self.opinion(text)[0]
