@@ -42,7 +42,6 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +53,7 @@ from voicecoach.wording.model import MODEL_DIR, FeatureSpec, clauses, terms, vec
 from voicecoach.wording.normalise import load_tables, normalise_text  # noqa: E402
 from voicecoach.wording.pipeline import build_pipeline  # noqa: E402
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS  # noqa: E402
-from wording_e5 import choose_e5_weights, embed_all, fit_e5, label_weights, mix, out_of_fold_e5  # noqa: E402
+from wording_e5 import choose_e5_weights, embed_all, fit_e5, fit_per_label, label_weights, mix, out_of_fold_e5  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 # Every training file present (a new writer's wording_train_<x>.jsonl joins by being there); the
@@ -133,17 +132,7 @@ def matrix(texts: list[str], spec: FeatureSpec, index: dict[str, int], idf: np.n
 
 
 def fit(x: csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One logistic regression per label on the units whose value for it is known (>= 0)."""
-    coef = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
-    intercept = np.full(y.shape[1], -10.0, dtype=np.float32)
-    for column in range(y.shape[1]):
-        known = y[:, column] >= 0
-        target = y[known, column]
-        if 0 < target.sum() < len(target):
-            model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=0)
-            model.fit(x[known], target)
-            coef[column], intercept[column] = model.coef_[0], model.intercept_[0]
-    return coef, intercept
+    return fit_per_label(x, y, C)
 
 
 def clause_probabilities(raw: list[str], spec, index, idf, coef, intercept) -> list[np.ndarray]:

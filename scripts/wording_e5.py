@@ -61,9 +61,9 @@ def _save(cache: dict[str, np.ndarray]) -> None:
     temporary.replace(CACHE)
 
 
-def fit_e5(x: np.ndarray, y: np.ndarray, c: float = E5_C) -> tuple[np.ndarray, np.ndarray]:
-    """One logistic regression per label on the embeddings of the units whose value for it is
-    known (y: 1/0, -1 = unknown, as for the n-gram model)."""
+def fit_per_label(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per label on the units whose value for it is known (y: 1/0,
+    -1 = unknown); `x` dense (embeddings) or sparse (n-grams). The n-gram model uses it too."""
     coef = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
     intercept = np.full(y.shape[1], -10.0, dtype=np.float32)
     for column in range(y.shape[1]):
@@ -74,6 +74,10 @@ def fit_e5(x: np.ndarray, y: np.ndarray, c: float = E5_C) -> tuple[np.ndarray, n
             model.fit(x[known], target)
             coef[column], intercept[column] = model.coef_[0], model.intercept_[0]
     return coef, intercept
+
+
+def fit_e5(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return fit_per_label(x, y, E5_C)
 
 
 def out_of_fold_e5(counts: list[int], sample_ids: list[str], folds: list[set[str]], x: np.ndarray,
