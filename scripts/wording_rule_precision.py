@@ -29,6 +29,7 @@ FILES = {  # labelled file -> its heard forms
     "train": ("wording_train.jsonl", ("train_a.jsonl", "train_b.jsonl")),
     "train_c": ("wording_train_c.jsonl", ("wording_train_c.jsonl",)),
     "train_d": ("wording_train_d.jsonl", ("wording_train_d.jsonl",)),
+    "train_e": ("wording_train_e.jsonl", ("wording_train_e.jsonl",)),
     "guide": ("wording_guide.jsonl", ()),
     "dev": ("wording_dev.jsonl", ("wording_dev.jsonl",)),
 }
