@@ -8,21 +8,25 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 import soundfile
 
+from tests.conftest import SPACY_DIR, WHISPER_DIR
 from voicecoach.analysis import Analyser
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.config import Settings
-from tests.conftest import SPACY_DIR, WHISPER_DIR
 
-SINK = "voicecoach_test_mic"
+# One sink per test process: two test runs on one machine share the user's PulseAudio server, and
+# each must hear only its own reply.
+SINK = f"voicecoach_test_mic_{os.getpid()}"
 
 
 @pytest.fixture(scope="module")
-def virtual_microphone() -> str:
-    """A PulseAudio null sink (started here if no server runs); returns its monitor source."""
+def virtual_microphone() -> Iterator[str]:
+    """A PulseAudio null sink of this process (the server started here if none runs); yields its
+    monitor source and unloads the sink afterwards."""
     assert shutil.which("pulseaudio") and shutil.which("paplay"), "scripts/install.sh --test installs pulseaudio"
     if subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
         subprocess.run(
@@ -33,10 +37,10 @@ def virtual_microphone() -> str:
             if subprocess.run(["pactl", "info"], capture_output=True).returncode == 0:
                 break
             time.sleep(0.1)
-    sinks = subprocess.run(["pactl", "list", "short", "sinks"], capture_output=True, text=True).stdout
-    if SINK not in sinks:
-        subprocess.run(["pactl", "load-module", "module-null-sink", f"sink_name={SINK}"], check=True, capture_output=True)
-    return f"{SINK}.monitor"
+    module = subprocess.run(["pactl", "load-module", "module-null-sink", f"sink_name={SINK}"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    yield f"{SINK}.monitor"
+    subprocess.run(["pactl", "unload-module", module], capture_output=True, check=False)
 
 
 RECORD = """
