@@ -83,6 +83,10 @@
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    // Leaving a field for the button queued a check; neither it nor one under way may overwrite
+    // what saving says (on a busy server its answer came after the save's).
+    clearTimeout(timer);
+    asked += 1;
     status.textContent = "Opslaan…";
     let response;
     try {
