@@ -14,7 +14,7 @@ from voicecoach.speech.phrases import (
     SAMPLE_RATE,
     find_phrases,
     phrase_key,
-    settled_phrases,
+    split_settled,
 )
 from voicecoach.speech.sized import (
     MARGIN_FRAMES,
@@ -96,7 +96,7 @@ def test_phrases_settled_while_recording_are_the_phrases_of_the_whole_recording(
     final = find_phrases(three_phrases)
     seen: set = set()
     for cut in np.arange(1.0, len(three_phrases) / SAMPLE_RATE, 0.25):
-        settled = settled_phrases(three_phrases[: int(cut * SAMPLE_RATE)])
+        settled, _open = split_settled(three_phrases[: int(cut * SAMPLE_RATE)])
         assert settled == final[: len(settled)], f"at {cut:.2f} s"
         seen.update(settled)
     assert seen == set(final)

@@ -59,13 +59,9 @@ def reply_phrases(samples: np.ndarray, recorded: list[Phrase] | None = None) -> 
     return recorded
 
 
-def settled_phrases(samples: np.ndarray) -> list[Phrase]:
-    """The phrases of a recording that is still growing which later audio can no longer change."""
-    return split_settled(samples)[0]
-
-
 def split_settled(samples: np.ndarray) -> tuple[list[Phrase], Phrase | None]:
-    """The settled phrases of a growing recording, and the phrase still open after them (if any)."""
+    """The phrases of a recording that is still growing which later audio can no longer change
+    (settled), and the phrase still open after them (if any)."""
     limit = len(samples) - int(SETTLED_AFTER_S * SAMPLE_RATE)
     found = find_phrases(samples)
     settled = [phrase for phrase in found if phrase.end <= limit]
