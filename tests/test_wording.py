@@ -130,12 +130,27 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         ("Ik snap dat u boos bent, maar ik kan er niks aan doen.", "aanjager.kan_er_niks_aan_doen", True),
         ("Ik kan er niks aan doen dat het pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken.",
          "aanjager.kan_er_niks_aan_doen", False),
+        ("U belt ook altijd op het verkeerde moment.", "aanjager.altijd", True),
+        ("Als ik u goed begrijp, heeft u de factuur nooit gekregen?", "aanjager.nooit", False),
+        ("dus u heeft drie keer gebeld en niemand heeft u teruggebeld", "aanjager.niemand_anders", False),
+        ("Niemand anders heeft hier last van.", "aanjager.niemand_anders", True),
+        ("Ik laat u nooit in de kou staan.", "aanjager.nooit", False),
+        ("U mag altijd langskomen met de bon.", "aanjager.altijd", False),
+        ("Niet iedereen weet dat dat kan.", "aanjager.iedereen_vindt", False),
+        ("Zo is het nou eenmaal.", "aanjager.zo_is_het", True),
+        ("Het spijt me dat het bij u wel zo is.", "aanjager.zo_is_het", False),
+        ("Dat is ons beleid, maar ik ga het wel voor u navragen.", "aanjager.beleid", False),
+        ("Het systeem staat het gewoon niet toe.", "aanjager.systeem_laat_niet_toe", True),
+        ("Het systeem laat het niet toe, maar ik kan wel een papieren aanvraag voor u doen.",
+         "aanjager.systeem_laat_niet_toe", False),
+        ("dat had je dan maar eerder moeten zeggen", "aanjager.had_u_het_maar", True),
     ],
 )
 def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
     """Calming commands (calming_verbs), passing on the blame and walking out as word lists; a
     negation before 'uw schuld' reassures, the employee's own 'ik zoek het uit' is no walk-out, and
-    'ik kan er niks aan doen' followed by what the speaker will do passes on no blame."""
+    'ik kan er niks aan doen' followed by what the speaker will do passes on no blame; a summary
+    repeats the customer's 'nooit' and 'niemand' without judging, 'ik laat u nooit…' promises."""
     rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
     assert (rule in rules) == fires, rules
 

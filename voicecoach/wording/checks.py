@@ -144,13 +144,50 @@ def not_conditional(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     return True
 
 
-REPORTING = {"zegt", "zei", "vertelt", "vertelde", "schrijft", "schreef", "geeft", "gaf", "bedoelt", "meldt"}
+REPORTING = {"zegt", "zei", "vertelt", "vertelde", "verteld", "gezegd", "beloofd", "schrijft", "schreef", "geeft", "gaf",
+             "bedoelt", "meldt"}
 
 
 def not_reported_speech(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Not a paraphrase of the customer ('U zegt dat u de brief nooit heeft ontvangen')."""
     before = [token.lower_ for token in doc[max(0, start - 4) : start]]
     return not (set(before) & REPORTING)
+
+
+SUMMARY_MARKERS = {"samengevat", "samenvat", "samenvattend"}
+UNDERSTOOD = {"begrijp", "begrepen", "hoor", "heb", "zie"}
+SUMMARY_WINDOW = 15
+
+
+def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """Not inside a summary of the customer's story ('Als ik u goed hoor, heeft u de mail nooit
+    ontvangen', 'dus u bent vier keer doorverbonden en niemand heeft het opgelost'): samenvatten
+    (De Kracht van LSD) repeats the customer's 'nooit' and 'niemand', it does not judge."""
+    before = list(doc[max(0, start - SUMMARY_WINDOW) : start])
+    for index, token in enumerate(before):
+        lower = token.lower_
+        following = before[index + 1].lower_ if index + 1 < len(before) else ""
+        if lower in SUMMARY_MARKERS or (lower == "goed" and following in UNDERSTOOD):
+            return False
+        opens = index == 0 and token.i == 0 or token.is_sent_start or (index > 0 and before[index - 1].is_punct)
+        if lower == "dus" and opens and following in ctx.words["you"]:
+            return False
+    return True
+
+
+def not_first_person_object(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """'u/je' is not the object of what the speaker does ('ik bel u altijd terug', 'ik laat u
+    nooit zonder internet'): a promise, not a judgement. 'ik vind u altijd…' still judges."""
+    if start < 2:
+        return True
+    return not (doc[start - 2].lower_ in {"ik", "we", "wij"} and doc[start - 1].lower_ not in {"vind", "vond", "vinden"})
+
+
+def bare_at_clause_start(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """'Zo is.' / 'regels zijn' without 'het' or a second 'regels' only stands opening its clause
+    ('Zo zijn jullie allemaal'), not as the verb-final end of a subordinate clause ('dat het bij u
+    wel zo is', 'wat de regels zijn')."""
+    return end - start > 2 or clause_start(doc, start, end, ctx)
 
 
 FOLLOW_UP = {"afspraak", "meld", "melden", "collega", "terug", "morgen", "later", "straks", "dispatch", "politie", "leidinggevende"}
@@ -208,6 +245,9 @@ CHECKS: dict[str, Check] = {
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
     "not_reported_speech": not_reported_speech,
+    "not_summary": not_summary,
+    "not_first_person_object": not_first_person_object,
+    "bare_at_clause_start": bare_at_clause_start,
     "no_follow_up": no_follow_up,
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
