@@ -132,6 +132,8 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
          "aanjager.kan_er_niks_aan_doen", False),
         ("U belt ook altijd op het verkeerde moment.", "aanjager.altijd", True),
         ("Als ik u goed begrijp, heeft u de factuur nooit gekregen?", "aanjager.nooit", False),
+        ("als ik het goed heb heeft u nooit een brief gehad", "aanjager.nooit", False),
+        ("Het gaat goed hoor, maar u zeurt ook altijd over de planning.", "aanjager.altijd", True),
         ("dus u heeft drie keer gebeld en niemand heeft u teruggebeld", "aanjager.niemand_anders", False),
         ("Niemand anders heeft hier last van.", "aanjager.niemand_anders", True),
         ("Ik laat u nooit in de kou staan.", "aanjager.nooit", False),

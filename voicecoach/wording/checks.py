@@ -155,7 +155,8 @@ def not_reported_speech(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
 
 
 SUMMARY_MARKERS = {"samengevat", "samenvat", "samenvattend"}
-UNDERSTOOD = {"begrijp", "begrepen", "hoor", "heb", "zie"}
+UNDERSTOOD = {"begrijp", "begrepen"}  # "als ik het goed begrijp"
+HEARD_RIGHT = {"hoor", "heb", "zie"}  # "als ik u goed hoor": only after u/je/het, not the particle "goed hoor"
 SUMMARY_WINDOW = 15
 
 
@@ -167,7 +168,9 @@ def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     for index, token in enumerate(before):
         lower = token.lower_
         following = before[index + 1].lower_ if index + 1 < len(before) else ""
-        if lower in SUMMARY_MARKERS or (lower == "goed" and following in UNDERSTOOD):
+        preceding = before[index - 1].lower_ if index > 0 else ""
+        heard_right = following in HEARD_RIGHT and preceding in ctx.words["you"] | {"het"}
+        if lower in SUMMARY_MARKERS or (lower == "goed" and (following in UNDERSTOOD or heard_right)):
             return False
         opens = index == 0 and token.i == 0 or token.is_sent_start or (index > 0 and before[index - 1].is_punct)
         if lower == "dus" and opens and following in ctx.words["you"]:
