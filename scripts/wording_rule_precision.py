@@ -30,6 +30,7 @@ FILES = {  # labelled file -> its heard forms
     "train_c": ("wording_train_c.jsonl", ("wording_train_c.jsonl",)),
     "train_d": ("wording_train_d.jsonl", ("wording_train_d.jsonl",)),
     "train_e": ("wording_train_e.jsonl", ("wording_train_e.jsonl",)),
+    "train_f": ("wording_train_f.jsonl", ("wording_train_f.jsonl",)),
     "guide": ("wording_guide.jsonl", ()),
     "dev": ("wording_dev.jsonl", ("wording_dev.jsonl",)),
 }

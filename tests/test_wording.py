@@ -146,6 +146,10 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         ("Het systeem laat het niet toe, maar ik kan wel een papieren aanvraag voor u doen.",
          "aanjager.systeem_laat_niet_toe", False),
         ("dat had je dan maar eerder moeten zeggen", "aanjager.had_u_het_maar", True),
+        ("Dus u heeft nooit een herinnering gekregen?", "aanjager.nooit", False),
+        ("Ik ben zo klaar met de meterstanden, nog even geduld.", "aanjager.ben_het_zat", False),
+        ("Ik ben er zo klaar mee, met dat gezeur.", "aanjager.ben_het_zat", True),
+        ("Jeetje, wat vervelend voor u.", "aanjager.vloeken", False),
     ],
 )
 def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):

@@ -167,7 +167,7 @@ def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     before = list(doc[max(0, start - SUMMARY_WINDOW) : start])
     for index, token in enumerate(before):
         lower = token.lower_
-        following = before[index + 1].lower_ if index + 1 < len(before) else ""
+        following = doc[token.i + 1].lower_  # the match's own first word after the window's last
         preceding = before[index - 1].lower_ if index > 0 else ""
         heard_right = following in HEARD_RIGHT and preceding in ctx.words["you"] | {"het"}
         if lower in SUMMARY_MARKERS or (lower == "goed" and (following in UNDERSTOOD or heard_right)):
@@ -184,6 +184,16 @@ def not_first_person_object(doc: Doc, start: int, _end: int, _ctx: Context) -> b
     if start < 2:
         return True
     return not (doc[start - 2].lower_ in {"ik", "we", "wij"} and doc[start - 1].lower_ not in {"vind", "vond", "vinden"})
+
+
+ALMOST = {"zo", "bijna", "zowat", "zometeen"}
+
+
+def not_almost_done(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """'Ik ben zo klaar met uw gegevens' says the work is nearly done; 'ik ben er zo klaar mee'
+    and 'ik ben het zo zat' still vent frustration."""
+    last = doc[end - 1]
+    return not (last.lower_ == "klaar" and doc[end - 2].lower_ in ALMOST and "er" not in {t.lower_ for t in doc[start:end]})
 
 
 def bare_at_clause_start(doc: Doc, start: int, end: int, ctx: Context) -> bool:
@@ -251,6 +261,7 @@ CHECKS: dict[str, Check] = {
     "not_summary": not_summary,
     "not_first_person_object": not_first_person_object,
     "bare_at_clause_start": bare_at_clause_start,
+    "not_almost_done": not_almost_done,
     "no_follow_up": no_follow_up,
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
