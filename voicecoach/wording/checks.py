@@ -172,7 +172,7 @@ def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
         heard_right = following in HEARD_RIGHT and preceding in ctx.words["you"] | {"het"}
         if lower in SUMMARY_MARKERS or (lower == "goed" and (following in UNDERSTOOD or heard_right)):
             return False
-        opens = index == 0 and token.i == 0 or token.is_sent_start or (index > 0 and before[index - 1].is_punct)
+        opens = token.is_sent_start or (index > 0 and before[index - 1].is_punct)  # doc[0] is a sentence start
         if lower == "dus" and opens and following in ctx.words["you"]:
             return False
     return True
