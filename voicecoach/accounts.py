@@ -108,8 +108,11 @@ def log_in(session: Session, username: str, password: str, address: str) -> tupl
         raise
     if not right:
         raise AccountError("Gebruikersnaam of wachtwoord klopt niet.", code="bad_login")
-    login_limits.release(session, keys[0])
-    login_limits.forget(session, login_limits.name_key(user.username))
+    # A right password undoes only its own reservations: the name's other failures stay counted, so
+    # guesses racing a real login (or following it) get no fresh allowance; the user is not slowed
+    # down by them, as this address is now a known one.
+    for key in keys:
+        login_limits.release(session, key)
     if not user.active:
         raise AccountError("Dit account is uitgeschakeld. Vraag je docent of de beheerder.", code="inactive")
     login_limits.remember_address(session, user.username, address)

@@ -78,11 +78,6 @@ def release(session: Session, key: str) -> None:
             return
 
 
-def forget(session: Session, key: str) -> None:
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
-    session.commit()
-
-
 def _swap(session: Session, key: str, seen, failures: int, last_at: datetime) -> bool:  # type: ignore[no-untyped-def]
     result = session.execute(
         update(LoginThrottle)
