@@ -23,7 +23,7 @@ from voicecoach.speech.phrase_file import recorded_phrases, save_phrases
 from voicecoach.speech.phrases import SAMPLE_RATE, SETTLED_AFTER_S
 from voicecoach.speech.transcribe import load_whisper
 from voicecoach.streaming.session import StreamSession
-from voicecoach.streaming.speculative import PAUSE_S
+from voicecoach.streaming.speculative import PAUSE_S, PAUSE_SAMPLES, PauseWatch
 
 CHUNK = SAMPLE_RATE // 4  # 250 ms, as the page sends
 FIRST = "Goedemiddag meneer, ik begrijp dat u boos bent."
@@ -146,3 +146,32 @@ def test_speech_after_a_guessed_pause_is_not_lost(analyser, sentences, tmp_path)
     # ... and nothing doubled there: no word heard twice in a row.
     texts = [w.word.lower().strip(".,?!") for w in words]
     assert all(a != b for a, b in itertools.pairwise(texts)), texts
+
+
+def test_a_pause_is_noticed_on_the_chunk_that_brings_it(sentences, tmp_path):
+    """The regular looks come every 0.5 s of audio; a pause of 0.3 s between two of them is still
+    worked out, because its chunk starts a look of its own."""
+    first, _last = sentences
+    lead = silence((-len(first) % (SAMPLE_RATE // 2)) / SAMPLE_RATE)  # a regular look on the last word's chunk
+    session, _path = stream(tmp_path, [lead, first])
+    assert session.guessed is None
+    feed(session, silence(0.3))  # not due for a regular look
+    guess = session.guessed
+    assert guess is not None and guess.end > len(lead) + len(first) - CHUNK, "the pause was not noticed"
+    session.finish()
+
+
+def test_one_early_look_per_pause(sentences):
+    first, last = sentences
+    watch = PauseWatch()
+
+    def newest(parts: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts)[-PAUSE_SAMPLES:]
+
+    assert not watch.early_look(newest([silence(1.0)]), True)  # nothing said yet
+    assert not watch.early_look(newest([first]), True)  # speaking
+    assert not watch.early_look(newest([first, silence(0.25)]), False)  # paused, but a look is under way
+    assert watch.early_look(newest([first, silence(0.25)]), True)  # ... so the next chunk starts one
+    assert not watch.early_look(newest([first, silence(0.5)]), True)  # once per pause
+    assert not watch.early_look(newest([first, silence(0.5), last]), True)
+    assert watch.early_look(newest([last, silence(0.25)]), True)  # the next pause
