@@ -31,6 +31,7 @@ FILES = {  # labelled file -> its heard forms
     "train_d": ("wording_train_d.jsonl", ("wording_train_d.jsonl",)),
     "train_e": ("wording_train_e.jsonl", ("wording_train_e.jsonl",)),
     "train_f": ("wording_train_f.jsonl", ("wording_train_f.jsonl",)),
+    "train_g": ("wording_train_g.jsonl", ("wording_train_g.jsonl",)),
     "guide": ("wording_guide.jsonl", ()),
     "dev": ("wording_dev.jsonl", ("wording_dev.jsonl",)),
 }
