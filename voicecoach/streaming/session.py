@@ -90,7 +90,7 @@ class StreamSession:
             written = self.file.append(data)
             idle = self._work is None or self._work.done()
             due = self.file.seconds - self._looked_at / SAMPLE_RATE >= LOOK_EVERY_S
-            paused = self._guesses and self._pauses.early_look(self.file.tail(PAUSE_SAMPLES), idle)
+            paused = self._guesses and self._pauses.early_look(self.file.tail(PAUSE_SAMPLES), self.file.arrived, idle)
             if (due or paused) and idle:
                 self._looked_at = int(self.file.seconds * SAMPLE_RATE)
                 _count_queued(1)

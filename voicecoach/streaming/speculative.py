@@ -54,22 +54,22 @@ class Guess:
 class PauseWatch:
     """Notices, chunk by chunk, that the voice may have paused, so that a live look (whose Silero run
     decides) starts at once. Only a level check: in a room too noisy for it the regular looks still
-    come. One early look per quiet stretch."""
+    come. While it stays quiet, a look at most every PAUSE_S of audio: the first may come before
+    Silero can tell the pause (a word's fading end is quiet already)."""
 
     def __init__(self) -> None:
         self._loudest = 0.0
-        self._looked = False  # an early look was started in the current quiet stretch
+        self._last_look = -PAUSE_SAMPLES  # sample count at the last early look
 
-    def early_look(self, newest: np.ndarray, can_look: bool) -> bool:
-        """`newest`: the last PAUSE_S of audio; True when a look should start now (and can)."""
+    def early_look(self, newest: np.ndarray, arrived: int, can_look: bool) -> bool:
+        """`newest`: the last PAUSE_S of audio, `arrived`: samples so far; True when a look should
+        start now (and can)."""
         level = float(np.sqrt(np.mean(np.square(newest)))) if len(newest) else 0.0
         self._loudest = max(self._loudest, level)
-        if level >= QUIET_RATIO * self._loudest or len(newest) < PAUSE_SAMPLES:
-            self._looked = False
+        quiet = len(newest) >= PAUSE_SAMPLES and level < QUIET_RATIO * self._loudest
+        if not quiet or not can_look or arrived - self._last_look < PAUSE_SAMPLES:
             return False
-        if self._looked or not can_look:
-            return False
-        self._looked = True
+        self._last_look = arrived
         return True
 
 
