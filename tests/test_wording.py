@@ -150,13 +150,33 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         ("Ik ben zo klaar met de meterstanden, nog even geduld.", "aanjager.ben_het_zat", False),
         ("Ik ben er zo klaar mee, met dat gezeur.", "aanjager.ben_het_zat", True),
         ("Jeetje, wat vervelend voor u.", "aanjager.vloeken", False),
+        ("Ja, dat klopt niet, die rekening is twee keer afgeschreven.", "aanjager.klopt_niet", False),
+        ("Nee hoor, dat klopt gewoon niet.", "aanjager.klopt_niet", True),
+        ("ja dat klopt gewoon niet wat u zegt", "aanjager.klopt_niet", True),
+        ("Ik ben klaar met het formulier, u krijgt zo een kopie.", "aanjager.klaar_mee", False),
+        ("Ik ben klaar met de controle van de meter.", "aanjager.ben_het_zat", False),
+        ("Ik ben helemaal klaar met dit gedoe.", "aanjager.klaar_mee", True),
+        ("Ik ben klaar met u.", "aanjager.klaar_mee", True),
+        ("Niemand heeft u teruggebeld, dat is niet goed gegaan.", "aanjager.niemand_anders", False),
+        ("Niemand heeft er ooit moeite mee gehad.", "aanjager.niemand_anders", True),
+        ("U heeft zelf het verkeerde tarief aangeklikt.", "aanjager.zelf_gedaan", True),
+        ("u heeft het toch zelf uitgelokt", "aanjager.zelf_gedaan", True),
+        ("Ik kan u zo lastig volgen als u zo snel praat.", "aanjager.doet_moeilijk", False),
+        ("Het is voor u zo lastig, dat snap ik.", "aanjager.doet_moeilijk", False),
+        ("Doe niet zo moeilijk.", "aanjager.doet_moeilijk", True),
+        ("Klaar, de nieuwe meter hangt er weer.", "aanjager.einde_verhaal", False),
+        ("Zonder kassabon geen geld terug. Klaar.", "aanjager.einde_verhaal", True),
+        ("u heeft dus nooit een brief gehad over die verhoging", "aanjager.nooit", False),
+        ("jij altijd zo lastig hoor", "aanjager.doet_moeilijk", True),
     ],
 )
 def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
     """Calming commands (calming_verbs), passing on the blame and walking out as word lists; a
     negation before 'uw schuld' reassures, the employee's own 'ik zoek het uit' is no walk-out, and
     'ik kan er niks aan doen' followed by what the speaker will do passes on no blame; a summary
-    repeats the customer's 'nooit' and 'niemand' without judging, 'ik laat u nooit…' promises."""
+    repeats the customer's 'nooit' and 'niemand' without judging, 'ik laat u nooit…' promises;
+    'ja, dat klopt niet' agrees, 'klaar met de meting' reports finished work, 'niemand heeft u
+    teruggebeld' admits a failure."""
     rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
     assert (rule in rules) == fires, rules
 

@@ -175,7 +175,14 @@ def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
         opens = token.is_sent_start or (index > 0 and before[index - 1].is_punct)  # doc[0] is a sentence start
         if lower == "dus" and opens and following in ctx.words["you"]:
             return False
-    return True
+        if lower == "dus" and index >= 2 and before[index - 2].lower_ in ctx.words["you"] and _opens(before[index - 2]):
+            return False  # 'u bent dus vier keer doorverbonden en niemand…'
+    opening = doc[start]  # the match itself may open the summary: 'u bent dus nooit geïnformeerd'
+    return not (opening.lower_ in ctx.words["you"] and _opens(opening) and start + 2 < len(doc) and doc[start + 2].lower_ == "dus")
+
+
+def _opens(token) -> bool:  # type: ignore[no-untyped-def]
+    return token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_punct)
 
 
 def not_first_person_object(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
@@ -194,6 +201,67 @@ def not_almost_done(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     and 'ik ben het zo zat' still vent frustration."""
     last = doc[end - 1]
     return not (last.lower_ == "klaar" and doc[end - 2].lower_ in ALMOST and "er" not in {t.lower_ for t in doc[start:end]})
+
+
+OBJECT_GOVERNORS = {"voor", "bij", "met", "aan", "naar", "van", "kan", "kon", "kunnen", "help", "helpen"}
+
+
+def judges_the_manner(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """'U doet moeilijk', 'jij altijd zo lastig!' judge the customer (Les 6); 'ik kan u zo lastig
+    volgen' and 'het is voor u zo lastig' do not: without 'doe(t)' the word must close its clause
+    and 'u' must not be the object of a verb or preposition."""
+    if any(token.lower_ in {"doe", "doet"} for token in doc[start:end]):
+        return True
+    return (start == 0 or doc[start - 1].lower_ not in OBJECT_GOVERNORS) and clause_end(doc, start, end, ctx)
+
+
+def closes_a_sentence(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """A bare 'Klaar.' closes the talk only at a sentence's end ('Zonder bon geen geld. Klaar.',
+    '…, klaar.'); 'Klaar, u kunt uw pas eruit halen' and 'nou, klaar, hij doet het weer' say a job is
+    done. Longer matches ('einde verhaal', 'punt uit') stand anywhere."""
+    if end - start > 1 or doc[start].lower_ != "klaar":
+        return True
+    return end >= len(doc) or doc[end].text in {".", "!"} or (doc[end].is_punct and end + 1 >= len(doc))
+
+
+AGREEMENT_WINDOW = 4
+
+
+def not_agreeing(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """'Ja, u heeft gelijk, dat klopt niet, die afschrijving is dubbel' agrees with the customer;
+    'nee hoor, dat klopt gewoon niet' contradicts. An agreeing word ('ja', 'gelijk', 'sorry',
+    'overkomen') just before the match or later in the reply, and no 'gewoon/echt' inside it."""
+    if any(token.lower_ in ctx.words["dismissing_adverbs"] for token in doc[start:end]):
+        return True
+    around = [*doc[max(0, start - AGREEMENT_WINDOW) : start], *doc[end:]]
+    return not any(token.lower_ in ctx.words["agreeing"] for token in around)
+
+
+DETERMINERS = {"de", "het", "deze", "die", "dit", "dat", "uw", "jouw", "je", "mijn", "onze", "ons", "al"}
+
+
+def not_done_with_a_task(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """'Ik ben klaar met de meting', '… met zoeken' reports finished work; 'ik ben klaar met u',
+    '… met dit gesprek', '… met dat gezeur', '… met dit.' breaks off (Les 6)."""
+    after = end + 1 if doc[end - 1].lower_ == "klaar" and end < len(doc) and doc[end].lower_ == "met" else end
+    if doc[after - 1].lower_ != "met":
+        return True  # 'ik ben er klaar mee', 'ik ben het zat'
+    words = [token for token in doc[after : after + 4] if not token.is_punct]
+    if not words or words[0].lower_ in ctx.words["you"] - {"je", "uw"} or words[0].is_sent_start:
+        return True
+    content = next((token for token in words if token.lower_ not in DETERMINERS), None)
+    if content is None or content.is_sent_start or content.i > words[0].i + 2:
+        return words[0].lower_ in {"dit", "dat", "je"}  # 'klaar met dit', 'klaar met je'
+    return content.lower_ in ctx.words["conversation_nouns"]
+
+
+def about_complaints(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """'Niemand anders klaagt', 'niemand had hier een probleem mee' sets the customer against all
+    others (Les 6); 'niemand heeft u teruggebeld' admits what went wrong."""
+    match = {token.lower_ for token in doc[start:end]}
+    if match & {"anders", "klaagt", "klaagde", "zegt", "vindt"}:
+        return True
+    return any(token.lower_ in ctx.words["complaint_words"] for token in doc[end : doc[end - 1].sent.end])
 
 
 def bare_at_clause_start(doc: Doc, start: int, end: int, ctx: Context) -> bool:
@@ -262,6 +330,11 @@ CHECKS: dict[str, Check] = {
     "not_first_person_object": not_first_person_object,
     "bare_at_clause_start": bare_at_clause_start,
     "not_almost_done": not_almost_done,
+    "not_agreeing": not_agreeing,
+    "closes_a_sentence": closes_a_sentence,
+    "judges_the_manner": judges_the_manner,
+    "not_done_with_a_task": not_done_with_a_task,
+    "about_complaints": about_complaints,
     "no_follow_up": no_follow_up,
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
