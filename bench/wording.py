@@ -1,7 +1,7 @@
 """Wording: per-label precision, recall and F1 for rules alone, the model alone and the fused
 result, on the three forms of a reply; p50/p95 time per reply on one core; memory.
 
-    .venv/bin/python bench/wording.py [--split dev|train|train_c|train_d|train_e|train_f|train_g|test]
+    .venv/bin/python bench/wording.py [--split dev|train|train_c|train_d|train_e|train_f|train_g|train_h|test]
 
 Forms: as written; lowercase without punctuation (what a bare recogniser gives); as the bundled
 Whisper base heard it spoken by the MBROLA Dutch voices (tests/data/heard/, made by the corpus
@@ -43,6 +43,7 @@ SPLITS = {
     "train_e": ("wording_train_e.jsonl", ["wording_train_e.jsonl"]),
     "train_f": ("wording_train_f.jsonl", ["wording_train_f.jsonl"]),
     "train_g": ("wording_train_g.jsonl", ["wording_train_g.jsonl"]),
+    "train_h": ("wording_train_h.jsonl", ["wording_train_h.jsonl"]),
     "test": ("wording_test.jsonl", ["test.jsonl"]),
 }
 ALL_LABELS = [*LABELS, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]

@@ -32,6 +32,7 @@ FILES = {  # labelled file -> its heard forms
     "train_e": ("wording_train_e.jsonl", ("wording_train_e.jsonl",)),
     "train_f": ("wording_train_f.jsonl", ("wording_train_f.jsonl",)),
     "train_g": ("wording_train_g.jsonl", ("wording_train_g.jsonl",)),
+    "train_h": ("wording_train_h.jsonl", ("wording_train_h.jsonl",)),
     "guide": ("wording_guide.jsonl", ()),
     "dev": ("wording_dev.jsonl", ("wording_dev.jsonl",)),
 }
