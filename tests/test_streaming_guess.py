@@ -161,6 +161,19 @@ def test_a_pause_is_noticed_on_the_chunk_that_brings_it(sentences, tmp_path):
     session.finish()
 
 
+def test_no_guess_starts_once_stop_came(sentences, tmp_path):
+    """The same pause as above, but arriving after Stop (the last chunk is still being decoded):
+    no pass starts beside the analysis."""
+    first, _last = sentences
+    lead = silence((-len(first) % (SAMPLE_RATE // 2)) / SAMPLE_RATE)
+    session, _path = stream(tmp_path, [lead, first])
+    session.stopping()
+    feed(session, silence(0.3))
+    assert session.guessed is None
+    assert session.file.arrived == len(lead) + len(first) + int(0.3 * SAMPLE_RATE)  # still written
+    session.finish()
+
+
 def test_early_looks_while_quiet_come_at_most_every_pause_length(sentences):
     first, last = sentences
     watch = PauseWatch()

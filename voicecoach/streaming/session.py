@@ -164,6 +164,13 @@ class StreamSession:
         finally:
             self._guessing = None
 
+    def stopping(self) -> None:
+        """Stop came (or the connection went): no live pass starts any more, not even over the audio
+        still being decoded; a guess begun now would run beside the analysis, which cuts the last
+        phrases from the finished recording itself."""
+        with self._lock:
+            self._stopped = True
+
     def finish(self) -> StreamedPhrases:
         """Close the recording with its phrase boundaries: those settled while it arrived, then
         those of the rest. Waits for the phrase being transcribed now, skips those not started; a

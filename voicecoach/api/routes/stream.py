@@ -169,6 +169,7 @@ def _cues(sessions, user_id: int) -> LiveCues:  # type: ignore[no-untyped-def]
 def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
             feed: WebmFeed | None, line_left: float | None, turn: int | None) -> tuple[str, int] | VoiceCoachError:
     """The stored turn and its job, or the Dutch reason it could not be stored."""
+    stream.stopping()
     try:
         if feed is not None:
             try:
