@@ -23,7 +23,7 @@ from voicecoach.speech.phrase_file import recorded_phrases, save_phrases
 from voicecoach.speech.phrases import SAMPLE_RATE, SETTLED_AFTER_S
 from voicecoach.speech.transcribe import load_whisper
 from voicecoach.streaming.session import StreamSession
-from voicecoach.streaming.speculative import PAUSE_S, PAUSE_SAMPLES, PauseWatch
+from voicecoach.streaming.speculative import PAUSE_S
 
 CHUNK = SAMPLE_RATE // 4  # 250 ms, as the page sends
 FIRST = "Goedemiddag meneer, ik begrijp dat u boos bent."
@@ -148,45 +148,13 @@ def test_speech_after_a_guessed_pause_is_not_lost(analyser, sentences, tmp_path)
     assert all(a != b for a, b in itertools.pairwise(texts)), texts
 
 
-def test_a_pause_is_noticed_on_the_chunk_that_brings_it(sentences, tmp_path):
-    """The regular looks come every 0.5 s of audio; a pause of 0.3 s between two of them is still
-    worked out, because its chunk starts a look of its own."""
-    first, _last = sentences
-    lead = silence((-len(first) % (SAMPLE_RATE // 2)) / SAMPLE_RATE)  # a regular look on the last word's chunk
-    session, _path = stream(tmp_path, [lead, first])
-    assert session.guessed is None
-    feed(session, silence(0.3))  # not due for a regular look
-    guess = session.guessed
-    assert guess is not None and guess.end > len(lead) + len(first) - CHUNK, "the pause was not noticed"
-    session.finish()
-
-
 def test_no_guess_starts_once_stop_came(sentences, tmp_path):
-    """The same pause as above, but arriving after Stop (the last chunk is still being decoded):
-    no pass starts beside the analysis."""
+    """A pause long enough to be guessed (as above), arriving after Stop while the last chunks are
+    still being decoded: no pass starts beside the analysis, and the audio is still written."""
     first, _last = sentences
-    lead = silence((-len(first) % (SAMPLE_RATE // 2)) / SAMPLE_RATE)
-    session, _path = stream(tmp_path, [lead, first])
+    session, _path = stream(tmp_path, [first])
     session.stopping()
-    feed(session, silence(0.3))
+    feed(session, silence(SETTLED_AFTER_S - 0.05))
     assert session.guessed is None
-    assert session.file.arrived == len(lead) + len(first) + int(0.3 * SAMPLE_RATE)  # still written
+    assert session.file.arrived == len(first) + int((SETTLED_AFTER_S - 0.05) * SAMPLE_RATE)
     session.finish()
-
-
-def test_early_looks_while_quiet_come_at_most_every_pause_length(sentences):
-    first, last = sentences
-    watch = PauseWatch()
-
-    def early(parts: list[np.ndarray], can_look: bool = True) -> bool:
-        audio = np.concatenate(parts)
-        return watch.early_look(audio[-PAUSE_SAMPLES:], len(audio), can_look)
-
-    assert not early([silence(1.0)])  # nothing said yet
-    assert not early([first])  # speaking
-    assert not early([first, silence(0.25)], can_look=False)  # paused, but a look is under way
-    assert early([first, silence(0.25)])  # ... so the next chunk starts one
-    assert not early([first, silence(0.35)])  # not again within PAUSE_S of audio
-    assert early([first, silence(0.5)])  # Silero may not have seen the pause the first time
-    assert not early([first, silence(0.5), last])  # speaking again
-    assert early([first, silence(0.5), last, silence(0.25)])  # the next pause

@@ -30,9 +30,7 @@ from voicecoach.speech.phrases import (
 from voicecoach.speech.transcribe import transcribe_phrase
 from voicecoach.streaming.pcm_file import GrowingWav
 from voicecoach.streaming.speculative import (
-    PAUSE_SAMPLES,
     Guess,
-    PauseWatch,
     kept_phrases,
     paused_speech_end,
     worth_guessing,
@@ -80,7 +78,6 @@ class StreamSession:
         self._guesses = guess
         self._guess: Guess | None = None
         self._guessing: Phrase | None = None  # the span being guessed now
-        self._pauses = PauseWatch()
         self._stopped = False
         LIVE_WORK.submit(warm_up, model)  # while the trainee starts speaking
 
@@ -88,10 +85,8 @@ class StreamSession:
         """Take one chunk of 16-bit PCM; False once the recording is at its maximum length."""
         with self._lock:
             written = self.file.append(data)
-            idle = self._work is None or self._work.done()
             due = self.file.seconds - self._looked_at / SAMPLE_RATE >= LOOK_EVERY_S
-            paused = self._guesses and self._pauses.early_look(self.file.tail(PAUSE_SAMPLES), self.file.arrived, idle)
-            if (due or paused) and idle:
+            if due and (self._work is None or self._work.done()):
                 self._looked_at = int(self.file.seconds * SAMPLE_RATE)
                 _count_queued(1)
                 self._work = LIVE_WORK.submit(self._look)

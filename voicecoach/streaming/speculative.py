@@ -12,9 +12,6 @@ on, the guess is dropped and the phrase goes the usual way: a guess never change
 only moves a phrase's single pass earlier.
 
 Bounded live work: one pass per pause (not per look), and none while other streams' work waits.
-The pause is noticed on the chunk that brings it (`PauseWatch`, a level check costing microseconds),
-not at the next regular look, which may come too late: the looks come every 0.5 s of audio, while
-a Stop 0.6 s after the last word leaves only 0.4 s between "paused 0.2 s" and Stop.
 """
 
 from __future__ import annotations
@@ -28,14 +25,10 @@ from voicecoach.speech.phrases import SAMPLE_RATE, SPEECH_PAD_MS, Phrase
 from voicecoach.speech.transcribe import PhraseText
 
 PAUSE_S = 0.2  # the voice stopped this long ago: the open phrase may be the reply's last
-PAUSE_SAMPLES = int(PAUSE_S * SAMPLE_RATE)
 TAIL_S = 1.0  # the pause is looked for in this much of the newest audio (a cheap Silero run)
 # Any drop below Silero's threshold counts here: this only decides when to guess; the finished
-# recording's own phrase search decides whether the guess is kept. Silero ends speech only once
-# min_silence has passed inside the audio it sees, so 100 ms (not PAUSE_S) lets a pause be seen
-# 0.25 s after the last word, on the first chunk after it, rather than 0.3 s or more.
-PAUSE_VAD = VadOptions(min_silence_duration_ms=100, speech_pad_ms=0)
-QUIET_RATIO = 0.1  # the newest PAUSE_S this far (-20 dB) below the loudest stretch so far: maybe a pause
+# recording's own phrase search decides whether the guess is kept.
+PAUSE_VAD = VadOptions(min_silence_duration_ms=int(PAUSE_S * 1000), speech_pad_ms=0)
 START_SLACK = int(0.1 * SAMPLE_RATE)  # the final phrase search may start the phrase this much earlier
 PAD = SPEECH_PAD_MS * SAMPLE_RATE // 1000
 
@@ -51,28 +44,6 @@ class Guess:
     pitch: np.ndarray
 
 
-class PauseWatch:
-    """Notices, chunk by chunk, that the voice may have paused, so that a live look (whose Silero run
-    decides) starts at once. Only a level check: in a room too noisy for it the regular looks still
-    come. While it stays quiet, a look at most every PAUSE_S of audio: the first may come before
-    Silero can tell the pause (a word's fading end is quiet already)."""
-
-    def __init__(self) -> None:
-        self._loudest = 0.0
-        self._last_look = -PAUSE_SAMPLES  # sample count at the last early look
-
-    def early_look(self, newest: np.ndarray, arrived: int, can_look: bool) -> bool:
-        """`newest`: the last PAUSE_S of audio, `arrived`: samples so far; True when a look should
-        start now (and can)."""
-        level = float(np.sqrt(np.mean(np.square(newest)))) if len(newest) else 0.0
-        self._loudest = max(self._loudest, level)
-        quiet = len(newest) >= PAUSE_SAMPLES and level < QUIET_RATIO * self._loudest
-        if not quiet or not can_look or arrived - self._last_look < PAUSE_SAMPLES:
-            return False
-        self._last_look = arrived
-        return True
-
-
 def paused_speech_end(samples: np.ndarray, open_phrase: Phrase) -> int | None:
     """Where the open phrase's speech ended, when the voice has been silent for PAUSE_S since;
     None while it still speaks (or has said nothing yet)."""
@@ -81,7 +52,7 @@ def paused_speech_end(samples: np.ndarray, open_phrase: Phrase) -> int | None:
     if not chunks:
         return None  # a pause longer than the tail: the phrase settles by itself soon
     end = tail_start + chunks[-1]["end"]
-    return end if len(samples) - end >= PAUSE_SAMPLES else None
+    return end if len(samples) - end >= int(PAUSE_S * SAMPLE_RATE) else None
 
 
 def worth_guessing(previous: Guess | None, open_phrase: Phrase, speech_end: int) -> bool:
