@@ -1,7 +1,7 @@
 """Wording: per-label precision, recall and F1 for rules alone, the model alone and the fused
 result, on the three forms of a reply; p50/p95 time per reply on one core; memory.
 
-    .venv/bin/python bench/wording.py [--split dev|train|train_c|train_d|train_e|train_f|train_g|train_h|test]
+    .venv/bin/python bench/wording.py [--split dev|train|train_c|…|test]  (train_<x>: every wording_train_<x>.jsonl)
 
 Forms: as written; lowercase without punctuation (what a bare recogniser gives); as the bundled
 Whisper base heard it spoken by the MBROLA Dutch voices (tests/data/heard/, made by the corpus
@@ -20,6 +20,7 @@ from pathlib import Path
 os.environ["OMP_NUM_THREADS"] = "1"  # one core, as a worker runs it
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.wording_files import DATA, labelled_files  # noqa: E402
 from voicecoach.config import Settings  # noqa: E402
 from voicecoach.wording.classify import WordingClassifier  # noqa: E402
 from voicecoach.wording.evaluation import (  # noqa: E402
@@ -34,18 +35,7 @@ from voicecoach.wording.evaluation import (  # noqa: E402
 from voicecoach.wording.pipeline import load_pipeline  # noqa: E402
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, LABELS  # noqa: E402
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SPLITS = {
-    "dev": ("wording_dev.jsonl", ["wording_dev.jsonl"]),
-    "train": ("wording_train.jsonl", ["train_a.jsonl", "train_b.jsonl"]),
-    "train_c": ("wording_train_c.jsonl", ["wording_train_c.jsonl"]),
-    "train_d": ("wording_train_d.jsonl", ["wording_train_d.jsonl"]),
-    "train_e": ("wording_train_e.jsonl", ["wording_train_e.jsonl"]),
-    "train_f": ("wording_train_f.jsonl", ["wording_train_f.jsonl"]),
-    "train_g": ("wording_train_g.jsonl", ["wording_train_g.jsonl"]),
-    "train_h": ("wording_train_h.jsonl", ["wording_train_h.jsonl"]),
-    "test": ("wording_test.jsonl", ["test.jsonl"]),
-}
+SPLITS = {name: files for name, files in labelled_files().items() if name != "guide"}
 ALL_LABELS = [*LABELS, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
 SYSTEMS = ("rules", "model", "fused")
 

@@ -20,22 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.wording_files import DATA, labelled_files  # noqa: E402
 from voicecoach.wording.classify import WordingClassifier  # noqa: E402
 from voicecoach.wording.evaluation import as_speech_recognition_output, gold_labels, load_labelled  # noqa: E402
 from voicecoach.wording.pipeline import build_pipeline  # noqa: E402
 
-DATA = ROOT / "tests" / "data"
-FILES = {  # labelled file -> its heard forms
-    "train": ("wording_train.jsonl", ("train_a.jsonl", "train_b.jsonl")),
-    "train_c": ("wording_train_c.jsonl", ("wording_train_c.jsonl",)),
-    "train_d": ("wording_train_d.jsonl", ("wording_train_d.jsonl",)),
-    "train_e": ("wording_train_e.jsonl", ("wording_train_e.jsonl",)),
-    "train_f": ("wording_train_f.jsonl", ("wording_train_f.jsonl",)),
-    "train_g": ("wording_train_g.jsonl", ("wording_train_g.jsonl",)),
-    "train_h": ("wording_train_h.jsonl", ("wording_train_h.jsonl",)),
-    "guide": ("wording_guide.jsonl", ()),
-    "dev": ("wording_dev.jsonl", ("wording_dev.jsonl",)),
-}
+FILES = {name: files for name, files in labelled_files().items() if name != "test"}  # never the test split
 
 
 def forms(name: str) -> list[tuple[str, str, set[str]]]:
