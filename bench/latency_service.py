@@ -31,8 +31,9 @@ from bench.latency import (
     REPEATS,
     VOICES,
     encoder_pass,
+    fastest,
     load_replies,
-    median_seconds,
+    plain_models,
     plain_transcribe,
     reply_of,
     speak,
@@ -143,15 +144,23 @@ def bench_streams(folder: Path, clips: dict[int, np.ndarray], encoder: dict[int,
         service.stop()
 
 
+def sequential_seconds(model: WhisperModel, clips: list[np.ndarray]) -> float:
+    """Plain `transcribe` of every clip, one after another (the first clip once before, to warm)."""
+    plain_transcribe(model, clips[0])
+    started = time.perf_counter()
+    for clip in clips:
+        plain_transcribe(model, clip)
+    return time.perf_counter() - started
+
+
 def bench_service() -> None:
     settings = Settings()
-    plain = WhisperModel(str(settings.whisper_model), device="cpu", compute_type=settings.compute_type,
-                         cpu_threads=settings.cpu_threads, local_files_only=True)
+    plains = plain_models(settings)
     replies = load_replies()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         clips = {seconds: reply_of(seconds, replies, folder) for seconds in DURATIONS}
-        encoder = {seconds: median_seconds(lambda clip=clips[seconds]: encoder_pass(plain, clip)) for seconds in DURATIONS}
+        encoder = {seconds: fastest(plains, lambda model, clip=clips[seconds]: encoder_pass(model, clip)) for seconds in DURATIONS}
         print("encoder pass (30 s window):", ", ".join(f"{len(clips[s]) / 16_000:.1f} s reply {encoder[s]:.2f} s" for s in DURATIONS))
         for guess in (False, True):
             bench_streams(folder, clips, encoder, guess)
@@ -166,15 +175,12 @@ def bench_service() -> None:
             for seconds in DURATIONS:
                 samples = clips[seconds]
                 audio = wav(samples, folder / f"reply-{seconds}.wav")
-                encoder_s = median_seconds(lambda: encoder_pass(plain, samples))
-                plain_s = median_seconds(lambda: plain_transcribe(plain, samples), repeats=3 if seconds > 10 else REPEATS)
+                encoder_s = fastest(plains, lambda model: encoder_pass(model, samples))
+                plain_s = fastest(plains, lambda model: plain_transcribe(model, samples), repeats=3 if seconds > 10 else REPEATS)
                 upload_s = statistics.median(uploaded(client, audio) for _ in range(REPEATS))
                 print(f"{len(samples) / 16_000:>6.1f}s {encoder_s:>8.2f} {plain_s:>7.2f} {upload_s:>7.2f} {upload_s / encoder_s:>11.2f}")
             clips = [speak(reply, folder / f"c{i}.wav", VOICES[i % 2]) for i, reply in enumerate(replies[:CONCURRENT])]
-            started = time.perf_counter()
-            for clip in clips:
-                plain_transcribe(plain, clip)
-            sequential = time.perf_counter() - started
+            sequential = min(sequential_seconds(model, clips) for model in plains)
             audios = [wav(clip, folder / f"c{i}-16k.wav") for i, clip in enumerate(clips)]
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:

@@ -89,7 +89,7 @@ def analysis_holds(samples: np.ndarray, baseline: Baseline) -> bool:
 
 def main() -> None:
     models = Path(__file__).resolve().parent.parent / "models"
-    analyser = Analyser(Settings(whisper_model=models / "whisper-base", spacy_model=models / "spacy-nl", cpu_threads=2))
+    analyser = Analyser(Settings(whisper_model=models / "whisper-base", spacy_model=models / "spacy-nl"))
     folder = Path(tempfile.mkdtemp(prefix="live-pitch-"))
     baseline = analyser.calibrate(speak_to_wav(CALIBRATION_TEXT, folder / "lezing.wav", voice="mb-nl2"))
     print(f"calm baseline (pyin over the calibration reading): {baseline.pitch_hz:.1f} Hz, "

@@ -20,7 +20,7 @@ SPACY_DIR = MODELS_DIR / "spacy-nl"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR, cpu_threads=2)
+    return Settings(data_dir=tmp_path / "data", whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ def test_the_practice_analysis_flags_talking_over_the_line_only_with_its_overlap
     # the trainee (headphones) starts talking TALK_OVER_AT s into the recording, over the line
     recording = overlapping_recordings(samples, trainee_reply(tmp_path), overlap.seconds_left)["headphones"]
     wav = write_wav(tmp_path / "antwoord.wav", recording)
-    analyser = Analyser(Settings(data_dir=tmp_path, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR, cpu_threads=2))
+    analyser = Analyser(Settings(data_dir=tmp_path, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
     found = hear_audio(analyser, wav, overlap=overlap).analysis.interruption
     assert found is not None and found.interrupting and found.line_left == pytest.approx(overlap.seconds_left, abs=0.001)
     assert found.stretches[0][0] <= TALK_OVER_AT + 0.5

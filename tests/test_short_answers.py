@@ -24,7 +24,7 @@ from voicecoach.vocabulary import SEED_FILES
 @pytest.fixture(scope="module")
 def analyser(tmp_path_factory) -> Analyser:  # type: ignore[no-untyped-def]
     data = tmp_path_factory.mktemp("data")
-    return Analyser(Settings(data_dir=data, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR, cpu_threads=2))
+    return Analyser(Settings(data_dir=data, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,7 @@ def feed(session: StreamSession, samples: np.ndarray) -> None:
 @pytest.fixture(scope="module")
 def analyser(tmp_path_factory: pytest.TempPathFactory) -> Analyser:
     data = tmp_path_factory.mktemp("guess-data")
-    return Analyser(Settings(data_dir=data, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR, cpu_threads=2))
+    return Analyser(Settings(data_dir=data, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def reanalysed_words(recording: Path) -> list[list]:
         "import json, sys; from pathlib import Path; from voicecoach.analysis import Analyser; "
         "from voicecoach.config import Settings; "
         f"a = Analyser(Settings(data_dir=Path({str(recording.parent)!r}), whisper_model=Path({str(WHISPER_DIR)!r}), "
-        f"spacy_model=Path({str(SPACY_DIR)!r}), cpu_threads=2)); "
+        f"spacy_model=Path({str(SPACY_DIR)!r}))); "
         f"r = a.analyse(Path({str(recording)!r})); "
         "print(json.dumps([[w.word, w.start, w.end] for w in r.transcript.words]))"
     )

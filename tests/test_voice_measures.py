@@ -21,7 +21,7 @@ def analyser() -> Analyser:
     from voicecoach.config import Settings
     from tests.conftest import SPACY_DIR, WHISPER_DIR
 
-    return Analyser(Settings(whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR, cpu_threads=2))
+    return Analyser(Settings(whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
 
 
 @pytest.fixture(scope="session")

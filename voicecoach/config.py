@@ -50,7 +50,18 @@ class Settings(BaseSettings):
     )
     spacy_model: Path = Field(description="The project's spaCy pipeline; default: the one `models install` builds.")
     compute_type: Literal["int8", "int8_float32", "int16", "float32", "default"] = "int8"
-    cpu_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    cpu_threads: int = Field(
+        default=1,
+        ge=1,
+        description="CTranslate2 threads per loaded Whisper model. One: a second thread made Whisper's decoding "
+        "2–3 × slower on the 2-core machines measured (bench/threads.py); the cores are used by analyses side "
+        "by side (analysis_processes) and by the live path beside them.",
+    )
+    analysis_processes: int = Field(
+        default_factory=lambda: min(os.cpu_count() or 1, 2),
+        ge=1,
+        description="Analyses a worker runs at once, each in its own process with its own models (~0.5 GB each).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     allowed_hosts: list[str] = Field(

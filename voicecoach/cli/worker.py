@@ -6,6 +6,8 @@ import logging
 import signal
 import threading
 
+import typer
+
 from voicecoach.config import get_settings
 
 HOUSEKEEPING_INTERVAL_SECONDS = 3600
@@ -13,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def worker() -> None:
-    """Voer wachtende analyses uit tot het proces stopt (SIGTERM of Ctrl-C)."""
+    """Voer wachtende analyses uit tot het proces stopt (SIGTERM of Ctrl-C); VOICECOACH_ANALYSIS_PROCESSES tegelijk."""
     from voicecoach.analysis_process import ChildRunner
     from voicecoach.jobs import Worker
     from voicecoach.lifetime import stop_on_signals
@@ -29,11 +31,33 @@ def worker() -> None:
     stop_on_signals(stop, signal.SIGTERM, signal.SIGINT)
     sessions = session_factory(engine)
     threading.Thread(target=_housekeeping, args=(sessions, settings, stop), daemon=True).start()
-    runner = ChildRunner(settings, settings.job_timeout_seconds)
-    try:
-        Worker(sessions, service.handlers(), runner=runner, lease_seconds=settings.job_lease_seconds).run(stop)
-    finally:
-        runner.close()
+    handlers = service.handlers()
+    failed = threading.Event()
+
+    def analyse_side_by_side() -> None:
+        # One job at a time per thread, each in its own analysis process (one Whisper thread each):
+        # two side by side analyse more replies a minute than one with two threads (bench/threads.py).
+        runner = ChildRunner(settings, settings.job_timeout_seconds)
+        try:
+            Worker(sessions, handlers, runner=runner, lease_seconds=settings.job_lease_seconds).run(stop)
+        except BaseException:
+            failed.set()
+            raise
+        finally:
+            stop.set()  # one loop ending ends the worker, which `serve` then restarts whole
+            runner.close()  # from this thread: the child's parent-death signal belongs to it
+
+    threads = [
+        threading.Thread(target=analyse_side_by_side, name=f"analysis-{number}")
+        for number in range(settings.analysis_processes)
+    ]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        for thread in threads:
+            thread.join(timeout=0.5)  # short waits: the main thread handles SIGTERM
+    if failed.is_set():
+        raise typer.Exit(1)
 
 
 def _housekeeping(sessions, settings, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
