@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     analysis_processes: int = Field(
         default_factory=lambda: min(os.cpu_count() or 1, 2),
         ge=1,
-        description="Analyses a worker runs at once, each in its own process with its own models (~0.5 GB each).",
+        description="Analyses a worker runs at once, each in its own process with its own models (~0.7 GB each).",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
