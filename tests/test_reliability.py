@@ -34,7 +34,8 @@ ENGLISH = re.compile(r"\b(the|should|error|failed|exception|traceback|locked|req
 def live(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
     # the page uploads here (this module tests the upload path and its failures; streaming has its own tests)
     service = LiveService(
-        tmp_path_factory.mktemp("data"), job_lease_seconds="5", max_upload_bytes=str(MAX_UPLOAD), live_streaming="false"
+        tmp_path_factory.mktemp("data"), job_lease_seconds="5", max_upload_bytes=str(MAX_UPLOAD), live_streaming="false",
+        analysis_processes="2",  # what `serve` runs on two cores or more, whatever this machine has
     )
     service.start(with_worker=True)
     service.create_user("oefenaar")
@@ -121,6 +122,28 @@ def final(client: httpx.Client, turn_id: str, seconds: float) -> dict:
 
 def status_is(client: httpx.Client, turn_id: str, wanted: str):  # type: ignore[no-untyped-def]
     return lambda: client.get(f"/api/turns/{turn_id}").json()["status"] == wanted
+
+
+def test_two_replies_are_analysed_side_by_side(live, long_reply, dutch_reply_wav):
+    client = live.client("oefenaar")
+    worker = worker_of(live)
+    wait_until(lambda: len(analyses_of(worker)) == 2, 60, "not two analysis processes")
+    warm = upload(client, new_conversation(client), dutch_reply_wav.read_bytes()).json()["turn_id"]
+    assert final(client, warm, 300)["status"] == "done"  # models loaded
+    turns = [upload(client, new_conversation(client), long_reply.read_bytes()).json()["turn_id"] for _ in range(2)]
+    both_running = False
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        statuses = [client.get(f"/api/turns/{turn_id}").json()["status"] for turn_id in turns]
+        both_running = both_running or statuses == ["running", "running"]
+        if all(status in ("done", "error") for status in statuses):
+            break
+        time.sleep(0.02)
+    assert statuses == ["done", "done"], statuses
+    assert both_running  # one analysis did not wait for the other
+    with database(live) as connection:
+        claimed_by = {row[0] for row in connection.execute("SELECT worker FROM jobs WHERE target_id IN (?, ?)", turns)}
+    assert len(claimed_by) == 2  # two analysis loops, one job each
 
 
 def test_every_bad_input_ends_in_done_or_a_dutch_error(live, tmp_path):
