@@ -168,6 +168,14 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         ("Zonder kassabon geen geld terug. Klaar.", "aanjager.einde_verhaal", True),
         ("u heeft dus nooit een brief gehad over die verhoging", "aanjager.nooit", False),
         ("jij altijd zo lastig hoor", "aanjager.doet_moeilijk", True),
+        ("Begrijp ik goed dat u de brief nooit heeft ontvangen?", "aanjager.nooit", False),
+        ("klopt het dat u nooit een bevestiging heeft gekregen", "aanjager.nooit", False),
+        ("nee, dat klopt niet, dat had u nooit moeten overkomen", "aanjager.nooit", False),
+        ("U leest ook nooit de voorwaarden.", "aanjager.nooit", True),
+        ("Ik heb geen sleutel van de kast.", "aanjager.heb_geen_zin", False),
+        ("ik heb er geen goed gevoel over als ik die doos zo moet achterlaten", "aanjager.heb_geen_zin", False),
+        ("Ik heb er echt geen zin meer in.", "aanjager.heb_geen_zin", True),
+        ("ik heb hier niks mee te maken", "aanjager.heb_geen_zin", True),
     ],
 )
 def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
@@ -176,7 +184,8 @@ def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
     'ik kan er niks aan doen' followed by what the speaker will do passes on no blame; a summary
     repeats the customer's 'nooit' and 'niemand' without judging, 'ik laat u nooit…' promises;
     'ja, dat klopt niet' agrees, 'klaar met de meting' reports finished work, 'niemand heeft u
-    teruggebeld' admits a failure."""
+    teruggebeld' admits a failure; 'begrijp ik goed dat…' asks back, 'dat had u nooit moeten
+    overkomen' regrets a mishap, and 'ik heb geen…' refuses only with zin, tijd, meer, te maken…."""
     rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
     assert (rule in rules) == fires, rules
 

@@ -172,6 +172,10 @@ def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
         heard_right = following in HEARD_RIGHT and preceding in ctx.words["you"] | {"het"}
         if lower in SUMMARY_MARKERS or (lower == "goed" and (following in UNDERSTOOD or heard_right)):
             return False
+        if lower == "goed" and _asks_back([t.lower_ for t in before[max(0, index - 3) : index]]):
+            return False  # 'begrijp ik (het) goed dat u de brief nooit heeft ontvangen?'
+        if lower == "klopt" and following == "het":  # 'klopt het dat u nooit bericht kreeg?'
+            return False
         opens = token.is_sent_start or (index > 0 and before[index - 1].is_punct)  # doc[0] is a sentence start
         if lower == "dus" and opens and following in ctx.words["you"]:
             return False
@@ -179,6 +183,17 @@ def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
             return False  # 'u bent dus vier keer doorverbonden en niemand…'
     opening = doc[start]  # the match itself may open the summary: 'u bent dus nooit geïnformeerd'
     return not (opening.lower_ in ctx.words["you"] and _opens(opening) and start + 2 < len(doc) and doc[start + 2].lower_ == "dus")
+
+
+def _asks_back(words: list[str]) -> bool:
+    """The words before 'goed' ask whether the speaker understood: 'begrijp ik (het)', 'zie ik het'."""
+    return "ik" in words[-2:] and any(word in UNDERSTOOD | HEARD_RIGHT for word in words)
+
+
+def not_a_mishap(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
+    """'Nooit' regrets what happened to the customer ('dat had u nooit mogen overkomen', 'dat had
+    nooit mogen gebeuren'): sympathy, not a judgement of the customer."""
+    return not any(token.lower_ in ctx.words["mishap_verbs"] for token in doc[end - 1 : end + 3])
 
 
 def _opens(token) -> bool:  # type: ignore[no-untyped-def]
@@ -328,6 +343,7 @@ CHECKS: dict[str, Check] = {
     "not_reported_speech": not_reported_speech,
     "not_summary": not_summary,
     "not_first_person_object": not_first_person_object,
+    "not_a_mishap": not_a_mishap,
     "bare_at_clause_start": bare_at_clause_start,
     "not_almost_done": not_almost_done,
     "not_agreeing": not_agreeing,
