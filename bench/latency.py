@@ -71,15 +71,26 @@ def reply_of(seconds: int, replies: list[str], folder: Path) -> np.ndarray:
     return samples
 
 
+def plain_model(settings: Settings, threads: int) -> WhisperModel:
+    """Plain faster-whisper as anyone would load it, with `threads` CTranslate2 threads (0: its default)."""
+    return WhisperModel(str(settings.whisper_model), device="cpu", compute_type=settings.compute_type,
+                        cpu_threads=threads, local_files_only=True)
+
+
 def plain_models(settings: Settings) -> list[WhisperModel]:
     """Plain faster-whisper with one thread and with a thread per core: every reference below is
     the faster of the two (a thread per core encodes a 30 s window faster, one thread decodes
     faster here: bench/threads.py), so no ratio is flattered by a slow reference."""
-    return [
-        WhisperModel(str(settings.whisper_model), device="cpu", compute_type=settings.compute_type,
-                     cpu_threads=threads, local_files_only=True)
-        for threads in sorted({1, os.cpu_count() or 1})
-    ]
+    return [plain_model(settings, threads) for threads in sorted({1, os.cpu_count() or 1})]
+
+
+def one_after_another(function, clips: list[np.ndarray]) -> float:  # type: ignore[no-untyped-def]
+    """Seconds for `function(clip)` on every clip in turn (the first clip once before, to warm)."""
+    function(clips[0])
+    started = time.perf_counter()
+    for clip in clips:
+        function(clip)
+    return time.perf_counter() - started
 
 
 def fastest(models: list[WhisperModel], function, repeats: int = REPEATS) -> float:  # type: ignore[no-untyped-def]

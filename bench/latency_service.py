@@ -23,7 +23,6 @@ from pathlib import Path
 
 import av
 import numpy as np
-from faster_whisper import WhisperModel
 from websockets.sync.client import connect
 
 from bench.latency import (
@@ -33,6 +32,7 @@ from bench.latency import (
     encoder_pass,
     fastest,
     load_replies,
+    one_after_another,
     plain_models,
     plain_transcribe,
     reply_of,
@@ -144,15 +144,6 @@ def bench_streams(folder: Path, clips: dict[int, np.ndarray], encoder: dict[int,
         service.stop()
 
 
-def sequential_seconds(model: WhisperModel, clips: list[np.ndarray]) -> float:
-    """Plain `transcribe` of every clip, one after another (the first clip once before, to warm)."""
-    plain_transcribe(model, clips[0])
-    started = time.perf_counter()
-    for clip in clips:
-        plain_transcribe(model, clip)
-    return time.perf_counter() - started
-
-
 def bench_service() -> None:
     settings = Settings()
     plains = plain_models(settings)
@@ -180,7 +171,7 @@ def bench_service() -> None:
                 upload_s = statistics.median(uploaded(client, audio) for _ in range(REPEATS))
                 print(f"{len(samples) / 16_000:>6.1f}s {encoder_s:>8.2f} {plain_s:>7.2f} {upload_s:>7.2f} {upload_s / encoder_s:>11.2f}")
             clips = [speak(reply, folder / f"c{i}.wav", VOICES[i % 2]) for i, reply in enumerate(replies[:CONCURRENT])]
-            sequential = min(sequential_seconds(model, clips) for model in plains)
+            sequential = min(one_after_another(lambda clip, model=model: plain_transcribe(model, clip), clips) for model in plains)
             audios = [wav(clip, folder / f"c{i}-16k.wav") for i, clip in enumerate(clips)]
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:

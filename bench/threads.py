@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -28,7 +27,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from faster_whisper import WhisperModel
-from latency import VOICES, encoder_pass, load_replies, plain_transcribe, speak
+from latency import (
+    VOICES,
+    encoder_pass,
+    load_replies,
+    median_seconds,
+    one_after_another,
+    plain_model,
+    plain_transcribe,
+    speak,
+)
 
 from voicecoach.config import Settings
 from voicecoach.speech.transcribe import load_whisper, transcribe
@@ -39,35 +47,12 @@ _model: WhisperModel | None = None
 
 def _load(threads: int) -> None:
     global _model
-    _model = load_whisper(Settings().whisper_model, Settings().compute_type, threads)
+    settings = Settings()
+    _model = load_whisper(settings.whisper_model, settings.compute_type, threads)
 
 
 def _ours(clip: np.ndarray) -> str:
     return transcribe(_model, clip).text
-
-
-def plain_model(threads: int) -> WhisperModel:
-    settings = Settings()
-    return WhisperModel(str(settings.whisper_model), device="cpu", compute_type=settings.compute_type,
-                        cpu_threads=threads, local_files_only=True)
-
-
-def seconds_for(function, clips: list[np.ndarray]) -> float:  # type: ignore[no-untyped-def]
-    function(clips[0])  # warm
-    started = time.perf_counter()
-    for clip in clips:
-        function(clip)
-    return time.perf_counter() - started
-
-
-def encoder_seconds(model: WhisperModel, clip: np.ndarray) -> float:
-    encoder_pass(model, clip)
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        encoder_pass(model, clip)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def side_by_side(clips: list[np.ndarray], processes: int) -> float:
@@ -89,14 +74,15 @@ def main() -> None:
     print(f"{CLIPS} replies, {speech:.0f} s of speech; seconds for all of them (replies per minute)")
     rows: list[tuple[str, float]] = []
     for threads, name in ((0, "default"), (1, "1"), (2, "2")):
-        model = plain_model(threads)
-        print(f"  encoder pass (30 s window), {name} thread(s): {encoder_seconds(model, clips[0]):.2f} s", flush=True)
-        rows.append((f"plain sequential, {name} thread(s)", seconds_for(lambda c, m=model: plain_transcribe(m, c), clips)))
+        model = plain_model(Settings(), threads)
+        encoder = median_seconds(lambda m=model: encoder_pass(m, clips[0]))
+        print(f"  encoder pass (30 s window), {name} thread(s): {encoder:.2f} s", flush=True)
+        rows.append((f"plain sequential, {name} thread(s)", one_after_another(lambda c, m=model: plain_transcribe(m, c), clips)))
         print(f"  {rows[-1][0]}: {rows[-1][1]:.1f} s", flush=True)
         del model
     for threads in (1, 2):
         _load(threads)
-        rows.append((f"VoiceCoach sequential, {threads} thread(s)", seconds_for(_ours, clips)))
+        rows.append((f"VoiceCoach sequential, {threads} thread(s)", one_after_another(_ours, clips)))
         print(f"  {rows[-1][0]}: {rows[-1][1]:.1f} s", flush=True)
     rows.append(("VoiceCoach, 2 processes side by side, 1 thread each", side_by_side(clips, 2)))
     reference = rows[0][1]
