@@ -190,6 +190,47 @@ def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
     assert (rule in rules) == fires, rules
 
 
+@pytest.mark.parametrize(
+    ("text", "rule", "fires"),
+    [
+        ("Als u de meterstand had doorgegeven, was de rekening gewoon goed geweest.", "aanjager.als_u_had", True),
+        ("Als ik dat had geweten, had ik u meteen gebeld.", "aanjager.als_u_had", False),
+        ("Dat bepaalt de afdeling vergunningen.", "aanjager.beslist_een_ander", True),
+        ("Dat bepaalt de afdeling vergunningen, maar ik vraag het vandaag voor u na.", "aanjager.beslist_een_ander", False),
+        ("Daar gaat mijn leidinggevende over.", "aanjager.daar_gaat_een_ander_over", True),
+        ("Daar gaat het over.", "aanjager.daar_gaat_een_ander_over", False),
+        ("Dat mag ik niet van mijn chef.", "aanjager.mag_niet_van", True),
+        ("De planning heeft het verknoeid, ik niet.", "aanjager.ik_niet", True),
+        ("u slaat op de balie dat wil ik niet", "aanjager.ik_niet", False),
+        ("Nee, dat kan echt niet.", "aanjager.kan_niet", True),
+        ("Nee, dat kan niet, we zijn op zondag dicht. Maandag kan wel.", "aanjager.kan_niet", False),
+        ("U gooit met de folders, dat kan niet.", "aanjager.kan_niet", False),
+        ("Nee.", "aanjager.kaal_nee", True),
+        ("Nee, maar ik kan u wel doorverbinden.", "aanjager.kaal_nee", False),
+        ("Wat een zeurpiet.", "aanjager.wat_een", True),
+        ("Hufter.", "aanjager.scheldwoord", True),
+        ("Mijn collega's zullen u precies hetzelfde vertellen.", "aanjager.zegt_hetzelfde", True),
+        ("Ik zal u precies hetzelfde vertellen als de vorige keer.", "aanjager.zegt_hetzelfde", False),
+        ("Iedereen in de wachtkamer ziet hoe u zich gedraagt.", "aanjager.iedereen_in_de_rij", True),
+        ("Iedereen in de rij wordt vandaag nog geholpen.", "aanjager.iedereen_in_de_rij", False),
+        ("Ik verbreek nu de verbinding.", "aanjager.gesprek_beeindigen", True),
+        ("Als u blijft schelden, beëindig ik dit gesprek.", "aanjager.gesprek_beeindigen", False),
+        ("Dag.", "aanjager.kaal_dag", True),
+        ("Dag mevrouw, ik kom voor de meter.", "aanjager.kaal_dag", False),
+        ("Ik heb het u nu al drie keer uitgelegd.", "aanjager.al_drie_keer_gezegd", True),
+        ("Ik zit hier zelf al sinds zes uur vanochtend.", "aanjager.al_sinds", True),
+    ],
+)
+def test_blame_flat_refusals_allies_and_walking_out(classifier, text, rule, fires):
+    """'Als u … had …, was …' blames the customer and 'dat bepaalt de afdeling' passes the case on,
+    unless a way out follows ('maar ik vraag het na'); a bare 'nee' or 'dat kan niet' is zwart-wit
+    unless another way is offered or it answers named behaviour (a boundary); someone else 'zal u
+    hetzelfde vertellen' seeks allies, the speaker's own 'ik zal u hetzelfde vertellen' does not;
+    ending the call is a walk-out unless it is a stated consequence."""
+    rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
+    assert (rule in rules) == fires, rules
+
+
 def test_ik_vind_u_onbeschoft_is_an_attack(classifier):
     assert "aanjager:persoon_aanvallen" in predicted_labels(classifier.classify("Ik vind u onbeschoft."))
 

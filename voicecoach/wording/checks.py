@@ -298,16 +298,55 @@ def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
 OFFER_VERBS = {"kan", "kunnen", "ga", "gaan", "wil", "zal", "u"}
 
 
+def _offers(ctx: Context) -> frozenset[str]:
+    return ctx.words["solution_verbs"] | ctx.words["solution_nouns"] | FOLLOW_UP | {"bel", "regel", "zorg"}
+
+
 def no_offer_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
     """Not followed in its sentence by what the speaker will do ('ik kan er niks aan doen dat het
     pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken'): stating a
     limit and then offering a step passes on no blame."""
-    offers = ctx.words["solution_verbs"] | ctx.words["solution_nouns"] | FOLLOW_UP | {"bel", "regel", "zorg"}
+    offers = _offers(ctx)
     following = doc[end : doc[end - 1].sent.end]
     return not any(
         token.lower_ in offers or (token.lower_ == "wel" and token.i > 0 and doc[token.i - 1].lower_ in OFFER_VERBS)
         for token in following
     )
+
+
+WAYS_OUT = {"wel", "maar", "via", "alternatief", "eventueel", "misschien", "na", "weten"}
+
+
+def no_way_out_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
+    """A flat no: nothing later in the reply opens another way ('Nee, dat kan niet, die kassa is
+    dicht. Kassa drie is wel open.', '…, dat moet via de website') or offers a step."""
+    ways_out = WAYS_OUT | _offers(ctx)
+    return not any(token.lower_ in ways_out for token in doc[end:])
+
+
+def not_about_behaviour(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """'U duwt mevrouw, dat kan echt niet.': a no said to named behaviour draws a line (grens
+    aangeven), it does not dismiss the customer's case."""
+    named = ctx.words["behaviour_verbs"] | ctx.words["behaviour_nouns"] | ctx.words["loud_words"]
+    return not any(token.lower_ in named for token in doc[:start])
+
+
+PERSONAL_PRONOUNS = {"ik", "we", "wij", "u", "je", "jij", "jullie"}
+
+
+def third_party_subject(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """Someone else speaks for the speaker ('mijn collega zal u hetzelfde vertellen'), not the
+    speaker or the customer ('ik zal u hetzelfde vertellen')."""
+    return start == 0 or doc[start - 1].lower_ not in PERSONAL_PRONOUNS
+
+
+BARE_WORDS = {"ja", "nou", "eh", "ehm", "uh", "sorry", "meneer", "mevrouw", "hoor", "echt", "gewoon"}
+
+
+def the_whole_reply(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """The match is all the reply says ('Nee.', 'Nee hoor.', 'nee gaat niet'): nothing else but
+    fillers and address."""
+    return all(token.is_punct or token.lower_ in BARE_WORDS for token in [*doc[:start], *doc[end:]])
 
 
 HELP_SERVICES = {"politie", "beveiliging", "bewaking", "security", "112", "dispatch", "beveiliger"}
@@ -355,4 +394,8 @@ CHECKS: dict[str, Check] = {
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
     "a_command": a_command,
+    "no_way_out_after": no_way_out_after,
+    "not_about_behaviour": not_about_behaviour,
+    "third_party_subject": third_party_subject,
+    "the_whole_reply": the_whole_reply,
 }
