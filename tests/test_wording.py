@@ -219,6 +219,17 @@ def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
         ("Dag mevrouw, ik kom voor de meter.", "aanjager.kaal_dag", False),
         ("Ik heb het u nu al drie keer uitgelegd.", "aanjager.al_drie_keer_gezegd", True),
         ("Ik zit hier zelf al sinds zes uur vanochtend.", "aanjager.al_sinds", True),
+        ("Ik heb vandaag nog zestig pakketten in de bus.", "aanjager.eigen_drukte", True),
+        ("Ik heb nog drie adressen en dan ben ik bij u.", "aanjager.eigen_drukte", False),
+        ("De termijn is twee weken en daarmee uit.", "aanjager.daarmee_uit", True),
+        ("Daar is geen uitzondering op, maar ik kan wel een betalingsregeling voor u aanvragen.",
+         "aanjager.geen_uitzondering", False),
+        ("Dan heeft u de brief verkeerd gelezen.", "aanjager.verkeerd_begrepen", True),
+        ("U heeft er gewoon geen verstand van.", "aanjager.geen_verstand_van", True),
+        ("Ik vind het vervelend wat u is overkomen.", "aanjager.vind_het_dom_wat", False),
+        ("Ik vind het echt belachelijk wat u nu zegt.", "aanjager.vind_het_dom_wat", True),
+        ("Vraag het maar aan de andere klanten.", "aanjager.vraag_maar_aan_wie", True),
+        ("Doe maar wat u wilt.", "aanjager.doe_maar_wat_u_wilt", True),
     ],
 )
 def test_blame_flat_refusals_allies_and_walking_out(classifier, text, rule, fires):
