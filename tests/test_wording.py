@@ -176,23 +176,6 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         ("ik heb er geen goed gevoel over als ik die doos zo moet achterlaten", "aanjager.heb_geen_zin", False),
         ("Ik heb er echt geen zin meer in.", "aanjager.heb_geen_zin", True),
         ("ik heb hier niks mee te maken", "aanjager.heb_geen_zin", True),
-    ],
-)
-def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
-    """Calming commands (calming_verbs), passing on the blame and walking out as word lists; a
-    negation before 'uw schuld' reassures, the employee's own 'ik zoek het uit' is no walk-out, and
-    'ik kan er niks aan doen' followed by what the speaker will do passes on no blame; a summary
-    repeats the customer's 'nooit' and 'niemand' without judging, 'ik laat u nooit…' promises;
-    'ja, dat klopt niet' agrees, 'klaar met de meting' reports finished work, 'niemand heeft u
-    teruggebeld' admits a failure; 'begrijp ik goed dat…' asks back, 'dat had u nooit moeten
-    overkomen' regrets a mishap, and 'ik heb geen…' refuses only with zin, tijd, meer, te maken…."""
-    rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
-    assert (rule in rules) == fires, rules
-
-
-@pytest.mark.parametrize(
-    ("text", "rule", "fires"),
-    [
         ("Als u de meterstand had doorgegeven, was de rekening gewoon goed geweest.", "aanjager.als_u_had", True),
         ("Als ik dat had geweten, had ik u meteen gebeld.", "aanjager.als_u_had", False),
         ("Dat bepaalt de afdeling vergunningen.", "aanjager.beslist_een_ander", True),
@@ -232,12 +215,20 @@ def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
         ("Doe maar wat u wilt.", "aanjager.doe_maar_wat_u_wilt", True),
     ],
 )
-def test_blame_flat_refusals_allies_and_walking_out(classifier, text, rule, fires):
-    """'Als u … had …, was …' blames the customer and 'dat bepaalt de afdeling' passes the case on,
+def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
+    """Calming commands (calming_verbs), passing on the blame and walking out as word lists; a
+    negation before 'uw schuld' reassures, the employee's own 'ik zoek het uit' is no walk-out, and
+    'ik kan er niks aan doen' followed by what the speaker will do passes on no blame; a summary
+    repeats the customer's 'nooit' and 'niemand' without judging, 'ik laat u nooit…' promises;
+    'ja, dat klopt niet' agrees, 'klaar met de meting' reports finished work, 'niemand heeft u
+    teruggebeld' admits a failure; 'begrijp ik goed dat…' asks back, 'dat had u nooit moeten
+    overkomen' regrets a mishap, and 'ik heb geen…' refuses only with zin, tijd, meer, te maken….
+    'Als u … had …, was …' blames the customer and 'dat bepaalt de afdeling' passes the case on,
     unless a way out follows ('maar ik vraag het na'); a bare 'nee' or 'dat kan niet' is zwart-wit
     unless another way is offered or it answers named behaviour (a boundary); someone else 'zal u
     hetzelfde vertellen' seeks allies, the speaker's own 'ik zal u hetzelfde vertellen' does not;
-    ending the call is a walk-out unless it is a stated consequence."""
+    ending the call is a walk-out unless it is a stated consequence; one's own busy day only with
+    'vandaag' or 'al' ('ik heb nog drie adressen en dan ben ik bij u' informs)."""
     rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
     assert (rule in rules) == fires, rules
 
