@@ -314,13 +314,10 @@ def no_offer_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
     )
 
 
-WAYS_OUT = {"wel", "maar", "via", "alternatief", "eventueel", "misschien", "na", "weten"}
-
-
 def no_way_out_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
     """A flat no: nothing later in the reply opens another way ('Nee, dat kan niet, die kassa is
     dicht. Kassa drie is wel open.', '…, dat moet via de website') or offers a step."""
-    ways_out = WAYS_OUT | _offers(ctx)
+    ways_out = ctx.words["ways_out"] | _offers(ctx)
     return not any(token.lower_ in ways_out for token in doc[end:])
 
 
@@ -331,22 +328,17 @@ def not_about_behaviour(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     return not any(token.lower_ in named for token in doc[:start])
 
 
-PERSONAL_PRONOUNS = {"ik", "we", "wij", "u", "je", "jij", "jullie"}
-
-
-def third_party_subject(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+def third_party_subject(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     """Someone else speaks for the speaker ('mijn collega zal u hetzelfde vertellen'), not the
     speaker or the customer ('ik zal u hetzelfde vertellen')."""
-    return start == 0 or doc[start - 1].lower_ not in PERSONAL_PRONOUNS
+    return start == 0 or doc[start - 1].lower_ not in ctx.words["first_person"] | ctx.words["you"]
 
 
-BARE_WORDS = {"ja", "nou", "eh", "ehm", "uh", "sorry", "meneer", "mevrouw", "hoor", "echt", "gewoon"}
-
-
-def the_whole_reply(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
-    """The match is all the reply says ('Nee.', 'Nee hoor.', 'nee gaat niet'): nothing else but
+def the_whole_reply(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """The match is all the reply says ('Nee.', 'Nee hoor.', 'Ehm, dag meneer.'): nothing else but
     fillers and address."""
-    return all(token.is_punct or token.lower_ in BARE_WORDS for token in [*doc[:start], *doc[end:]])
+    bare = ctx.words["clause_openers"] | ctx.words["adverb_fillers"]
+    return all(token.is_punct or token.lower_ in bare for token in [*doc[:start], *doc[end:]])
 
 
 HELP_SERVICES = {"politie", "beveiliging", "bewaking", "security", "112", "dispatch", "beveiliger"}
