@@ -188,6 +188,7 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         ("Nee, dat kan echt niet.", "aanjager.kan_niet", True),
         ("Nee, dat kan niet, we zijn op zondag dicht. Maandag kan wel.", "aanjager.kan_niet", False),
         ("U gooit met de folders, dat kan niet.", "aanjager.kan_niet", False),
+        ("Dat kan toch niet, drie keer gebeld en niemand belt u terug!", "aanjager.kan_niet", False),
         ("Nee.", "aanjager.kaal_nee", True),
         ("Nee, maar ik kan u wel doorverbinden.", "aanjager.kaal_nee", False),
         ("Wat een zeurpiet.", "aanjager.wat_een", True),
