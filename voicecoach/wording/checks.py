@@ -286,7 +286,8 @@ def bare_at_clause_start(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return end - start > 2 or clause_start(doc, start, end, ctx)
 
 
-FOLLOW_UP = {"afspraak", "meld", "melden", "collega", "terug", "morgen", "later", "straks", "dispatch", "politie", "leidinggevende"}
+FOLLOW_UP_PEOPLE = {"collega", "dispatch", "politie", "leidinggevende"}
+FOLLOW_UP = {"afspraak", "meld", "melden", "terug", "morgen", "later", "straks"} | FOLLOW_UP_PEOPLE
 
 
 def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
@@ -317,7 +318,7 @@ def no_offer_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
 def no_way_out_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
     """A flat no: nothing later in the reply opens another way ('Nee, dat kan niet, die kassa is
     dicht. Kassa drie is wel open.', '…, dat moet via de website') or offers a step."""
-    ways_out = ctx.words["ways_out"] | _offers(ctx)
+    ways_out = (ctx.words["ways_out"] | _offers(ctx)) - FOLLOW_UP_PEOPLE  # 'dat bepaalt mijn leidinggevende' passes it on
     return not any(token.lower_ in ways_out for token in doc[end:])
 
 
