@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 import av
 import numpy as np
@@ -31,10 +32,11 @@ class _ChunkPipe:
     """A read-only file for PyAV: `read` waits for the next chunk; b"" once closed and drained.
     No `seek`: PyAV then reads the container front to back, as it arrives."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_drained: Callable[[], None]) -> None:
         self._buffer = bytearray()
         self._changed = threading.Condition()
         self._closed = False
+        self._on_drained = on_drained  # every chunk so far is decoded: the reader waits for the next
 
     def write(self, data: bytes) -> None:
         with self._changed:
@@ -47,6 +49,10 @@ class _ChunkPipe:
             self._changed.notify_all()
 
     def read(self, size: int = -1) -> bytes:
+        with self._changed:
+            drained = not self._buffer and not self._closed
+        if drained:
+            self._on_drained()
         with self._changed:
             while not self._buffer and not self._closed:
                 self._changed.wait()
@@ -62,7 +68,7 @@ class WebmFeed:
     def __init__(self, session: StreamSession, max_seconds: float) -> None:
         self._session = session
         self._max_seconds = max_seconds
-        self._pipe = _ChunkPipe()
+        self._pipe = _ChunkPipe(session.look_if_due)
         self._full = False  # the longest allowed reply was reached, or the stream cannot be decoded
         self.error: AudioError | None = None
         self._thread = threading.Thread(target=self._decode, name="stream-decode", daemon=True)
@@ -100,7 +106,7 @@ class WebmFeed:
 
     def _write(self, samples: np.ndarray) -> None:
         pcm = np.round(np.clip(samples, -1.0, 32767 / 32768) * 32768).astype("<i2")
-        if not self._session.feed(pcm.tobytes()):
+        if not self._session.feed(pcm.tobytes(), look=False):
             self._full = True
 
     def _stop(self, error: AudioError) -> None:
