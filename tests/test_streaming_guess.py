@@ -11,9 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
+from tests.audio_factory import encode
 from tests.conftest import SPACY_DIR, WHISPER_DIR
 from voicecoach.analysis import Analyser
 from voicecoach.audio.decode import decode_audio
@@ -24,6 +26,7 @@ from voicecoach.speech.phrases import SAMPLE_RATE, SETTLED_AFTER_S
 from voicecoach.speech.transcribe import load_whisper
 from voicecoach.streaming.session import StreamSession
 from voicecoach.streaming.speculative import PAUSE_S
+from voicecoach.streaming.webm_feed import WebmFeed
 
 CHUNK = SAMPLE_RATE // 4  # 250 ms, as the page sends
 FIRST = "Goedemiddag meneer, ik begrijp dat u boos bent."
@@ -77,7 +80,7 @@ def stream(tmp_path: Path, parts: list[np.ndarray]) -> tuple[StreamSession, Path
 
 def pause_until_guessed(session: StreamSession, speech_end: int) -> None:
     """Silence chunk by chunk until the open phrase after `speech_end` was guessed, at most 0.75 s:
-    a look comes every 0.5 s, and the phrase settles by itself only 0.8 s after its speech."""
+    a look follows every chunk, and the phrase settles by itself only 0.8 s after its speech."""
     for _ in range(int(SETTLED_AFTER_S / 0.25) + 1):
         if session.guessed is not None and session.guessed.end > speech_end:
             return
@@ -157,4 +160,39 @@ def test_no_guess_starts_once_stop_came(sentences, tmp_path):
     feed(session, silence(SETTLED_AFTER_S - 0.05))
     assert session.guessed is None
     assert session.file.arrived == len(first) + int((SETTLED_AFTER_S - 0.05) * SAMPLE_RATE)
+    session.finish()
+
+
+def webm_chunks(samples: np.ndarray, path: Path) -> list[bytes]:
+    """`samples` as the page's MediaRecorder sends them: WebM/Opus, chunk k holding the packets of
+    [k × 250 ms, (k + 1) × 250 ms)."""
+    recording = encode(samples, SAMPLE_RATE, path, container="webm", codec="libopus", out_rate=48_000).read_bytes()
+    with av.open(str(path)) as container:
+        starts = [(float(p.pts * p.time_base), p.pos) for p in container.demux(container.streams.audio[0]) if p.pts is not None]
+    count = len(samples) // CHUNK
+    cuts = [0, *(next(pos for pts, pos in starts if pts >= k * CHUNK / SAMPLE_RATE) for k in range(1, count)), len(recording)]
+    return [recording[a:b] for a, b in itertools.pairwise(cuts)]
+
+
+def test_a_pause_at_the_end_of_a_webm_chunk_is_guessed_before_stop(sentences, tmp_path):
+    """A WebM chunk reaches the session in several decoded pieces; its look comes once the whole
+    chunk is in (not at the first piece), so 0.3-0.55 s of silence ending the last chunk before
+    Stop is a pause the open phrase is guessed in."""
+    first, _last = sentences
+    padded = -(-(len(first) + int(0.3 * SAMPLE_RATE)) // CHUNK) * CHUNK  # whole chunks, ≥ 0.3 s silence
+    samples = np.concatenate([first, silence((padded - len(first)) / SAMPLE_RATE)])
+    session = StreamSession(tmp_path / "reply.wav.part", max_seconds=120, model=lambda: load_whisper(WHISPER_DIR, "int8", 2))
+    feed = WebmFeed(session, max_seconds=120)
+    for index, chunk in enumerate(webm_chunks(samples, tmp_path / "reply.webm")):
+        feed.feed(chunk)
+        deadline = time.monotonic() + 120  # decoded (but for the codec's few ms of delay) and looked at
+        while (session.file.arrived < (index + 1) * CHUNK - SAMPLE_RATE // 20 or session.looking()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    deadline = time.monotonic() + 30  # the last look may be submitted just after the samples are in
+    while session.guessed is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    guess = session.guessed
+    assert guess is not None and guess.end >= len(first), "the pause ending the last chunk was not used"
+    session.stopping()
+    feed.finish()
     session.finish()
