@@ -72,7 +72,7 @@ def report(form: str, gold: list[set[str]], predicted: dict[str, list[set[str]]]
         headline = macro_f1([s for s in scores[system] if s.label in HEADLINE_LABELS])
         overall = macro_f1([s for s in scores[system] if s.label in LABELS])
         aanjager = next(s for s in scores[system] if s.label == AANJAGER)
-        print(f"  {system:<6} macro-F1 {headline:.3f} over {', '.join(HEADLINE_LABELS)}; {overall:.3f} over all "
+        print(f"  {system:<6} macro-F1 {headline:.4f} over {', '.join(HEADLINE_LABELS)}; {overall:.4f} over all "
               f"{len(LABELS)} labels; aanjager P {aanjager.precision:.3f} R {aanjager.recall:.3f}")
 
 
