@@ -2,6 +2,11 @@
 result, on the three forms of a reply; p50/p95 time per reply on one core; memory.
 
     .venv/bin/python bench/wording.py [--split dev|train|train_c|…|test]  (train_<x>: every wording_train_<x>.jsonl)
+    .venv/bin/python bench/wording.py --file SET.jsonl [--heard HEARD.jsonl]  (a set kept outside the repo)
+
+A set kept outside the repository ({"id", "text", "labels"} a line, labels as tests/data/README.md
+defines them) is measured the same way; its heard form comes from
+`bench/hear_corpus.py --out-dir DIR SET.jsonl` (then `--heard DIR/SET.jsonl`).
 
 Forms: as written; lowercase without punctuation (what a bare recogniser gives); as the bundled
 Whisper base heard it spoken by the MBROLA Dutch voices (tests/data/heard/, made by the corpus
@@ -40,10 +45,9 @@ ALL_LABELS = [*LABELS, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
 SYSTEMS = ("rules", "model", "fused")
 
 
-def heard_forms(names: list[str]) -> dict[str, str]:
+def heard_forms(paths: list[Path]) -> dict[str, str]:
     heard: dict[str, str] = {}
-    for name in names:
-        path = DATA / "heard" / name
+    for path in paths:
         if path.is_file():
             heard.update({row["id"]: row["heard"] for row in load_labelled(path)})
     return heard
@@ -93,10 +97,15 @@ def timing(classifier: WordingClassifier, texts: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
-    split = parser.parse_args().split
-    labelled, heard_names = SPLITS[split]
-    rows = load_labelled(DATA / labelled)
-    heard = heard_forms(heard_names)
+    parser.add_argument("--file", type=Path, help="a labelled JSONL kept outside the repository (instead of --split)")
+    parser.add_argument("--heard", type=Path, help="--file's heard forms, as bench/hear_corpus.py writes them")
+    args = parser.parse_args()
+    if args.file is not None:
+        split, rows, heard = args.file.name, load_labelled(args.file), heard_forms([args.heard] if args.heard else [])
+    else:
+        split = args.split
+        labelled, heard_names = SPLITS[split]
+        rows, heard = load_labelled(DATA / labelled), heard_forms([DATA / "heard" / name for name in heard_names])
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     classifier = WordingClassifier(load_pipeline(Settings().spacy_model))
@@ -112,7 +121,7 @@ def main() -> None:
         report(f"as Whisper base heard it (MBROLA voices; {len(rows) - len(with_heard)} rows without a heard form)",
                [gold_labels(r) for r in with_heard], predictions(classifier, [heard[r["id"]] for r in with_heard]))
     else:
-        print("\nno Whisper-heard forms found in tests/data/heard/ for this split")
+        print("\nno Whisper-heard forms found for this set")
     timing(classifier, [r["text"] for r in rows])
 
 
