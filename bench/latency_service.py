@@ -11,17 +11,13 @@ the last word, Stop with the last chunk: the worst case) and with Stop PAUSE_S a
 
 from __future__ import annotations
 
-import io
-import itertools
 import json
-import math
 import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import av
 import numpy as np
 from websockets.sync.client import connect
 
@@ -39,11 +35,11 @@ from bench.latency import (
     speak,
 )
 from bench.service import peak_rss_mb
-from tests.audio_factory import encode
+from tests.audio_factory import TIMESLICE_S, encode, time_chunks
 from tests.live import LiveService, children
 from voicecoach.config import Settings
 
-CHUNK_S = 0.25  # the page's MediaRecorder timeslice
+CHUNK_S = TIMESLICE_S
 PAUSE_S = 0.6  # a trainee who presses Stop this long after their last word
 CONCURRENT = 30
 
@@ -62,17 +58,6 @@ def new_conversation(client) -> str:  # type: ignore[no-untyped-def]
 def webm(samples: np.ndarray, path: Path) -> bytes:
     """The reply as the page's MediaRecorder records it: WebM/Opus at 48 kHz."""
     return encode(samples, 16_000, path, container="webm", codec="libopus", out_rate=48_000).read_bytes()
-
-
-def time_chunks(recording: bytes, seconds: float) -> list[bytes]:
-    """The WebM `recording` cut as MediaRecorder's timeslice cuts it: chunk k holds the Opus
-    packets of [k × 250 ms, (k + 1) × 250 ms). (Cut by bytes instead, a pause at the end arrived
-    with Stop: Opus codes silence in a few bytes a packet.)"""
-    with av.open(io.BytesIO(recording)) as container:
-        starts = [(float(p.pts * p.time_base), p.pos) for p in container.demux(container.streams.audio[0]) if p.pts is not None]
-    count = max(1, math.ceil(seconds / CHUNK_S))
-    cuts = [0, *(next((pos for pts, pos in starts if pts >= k * CHUNK_S), len(recording)) for k in range(1, count)), len(recording)]
-    return [recording[a:b] for a, b in itertools.pairwise(cuts)]
 
 
 def streamed(service: LiveService, client, recording: bytes, seconds: float, timings: list | None = None) -> float:  # type: ignore[no-untyped-def]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import itertools
+import math
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -9,6 +12,8 @@ from pathlib import Path
 import av
 import numpy as np
 import soundfile
+
+TIMESLICE_S = 0.25  # the page's MediaRecorder timeslice
 
 
 def sine(frequency: float, level_dbfs: float, seconds: float, rate: int = 16_000) -> np.ndarray:
@@ -94,3 +99,14 @@ def video_only(path: Path) -> Path:
         for packet in stream.encode(None):
             output.mux(packet)
     return path
+
+
+def time_chunks(recording: bytes, seconds: float) -> list[bytes]:
+    """The WebM `recording` cut as MediaRecorder's timeslice cuts it: chunk k holds the Opus
+    packets of [k × 250 ms, (k + 1) × 250 ms). (Cut by bytes instead, a pause at the end arrived
+    with Stop: Opus codes silence in a few bytes a packet.)"""
+    with av.open(io.BytesIO(recording)) as container:
+        starts = [(float(p.pts * p.time_base), p.pos) for p in container.demux(container.streams.audio[0]) if p.pts is not None]
+    count = max(1, math.ceil(seconds / TIMESLICE_S))
+    cuts = [0, *(next((pos for pts, pos in starts if pts >= k * TIMESLICE_S), len(recording)) for k in range(1, count)), len(recording)]
+    return [recording[a:b] for a, b in itertools.pairwise(cuts)]

@@ -11,11 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
-from tests.audio_factory import encode
+from tests.audio_factory import encode, time_chunks
 from tests.conftest import SPACY_DIR, WHISPER_DIR
 from voicecoach.analysis import Analyser
 from voicecoach.audio.decode import decode_audio
@@ -163,17 +162,6 @@ def test_no_guess_starts_once_stop_came(sentences, tmp_path):
     session.finish()
 
 
-def webm_chunks(samples: np.ndarray, path: Path) -> list[bytes]:
-    """`samples` as the page's MediaRecorder sends them: WebM/Opus, chunk k holding the packets of
-    [k × 250 ms, (k + 1) × 250 ms)."""
-    recording = encode(samples, SAMPLE_RATE, path, container="webm", codec="libopus", out_rate=48_000).read_bytes()
-    with av.open(str(path)) as container:
-        starts = [(float(p.pts * p.time_base), p.pos) for p in container.demux(container.streams.audio[0]) if p.pts is not None]
-    count = len(samples) // CHUNK
-    cuts = [0, *(next(pos for pts, pos in starts if pts >= k * CHUNK / SAMPLE_RATE) for k in range(1, count)), len(recording)]
-    return [recording[a:b] for a, b in itertools.pairwise(cuts)]
-
-
 def test_a_pause_at_the_end_of_a_webm_chunk_is_guessed_before_stop(sentences, tmp_path):
     """A WebM chunk reaches the session in several decoded pieces; its look comes once the whole
     chunk is in (not at the first piece), so 0.3-0.55 s of silence ending the last chunk before
@@ -183,7 +171,8 @@ def test_a_pause_at_the_end_of_a_webm_chunk_is_guessed_before_stop(sentences, tm
     samples = np.concatenate([first, silence((padded - len(first)) / SAMPLE_RATE)])
     session = StreamSession(tmp_path / "reply.wav.part", max_seconds=120, model=lambda: load_whisper(WHISPER_DIR, "int8", 2))
     feed = WebmFeed(session, max_seconds=120)
-    for index, chunk in enumerate(webm_chunks(samples, tmp_path / "reply.webm")):
+    recording = encode(samples, SAMPLE_RATE, tmp_path / "reply.webm", container="webm", codec="libopus", out_rate=48_000)
+    for index, chunk in enumerate(time_chunks(recording.read_bytes(), len(samples) / SAMPLE_RATE)):
         feed.feed(chunk)
         deadline = time.monotonic() + 120  # decoded (but for the codec's few ms of delay) and looked at
         while (session.file.arrived < (index + 1) * CHUNK - SAMPLE_RATE // 20 or session.looking()) and time.monotonic() < deadline:
