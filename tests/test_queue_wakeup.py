@@ -1,14 +1,17 @@
-"""The queue serves a streamed reply first, and a committed job wakes the idle workers at once
-(real SQLite file, real Unix sockets; no timing asserts: woken or not is a condition)."""
+"""The queue serves a streamed reply first, a committed job wakes the idle workers at once, and an
+ended job wakes the web server's wait for it (real SQLite file, real Unix sockets; no timing
+asserts: woken or not is a condition)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 
+from voicecoach.api.job_endings import JobEndings
 from voicecoach.jobs import STREAMED, Worker, claim, enqueue
 from voicecoach.store import db
-from voicecoach.wakeup import WakeUp, wake_all, wake_folder
+from voicecoach.wakeup import ENDED, WakeUp, wake_all, wake_folder
 
 
 def sessions(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -90,3 +93,45 @@ def test_the_worker_loop_runs_a_job_queued_while_it_waits(tmp_path: Path) -> Non
             session.commit()
         thread.join(120)
     assert not thread.is_alive()
+
+
+def test_an_ended_job_wakes_the_web_servers_wait_for_it(tmp_path: Path) -> None:
+    """The worker's end of a job sets the event a streamed reply's wait took before it looked."""
+    factory = sessions(tmp_path)
+    with factory() as session:
+        url = session.get_bind().url
+
+    class Kind:
+        def prepare(self, session, target_id):  # type: ignore[no-untyped-def]
+            return {"target": target_id}
+
+        def run(self, order):  # type: ignore[no-untyped-def]
+            return order
+
+        def store(self, session, target_id, outcome):  # type: ignore[no-untyped-def]
+            pass
+
+        def mark(self, session, target_id, status, error):  # type: ignore[no-untyped-def]
+            pass
+
+    endings = JobEndings(url)
+
+    async def wait_for_one_job() -> tuple[bool, bool]:
+        ended = endings.changed()
+        with factory() as session:
+            enqueue(session, "echo", "x")
+            session.commit()
+        assert not ended.is_set()  # committed, not ended
+        # The worker runs in a thread; the loop stays free to hear its wake-up.
+        worker = Worker(factory, {"echo": Kind()}, poll_seconds=600)
+        ran = await asyncio.to_thread(worker.run_one)
+        await asyncio.wait_for(ended.wait(), 60)
+        return ran, endings.changed() is not ended  # the next wait takes a fresh event
+
+    try:
+        assert asyncio.run(wait_for_one_job()) == (True, True)
+        # The folder is not the workers': a committed job does not wake the server's wait.
+        assert wake_folder(url, ENDED) != wake_folder(url)
+    finally:
+        endings.close()
+    assert not wake_folder(url, ENDED).exists()  # the last listener cleans up

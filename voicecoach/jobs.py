@@ -13,7 +13,7 @@ the database is locked or unreachable, and a target deleted during its analysis 
 
 A job with a higher priority is served first (a streamed reply: its trainee is waiting at Stop),
 and a committed job wakes the idle workers at once (voicecoach/wakeup.py) instead of at their
-next poll.
+next poll; an ended job wakes the web servers waiting for it the same way.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from voicecoach.errors import VoiceCoachError
 from voicecoach.store.models import Job, WorkerBeat, utcnow
-from voicecoach.wakeup import WakeUp, wake_all, wake_folder
+from voicecoach.wakeup import ENDED, WakeUp, wake_all, wake_folder
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,8 @@ class Worker:
         self.stop = threading.Event()
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self._last_beat = 0.0
+        with factory() as session:
+            self._ended_folder = wake_folder(session.get_bind().url, ENDED)
 
     def run(self, stop: threading.Event) -> None:
         self.stop = stop
@@ -238,6 +240,7 @@ class Worker:
             self._db(lambda session: self._end(session, job_id, status, message, kind, target_id, detail), gone_ok=True)
         finally:
             done.set()
+            wake_all(self._ended_folder)  # the job's target changed (done, error or queued again)
         return True
 
     # --- steps, each one transaction ------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Waking the analysis workers the moment a job is committed, instead of at their next poll.
+"""Waking the analysis workers the moment a job is committed, and the web server the moment a job
+ended, instead of at their next poll.
 
 `voicecoach serve` runs its worker as a separate process, so an in-process event cannot reach it.
 Each worker listens on a Unix datagram socket in a folder shared by everything that uses the same
@@ -6,6 +7,9 @@ database (named by a hash of its URL, in the temporary directory: a socket path 
 bytes); committing a job sends one byte to every socket there. A worker on another machine (a
 shared PostgreSQL) is not reached and finds the job at its next poll, as before; a lost wake-up
 costs at most one poll interval.
+
+The other way round, a worker that ended a job wakes the web server's waits for an analysis (a
+streamed reply's "analysed" message) through a second folder of the same kind (`ENDED`).
 """
 
 from __future__ import annotations
@@ -23,10 +27,14 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 
-def wake_folder(database_url: URL | str) -> Path:
+JOBS = "wake"  # a job was committed: the workers' folder
+ENDED = "ended"  # a job ended: the web servers' folder
+
+
+def wake_folder(database_url: URL | str, purpose: str = JOBS) -> Path:
     url = database_url.render_as_string(hide_password=False) if isinstance(database_url, URL) else database_url
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"voicecoach-wake-{digest}"
+    return Path(tempfile.gettempdir()) / f"voicecoach-{purpose}-{digest}"
 
 
 def _own_folder(folder: Path, *, create: bool = False) -> bool:
@@ -59,7 +67,7 @@ def wake_all(folder: Path) -> int:
 
 
 class WakeUp:
-    """A worker's end: `wait` returns early when a job was committed."""
+    """A listener's end: `wait` returns early when woken (a worker's: a job was committed)."""
 
     def __init__(self, folder: Path) -> None:
         self.path: Path | None = None
@@ -80,10 +88,19 @@ class WakeUp:
             threading.Event().wait(timeout)
             return False
         ready, _, _ = select.select([self._socket], [], [], timeout)
-        with contextlib.suppress(BlockingIOError):
-            while self._socket.recv(64):  # one wake-up for however many jobs were committed
-                pass
+        self.drain()
         return bool(ready)
+
+    def fileno(self) -> int | None:
+        """The socket to watch in an event loop (None: no wake-ups, poll)."""
+        return self._socket.fileno() if self._socket is not None else None
+
+    def drain(self) -> None:
+        """Take every wake-up waiting: one for however many jobs were committed."""
+        if self._socket is not None:
+            with contextlib.suppress(BlockingIOError):
+                while self._socket.recv(64):
+                    pass
 
     def close(self) -> None:
         if self._socket is not None:

@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
     from voicecoach.api import error_pages
+    from voicecoach.api.job_endings import JobEndings
     from voicecoach.api.navigation import ReturnAfterLogin
     from voicecoach.api.routes import (
         admin, attempts, auth, classroom, classroom_pages, health, incident, pages, practice, reports, review,
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.service = PracticeService(settings)
+    app.state.job_endings = JobEndings(settings.resolved_database_url)
     app.state.started = time.monotonic()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)

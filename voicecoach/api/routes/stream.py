@@ -29,6 +29,7 @@ a WebSocket, so the CSRF token travels in the query string.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -42,6 +43,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from voicecoach.accounts import session_for
 from voicecoach.api.answered_turn import parse_answered_turn
 from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, CSRF_MISSING, LOGIN_REQUIRED
+from voicecoach.api.job_endings import JobEndings
 from voicecoach.api.line_left import parse_line_left
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
@@ -57,6 +59,7 @@ from voicecoach.voice.shapes import Baseline
 router = APIRouter()
 log = logging.getLogger(__name__)
 WAIT_FOR_ANALYSIS_S = 180.0
+POLL_S = 0.5  # a worker that cannot wake this server (another machine) is still heard this often
 SILENT_CONNECTION_S = 30.0  # a page that stopped sending (closed laptop lid) counts as cut
 
 
@@ -99,7 +102,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         return
     try:
         await websocket.send_json({"type": "stored", "turn_id": turn_id, "job_id": job_id, "status": "queued"})
-        status = await _analysed(sessions, turn_id)
+        status = await _analysed(websocket.app.state.job_endings, sessions, turn_id)
         await websocket.send_json({"type": "analysed", "turn_id": turn_id, "status": status})
         await websocket.close()
     except (WebSocketDisconnect, RuntimeError):
@@ -184,15 +187,18 @@ def _submit(sessions, service: PracticeService, user_id: int, conversation_id: s
         return error
 
 
-async def _analysed(sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
-    """The turn's status once its analysis ended (done or error), or still queued after the wait."""
+async def _analysed(endings: JobEndings, sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The turn's status once its analysis ended (done or error), or still queued after the wait:
+    looked at again whenever a worker ended a job, and every POLL_S in case a wake-up was lost."""
     deadline = time.monotonic() + WAIT_FOR_ANALYSIS_S
     status = "queued"
     while time.monotonic() < deadline:
+        ended = endings.changed()
         status = await run_in_threadpool(_status, sessions, turn_id)
         if status not in ("queued", "running"):
             break
-        await asyncio.sleep(0.05)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ended.wait(), POLL_S)
     return status
 
 
