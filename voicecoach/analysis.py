@@ -1,6 +1,7 @@
 """One turn's analysis, the same for the CLI, the web service and the practice mode.
 
-decode → check → phrases → (transcribe ∥ voice contours) → rate → voice against baseline → wording → score
+decode → phrases → (checks → transcribe → rate → wording ∥ voice tracked) → speech mask → voice
+against baseline → score
 
 A streamed reply brings what was worked out per phrase while it arrived (speech/phrase_file.py):
 the words and the pitch of every phrase but the last, so only the last is left here.
@@ -9,7 +10,7 @@ the words and the pitch of every phrase but the last, so only the last is left h
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from voicecoach.speech.transcribe import load_whisper, transcribe
 from voicecoach.transcript import Transcript
 from voicecoach.turn_record import AnalysisRecord
 from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_from_measures
-from voicecoach.voice.contours import compute_contours
+from voicecoach.voice.contours import Contours, compute_contours, track_voice
 from voicecoach.voice.measures import VoiceMeasures, measure_voice
 from voicecoach.voice.rate import measure_rate
 from voicecoach.wording.classify import WordingClassifier, with_word_times
@@ -64,7 +65,8 @@ class Analyser:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        # pyin runs beside Whisper: the decoder's serial steps leave a core idle part of the time.
+        # The voice is tracked (pyin) beside the checks, Whisper and the wording: the decoder's serial
+        # steps leave a core idle part of the time, the others use one core each.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice")
 
     @property
@@ -85,34 +87,37 @@ class Analyser:
 
     def _measure(
         self, source: Path | bytes, *, initial_prompt: str | None
-    ) -> tuple[CheckedAudio, Transcript, object, object, dict[str, float]]:
+    ) -> tuple[CheckedAudio, Transcript, Future[tuple[Contours, float]], object, dict[str, float]]:
+        """Checked audio, words and rate; the voice contours still being tracked (`_in_speech`)."""
         timings: dict[str, float] = {}
         with _timed(timings, "decode"):
             decoded = decode_audio(source, max_seconds=self.settings.max_audio_seconds)
-        with _timed(timings, "checks"):
-            checked = check_audio(decoded)
-        started = time.perf_counter()
         samples = decoded.samples
         streamed = take_phrases(source) if isinstance(source, Path) else StreamedPhrases()
         phrases = reply_phrases(samples, recorded_phrases(source) if isinstance(source, Path) else None)
         # pitch is tracked per phrase, so a phrase tracked while streaming is reused as it is
         tracked = [streamed.pitch.get(phrase_key(samples, phrase)) for phrase in phrases]
-        contours_future = self._pool.submit(
-            _timed_call, compute_contours, samples, decoded.sample_rate, checked.speech_segments,
-            [(phrase.start, phrase.end) for phrase in phrases], tracked,
-        )
-        with _timed(timings, "transcribe"):
-            texts = len(streamed.texts)
-            transcript = transcribe(
-                self.whisper, samples, initial_prompt=initial_prompt, cache=streamed.texts, phrases=phrases
-            )
-            timings["phrases_streamed"], timings["phrases_left"] = texts, len(streamed.texts) - texts
         timings["pitch_streamed"] = sum(piece is not None for piece in tracked)
-        contours, timings["voice_contours"] = contours_future.result()
-        timings["transcribe_and_contours"] = time.perf_counter() - started
+        # Loudness and pitch need no checked audio until the speech mask: tracked beside the checks
+        # (a Silero run over the whole reply), Whisper and the wording.
+        tracks = self._pool.submit(
+            _timed_call, track_voice, samples, decoded.sample_rate, [(p.start, p.end) for p in phrases], tracked
+        )
+        try:
+            with _timed(timings, "checks"):
+                checked = check_audio(decoded)
+            with _timed(timings, "transcribe"):
+                texts = len(streamed.texts)
+                transcript = transcribe(
+                    self.whisper, samples, initial_prompt=initial_prompt, cache=streamed.texts, phrases=phrases
+                )
+                timings["phrases_streamed"], timings["phrases_left"] = texts, len(streamed.texts) - texts
+        except BaseException:
+            tracks.cancel()  # unusable audio: no voice to measure (a tracking under way ends by itself)
+            raise
         with _timed(timings, "rate"):
             rate = measure_rate(transcript.words)
-        return checked, transcript, contours, rate, timings
+        return checked, transcript, tracks, rate, timings
 
     def analyse(
         self,
@@ -127,18 +132,20 @@ class Analyser:
         With `corrected_text` (a coach's correction) the wording is classified on that text;
         timing and voice still come from the recording."""
         started = time.perf_counter()
-        checked, transcript, contours, rate, timings = self._measure(source, initial_prompt=initial_prompt)
+        checked, transcript, tracks, rate, timings = self._measure(source, initial_prompt=initial_prompt)
         if not transcript.words and not corrected_text:
+            tracks.cancel()
             raise AudioError("no_words")  # a voice without words must not be scored as an empty reply
-        with _timed(timings, "voice"):
-            voice = measure_voice(
-                contours, rate, baseline or POPULATION_DEFAULT, clipped_fraction=checked.audio.clipped_fraction
-            )
-        with _timed(timings, "wording"):
+        with _timed(timings, "wording"):  # while the voice is still being tracked
             classifier = self.wording
             text = corrected_text or transcript.text
             hits = with_word_times(classifier.classify(text), text, transcript.words)
             suggestions = classifier.suggestions(hits)
+        contours = _in_speech(tracks, checked, timings)
+        with _timed(timings, "voice"):
+            voice = measure_voice(
+                contours, rate, baseline or POPULATION_DEFAULT, clipped_fraction=checked.audio.clipped_fraction
+            )
         timings["total"] = time.perf_counter() - started
         return TurnAnalysis(
             checked=checked,
@@ -152,10 +159,18 @@ class Analyser:
 
     def calibrate(self, source: Path | bytes) -> Baseline:
         """Measure the calm baseline from a reading of CALIBRATION_TEXT."""
-        _, transcript, contours, rate, _ = self._measure(source, initial_prompt=None)
+        checked, transcript, tracks, rate, timings = self._measure(source, initial_prompt=None)
         if not transcript.words:
+            tracks.cancel()
             raise AudioError("no_words")
-        return baseline_from_measures(contours, rate)
+        return baseline_from_measures(_in_speech(tracks, checked, timings), rate)
+
+
+def _in_speech(tracks: Future[tuple[Contours, float]], checked: CheckedAudio, timings: dict[str, float]) -> Contours:
+    """The tracked contours, masked to the speech the checks found."""
+    with _timed(timings, "voice_wait"):
+        contours, timings["voice_contours"] = tracks.result()
+    return contours.in_speech(checked.speech_segments, checked.audio.sample_rate)
 
 
 def _timed_call(function, *args):  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import librosa
 import numpy as np
@@ -37,6 +37,11 @@ class Contours:
     @property
     def voiced(self) -> np.ndarray:
         return self.speech & ~np.isnan(self.f0_hz)
+
+    def in_speech(self, segments: tuple[tuple[float, float], ...], sample_rate: int) -> Contours:
+        """These contours with the speech mask of `segments` (pauses carry no F0)."""
+        speech = speech_mask(len(self.times), segments, sample_rate)
+        return replace(self, f0_hz=np.where(speech, self.f0_hz, np.nan), speech=speech)
 
 
 def loudness_contour(samples: np.ndarray) -> np.ndarray:
@@ -86,10 +91,18 @@ def compute_contours(
     """Loudness over the whole clip; pitch tracked per span (first and end sample: the reply's
     phrases; by default the speech stretches) and kept only inside speech (pauses carry no F0).
     `tracked[i]`, when given, is span i's `span_pitch`, already tracked while the reply arrived."""
-    loudness = loudness_contour(samples)
-    n = len(loudness)
     if spans is None:
         spans = [(int(start * sample_rate), int(end * sample_rate)) for start, end in segments]
+    return track_voice(samples, sample_rate, spans, tracked).in_speech(segments, sample_rate)
+
+
+def track_voice(
+    samples: np.ndarray, sample_rate: int, spans: Sequence[tuple[int, int]], tracked: Sequence[np.ndarray | None] = ()
+) -> Contours:
+    """`compute_contours` before the speech stretches are known (every frame counts as speech until
+    `in_speech`): the analysis tracks the voice beside the audio checks that find them."""
+    loudness = loudness_contour(samples)
+    n = len(loudness)
     f0 = np.full(n, np.nan)
     for index, (start, end) in enumerate(spans):
         piece = tracked[index] if index < len(tracked) else None
@@ -98,11 +111,9 @@ def compute_contours(
         offset = start // HOP
         count = max(0, min(len(piece), n - offset))
         f0[offset : offset + count] = piece[:count]
-    speech = speech_mask(n, segments, sample_rate)
-    f0[~speech] = np.nan
     return Contours(
         times=librosa.frames_to_time(np.arange(n), sr=sample_rate, hop_length=HOP),
         loudness_db=loudness,
         f0_hz=f0,
-        speech=speech,
+        speech=np.ones(n, dtype=bool),
     )
