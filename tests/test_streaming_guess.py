@@ -23,6 +23,7 @@ from voicecoach.config import Settings
 from voicecoach.speech.phrase_file import recorded_phrases, save_phrases
 from voicecoach.speech.phrases import SAMPLE_RATE, SETTLED_AFTER_S
 from voicecoach.speech.transcribe import load_whisper
+from voicecoach.streaming import session as session_module
 from voicecoach.streaming.session import StreamSession
 from voicecoach.streaming.speculative import PAUSE_S
 from voicecoach.streaming.webm_feed import WebmFeed
@@ -124,6 +125,33 @@ def test_a_pause_before_stop_leaves_no_phrase_and_a_new_process_hears_the_same(a
     heard = [[w.word, w.start, w.end] for w in result.transcript.words]
     assert heard and any(w[1] >= guess.start_s for w in heard)  # the last sentence was heard
     assert reanalysed_words(recording) == heard
+
+
+def test_a_guessed_phrase_that_settles_is_not_transcribed_again(analyser, sentences, tmp_path, monkeypatch):
+    """The pass made in a pause is the phrase's pass when the pause goes on until the phrase
+    settles: the phrase is cut at the guessed span, and Whisper hears its words once."""
+    first, last = sentences
+    passes: list[tuple[int, int]] = []
+    real_pass = session_module.transcribe_phrase
+
+    def counted(model, samples, phrase, **options):  # type: ignore[no-untyped-def]
+        if len(samples) > SAMPLE_RATE:  # not the process's warm-up pass over one second of zeros
+            passes.append((phrase.start, phrase.end))
+        return real_pass(model, samples, phrase, **options)
+
+    monkeypatch.setattr(session_module, "transcribe_phrase", counted)
+    session, path = stream(tmp_path, [first])
+    pause_until_guessed(session, len(first))
+    guess = session.guessed
+    assert guess is not None, "the pause was not used"
+    feed(session, silence(SETTLED_AFTER_S + 0.5))  # the first phrase settles
+    feed(session, last)
+    pause_until_guessed(session, session.file.arrived)
+    recording = stored(session, path)
+    assert recorded_phrases(recording)[0] == guess
+    assert [span for span in passes if span[0] < len(first)] == [(guess.start, guess.end)]
+    result = analyser.analyse(recording)
+    assert result.timings["phrases_left"] == 0 and result.timings["phrases_streamed"] == 2, result.timings
 
 
 def test_speech_after_a_guessed_pause_is_not_lost(analyser, sentences, tmp_path):

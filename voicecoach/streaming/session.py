@@ -137,12 +137,20 @@ class StreamSession:
             phrase = Phrase(max(found.start + start, self._open_from), found.end + start)
             if phrase in self._done or phrase.end <= phrase.start or self._stopped:
                 continue
-            try:
-                log.debug("live phrase %.2f-%.2f s", phrase.start_s, phrase.end_s)
+            guess = self._guess
+            if guess is not None and kept_phrases(guess.phrase, [phrase]) == [guess.phrase]:
+                # The pass made in this phrase's pause holds all its speech: the phrase is cut there,
+                # as at Stop (finish), instead of paying a second pass for the same words.
+                phrase = guess.phrase
                 key = phrase_key(samples, phrase)
-                self.streamed.texts[key], self.streamed.pitch[key] = self._phrase_pass(samples, phrase)
-            except Exception:  # the final analysis works it out again
-                log.exception("live analysis of %s failed", phrase)
+                self.streamed.texts[key], self.streamed.pitch[key] = guess.text, guess.pitch
+            else:
+                try:
+                    log.debug("live phrase %.2f-%.2f s", phrase.start_s, phrase.end_s)
+                    key = phrase_key(samples, phrase)
+                    self.streamed.texts[key], self.streamed.pitch[key] = self._phrase_pass(samples, phrase)
+                except Exception:  # the final analysis works it out again
+                    log.exception("live analysis of %s failed", phrase)
             self._done.add(phrase)
             self._open_from = max(self._open_from, phrase.end)
         if still_open is not None and self._guesses and _queued <= 1:  # only this look waits: other streams go first

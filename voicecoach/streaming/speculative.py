@@ -7,9 +7,11 @@ has paused for PAUSE_S, the open phrase is transcribed and pitch-tracked as it s
 to the audio so far). At Stop the guess is kept when the finished recording's last phrases hold no
 speech past it: the recording then carries the guessed span as its last phrase boundary (as the
 stream decides every boundary, speech/phrase_file.py), so the analysis finds the result by its
-samples (`phrase_key`) and a re-analysis cuts, and hears, exactly the same. When the trainee spoke
-on, the guess is dropped and the phrase goes the usual way: a guess never changes any words, it
-only moves a phrase's single pass earlier.
+samples (`phrase_key`) and a re-analysis cuts, and hears, exactly the same. The same holds before
+Stop: when the pause lasts until the phrase settles, the settled phrase is cut at the guessed span
+and takes its pass (one pass per phrase, not two). When the trainee spoke on, the guess is dropped
+and the phrase goes the usual way: a guess never changes any words, it only moves a phrase's
+single pass earlier.
 
 Bounded live work: one pass per pause (not per look), and none while other streams' work waits.
 """
