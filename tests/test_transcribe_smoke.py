@@ -5,6 +5,7 @@ from __future__ import annotations
 import soundfile
 import soxr
 
+from voicecoach.speech.phrases import Phrase
 from voicecoach.speech.transcribe import SAMPLE_RATE, load_whisper, transcribe
 from tests.conftest import WHISPER_DIR
 
@@ -23,6 +24,21 @@ def test_bundled_model_transcribes_dutch_with_word_timestamps(dutch_reply_wav):
         assert 0.0 <= word.probability <= 1.0
     starts = [w.start for w in result.words]
     assert starts == sorted(starts)
+
+
+def test_no_phrase_is_transcribed_once_the_audio_was_refused(dutch_reply_wav):
+    """The analysis transcribes beside the audio checks; once they refused the audio, Whisper
+    starts no further phrase (the cache shows which phrases were passed)."""
+    samples, rate = soundfile.read(dutch_reply_wav, dtype="float32")
+    samples = soxr.resample(samples, rate, SAMPLE_RATE)
+    model = load_whisper(WHISPER_DIR, "int8", 2)
+    cache: dict = {}
+    assert transcribe(model, samples, cache=cache, give_up=lambda: True).words == ()
+    assert cache == {}
+    refused_after_one = iter([False, True, True])
+    transcribe(model, samples, cache=cache, phrases=[Phrase(0, len(samples) // 2), Phrase(len(samples) // 2, len(samples))],
+               give_up=lambda: next(refused_after_one))
+    assert [key.split("-")[0] for key in cache] == ["0"]  # the first phrase only
 
 
 def test_loops_and_invented_text_are_dropped():

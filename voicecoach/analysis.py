@@ -1,7 +1,7 @@
 """One turn's analysis, the same for the CLI, the web service and the practice mode.
 
-decode → phrases → (checks → transcribe → rate → wording ∥ voice tracked) → speech mask → voice
-against baseline → score
+decode → phrases → (transcribe ∥ checks ∥ voice tracked) → wording (∥ voice tracked) → speech
+mask → voice against baseline → score
 
 A streamed reply brings what was worked out per phrase while it arrived (speech/phrase_file.py):
 the words and the pitch of every phrase but the last, so only the last is left here.
@@ -29,7 +29,7 @@ from voicecoach.turn_record import AnalysisRecord
 from voicecoach.voice.baseline import POPULATION_DEFAULT, Baseline, baseline_from_measures
 from voicecoach.voice.contours import Contours, compute_contours, track_voice
 from voicecoach.voice.measures import VoiceMeasures, measure_voice
-from voicecoach.voice.rate import measure_rate
+from voicecoach.voice.rate import RateMeasure, measure_rate
 from voicecoach.wording.classify import WordingClassifier, with_word_times
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.pipeline import load_pipeline
@@ -65,9 +65,10 @@ class Analyser:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        # The voice is tracked (pyin) beside the checks, Whisper and the wording: the decoder's serial
-        # steps leave a core idle part of the time, the others use one core each.
+        # The checks (Silero) and the voice tracking (pyin) run beside Whisper and the wording, one
+        # core each: the decoder's serial steps leave a core idle part of the time.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice")
+        self._checks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checks")
 
     @property
     def whisper(self):  # type: ignore[no-untyped-def]
@@ -85,10 +86,8 @@ class Analyser:
         tone = 0.1 * np.sin(2 * np.pi * 150 * np.arange(16_000) / 16_000).astype(np.float32)
         compute_contours(tone, 16_000, ((0.0, 1.0),))
 
-    def _measure(
-        self, source: Path | bytes, *, initial_prompt: str | None
-    ) -> tuple[CheckedAudio, Transcript, Future[tuple[Contours, float]], object, dict[str, float]]:
-        """Checked audio, words and rate; the voice contours still being tracked (`_in_speech`)."""
+    def _measure(self, source: Path | bytes, *, initial_prompt: str | None) -> _Measured:
+        """The words and their rate; the checks and the voice contours may still be under way."""
         timings: dict[str, float] = {}
         with _timed(timings, "decode"):
             decoded = decode_audio(source, max_seconds=self.settings.max_audio_seconds)
@@ -98,26 +97,22 @@ class Analyser:
         # pitch is tracked per phrase, so a phrase tracked while streaming is reused as it is
         tracked = [streamed.pitch.get(phrase_key(samples, phrase)) for phrase in phrases]
         timings["pitch_streamed"] = sum(piece is not None for piece in tracked)
-        # Loudness and pitch need no checked audio until the speech mask: tracked beside the checks
-        # (a Silero run over the whole reply), Whisper and the wording.
+        # The checks (a Silero run over the whole reply) and the voice (loudness, pitch) run beside
+        # Whisper: a phrase left to transcribe (a streamed reply's last) does not wait for them.
+        checks = self._checks.submit(_timed_call, check_audio, decoded)
         tracks = self._pool.submit(
             _timed_call, track_voice, samples, decoded.sample_rate, [(p.start, p.end) for p in phrases], tracked
         )
-        try:
-            with _timed(timings, "checks"):
-                checked = check_audio(decoded)
-            with _timed(timings, "transcribe"):
-                texts = len(streamed.texts)
-                transcript = transcribe(
-                    self.whisper, samples, initial_prompt=initial_prompt, cache=streamed.texts, phrases=phrases
-                )
-                timings["phrases_streamed"], timings["phrases_left"] = texts, len(streamed.texts) - texts
-        except BaseException:
-            tracks.cancel()  # unusable audio: no voice to measure (a tracking under way ends by itself)
-            raise
+        with _timed(timings, "transcribe"):
+            texts = len(streamed.texts)
+            transcript = transcribe(
+                self.whisper, samples, initial_prompt=initial_prompt, cache=streamed.texts, phrases=phrases,
+                give_up=lambda: checks.done() and checks.exception() is not None,  # refused audio: no more passes
+            )
+            timings["phrases_streamed"], timings["phrases_left"] = texts, len(streamed.texts) - texts
         with _timed(timings, "rate"):
             rate = measure_rate(transcript.words)
-        return checked, transcript, tracks, rate, timings
+        return _Measured(checks, transcript, tracks, rate, timings)
 
     def analyse(
         self,
@@ -132,19 +127,21 @@ class Analyser:
         With `corrected_text` (a coach's correction) the wording is classified on that text;
         timing and voice still come from the recording."""
         started = time.perf_counter()
-        checked, transcript, tracks, rate, timings = self._measure(source, initial_prompt=initial_prompt)
+        measured = self._measure(source, initial_prompt=initial_prompt)
+        transcript, timings = measured.transcript, measured.timings
+        checked = measured.checked()  # unusable audio is said as such, before anything about its words
         if not transcript.words and not corrected_text:
-            tracks.cancel()
+            measured.tracks.cancel()
             raise AudioError("no_words")  # a voice without words must not be scored as an empty reply
-        with _timed(timings, "wording"):  # while the voice is still being tracked
+        with _timed(timings, "wording"):  # while the voice may still be tracked
             classifier = self.wording
             text = corrected_text or transcript.text
             hits = with_word_times(classifier.classify(text), text, transcript.words)
             suggestions = classifier.suggestions(hits)
-        contours = _in_speech(tracks, checked, timings)
+        contours = measured.contours(checked)
         with _timed(timings, "voice"):
             voice = measure_voice(
-                contours, rate, baseline or POPULATION_DEFAULT, clipped_fraction=checked.audio.clipped_fraction
+                contours, measured.rate, baseline or POPULATION_DEFAULT, clipped_fraction=checked.audio.clipped_fraction
             )
         timings["total"] = time.perf_counter() - started
         return TurnAnalysis(
@@ -159,18 +156,39 @@ class Analyser:
 
     def calibrate(self, source: Path | bytes) -> Baseline:
         """Measure the calm baseline from a reading of CALIBRATION_TEXT."""
-        checked, transcript, tracks, rate, timings = self._measure(source, initial_prompt=None)
-        if not transcript.words:
-            tracks.cancel()
+        measured = self._measure(source, initial_prompt=None)
+        checked = measured.checked()
+        if not measured.transcript.words:
+            measured.tracks.cancel()
             raise AudioError("no_words")
-        return baseline_from_measures(_in_speech(tracks, checked, timings), rate)
+        return baseline_from_measures(measured.contours(checked), measured.rate)
 
 
-def _in_speech(tracks: Future[tuple[Contours, float]], checked: CheckedAudio, timings: dict[str, float]) -> Contours:
-    """The tracked contours, masked to the speech the checks found."""
-    with _timed(timings, "voice_wait"):
-        contours, timings["voice_contours"] = tracks.result()
-    return contours.in_speech(checked.speech_segments, checked.audio.sample_rate)
+@dataclass
+class _Measured:
+    """A reply's words, with its checks and voice tracking running beside them."""
+
+    checks: Future[tuple[CheckedAudio, float]]
+    transcript: Transcript
+    tracks: Future[tuple[Contours, float]]
+    rate: RateMeasure
+    timings: dict[str, float]
+
+    def checked(self) -> CheckedAudio:
+        """The checked audio; raises the checks' AudioError (and drops the voice tracking)."""
+        with _timed(self.timings, "checks_wait"):
+            try:
+                checked, self.timings["checks"] = self.checks.result()
+            except BaseException:
+                self.tracks.cancel()  # a tracking under way ends by itself
+                raise
+        return checked
+
+    def contours(self, checked: CheckedAudio) -> Contours:
+        """The tracked contours, masked to the speech the checks found."""
+        with _timed(self.timings, "voice_wait"):
+            contours, self.timings["voice_contours"] = self.tracks.result()
+        return contours.in_speech(checked.speech_segments, checked.audio.sample_rate)
 
 
 def _timed_call(function, *args):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import zlib
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -151,16 +151,20 @@ def transcribe(
     initial_prompt: str | None = None,
     cache: PhraseCache | None = None,
     phrases: list[Phrase] | None = None,
+    give_up: Callable[[], bool] = lambda: False,
 ) -> Transcript:
     """Transcribe 16 kHz mono float32 `samples` as Dutch, with word timestamps, phrase by phrase.
 
     `phrases` are the boundaries a streamed recording carries (else Silero VAD finds them).
     Phrases found in `cache` (same samples) are not transcribed again; new ones are added to it.
-    A prompt changes the decoding, so a cache is only used without one."""
+    A prompt changes the decoding, so a cache is only used without one. Once `give_up()` is true
+    (the audio was refused meanwhile) no further phrase is transcribed."""
     if initial_prompt is not None:
         cache = None
     parts: list[PhraseText] = []
     for phrase in reply_phrases(samples, phrases):
+        if give_up():
+            break
         key = phrase_key(samples, phrase) if cache is not None else ""
         part = cache.get(key) if cache is not None else None
         if part is None:
