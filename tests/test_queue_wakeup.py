@@ -20,6 +20,25 @@ def sessions(tmp_path: Path):  # type: ignore[no-untyped-def]
     return db.session_factory(engine)
 
 
+class EchoKind:
+    """A job kind that hands its order back and says when its outcome was stored."""
+
+    def __init__(self, stored: threading.Event) -> None:
+        self.stored = stored
+
+    def prepare(self, session, target_id):  # type: ignore[no-untyped-def]
+        return {"target": target_id}
+
+    def run(self, order):  # type: ignore[no-untyped-def]
+        return order
+
+    def store(self, session, target_id, outcome):  # type: ignore[no-untyped-def]
+        self.stored.set()
+
+    def mark(self, session, target_id, status, error):  # type: ignore[no-untyped-def]
+        pass
+
+
 def test_a_committed_job_wakes_a_listening_worker_and_nothing_else_does(tmp_path: Path) -> None:
     factory = sessions(tmp_path)
     with factory() as session:
@@ -56,22 +75,8 @@ def test_a_streamed_reply_is_claimed_before_older_uploads(tmp_path: Path) -> Non
 def test_the_worker_loop_runs_a_job_queued_while_it_waits(tmp_path: Path) -> None:
     factory = sessions(tmp_path)
     done = threading.Event()
-
-    class Kind:
-        def prepare(self, session, target_id):  # type: ignore[no-untyped-def]
-            return {"target": target_id}
-
-        def run(self, order):  # type: ignore[no-untyped-def]
-            return order
-
-        def store(self, session, target_id, outcome):  # type: ignore[no-untyped-def]
-            done.set()
-
-        def mark(self, session, target_id, status, error):  # type: ignore[no-untyped-def]
-            pass
-
     stop = threading.Event()
-    worker = Worker(factory, {"echo": Kind()}, poll_seconds=600)  # only a wake-up can start the job in time
+    worker = Worker(factory, {"echo": EchoKind(done)}, poll_seconds=600)  # only a wake-up can start the job in time
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()
     with factory() as session:
@@ -100,20 +105,6 @@ def test_an_ended_job_wakes_the_web_servers_wait_for_it(tmp_path: Path) -> None:
     factory = sessions(tmp_path)
     with factory() as session:
         url = session.get_bind().url
-
-    class Kind:
-        def prepare(self, session, target_id):  # type: ignore[no-untyped-def]
-            return {"target": target_id}
-
-        def run(self, order):  # type: ignore[no-untyped-def]
-            return order
-
-        def store(self, session, target_id, outcome):  # type: ignore[no-untyped-def]
-            pass
-
-        def mark(self, session, target_id, status, error):  # type: ignore[no-untyped-def]
-            pass
-
     endings = JobEndings(url)
 
     async def wait_for_one_job() -> tuple[bool, bool]:
@@ -123,7 +114,7 @@ def test_an_ended_job_wakes_the_web_servers_wait_for_it(tmp_path: Path) -> None:
             session.commit()
         assert not ended.is_set()  # committed, not ended
         # The worker runs in a thread; the loop stays free to hear its wake-up.
-        worker = Worker(factory, {"echo": Kind()}, poll_seconds=600)
+        worker = Worker(factory, {"echo": EchoKind(threading.Event())}, poll_seconds=600)
         ran = await asyncio.to_thread(worker.run_one)
         await asyncio.wait_for(ended.wait(), 60)
         return ran, endings.changed() is not ended  # the next wait takes a fresh event
