@@ -62,7 +62,8 @@ def webm(samples: np.ndarray, path: Path) -> bytes:
 
 def streamed(service: LiveService, client, recording: bytes, seconds: float, timings: list | None = None) -> float:  # type: ignore[no-untyped-def]
     """Seconds from the last chunk (Stop at once) to the 'analysed' message; the analysis's own
-    timings are appended to `timings`. The WebM `recording` of `seconds` goes as the page sends
+    timings, and the seconds to the 'stored' message (`stored_s`: a live pass Stop waited for, and
+    the storing), are appended to `timings`. The WebM `recording` of `seconds` goes as the page sends
     it: a chunk every 250 ms (`time_chunks`), paced in real time."""
     conversation = new_conversation(client)
     url = (f"ws://127.0.0.1:{service.port}/api/conversations/{conversation}/stream"
@@ -78,12 +79,15 @@ def streamed(service: LiveService, client, recording: bytes, seconds: float, tim
             socket.send(chunk)
         socket.send(json.dumps({"type": "stop"}))
         end_of_speech = time.perf_counter()
+        stored = float("nan")
         while (message := json.loads(socket.recv()))["type"] != "analysed":
             assert message["type"] == "stored", message
+            stored = time.perf_counter() - end_of_speech  # the live pass Stop waited for, and the storing
     assert message["status"] == "done", message
     seconds = time.perf_counter() - end_of_speech
     if timings is not None:
-        timings.append(client.get(f"/api/turns/{message['turn_id']}").json()["result"]["analysis"]["timings"])
+        analysis = client.get(f"/api/turns/{message['turn_id']}").json()["result"]["analysis"]["timings"]
+        timings.append({**analysis, "stored_s": stored})
     return seconds
 
 
@@ -122,6 +126,7 @@ def bench_streams(folder: Path, clips: dict[int, np.ndarray], encoder: dict[int,
                 stream_s = statistics.median(streamed(service, client, recording, len(samples) / 16_000, analyses) for _ in range(repeats))
                 left = statistics.median(t["phrases_left"] for t in analyses)
                 print(f"{len(samples) / 16_000:>6.1f}s Stop {name:>11}: {stream_s:.2f} s = {stream_s / encoder[seconds]:.2f} × encoder; "
+                      f"stored after {statistics.median(t['stored_s'] for t in analyses):.2f} s, "
                       f"analysis {statistics.median(t['total'] for t in analyses):.2f} s, transcription "
                       f"{statistics.median(t['transcribe'] for t in analyses):.2f} s, {left:.0f} phrase(s) left of "
                       f"{left + statistics.median(t['phrases_streamed'] for t in analyses):.0f}")
