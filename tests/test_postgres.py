@@ -6,6 +6,7 @@ The test run starts its own PostgreSQL cluster (tests/postgres.py); each test ge
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -37,6 +38,7 @@ REPLIES = [
     "Dat spijt me echt voor u.",
     "Ik hoor dat u teleurgesteld bent.",
 ]
+ANALYSIS_PROCESSES = 2  # per worker: what `serve` runs on two cores or more, whatever this machine has
 LEASE_SECONDS = 10  # renewed every third of it: ample slack for three workers sharing two cores
 
 
@@ -82,13 +84,13 @@ def test_a_claim_skips_the_job_another_worker_is_claiming_instead_of_waiting(eng
         assert claim(session, "w3", lease_seconds=30) is None
 
 
-def _wait_for_log(log: Path, text: str, timeout: float) -> None:
+def _wait_for_log(log: Path, pattern: str, timeout: float, times: int = 1) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if log.exists() and text in log.read_text(errors="replace"):
+        if log.exists() and len(re.findall(pattern, log.read_text(errors="replace"))) >= times:
             return
         time.sleep(0.2)
-    raise AssertionError(f"{log.name} never said {text!r}")
+    raise AssertionError(f"{log.name} did not say {pattern!r} {times} times")
 
 
 def _wait_finished(client: httpx.Client, turn_ids: list[str], timeout: float) -> dict[str, dict]:
@@ -115,15 +117,16 @@ def test_three_workers_share_one_queue_and_take_over_a_killed_workers_job(
     clips = [speak_to_wav(text, clip_dir / f"pg-{index}.wav") for index, text in enumerate(REPLIES)]
     silent = write_wav(tmp_path / "stil.wav", np.zeros(16_000 * 2, dtype=np.float32))  # deliberately bad
     service = LiveService(
-        tmp_path / "data", database_url=database_url, job_lease_seconds=str(LEASE_SECONDS), cpu_threads="1"
+        tmp_path / "data", database_url=database_url, job_lease_seconds=str(LEASE_SECONDS), cpu_threads="1",
+        analysis_processes=str(ANALYSIS_PROCESSES),
     )
     try:
         logs = [tmp_path / f"worker-{index}.log" for index in range(3)]
         workers = {service.start_worker(log).pid: log for log in logs}  # they migrate beside the server
         service.start()
         service.create_user("oefenaar")
-        for log in logs:  # all three have loaded their models and poll the queue
-            _wait_for_log(log, "started", timeout=180)
+        for log in logs:  # all three have loaded their models and poll the queue ("started" is said before)
+            _wait_for_log(log, r"analysis process \d+ ready", timeout=240, times=ANALYSIS_PROCESSES)
         client = service.client("oefenaar")
 
         turn_ids = [_upload(client, clip)[1] for clip in clips]

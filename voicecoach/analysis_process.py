@@ -79,6 +79,7 @@ class ChildRunner:
             try:
                 self._ready = self._connection.recv()[0] == "ready"
                 self._failed_starts = 0
+                log.info("analysis process %s ready", self._process.pid)
             except EOFError:
                 pass  # it died: the next call sees that
         return self._ready
