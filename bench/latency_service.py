@@ -39,7 +39,6 @@ from tests.audio_factory import TIMESLICE_S, encode, time_chunks
 from tests.live import LiveService, children
 from voicecoach.config import Settings
 
-CHUNK_S = TIMESLICE_S
 PAUSE_S = 0.6  # a trainee who presses Stop this long after their last word
 CONCURRENT = 30
 
@@ -73,7 +72,7 @@ def streamed(service: LiveService, client, recording: bytes, seconds: float, tim
     with connect(url, additional_headers={"Cookie": cookie}, max_size=None) as socket:
         started = time.perf_counter()
         for index, chunk in enumerate(chunks):
-            pause = started + (index + 1) * CHUNK_S - time.perf_counter()  # a chunk once its audio was spoken
+            pause = started + (index + 1) * TIMESLICE_S - time.perf_counter()  # a chunk once its audio was spoken
             if pause > 0:
                 time.sleep(pause)
             socket.send(chunk)

@@ -194,13 +194,14 @@ class Worker:
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self._last_beat = 0.0
         with factory() as session:
-            self._ended_folder = wake_folder(session.get_bind().url, ENDED)
+            url = session.get_bind().url
+        self._jobs_folder = wake_folder(url)  # woken here when a job is committed
+        self._ended_folder = wake_folder(url, ENDED)  # wakes the web servers when a job ended
 
     def run(self, stop: threading.Event) -> None:
         self.stop = stop
         log.info("worker %s started", self.name)
-        with self.factory() as session:
-            wake = WakeUp(wake_folder(session.get_bind().url))
+        wake = WakeUp(self._jobs_folder)
         try:
             while not stop.is_set():
                 self._beat(None)

@@ -138,19 +138,18 @@ class StreamSession:
             if phrase in self._done or phrase.end <= phrase.start or self._stopped:
                 continue
             guess = self._guess
-            if guess is not None and kept_phrases(guess.phrase, [phrase]) == [guess.phrase]:
-                # The pass made in this phrase's pause holds all its speech: the phrase is cut there,
-                # as at Stop (finish), instead of paying a second pass for the same words.
-                phrase = guess.phrase
-                key = phrase_key(samples, phrase)
-                self.streamed.texts[key], self.streamed.pitch[key] = guess.text, guess.pitch
-            else:
-                try:
+            try:
+                if guess is not None and kept_phrases(guess.phrase, [phrase]) == [guess.phrase]:
+                    # The pass made in this phrase's pause holds all its speech: the phrase is cut
+                    # there, as at Stop (finish), instead of paying a second pass for the same words.
+                    phrase, passed = guess.phrase, (guess.text, guess.pitch)
+                else:
                     log.debug("live phrase %.2f-%.2f s", phrase.start_s, phrase.end_s)
-                    key = phrase_key(samples, phrase)
-                    self.streamed.texts[key], self.streamed.pitch[key] = self._phrase_pass(samples, phrase)
-                except Exception:  # the final analysis works it out again
-                    log.exception("live analysis of %s failed", phrase)
+                    passed = self._phrase_pass(samples, phrase)
+                key = phrase_key(samples, phrase)
+                self.streamed.texts[key], self.streamed.pitch[key] = passed
+            except Exception:  # the final analysis works it out again
+                log.exception("live analysis of %s failed", phrase)
             self._done.add(phrase)
             self._open_from = max(self._open_from, phrase.end)
         if still_open is not None and self._guesses and _queued <= 1:  # only this look waits: other streams go first
