@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import select
 import socket
@@ -24,15 +25,19 @@ import threading
 import uuid
 from pathlib import Path
 
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 
+
+log = logging.getLogger(__name__)
 
 JOBS = "wake"  # a job was committed: the workers' folder
 ENDED = "ended"  # a job ended: the web servers' folder
 
 
 def wake_folder(database_url: URL | str, purpose: str = JOBS) -> Path:
-    url = database_url.render_as_string(hide_password=False) if isinstance(database_url, URL) else database_url
+    # Rendered by SQLAlchemy whatever the caller holds: the settings' string and an engine's URL
+    # spell the same database differently (query order, escaping), and both sides must agree.
+    url = make_url(database_url).render_as_string(hide_password=False)
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"voicecoach-{purpose}-{digest}"
 
@@ -55,7 +60,11 @@ def wake_all(folder: Path) -> int:
     except OSError:
         return 0
     reached = 0
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+    try:
+        sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    except OSError:  # e.g. out of file descriptors: the listeners find the change at their next poll
+        return 0
+    with sender:
         sender.setblocking(False)
         for path in listeners:
             try:
@@ -79,7 +88,10 @@ class WakeUp:
                 listener.bind(str(path))
                 listener.setblocking(False)
                 self.path, self._socket = path, listener
-        except OSError:  # no wake-ups: the worker polls as before
+            else:
+                log.warning("wake-ups off: %s is not this user's alone; polling instead", folder)
+        except OSError as exc:  # no wake-ups: the listener polls as before
+            log.warning("wake-ups off (%s); polling instead", exc)
             self.close()
 
     def wait(self, timeout: float) -> bool:

@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.service = PracticeService(settings)
-    app.state.job_endings = JobEndings(settings.resolved_database_url)
+    app.state.job_endings = JobEndings(engine.url)
     app.state.started = time.monotonic()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)

@@ -58,3 +58,4 @@ class JobEndings:
             if self._wake is not None:
                 self._wake.close()
                 self._wake = None
+            self._loop = None  # a later wait listens and watches afresh
