@@ -129,8 +129,16 @@ def test_three_workers_share_one_queue_and_take_over_a_killed_workers_job(
             _wait_for_log(log, r"analysis process \d+ ready", timeout=240, times=ANALYSIS_PROCESSES)
         client = service.client("oefenaar")
 
-        turn_ids = [_upload(client, clip)[1] for clip in clips]
-        bad_id = _upload(client, silent)[1]
+        # Paused while the six jobs are queued, so six idle analysis threads claim them together and
+        # no thread that ended a short job takes a second before the last upload.
+        for pid in workers:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            turn_ids = [_upload(client, clip)[1] for clip in clips]
+            bad_id = _upload(client, silent)[1]
+        finally:
+            for pid in workers:
+                os.kill(pid, signal.SIGCONT)
         turns = _wait_finished(client, [*turn_ids, bad_id], timeout=240)
         assert all(turns[turn_id]["status"] == "done" for turn_id in turn_ids), turns
         assert turns[bad_id]["status"] == "error"

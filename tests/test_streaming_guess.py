@@ -21,11 +21,11 @@ from voicecoach.audio.decode import decode_audio
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.config import Settings
 from voicecoach.speech.phrase_file import recorded_phrases, save_phrases
-from voicecoach.speech.phrases import SAMPLE_RATE, SETTLED_AFTER_S
+from voicecoach.speech.phrases import SAMPLE_RATE, SETTLED_AFTER_S, Phrase
 from voicecoach.speech.transcribe import load_whisper
 from voicecoach.streaming import session as session_module
 from voicecoach.streaming.session import StreamSession
-from voicecoach.streaming.speculative import PAUSE_S
+from voicecoach.streaming.speculative import PAD, PAUSE_S, settles_as_guessed
 from voicecoach.streaming.webm_feed import WebmFeed
 
 CHUNK = SAMPLE_RATE // 4  # 250 ms, as the page sends
@@ -152,6 +152,20 @@ def test_a_guessed_phrase_that_settles_is_not_transcribed_again(analyser, senten
     assert [span for span in passes if span[0] < len(first)] == [(guess.start, guess.end)]
     result = analyser.analyse(recording)
     assert result.timings["phrases_left"] == 0 and result.timings["phrases_streamed"] == 2, result.timings
+
+
+def test_a_settled_phrase_takes_the_guess_only_when_no_later_speech_began_inside_it() -> None:
+    """A guess made while phrase P was still open can also hold the start of the next phrase Q (P
+    cut at its length limit, a hesitation early in Q): P must then get its own pass, or Q would be
+    cut where the guess happened to end."""
+    span = Phrase(0, 3 * SAMPLE_RATE)  # guessed: P's start to the audio then
+    settled = Phrase(0, 2 * SAMPLE_RATE)
+    q_speech_after = Phrase(span.end - PAD // 2, 5 * SAMPLE_RATE)  # only Q's leading padding inside
+    q_speech_inside = Phrase(span.end - 2 * PAD, 5 * SAMPLE_RATE)  # Q spoke before the guess ended
+    assert settles_as_guessed(span, settled, [])
+    assert settles_as_guessed(span, settled, [q_speech_after])
+    assert not settles_as_guessed(span, settled, [q_speech_inside])
+    assert not settles_as_guessed(span, Phrase(0, span.end + 2 * PAD), [])  # P spoke on past the guess
 
 
 def test_speech_after_a_guessed_pause_is_not_lost(analyser, sentences, tmp_path):

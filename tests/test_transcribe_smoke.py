@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 import soundfile
 import soxr
 
+from tests.audio_factory import write_wav
+from tests.conftest import WHISPER_DIR
+from voicecoach import analysis
+from voicecoach.audio.errors import AudioError
 from voicecoach.speech.phrases import Phrase
 from voicecoach.speech.transcribe import SAMPLE_RATE, load_whisper, transcribe
-from tests.conftest import WHISPER_DIR
 
 
 def test_bundled_model_transcribes_dutch_with_word_timestamps(dutch_reply_wav):
@@ -57,3 +62,35 @@ def test_loops_and_invented_text_are_dropped():
     assert _is_hallucination(segment(loop, 181))
     assert _is_hallucination(segment(" Bedankt voor het kijken.", 4, no_speech=0.9, logprob=-1.3))
     assert not _is_hallucination(segment(" Ik begrijp dat u boos bent.", 2))
+
+
+def test_unusable_audio_is_said_as_such_when_whisper_or_the_wording_fails(settings, dutch_reply_wav, tmp_path, monkeypatch):
+    """The checks run beside Whisper and the wording: a failure there must not hide their Dutch
+    refusal (it would become a crashed, retried job instead of the trainee's message)."""
+    tone = write_wav(tmp_path / "toon.wav", (0.1 * np.sin(2 * np.pi * 440 * np.arange(3 * SAMPLE_RATE) / SAMPLE_RATE)).astype(np.float32))
+    analyser = analysis.Analyser(settings)
+    with pytest.raises(AudioError) as refused:
+        analyser.analyse(tone)
+    assert refused.value.code == "no_speech"
+
+    def whisper_fails(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Whisper failed")
+
+    monkeypatch.setattr(analysis, "transcribe", whisper_fails)
+    with pytest.raises(AudioError) as refused:
+        analyser.analyse(tone)
+    assert refused.value.code == "no_speech"
+
+    samples, rate = soundfile.read(dutch_reply_wav, dtype="float32")
+    spoken = transcribe(analyser.whisper, soxr.resample(samples, rate, SAMPLE_RATE))  # real words, for the tone
+    assert spoken.words
+    monkeypatch.setattr(analysis, "transcribe", lambda *args, **kwargs: spoken)
+
+    class WordingFails:
+        def classify(self, text: str):  # type: ignore[no-untyped-def]
+            raise RuntimeError("wording failed")
+
+    monkeypatch.setattr(analysis.Analyser, "wording", WordingFails())
+    with pytest.raises(AudioError) as refused:
+        analyser.analyse(tone)
+    assert refused.value.code == "no_speech"

@@ -105,10 +105,14 @@ class Analyser:
         )
         with _timed(timings, "transcribe"):
             texts = len(streamed.texts)
-            transcript = transcribe(
-                self.whisper, samples, initial_prompt=initial_prompt, cache=streamed.texts, phrases=phrases,
-                give_up=lambda: checks.done() and checks.exception() is not None,  # refused audio: no more passes
-            )
+            try:
+                transcript = transcribe(
+                    self.whisper, samples, initial_prompt=initial_prompt, cache=streamed.texts, phrases=phrases,
+                    give_up=lambda: checks.done() and checks.exception() is not None,  # refused audio: no more passes
+                )
+            except Exception:
+                checks.result()  # unusable audio is said as such, not as the failure it caused
+                raise
             timings["phrases_streamed"], timings["phrases_left"] = texts, len(streamed.texts) - texts
         with _timed(timings, "rate"):
             rate = measure_rate(transcript.words)
@@ -135,9 +139,13 @@ class Analyser:
             # While the checks and the voice tracking may still be under way: a streamed reply whose
             # phrases are all transcribed already waits for its checks otherwise (40 s: ~0.05 s).
             with _timed(timings, "wording"):
-                classifier = self.wording
-                hits = with_word_times(classifier.classify(text), text, transcript.words)
-                suggestions = classifier.suggestions(hits)
+                try:
+                    classifier = self.wording
+                    hits = with_word_times(classifier.classify(text), text, transcript.words)
+                    suggestions = classifier.suggestions(hits)
+                except Exception:
+                    measured.checked()  # unusable audio is said as such, not as the failure it caused
+                    raise
         checked = measured.checked()  # unusable audio is said as such, before anything about its words
         if not worded:
             measured.tracks.cancel()

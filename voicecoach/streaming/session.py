@@ -33,6 +33,7 @@ from voicecoach.streaming.speculative import (
     Guess,
     kept_phrases,
     paused_speech_end,
+    settles_as_guessed,
     worth_guessing,
 )
 from voicecoach.voice.contours import span_pitch
@@ -133,16 +134,17 @@ class StreamSession:
             start = self._open_from - self._open_from % VAD_WINDOW
         log.debug("looking from %d in %d samples", start, len(samples))
         settled, still_open = split_settled(samples[start:])
-        for found in settled:
-            phrase = Phrase(max(found.start + start, self._open_from), found.end + start)
+        found_all = [Phrase(p.start + start, p.end + start) for p in [*settled, *([still_open] if still_open else [])]]
+        for index, found in enumerate(found_all[: len(settled)]):
+            phrase = Phrase(max(found.start, self._open_from), found.end)
             if phrase in self._done or phrase.end <= phrase.start or self._stopped:
                 continue
             guess = self._guess
             try:
-                if guess is not None and kept_phrases(guess.phrase, [phrase]) == [guess.phrase]:
+                if guess is not None and settles_as_guessed(guess.phrase, phrase, found_all[index + 1 :]):
                     # The pass made in this phrase's pause holds all its speech: the phrase is cut
                     # there, as at Stop (finish), instead of paying a second pass for the same words.
-                    phrase, passed = guess.phrase, (guess.text, guess.pitch)
+                    phrase, passed, self._guess = guess.phrase, (guess.text, guess.pitch), None
                 else:
                     log.debug("live phrase %.2f-%.2f s", phrase.start_s, phrase.end_s)
                     passed = self._phrase_pass(samples, phrase)

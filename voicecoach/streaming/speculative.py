@@ -64,6 +64,12 @@ def worth_guessing(previous: Guess | None, open_phrase: Phrase, speech_end: int)
     return speech_end > previous.speech_end + PAD
 
 
+def settles_as_guessed(span: Phrase, settled: Phrase, later: list[Phrase]) -> bool:
+    """True when a phrase that just `settled` is the guessed `span`: the guess holds all its speech
+    and none of the phrases found `later` (whose speech starts PAD after their start) began inside it."""
+    return kept_phrases(span, [settled]) == [span] and all(phrase.start + PAD >= span.end for phrase in later)
+
+
 def kept_phrases(span: Phrase | None, rest: list[Phrase]) -> list[Phrase]:
     """The last phrases of the finished recording (`rest`, after the settled ones), with a guess's
     `span` in their place when it holds all their speech (each phrase ends PAD after its speech)."""
