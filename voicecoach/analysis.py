@@ -105,14 +105,11 @@ class Analyser:
         )
         with _timed(timings, "transcribe"):
             texts = len(streamed.texts)
-            try:
+            with _refusal_first(checks):
                 transcript = transcribe(
                     self.whisper, samples, initial_prompt=initial_prompt, cache=streamed.texts, phrases=phrases,
                     give_up=lambda: checks.done() and checks.exception() is not None,  # refused audio: no more passes
                 )
-            except Exception:
-                checks.result()  # unusable audio is said as such, not as the failure it caused
-                raise
             timings["phrases_streamed"], timings["phrases_left"] = texts, len(streamed.texts) - texts
         with _timed(timings, "rate"):
             rate = measure_rate(transcript.words)
@@ -138,14 +135,10 @@ class Analyser:
         if worded:
             # While the checks and the voice tracking may still be under way: a streamed reply whose
             # phrases are all transcribed already waits for its checks otherwise (40 s: ~0.05 s).
-            with _timed(timings, "wording"):
-                try:
-                    classifier = self.wording
-                    hits = with_word_times(classifier.classify(text), text, transcript.words)
-                    suggestions = classifier.suggestions(hits)
-                except Exception:
-                    measured.checked()  # unusable audio is said as such, not as the failure it caused
-                    raise
+            with _timed(timings, "wording"), _refusal_first(measured.checks):
+                classifier = self.wording
+                hits = with_word_times(classifier.classify(text), text, transcript.words)
+                suggestions = classifier.suggestions(hits)
         checked = measured.checked()  # unusable audio is said as such, before anything about its words
         if not worded:
             measured.tracks.cancel()
@@ -207,6 +200,17 @@ def _timed_call(function, *args):  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     result = function(*args)
     return result, time.perf_counter() - started
+
+
+@contextmanager
+def _refusal_first(checks: Future[tuple[CheckedAudio, float]]):  # type: ignore[no-untyped-def]
+    """A failure beside the checks (Whisper, the wording) gives way to their refusal: unusable audio
+    is said as such in Dutch, not as the crash it caused (a crash is retried, a refusal is final)."""
+    try:
+        yield
+    except Exception:
+        checks.result()  # raises the checks' AudioError, if they refused the audio
+        raise
 
 
 @contextmanager
