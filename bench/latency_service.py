@@ -34,17 +34,14 @@ from bench.latency import (
     reply_of,
     speak,
 )
-from bench.service import peak_rss_mb
+from bench.service import analysed, peak_rss_mb
 from tests.audio_factory import TIMESLICE_S, encode, time_chunks
 from tests.live import LiveService, children
 from voicecoach.config import Settings
 
 PAUSE_S = 0.6  # a trainee who presses Stop this long after their last word
 CONCURRENT = 30
-# The page asks for an upload's result every 0.5 s (web/static/recorder.js `poll`). 30 clients
-# asking every 50 ms (600 requests a second) took a third of the two cores: 18.2-18.8 s for the 30
-# against 12.4-13.4 s (2026-11-27). One upload alone is still timed at 50 ms steps.
-PAGE_POLL_S = 0.5
+
 
 
 def wav(samples: np.ndarray, path: Path) -> bytes:
@@ -94,14 +91,12 @@ def streamed(service: LiveService, client, recording: bytes, seconds: float, tim
     return seconds
 
 
-def uploaded(client, audio: bytes, poll_s: float = 0.05) -> float:  # type: ignore[no-untyped-def]
-    """Seconds from Stop (the upload starts) to the scored result, asking every `poll_s`."""
+def uploaded(client, audio: bytes) -> float:  # type: ignore[no-untyped-def]
+    """Seconds from Stop (the upload starts) to the scored result, asked for as the page asks."""
     conversation = new_conversation(client)
     started = time.perf_counter()
     turn = client.post(f"/api/conversations/{conversation}/turns", content=audio).json()["turn_id"]
-    while (status := client.get(f"/api/turns/{turn}").json()["status"]) not in ("done", "error"):
-        time.sleep(poll_s)
-    assert status == "done"
+    assert analysed(client, turn) == "done"
     return time.perf_counter() - started
 
 
@@ -168,8 +163,8 @@ def bench_service() -> None:
             audios = [wav(clip, folder / f"c{i}-16k.wav") for i, clip in enumerate(clips)]
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
-                # one login (httpx.Client is thread-safe); each asks as often as the page does
-                latencies = sorted(pool.map(lambda audio: uploaded(client, audio, PAGE_POLL_S), audios))
+                # one login (httpx.Client is thread-safe); each asks as the page does
+                latencies = sorted(pool.map(lambda audio: uploaded(client, audio), audios))
             together = time.perf_counter() - started
             processes = [service.server.pid, *(w.pid for w in service.workers)]
             memory = peak_rss_mb([*processes, *(c for pid in processes for c in children(pid))])
@@ -179,5 +174,5 @@ def bench_service() -> None:
     print(f"\n{CONCURRENT} replies at once ({seconds:.0f} s of speech): all analysed in {together:.1f} s = "
           f"{60 * CONCURRENT / together:.1f} replies/min; plain sequential transcribe {sequential:.1f} s = "
           f"{60 * CONCURRENT / sequential:.1f} replies/min; ratio {sequential / together:.2f} (target ≥ 1.5)")
-    print(f"  latency (asked every {PAGE_POLL_S} s, as the page does) p50 {latencies[len(latencies) // 2]:.1f} s, p95 {latencies[int(len(latencies) * 0.95)]:.1f} s; "
+    print(f"  latency (asked as the page asks: held until analysed) p50 {latencies[len(latencies) // 2]:.1f} s, p95 {latencies[int(len(latencies) * 0.95)]:.1f} s; "
           f"peak memory of server, worker and analysis process {memory:.0f} MB (VmHWM)")

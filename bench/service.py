@@ -44,9 +44,16 @@ def one_turn(client: httpx.Client, audio: bytes) -> float:
     started = time.perf_counter()
     conversation = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
     turn = client.post(f"/api/conversations/{conversation['id']}/turns", content=audio).json()
-    while client.get(f"/api/turns/{turn['turn_id']}").json()["status"] not in ("done", "error"):
-        time.sleep(0.1)
+    assert analysed(client, turn["turn_id"]) == "done"
     return time.perf_counter() - started
+
+
+def analysed(client: httpx.Client, turn_id: str) -> str:
+    """The turn's status once analysed, asked for as the page asks (web/static/recorder.js `poll`):
+    the server holds each answer until the analysis ends (`?wait=`, at most 20 s a time)."""
+    while (status := client.get(f"/api/turns/{turn_id}", params={"wait": 20}).json()["status"]) not in ("done", "error"):
+        time.sleep(0.25)
+    return status
 
 
 def peak_rss_mb(pids: list[int]) -> float:

@@ -1,9 +1,9 @@
-"""The web server's end of "a job ended" wake-ups (voicecoach/wakeup.py, `ENDED`): a streamed reply's
-wait for its analysis looks at the turn again the moment any worker ended a job, instead of at its
-next poll (up to a poll interval, 50 ms, after the result was there).
+"""The web server's end of "a job ended" wake-ups (voicecoach/wakeup.py, `ENDED`): a wait for an
+analysis (a streamed reply's, or a page asking for a result with `?wait=`) looks at its status
+again the moment any worker ended a job, instead of at its next poll.
 
 One listening socket per server process, watched by the event loop itself (no thread per wait); a
-wait takes `changed()` before it reads the turn's status, so an end that comes between the read
+wait takes `changed()` before it reads the status, so an end that comes between the read
 and the wait is not missed. A worker elsewhere (a shared PostgreSQL) cannot reach it: the waits
 still poll, slower.
 """
@@ -12,11 +12,29 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
 
 from voicecoach.wakeup import ENDED, WakeUp, wake_folder
+
+Row = TypeVar("Row", bound=Any)  # a table row with `id` and `status` (a turn, a calibration)
+PENDING = ("queued", "running")  # a turn's or a calibration's status while its job has not ended
+POLL_S = 0.5  # a worker that cannot wake this server (another machine) is still heard this often
+HOLD_MAX_S = 25.0  # a held answer comes well within the page's and proxies' request timeouts
+HoldSeconds = Annotated[float, Query(
+    ge=0, le=HOLD_MAX_S,
+    description="Hold the answer up to this many seconds while the analysis is queued or running: it comes the "
+    "moment the analysis ends, instead of at the next ask (0: answer at once).",
+)]
 
 
 class JobEndings:
@@ -59,3 +77,39 @@ class JobEndings:
                 self._wake.close()
                 self._wake = None
             self._loop = None  # a later wait listens and watches afresh
+
+
+async def until_ended(endings: JobEndings, read_status: Callable[[], str], seconds: float) -> str:
+    """`read_status()` (blocking, run in the thread pool) once it is no longer PENDING, or as it is
+    after `seconds`: read again whenever a worker ended a job, and every POLL_S in case a wake-up
+    was lost. Holds no database connection between reads (`read_status` opens its own)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        ended = endings.changed()  # taken before the read: an end between the two is not missed
+        status = await run_in_threadpool(read_status)
+        left = deadline - time.monotonic()
+        if status not in PENDING or left <= 0:
+            return status
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ended.wait(), min(POLL_S, left))
+
+
+def job_status(sessions: sessionmaker[Session], row_type: type, row_id: Any) -> str:
+    """The status of one row of `row_type` (a turn, a calibration), "deleted" once it is gone."""
+    with sessions() as session:
+        row = session.get(row_type, row_id)
+        return row.status if row is not None else "deleted"
+
+
+async def held_answer(request: Request, session: Session, read: Callable[[], Row], hold: float) -> Row:
+    """`read()` (the access-checked row a page asks for), at once when its job has ended, else once it
+    ends or `hold` seconds passed. The request's read transaction ends before the wait, so waiting
+    pages hold no database connection (the pool is small, a classroom is not)."""
+    row = await run_in_threadpool(read)
+    if hold <= 0 or row.status not in PENDING:
+        return row
+    row_type, row_id = type(row), row.id
+    await run_in_threadpool(session.rollback)  # a read-only request: ends its transaction, frees the connection
+    state = request.app.state
+    await until_ended(state.job_endings, partial(job_status, state.sessions, row_type, row_id), hold)
+    return await run_in_threadpool(read)  # checked again: access or the row may have gone meanwhile

@@ -121,20 +121,24 @@ const VoiceRecorder = {
   },
 
   // Ask `url` until `isDone(body)`, for at most `limitMs`; then a Dutch message (the recording is kept).
-  async poll(url, isDone, { intervalMs = 500, limitMs = 180000 } = {}) {
+  // The server holds each answer up to `holdS` seconds while the analysis runs (`?wait=`), so the
+  // result shows the moment it is there; a failed ask is repeated less and less often.
+  async poll(url, isDone, { holdS = 20, limitMs = 180000 } = {}) {
     const deadline = Date.now() + limitMs;
-    let wait = intervalMs;
+    let pause = 250;
     while (Date.now() < deadline) {
+      const hold = Math.max(0, Math.min(holdS, Math.floor((deadline - Date.now()) / 1000)));
       try {
-        const response = await fetch(url);
+        const response = await fetch(`${url}${url.includes("?") ? "&" : "?"}wait=${hold}`);
         const body = parseJson(await response.text());
         if (response.ok && body && isDone(body)) return body;
         if (!response.ok && response.status !== 503) throw problem(response.status, body);
+        pause = response.ok ? 250 : Math.min(pause * 1.5, 3000);
       } catch (error) {
         if (error.message && error.status) throw error;  // a real answer (e.g. 404): stop asking
+        pause = Math.min(pause * 1.5, 3000);  // no connection: ask again, less often
       }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      wait = Math.min(wait * 1.5, 3000);
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
     throw { message: "De analyse duurt langer dan verwacht. Je opname is bewaard: kijk zo nog eens, of neem opnieuw op." };
   },

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from voicecoach.attempts import attempt_fields
 from voicecoach.api.answered_turn import AnsweredTurn
 from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
+from voicecoach.api.job_endings import HoldSeconds, held_answer
 from voicecoach.api.line_left import LineLeft
 from voicecoach.api.schemas import (
     AUDIO_BODY, ERRORS, Accepted, BaselineStatus, ConversationView, CurrentBaseline, ScenarioCard, TurnView,
@@ -19,9 +22,9 @@ from voicecoach.api.schemas import (
 from voicecoach.api.uploads import read_limited
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.end_summary import end_summary, final_line
-from voicecoach.practice_service import NotFound
+from voicecoach.practice_service import NotFound, PracticeService
 from voicecoach.review_service import conversation_notes, turn_review
-from voicecoach.store.models import BaselineRow, ConversationRow, LabelOverrule, TurnRow
+from voicecoach.store.models import BaselineRow, ConversationRow, LabelOverrule, TurnRow, User
 from voicecoach.turn_scores import done_turns, overrules_by_turn, turn_score
 
 router = APIRouter(prefix="/api", tags=["practice"], responses=ERRORS)
@@ -60,11 +63,16 @@ def current_baseline(session: SessionDep, service: ServiceDep, user: UserDep) ->
 
 
 @router.get("/baselines/{baseline_id}", response_model=BaselineStatus)
-def baseline_status(baseline_id: DbId, session: SessionDep, user: UserDep) -> dict[str, Any]:
+async def baseline_status(baseline_id: DbId, request: Request, session: SessionDep, user: UserDep, wait: HoldSeconds = 0.0) -> dict[str, Any]:
+    row = await held_answer(request, session, partial(_own_baseline, session, user, baseline_id), wait)
+    return {"id": row.id, "status": row.status, "baseline": row.data, "error": row.error}
+
+
+def _own_baseline(session: Session, user: User, baseline_id: int) -> BaselineRow:
     row = session.get(BaselineRow, baseline_id)
     if row is None or row.user_id != user.id:
         raise NotFound("Deze meting bestaat niet.")
-    return {"id": row.id, "status": row.status, "baseline": row.data, "error": row.error}
+    return row
 
 
 @router.post("/conversations", status_code=201, response_model=ConversationView)
@@ -104,8 +112,13 @@ async def upload_turn(
 
 
 @router.get("/turns/{turn_id}", response_model=TurnView)
-def get_turn(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
-    turn = service.turn(session, user, turn_id)
+async def get_turn(turn_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep,
+                   wait: HoldSeconds = 0.0) -> dict[str, Any]:
+    turn = await held_answer(request, session, partial(service.turn, session, user, turn_id), wait)
+    return await run_in_threadpool(_turn_view, turn, session, service)
+
+
+def _turn_view(turn: TurnRow, session: Session, service: PracticeService) -> dict[str, Any]:
     scenario = service.scenario_of(turn.conversation)
     return turn_view(turn, session, scenario, overrules_by_turn(session, [turn])[turn.id])
 

@@ -29,10 +29,9 @@ a WebSocket, so the CSRF token travels in the query string.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import time
+from functools import partial
 from typing import Any
 
 import anyio
@@ -43,7 +42,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from voicecoach.accounts import session_for
 from voicecoach.api.answered_turn import parse_answered_turn
 from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, CSRF_MISSING, LOGIN_REQUIRED
-from voicecoach.api.job_endings import JobEndings
+from voicecoach.api.job_endings import job_status, until_ended
 from voicecoach.api.line_left import parse_line_left
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
@@ -59,7 +58,6 @@ from voicecoach.voice.shapes import Baseline
 router = APIRouter()
 log = logging.getLogger(__name__)
 WAIT_FOR_ANALYSIS_S = 180.0
-POLL_S = 0.5  # a worker that cannot wake this server (another machine) is still heard this often
 SILENT_CONNECTION_S = 30.0  # a page that stopped sending (closed laptop lid) counts as cut
 
 
@@ -102,7 +100,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         return
     try:
         await websocket.send_json({"type": "stored", "turn_id": turn_id, "job_id": job_id, "status": "queued"})
-        status = await _analysed(websocket.app.state.job_endings, sessions, turn_id)
+        status = await until_ended(websocket.app.state.job_endings, partial(job_status, sessions, TurnRow, turn_id), WAIT_FOR_ANALYSIS_S)
         await websocket.send_json({"type": "analysed", "turn_id": turn_id, "status": status})
         await websocket.close()
     except (WebSocketDisconnect, RuntimeError):
@@ -185,27 +183,6 @@ def _submit(sessions, service: PracticeService, user_id: int, conversation_id: s
             return row.id, job.id
     except VoiceCoachError as error:
         return error
-
-
-async def _analysed(endings: JobEndings, sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
-    """The turn's status once its analysis ended (done or error), or still queued after the wait:
-    looked at again whenever a worker ended a job, and every POLL_S in case a wake-up was lost."""
-    deadline = time.monotonic() + WAIT_FOR_ANALYSIS_S
-    status = "queued"
-    while time.monotonic() < deadline:
-        ended = endings.changed()
-        status = await run_in_threadpool(_status, sessions, turn_id)
-        if status not in ("queued", "running"):
-            break
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(ended.wait(), POLL_S)
-    return status
-
-
-def _status(sessions, turn_id: str) -> str:  # type: ignore[no-untyped-def]
-    with sessions() as session:
-        turn = session.get(TurnRow, turn_id)
-        return turn.status if turn else "deleted"
 
 
 async def _refuse(websocket: WebSocket, error: dict[str, Any]) -> None:
