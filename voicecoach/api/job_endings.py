@@ -15,7 +15,7 @@ import atexit
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
@@ -79,16 +79,20 @@ class JobEndings:
             self._loop = None  # a later wait listens and watches afresh
 
 
-async def until_ended(endings: JobEndings, read_status: Callable[[], str], seconds: float) -> str:
+async def until_ended(
+    endings: JobEndings, read_status: Callable[[], str], seconds: float,
+    gone: Callable[[], Awaitable[bool]] | None = None,
+) -> str:
     """`read_status()` (blocking, run in the thread pool) once it is no longer PENDING, or as it is
-    after `seconds`: read again whenever a worker ended a job, and every POLL_S in case a wake-up
-    was lost. Holds no database connection between reads (`read_status` opens its own)."""
+    after `seconds` or once `gone()` (the asker left): read again whenever a worker ended a job, and
+    every POLL_S in case a wake-up was lost. Holds no database connection between reads
+    (`read_status` opens its own)."""
     deadline = time.monotonic() + seconds
     while True:
         ended = endings.changed()  # taken before the read: an end between the two is not missed
         status = await run_in_threadpool(read_status)
         left = deadline - time.monotonic()
-        if status not in PENDING or left <= 0:
+        if status not in PENDING or left <= 0 or (gone is not None and await gone()):
             return status
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(ended.wait(), min(POLL_S, left))
@@ -111,5 +115,6 @@ async def held_answer(request: Request, session: Session, read: Callable[[], Row
     row_type, row_id = type(row), row.id
     await run_in_threadpool(session.rollback)  # a read-only request: ends its transaction, frees the connection
     state = request.app.state
-    await until_ended(state.job_endings, partial(job_status, state.sessions, row_type, row_id), hold)
+    # a page that went away (closed, reloaded) ends its held ask: it would hold up a server stopping
+    await until_ended(state.job_endings, partial(job_status, state.sessions, row_type, row_id), hold, request.is_disconnected)
     return await run_in_threadpool(read)  # checked again: access or the row may have gone meanwhile

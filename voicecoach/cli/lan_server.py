@@ -17,6 +17,10 @@ from voicecoach.config import Settings
 
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 2.0
+# A stopping server lets requests under way finish this long, then ends them: a page's held ask
+# (api/job_endings.py) or a stream waiting for its analysis would otherwise hold the stop up to
+# their bound (a stream's reply is stored first all the same: that part is shielded).
+GRACEFUL_STOP_S = 5.0
 LOOPBACK_ONLY = ("/beheer", "/api/admin")
 
 
@@ -72,7 +76,7 @@ class LanServer:
         settings = self.settings.model_copy(update={"allowed_hosts": [*self.settings.allowed_hosts, *addresses]})
         app = LoopbackOnlyPaths(create_app(settings))
         config = uvicorn.Config(app, host="0.0.0.0", port=self.settings.lan_port, ssl_certfile=str(cert.cert_path),
-                                ssl_keyfile=str(cert.key_path), log_level="info")
+                                ssl_keyfile=str(cert.key_path), log_level="info", timeout_graceful_shutdown=GRACEFUL_STOP_S)
         self._server = uvicorn.Server(config)
         self._serving = threading.Thread(target=self._server.run, name="lan-https", daemon=True)
         self._serving.start()

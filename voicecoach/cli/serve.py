@@ -26,7 +26,7 @@ def serve(
 ) -> None:
     """Start de webdienst (standaard alleen bereikbaar op deze computer: 127.0.0.1:8000)."""
     from voicecoach.api.app import create_app
-    from voicecoach.cli.lan_server import LanServer
+    from voicecoach.cli.lan_server import GRACEFUL_STOP_S, LanServer
 
     settings = get_settings()
     if host is not None or port is not None:
@@ -48,7 +48,7 @@ def serve(
     lan = LanServer(settings, app.state.sessions)  # HTTPS for the class's phones, only when a teacher turns it on
     lan.start()
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=GRACEFUL_STOP_S)
     finally:
         lan.stop()
         if supervisor is not None:
