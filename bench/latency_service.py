@@ -43,7 +43,6 @@ PAUSE_S = 0.6  # a trainee who presses Stop this long after their last word
 CONCURRENT = 30
 
 
-
 def wav(samples: np.ndarray, path: Path) -> bytes:
     import soundfile
 

@@ -60,6 +60,12 @@ def get_user(login: LoginDep, session: SessionDep) -> User:
 UserDep = Annotated[User, Depends(get_user)]
 
 
+def current_user(request: Request, session: Session) -> User:
+    """The request's user checked again (logged in, active) for a second look later in the same
+    request, e.g. after a held answer's wait (api/job_endings.py): logged out meanwhile is a 401."""
+    return get_user(get_login(request, session), session)
+
+
 def get_admin(user: UserDep) -> User:
     if user.role != "admin":
         raise HTTPException(403, {"code": "forbidden", "message": "Alleen een beheerder mag dit."})

@@ -24,6 +24,8 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from voicecoach.api.deps import current_user
+from voicecoach.store.models import User
 from voicecoach.wakeup import ENDED, WakeUp, wake_folder
 
 Row = TypeVar("Row", bound=Any)  # a table row with `id` and `status` (a turn, a calibration)
@@ -105,11 +107,12 @@ def job_status(sessions: sessionmaker[Session], row_type: type, row_id: Any) -> 
         return row.status if row is not None else "deleted"
 
 
-async def held_answer(request: Request, session: Session, read: Callable[[], Row], hold: float) -> Row:
-    """`read()` (the access-checked row a page asks for), at once when its job has ended, else once it
-    ends or `hold` seconds passed. The request's read transaction ends before the wait, so waiting
-    pages hold no database connection (the pool is small, a classroom is not)."""
-    row = await run_in_threadpool(read)
+async def held_answer(request: Request, session: Session, user: User, read: Callable[[User], Row], hold: float) -> Row:
+    """`read(user)` (the access-checked row a page asks for), at once when its job has ended, else once
+    it ends, `hold` seconds passed or the page went away. The request's read transaction ends before
+    the wait, so waiting pages hold no database connection (the pool is small, a classroom is not);
+    login and access are checked again after it."""
+    row = await run_in_threadpool(read, user)
     if hold <= 0 or row.status not in PENDING:
         return row
     row_type, row_id = type(row), row.id
@@ -117,4 +120,5 @@ async def held_answer(request: Request, session: Session, read: Callable[[], Row
     state = request.app.state
     # a page that went away (closed, reloaded) ends its held ask: it would hold up a server stopping
     await until_ended(state.job_endings, partial(job_status, state.sessions, row_type, row_id), hold, request.is_disconnected)
-    return await run_in_threadpool(read)  # checked again: access or the row may have gone meanwhile
+    # logged out, deactivated, deleted (401) or the row gone (404) meanwhile: the rollback expired them all
+    return await run_in_threadpool(lambda: read(current_user(request, session)))

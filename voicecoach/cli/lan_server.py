@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 CHECK_SECONDS = 2.0
 # A stopping server lets requests under way finish this long, then ends them: a page's held ask
 # (api/job_endings.py) or a stream waiting for its analysis would otherwise hold the stop up to
-# their bound (a stream's reply is stored first all the same: that part is shielded).
+# their bound. A reply being stored is stored all the same: that runs in a worker thread, which
+# the stop does not interrupt.
 GRACEFUL_STOP_S = 5.0
 LOOPBACK_ONLY = ("/beheer", "/api/admin")
 

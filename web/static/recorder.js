@@ -128,12 +128,14 @@ const VoiceRecorder = {
     let pause = 250;
     while (Date.now() < deadline) {
       const hold = Math.max(0, Math.min(holdS, Math.floor((deadline - Date.now()) / 1000)));
+      const asked = Date.now();
       try {
         const response = await fetch(`${url}${url.includes("?") ? "&" : "?"}wait=${hold}`);
         const body = parseJson(await response.text());
         if (response.ok && body && isDone(body)) return body;
         if (!response.ok && response.status !== 503) throw problem(response.status, body);
-        pause = response.ok ? 250 : Math.min(pause * 1.5, 3000);
+        const held = response.ok && Date.now() - asked >= 1000 * Math.min(hold, 1);
+        pause = held ? 250 : Math.min(pause * 1.5, 3000);  // not held (an answer at once): ask less often
       } catch (error) {
         if (error.message && error.status) throw error;  // a real answer (e.g. 404): stop asking
         pause = Math.min(pause * 1.5, 3000);  // no connection: ask again, less often

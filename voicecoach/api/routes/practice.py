@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -64,7 +63,7 @@ def current_baseline(session: SessionDep, service: ServiceDep, user: UserDep) ->
 
 @router.get("/baselines/{baseline_id}", response_model=BaselineStatus)
 async def baseline_status(baseline_id: DbId, request: Request, session: SessionDep, user: UserDep, wait: HoldSeconds = 0.0) -> dict[str, Any]:
-    row = await held_answer(request, session, partial(_own_baseline, session, user, baseline_id), wait)
+    row = await held_answer(request, session, user, lambda user: _own_baseline(session, user, baseline_id), wait)
     return {"id": row.id, "status": row.status, "baseline": row.data, "error": row.error}
 
 
@@ -114,7 +113,7 @@ async def upload_turn(
 @router.get("/turns/{turn_id}", response_model=TurnView)
 async def get_turn(turn_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep,
                    wait: HoldSeconds = 0.0) -> dict[str, Any]:
-    turn = await held_answer(request, session, partial(service.turn, session, user, turn_id), wait)
+    turn = await held_answer(request, session, user, lambda user: service.turn(session, user, turn_id), wait)
     return await run_in_threadpool(_turn_view, turn, session, service)
 
 
