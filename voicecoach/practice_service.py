@@ -27,7 +27,7 @@ from voicecoach.practice_jobs import practice_jobs
 from voicecoach.scenario_library import ScenarioLibrary
 from voicecoach.scenarios import Scenario
 from voicecoach.store.baselines import latest_baseline
-from voicecoach.store.models import BaselineRow, ConversationRow, Job, Recording, TurnRow, User
+from voicecoach.store.models import PENDING, BaselineRow, ConversationRow, Job, Recording, TurnRow, User
 from voicecoach.store.recordings import discard_recording_file, store_recording
 
 
@@ -192,12 +192,12 @@ class PracticeService:
     def _pending_turn(session: Session, conversation_id: str, number: int) -> bool:
         return session.scalar(
             select(TurnRow.id).where(TurnRow.conversation_id == conversation_id, TurnRow.number == number,
-                                     TurnRow.status.in_(("queued", "running"))).limit(1)
+                                     TurnRow.status.in_(PENDING)).limit(1)
         ) is not None
 
     def reanalyse(self, session: Session, user: User, turn_id: str) -> Job:
         turn = self.turn(session, user, turn_id, write=True)
-        if turn.status in ("queued", "running") or self._pending_turn(session, turn.conversation_id, turn.number):
+        if turn.status in PENDING or self._pending_turn(session, turn.conversation_id, turn.number):
             raise turn_pending()
         turn.status, turn.error = "queued", None
         job = enqueue(session, "analyse_turn", turn.id)

@@ -25,11 +25,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from voicecoach.api.deps import current_user
-from voicecoach.store.models import User
+from voicecoach.store.models import PENDING, User
 from voicecoach.wakeup import ENDED, WakeUp, wake_folder
 
 Row = TypeVar("Row", bound=Any)  # a table row with `id` and `status` (a turn, a calibration)
-PENDING = ("queued", "running")  # a turn's or a calibration's status while its job has not ended
 POLL_S = 0.5  # a worker that cannot wake this server (another machine) is still heard this often
 HOLD_MAX_S = 25.0  # a held answer comes well within the page's and proxies' request timeouts
 HoldSeconds = Annotated[float, Query(

@@ -14,6 +14,9 @@ from voicecoach.turn_record import TurnRecord, UnreadableRecord, read_turn_recor
 log = logging.getLogger(__name__)
 
 
+PENDING = ("queued", "running")  # a turn's or a calibration's status while its analysis job has not ended
+
+
 def utcnow() -> datetime:
     """Naive UTC: SQLite keeps no time zone, so every timestamp is stored and compared as UTC."""
     return datetime.now(UTC).replace(tzinfo=None)
