@@ -106,3 +106,41 @@ def test_a_refused_socket_uploads_the_recording_the_page_kept(service, microphon
     assert audio.headers["content-type"] != "audio/wav"  # the uploaded WebM itself, not a stream's WAV
     duration = turn["result"]["analysis"]["audio"]["duration"]
     assert shortest - SLACK_S <= duration <= longest + SLACK_S, (shortest, duration, longest)
+
+
+def test_an_upload_whose_answer_was_lost_is_sent_again_and_stored_once(service, microphone):
+    """The server stored the upload, but its answer never reached the page (a phone losing its
+    connection): "Opnieuw proberen" sends the same recording with the same reply id, and the page
+    shows the feedback of the turn it made, instead of "still being analysed" or "line answered"."""
+    client = service.client("spreker")
+    conversation = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
+    uploads: list[tuple[str, int | None]] = []
+
+    def lose_the_first_answer(route) -> None:  # type: ignore[no-untyped-def]
+        if uploads:
+            uploads.append((route.request.url, None))
+            route.continue_()
+            return
+        stored = route.fetch()  # the server has the reply and answers...
+        uploads.append((route.request.url, stored.status))
+        route.abort("connectionreset")  # ...but the page never hears it
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright, microphone)
+        page = new_page(browser)
+        page.route_web_socket("**/stream*", lambda socket: socket.close(code=1011, reason="refused"))
+        page.route("**/turns?*", lose_the_first_answer)
+        log_in(page, f"{service.url}/gesprek/{conversation['id']}", "spreker")
+        expect(page.locator("#customer-line")).not_to_be_empty()
+        _record(page, 3)
+        expect(page.locator("#error")).to_contain_text("De verbinding viel weg", timeout=60_000)
+        page.click("#retry")
+        turn_block = page.locator(".turn[data-number='1']")
+        expect(turn_block.locator(".points li").first).to_be_visible(timeout=ANALYSED)
+        expect(page.locator("#error")).to_be_hidden()
+        expect(page.locator("#continue")).to_be_visible()
+        browser.close()
+    assert [status for _, status in uploads] == [202, None]
+    assert len({url for url, _ in uploads}) == 1 and "reply=" in uploads[0][0]  # the same reply id both times
+    turns = client.get(f"/api/conversations/{conversation['id']}").json()["turns"]
+    assert len(turns) == 1 and turns[0]["status"] == "done"

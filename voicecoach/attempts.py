@@ -22,9 +22,15 @@ if TYPE_CHECKING:
     from voicecoach.practice_service import PracticeService
 
 
-def retry(session: Session, service: PracticeService, user: User, turn_id: str, data: bytes) -> tuple[TurnRow, Job]:
-    """Another recorded answer to the line of `turn_id`; it counts once the trainee keeps it."""
+def retry(
+    session: Session, service: PracticeService, user: User, turn_id: str, data: bytes, *, reply_id: str | None = None
+) -> tuple[TurnRow, Job]:
+    """Another recorded answer to the line of `turn_id`; it counts once the trainee keeps it. The
+    same recording sent again (`reply_id`) gets the attempt it made, not a second one."""
     turn = service.turn(session, user, turn_id, write=True)
+    stored = service.stored_reply(session, turn.conversation, reply_id)
+    if stored is not None:
+        return stored
     if not is_current_line(turn) or not any(t.status == "done" for t in attempts_at(turn.conversation, turn.number)):
         raise VoiceCoachError(
             "Alleen je laatste beantwoorde klantzin kun je opnieuw proberen, voordat je op de volgende antwoordt.",
@@ -32,7 +38,7 @@ def retry(session: Session, service: PracticeService, user: User, turn_id: str, 
         )
     return service.store_turn(
         session, user, turn.conversation, data, number=turn.number,
-        state_before=dict(turn.state_before), customer_line=turn.customer_line, set_aside=True,
+        state_before=dict(turn.state_before), customer_line=turn.customer_line, set_aside=True, reply_id=reply_id,
     )
 
 

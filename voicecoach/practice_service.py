@@ -154,21 +154,42 @@ class PracticeService:
 
     def submit_turn(
         self, session: Session, user: User, conversation_id: str, data: bytes, *,
-        line_left: float | None = None, turn: int | None = None, priority: int = 0,
+        line_left: float | None = None, turn: int | None = None, reply_id: str | None = None, priority: int = 0,
     ) -> tuple[TurnRow, Job]:
         """Store the recording and its turn, then queue the analysis (the caller answers 202).
         `line_left`: seconds of the customer's line still to play when the recording started;
-        `turn`: the number of the customer line the reply answers (the page always says)."""
+        `turn`: the number of the customer line the reply answers (the page always says);
+        `reply_id`: the page's id for this recording: sent again, it gets the turn it made."""
         conversation = self.conversation(session, user, conversation_id, write=True)
+        stored = self.stored_reply(session, conversation, reply_id)
+        if stored is not None:
+            return stored
         check_awaiting(conversation, turn)
         return self.store_turn(session, user, conversation, data, number=conversation.state["turn"] + 1,
                                state_before=dict(conversation.state), customer_line=conversation.customer_line,
-                               line_left=line_left, priority=priority)
+                               line_left=line_left, reply_id=reply_id, priority=priority)
+
+    @staticmethod
+    def stored_reply(session: Session, conversation: ConversationRow, reply_id: str | None) -> tuple[TurnRow, Job] | None:
+        """The turn (and its newest job) that a reply sent before with this `reply_id` made. Its
+        answer may have been lost on the way back (a cut connection, a server stop): sending it
+        again must neither store it twice nor be refused because its line is answered."""
+        if reply_id is None:
+            return None
+        turn = session.scalar(
+            select(TurnRow).where(TurnRow.conversation_id == conversation.id, TurnRow.reply_id == reply_id)
+        )
+        if turn is None:
+            return None
+        job = session.scalar(
+            select(Job).where(Job.kind == "analyse_turn", Job.target_id == turn.id).order_by(Job.id.desc()).limit(1)
+        )
+        return (turn, job) if job is not None else None
 
     def store_turn(
         self, session: Session, user: User, conversation: ConversationRow, data: bytes, *,
         number: int, state_before: dict[str, Any], customer_line: str, set_aside: bool = False,
-        line_left: float | None = None, priority: int = 0,
+        line_left: float | None = None, reply_id: str | None = None, priority: int = 0,
     ) -> tuple[TurnRow, Job]:
         """A reply to `customer_line` (a new line, or another attempt at one: voicecoach/attempts.py)."""
         if self._pending_turn(session, conversation.id, number):
@@ -180,7 +201,7 @@ class PracticeService:
             turn = TurnRow(
                 id=str(uuid.uuid4()), conversation_id=conversation.id, number=number, recording_id=recording.id,
                 state_before=state_before, customer_line=customer_line, set_aside=set_aside,
-                line_left_seconds=line_left or None,
+                line_left_seconds=line_left or None, reply_id=reply_id,
             )
             session.add(turn)
             session.flush()

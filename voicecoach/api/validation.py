@@ -41,6 +41,8 @@ PROBLEMS = {
     "model_type": "moet een JSON-object zijn",
     "list_type": "moet een lijst zijn",
     "extra_forbidden": "is onbekend",
+    "uuid_parsing": "moet een UUID zijn",
+    "uuid_type": "moet een UUID zijn",
 }
 
 

@@ -176,6 +176,8 @@ class TurnRow(Base):
     line_left_seconds: Mapped[float | None] = mapped_column(Float, default=None)
     """Seconds of the customer's line still to play when the recording started (the page says so):
     speech in that stretch interrupts the customer (voice/interruption.py)."""
+    reply_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    """The page's id for this recorded reply: the same reply sent again gets this turn back."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     analysed_at: Mapped[datetime | None] = mapped_column(default=None)
     conversation: Mapped[ConversationRow] = relationship(back_populates="turns")
@@ -209,6 +211,7 @@ class TurnRow(Base):
             sqlite_where=text("status IN ('queued', 'running')"),
             postgresql_where=text("status IN ('queued', 'running')"),
         ),
+        Index("uq_turns_reply_id", "conversation_id", "reply_id", unique=True),
     )
 
 

@@ -25,13 +25,17 @@ def stream_file(data_dir: Path, user_id: int) -> Path:
 
 def submit_stream(
     service: PracticeService, session: Session, user: User, conversation_id: str, stream: StreamSession,
-    *, line_left: float | None = None, turn: int | None = None,
+    *, line_left: float | None = None, turn: int | None = None, reply_id: str | None = None,
 ) -> tuple[TurnRow, Job]:
     """Close the stream and store what arrived as the reply's recording, analysed by the queue,
-    if its line (`turn`) still awaits a reply; the streamed file goes either way."""
+    if its line (`turn`) still awaits a reply — or give the turn the page's upload of the same
+    reply (`reply_id`) made first; the streamed file goes either way."""
     phrases = stream.finish()
     path = stream.file.path
     try:
+        stored = service.stored_reply(session, service.conversation(session, user, conversation_id, write=True), reply_id)
+        if stored is not None:
+            return stored
         if stream.file.seconds == 0:
             raise UploadError("Er is geen geluid ontvangen: de opname is leeg. Neem opnieuw op.", code="empty")
         data = path.read_bytes()
@@ -39,7 +43,8 @@ def submit_stream(
         if phrases:
             save_phrases(path.parent, digest, phrases)
         try:
-            return service.submit_turn(session, user, conversation_id, data, line_left=line_left, turn=turn, priority=STREAMED)  # the trainee waits
+            return service.submit_turn(session, user, conversation_id, data, line_left=line_left, turn=turn,
+                                       reply_id=reply_id, priority=STREAMED)  # the trainee waits
         except BaseException:
             phrase_file(path.parent, digest).unlink(missing_ok=True)
             raise

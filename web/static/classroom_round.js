@@ -104,7 +104,8 @@
     const conversation = board.conversation;
     const playing = lineEnds && lineEnds.conversation === conversation.id && lineEnds.turn === conversation.turn;
     const left = playing ? Math.max(0, (lineEnds.at - performance.now()) / 1000) : 0;
-    return VoiceRecorder.replyUrl(`/api/conversations/${conversation.id}/turns`, conversation.turn, left);
+    // made once per recording: "Opnieuw versturen" sends the same reply id, so it is stored once
+    return VoiceRecorder.replyUrl(`/api/conversations/${conversation.id}/turns`, conversation.turn, left, VoiceRecorder.newReplyId());
   }
 
   recorder("answer-record", "answer-level", "answer-status", answerUrl,

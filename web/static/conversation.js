@@ -205,16 +205,18 @@ async function startRecording() {
   try {
     const leftAtClick = lineLeft();  // the stream's handshake needs it before the recorder runs
     const turn = conversation.state.turn + 1;  // the line it answers: a stream cut mid-reply never answers the next
+    const reply = VoiceRecorder.newReplyId();  // stream, upload and "Opnieuw proberen" store it once
     session = await VoiceRecorder.start($("level"), {
       maxSeconds,
       onTick: (seconds) => { $("timer").textContent = `${clock(seconds)} van hoogstens ${clock(maxSeconds)}`; },
       onLimit: () => stopRecording(true),
       // VOICECOACH_LIVE_STREAMING; another attempt goes by upload (its own address)
-      streamPath: root.dataset.stream && !retryOf ? withCues(VoiceRecorder.replyUrl(`${api}/stream`, turn, leftAtClick)) : null,
+      streamPath: root.dataset.stream && !retryOf ? withCues(VoiceRecorder.replyUrl(`${api}/stream`, turn, leftAtClick, reply)) : null,
       onCue: showCue,
     });
     session.lineLeft = lineLeft();  // the recorder runs from here
     session.turn = turn;
+    session.reply = reply;
   } catch (error) {  // no microphone, or not allowed: say so, and how to go on
     return showError(error.message, startRecording, { wayOut: Boolean(error.microphone) });
   }
@@ -232,6 +234,7 @@ async function stopRecording(atLimit) {
   const blob = await current.stop();
   blob.lineLeft = current.lineLeft;
   blob.turn = current.turn;
+  blob.reply = current.reply;
   $("record").textContent = "Opnemen";
   $("timer").textContent = atLimit ? `Automatisch gestopt na ${clock(maxSeconds)}: langer kan een antwoord niet zijn.` : "";
   await send(blob);
@@ -248,7 +251,8 @@ async function send(blob) {
   $("record").disabled = true;
   let queued;
   try {
-    queued = await VoiceRecorder.upload(retryOf ? `/api/turns/${retryOf.id}/attempts` : VoiceRecorder.replyUrl(`${api}/turns`, blob.turn, blob.lineLeft), blob, $("upload"));
+    const url = retryOf ? `/api/turns/${retryOf.id}/attempts?reply=${blob.reply}` : VoiceRecorder.replyUrl(`${api}/turns`, blob.turn, blob.lineLeft, blob.reply);
+    queued = await VoiceRecorder.upload(url, blob, $("upload"));
   } catch (error) {
     return showError(error.message, () => send(blob));
   }

@@ -94,12 +94,24 @@ const VoiceRecorder = {
   // A reply's address names the customer line it answers (`turn`, the "Beurt n" shown: the server
   // stores it only while that line awaits a reply) and how much of the line was still to play when
   // the recording started (`lineLeft`, README "Laat de klant uitpraten").
-  replyUrl(url, turn, lineLeft) {
-    return `${url}?turn=${turn}${lineLeft > 0 ? `&line_left=${lineLeft.toFixed(2)}` : ""}`;
+  // `reply`: the recording's own id (newReplyId), sent with every try to store it: when an answer is
+  // lost on the way back, the server answers the next try with the turn it made (api/reply_id.py).
+  replyUrl(url, turn, lineLeft, reply) {
+    return `${url}?turn=${turn}${lineLeft > 0 ? `&line_left=${lineLeft.toFixed(2)}` : ""}${reply ? `&reply=${reply}` : ""}`;
+  },
+
+  // A random UUID (version 4) for one recording; crypto.randomUUID only exists on https and localhost.
+  newReplyId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   },
 
   upload(url, blob, progress) {
-    if (blob.live) return VoiceStream.finishOrUpload(blob, url, () => this.upload(url, blob, progress));
+    if (blob.live) return VoiceStream.finishOrUpload(blob, () => this.upload(url, blob, progress));
     return new Promise((resolve, reject) => {
       const request = new XMLHttpRequest();
       request.open("POST", url);

@@ -69,19 +69,16 @@ const VoiceStream = {
   },
 };
 
-// recorder.js's upload: a streamed reply is stored already. Without a stream, or when the server
-// refused it, the recording is uploaded; after a cut connection the turn made of what arrived is
-// followed instead (uploading it too would be refused while that turn is analysed).
-VoiceStream.finishOrUpload = async (blob, turnsUrl, upload) => {
+// recorder.js's upload: a streamed reply is stored already. Without a stream, when the server
+// refused it, or after a cut connection, the recording is uploaded. Stream and upload carry the
+// same reply id (VoiceRecorder.replyUrl), so after a cut the server answers with the turn made of
+// what arrived when it has one, and stores the upload when it has not: the reply is stored once.
+VoiceStream.finishOrUpload = async (blob, upload) => {
   const live = blob.live;
   blob.live = null;  // "Opnieuw proberen" uploads
   try {
     return await live.finish();
   } catch (error) {
-    if (!error.cut) return upload();
-    const conversation = await (await fetch(turnsUrl.replace(/\/turns(\?.*)?$/, ""))).json();
-    const last = conversation.turns[conversation.turns.length - 1];
-    if (last && (last.status === "queued" || last.status === "running")) return { turn_id: last.id, status: last.status };
     return upload();
   }
 };

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from voicecoach.api.deps import ServiceDep, SessionDep, UserDep
+from voicecoach.api.reply_id import ReplyUuid, reply_id
 from voicecoach.api.schemas import AUDIO_BODY, ERRORS, Accepted
 from voicecoach.api.uploads import read_limited
 from voicecoach.attempts import keep, retry
@@ -31,10 +32,12 @@ class Kept(BaseModel):
 
 @router.post("/turns/{turn_id}/attempts", status_code=202, response_model=Accepted, response_model_exclude_none=True,
              openapi_extra=AUDIO_BODY)
-async def upload_attempt(turn_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
-    """Answer the same customer line again (raw audio body); it counts once kept."""
+async def upload_attempt(turn_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep,
+                         reply: ReplyUuid = None) -> dict[str, Any]:
+    """Answer the same customer line again (raw audio body); it counts once kept. The same `reply`
+    sent again is answered with the attempt it made (api/reply_id.py)."""
     data = await read_limited(request, service.settings.max_upload_bytes)
-    turn, job = await run_in_threadpool(retry, session, service, user, turn_id, data)
+    turn, job = await run_in_threadpool(retry, session, service, user, turn_id, data, reply_id=reply_id(reply))
     return {"turn_id": turn.id, "job_id": job.id, "status": turn.status}
 
 

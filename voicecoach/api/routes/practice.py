@@ -15,6 +15,7 @@ from voicecoach.api.answered_turn import AnsweredTurn
 from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
 from voicecoach.api.job_endings import HoldSeconds, held_answer
 from voicecoach.api.line_left import LineLeft
+from voicecoach.api.reply_id import ReplyUuid, reply_id
 from voicecoach.api.schemas import (
     AUDIO_BODY, ERRORS, Accepted, BaselineStatus, ConversationView, CurrentBaseline, ScenarioCard, TurnView,
 )
@@ -102,11 +103,13 @@ def customer_line_audio(conversation_id: str, session: SessionDep, service: Serv
              response_model_exclude_none=True, openapi_extra=AUDIO_BODY)
 async def upload_turn(
     conversation_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep, line_left: LineLeft = None,
-    turn: AnsweredTurn = None,
+    turn: AnsweredTurn = None, reply: ReplyUuid = None,
 ) -> dict[str, Any]:
-    """Upload a spoken reply (raw audio body). Answered once the file is fsynced and its row committed."""
+    """Upload a spoken reply (raw audio body). Answered once the file is fsynced and its row committed;
+    the same `reply` sent again is answered with the turn it made (api/reply_id.py)."""
     data = await read_limited(request, service.settings.max_upload_bytes)
-    row, job = await run_in_threadpool(service.submit_turn, session, user, conversation_id, data, line_left=line_left, turn=turn)
+    row, job = await run_in_threadpool(service.submit_turn, session, user, conversation_id, data, line_left=line_left,
+                                       turn=turn, reply_id=reply_id(reply))
     return {"turn_id": row.id, "job_id": job.id, "status": row.status}
 
 

@@ -1,10 +1,11 @@
 """Streaming a spoken reply over a WebSocket while it is recorded (the upload stays the fallback).
 
 Protocol, after the handshake to
-`/api/conversations/{id}/stream?csrf=<token>&turn=<n>[&line_left=<s>][&format=webm][&cues=1]`
+`/api/conversations/{id}/stream?csrf=<token>&turn=<n>[&reply=<uuid>][&line_left=<s>][&format=webm][&cues=1]`
 (`turn`: the number of the customer line the reply answers, the "Beurt n" the page shows; the page
-always sends it, api/answered_turn.py; `line_left`: seconds of the customer's line still to play
-when recording started, api/line_left.py; `cues=1`: the trainee turned on "Tips tijdens het spreken"):
+always sends it, api/answered_turn.py; `reply`: the page's id for this recording, which its upload
+after a cut stream sends too, so the reply is stored once, api/reply_id.py; `line_left`: seconds of
+the customer's line still to play when recording started, api/line_left.py; `cues=1`: the trainee turned on "Tips tijdens het spreken"):
 - client → server: binary messages of 16 kHz mono 16-bit little-endian PCM, as recorded; with
   `format=webm`, the chunks of a WebM/Opus recording as MediaRecorder makes them (what the page
   sends: streaming/webm_feed.py says why);
@@ -44,6 +45,7 @@ from voicecoach.api.answered_turn import parse_answered_turn
 from voicecoach.api.deps import COOKIE, CROSS_ORIGIN, CSRF_MISSING, LOGIN_REQUIRED
 from voicecoach.api.job_endings import job_status, until_ended
 from voicecoach.api.line_left import parse_line_left
+from voicecoach.api.reply_id import parse_reply_id
 from voicecoach.api.security import same_origin
 from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import PracticeService, check_awaiting
@@ -68,6 +70,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     try:
         line_left = parse_line_left(websocket.query_params.get("line_left"))
         turn = parse_answered_turn(websocket.query_params.get("turn"))
+        reply = parse_reply_id(websocket.query_params.get("reply"))
         user_id = await run_in_threadpool(_allowed_user, websocket, sessions, service, conversation_id, turn)
         cues = await run_in_threadpool(_cues, sessions, user_id) if websocket.query_params.get("cues") == "1" else None
     except VoiceCoachError as error:
@@ -87,7 +90,9 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         # Cancelled or not (server stopping, client gone), what arrived is the reply. Shielded as a
         # whole: a cancellation must not fall between the receiving and the storing.
         with anyio.CancelScope(shield=True):
-            stored = await run_in_threadpool(_submit, sessions, service, user_id, conversation_id, stream, feed, line_left, turn)
+            stored = await run_in_threadpool(
+                _submit, sessions, service, user_id, conversation_id, stream, feed, line_left, turn, reply
+            )
     connected = ending == "stop"
     if isinstance(stored, VoiceCoachError):
         if connected:
@@ -168,7 +173,8 @@ def _cues(sessions, user_id: int) -> LiveCues:  # type: ignore[no-untyped-def]
 
 
 def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
-            feed: WebmFeed | None, line_left: float | None, turn: int | None) -> tuple[str, int] | VoiceCoachError:
+            feed: WebmFeed | None, line_left: float | None, turn: int | None,
+            reply: str | None) -> tuple[str, int] | VoiceCoachError:
     """The stored turn and its job, or the Dutch reason it could not be stored."""
     stream.stopping()
     try:
@@ -179,7 +185,8 @@ def _submit(sessions, service: PracticeService, user_id: int, conversation_id: s
                 _discard(stream)
                 raise
         with sessions() as session:
-            row, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream, line_left=line_left, turn=turn)
+            row, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream,
+                                     line_left=line_left, turn=turn, reply_id=reply)
             return row.id, job.id
     except VoiceCoachError as error:
         return error
