@@ -6,12 +6,17 @@ MBROLA speech)."""
 from __future__ import annotations
 
 import io
+import threading
 import uuid
 import wave
 
+import numpy as np
+
+import voicecoach.practice_service as practice_service
 from tests.test_api import app, client, logged_in, run_queue, start  # noqa: F401 - fixtures
 from tests.test_streaming import reply_pcm, send_paced, stream_url  # noqa: F401 - fixture
-from voicecoach.store.models import Recording, TurnRow
+from voicecoach.speech.phrase_file import phrase_file
+from voicecoach.store.models import DeletedReply, Recording, TurnRow, User
 
 
 def _send(client, conversation_id: str, audio: bytes, reply: str | None, turn: int = 1):  # type: ignore[no-untyped-def]
@@ -20,11 +25,16 @@ def _send(client, conversation_id: str, audio: bytes, reply: str | None, turn: i
 
 
 def _stored(app) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
-    """Turns and recording rows in the database, recording files on disk."""
+    """Turns and recording rows in the database, recording files on disk; no file of the folder
+    is anything but a recording of a row or the phrases streamed beside it."""
+    data_dir = app.state.settings.data_dir
     with app.state.sessions() as session:
-        turns, recordings = session.query(TurnRow).count(), session.query(Recording).count()
-    files = [p for p in (app.state.settings.data_dir / "recordings").rglob("*") if p.is_file() and p.suffix != ".json"]
-    return turns, recordings, len(files)
+        recordings = session.query(Recording).all()
+        turns = session.query(TurnRow).count()
+    known = {data_dir / r.path for r in recordings} | {phrase_file((data_dir / r.path).parent, r.sha256) for r in recordings}
+    files = {p for p in (data_dir / "recordings").rglob("*") if p.is_file()}
+    assert files <= known, files - known
+    return turns, len(recordings), len({data_dir / r.path for r in recordings} & files)
 
 
 def test_the_same_reply_sent_again_gets_its_turn_also_after_its_line_was_answered(app, client, dutch_reply_wav):  # noqa: F811
@@ -114,6 +124,78 @@ def test_stream_and_upload_of_one_reply_store_it_once_whichever_comes_first(app,
             assert session.query(TurnRow).filter_by(conversation_id=conversation["id"]).count() == 1
         run_queue(app)
     assert _stored(app) == (2, 2, 2)
+
+
+def test_a_reply_whose_analysis_failed_gives_its_id_up_to_the_next_try(app, client, dutch_reply_wav):  # noqa: F811
+    # e.g. a stream cut before the trainee spoke, stored as silence; then the page's whole recording
+    conversation = start(client)
+    reply = str(uuid.uuid4())
+    silent = _send(client, conversation["id"], reply_pcm_wav(np.zeros(32_000, "<i2").tobytes()), reply)
+    assert silent.status_code == 202
+    run_queue(app)
+    assert client.get(f"/api/turns/{silent.json()['turn_id']}").json()["status"] == "error"
+    spoken = _send(client, conversation["id"], dutch_reply_wav.read_bytes(), reply)
+    assert spoken.status_code == 202 and spoken.json()["turn_id"] != silent.json()["turn_id"]
+    assert spoken.json()["status"] == "queued"
+    run_queue(app)
+    assert client.get(f"/api/turns/{spoken.json()['turn_id']}").json()["status"] == "done"
+    # now that id belongs to the analysed reply
+    assert _send(client, conversation["id"], dutch_reply_wav.read_bytes(), reply).json()["turn_id"] == spoken.json()["turn_id"]
+
+
+def test_two_tries_of_one_reply_at_the_same_moment_both_get_its_turn(app, client, dutch_reply_wav, monkeypatch):  # noqa: F811
+    conversation = start(client)
+    reply = str(uuid.uuid4())
+    both_writing = threading.Barrier(2, timeout=30)
+    store_recording = practice_service.store_recording
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        both_writing.wait()  # both passed the look for the reply id; neither has committed
+        return store_recording(*args, **kwargs)
+
+    monkeypatch.setattr(practice_service, "store_recording", held)
+    service = app.state.service
+    answers: list[str] = []
+
+    def submit() -> None:
+        with app.state.sessions() as session:
+            user = session.query(User).filter_by(username="oefenaar").one()
+            turn, _job = service.submit_turn(session, user, conversation["id"], dutch_reply_wav.read_bytes(), turn=1, reply_id=reply)
+            answers.append(turn.id)
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(answers) == 2 and answers[0] == answers[1]
+    assert _stored(app) == (1, 1, 1)
+
+
+def test_a_deleted_reply_sent_again_is_refused_and_stores_nothing(app, client, dutch_reply_wav):  # noqa: F811
+    # e.g. the server stores a cut stream late, after the trainee deleted the upload of that reply
+    conversation = start(client)
+    reply = str(uuid.uuid4())
+    first = _send(client, conversation["id"], dutch_reply_wav.read_bytes(), reply).json()
+    run_queue(app)
+    assert client.delete(f"/api/turns/{first['turn_id']}").status_code == 204
+    again = _send(client, conversation["id"], dutch_reply_wav.read_bytes(), reply)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "reply_deleted"
+    assert "verwijderd" in again.json()["error"]["message"]
+    assert _stored(app) == (0, 0, 0)
+    # a new recording answers the reopened line
+    assert _send(client, conversation["id"], dutch_reply_wav.read_bytes(), str(uuid.uuid4())).status_code == 202
+    # the remembered id goes with its conversation
+    assert client.delete(f"/api/conversations/{conversation['id']}").status_code == 204
+    with app.state.sessions() as session:
+        assert session.query(DeletedReply).count() == 0
+
+
+def test_the_stream_refuses_a_bad_reply_id_in_dutch(app, client):  # noqa: F811
+    conversation = start(client)
+    with client.websocket_connect(f"{stream_url(client, conversation['id'])}&turn=1&reply=niet-een-uuid") as ws:
+        answer = ws.receive_json()
+    assert answer == {"type": "error", "error": {"code": "invalid_input", "message": "Ongeldige invoer: 'reply' moet een UUID zijn."}}
 
 
 def reply_pcm_wav(pcm: bytes) -> bytes:

@@ -27,7 +27,7 @@ from voicecoach.practice_jobs import practice_jobs
 from voicecoach.scenario_library import ScenarioLibrary
 from voicecoach.scenarios import Scenario
 from voicecoach.store.baselines import latest_baseline
-from voicecoach.store.models import PENDING, BaselineRow, ConversationRow, Job, Recording, TurnRow, User
+from voicecoach.store.models import PENDING, BaselineRow, ConversationRow, DeletedReply, Job, Recording, TurnRow, User
 from voicecoach.store.recordings import discard_recording_file, store_recording
 
 
@@ -53,6 +53,13 @@ def line_answered(named: int, awaiting: int) -> VoiceCoachError:
     )
 
 
+def reply_deleted() -> VoiceCoachError:
+    return VoiceCoachError(
+        "Dit antwoord heb je verwijderd; het wordt niet opnieuw bewaard. Neem een nieuw antwoord op.",
+        code="reply_deleted",
+    )
+
+
 def check_awaiting(conversation: ConversationRow, turn: int | None) -> None:
     """The one check both reply paths (upload and stream) make before storing: the conversation goes
     on, and `turn` (the number of the customer line the page answers, when it says) still awaits a reply."""
@@ -72,7 +79,7 @@ def _file_follows_commit(session: Session, data_dir: Path, recording: Recording)
         session.rollback()
         discard_recording_file(data_dir, recording)
         if isinstance(exc, IntegrityError):
-            raise turn_pending() from None  # the one-pending-turn-per-line index: a parallel upload won
+            raise turn_pending() from None  # a unique index (one pending turn per line, one turn per reply id): a parallel upload won
         raise
 
 
@@ -173,25 +180,52 @@ class PracticeService:
     def stored_reply(session: Session, conversation: ConversationRow, reply_id: str | None) -> tuple[TurnRow, Job] | None:
         """The turn (and its newest job) that a reply sent before with this `reply_id` made. Its
         answer may have been lost on the way back (a cut connection, a server stop): sending it
-        again must neither store it twice nor be refused because its line is answered."""
+        again must neither store it twice nor be refused because its line is answered. A turn whose
+        analysis failed gives its id up: the reply sent again (e.g. the page's whole recording after
+        a stream cut before the trainee spoke) is a new try. A deleted one is refused."""
         if reply_id is None:
             return None
-        turn = session.scalar(
-            select(TurnRow).where(TurnRow.conversation_id == conversation.id, TurnRow.reply_id == reply_id)
-        )
-        if turn is None:
+        if session.get(DeletedReply, (conversation.id, reply_id)) is not None:
+            raise reply_deleted()
+        found = session.execute(
+            select(TurnRow, Job).join(Job, (Job.target_id == TurnRow.id) & (Job.kind == "analyse_turn"))
+            .where(TurnRow.conversation_id == conversation.id, TurnRow.reply_id == reply_id)
+            .order_by(Job.id.desc()).limit(1)
+        ).first()
+        if found is None:
             return None
-        job = session.scalar(
-            select(Job).where(Job.kind == "analyse_turn", Job.target_id == turn.id).order_by(Job.id.desc()).limit(1)
-        )
-        return (turn, job) if job is not None else None
+        turn, job = found
+        if turn.status == "error":
+            turn.reply_id = None  # committed with the new try's rows
+            return None
+        return turn, job
 
     def store_turn(
         self, session: Session, user: User, conversation: ConversationRow, data: bytes, *,
         number: int, state_before: dict[str, Any], customer_line: str, set_aside: bool = False,
         line_left: float | None = None, reply_id: str | None = None, priority: int = 0,
     ) -> tuple[TurnRow, Job]:
-        """A reply to `customer_line` (a new line, or another attempt at one: voicecoach/attempts.py)."""
+        """A reply to `customer_line` (a new line, or another attempt at one: voicecoach/attempts.py).
+        When the same reply (`reply_id`) was stored meanwhile by a parallel request (a retry while
+        the first try still commits, the page's upload beside a cut stream), that turn is the answer."""
+        try:
+            return self._new_turn(session, user, conversation, data, number=number, state_before=state_before,
+                                  customer_line=customer_line, set_aside=set_aside, line_left=line_left,
+                                  reply_id=reply_id, priority=priority)
+        except VoiceCoachError as error:
+            if error.code != "turn_pending" or reply_id is None:
+                raise
+            session.rollback()  # a new transaction sees the parallel request's commit
+            stored = self.stored_reply(session, conversation, reply_id)
+            if stored is None:
+                raise
+            return stored
+
+    def _new_turn(
+        self, session: Session, user: User, conversation: ConversationRow, data: bytes, *,
+        number: int, state_before: dict[str, Any], customer_line: str, set_aside: bool,
+        line_left: float | None, reply_id: str | None, priority: int,
+    ) -> tuple[TurnRow, Job]:
         if self._pending_turn(session, conversation.id, number):
             raise turn_pending()
         recording = store_recording(self.settings.data_dir, user.id, "turn", data)

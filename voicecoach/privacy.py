@@ -16,7 +16,7 @@ from voicecoach.login_limits import name_key
 from voicecoach.speech.phrase_file import phrase_file
 from voicecoach.store.db import checkpoint
 from voicecoach.store.models import (
-    AuditEntry, BaselineRow, ConversationRow, GroupMember, Job, LoginAttempt, LoginThrottle, Note, Recording,
+    AuditEntry, BaselineRow, ConversationRow, DeletedReply, GroupMember, Job, LoginAttempt, LoginThrottle, Note, Recording,
     SessionRow, TurnRow, User, utcnow,
 )
 
@@ -46,6 +46,8 @@ def delete_turn(session: Session, data_dir: Path, turn: TurnRow, actor: User | N
     owner = turn.conversation.user_id
     session.execute(delete(Job).where(Job.target_id == turn.id))
     recording_id = turn.recording_id
+    if turn.reply_id is not None:  # the same reply sent again (a cut stream stored late) is refused
+        session.add(DeletedReply(conversation_id=turn.conversation_id, reply_id=turn.reply_id))
     session.delete(turn)
     session.flush()
     _delete_recording(session, data_dir, recording_id)
@@ -56,6 +58,7 @@ def delete_conversation(session: Session, data_dir: Path, conversation: Conversa
     for turn in list(conversation.turns):
         delete_turn(session, data_dir, turn, actor)
     session.execute(delete(Note).where(Note.conversation_id == conversation.id))
+    session.execute(delete(DeletedReply).where(DeletedReply.conversation_id == conversation.id))
     owner = conversation.user_id
     session.delete(conversation)
     audit(session, actor, "conversation.deleted", owner, None)

@@ -215,6 +215,16 @@ class TurnRow(Base):
     )
 
 
+class DeletedReply(Base):
+    """The reply id of a deleted turn: the same reply sent again (a cut stream the server stores
+    late, a page's retry) is refused, so deleted speech is never stored again. Holds no content."""
+
+    __tablename__ = "deleted_replies"
+
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    reply_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
 class Job(Base):
     """A durable unit of work; a worker holds it under a lease it keeps renewing."""
 

@@ -214,9 +214,10 @@ async function startRecording() {
       streamPath: root.dataset.stream && !retryOf ? withCues(VoiceRecorder.replyUrl(`${api}/stream`, turn, leftAtClick, reply)) : null,
       onCue: showCue,
     });
-    session.lineLeft = lineLeft();  // the recorder runs from here
-    session.turn = turn;
-    session.reply = reply;
+    // Where this recording goes, fixed now: "Annuleren" of a retry or "Opnieuw proberen" later
+    // changes nothing (lineLeft: the recorder runs from here).
+    session.url = retryOf ? `/api/turns/${retryOf.id}/attempts?reply=${reply}`
+      : VoiceRecorder.replyUrl(`${api}/turns`, turn, lineLeft(), reply);
   } catch (error) {  // no microphone, or not allowed: say so, and how to go on
     return showError(error.message, startRecording, { wayOut: Boolean(error.microphone) });
   }
@@ -232,9 +233,7 @@ async function stopRecording(atLimit) {
   hideCue();
   $("record").disabled = true;  // locked until this reply has been analysed
   const blob = await current.stop();
-  blob.lineLeft = current.lineLeft;
-  blob.turn = current.turn;
-  blob.reply = current.reply;
+  blob.url = current.url;
   $("record").textContent = "Opnemen";
   $("timer").textContent = atLimit ? `Automatisch gestopt na ${clock(maxSeconds)}: langer kan een antwoord niet zijn.` : "";
   await send(blob);
@@ -251,8 +250,7 @@ async function send(blob) {
   $("record").disabled = true;
   let queued;
   try {
-    const url = retryOf ? `/api/turns/${retryOf.id}/attempts?reply=${blob.reply}` : VoiceRecorder.replyUrl(`${api}/turns`, blob.turn, blob.lineLeft, blob.reply);
-    queued = await VoiceRecorder.upload(url, blob, $("upload"));
+    queued = await VoiceRecorder.upload(blob.url, blob, $("upload"));
   } catch (error) {
     return showError(error.message, () => send(blob));
   }

@@ -52,9 +52,9 @@ const VoiceStream = {
         if (socket.readyState === WebSocket.OPEN) socket.send(chunk);
       },
       // After the recorder's last chunk: "stop"; resolves with the upload's answer plus `analysed`
-      // (resolves when the feedback is ready, or the socket closed). Rejects with `cut: true` when
-      // the connection broke (the server kept what arrived); with `cut: false` when the server
-      // refused the reply (the page uploads its recording instead, and hears why).
+      // (resolves when the feedback is ready, or the socket closed). Rejects when the connection
+      // broke (the server kept what arrived) or the server refused the reply: the page uploads its
+      // recording instead, and hears why.
       async finish() {
         if (socket.readyState === WebSocket.OPEN && !failure) socket.send(JSON.stringify({ type: "stop" }));
         await until(() => stored || failure || socket.readyState === WebSocket.CLOSED);
@@ -62,8 +62,7 @@ const VoiceStream = {
           const done = within(until(() => analysed || socket.readyState === WebSocket.CLOSED), ANALYSED_MS).catch(() => {});
           return { turn_id: stored.turn_id, job_id: stored.job_id, status: stored.status, analysed: done };
         }
-        if (failure) throw { ...failure, cut: false };
-        throw { cut: true, message: "De verbinding viel weg tijdens de opname. Wat al binnen was, wordt geanalyseerd." };
+        throw failure || new Error("cut");
       },
     };
   },
@@ -78,7 +77,7 @@ VoiceStream.finishOrUpload = async (blob, upload) => {
   blob.live = null;  // "Opnieuw proberen" uploads
   try {
     return await live.finish();
-  } catch (error) {
+  } catch {
     return upload();
   }
 };

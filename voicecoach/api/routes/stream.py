@@ -100,11 +100,11 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
         else:  # nobody is left to tell (an empty reply, a finished conversation, its line answered meanwhile)
             log.warning("cut stream of conversation %s not stored: %s", conversation_id, stored)
         return
-    turn_id, job_id = stored
+    turn_id, job_id, status = stored
     if not connected:
         return
     try:
-        await websocket.send_json({"type": "stored", "turn_id": turn_id, "job_id": job_id, "status": "queued"})
+        await websocket.send_json({"type": "stored", "turn_id": turn_id, "job_id": job_id, "status": status})
         status = await until_ended(websocket.app.state.job_endings, partial(job_status, sessions, TurnRow, turn_id), WAIT_FOR_ANALYSIS_S)
         await websocket.send_json({"type": "analysed", "turn_id": turn_id, "status": status})
         await websocket.close()
@@ -174,8 +174,9 @@ def _cues(sessions, user_id: int) -> LiveCues:  # type: ignore[no-untyped-def]
 
 def _submit(sessions, service: PracticeService, user_id: int, conversation_id: str, stream: StreamSession,  # type: ignore[no-untyped-def]
             feed: WebmFeed | None, line_left: float | None, turn: int | None,
-            reply: str | None) -> tuple[str, int] | VoiceCoachError:
-    """The stored turn and its job, or the Dutch reason it could not be stored."""
+            reply: str | None) -> tuple[str, int, str] | VoiceCoachError:
+    """The stored turn, its job and its status (a reply sent before may be analysed already), or
+    the Dutch reason it could not be stored."""
     stream.stopping()
     try:
         if feed is not None:
@@ -187,7 +188,7 @@ def _submit(sessions, service: PracticeService, user_id: int, conversation_id: s
         with sessions() as session:
             row, job = submit_stream(service, session, session.get(User, user_id), conversation_id, stream,
                                      line_left=line_left, turn=turn, reply_id=reply)
-            return row.id, job.id
+            return row.id, job.id, row.status
     except VoiceCoachError as error:
         return error
 
