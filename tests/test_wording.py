@@ -113,6 +113,26 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
 
 
 @pytest.mark.parametrize(
+    ("text", "aanjager", "techniques"),
+    [
+        # a command about the behaviour is no naming of it (QA: "U moet niet zo schreeuwen" was +1 and -3)
+        ("U moet niet zo schreeuwen.", True, set()),
+        ("Dat is nou eenmaal ons beleid. U moet niet zo schreeuwen.", True, set()),
+        ("u moet niet zo hard praten", True, set()),
+        ("U onderbreekt mij steeds.", False, {"gedrag_benoemen"}),
+        # a question stays a question, also when it attacks
+        ("Waarom doet u zo moeilijk?", True, {"open_vraag"}),
+        # a technique beside an aanjager, on other words, still counts
+        ("Ik begrijp dat u boos bent, maar u moet niet zo schreeuwen.", True, {"begrip_tonen", "ik_boodschap"}),
+    ],
+)
+def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, aanjager, techniques):
+    labels = {hit.label for hit in classifier.classify(text)}
+    assert ("aanjager" in labels) == aanjager
+    assert labels - {"aanjager"} == techniques
+
+
+@pytest.mark.parametrize(
     ("text", "rule", "fires"),
     [
         ("Jongens, effe dimmen.", "aanjager.even_dimmen", True),

@@ -21,6 +21,8 @@ REMMER_LABELS = (
     "oplossing_zoeken",
     "grens_aangeven",
 )
+QUESTION_LABELS = frozenset({"open_vraag", "gesloten_vraag"})
+STATEMENT_REMMERS = frozenset(REMMER_LABELS) - QUESTION_LABELS  # the techniques that are no question
 AANJAGER = "aanjager"
 AANJAGER_SUBTYPES = (
     "zwart_wit",

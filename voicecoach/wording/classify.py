@@ -14,10 +14,10 @@ from voicecoach.transcript import Word
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, WordingModel, load_model
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, REMMER_LABELS, SEED_FILES, TECHNIQUE_NAMES
+from voicecoach.vocabulary import (
+    AANJAGER, AANJAGER_NAMES, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
+)
 
-QUESTION_LABELS = frozenset({"open_vraag", "gesloten_vraag"})
-VETO_LABELS = frozenset(REMMER_LABELS) - QUESTION_LABELS
 VETO_COVERAGE = 0.6
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
 # (the rules' yes_no_question check says the same; the model sees only the verb-first words).
@@ -49,7 +49,7 @@ class WordingClassifier:
              best: Mapping[str, float] | None = None) -> list[WordingHit]:
         """`best`: the model's best-clause probability per label (needed for "gated" labels)."""
         if self.model is None:
-            return rule_hits
+            return not_inside_aanjager(rule_hits)
         policy, gates = self.model.fusion, self.model.gates
         kept = [
             hit for hit in rule_hits
@@ -63,7 +63,7 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
         ]
-        return sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label))
+        return not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label)))
 
     def suggestions(self, hits: Sequence[WordingHit]) -> list[Suggestion]:
         """One rewrite per aanjager hit: the rule's own, else the subtype's (both from the rule data)."""
@@ -131,13 +131,25 @@ class WordingClassifier:
         return {key: counter.most_common(1)[0][0] for key, counter in counts.items()}
 
 
+def not_inside_aanjager(hits: list[WordingHit]) -> list[WordingHit]:
+    """Words a rule finds an aanjager are not also a technique: 'U moet niet zo schreeuwen' is a
+    calming command, not naming the behaviour, whichever found that. Only a rule's aanjager counts
+    here (the model's is less certain, and vetoed itself where rules find a technique: see
+    is_remmer_clause). Questions stay: 'Waarom doet u zo moeilijk?' is an open question and an attack."""
+    aanjagers = [hit for hit in hits if hit.label == AANJAGER and hit.method == "rule"]
+    return [
+        hit for hit in hits
+        if hit.label not in STATEMENT_REMMERS or not any(a.start <= hit.start and hit.end <= a.end for a in aanjagers)
+    ]
+
+
 def is_remmer_clause(start: int, end: int, rule_hits: Sequence[WordingHit]) -> bool:
     """Whether rule hits of non-question conflictremmers cover most of this stretch: the model's
     aanjager is then vetoed there ("maar ik ga het uitzoeken", "dat kan echt niet" as a boundary).
     Questions are left out: "Waarom doet u zo moeilijk?" is an open question and an attack."""
     covered = set()
     for hit in rule_hits:
-        if hit.label in VETO_LABELS:
+        if hit.label in STATEMENT_REMMERS:
             covered.update(range(max(start, hit.start), min(end, hit.end)))
     return end > start and len(covered) >= VETO_COVERAGE * (end - start)
 
