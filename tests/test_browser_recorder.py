@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser_support import (
     ANALYSED, REPLY, answered, check_page, fake_microphone, logged_in, new_conversation, record, spoken_reply,
+    wait_for_turn,
 )
 from tests.live import LiveService, serving_one_trainee
 
@@ -136,3 +137,25 @@ def test_the_recording_stops_by_itself_at_the_limit(tmp_path_factory, tmp_path):
             assert 6 < turn["result"]["analysis"]["audio"]["duration"] <= 8
     finally:
         limited.stop()
+
+
+def test_deleting_the_last_recording_deletes_the_newest_attempt(service, tmp_path):
+    """After "Probeer opnieuw" the newest recording is the new attempt, also while the first still
+    counts: "Laatste opname verwijderen" deletes that one, and the first keeps counting."""
+    client = service.client("oefenaar")
+    conversation_id, url = _conversation(service)
+    first = answered(client, conversation_id, spoken_reply(REPLY, tmp_path, "eerste"))
+    queued = client.post(f"/api/turns/{first['id']}/attempts", content=spoken_reply(ACCELERATOR, tmp_path, "tweede"))
+    assert queued.status_code == 202
+    attempt = wait_for_turn(client, queued.json()["turn_id"])
+    assert attempt["set_aside"]  # not kept: the first still counts
+
+    with logged_in(fake_microphone(REPLY, tmp_path, "stil"), url, "oefenaar") as page:
+        expect(page.locator(f".turn[data-id='{first['id']}']")).to_be_attached()
+        page.once("dialog", lambda dialog: dialog.accept())
+        with page.expect_navigation():  # the page reloads once the recording is deleted
+            page.click("#delete-turn")
+        expect(page.locator(f".turn[data-id='{first['id']}']")).to_be_attached()
+    view = client.get(f"/api/conversations/{conversation_id}").json()
+    assert [t["id"] for t in view["turns"]] == [first["id"]] and not view["turns"][0]["set_aside"]
+    assert client.get(f"/api/turns/{attempt['id']}").status_code == 404

@@ -22,11 +22,11 @@ from voicecoach.vocabulary import AANJAGER, CRITERION_KINDS, REMMER_LABELS, crit
 VOICE_MEASURES = ("loudness", "pitch", "rate")
 # What to do about the weakest criterion, per kind of criterion; the seed comes from its points.
 ADVICE = {
-    "techniek": "Gebruik vaker {name}: deze techniek leverde je het minst op ({points} punten in {turns} beurten).",
-    "aanjager": "Let vooral op {name}: dat kostte je {points} punten in {turns} beurten.",
-    "stem": "Let op je stem ({name}): dat kostte je {points} punten in {turns} beurten.",
-    "stijging": "Let op je stem ({name}): dat kostte je {points} punten in {turns} beurten.",
-    "luisteren": "Let op hoe lang je praat ({name}): dat kostte je {points} punten in {turns} beurten.",
+    "techniek": "Gebruik vaker {name}: deze techniek leverde je het minst op ({points} in {turns}).",
+    "aanjager": "Let vooral op {name}: dat kostte je {points} in {turns}.",
+    "stem": "Let op je stem ({name}): dat kostte je {points} in {turns}.",
+    "stijging": "Let op je stem ({name}): dat kostte je {points} in {turns}.",
+    "luisteren": "Let op hoe lang je praat ({name}): dat kostte je {points} in {turns}.",
 }
 
 
@@ -123,8 +123,15 @@ def advice(criteria: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     weakest = min(criteria, key=lambda c: (c["points"], -c["turns"]))
     kind = weakest["criterion"].partition(":")[0]
-    text = ADVICE.get(kind, ADVICE["stem"]).format(name=weakest["name"], points=weakest["points"], turns=weakest["turns"])
+    text = ADVICE.get(kind, ADVICE["stem"]).format(
+        name=weakest["name"], points=_counted(abs(weakest["points"]), "punt", "punten"),  # "kostte je 3 punten", not -3
+        turns=_counted(weakest["turns"], "beurt", "beurten"),
+    )
     return {**weakest, "text": text}
+
+
+def _counted(count: int, one: str, more: str) -> str:
+    return f"{count} {one if count == 1 else more}"
 
 
 def group_progress(session: Session, members: list[User], scenarios: dict[str, Scenario]) -> dict[str, Any]:

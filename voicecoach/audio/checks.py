@@ -69,6 +69,6 @@ def check_audio(audio: DecodedAudio) -> CheckedAudio:
     warnings = []
     if audio.clipped_fraction > CLIPPED_WARNING_FRACTION:
         warnings.append(
-            AudioWarning.make("clipped", audio.clipped_fraction, percent=100 * audio.clipped_fraction)
+            AudioWarning.make("clipped", audio.clipped_fraction, percent=f"{100 * audio.clipped_fraction:.1f}".replace(".", ","))
         )
     return CheckedAudio(audio=audio, speech_segments=segments, speech_level_db=level, warnings=tuple(warnings))

@@ -43,7 +43,7 @@ MESSAGES: dict[str, str] = {
         "microfoon of zet het opnameniveau hoger, en probeer het opnieuw."
     ),
     "clipped": (
-        "De opname is overstuurd: {percent:.1f}% van het geluid is afgekapt. Zet het opnameniveau "
+        "De opname is overstuurd: {percent} % van het geluid is afgekapt. Zet het opnameniveau "
         "lager of ga iets verder van de microfoon zitten; je luidheid is nu minder betrouwbaar gemeten."
     ),
 }

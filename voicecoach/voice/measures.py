@@ -12,7 +12,8 @@ from voicecoach.voice.contours import Contours
 from voicecoach.voice.rate import RateMeasure
 from voicecoach.voice.rises import find_rises
 from voicecoach.voice.shapes import (
-    FLOOR_LOUDNESS_DB, FLOOR_PITCH_ST, Baseline, BaselineRecord, Comparison, ContoursRecord, MeasureName, Rise, VoiceRecord,
+    FLOOR_LOUDNESS_DB, FLOOR_PITCH_ST, MIN_RATE_SPEECH_S, Baseline, BaselineRecord, Comparison, ContoursRecord, MeasureName, Rise,
+    VoiceRecord,
 )
 from voicecoach.voice.stats import phrase_spread, semitones, step_robust_spread
 from voicecoach.voice.stretches import smooth, spans_above
@@ -94,7 +95,7 @@ def measure_voice(
         )
         rises += _rises("pitch", times, values, "st", baseline, baseline.pitch_threshold(), FLOOR_PITCH_ST)
     rate_comparison = None
-    if rate.speech_seconds > 0:
+    if rate.speech_seconds >= MIN_RATE_SPEECH_S:  # shorter: the rate of a few words is mostly noise
         span = _span(contours.times[speech]) if speech.any() else (0.0, 0.0)
         rate_comparison = Comparison(
             measure="rate",

@@ -6,7 +6,7 @@ const root = document.getElementById("conversation");
 const api = `/api/conversations/${root.dataset.id}`;
 const $ = (id) => document.getElementById(id);
 let conversation = null;
-let lastTurn = null;
+let newestTurn = null;  // "Laatste opname verwijderen" deletes this one
 let waiting = false;  // feedback is shown; the customer's next line waits for "Verder"
 let retryOf = null;  // the turn whose customer line is answered again ("Probeer opnieuw")
 const maxSeconds = Number(root.dataset.maxSeconds) || 120;
@@ -17,7 +17,8 @@ async function load(play) {
   conversation = await (await fetch(api)).json();
   const owner = conversation.viewer.is_owner;
   const kept = conversation.turns.filter((t) => !t.set_aside);
-  lastTurn = kept[kept.length - 1] || null;
+  // turns come by line, then attempt: the last is the newest recording, also when it is a set-aside attempt
+  newestTurn = conversation.turns[conversation.turns.length - 1] || null;
   hide("privacy", false);
   hide("answer", (conversation.finished || waiting) && !retryOf);
   showNotes(conversation.notes, owner);
@@ -313,7 +314,7 @@ function showSummary(data, play) {
     : `Het gesprek stopte na ${data.state.turn} beurten zonder dat de klant gekalmeerd was.`;
   $("advice").replaceChildren(...summary.advice.map((text) => el("li", "", text)));
   $("advice-block").hidden = summary.advice.length === 0;
-  $("total").textContent = `${NL.signed(summary.total)} punten in ${data.state.turn} beurten`;
+  $("total").textContent = `${NL.points(summary.total)} in ${data.state.turn} ${data.state.turn === 1 ? "beurt" : "beurten"}`;
   $("total").dataset.total = summary.total;
   $("phase-scores").replaceChildren(...summary.phases.map((phase) => {
     const row = el("tr");
@@ -348,8 +349,8 @@ async function remove(url, question, then) {
 
 if ($("privacy")) {
   $("delete-turn").addEventListener("click", () => {
-    if (!lastTurn) return;
-    remove(`/api/turns/${lastTurn.id}`, "De laatste opname en de analyse ervan definitief verwijderen?", () => window.location.reload());
+    if (!newestTurn) return;
+    remove(`/api/turns/${newestTurn.id}`, "De laatste opname en de analyse ervan definitief verwijderen?", () => window.location.reload());
   });
   $("delete-conversation").addEventListener("click", () => {
     remove(api, "Dit gesprek met alle opnames definitief verwijderen?", () => { window.location.href = "/"; });

@@ -98,13 +98,13 @@ function renderPoints(score) {
 
 function angerText(reaction) {
   const change = reaction.anger_after - reaction.anger_before;
-  const word = change < 0 ? "rustiger" : change > 0 ? "bozer" : "even boos";
-  return `De klant werd ${word}: boosheid ${reaction.anger_before} → ${reaction.anger_after} (van 4).`;
+  if (change === 0) return `De klant bleef even boos: boosheid ${reaction.anger_after} (van 4).`;
+  return `De klant werd ${change < 0 ? "rustiger" : "bozer"}: boosheid ${reaction.anger_before} → ${reaction.anger_after} (van 4).`;
 }
 
 function scoreText(score) {
-  const judged = score.judged && score.total !== score.machine_total ? ` (met het oordeel van je coach; eerst ${NL.signed(score.machine_total)})` : "";
-  return `${NL.signed(score.total)} punten${judged}`;
+  const judged = score.judged && score.total !== score.machine_total ? ` (met het oordeel van je coach; eerst ${NL.points(score.machine_total)})` : "";
+  return `${NL.points(score.total)}${judged}`;
 }
 
 // A whole turn as a <details> block: open for the newest, closed for earlier ones.

@@ -8,6 +8,9 @@ const NL = {
   signed(value) {
     return new Intl.NumberFormat("nl-NL", { signDisplay: "exceptZero" }).format(value);
   },
+  points(value) {
+    return `${NL.signed(value)} ${Math.abs(value) === 1 ? "punt" : "punten"}`;
+  },
   seconds(start, end) {
     return `${NL.number(start)}–${NL.number(end)} s`;
   },

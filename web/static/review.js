@@ -20,7 +20,7 @@ const Review = (() => {
     $("review-score").dataset.total = turn.score.total;
     $("correct-text").value = turn.corrected_text || turn.result.analysis.transcript.text;
     $("history").replaceChildren(...turn.history.map((version) =>
-      el("li", "", `“${version.text}” (${NL.signed(version.score)} punten) — vervangen door ${version.author || "coach"}, ${NL.date(version.created_at)}`)));
+      el("li", "", `“${version.text}” (${NL.points(version.score)}) — vervangen door ${version.author || "coach"}, ${NL.date(version.created_at)}`)));
     $("history-block").hidden = turn.history.length === 0;
     $("overrules").replaceChildren(...turn.overrules.map((o) =>
       el("li", "", `${o.label_name}: ${o.verdict === "onterecht" ? "onterecht herkend" : "gemist"} — ${o.reason} (${o.author || "coach"})`)));
