@@ -94,3 +94,17 @@ def test_a_wrong_technique_loses_its_points_and_the_raised_voice_share_follows(s
     assert points["stem:loudness"] == next(p for p in result.model_dump()["score"]["points"] if p["criterion"] == "stem:loudness")
     assert judged["total"] == sum(p["points"] for p in judged["points"]) < result.score.total
     assert label not in judged_labels(result, [Overrule(label, "onterecht", "x")])
+
+
+def test_one_stretch_of_words_costs_once_and_names_each_aanjager_on_it(setting):
+    classifier, phase = setting
+    text = "Rustig maar mevrouw, dat is niet mijn probleem."
+    hits = classifier.classify(text)
+    kinds = [hit.subtype for hit in hits if hit.label == "aanjager"]
+    assert {"stoppen_met_communiceren", "schuld_afschuiven"} <= set(kinds)  # two kinds on "niet mijn probleem"
+    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
+                       word_count=len(text.split()), speech_seconds=3.0, voice=None)
+    charged = [point for point in score.points if point.criterion.startswith("aanjager:")]
+    assert len(charged) == len(kinds) - 1  # "Rustig maar" on its own words, the two others once
+    assert sum(point.points for point in charged) == -3 * len(charged)
+    assert any("schuld afschuiven" in p.explanation and "telt niet dubbel" in p.explanation for p in charged)

@@ -127,23 +127,35 @@ def _overlaps(a: WordingHit, b: WordingHit) -> bool:
 
 
 def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[PointRecord]:
+    """One point per aanjager; a stretch of words costs once, as it earns once: an aanjager on words
+    an earlier one already cost is named with it ("niet mijn probleem": stoppen met communiceren,
+    ook schuld afschuiven), not charged again."""
     rewrites = {s.rule: s.suggestion for s in suggestions}
-    points = []
+    charged: list[tuple[WordingHit, list[WordingHit]]] = []  # a charged hit, and those on its words
     for hit in hits:
         if hit.label != AANJAGER:
             continue
+        earlier = next((same for first, same in charged if _overlaps(hit, first)), None)
+        if earlier is not None:
+            earlier.append(hit)
+        else:
+            charged.append((hit, []))
+    points = []
+    for hit, same_words in charged:
         value = w["aanjager"]
         rewrite = rewrites.get(hit.rule)
+        also = "".join(f" Ook: {AANJAGER_NAMES[other.subtype]} (\"{other.text}\"; telt niet dubbel)." for other in same_words)
         points.append(
             _point(
                 criterion=f"aanjager:{hit.subtype}",
                 points=value,
                 explanation=(
                     f"{value}: Conflictaanjager ({AANJAGER_NAMES[hit.subtype]}): \"{hit.text}\"{_seconds(hit)}. "
-                    f"{hit.explanation} Bron: {SEED_FILES[hit.source]}."
+                    f"{hit.explanation} Bron: {SEED_FILES[hit.source]}.{also}"
                     + (f" Beter: {rewrite}" if rewrite else "")
                 ),
-                evidence={"words": hit.text, "rule": hit.rule, "seconds": hit.seconds, "span": [hit.start, hit.end]},
+                evidence={"words": hit.text, "rule": hit.rule, "seconds": hit.seconds, "span": [hit.start, hit.end],
+                          "also": [other.rule for other in same_words]},
                 source=hit.source,
             )
         )
