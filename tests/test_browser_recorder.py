@@ -103,6 +103,20 @@ def test_a_denied_microphone_says_so_in_dutch_with_a_way_out(service, tmp_path):
         expect(page.locator(f"#my-conversations tr[data-id='{conversation_id}']")).to_be_visible()
 
 
+def test_a_denied_microphone_at_calibration_says_so_with_a_retry(service, tmp_path):
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/", "oefenaar", deny_microphone=True) as page:
+        if page.locator("#calibrate-again").is_visible():
+            page.click("#calibrate-again")
+        page.click("#calibration-record")
+        status = page.locator("#calibration-status")
+        expect(status).to_contain_text("mag je microfoon niet gebruiken")
+        expect(status).to_have_class("error")
+        expect(page.locator("#calibration-retry")).to_be_visible()  # the message tells to click it
+        page.click("#calibration-retry")  # asks again: still not allowed, still said
+        expect(status).to_contain_text("mag je microfoon niet gebruiken")
+        expect(page.locator("#calibration-record")).to_have_text("Opnemen")
+
+
 def test_a_clipped_shouted_reply_is_flagged_for_loudness(service, tmp_path):
     conversation_id, url = _conversation(service)
     shouted = fake_microphone(REPLY, tmp_path, "geschreeuwd", "gain", "30")  # driven far past full scale

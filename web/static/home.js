@@ -20,13 +20,22 @@ const recordButton = document.getElementById("calibration-record");
 const status = document.getElementById("calibration-status");
 const retryButton = document.getElementById("calibration-retry");
 let session = null;
+// A problem in the status line: shown as one, with "Opnieuw proberen" doing `again`.
+function problem(message, again) {
+  status.textContent = message;
+  status.classList.add("error");
+  retryButton.hidden = false;
+  retryButton.onclick = again;
+}
+
 recordButton.addEventListener("click", async () => {
   retryButton.hidden = true;
+  status.classList.remove("error");
   if (!session) {
     try {
       session = await VoiceRecorder.start(document.getElementById("calibration-level"));
     } catch (error) {  // no microphone, or not allowed: the Dutch message says what to do
-      status.textContent = error.message;
+      problem(error.message, () => recordButton.click());
       return;
     }
     recordButton.textContent = "Stop";
@@ -42,18 +51,20 @@ recordButton.addEventListener("click", async () => {
 // The reading stays in the page until it is measured: a failed upload or wait can be tried again.
 async function measure(blob) {
   retryButton.hidden = true;
+  status.classList.remove("error");
   status.textContent = "Je stem wordt gemeten…";
   let done;
   try {
     const queued = await VoiceRecorder.upload("/api/baselines", blob);
     done = await VoiceRecorder.poll(`/api/baselines/${queued.baseline_id}`, (b) => b.status === "done" || b.status === "error");
   } catch (error) {
-    status.textContent = error.message;
-    retryButton.hidden = false;
-    retryButton.onclick = () => measure(blob);
+    problem(error.message, () => measure(blob));
     return;
   }
-  if (done.status === "error") { status.textContent = (done.error && done.error.message) || "Het meten is mislukt. Lees de tekst opnieuw voor."; return; }
+  if (done.status === "error") {  // read it again: "Opnieuw proberen" records anew
+    problem((done.error && done.error.message) || "Het meten is mislukt. Lees de tekst opnieuw voor.", () => recordButton.click());
+    return;
+  }
   const b = done.baseline;
   const summary = document.getElementById("baseline-summary");
   summary.textContent = `Je rustige stem is gemeten: toonhoogte ${NL.number(b.pitch_hz, 0)} trillingen per seconde, ` +
