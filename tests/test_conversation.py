@@ -15,7 +15,7 @@ from tests.audio_factory import sox
 from voicecoach.analysis import Analyser
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.coaching.conversation import Conversation
-from voicecoach.coaching.customer import anger_change
+from voicecoach.coaching.customer import CustomerState, anger_change, answered_to
 from voicecoach.config import Settings
 from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
@@ -224,3 +224,14 @@ def test_the_customer_answers_a_calming_order_and_confirms_a_summary(scenario, t
     assert any(turns[1]["customer_line"].startswith(answer) for answer in confirmations), turns[1]
     calming_answers = scenario.responses["aanjager:kalmeringsbevel"]
     assert turns[1]["next_line"] and any(turns[1]["next_line"].startswith(a) for a in calming_answers), turns[1]
+
+
+def test_a_customer_left_at_the_top_of_their_anger_does_not_thank_for_a_technique(scenario):
+    """A shouted reply with kind words that leaves the customer at 4 of 4 is not answered with
+    "Nou, fijn dat iemand dat eens zegt" (a test session saw that above "Het gesprek escaleerde")."""
+    phase = scenario.phases[0].id
+    heard = {"begrip_tonen"}
+    assert answered_to(scenario, CustomerState(4, phase), CustomerState(4, phase), heard) is None
+    assert answered_to(scenario, CustomerState(4, phase), CustomerState(3, phase), heard) == "begrip_tonen"
+    assert answered_to(scenario, CustomerState(3, phase), CustomerState(3, phase), heard) == "begrip_tonen"
+    assert answered_to(scenario, CustomerState(2, phase), CustomerState(3, phase), heard) is None  # angrier

@@ -18,6 +18,7 @@ from voicecoach.vocabulary import INTERRUPTION
 from voicecoach.wording.rules import AANJAGER
 
 Outcome = Literal["calmed", "escalated", "unfinished"]
+TOP_ANGER = 4  # the anger scale's top: a customer there cannot get angrier, only stay
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,11 @@ TECHNIQUE_ORDER = (
 def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState, labels: set[str]) -> str | None:
     """The label ("aanjager:zwart_wit", "samenvatten", …) the customer reacts to in words, if any.
     A technique is acknowledged only when it did not leave the customer angrier (a summary
-    shouted at them is not confirmed). Being cut off is answered first: it is what the customer
-    heard first ("Laat me even uitpraten!")."""
+    shouted at them is not confirmed), and not when it left them at the top of their anger, where
+    they cannot get angrier ("Nou, fijn dat iemand dat eens zegt" before "Het gesprek escaleerde").
+    Being cut off is answered first: it is what the customer heard first ("Laat me even uitpraten!")."""
     keys = [INTERRUPTION, *(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_ORDER)]
-    if AANJAGER not in labels and after.anger <= before.anger:
+    if AANJAGER not in labels and after.anger <= before.anger and (after.anger < TOP_ANGER or after.anger < before.anger):
         keys += TECHNIQUE_ORDER
     return next((key for key in keys if key in labels and key in scenario.responses), None)
 
@@ -86,7 +88,7 @@ def anger_change(score: ScoreRecord, weights: dict[str, Any] | None = None) -> i
 
 def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: set[str]) -> CustomerState:
     """The customer's new state after a turn with `score` and the wording `labels` it used."""
-    anger = max(0, min(4, state.anger + anger_change(score)))
+    anger = max(0, min(TOP_ANGER, state.anger + anger_change(score)))
     phase = scenario.phase(state.phase)
     goal_met = bool(labels & set(phase.techniques)) and AANJAGER not in labels
     ending = scenario.ending
