@@ -108,3 +108,23 @@ def test_one_stretch_of_words_costs_once_and_names_each_aanjager_on_it(setting):
     assert len(charged) == len(kinds) - 1  # "Rustig maar" on its own words, the two others once
     assert sum(point.points for point in charged) == -3 * len(charged)
     assert any("schuld afschuiven" in p.explanation and "telt niet dubbel" in p.explanation for p in charged)
+
+
+def test_taking_away_one_of_two_aanjagers_on_the_same_words_is_no_missed_label(setting):
+    """The machine charged "niet mijn probleem" once (stoppen met communiceren, also schuld
+    afschuiven); the coach says the first is wrong: the second now counts on its own, shown as
+    changed by the coach's judgement, not as a label the coach said was missed."""
+    classifier, phase = setting
+    text = "Rustig maar mevrouw, dat is niet mijn probleem."
+    hits = classifier.classify(text)
+    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
+                       word_count=len(text.split()), speech_seconds=3.0, voice=None)
+    record = TurnRecord.model_validate(TurnRecord(
+        analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=text, language="nl", words=()), voice=None),
+        score=score, reaction=None,
+    ).model_dump(mode="json"))
+    judged = judged_score(record, [Overrule("aanjager:stoppen_met_communiceren", "onterecht", "Dat is geen stoppen.")], phase, 3)
+    blame = next(p for p in judged["points"] if p["criterion"] == "aanjager:schuld_afschuiven")
+    assert blame["coach"] == "changed" and blame["points"] == -3
+    assert not any(p.get("coach") == "added" for p in judged["points"])
+    assert judged["total"] == judged["machine_total"]  # one stretch of words still costs once

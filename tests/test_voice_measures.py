@@ -12,7 +12,9 @@ from tests.audio_factory import sine, sox, sox_concat
 from voicecoach.analysis import Analyser
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.voice.baseline import CALIBRATION_TEXT, POPULATION_DEFAULT, Baseline
-from voicecoach.voice.contours import compute_contours
+from voicecoach.voice.contours import Contours, compute_contours
+from voicecoach.voice.measures import measure_voice
+from voicecoach.voice.rate import RateMeasure
 from voicecoach.voice.stats import semitones
 
 
@@ -115,3 +117,19 @@ def test_every_measure_carries_its_evidence(analyser, calm_baseline, dutch_reply
 def _trailing_silence(samples: np.ndarray, rate: int) -> float:
     loud = np.flatnonzero(np.abs(samples) > 0.01)
     return (len(samples) - loud[-1]) / rate
+
+
+@pytest.mark.parametrize(("words_seconds", "louder_db", "raised"), [
+    (0.4, 4.0, False),  # "ja" a little louder than the calm reading: one stressed syllable, not a raised voice
+    (0.4, 8.0, True),  # "NEE!" clearly louder: still flagged
+    (3.0, 4.0, True),  # a sentence 4 dB louder: flagged as before
+])
+def test_a_one_word_answer_counts_as_raised_only_when_clearly_louder(words_seconds, louder_db, raised):
+    times = np.arange(0.0, words_seconds + 0.6, 0.01)
+    speech = (times >= 0.3) & (times < 0.3 + words_seconds)
+    contours = Contours(times=times, loudness_db=np.full(len(times), POPULATION_DEFAULT.loudness_db + louder_db),
+                        f0_hz=np.full(len(times), np.nan), speech=speech)
+    rate = RateMeasure(syllables=1, speech_seconds=words_seconds, pause_seconds=0.0, pauses=())
+    measured = measure_voice(contours, rate, POPULATION_DEFAULT.model_copy(update={"loudness_spread_db": 0.5}))
+    assert measured.loudness is not None and measured.loudness.raised == raised
+    assert measured.rate is None or words_seconds >= 3.0  # a few words' rate is not judged

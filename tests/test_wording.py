@@ -136,6 +136,8 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
     ("text", "rule", "fires"),
     [
         ("Jongens, effe dimmen.", "aanjager.even_dimmen", True),
+        ("Iedereen hier vindt dat u overdrijft.", "aanjager.iedereen_vindt", True),
+        ("Vertelt u mij eens wat er allemaal is misgegaan.", "aanjager.iedereen_vindt", False),  # everything, not everybody
         ("allebei eerst even afkoelen", "aanjager.even_dimmen", True),
         ("Laten we even afkoelen en dan verder praten.", "aanjager.even_dimmen", False),
         ("nu moeten jullie echt eerst effe afkoelen", "aanjager.moet_kalmeren", True),

@@ -109,10 +109,15 @@ def _is_wording(point: dict[str, Any]) -> bool:
 def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overrules: Sequence[Overrule]) -> dict[str, Any]:
     before = {p["criterion"]: p for p in machine if _is_wording(p)}
     after = {p["criterion"]: p for p in rescored if _is_wording(p)}
+    # aanjagers the machine named inside another's point ("Ook: … telt niet dubbel"): once the coach
+    # takes that point away they count on their own, which is a change, not a label the coach added
+    folded = {rule for p in before.values() for rule in (p.get("evidence") or {}).get("also", ())}
     points = [p for p in machine if not _is_wording(p)]
     for criterion, point in after.items():
         old = before.get(criterion)
-        if old is None:
+        if old is None and (point.get("evidence") or {}).get("rule") in folded:
+            points.append({**point, "coach": "changed", "coach_reason": _reason(criterion, overrules, None)})
+        elif old is None:
             points.append({**point, "coach": "added", "coach_reason": _reason(criterion, overrules, "gemist"),
                            "coach_label": _criterion_name(criterion)})
         elif old["points"] != point["points"]:

@@ -25,7 +25,7 @@ BASELINE_VERSION = 2  # 2: loudness over all speech frames in 400 ms windows (1:
 # differences for loudness, a clear half-tone step for pitch, a fifth faster for rate.
 FLOOR_LOUDNESS_DB = 3.0
 FLOOR_PITCH_ST = 1.5
-# Rate from word times strays on its own (bench/rate_noise.py, 2026-11-27: MBROLA replies spoken at
+# Rate from word times strays on its own (bench/voice_noise.py, 2026-11-27: MBROLA replies spoken at
 # exactly the calibration's pace): at a tenth, 64 % of 2-3 s replies, 34 % of 3-4 s and 30 % of
 # 4-8 s were called faster; at a fifth 16 % of 3-4 s and none from 4 s on, while replies 30 %
 # faster were still caught (91-100 %). Below MIN_RATE_SPEECH_S the rate is not judged at all.
