@@ -112,8 +112,10 @@ def test_a_denied_microphone_at_calibration_says_so_with_a_retry(service, tmp_pa
         expect(status).to_contain_text("mag je microfoon niet gebruiken")
         expect(status).to_have_class("error")
         expect(page.locator("#calibration-retry")).to_be_visible()  # the message tells to click it
-        page.click("#calibration-retry")  # asks again: still not allowed, still said
+        page.focus("#calibration-retry")
+        page.keyboard.press("Enter")  # asks again: still not allowed, still said
         expect(status).to_contain_text("mag je microfoon niet gebruiken")
+        expect(page.locator("#calibration-record")).to_be_focused()  # by keyboard, focus stays on the recorder
         expect(page.locator("#calibration-record")).to_have_text("Opnemen")
 
 

@@ -29,6 +29,7 @@ function problem(message, again) {
 }
 
 recordButton.addEventListener("click", async () => {
+  if (document.activeElement === retryButton) recordButton.focus();  // keyboard focus stays on the recorder
   retryButton.hidden = true;
   status.classList.remove("error");
   if (!session) {
@@ -50,6 +51,7 @@ recordButton.addEventListener("click", async () => {
 
 // The reading stays in the page until it is measured: a failed upload or wait can be tried again.
 async function measure(blob) {
+  if (document.activeElement === retryButton) recordButton.focus();
   retryButton.hidden = true;
   status.classList.remove("error");
   status.textContent = "Je stem wordt gemeten…";
