@@ -128,3 +128,41 @@ def test_taking_away_one_of_two_aanjagers_on_the_same_words_is_no_missed_label(s
     assert blame["coach"] == "changed" and blame["points"] == -3
     assert not any(p.get("coach") == "added" for p in judged["points"])
     assert judged["total"] == judged["machine_total"]  # one stretch of words still costs once
+
+
+def test_a_turn_scored_before_the_fold_keeps_its_points_under_a_coach_judgement(setting):
+    """Turns stored before aanjagers on the same words were folded carry two separate points; a
+    coach's judgement about something else must not turn one of them into a removal."""
+    classifier, phase = setting
+    text = "Rustig maar mevrouw, dat is niet mijn probleem."
+    hits = classifier.classify(text)
+    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
+                       word_count=len(text.split()), speech_seconds=3.0, voice=None).model_dump(mode="json")
+    folded = next(p for p in score["points"] if p["evidence"].get("also"))
+    blame = next(h for h in hits if h.rule in folded["evidence"]["also"])
+    old_points = [{**p, "evidence": {k: v for k, v in p["evidence"].items() if k != "also"}} for p in score["points"]]
+    old_points.append({**folded, "criterion": f"aanjager:{blame.subtype}",
+                       "evidence": {"words": blame.text, "rule": blame.rule, "seconds": None, "span": [blame.start, blame.end]}})
+    old_score = {"total": sum(p["points"] for p in old_points), "points": old_points}
+    record = TurnRecord.model_validate({
+        **TurnRecord(analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=text, language="nl", words=()),
+                                             voice=None), score=None, reaction=None).model_dump(mode="json"),
+        "score": old_score,
+    })
+    judged = judged_score(record, [Overrule("begrip_tonen", "gemist", "Ze toonde wel begrip.")], phase, 3)
+    kept = next(p for p in judged["points"] if p["criterion"] == f"aanjager:{blame.subtype}")
+    assert "coach" not in kept and kept["points"] == -3
+    added = sum(p["points"] for p in judged["points"] if p.get("coach") == "added")
+    assert added > 0 and judged["total"] == old_score["total"] + added
+
+
+def test_a_word_or_two_earns_no_calm_under_pressure(setting):
+    _, phase = setting
+    calm = Comparison(measure="pitch", value=160.0, baseline=160.0, unit="Hz", difference=0.0, difference_unit="st",
+                      threshold=1.5, spread_in_reply=0.5, seconds=(0.0, 1.0), frames=80)
+    for seconds, bonus in ((1.0, False), (4.0, True)):
+        voice = VoiceRecord(baseline=BaselineRecord(**dict(POPULATION_DEFAULT)), loudness=_loudness(0.0), pitch=calm,
+                            rate=None, speech_seconds=seconds, pause_seconds=0.0)
+        score = score_turn(hits=[], suggestions=[], phase=phase, customer_anger=4, word_count=1 if seconds < 2 else 8,
+                           speech_seconds=seconds, voice=voice)
+        assert any(p.criterion == "stem:kalm_onder_druk" for p in score.points) == bonus

@@ -118,6 +118,11 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         # a command about the behaviour is no naming of it (QA: "U moet niet zo schreeuwen" was +1 and -3)
         ("U moet niet zo schreeuwen.", True, set()),
         ("Dat is nou eenmaal ons beleid. U moet niet zo schreeuwen.", True, set()),
+        # the model's technique spans the whole clause: still the aanjager's words for the most part
+        ("Mevrouw, u moet niet zo schreeuwen.", True, set()),
+        ("Nou, u moet niet zo schreeuwen, dat helpt niet.", True, set()),
+        # a technique in the next sentence stays, also when a rule found it inside the aanjager's clause
+        ("U schreeuwt als een gek. Ik merk dat u steeds harder gaat praten.", True, {"gedrag_benoemen", "ik_boodschap"}),
         ("u moet niet zo hard praten", True, set()),
         ("U onderbreekt mij steeds.", False, {"gedrag_benoemen"}),
         # a question stays a question, also when it attacks

@@ -124,8 +124,15 @@ def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overru
             points.append({**point, "coach": "changed", "coach_reason": _reason(criterion, overrules, None)})
         else:
             points.append(old)
+    # a turn scored before aanjagers on the same words were folded into one point: that point stays
+    # as it was shown (scored once more, it would look like a removal the coach never made)
+    folded_now = {rule for p in after.values() for rule in (p.get("evidence") or {}).get("also", ())}
     for criterion, old in before.items():
-        if criterion not in after:
+        if criterion in after:
+            continue
+        if (old.get("evidence") or {}).get("rule") in folded_now:
+            points.append(old)
+        else:
             points.append({**old, "points": 0, "machine_points": old["points"], "coach": "removed",
                            "coach_reason": _reason(criterion, overrules, "onterecht")})
     total = sum(p["points"] for p in points)

@@ -62,11 +62,13 @@ TECHNIQUE_ORDER = (
 def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState, labels: set[str]) -> str | None:
     """The label ("aanjager:zwart_wit", "samenvatten", …) the customer reacts to in words, if any.
     A technique is acknowledged only when it did not leave the customer angrier (a summary
-    shouted at them is not confirmed), and not when it left them at the top of their anger, where
-    they cannot get angrier ("Nou, fijn dat iemand dat eens zegt" before "Het gesprek escaleerde").
-    Being cut off is answered first: it is what the customer heard first ("Laat me even uitpraten!")."""
+    shouted at them is not confirmed), and not when it left them at the level where the
+    conversation escalates without calming them ("Nou, fijn dat iemand dat eens zegt" before "Het
+    gesprek escaleerde"). Being cut off is answered first: it is what the customer heard first
+    ("Laat me even uitpraten!")."""
     keys = [INTERRUPTION, *(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_ORDER)]
-    if AANJAGER not in labels and after.anger <= before.anger and (after.anger < TOP_ANGER or after.anger < before.anger):
+    heard = after.anger < before.anger or (after.anger == before.anger and after.anger < scenario.ending.escalated_at)
+    if AANJAGER not in labels and heard:
         keys += TECHNIQUE_ORDER
     return next((key for key in keys if key in labels and key in scenario.responses), None)
 

@@ -11,7 +11,7 @@ import yaml
 
 from voicecoach.scenarios import Phase
 from voicecoach.turn_record import PointRecord, ScoreRecord
-from voicecoach.voice.shapes import Comparison, Interruption, VoiceRecord
+from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, INTERRUPTION, SEED_FILES, TECHNIQUE_NAMES
 
@@ -206,7 +206,8 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
                 source=BLOG,
             )
         )
-    calm = not points and not voice.clipped and voice.loudness and voice.pitch
+    # a word or two is judged raised only when clearly so (voice/measures.py), so it earns no "calm under pressure"
+    calm = not points and not voice.clipped and voice.loudness and voice.pitch and voice.speech_seconds >= SHORT_REPLY_S
     if customer_anger >= CALM_PRESSURE_ANGER and calm:
         points.append(
             _point(

@@ -11,6 +11,7 @@ import numpy as np
 from voicecoach.levels import power_to_db
 
 HOP = 160  # 10 ms at 16 kHz
+FRAME_S = 0.01  # one contour frame (HOP samples at 16 kHz)
 PITCH_HOP = 2 * HOP  # pyin every 20 ms, repeated onto the 10 ms grid: half the cost; F0 moves slower than that
 # 400 ms, EBU R128's "momentary" window: long enough that a consonant or a short pause inside a
 # phrase does not read as getting quiet (with 25 ms frames over all speech frames, calm replies

@@ -8,23 +8,15 @@ from typing import Literal
 import numpy as np
 
 from voicecoach.levels import CLIPPED_WARNING_FRACTION
-from voicecoach.voice.contours import Contours
+from voicecoach.voice.contours import FRAME_S, Contours
 from voicecoach.voice.rate import RateMeasure
 from voicecoach.voice.rises import find_rises
 from voicecoach.voice.shapes import (
-    FLOOR_LOUDNESS_DB, FLOOR_PITCH_ST, MIN_RATE_SPEECH_S, Baseline, BaselineRecord, Comparison, ContoursRecord, MeasureName, Rise,
-    VoiceRecord,
+    FLOOR_LOUDNESS_DB, FLOOR_PITCH_ST, MIN_RATE_SPEECH_S, SHORT_REPLY_FACTOR, SHORT_REPLY_S, Baseline, BaselineRecord,
+    Comparison, ContoursRecord, MeasureName, Rise, VoiceRecord,
 )
 from voicecoach.voice.stats import phrase_spread, semitones, step_robust_spread
 from voicecoach.voice.stretches import smooth, spans_above
-
-# Less than this much speech (a word or a short sentence: "ja", "Dat is ons beleid.") is judged
-# raised only at twice the threshold: its median is its stressed core, while the calibration's
-# takes in the quiet ends of 20 s of reading. At the calibration's own level 2 of 12 one-word
-# MBROLA answers were called louder at 1 x (bench/voice_noise.py, 2026-11-27), none from 3 s on,
-# and a test session saw a calm 1.4 s reply called 3.4 dB louder.
-SHORT_REPLY_S = 2.0
-SHORT_REPLY_FACTOR = 2.0
 
 # Stretches of a phrase swing more than a whole reply's median (a calm sentence opens higher and
 # ends lower), so a rise inside the reply must clear twice the raised-median threshold.
@@ -78,6 +70,11 @@ class VoiceMeasures:
         )
 
 
+def is_short_reply(contours: Contours) -> bool:
+    """Less than SHORT_REPLY_S of speech frames (the frames loudness and pitch are judged on)."""
+    return float(contours.speech.sum()) * FRAME_S < SHORT_REPLY_S
+
+
 def measure_voice(
     contours: Contours, rate: RateMeasure, baseline: Baseline, *, clipped_fraction: float = 0.0
 ) -> VoiceMeasures:
@@ -86,8 +83,8 @@ def measure_voice(
     speech, voiced = contours.speech, contours.voiced
     loudness = pitch = None
     rises: tuple[Rise, ...] = ()
-    # A word or two is one stressed syllable's level, not a voice's: only a clearly raised one counts.
-    margin = SHORT_REPLY_FACTOR if rate.speech_seconds < SHORT_REPLY_S else 1.0
+    # A short reply's median is its stressed core, not a voice's level: only a clearly raised one counts.
+    margin = SHORT_REPLY_FACTOR if is_short_reply(contours) else 1.0
     if speech.any():
         times, values = contours.times[speech], contours.loudness_db[speech]
         loudness = _compare(

@@ -28,9 +28,16 @@ FLOOR_PITCH_ST = 1.5
 # Rate from word times strays on its own (bench/voice_noise.py, 2026-11-27: MBROLA replies spoken at
 # exactly the calibration's pace): at a tenth, 64 % of 2-3 s replies, 34 % of 3-4 s and 30 % of
 # 4-8 s were called faster; at a fifth 16 % of 3-4 s and none from 4 s on, while replies 30 %
-# faster were still caught (91-100 %). Below MIN_RATE_SPEECH_S the rate is not judged at all.
+# faster were still caught (84-100 %). Below MIN_RATE_SPEECH_S the rate is not judged at all.
 FLOOR_RATE_FRACTION = 0.20
 MIN_RATE_SPEECH_S = 3.0
+# Less than this much speech (a word or a short sentence: "ja", "Dat is ons beleid.") is judged
+# raised only at twice the threshold: its median is its stressed core, while the calibration's
+# takes in the quiet ends of 20 s of reading. At the calibration's own level 2 of 12 one-word
+# MBROLA answers were called louder at 1 x (bench/voice_noise.py, 2026-11-27), none from 3 s on,
+# and a test session saw a calm 1.4 s reply called 3.4 dB louder.
+SHORT_REPLY_S = 2.0
+SHORT_REPLY_FACTOR = 2.0
 
 MeasureName = Literal["loudness", "pitch", "rate"]
 

@@ -19,6 +19,7 @@ from voicecoach.vocabulary import (
 )
 
 VETO_COVERAGE = 0.6
+AANJAGER_COVERAGE = 0.5
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
 # (the rules' yes_no_question check says the same; the model sees only the verb-first words).
 CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
@@ -48,8 +49,9 @@ class WordingClassifier:
     def fuse(self, rule_hits: list[WordingHit], model_hits: list[WordingHit],
              best: Mapping[str, float] | None = None) -> list[WordingHit]:
         """`best`: the model's best-clause probability per label (needed for "gated" labels)."""
+        rule_hits = not_inside_aanjager(rule_hits)  # before `found`: a dropped rule hit leaves its label to the model
         if self.model is None:
-            return not_inside_aanjager(rule_hits)
+            return rule_hits
         policy, gates = self.model.fusion, self.model.gates
         kept = [
             hit for hit in rule_hits
@@ -133,13 +135,15 @@ class WordingClassifier:
 
 def not_inside_aanjager(hits: list[WordingHit]) -> list[WordingHit]:
     """Words a rule finds an aanjager are not also a technique: 'U moet niet zo schreeuwen' is a
-    calming command, not naming the behaviour, whichever found that. Only a rule's aanjager counts
-    here (the model's is less certain, and vetoed itself where rules find a technique: see
-    is_remmer_clause). Questions stay: 'Waarom doet u zo moeilijk?' is an open question and an attack."""
+    calming command, not naming the behaviour, whichever found that; a technique hit (the model's
+    spans whole clauses: 'Mevrouw, u moet niet zo schreeuwen, dat helpt niet.') goes when rule
+    aanjagers cover at least half of it. Only a rule's aanjager counts here (the model's is less
+    certain, and vetoed itself where rules find a technique: is_remmer_clause). Questions stay:
+    'Waarom doet u zo moeilijk?' is an open question and an attack."""
     aanjagers = [hit for hit in hits if hit.label == AANJAGER and hit.method == "rule"]
     return [
         hit for hit in hits
-        if hit.label not in STATEMENT_REMMERS or not any(a.start <= hit.start and hit.end <= a.end for a in aanjagers)
+        if hit.label not in STATEMENT_REMMERS or covered_share(hit.start, hit.end, aanjagers) < AANJAGER_COVERAGE
     ]
 
 
@@ -147,11 +151,16 @@ def is_remmer_clause(start: int, end: int, rule_hits: Sequence[WordingHit]) -> b
     """Whether rule hits of non-question conflictremmers cover most of this stretch: the model's
     aanjager is then vetoed there ("maar ik ga het uitzoeken", "dat kan echt niet" as a boundary).
     Questions are left out: "Waarom doet u zo moeilijk?" is an open question and an attack."""
-    covered = set()
-    for hit in rule_hits:
-        if hit.label in STATEMENT_REMMERS:
-            covered.update(range(max(start, hit.start), min(end, hit.end)))
-    return end > start and len(covered) >= VETO_COVERAGE * (end - start)
+    remmers = [hit for hit in rule_hits if hit.label in STATEMENT_REMMERS]
+    return covered_share(start, end, remmers) >= VETO_COVERAGE
+
+
+def covered_share(start: int, end: int, covering: Sequence[WordingHit]) -> float:
+    """The share of the characters start..end that the `covering` hits cover."""
+    covered: set[int] = set()
+    for hit in covering:
+        covered.update(range(max(start, hit.start), min(end, hit.end)))
+    return len(covered) / (end - start) if end > start else 0.0
 
 
 def with_word_times(hits: Sequence[WordingHit], text: str, words: Sequence[Word]) -> list[WordingHit]:
