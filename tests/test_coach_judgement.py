@@ -166,3 +166,20 @@ def test_a_word_or_two_earns_no_calm_under_pressure(setting):
         score = score_turn(hits=[], suggestions=[], phase=phase, customer_anger=4, word_count=1 if seconds < 2 else 8,
                            speech_seconds=seconds, voice=voice)
         assert any(p.criterion == "stem:kalm_onder_druk" for p in score.points) == bonus
+
+
+def test_two_aanjagers_of_one_kind_both_still_count_under_a_coach_judgement(setting):
+    classifier, phase = setting
+    text = "Dat is nou eenmaal ons beleid. Regels zijn regels."
+    hits = classifier.classify(text)
+    assert [h.subtype for h in hits if h.label == "aanjager"] == ["zwart_wit", "zwart_wit"]
+    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
+                       word_count=len(text.split()), speech_seconds=3.0, voice=None)
+    record = TurnRecord.model_validate(TurnRecord(
+        analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=text, language="nl", words=()), voice=None),
+        score=score, reaction=None,
+    ).model_dump(mode="json"))
+    judged = judged_score(record, [Overrule("begrip_tonen", "gemist", "Ze toonde wel begrip.")], phase, 3)
+    added = sum(p["points"] for p in judged["points"] if p.get("coach") == "added")
+    assert added > 0 and judged["total"] == judged["machine_total"] + added  # no -3 silently forgiven
+    assert sum(1 for p in judged["points"] if p["criterion"] == "aanjager:zwart_wit" and p["points"] == -3) == 2

@@ -107,14 +107,14 @@ def _is_wording(point: dict[str, Any]) -> bool:
 
 
 def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overrules: Sequence[Overrule]) -> dict[str, Any]:
-    before = {p["criterion"]: p for p in machine if _is_wording(p)}
-    after = {p["criterion"]: p for p in rescored if _is_wording(p)}
+    before = {_key(p): p for p in machine if _is_wording(p)}
+    after = {_key(p): p for p in rescored if _is_wording(p)}
     # aanjagers the machine named inside another's point ("Ook: … telt niet dubbel"): once the coach
     # takes that point away they count on their own, which is a change, not a label the coach added
     folded = {rule for p in before.values() for rule in (p.get("evidence") or {}).get("also", ())}
     points = [p for p in machine if not _is_wording(p)]
-    for criterion, point in after.items():
-        old = before.get(criterion)
+    for key, point in after.items():
+        old, criterion = before.get(key), point["criterion"]
         if old is None and (point.get("evidence") or {}).get("rule") in folded:
             points.append({**point, "coach": "changed", "coach_reason": _reason(criterion, overrules, None)})
         elif old is None:
@@ -127,16 +127,25 @@ def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overru
     # a turn scored before aanjagers on the same words were folded into one point: that point stays
     # as it was shown (scored once more, it would look like a removal the coach never made)
     folded_now = {rule for p in after.values() for rule in (p.get("evidence") or {}).get("also", ())}
-    for criterion, old in before.items():
-        if criterion in after:
+    for key, old in before.items():
+        if key in after:
             continue
         if (old.get("evidence") or {}).get("rule") in folded_now:
             points.append(old)
         else:
             points.append({**old, "points": 0, "machine_points": old["points"], "coach": "removed",
-                           "coach_reason": _reason(criterion, overrules, "onterecht")})
+                           "coach_reason": _reason(old["criterion"], overrules, "onterecht")})
     total = sum(p["points"] for p in points)
     return {"total": total, "points": points, "machine_total": sum(p["points"] for p in machine), "judged": True}
+
+
+def _key(point: dict[str, Any]) -> str:
+    """What matches a point before and after the judgement: a technique is paid once per label, an
+    aanjager once per stretch of words (two zwart-wit sentences are two points)."""
+    if not point["criterion"].startswith(f"{AANJAGER}:"):
+        return point["criterion"]
+    evidence = point.get("evidence") or {}
+    return f"{point['criterion']}|{evidence.get('rule')}|{evidence.get('span')}"
 
 
 def _criterion_name(criterion: str) -> str:
