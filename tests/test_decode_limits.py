@@ -117,3 +117,12 @@ def test_clipping_is_judged_per_channel(tmp_path):
     path = write_wav(tmp_path / "half-overstuurd.wav", np.stack([quiet, clipped], axis=1).astype(np.float32))
     result = decode_in_child(path)
     assert result["clipped"] == pytest.approx(0.5 * np.mean(np.abs(clipped) >= 0.99), abs=0.01)
+
+
+@pytest.mark.parametrize("tag", [0x0000, 0x1234])
+def test_a_codec_without_a_decoder_is_refused_in_dutch(tag, tmp_path, dutch_reply_wav):
+    # found by the fuzz test in a fresh clone: a damaged header named a codec FFmpeg has no
+    # decoder for, so the stream had no codec context and the decoder raised AttributeError
+    path = _wav_with_header(dutch_reply_wav, tmp_path / "onbekend.wav", 0, "<H", tag)
+    result = decode_in_child(path)
+    assert result["code"] == "not_audio" and result["message"] == MESSAGES["not_audio"]

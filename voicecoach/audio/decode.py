@@ -85,6 +85,8 @@ def decode_audio(source: Path | bytes, *, max_seconds: float) -> DecodedAudio:
 def _refuse_before_decoding(container, stream, max_seconds: float) -> None:  # type: ignore[no-untyped-def]
     """What the header claims: channel count, sample rate and duration (a cheap first check)."""
     context = stream.codec_context
+    if context is None:  # a codec FFmpeg has no decoder for (a damaged header can name any)
+        raise AudioError("not_audio")
     _check_shape(context.channels, context.sample_rate)
     claimed = container.duration / av.time_base if container.duration else None
     if claimed is not None and claimed > max_seconds + 1.0:  # +1 s: container padding and rounding
