@@ -65,3 +65,14 @@ def test_progress_pages_render_in_dutch_for_each_role(history):
     group = history.coach.get(f"/voortgang/groep/{history.group_id}").text
     assert "klas 3B" in group and 'data-username="sanne"' in group
     assert history.outsider.get("/voortgang/deelnemer/sanne").status_code == 404
+
+
+def test_when_nothing_cost_points_the_advice_is_no_cost():
+    from voicecoach.progress import advice
+
+    calm = {"criterion": "stem:kalm_onder_druk", "name": "kalm onder druk", "points": 1, "turns": 1}
+    technique = {"criterion": "techniek:begrip_tonen", "name": "begrip tonen", "points": 4, "turns": 2}
+    given = advice([calm, technique])
+    assert given is not None and given["criterion"] == "techniek:begrip_tonen"
+    assert "kostte" not in given["text"] and "begrip tonen" in given["text"]
+    assert advice([calm]) is None  # no "dat kostte je 1 punt" for what earned a point

@@ -122,6 +122,12 @@ def advice(criteria: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not criteria:
         return None
     weakest = min(criteria, key=lambda c: (c["points"], -c["turns"]))
+    if weakest["points"] >= 0 and not weakest["criterion"].startswith("techniek:"):
+        # nothing cost points (e.g. only +1 kalm onder druk): advise the technique that earned least
+        techniques = [c for c in criteria if c["criterion"].startswith("techniek:")]
+        if not techniques:
+            return None
+        weakest = min(techniques, key=lambda c: (c["points"], -c["turns"]))
     kind = weakest["criterion"].partition(":")[0]
     text = ADVICE.get(kind, ADVICE["stem"]).format(
         name=weakest["name"], points=_counted(abs(weakest["points"]), "punt", "punten"),  # "kostte je 3 punten", not -3
