@@ -96,14 +96,25 @@ def test_a_wrong_technique_loses_its_points_and_the_raised_voice_share_follows(s
     assert label not in judged_labels(result, [Overrule(label, "onterecht", "x")])
 
 
-def test_one_stretch_of_words_costs_once_and_names_each_aanjager_on_it(setting):
-    classifier, phase = setting
-    text = "Rustig maar mevrouw, dat is niet mijn probleem."
+def _typed(classifier: WordingClassifier, phase, text: str):  # type: ignore[no-untyped-def]
+    """A typed reply's hits, its score and its turn record as the worker stores it."""
     hits = classifier.classify(text)
-    kinds = [hit.subtype for hit in hits if hit.label == "aanjager"]
-    assert {"stoppen_met_communiceren", "schuld_afschuiven"} <= set(kinds)  # two kinds on "niet mijn probleem"
     score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
                        word_count=len(text.split()), speech_seconds=3.0, voice=None)
+    record = TurnRecord.model_validate(TurnRecord(
+        analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=text, language="nl", words=()), voice=None),
+        score=score, reaction=None,
+    ).model_dump(mode="json"))
+    return hits, score, record
+
+
+NOT_MY_PROBLEM = "Rustig maar mevrouw, dat is niet mijn probleem."
+
+
+def test_one_stretch_of_words_costs_once_and_names_each_aanjager_on_it(setting):
+    hits, score, _ = _typed(*setting, NOT_MY_PROBLEM)
+    kinds = [hit.subtype for hit in hits if hit.label == "aanjager"]
+    assert {"stoppen_met_communiceren", "schuld_afschuiven"} <= set(kinds)  # two kinds on "niet mijn probleem"
     charged = [point for point in score.points if point.criterion.startswith("aanjager:")]
     assert len(charged) == len(kinds) - 1  # "Rustig maar" on its own words, the two others once
     assert sum(point.points for point in charged) == -3 * len(charged)
@@ -114,16 +125,8 @@ def test_taking_away_one_of_two_aanjagers_on_the_same_words_is_no_missed_label(s
     """The machine charged "niet mijn probleem" once (stoppen met communiceren, also schuld
     afschuiven); the coach says the first is wrong: the second now counts on its own, shown as
     changed by the coach's judgement, not as a label the coach said was missed."""
-    classifier, phase = setting
-    text = "Rustig maar mevrouw, dat is niet mijn probleem."
-    hits = classifier.classify(text)
-    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
-                       word_count=len(text.split()), speech_seconds=3.0, voice=None)
-    record = TurnRecord.model_validate(TurnRecord(
-        analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=text, language="nl", words=()), voice=None),
-        score=score, reaction=None,
-    ).model_dump(mode="json"))
-    judged = judged_score(record, [Overrule("aanjager:stoppen_met_communiceren", "onterecht", "Dat is geen stoppen.")], phase, 3)
+    _, _, record = _typed(*setting, NOT_MY_PROBLEM)
+    judged = judged_score(record, [Overrule("aanjager:stoppen_met_communiceren", "onterecht", "Dat is geen stoppen.")], setting[1], 3)
     blame = next(p for p in judged["points"] if p["criterion"] == "aanjager:schuld_afschuiven")
     assert blame["coach"] == "changed" and blame["points"] == -3
     assert not any(p.get("coach") == "added" for p in judged["points"])
@@ -133,23 +136,16 @@ def test_taking_away_one_of_two_aanjagers_on_the_same_words_is_no_missed_label(s
 def test_a_turn_scored_before_the_fold_keeps_its_points_under_a_coach_judgement(setting):
     """Turns stored before aanjagers on the same words were folded carry two separate points; a
     coach's judgement about something else must not turn one of them into a removal."""
-    classifier, phase = setting
-    text = "Rustig maar mevrouw, dat is niet mijn probleem."
-    hits = classifier.classify(text)
-    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
-                       word_count=len(text.split()), speech_seconds=3.0, voice=None).model_dump(mode="json")
-    folded = next(p for p in score["points"] if p["evidence"].get("also"))
+    hits, score, record = _typed(*setting, NOT_MY_PROBLEM)
+    points = score.model_dump(mode="json")["points"]
+    folded = next(p for p in points if p["evidence"].get("also"))
     blame = next(h for h in hits if h.rule in folded["evidence"]["also"])
-    old_points = [{**p, "evidence": {k: v for k, v in p["evidence"].items() if k != "also"}} for p in score["points"]]
+    old_points = [{**p, "evidence": {k: v for k, v in p["evidence"].items() if k != "also"}} for p in points]
     old_points.append({**folded, "criterion": f"aanjager:{blame.subtype}",
                        "evidence": {"words": blame.text, "rule": blame.rule, "seconds": None, "span": [blame.start, blame.end]}})
     old_score = {"total": sum(p["points"] for p in old_points), "points": old_points}
-    record = TurnRecord.model_validate({
-        **TurnRecord(analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=text, language="nl", words=()),
-                                             voice=None), score=None, reaction=None).model_dump(mode="json"),
-        "score": old_score,
-    })
-    judged = judged_score(record, [Overrule("begrip_tonen", "gemist", "Ze toonde wel begrip.")], phase, 3)
+    old = TurnRecord.model_validate({**record.model_dump(mode="json"), "score": old_score})
+    judged = judged_score(old, [Overrule("begrip_tonen", "gemist", "Ze toonde wel begrip.")], setting[1], 3)
     kept = next(p for p in judged["points"] if p["criterion"] == f"aanjager:{blame.subtype}")
     assert "coach" not in kept and kept["points"] == -3
     added = sum(p["points"] for p in judged["points"] if p.get("coach") == "added")
@@ -169,17 +165,9 @@ def test_a_word_or_two_earns_no_calm_under_pressure(setting):
 
 
 def test_two_aanjagers_of_one_kind_both_still_count_under_a_coach_judgement(setting):
-    classifier, phase = setting
-    text = "Dat is nou eenmaal ons beleid. Regels zijn regels."
-    hits = classifier.classify(text)
+    hits, _, record = _typed(*setting, "Dat is nou eenmaal ons beleid. Regels zijn regels.")
     assert [h.subtype for h in hits if h.label == "aanjager"] == ["zwart_wit", "zwart_wit"]
-    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
-                       word_count=len(text.split()), speech_seconds=3.0, voice=None)
-    record = TurnRecord.model_validate(TurnRecord(
-        analysis=AnalysisRecord(audio=None, wording=hits, transcript=Transcript(text=text, language="nl", words=()), voice=None),
-        score=score, reaction=None,
-    ).model_dump(mode="json"))
-    judged = judged_score(record, [Overrule("begrip_tonen", "gemist", "Ze toonde wel begrip.")], phase, 3)
+    judged = judged_score(record, [Overrule("begrip_tonen", "gemist", "Ze toonde wel begrip.")], setting[1], 3)
     added = sum(p["points"] for p in judged["points"] if p.get("coach") == "added")
     assert added > 0 and judged["total"] == judged["machine_total"] + added  # no -3 silently forgiven
     assert sum(1 for p in judged["points"] if p["criterion"] == "aanjager:zwart_wit" and p["points"] == -3) == 2
