@@ -92,6 +92,8 @@ function renderPoint(point) {
 
 function renderPoints(score) {
   const list = el("ul", "points");
+  // a reply with nothing to count for or against still says so (a short reply can have none)
+  if (!score.points.length) list.append(el("li", "zero", "Geen punten bij dit antwoord: er viel niets op in je woorden of je stem."));
   list.append(...score.points.map(renderPoint));
   return list;
 }
