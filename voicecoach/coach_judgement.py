@@ -111,11 +111,11 @@ def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overru
     after = {_key(p): p for p in rescored if _is_wording(p)}
     # aanjagers the machine named inside another's point ("Ook: … telt niet dubbel"): once the coach
     # takes that point away they count on their own, which is a change, not a label the coach added
-    folded = {rule for p in before.values() for rule in (p.get("evidence") or {}).get("also", ())}
+    folded = _folded_rules(before.values())
     points = [p for p in machine if not _is_wording(p)]
     for key, point in after.items():
         old, criterion = before.get(key), point["criterion"]
-        if old is None and (point.get("evidence") or {}).get("rule") in folded:
+        if old is None and _evidence(point).get("rule") in folded:
             points.append({**point, "coach": "changed", "coach_reason": _reason(criterion, overrules, None)})
         elif old is None:
             points.append({**point, "coach": "added", "coach_reason": _reason(criterion, overrules, "gemist"),
@@ -126,11 +126,11 @@ def _merge(machine: list[dict[str, Any]], rescored: list[dict[str, Any]], overru
             points.append(old)
     # a turn scored before aanjagers on the same words were folded into one point: that point stays
     # as it was shown (scored once more, it would look like a removal the coach never made)
-    folded_now = {rule for p in after.values() for rule in (p.get("evidence") or {}).get("also", ())}
+    folded_now = _folded_rules(after.values())
     for key, old in before.items():
         if key in after:
             continue
-        if (old.get("evidence") or {}).get("rule") in folded_now:
+        if _evidence(old).get("rule") in folded_now:
             points.append(old)
         else:
             points.append({**old, "points": 0, "machine_points": old["points"], "coach": "removed",
@@ -144,8 +144,17 @@ def _key(point: dict[str, Any]) -> str:
     aanjager once per stretch of words (two zwart-wit sentences are two points)."""
     if not point["criterion"].startswith(f"{AANJAGER}:"):
         return point["criterion"]
-    evidence = point.get("evidence") or {}
+    evidence = _evidence(point)
     return f"{point['criterion']}|{evidence.get('rule')}|{evidence.get('span')}"
+
+
+def _evidence(point: dict[str, Any]) -> dict[str, Any]:
+    return point.get("evidence") or {}
+
+
+def _folded_rules(points: Iterable[dict[str, Any]]) -> set[str]:
+    """The rules of aanjagers named inside another's point ("Ook: … telt niet dubbel")."""
+    return {rule for point in points for rule in _evidence(point).get("also", ())}
 
 
 def _criterion_name(criterion: str) -> str:

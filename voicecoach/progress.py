@@ -121,19 +121,24 @@ def advice(criteria: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The weakest criterion (fewest points over all turns) as one personal advice with its seed."""
     if not criteria:
         return None
-    weakest = min(criteria, key=lambda c: (c["points"], -c["turns"]))
+    weakest = _least(criteria)
     if weakest["points"] >= 0 and not weakest["criterion"].startswith("techniek:"):
         # nothing cost points (e.g. only +1 kalm onder druk): advise the technique that earned least
         techniques = [c for c in criteria if c["criterion"].startswith("techniek:")]
         if not techniques:
             return None
-        weakest = min(techniques, key=lambda c: (c["points"], -c["turns"]))
+        weakest = _least(techniques)
     kind = weakest["criterion"].partition(":")[0]
     text = ADVICE.get(kind, ADVICE["stem"]).format(
         name=weakest["name"], points=_counted(abs(weakest["points"]), "punt", "punten"),  # "kostte je 3 punten", not -3
         turns=_counted(weakest["turns"], "beurt", "beurten"),
     )
     return {**weakest, "text": text}
+
+
+def _least(criteria: list[dict[str, Any]]) -> dict[str, Any]:
+    """Fewest points over all turns; of equals, the one of more turns."""
+    return min(criteria, key=lambda c: (c["points"], -c["turns"]))
 
 
 def _counted(count: int, one: str, more: str) -> str:
