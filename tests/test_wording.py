@@ -238,6 +238,16 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         ("Ik heb vandaag nog zestig pakketten in de bus.", "aanjager.eigen_drukte", True),
         ("Ik heb nog drie adressen en dan ben ik bij u.", "aanjager.eigen_drukte", False),
         ("De termijn is twee weken en daarmee uit.", "aanjager.daarmee_uit", True),
+        ("Dat is nu eenmaal zo.", "aanjager.nu_eenmaal_zo", True),
+        ("het is nou eenmaal niet anders meneer", "aanjager.nu_eenmaal_zo", True),
+        ("Dat is nu eenmaal zo, maar ik kan wel een nieuwe afspraak voor u maken.", "aanjager.nu_eenmaal_zo", False),
+        ("Tja, jammer dan.", "aanjager.jammer_dan", True),
+        ("pech gehad meneer", "aanjager.jammer_dan", True),
+        ("U heeft echt pech gehad met dit toestel.", "aanjager.jammer_dan", False),
+        ("Wat jammer dan dat u helemaal voor niets bent gekomen.", "aanjager.jammer_dan", False),
+        ("Dat is dan jammer voor u.", "aanjager.dan_jammer", True),
+        ("dan heeft u gewoon pech", "aanjager.dan_jammer", True),
+        ("Dan is het extra jammer dat u zo lang heeft gewacht.", "aanjager.dan_jammer", False),
         ("Daar is geen uitzondering op, maar ik kan wel een betalingsregeling voor u aanvragen.",
          "aanjager.geen_uitzondering", False),
         ("Dan heeft u de brief verkeerd gelezen.", "aanjager.verkeerd_begrepen", True),
@@ -339,10 +349,12 @@ def test_every_aanjager_hit_gets_a_rewrite(classifier):
         ('{"id": "x", "label": "open_vraag", "subtype": "a", "pattern": [], "source": "wiki.txt", "explanation": "e"}', "bron"),
         ('{"id": "x", "label": "open_vraag", "subtype": "a", "pattern": [{"LOWER": {"IN": ["@nope"]}}], "source": "000_94779b84c1eb6433.txt", "explanation": "e"}', "woordenlijst"),
         ('{"id": "x", "label": "open_vraag", "subtype": "a", "pattern": [], "source": "000_94779b84c1eb6433.txt", "explanation": "e", "checks": ["magic"]}', "controle"),
+        ('{"id": "x", "label": "aanjager", "subtype": "zwart_wit", "pattern": [], "source": "000_94779b84c1eb6433.txt", "explanation": "e", "suggestion": "@nope"}', "herschrijving"),
     ],
 )
 def test_malformed_rule_file_names_file_and_line(tmp_path, line, message):
     (tmp_path / "lexicon.json").write_text("{}")
+    (tmp_path / "suggestions.json").write_text("{}")
     (tmp_path / "kapot.jsonl").write_text("\n" + line + "\n")
     with pytest.raises(RuleFileError) as caught:
         load_rules(tmp_path, known_checks=KNOWN_CHECKS)

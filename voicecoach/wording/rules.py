@@ -2,8 +2,9 @@
 
 A rule line: {"id", "label", "subtype", "pattern", "source", "explanation"} and optionally
 "checks" (names from wording/checks.py), "implies" (extra "label:subtype" hits the same words
-earn) and "suggestion" (a Dutch rewrite, for aanjagers). Inside a pattern, "@name" in an IN or
-NOT_IN list stands for the lexicon's list `name`.
+earn) and "suggestion" (a Dutch rewrite, for aanjagers; "@name" stands for suggestions.json's rewrite
+`name`, one text for rules that share it). Inside a pattern, "@name" in an IN or NOT_IN list stands
+for the lexicon's list `name`.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def load_lexicon(path: Path = PATTERNS_DIR / "lexicon.json") -> dict[str, list[s
 def load_rules(directory: Path = PATTERNS_DIR, *, known_checks: frozenset[str]) -> list[Rule]:
     """Every rule in `directory/*.jsonl`, with lexicon references expanded; errors name file and line."""
     lexicon = load_lexicon(directory / "lexicon.json")
+    rewrites = json.loads((directory / "suggestions.json").read_text(encoding="utf-8"))
     rules: list[Rule] = []
     seen: set[str] = set()
     for path in sorted(directory.glob("*.jsonl")):
@@ -68,7 +70,7 @@ def load_rules(directory: Path = PATTERNS_DIR, *, known_checks: frozenset[str]) 
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise RuleFileError(f"{where}: geen geldige JSON ({exc.msg})") from exc
-            rule = _to_rule(raw, lexicon, known_checks, where)
+            rule = _to_rule(raw, lexicon, rewrites, known_checks, where)
             if rule.id in seen:
                 raise RuleFileError(f"{where}: regel-id {rule.id!r} komt twee keer voor")
             seen.add(rule.id)
@@ -76,7 +78,9 @@ def load_rules(directory: Path = PATTERNS_DIR, *, known_checks: frozenset[str]) 
     return rules
 
 
-def _to_rule(raw: dict[str, Any], lexicon: dict[str, list[str]], known_checks: frozenset[str], where: str) -> Rule:
+def _to_rule(
+    raw: dict[str, Any], lexicon: dict[str, list[str]], rewrites: dict[str, str], known_checks: frozenset[str], where: str
+) -> Rule:
     for key in ("id", "label", "subtype", "pattern", "source", "explanation"):
         if key not in raw:
             raise RuleFileError(f"{where}: veld {key!r} ontbreekt")
@@ -102,9 +106,17 @@ def _to_rule(raw: dict[str, Any], lexicon: dict[str, list[str]], known_checks: f
         explanation=raw["explanation"],
         checks=tuple(raw.get("checks", ())),
         implies=tuple(raw.get("implies", ())),
-        suggestion=raw.get("suggestion"),
+        suggestion=_suggestion(raw.get("suggestion"), rewrites, where),
         raw=raw,
     )
+
+
+def _suggestion(text: str | None, rewrites: dict[str, str], where: str) -> str | None:
+    if text is None or not text.startswith("@"):
+        return text
+    if text[1:] not in rewrites:
+        raise RuleFileError(f"{where}: 'suggestion' noemt onbekende herschrijving {text!r} (suggestions.json)")
+    return rewrites[text[1:]]
 
 
 def _expand(token: dict[str, Any], lexicon: dict[str, list[str]], where: str) -> dict[str, Any]:
