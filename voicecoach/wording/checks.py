@@ -287,13 +287,22 @@ def bare_at_clause_start(doc: Doc, start: int, end: int, ctx: Context) -> bool:
 
 
 FOLLOW_UP_PEOPLE = {"collega", "dispatch", "politie", "leidinggevende"}
-FOLLOW_UP = {"afspraak", "meld", "melden", "terug", "morgen", "later", "straks"} | FOLLOW_UP_PEOPLE
+FOLLOW_UP = {"afspraak", "meld", "melden", "terug", "terugbellen", "terugkomen", "morgen", "later", "straks"} | FOLLOW_UP_PEOPLE
 
 
 def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Breaking off without arranging anything: no new appointment, report or hand-over in the
-    same sentence (3 Reasons Why: break off and make a new appointment straight away)."""
-    return not any(token.lower_ in FOLLOW_UP for token in doc[start].sent)
+    same sentence or the next ('Ik beëindig nu het gesprek. U kunt morgen om negen uur
+    terugbellen.') (3 Reasons Why: break off and make a new appointment straight away)."""
+    sentence = doc[start].sent
+    following = doc[sentence.end].sent if sentence.end < len(doc) else doc[0:0]
+    return not any(token.lower_ in FOLLOW_UP for token in [*sentence, *following])
+
+
+def not_who_is_right(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
+    """'Ik ga niet beslissen wie er gelijk heeft' keeps the employee neutral between two
+    customers (CIP: bemiddelen), it passes no decision on."""
+    return end >= len(doc) or doc[end].lower_ not in {"wie", "wiens"}
 
 
 OFFER_VERBS = {"kan", "kunnen", "ga", "gaan", "wil", "zal", "u"}
@@ -384,6 +393,7 @@ CHECKS: dict[str, Check] = {
     "not_done_with_a_task": not_done_with_a_task,
     "about_complaints": about_complaints,
     "no_follow_up": no_follow_up,
+    "not_who_is_right": not_who_is_right,
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
     "a_command": a_command,
