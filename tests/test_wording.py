@@ -294,6 +294,24 @@ def test_ik_vind_u_onbeschoft_is_an_attack(classifier):
     assert "aanjager:persoon_aanvallen" in predicted_labels(classifier.classify("Ik vind u onbeschoft."))
 
 
+@pytest.mark.parametrize(
+    ("text", "aanjager"),
+    [
+        ("Eh, nou ja, weet je, ik snap dat het vervelend is. Wat is er precies mis met het modem?", False),
+        ("eh nou ja weet je ik snap dat het vervelend is wat is er precies mis met het modem", False),
+        ("Ja hè, ik begrijp het.", False),
+        ("Nou, weet u wat, ik bel de planning even.", False),
+        ("Nou ja, u bent ook altijd zo lastig.", True),
+        ("nou ja zeg dat heb ik u al drie keer uitgelegd", True),
+    ],
+)
+def test_discourse_markers_alone_make_no_aanjager(classifier, text, aanjager):
+    """'Nou ja', 'ja hè', 'weet je' open a reply as people speak; the model read 'nou ja' as an
+    outburst (a test session: -3 emotioneel worden on a reply that showed understanding). What
+    follows them still counts."""
+    assert any(label.startswith("aanjager") for label in predicted_labels(classifier.classify(text))) is aanjager
+
+
 def _macro_f1(classifier, rows, transform=lambda text: text) -> float:
     predicted = [predicted_labels(h) for h in classifier.classify_many(transform(r["text"]) for r in rows)]
     return macro_f1(score([gold_labels(r) for r in rows], predicted, HEADLINE_LABELS))

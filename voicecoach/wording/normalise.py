@@ -26,6 +26,8 @@ class Tables:
     """one heard word → the meant word(s), space-separated when a joined word is split."""
     joins: dict[tuple[str, ...], str]
     """heard pieces → the one meant word."""
+    discourse_markers: frozenset[str] = frozenset()
+    """words that alone make no statement ('nou ja', 'ja hè', 'weet je')."""
 
 
 @lru_cache(maxsize=4)
@@ -35,7 +37,13 @@ def load_tables(directory: Path = PATTERNS_DIR) -> Tables:
         fillers=frozenset(data["fillers"]),
         respell=dict(data["respell"]),
         joins={tuple(pieces.split()): word for pieces, word in data["joins"].items()},
+        discourse_markers=frozenset(data["discourse_markers"]),
     )
+
+
+def only_markers(text: str, tables: Tables) -> bool:
+    """True when `text` holds nothing but fillers and discourse markers ('Eh, nou ja, weet je')."""
+    return all(word in tables.fillers | tables.discourse_markers for word in WORD.findall(text.lower()))
 
 
 def normalise_words(words: list[str], tables: Tables) -> list[tuple[str, int, int]]:
