@@ -37,7 +37,10 @@ def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_pa
     after_first = client.get(f"/api/conversations/{conversation_id}").json()
 
     with logged_in(fake_microphone(ACCELERATOR, tmp_path, "tweede"), url, "oefenaar") as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
         block = page.locator(f".turn[data-id='{first['id']}']")
+        expect(block.locator("#voice-panel")).to_be_visible(timeout=ANALYSED)  # the first attempt's voice is shown
         block.locator(".retry-turn").click()
         expect(page.locator("#retry-hint")).to_be_visible()
         expect(page.locator("#customer-line")).to_have_text(first["customer_line"])  # the same line again
@@ -58,6 +61,11 @@ def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_pa
         view = client.get(f"/api/conversations/{conversation_id}").json()
         assert [t["id"] for t in view["turns"] if not t["set_aside"]] == [second["id"]]
         assert view["state"]["turn"] == 1 and view["state"]["anger"] == second["result"]["reaction"]["anger_after"]
+        # "Verder" goes on from the kept attempt: its customer line and anger, not the set-aside one's
+        page.locator("#continue").click()
+        expect(page.locator("#anger")).to_have_text(f"{view['state']['anger']} van 4")
+        expect(page.locator("#customer-line")).to_have_text(view["customer_line"])
+        assert errors == []
 
         kept = page.locator(f".turn[data-id='{second['id']}']")
         kept.locator(".own-correction > summary").click()

@@ -80,7 +80,8 @@ function showTurns(turns, owner) {
     }
     return block;
   }));
-  const voiced = turns.find((t) => t.id === voiceId && t.status === "done");
+  // The voice shown may belong to an attempt just set aside (another was kept): its block is gone.
+  const voiced = listed.find((t) => t.id === voiceId && t.status === "done") || newest;
   if (voiced) VoicePanel.show($("turns").querySelector(`.turn[data-id="${voiced.id}"]`), voiced);
 }
 
