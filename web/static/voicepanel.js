@@ -83,7 +83,12 @@ const VoicePanel = (() => {
       item.append(button);
       return item;
     }));
-    document.getElementById("no-flags").hidden = found.length > 0;
+    const noFlags = document.getElementById("no-flags");
+    noFlags.hidden = found.length > 0;
+    // Without a calibration the voice is held against general values, not the trainee's own calm voice.
+    noFlags.textContent = voice.baseline.source === "population_default"
+      ? "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een verheven stem valt pas goed op als je rustige stem gemeten is."
+      : "Je stem bleef in dit antwoord binnen je rustige bereik.";
   }
 
   function showWaveform(turnId, voice) {
