@@ -312,6 +312,14 @@ def test_discourse_markers_alone_make_no_aanjager(classifier, text, aanjager):
     assert any(label.startswith("aanjager") for label in predicted_labels(classifier.classify(text))) is aanjager
 
 
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [("Dank? U wel. Ik herhaal het even.", False), ("Ja? Wat kan ik voor u doen?", False), ("U heeft een probleem?", True)],
+)
+def test_a_single_word_with_a_question_mark_is_no_closed_question(classifier, text, closed):
+    assert ("gesloten_vraag" in predicted_labels(classifier.classify(text))) is closed
+
+
 def _macro_f1(classifier, rows, transform=lambda text: text) -> float:
     predicted = [predicted_labels(h) for h in classifier.classify_many(transform(r["text"]) for r in rows)]
     return macro_f1(score([gold_labels(r) for r in rows], predicted, HEADLINE_LABELS))

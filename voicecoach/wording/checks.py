@@ -87,6 +87,12 @@ def ends_with_question_mark(doc: Doc, start: int, _end: int, _ctx: Context) -> b
     return _sentence_end_char(doc, start) == "?"
 
 
+def more_than_one_word(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """'Ja?', 'Dank?' or 'Pardon?' asks nothing the customer can answer yes or no to (a recogniser
+    writes a rising 'Dank u wel' as 'Dank? U wel.'; a test session saw +2 for it)."""
+    return sum(not token.is_punct for token in doc[start].sent) > 1
+
+
 def not_negated(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     """No negation inside the match or just after it, before the clause goes on ('dat', 'waarom')."""
     stop = ctx.words["clause_openers"] | {"dat", "waarom", "hoe", "wat", "omdat", "als"}
@@ -381,6 +387,7 @@ CHECKS: dict[str, Check] = {
     "clause_end": clause_end,
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
+    "more_than_one_word": more_than_one_word,
     "not_reported_speech": not_reported_speech,
     "not_summary": not_summary,
     "not_first_person_object": not_first_person_object,
