@@ -370,6 +370,15 @@ def test_every_rule_has_seed_source_and_dutch_explanation():
         assert rule.source in SEED_FILES, rule.id
         assert len(rule.explanation) > 20, rule.id
         assert set(re.findall(r"\w+", rule.explanation.lower())) & {"je", "de", "het", "een", "klant"}, rule.id
+        # an implied hit is explained as an ik-boodschap (classify.IMPLIED_EXPLANATION)
+        assert all(implied.startswith("ik_boodschap:") for implied in rule.implies), rule.id
+
+
+def test_an_implied_ik_boodschap_is_explained_as_one(classifier):
+    hits = classifier.classify("Ik begrijp dat u gefrustreerd bent.")
+    implied = next(hit for hit in hits if "+" in hit.rule)
+    assert implied.label == "ik_boodschap" and "ik-boodschap" in implied.explanation
+    assert "begrijpt" not in implied.explanation
 
 
 def test_every_aanjager_hit_gets_a_rewrite(classifier):

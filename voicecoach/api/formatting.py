@@ -23,7 +23,8 @@ def nl_date(value: datetime | str | None) -> str:
 
 
 def nl_number(value: float | int, digits: int = 1) -> str:
-    return format_decimal(round(value, digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale="nl")
+    rounded = round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0: "-0,00" reads as a negative figure
+    return format_decimal(rounded, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale="nl")
 
 
 def role_name(role: str) -> str:

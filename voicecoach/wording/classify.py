@@ -23,6 +23,11 @@ AANJAGER_COVERAGE = 0.5
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
 # (the rules' yes_no_question check says the same; the model sees only the verb-first words).
 CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
+# A rule's "implies" hit (always an ik-boodschap: 'ik begrijp dat…' also speaks from the self) names
+# what it implies, not the rule's own technique: a point "Ik-boodschap" read "je laat merken dat je
+# de klant begrijpt" (a test session).
+IMPLIED_EXPLANATION = "Je spreekt vanuit jezelf ('ik …'): dezelfde woorden zijn ook een ik-boodschap (Les 6: begin met 'ik')."
+IMPLIED_SOURCE = "003_b10594688f87e62d.txt"
 
 
 class WordingClassifier:
@@ -82,6 +87,8 @@ class WordingClassifier:
         hits = []
         for span in doc.spans[SPAN_KEY]:
             rule, subtype = self.rules.rule_for(span)
+            implied = "+" in span.id_
+            source = IMPLIED_SOURCE if implied else rule.source
             hits.append(
                 WordingHit(
                     label=span.label_,
@@ -90,9 +97,9 @@ class WordingClassifier:
                     start=span.start_char,
                     end=span.end_char,
                     text=span.text,
-                    source=rule.source,
-                    source_title=rule.source_title,
-                    explanation=rule.explanation,
+                    source=source,
+                    source_title=SEED_FILES[source],
+                    explanation=IMPLIED_EXPLANATION if implied else rule.explanation,
                 )
             )
         return hits

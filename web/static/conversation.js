@@ -310,7 +310,7 @@ function showSummary(data, play) {
   $("final-line").textContent = `“${summary.final_line}”`;
   $("final-audio").src = `${api}/customer-audio?einde=${data.state.turn}`;
   if (play) $("final-audio").play().catch(() => {});
-  $("outcome").textContent = summary.outcome === "calmed" ? `De klant is gekalmeerd. ${summary.message}`
+  $("outcome").textContent = summary.outcome === "calmed" ? summary.message  // each scenario says how it calmed
     : summary.outcome === "escalated" ? "Het gesprek escaleerde."
     : `Het gesprek stopte na ${data.state.turn} beurten zonder dat de klant gekalmeerd was.`;
   $("advice").replaceChildren(...summary.advice.map((text) => el("li", "", text)));

@@ -3,7 +3,8 @@
 
 const NL = {
   number(value, digits = 1) {
-    return new Intl.NumberFormat("nl-NL", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+    // signDisplay "negative": a value that rounds to zero shows as "0,00", not "-0,00"
+    return new Intl.NumberFormat("nl-NL", { minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay: "negative" }).format(value);
   },
   signed(value) {
     return new Intl.NumberFormat("nl-NL", { signDisplay: "exceptZero" }).format(value);
