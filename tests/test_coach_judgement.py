@@ -171,3 +171,14 @@ def test_two_aanjagers_of_one_kind_both_still_count_under_a_coach_judgement(sett
     added = sum(p["points"] for p in judged["points"] if p.get("coach") == "added")
     assert added > 0 and judged["total"] == judged["machine_total"] + added  # no -3 silently forgiven
     assert sum(1 for p in judged["points"] if p["criterion"] == "aanjager:zwart_wit" and p["points"] == -3) == 2
+
+
+def test_a_technique_the_model_finds_is_shown_on_its_clause_and_paid_beside_the_rules(setting):
+    """The model found 'oplossingen zoeken' best on the whole reply; that span overlapped 'Ik snap
+    dat', so only one of the two was paid (a test session: a concrete step earned nothing)."""
+    text = ("Ik snap dat u daar bang voor bent. Ik vervang nu het modem en ik geef u mijn nummer. "
+            "Als het morgen weer stuk is, belt u mij en kom ik dezelfde dag terug.")
+    hits, score, _ = _typed(*setting, text)
+    solution = next(hit for hit in hits if hit.label == "oplossing_zoeken")
+    assert solution.end - solution.start < len(text) / 2  # one clause, not the whole reply
+    assert {"techniek:oplossing_zoeken", "techniek:begrip_tonen"} <= {point.criterion for point in score.points}

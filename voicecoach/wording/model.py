@@ -173,7 +173,8 @@ class WordingModel:
         for column, label in enumerate(self.labels):
             if ":" in label:
                 continue
-            best = int(np.argmax(probabilities[:, column]))
+            best = (int(np.argmax(probabilities[:, column])) if label == "aanjager"  # the tone of the whole may be it
+                    else self._evidence_unit(probabilities[:, column], float(self.thresholds[column])))
             probability = float(probabilities[best, column])
             if probability < self.thresholds[column]:
                 continue
@@ -184,6 +185,16 @@ class WordingModel:
             nearest = self.nearest(text[start:end], f"aanjager:{subtype}" if label == "aanjager" else label)
             result.append(ModelHit(label, subtype, start, end, text[start:end], probability, *nearest))
         return result, best_of
+
+    @staticmethod
+    def _evidence_unit(column: np.ndarray, threshold: float) -> int:
+        """The unit a technique is shown on: its best clause when one reaches the threshold, else
+        the best unit (the whole reply is the last). A hit spanning the whole reply overlapped every
+        rule hit in it, so the scoring paid only one of them: a concrete step earned no
+        'oplossingen zoeken' beside 'Ik snap dat' (a test session)."""
+        clause_rows = column[:-1] if len(column) > 1 else column
+        best_clause = int(np.argmax(clause_rows))
+        return best_clause if clause_rows[best_clause] >= threshold else int(np.argmax(column))
 
     def _without_leading_markers(self, text: str) -> str:
         """`text` with the discourse markers that open each clause blanked out ('Eh, nou ja, weet
