@@ -108,6 +108,9 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         turn = board.locator(".board-turn[data-number='1']")
         expect(turn.locator("tr[data-key='begrip_tonen'] .class-taps")).to_have_text("1")
         expect(turn).to_have_attribute("data-status", "done", timeout=240_000)
+        # a tap just after the reply was analysed is about that reply, though the board waits for beurt 2
+        teacher.locator("#checklist-remmer .check[data-key='open_vraag']").click()
+        expect(teacher.locator("#mark-status")).to_have_text("Genoteerd bij beurt 1.")
         expect(turn.locator(".transcript")).not_to_be_empty()
         expect(board.locator("#board-agreement")).to_contain_text("Cohens kappa")
         expect(turn.locator(".reading")).to_contain_text("Voorgelezen als", timeout=240_000)

@@ -25,8 +25,37 @@
     });
   }
 
+  // Observers react to what they just heard: a reply is analysed within a second of Stop and the
+  // board moves on, but a tap in the seconds after it (and while the customer's next line plays)
+  // is about that reply, not the next one (a test session saw such taps land on the next beurt).
+  const AFTER_REPLY_MS = 10_000;
+  let answered = null;  // { conversation, turn, until: performance.now() up to which taps go to it }
+  function followAnswers(conversation) {
+    if (!conversation) return;
+    const before = board && board.conversation;
+    if (before && before.id === conversation.id && conversation.turn === before.turn + 1) {
+      answered = { conversation: conversation.id, turn: before.turn, until: performance.now() + AFTER_REPLY_MS };
+    }
+  }
+  function markTurn() {
+    const conversation = board && board.conversation;
+    if (!conversation) return null;
+    const lineOn = lineEnds && lineEnds.conversation === conversation.id && lineEnds.turn === conversation.turn
+      ? lineEnds.at : 0;
+    const recent = answered && answered.conversation === conversation.id && answered.turn === conversation.turn - 1
+      && performance.now() < Math.max(answered.until, lineOn);
+    return recent ? answered.turn : conversation.turn;
+  }
+  function showMarkTurn() {
+    const turn = markTurn();
+    if (turn === null) return;
+    $("observe-turn").textContent = turn;
+    clearTimeout(showMarkTurn.timer);
+    if (turn !== board.conversation.turn) showMarkTurn.timer = setTimeout(showMarkTurn, 500);
+  }
+
   async function mark(body, button) {
-    const turn = board && board.conversation ? board.conversation.turn : null;
+    const turn = markTurn();
     try {
       const saved = await Klas.post(`/api/rounds/${roundId}/marks`, { ...body, turn });
       if (button) {
@@ -114,6 +143,7 @@
     () => `/api/rounds/${roundId}/readings`, "Verstuurd. Wacht op het antwoord van de medewerker.");
 
   function draw(next) {
+    followAnswers(next.conversation);
     board = next;
     const role = board.me ? board.me.role : "none";
     const conversation = board.conversation;
@@ -144,7 +174,7 @@
     $("anger").textContent = `${conversation.anger} van 4`;
     $("anger-meter").value = conversation.anger;
     $("play-anger").textContent = conversation.anger;
-    $("observe-turn").textContent = conversation.turn;
+    showMarkTurn();
     $("conversation-link").href = `/gesprek/${conversation.id}`;
     Klas.drawTurns($("turns"), board);
   }
