@@ -138,6 +138,9 @@ def test_coach_correction_rescoring_history_and_notes(setup):
     assert any(h["label"] == "aanjager" for h in after["result"]["analysis"]["wording"])
     assert after["history"][0]["text"] == before["result"]["analysis"]["transcript"]["text"]
     assert after["history"][0]["score"] == before["result"]["score"]["total"]
+    # the customer reacted to what the trainee said then: a coach's correction changes the judgement, not that
+    assert after["result"]["reaction"] == before["result"]["reaction"]
+    assert sanne.get(f"/api/conversations/{conversation}").json()["turns"][0]["result"]["reaction"] == before["result"]["reaction"]
     assert sanne.get("/api/me/progress").json()["labels"]["aanjager"] == 1
     assert coach.post(f"/api/turns/{turn}/overrules", json={"label": "aanjager", "verdict": "onterecht", "reason": "Ironisch bedoeld."}).status_code == 201
     progress = sanne.get("/api/me/progress").json()  # the coach's judgment counts in the progress

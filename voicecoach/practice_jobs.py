@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from voicecoach.analysis import Analyser
-from voicecoach.attempt_state import settle
+from voicecoach.attempt_state import settle, stands_on
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import CustomerState
 from voicecoach.jobs import JobKind
@@ -74,9 +74,16 @@ class TurnJob:
         turn = session.get(TurnRow, target_id)
         if turn is None:  # deleted during its analysis: nothing to keep
             return
-        turn.result = TurnRecord.model_validate(outcome["result"]).model_dump(mode="json")
+        record = TurnRecord.model_validate(outcome["result"])
+        if turn.record is not None and turn.state_after is not None and not turn.set_aside and not stands_on(turn):
+            # Re-analysed after the conversation went on from it (a coach's correction): what the
+            # customer did then stays, only the judgement of the words changes; a new reaction
+            # here contradicted the next turn's line and anger.
+            record = record.model_copy(update={"reaction": turn.record.reaction})
+        else:
+            turn.state_after, turn.line_after = outcome["state"], outcome["line"]
+        turn.result = record.model_dump(mode="json")
         turn.status, turn.error, turn.analysed_at = "done", None, utcnow()
-        turn.state_after, turn.line_after = outcome["state"], outcome["line"]
         settle(turn)  # a re-analysis or another attempt never moves the customer twice
 
     def mark(self, session: Session, target_id: str, status: str, error: dict[str, str] | None) -> None:
