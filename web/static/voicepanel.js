@@ -29,16 +29,20 @@ const VoicePanel = (() => {
     });
   }
 
-  function chart(canvas, times, values, limit, title, axis) {
+  // The verdict is on the reply as a whole (its middle value), so the chart draws that too: a
+  // moment above the red line alone does not count (a test session read the chart as contradicting
+  // "binnen je rustige bereik").
+  function chart(canvas, times, values, limit, whole, title, axis) {
+    const datasets = [
+      { label: title, data: values, borderColor: "#1f6f8b", pointRadius: 0, spanGaps: false, borderWidth: 2 },
+      { label: "grens", data: times.map(() => limit), borderColor: "#b03a2e", borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
+    ];
+    if (whole !== null) {
+      datasets.push({ label: "je antwoord als geheel", data: times.map(() => whole), borderColor: "#4a4a4a", borderDash: [2, 3], pointRadius: 0, borderWidth: 2 });
+    }
     return new Chart(canvas, {
       type: "line",
-      data: {
-        labels: times.map((t) => NL.number(t)),
-        datasets: [
-          { label: title, data: values, borderColor: "#1f6f8b", pointRadius: 0, spanGaps: false, borderWidth: 2 },
-          { label: "grens: tot hier telt als je rustige stem", data: times.map(() => limit), borderColor: "#b03a2e", borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
-        ],
-      },
+      data: { labels: times.map((t) => NL.number(t)), datasets },
       options: {
         animation: false, maintainAspectRatio: false, locale: "nl-NL",
         plugins: { legend: { position: "bottom" } },
@@ -65,9 +69,9 @@ const VoicePanel = (() => {
     pitchFigure.hidden = !enough(pitch);
     document.getElementById("no-chart").hidden = enough(loudness) || enough(pitch);
     if (enough(loudness)) charts.push(chart(document.getElementById("loudness-chart"), c.times, loudness, loudLimit,
-      "hoe hard je sprak", "harder dan je rustige stem (decibel)"));
+      voice.loudness ? voice.loudness.difference : null, "hoe hard je sprak", "harder dan rustig"));
     if (enough(pitch)) charts.push(chart(document.getElementById("pitch-chart"), c.times, pitch, pitchLimit,
-      "hoe hoog je sprak", "hoger dan je rustige stem (halve tonen)"));
+      voice.pitch ? voice.pitch.difference : null, "hoe hoog je sprak", "hoger dan rustig"));
   }
 
   function showFlags(voice) {
