@@ -73,3 +73,6 @@ def test_round_pages_render_for_each_role(app):  # noqa: F811
     assert bram.get(f"/api/conversations/{conversation}/customer-audio").status_code == 404
     unanswered = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}")
     assert unanswered.status_code == 200 and "het eens over 0 van de 0 punten;" in unanswered.text
+    assert docent.post(f"/api/rounds/{created['id']}/close").status_code == 200
+    closed = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}").text
+    assert "gestopt toen de les werd afgesloten" in closed and "— bezig</h2>" not in closed

@@ -39,11 +39,13 @@ def debrief(session: Session, service: PracticeService, viewer: User, round_id: 
             turn = turns.get(row["number"])
             record = analysed(turn)
             points = record.score.points if record and record.score else ()
-            row["techniques"] = [h["name"] for h in row["hits"] if not h["key"].startswith(AANJAGER)]
-            row["aanjagers"] = [h["name"] for h in row["hits"] if h["key"].startswith(AANJAGER)]
+            # each kind once, in the order said ("begrip tonen, begrip tonen, …" read as a stutter)
+            row["techniques"] = list(dict.fromkeys(h["name"] for h in row["hits"] if not h["key"].startswith(AANJAGER)))
+            row["aanjagers"] = list(dict.fromkeys(h["name"] for h in row["hits"] if h["key"].startswith(AANJAGER)))
             row["voice"] = [p.explanation for p in points if p.criterion.startswith(VOICE_CRITERIA)]
         conversations.append({
             "id": conversation.id, "created_at": conversation.created_at, "outcome": conversation.state.get("outcome"),
+            "stopped": conversation.state.get("outcome") is None and round_.closed_at is not None,
             "turns": rows, "agreement": judgements(list(turns.values()), marks_of(session, conversation.id)),
         })
     return {
