@@ -83,7 +83,7 @@ CRITERION_NAMES = {
     "stem:pitch": "hoger praten dan je rustige stem",
     "stem:rate": "sneller praten dan je rustige stem",
     "stem:kalm_onder_druk": "kalm blijven onder druk",
-    "stem:woorden_komen_minder_aan": "goede woorden met een verheven stem",
+    "stem:woorden_komen_minder_aan": "goede woorden met een harde of hoge stem",
     "stijging:loudness": "je stem werd harder tijdens het antwoord",
     "stijging:pitch": "je stem werd hoger tijdens het antwoord",
     "luisteren:te_kort": "te kort antwoord",

@@ -91,7 +91,7 @@ const VoicePanel = (() => {
     noFlags.hidden = found.length > 0;
     // Without a calibration the voice is held against general values, not the trainee's own calm voice.
     noFlags.textContent = voice.baseline.source === "population_default"
-      ? "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een verheven stem valt pas goed op als je rustige stem gemeten is."
+      ? "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een harde of hoge stem valt pas goed op als je rustige stem gemeten is."
       : "Je stem bleef in dit antwoord binnen je rustige bereik.";
   }
 
