@@ -205,6 +205,7 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         ("Ik kan u zo lastig volgen als u zo snel praat.", "aanjager.doet_moeilijk", False),
         ("Het is voor u zo lastig, dat snap ik.", "aanjager.doet_moeilijk", False),
         ("Doe niet zo moeilijk.", "aanjager.doet_moeilijk", True),
+        ("Ik snap niet waarom u zo moeilijk doet.", "aanjager.doet_moeilijk", True),
         ("Klaar, de nieuwe meter hangt er weer.", "aanjager.einde_verhaal", False),
         ("Zonder kassabon geen geld terug. Klaar.", "aanjager.einde_verhaal", True),
         ("u heeft dus nooit een brief gehad over die verhoging", "aanjager.nooit", False),
@@ -298,17 +299,17 @@ def test_ik_vind_u_onbeschoft_is_an_attack(classifier):
     ("text", "aanjager"),
     [
         ("Eh, nou ja, weet je, ik snap dat het vervelend is. Wat is er precies mis met het modem?", False),
-        ("eh nou ja weet je ik snap dat het vervelend is wat is er precies mis met het modem", False),
         ("Ja hè, ik begrijp het.", False),
         ("Nou, weet u wat, ik bel de planning even.", False),
         ("Nou ja, u bent ook altijd zo lastig.", True),
+        ("Ja ja, fijne dag nog.", True),
         ("nou ja zeg dat heb ik u al drie keer uitgelegd", True),
     ],
 )
 def test_discourse_markers_alone_make_no_aanjager(classifier, text, aanjager):
-    """'Nou ja', 'ja hè', 'weet je' open a reply as people speak; the model read 'nou ja' as an
-    outburst (a test session: -3 emotioneel worden on a reply that showed understanding). What
-    follows them still counts."""
+    """'Nou ja', 'ja hè', 'weet je' open a reply as people speak; the model read a clause of only
+    'nou ja' as an outburst (a test session: -3 emotioneel worden on a reply that showed
+    understanding). What follows them still counts, and 'ja ja' still waves the customer away."""
     assert any(label.startswith("aanjager") for label in predicted_labels(classifier.classify(text))) is aanjager
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from voicecoach.errors import ModelError
 from voicecoach.wording.embedding import Embedder, load_embedder
-from voicecoach.wording.normalise import WORD, Tables, load_tables, normalise_text, only_markers
+from voicecoach.wording.normalise import Tables, load_tables, normalise_text, only_markers
 
 MODEL_DIR = Path(__file__).parent / "model"
 # A comma before "dan" closes a condition ("Heeft u vragen, dan …"), which belongs to its main clause.
@@ -167,7 +167,7 @@ class WordingModel:
         label's best-clause probability."""
         if not text.strip():
             return [], {label: 0.0 for label in self.labels}
-        spans, probabilities = self.unit_probabilities(self._without_leading_markers(text))
+        spans, probabilities = self.unit_probabilities(self._without_marker_clauses(text))
         best_of = dict(zip(self.labels, probabilities.max(axis=0).tolist()))
         result = []
         for column, label in enumerate(self.labels):
@@ -196,21 +196,21 @@ class WordingModel:
         best_clause = int(np.argmax(clause_rows))
         return best_clause if clause_rows[best_clause] >= threshold else int(np.argmax(column))
 
-    def _without_leading_markers(self, text: str) -> str:
-        """`text` with the discourse markers that open each clause blanked out ('Eh, nou ja, weet
-        je, ik snap dat…' is read as 'ik snap dat…'), unless the reply is nothing else. The training
-        replies made of sighs ('Zucht. Ja. Nee. Nou ja.') taught the model that 'nou ja' is an
+    def _without_marker_clauses(self, text: str) -> str:
+        """`text` with its clauses of only discourse markers blanked out ('Eh, nou ja, weet je, ik
+        snap dat…' is read as 'ik snap dat…'), unless the reply is nothing else. The training
+        replies made of sighs ('Zucht. Ja. Nee. Nou ja.') taught the model that 'nou ja' alone is an
         outburst, and it cost replies that showed understanding -3 (a test session, 2026-11-27).
+        Markers inside a clause stay: 'ja ja, fijne dag nog' and 'nou, dan niet' dismiss by them.
         Offsets stay, so hits still point into the reply."""
-        if only_markers(text, self.tables):
+        spans = clauses(text)
+        parts = spans[:-1] if len(spans) > 1 else spans
+        markers = [(start, end) for start, end in parts if only_markers(text[start:end], self.tables)]
+        if len(markers) == len(parts):
             return text
         chars = list(text)
-        spans = clauses(text)
-        for start, end in spans[:-1] if len(spans) > 1 else spans:
-            for word in WORD.finditer(text, start, end):
-                if not only_markers(word.group(), self.tables):
-                    break
-                chars[word.start() : word.end()] = " " * (word.end() - word.start())
+        for start, end in markers:
+            chars[start:end] = " " * (end - start)
         return "".join(chars)
 
     def _subtype(self, row: np.ndarray) -> str:

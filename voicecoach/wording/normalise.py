@@ -42,8 +42,11 @@ def load_tables(directory: Path = PATTERNS_DIR) -> Tables:
 
 
 def only_markers(text: str, tables: Tables) -> bool:
-    """True when `text` holds nothing but fillers and discourse markers ('Eh, nou ja, weet je')."""
-    return all(word in tables.fillers | tables.discourse_markers for word in WORD.findall(text.lower()))
+    """True when `text` holds nothing but fillers and discourse markers ('Eh, nou ja, weet je'),
+    none said twice in a row: 'ja ja' and 'nou nou' wave the customer away."""
+    words = WORD.findall(text.lower())
+    return all(word in tables.fillers | tables.discourse_markers for word in words) and all(
+        first != second for first, second in zip(words, words[1:]))
 
 
 def normalise_words(words: list[str], tables: Tables) -> list[tuple[str, int, int]]:
