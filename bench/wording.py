@@ -41,6 +41,7 @@ from voicecoach.wording.pipeline import load_pipeline  # noqa: E402
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, LABELS  # noqa: E402
 
 SPLITS = {name: files for name, files in labelled_files().items() if name != "guide"}
+BENIGN = DATA / "wording_benign.jsonl"
 ALL_LABELS = [*LABELS, *(f"{AANJAGER}:{s}" for s in AANJAGER_SUBTYPES)]
 SYSTEMS = ("rules", "model", "fused")
 
@@ -78,6 +79,16 @@ def report(form: str, gold: list[set[str]], predicted: dict[str, list[set[str]]]
         aanjager = next(s for s in scores[system] if s.label == AANJAGER)
         print(f"  {system:<6} macro-F1 {headline:.4f} over {', '.join(HEADLINE_LABELS)}; {overall:.4f} over all "
               f"{len(LABELS)} labels; aanjager P {aanjager.precision:.3f} R {aanjager.recall:.3f}")
+
+
+def fine_replies(classifier: WordingClassifier) -> None:
+    """Everyday replies with no aanjager at all (tests/data/wording_benign.jsonl): each one given an
+    aanjager costs a trainee -3 for a good or plain reply."""
+    texts = [row["text"] for row in load_labelled(BENIGN)]
+    for form, shown in (("as written", texts), ("lowercase, no punctuation", [as_speech_recognition_output(t) for t in texts])):
+        flagged = [t for t, hits in zip(shown, classifier.classify_many(shown)) if any(h.label == AANJAGER for h in hits)]
+        print(f"\nfine everyday replies, {form}: {len(flagged)} of {len(texts)} given an aanjager"
+              + "".join(f"\n  {text}" for text in flagged))
 
 
 def timing(classifier: WordingClassifier, texts: list[str]) -> None:
@@ -122,6 +133,8 @@ def main() -> None:
                [gold_labels(r) for r in with_heard], predictions(classifier, [heard[r["id"]] for r in with_heard]))
     else:
         print("\nno Whisper-heard forms found for this set")
+    if args.file is None:
+        fine_replies(classifier)
     timing(classifier, [r["text"] for r in rows])
 
 
