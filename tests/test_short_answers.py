@@ -65,7 +65,8 @@ def test_short_answer_point_is_plain_dutch_with_its_seed(scenario):
         assert ("één woord" if words == 1 else "2 woorden") in point.explanation
     three = score_turn(hits=(), suggestions=(), phase=scenario.phases[0], customer_anger=3,
                        word_count=3, speech_seconds=1.0, voice=None)
-    assert [p.criterion for p in three.points if p.criterion.startswith("luisteren:")] == ["luisteren:te_kort"]
+    short = [p for p in three.points if p.criterion.startswith("luisteren:")]
+    assert [p.criterion for p in short] == ["luisteren:te_kort"] and "(3 woorden)" in short[0].explanation
 
 
 def test_silence_and_noise_are_still_refused(tmp_path):

@@ -312,7 +312,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any])
                 criterion="luisteren:te_kort",
                 points=rules["too_short"],
                 explanation=(
-                    f"{rules['too_short']}: Je antwoord was erg kort ({word_count} woord(en)). Laat merken dat je "
+                    f"{rules['too_short']}: Je antwoord was erg kort ({word_count} {'woord' if word_count == 1 else 'woorden'}). Laat merken dat je "
                     f"luistert: toon begrip of stel een vraag. Bron: {SEED_FILES[BLOG]}."
                 ),
                 evidence={"words": word_count},

@@ -305,6 +305,12 @@ def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     return not any(token.lower_ in FOLLOW_UP for token in [*sentence, *following])
 
 
+def not_a_that_clause(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
+    """'Het is niet zo dat ik u niet wil helpen' reassures ('it is not that…'); only 'Dat is niet
+    zo.' on its own contradicts the customer (a test session saw -3 for the first)."""
+    return end >= len(doc) or doc[end].lower_ != "dat"
+
+
 def not_who_is_right(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
     """'Ik ga niet beslissen wie er gelijk heeft' keeps the employee neutral between two
     customers (CIP: bemiddelen), it passes no decision on."""
@@ -401,6 +407,7 @@ CHECKS: dict[str, Check] = {
     "about_complaints": about_complaints,
     "no_follow_up": no_follow_up,
     "not_who_is_right": not_who_is_right,
+    "not_a_that_clause": not_a_that_clause,
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
     "a_command": a_command,

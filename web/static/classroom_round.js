@@ -46,12 +46,18 @@
       && performance.now() < Math.max(answered.until, lineOn);
     return recent ? answered.turn : conversation.turn;
   }
+  // Also after the last reply (the conversation is finished): the panel stays until the taps would
+  // go to a beurt that will never come.
+  function afterReply() {
+    const turn = markTurn();
+    return turn !== null && turn !== board.conversation.turn;
+  }
   function showMarkTurn() {
     const turn = markTurn();
     if (turn === null) return;
     $("observe-turn").textContent = turn;
     clearTimeout(showMarkTurn.timer);
-    if (turn !== board.conversation.turn) showMarkTurn.timer = setTimeout(showMarkTurn, 500);
+    if (afterReply()) showMarkTurn.timer = setTimeout(() => draw(board), 500);
   }
 
   async function mark(body, button) {
@@ -164,7 +170,7 @@
     $("medewerker-panel").hidden = !(open && conversation.medewerker_id === me);
     $("customer-panel").hidden = !(open && conversation.customer_id === me);
     const observes = myRole === "observer" || (role === "teacher" && conversation && conversation.customer_id !== me);
-    $("observer-panel").hidden = !(open && observes);
+    $("observer-panel").hidden = !(observes && conversation && !board.round.closed && (open || afterReply()));
     if (!conversation) return;
     $("medewerker-name").textContent = conversation.medewerker;
     $("customer-name").textContent = conversation.customer;

@@ -100,6 +100,7 @@ function renderPoints(score) {
 
 function angerText(reaction) {
   const change = reaction.anger_after - reaction.anger_before;
+  if (change === 0 && reaction.anger_after === 0) return "De klant bleef rustig: boosheid 0 (van 4).";
   if (change === 0) return `De klant bleef even boos: boosheid ${reaction.anger_after} (van 4).`;
   return `De klant werd ${change < 0 ? "rustiger" : "bozer"}: boosheid ${reaction.anger_before} → ${reaction.anger_after} (van 4).`;
 }

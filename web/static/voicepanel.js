@@ -87,6 +87,9 @@ const VoicePanel = (() => {
       item.append(button);
       return item;
     }));
+    document.querySelectorAll("#voice-panel .charts .reference").forEach((span) => {
+      span.textContent = voice.baseline.source === "population_default" ? "algemene standaardwaarden" : "je rustige stem";
+    });
     const noFlags = document.getElementById("no-flags");
     noFlags.hidden = found.length > 0;
     // Without a calibration the voice is held against general values, not the trainee's own calm voice.
