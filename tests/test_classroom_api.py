@@ -167,3 +167,13 @@ def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas,
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(own.content)).pages)
     assert "Nabespreking van anna" in text and "Beurt 1" in text and " ".join(row["transcript"].split()[:3]) in text
     assert "Goede vraag!" in text
+
+    # after "Les afsluiten" the student may practise on alone; the lesson's board and debrief stay as they were
+    assert clients["docent"].post(f"/api/rounds/{round_id}/close").status_code == 200
+    later = clients["anna"].post(f"/api/conversations/{conversation}/turns", content=dutch_reply_wav.read_bytes())
+    assert later.status_code == 202
+    run_queue(app)
+    closed = clients["docent"].get(f"/api/rounds/{round_id}").json()["conversation"]
+    assert [r["number"] for r in closed["turns"]] == [1] and closed["agreement"] == agreement
+    after = clients["docent"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}").text
+    assert f"het eens over {items - len(expected)} van de {items} punten" in after and "Beurt 2" not in after

@@ -5,6 +5,7 @@ class and machine per label and overall."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -42,9 +43,11 @@ def machine_keys(turn: TurnRow) -> set[str]:
     return {hit_key(hit) for hit in record.analysis.wording} & set(CHECKLIST) if record else set()
 
 
-def latest_turns(conversation: ConversationRow) -> dict[int, TurnRow]:
-    """The last attempt per customer line (a failed upload may be retried)."""
-    return {turn.number: turn for turn in conversation.turns}
+def latest_turns(conversation: ConversationRow, until: datetime | None = None) -> dict[int, TurnRow]:
+    """The last attempt per customer line (a failed upload may be retried); with `until` (the
+    round's close) only those made during the lesson: the student may practise on alone afterwards,
+    and that must not change the lesson's board and debrief."""
+    return {turn.number: turn for turn in conversation.turns if until is None or turn.created_at <= until}
 
 
 def checklist() -> list[dict[str, str]]:
@@ -82,11 +85,11 @@ def judgements(turns: list[TurnRow], marks: list[ObserverMark]) -> dict[str, Any
     }
 
 
-def turn_rows(session: Session, conversation: ConversationRow) -> list[dict[str, Any]]:
+def turn_rows(session: Session, conversation: ConversationRow, until: datetime | None = None) -> list[dict[str, Any]]:
     """Each turn (the latest attempt per customer line) with transcript, labels, taps, notes, reading."""
     marks = marks_of(session, conversation.id)
     readings = {r.turn_number: r for r in readings_of(session, conversation.id)}
-    latest = latest_turns(conversation)
+    latest = latest_turns(conversation, until)
     numbers = sorted(set(latest) | {m.turn_number for m in marks} | set(readings))
     rows = []
     for number in numbers:
@@ -141,7 +144,7 @@ def board_state(session: Session, service: PracticeService, round_: ClassRound) 
             "phase_title": scenario.phase(conversation.state["phase"]).title,
             "finished": conversation.finished_at is not None,
             "outcome": conversation.state.get("outcome"),
-            "turns": turn_rows(session, conversation),
-            "agreement": judgements(list(latest_turns(conversation).values()), marks),
+            "turns": turn_rows(session, conversation, round_.closed_at),
+            "agreement": judgements(list(latest_turns(conversation, round_.closed_at).values()), marks),
         }
     return state

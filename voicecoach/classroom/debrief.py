@@ -33,8 +33,8 @@ def debrief(session: Session, service: PracticeService, viewer: User, round_id: 
              .order_by(ConversationRow.created_at))
     conversations = []
     for conversation in session.scalars(query):
-        turns = latest_turns(conversation)
-        rows = turn_rows(session, conversation)
+        turns = latest_turns(conversation, round_.closed_at)
+        rows = turn_rows(session, conversation, round_.closed_at)
         for row in rows:
             turn = turns.get(row["number"])
             record = analysed(turn)
