@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.test_api import app, logged_in, run_queue  # noqa: F401 - the fixture and helpers
 from voicecoach.admin_service import add_member, create_group
 from voicecoach.classroom.models import CustomerReading, RoundEvent
-from voicecoach.store.models import Recording, User
+from voicecoach.store.models import ConversationRow, Recording, User, utcnow
 
 
 def make_group(app, name: str, usernames: list[str]) -> int:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -177,3 +177,12 @@ def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas,
     assert [r["number"] for r in closed["turns"]] == [1] and closed["agreement"] == agreement
     after = clients["docent"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}").text
     assert f"het eens over {items - len(expected)} van de {items} punten" in after and "Beurt 2" not in after
+
+    # a finished conversation has no next line: the board shows what the customer said last
+    with app.state.sessions() as session:
+        row = session.get(ConversationRow, conversation)
+        row.state = {**row.state, "outcome": "calmed"}
+        row.customer_line, row.finished_at = "", utcnow()
+        session.commit()
+    finished = clients["docent"].get(f"/api/rounds/{round_id}").json()["conversation"]
+    assert finished["finished"] and finished["customer_line"].strip()

@@ -14,9 +14,11 @@ from voicecoach.classroom.agreement import class_heard, cohen_kappa
 from voicecoach.classroom.models import ClassRound, ObserverMark
 from voicecoach.classroom.observations import CHECKLIST, marks_of, readings_of
 from voicecoach.classroom.rounds import customer_of, members
+from voicecoach.end_summary import final_line
 from voicecoach.practice_service import PracticeService
 from voicecoach.store.models import ConversationRow, TurnRow, User
 from voicecoach.turn_record import TurnRecord
+from voicecoach.turn_scores import done_turns
 from voicecoach.vocabulary import AANJAGER, CUSTOMER_MODES, ROUND_ROLE_NAMES, label_name
 from voicecoach.wording.hits import WordingHit
 
@@ -138,7 +140,8 @@ def board_state(session: Session, service: PracticeService, round_: ClassRound) 
             "medewerker_id": conversation.user_id,
             "customer": customer_name or CUSTOMER_MODES["voicecoach"],
             "customer_id": customer,
-            "customer_line": conversation.customer_line,
+            # a finished conversation has no next line: the board shows what the customer said last
+            "customer_line": final_line(scenario, conversation, done_turns(conversation)),
             "anger": conversation.state["anger"],
             "turn": int(conversation.state["turn"]) + 1,
             "phase_title": scenario.phase(conversation.state["phase"]).title,

@@ -162,8 +162,10 @@
       if (board.members.length === 0) $("members").append(Klas.el("li", "", "Nog niemand. Laat de studenten de code invullen."));
     }
     buildChecklist(board.checklist);
+    const next = role === "teacher" ? "Kies Volgende rollen voor het volgende gesprek." : "De docent start het volgende.";
+    const outcome = conversation && conversation.finished ? vocabulary.outcomes[conversation.outcome] : null;
     $("round-status").textContent = board.round.closed ? "Deze les is afgesloten." :
-      conversation ? (conversation.finished ? "Dit gesprek is klaar. De docent start het volgende." : "") : "Wacht tot de docent de rollen kiest.";
+      conversation ? (conversation.finished ? `Dit gesprek is klaar (${outcome || "afgelopen"}). ${next}` : "") : "Wacht tot de docent de rollen kiest.";
     $("play").hidden = !conversation;
     $("turns-panel").hidden = !conversation;
     const open = conversation && !conversation.finished && !board.round.closed;
@@ -175,7 +177,7 @@
     $("medewerker-name").textContent = conversation.medewerker;
     $("customer-name").textContent = conversation.customer;
     $("customer-line").textContent = conversation.customer_line;
-    $("turn-number").textContent = conversation.turn;
+    $("turn-number").textContent = conversation.finished ? `${conversation.turn - 1}, het laatste woord` : conversation.turn;
     $("phase-title").textContent = conversation.phase_title;
     $("anger").textContent = `${conversation.anger} van 4`;
     $("anger-meter").value = conversation.anger;
