@@ -162,10 +162,10 @@
       if (board.members.length === 0) $("members").append(Klas.el("li", "", "Nog niemand. Laat de studenten de code invullen."));
     }
     buildChecklist(board.checklist);
-    const next = role === "teacher" ? "Kies Volgende rollen voor het volgende gesprek." : "De docent start het volgende.";
+    const comesNext = role === "teacher" ? "Kies Volgende rollen voor het volgende gesprek." : "De docent start het volgende.";
     const outcome = conversation && conversation.finished ? vocabulary.outcomes[conversation.outcome] : null;
     $("round-status").textContent = board.round.closed ? "Deze les is afgesloten." :
-      conversation ? (conversation.finished ? `Dit gesprek is klaar (${outcome || "afgelopen"}). ${next}` : "") : "Wacht tot de docent de rollen kiest.";
+      conversation ? (conversation.finished ? `Dit gesprek is klaar (${outcome || "afgelopen"}). ${comesNext}` : "") : "Wacht tot de docent de rollen kiest.";
     $("play").hidden = !conversation;
     $("turns-panel").hidden = !conversation;
     const open = conversation && !conversation.finished && !board.round.closed;
