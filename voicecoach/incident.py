@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from voicecoach.errors import VoiceCoachError
 from voicecoach.store.models import ConversationRow, IncidentReport
+from voicecoach.vocabulary import R3
 
-SOURCE = "001_4710c7be769f9696.txt"
+SOURCE = R3  # 3 Reasons Why: report every incident to Dispatch afterwards
 # Field, its Dutch name in an error, and its longest length.
 FIELDS = (("what", "Wat er gebeurde", 2000), ("happened_when", "Wanneer", 200), ("who", "Wie", 500))
 

@@ -4,12 +4,17 @@ with the Dutch names trainees, coaches and teachers see. Templates get it as the
 
 from __future__ import annotations
 
+# The seed texts by the name the code cites them with (shared/seeds/).
+CIP, R3, BLOG, LES6, AO = (
+    "000_94779b84c1eb6433.txt", "001_4710c7be769f9696.txt", "002_4f4bf8330f2a642c.txt",
+    "003_b10594688f87e62d.txt", "004_ab579f6a87e1fca1.txt",
+)
 SEED_FILES = {
-    "000_94779b84c1eb6433.txt": "Conflict interventieplan (CIP)",
-    "001_4710c7be769f9696.txt": "3 Reasons Why: Een conflict de-escaleren? Zo doe je dat",
-    "002_4f4bf8330f2a642c.txt": "Cliëntcommunicatie in crisismomenten (blog)",
-    "003_b10594688f87e62d.txt": "Les 6: Klachtenafhandeling & Conflicthantering",
-    "004_ab579f6a87e1fca1.txt": "A&O fonds Gemeenten: adviezen voor uitvoerders en leidinggevenden",
+    CIP: "Conflict interventieplan (CIP)",
+    R3: "3 Reasons Why: Een conflict de-escaleren? Zo doe je dat",
+    BLOG: "Cliëntcommunicatie in crisismomenten (blog)",
+    LES6: "Les 6: Klachtenafhandeling & Conflicthantering",
+    AO: "A&O fonds Gemeenten: adviezen voor uitvoerders en leidinggevenden",
 }
 REMMER_LABELS = (
     "ik_boodschap",

@@ -13,10 +13,9 @@ from voicecoach.scenarios import Phase
 from voicecoach.turn_record import PointRecord, ScoreRecord
 from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, INTERRUPTION, SEED_FILES, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, BLOG, INTERRUPTION, LES6, R3, SEED_FILES, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
-BLOG, R3, LES6 = "002_4f4bf8330f2a642c.txt", "001_4710c7be769f9696.txt", "003_b10594688f87e62d.txt"
 CALM_PRESSURE_ANGER = 3
 
 # Per voice measure: the comparative, the plain unit of a difference, and what to do about it.

@@ -36,9 +36,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from voicecoach.wording.rules import AANJAGER, SEED_FILES
+from voicecoach.vocabulary import AANJAGER, LES6, SEED_FILES
 
-LES6 = "003_b10594688f87e62d.txt"
 Style = Literal["toegeven", "vermijden", "confronteren", "forceren", "compromis", "geen_duidelijke_stijl"]
 Kind = Literal["toegeven", "vermijden", "confronteren", "forceren", "compromis", "luisteren"]
 MIN_EVIDENCE = 2

@@ -15,7 +15,7 @@ from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, WordingModel, load_model
 from voicecoach.vocabulary import (
-    AANJAGER, AANJAGER_NAMES, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
+    AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
 )
 
 VETO_COVERAGE = 0.6
@@ -27,7 +27,6 @@ CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
 # what it implies, not the rule's own technique: a point "Ik-boodschap" read "je laat merken dat je
 # de klant begrijpt" (a test session).
 IMPLIED_EXPLANATION = "Je spreekt vanuit jezelf ('ik …'): dezelfde woorden zijn ook een ik-boodschap (Les 6: begin met 'ik')."
-IMPLIED_SOURCE = "003_b10594688f87e62d.txt"
 
 
 class WordingClassifier:
@@ -88,7 +87,7 @@ class WordingClassifier:
         for span in doc.spans[SPAN_KEY]:
             rule, subtype = self.rules.rule_for(span)
             implied = "+" in span.id_
-            source = IMPLIED_SOURCE if implied else rule.source
+            source = LES6 if implied else rule.source
             hits.append(
                 WordingHit(
                     label=span.label_,
