@@ -46,18 +46,19 @@
       && performance.now() < Math.max(answered.until, lineOn);
     return recent ? answered.turn : conversation.turn;
   }
-  // Also after the last reply (the conversation is finished): the panel stays until the taps would
-  // go to a beurt that will never come.
-  function afterReply() {
+  let observes = false;  // this viewer observes the conversation (set by draw)
+  // The observer panel and the beurt its taps go to. While taps still go to the reply just given it
+  // is looked at again every half second; it stays after the last reply of a finished conversation
+  // until the taps would go to a beurt that will never come.
+  function showObserving() {
+    clearTimeout(showObserving.timer);
+    const conversation = board && board.conversation;
     const turn = markTurn();
-    return turn !== null && turn !== board.conversation.turn;
-  }
-  function showMarkTurn() {
-    const turn = markTurn();
+    const afterReply = turn !== null && turn !== conversation.turn;
+    $("observer-panel").hidden = !(observes && conversation && !board.round.closed && (!conversation.finished || afterReply));
     if (turn === null) return;
     $("observe-turn").textContent = turn;
-    clearTimeout(showMarkTurn.timer);
-    if (afterReply()) showMarkTurn.timer = setTimeout(() => draw(board), 500);
+    if (afterReply) showObserving.timer = setTimeout(showObserving, 500);
   }
 
   async function mark(body, button) {
@@ -171,8 +172,8 @@
     const open = conversation && !conversation.finished && !board.round.closed;
     $("medewerker-panel").hidden = !(open && conversation.medewerker_id === me);
     $("customer-panel").hidden = !(open && conversation.customer_id === me);
-    const observes = myRole === "observer" || (role === "teacher" && conversation && conversation.customer_id !== me);
-    $("observer-panel").hidden = !(observes && conversation && !board.round.closed && (open || afterReply()));
+    observes = myRole === "observer" || Boolean(role === "teacher" && conversation && conversation.customer_id !== me);
+    showObserving();
     if (!conversation) return;
     $("medewerker-name").textContent = conversation.medewerker;
     $("customer-name").textContent = conversation.customer;
@@ -182,7 +183,6 @@
     $("anger").textContent = `${conversation.anger} van 4`;
     $("anger-meter").value = conversation.anger;
     $("play-anger").textContent = conversation.anger;
-    showMarkTurn();
     $("conversation-link").href = `/gesprek/${conversation.id}`;
     Klas.drawTurns($("turns"), board);
   }

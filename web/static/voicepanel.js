@@ -54,9 +54,17 @@ const VoicePanel = (() => {
     });
   }
 
+  // Without a calibration the voice is held against general values, not the trainee's own calm voice.
+  function againstGeneralValues(voice) {
+    return voice.baseline.source === "population_default";
+  }
+
   function showCharts(voice) {
     charts.forEach((c) => c.destroy());
     charts = [];
+    document.querySelectorAll("#voice-panel .charts .reference").forEach((span) => {
+      span.textContent = againstGeneralValues(voice) ? "algemene standaardwaarden" : "je rustige stem";
+    });
     const c = voice.contours;
     const loudness = smooth(c.loudness_db.map((v) => (v === null ? null : v - voice.baseline.loudness_db)));
     const pitch = smooth(c.pitch_st);
@@ -87,13 +95,9 @@ const VoicePanel = (() => {
       item.append(button);
       return item;
     }));
-    document.querySelectorAll("#voice-panel .charts .reference").forEach((span) => {
-      span.textContent = voice.baseline.source === "population_default" ? "algemene standaardwaarden" : "je rustige stem";
-    });
     const noFlags = document.getElementById("no-flags");
     noFlags.hidden = found.length > 0;
-    // Without a calibration the voice is held against general values, not the trainee's own calm voice.
-    noFlags.textContent = voice.baseline.source === "population_default"
+    noFlags.textContent = againstGeneralValues(voice)
       ? "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een harde of hoge stem valt pas goed op als je rustige stem gemeten is."
       : "Je stem bleef in dit antwoord binnen je rustige bereik.";
   }
@@ -132,7 +136,7 @@ const VoicePanel = (() => {
       block.append(panel);
       panel.hidden = false;
       document.getElementById("voice-turn").textContent = turn.number;
-      document.getElementById("calibrate-hint").hidden = voice.baseline.source !== "population_default";
+      document.getElementById("calibrate-hint").hidden = !againstGeneralValues(voice);
       showWarnings(turn.result.analysis.audio.warnings || []);
       showWaveform(turn.id, voice);
       showFlags(voice);
