@@ -79,6 +79,30 @@ def test_students_join_by_code_and_roles_rotate(app, klas):  # noqa: F811
     assert clients["anna"].post(f"/api/rounds/{created['id']}/roles", json={}).status_code == 404  # students do not lead
 
 
+def test_the_class_sees_who_has_no_calm_voice_measured(app, klas, clip_dir):  # noqa: F811
+    """Without a calibration a medewerker's voice is held against general values only: the student
+    is asked to measure it on the round page, the teacher sees who has not."""
+    from voicecoach.audio.synth import speak_to_wav
+    from voicecoach.voice.baseline import CALIBRATION_TEXT
+
+    clients, group = klas
+    created = open_round(clients, group, "student")
+    assert clients["anna"].post("/api/rounds/join", json={"code": created["code"]}).status_code == 200
+
+    def shown() -> tuple[bool, bool]:
+        board = clients["docent"].get(f"/api/rounds/{created['id']}").json()
+        page = clients["anna"].get(f"/klas/ronde/{created['id']}").text
+        return next(m["calibrated"] for m in board["members"] if m["name"] == "anna"), "Meet eerst je rustige stem" in page
+
+    assert shown() == (False, True)
+    assert "Meet eerst je rustige stem" not in clients["docent"].get(f"/klas/ronde/{created['id']}").text
+    reading = speak_to_wav(CALIBRATION_TEXT, clip_dir / "kalibratie-klas.wav")
+    assert clients["anna"].post("/api/baselines", content=reading.read_bytes()).status_code == 202
+    assert run_queue(app) == 1
+    assert clients["anna"].get("/api/baselines/current").status_code == 200
+    assert shown() == (True, False)
+
+
 def test_a_read_customer_line_follows_the_retention_setting_and_account_deletion(app, klas, dutch_reply_wav):  # noqa: F811
     from datetime import timedelta
 

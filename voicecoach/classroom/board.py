@@ -16,6 +16,7 @@ from voicecoach.classroom.observations import CHECKLIST, marks_of, readings_of
 from voicecoach.classroom.rounds import customer_of, members
 from voicecoach.end_summary import final_line
 from voicecoach.practice_service import PracticeService
+from voicecoach.store.baselines import calibrated
 from voicecoach.store.models import ConversationRow, TurnRow, User
 from voicecoach.turn_record import TurnRecord
 from voicecoach.turn_scores import done_turns
@@ -121,11 +122,14 @@ def board_state(session: Session, service: PracticeService, round_: ClassRound) 
     scenario = service.scenario(round_.scenario_id)
     joined = members(session, round_)
     names = {u.id: u.display_name for u in (session.get(User, m.user_id) for m in joined) if u is not None}
+    measured = calibrated(session, [m.user_id for m in joined])
     teacher = session.get(User, round_.teacher_id)
     state: dict[str, Any] = {
         "round": {"id": round_.id, "code": round_.code, "scenario": scenario.title, "closed": round_.closed_at is not None,
                   "customer_mode": round_.customer_mode, "customer_mode_name": CUSTOMER_MODES[round_.customer_mode]},
-        "members": [{"id": m.user_id, "name": names.get(m.user_id, "?"), "role": m.role, "role_name": ROUND_ROLE_NAMES[m.role]} for m in joined],
+        # who has no calm voice measured: their voice is held against general values only
+        "members": [{"id": m.user_id, "name": names.get(m.user_id, "?"), "role": m.role, "role_name": ROUND_ROLE_NAMES[m.role],
+                     "calibrated": m.user_id in measured} for m in joined],
         "checklist": checklist(),
         "conversation": None,
     }

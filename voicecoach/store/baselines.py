@@ -14,3 +14,11 @@ def latest_baseline(session: Session, user_id: int) -> BaselineRow | None:
         select(BaselineRow).where(BaselineRow.user_id == user_id, BaselineRow.status == "done")
         .order_by(BaselineRow.id.desc()).limit(1)
     )
+
+
+def calibrated(session: Session, user_ids: list[int]) -> set[int]:
+    """Those of `user_ids` with a measured baseline (one query for a whole class)."""
+    rows = session.scalars(
+        select(BaselineRow.user_id).where(BaselineRow.user_id.in_(user_ids), BaselineRow.status == "done").distinct()
+    )
+    return set(rows) if user_ids else set()

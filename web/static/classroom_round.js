@@ -159,7 +159,7 @@
     $("my-role").textContent = vocabulary.round_roles[myRole] || vocabulary.round_roles.none;
     root.dataset.role = myRole;
     if ($("members")) {
-      $("members").replaceChildren(...board.members.map((m) => Klas.el("li", "", `${m.name} — ${m.role_name}`)));
+      $("members").replaceChildren(...board.members.map((m) => Klas.el("li", "", `${m.name} — ${m.role_name}${m.calibrated ? "" : " (rustige stem nog niet gemeten)"}`)));
       if (board.members.length === 0) $("members").append(Klas.el("li", "", "Nog niemand. Laat de studenten de code invullen."));
     }
     buildChecklist(board.checklist);
