@@ -50,7 +50,7 @@ VOICED_SENTENCES = (
 CALM_DB = -20  # sox gain of the calibration and the calm reply: about -40 dBFS, a quiet microphone
 LOUD_DB = 10  # a raised voice: well above a calm voice's spread, yet below the population default's level
 HIGH_CENTS = 500  # a raised pitch: five semitones, well above a calm voice's spread
-VERY_HIGH_CENTS = 1400  # MBROLA's ~100 Hz over four semitones above the population default's 160 Hz
+VERY_HIGH_CENTS = 2000  # MBROLA's ~100 Hz to ~320 Hz: above calm adult voices (up to ~255 Hz, POPULATION_DEFAULT)
 
 
 @pytest.fixture(scope="module")

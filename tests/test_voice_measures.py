@@ -96,6 +96,16 @@ def test_faster_speech_has_a_higher_rate(analyser, tmp_path):
     assert slow.voice.rate.unit == "syll/s"
 
 
+def test_a_pace_is_judged_only_against_the_own_calm_voice(analyser, calm_baseline, tmp_path):
+    """Calm people differ in pace by more than the threshold: without a calibration a fast reply is
+    shown, not charged (a test session: a calm reply at the reading's own pace cost -1 'sneller')."""
+    text = "Ik snap dat u vandaag lang hebt moeten wachten en dat u daar boos over bent."
+    fast = speak_to_wav(text, tmp_path / "220.wav", words_per_minute=220)
+    general = analyser.analyse(fast).voice.rate
+    assert general.difference >= general.threshold and not general.raised
+    assert analyser.analyse(fast, baseline=calm_baseline).voice.rate.raised
+
+
 def test_without_baseline_the_defaults_are_marked(analyser, dutch_reply_wav):
     voice = analyser.analyse(dutch_reply_wav).voice
     assert voice.baseline == POPULATION_DEFAULT

@@ -205,8 +205,10 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
                 source=BLOG,
             )
         )
-    # a word or two is judged raised only when clearly so (voice/measures.py), so it earns no "calm under pressure"
-    calm = not points and not voice.clipped and voice.loudness and voice.pitch and voice.speech_seconds >= SHORT_REPLY_S
+    # a word or two is judged raised only when clearly so (voice/measures.py), so it earns no "calm under pressure";
+    # nor does a voice held against general values only: a shout on a quiet microphone passes them
+    calm = (not points and not voice.clipped and voice.loudness and voice.pitch and voice.speech_seconds >= SHORT_REPLY_S
+            and voice.baseline.is_personal)
     if customer_anger >= CALM_PRESSURE_ANGER and calm:
         points.append(
             _point(

@@ -26,13 +26,15 @@ MIN_CALIBRATION_SPEECH_SECONDS = 8.0
 
 
 # Used only when a trainee has no calibration yet, and always marked as such. Mid-range adult
-# values: F0 between typical male (~120 Hz) and female (~210 Hz) medians with a wide spread,
-# a usual close-microphone speech level, and a Dutch articulation rate of about 4.5 syllables/s.
+# values: a usual close-microphone speech level; F0 between typical male (~120 Hz) and female
+# (~210 Hz) medians, with a spread that takes in calm adult voices up to ~255 Hz (8 half-tones:
+# with 4, an ordinary woman's voice read as raised); a Dutch articulation rate of about 4.5
+# syllables/s, shown but not judged (measures.py: people's own pace differs by more than a fifth).
 POPULATION_DEFAULT = Baseline(
     loudness_db=-26.0,
     loudness_spread_db=6.0,
     pitch_hz=160.0,
-    pitch_spread_st=4.0,
+    pitch_spread_st=8.0,
     rate_sps=4.5,
     rate_spread_sps=0.8,
     speech_seconds=0.0,

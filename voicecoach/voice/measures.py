@@ -104,14 +104,17 @@ def measure_voice(
     rate_comparison = None
     if rate.speech_seconds >= MIN_RATE_SPEECH_S:  # shorter: the rate of a few words is mostly noise
         span = _span(contours.times[speech]) if speech.any() else (0.0, 0.0)
+        difference = rate.syllables_per_second - baseline.rate_sps
         rate_comparison = Comparison(
             measure="rate",
             value=rate.syllables_per_second,
             baseline=baseline.rate_sps,
             unit="syll/s",
-            difference=rate.syllables_per_second - baseline.rate_sps,
+            difference=difference,
             difference_unit="syll/s",
             threshold=baseline.rate_threshold(),
+            # against general values a pace says nothing: calm people differ by more than the threshold
+            raised=baseline.is_personal and difference >= baseline.rate_threshold(),
             spread_in_reply=0.0,
             seconds=span,
             frames=rate.syllables,

@@ -98,7 +98,7 @@ const VoicePanel = (() => {
     const noFlags = document.getElementById("no-flags");
     noFlags.hidden = found.length > 0;
     noFlags.textContent = againstGeneralValues(voice)
-      ? "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een harde of hoge stem valt pas goed op als je rustige stem gemeten is."
+      ? "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een harde of hoge stem valt pas goed op, en je tempo wordt pas beoordeeld, als je rustige stem gemeten is."
       : "Je stem bleef in dit antwoord binnen je rustige bereik.";
   }
 
