@@ -172,6 +172,9 @@ def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas,
     expected = machine ^ {"begrip_tonen", "aanjager:zwart_wit"}
     assert {d["key"] for d in agreement["disagreements"]} == expected
     assert agreement["overall"]["agreed"] == items - len(expected)
+    # the labels nobody heard are left out of the plain count the teacher reads first
+    tapped = {"begrip_tonen", "aanjager:zwart_wit"}
+    assert (agreement["overall"]["heard"], agreement["overall"]["both"]) == (len(machine | tapped), len(machine & tapped))
     assert agreement["per_label"]["begrip_tonen"]["agreed"] == int("begrip_tonen" in machine)
     with app.state.sessions() as session:
         stored = session.scalar(select(CustomerReading))
@@ -184,7 +187,9 @@ def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas,
     anna_id = board["conversation"]["medewerker_id"]
     page = clients["docent"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}")
     assert page.status_code == 200 and "Goede vraag!" in page.text and "Observatoren tikten" in page.text
-    assert f"het eens over {items - len(expected)} van de {items} punten" in page.text
+    counted = (f"Van de {len(machine | tapped)} punten die de klas of VoiceCoach hoorde, hoorden ze er "
+               f"{len(machine & tapped)} allebei")
+    assert counted in page.text and f"wat niemand hoorde: {items - len(expected)} van de {items}" in page.text
     assert clients["cas"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}").status_code == 404  # a classmate cannot
     own = clients["anna"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}/pdf")
     assert own.status_code == 200 and own.headers["content-type"] == "application/pdf"
@@ -200,7 +205,7 @@ def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas,
     closed = clients["docent"].get(f"/api/rounds/{round_id}").json()["conversation"]
     assert [r["number"] for r in closed["turns"]] == [1] and closed["agreement"] == agreement
     after = clients["docent"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}").text
-    assert f"het eens over {items - len(expected)} van de {items} punten" in after and "Beurt 2" not in after
+    assert counted in after and "Beurt 2" not in after
 
     # a finished conversation has no next line: the board shows what the customer said last
     with app.state.sessions() as session:

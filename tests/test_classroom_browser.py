@@ -112,7 +112,7 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         teacher.locator("#checklist-remmer .check[data-key='open_vraag']").click()
         expect(teacher.locator("#mark-status")).to_have_text("Genoteerd bij beurt 1.")
         expect(turn.locator(".transcript")).not_to_be_empty()
-        expect(board.locator("#board-agreement")).to_contain_text("Cohens kappa")
+        expect(board.locator("#board-agreement")).to_contain_text("punten die de klas of VoiceCoach hoorde")
         expect(turn.locator(".reading")).to_contain_text("Voorgelezen als", timeout=240_000)
         check_page(board, "25-klas-bord")
         # the medewerker's own phone shows the same, without a reload
@@ -127,7 +127,7 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         expect(debrief).to_contain_text("Technieken (VoiceCoach)")
         expect(debrief).to_contain_text("begrip tonen (1×)")
         expect(debrief).to_contain_text("Rustige toon, goede vraag.")
-        expect(debrief).to_contain_text("Cohens kappa")
+        expect(debrief).to_contain_text("punten die de klas of VoiceCoach hoorde")
         check_page(teacher, "26-klas-nabespreking")
         pdf = teacher.request.get(service.url + teacher.locator("#debrief-pdf").get_attribute("href"))
         assert pdf.ok and pdf.headers["content-type"] == "application/pdf"

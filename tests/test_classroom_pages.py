@@ -72,7 +72,7 @@ def test_round_pages_render_for_each_role(app):  # noqa: F811
     assert spoken.status_code == 200 and spoken.content[:4] == b"RIFF"
     assert bram.get(f"/api/conversations/{conversation}/customer-audio").status_code == 404
     unanswered = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}")
-    assert unanswered.status_code == 200 and "het eens over 0 van de 0 punten;" in unanswered.text
+    assert unanswered.status_code == 200 and "De klas en VoiceCoach hoorden geen enkel punt." in unanswered.text
     assert docent.post(f"/api/rounds/{created['id']}/close").status_code == 200
     closed = docent.get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}").text
     assert "gestopt toen de les werd afgesloten" in closed and "— bezig</h2>" not in closed

@@ -17,13 +17,17 @@ class Agreement:
     agreed: int
     kappa: float | None
     """None when chance agreement is already complete (both sides said the same thing throughout)."""
+    heard: int = 0
+    """Items at least one side said yes to: most items are labels nobody heard, which flatter `agreed`."""
+    both: int = 0
 
     @property
     def share(self) -> float | None:
         return self.agreed / self.items if self.items else None
 
     def to_dict(self) -> dict[str, float | int | None]:
-        return {"items": self.items, "agreed": self.agreed, "share": self.share, "kappa": self.kappa}
+        return {"items": self.items, "agreed": self.agreed, "share": self.share, "kappa": self.kappa,
+                "heard": self.heard, "both": self.both}
 
 
 def cohen_kappa(first: Sequence[bool], second: Sequence[bool]) -> Agreement:
@@ -34,12 +38,14 @@ def cohen_kappa(first: Sequence[bool], second: Sequence[bool]) -> Agreement:
     if n == 0:
         return Agreement(0, 0, None)
     agreed = sum(a == b for a, b in zip(first, second, strict=True))
+    heard = sum(a or b for a, b in zip(first, second, strict=True))
+    both = sum(a and b for a, b in zip(first, second, strict=True))
     observed = agreed / n
     yes_first, yes_second = sum(first) / n, sum(second) / n
     expected = yes_first * yes_second + (1 - yes_first) * (1 - yes_second)
     if expected >= 1.0:
-        return Agreement(n, agreed, None)
-    return Agreement(n, agreed, (observed - expected) / (1 - expected))
+        return Agreement(n, agreed, None, heard, both)
+    return Agreement(n, agreed, (observed - expected) / (1 - expected), heard, both)
 
 
 def class_heard(taps: int, observers: int) -> bool:

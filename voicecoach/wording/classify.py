@@ -117,11 +117,10 @@ class WordingClassifier:
         key = f"{AANJAGER}:{hit.subtype}" if hit.label == AANJAGER else hit.label
         source = self.label_sources.get(key) or self.label_sources[hit.label]
         name = AANJAGER_NAMES[hit.subtype] if hit.label == AANJAGER else TECHNIQUE_NAMES[hit.label]
-        percent = f"{hit.probability * 100:.0f}".replace(".", ",")
+        # plain words for the trainee; the probability and the example's id stay in the hit's evidence
         explanation = (
-            f"Lijkt op: {name} (zekerheid {percent}%), op de woorden \"{hit.text}\". "
-            f"Het meest vergelijkbare voorbeeld ({hit.nearest_id}): \"{hit.nearest_text}\". "
-            f"Herkend door het taalmodel, niet door een vaste regel."
+            f"Lijkt op {name}: \"{hit.text}\" lijkt op voorbeeldzinnen als \"{hit.nearest_text}\". "
+            "Herkend door te vergelijken met voorbeelden, niet aan vaste woorden: minder zeker dan een vaste regel."
         )
         return WordingHit(
             label=hit.label, subtype=hit.subtype, rule=f"model.{key}", start=hit.start, end=hit.end, text=hit.text,

@@ -43,15 +43,18 @@ const Klas = {
     const overall = agreement.overall;
     if (!overall.items) return "Nog geen geanalyseerde beurt om te vergelijken.";
     const kappa = overall.kappa === null ? "niet te bepalen (iedereen zei overal hetzelfde)" : NL.number(overall.kappa, 2);
-    return `Klas en VoiceCoach waren het eens over ${overall.agreed} van de ${overall.items} punten (${Klas.percent(overall.share)}). ` +
-      `Overeenstemming boven toeval (Cohens kappa): ${kappa}. Observatoren: ${agreement.observers}.`;
+    const heard = overall.heard
+      ? `Van de ${overall.heard} punten die de klas of VoiceCoach hoorde, hoorden ze er ${overall.both} allebei. `
+      : "De klas en VoiceCoach hoorden geen enkel punt. ";
+    return `${heard}Eens, ook over wat niemand hoorde: ${overall.agreed} van de ${overall.items} (${Klas.percent(overall.share)}). ` +
+      `Meer eens dan toeval: ${kappa} (1 is helemaal eens, 0 is niet beter dan gokken; Cohens kappa). Observatoren: ${agreement.observers}.`;
   },
 
   // Per checklist item where VoiceCoach or the class heard something: how often they agreed.
   labelTable(agreement) {
     const table = Klas.el("table", "agreement-labels");
     const head = Klas.el("tr");
-    ["Punt", "Eens", "Kappa"].forEach((title) => { const th = Klas.el("th", "", title); th.scope = "col"; head.append(th); });
+    ["Punt", "Eens", "Meer eens dan toeval"].forEach((title) => { const th = Klas.el("th", "", title); th.scope = "col"; head.append(th); });
     table.append(head);
     Object.entries(agreement.per_label).filter(([, a]) => a.items && (a.agreed < a.items || a.kappa !== null)).forEach(([key, a]) => {
       const row = Klas.el("tr");
