@@ -15,10 +15,11 @@ from tests.audio_factory import sox
 from voicecoach.analysis import Analyser
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.coaching.conversation import Conversation
-from voicecoach.coaching.customer import CustomerState, anger_change, answered_to
+from voicecoach.coaching.customer import CustomerState, anger_change, answered_to, react
 from voicecoach.config import Settings
 from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
+from voicecoach.turn_record import ScoreRecord
 from voicecoach.turn_record import TurnRecord
 from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
 from voicecoach.wording.rules import SEED_FILES
@@ -235,3 +236,16 @@ def test_a_customer_left_at_the_top_of_their_anger_does_not_thank_for_a_techniqu
     assert answered_to(scenario, CustomerState(4, phase), CustomerState(3, phase), heard) == "begrip_tonen"
     assert answered_to(scenario, CustomerState(3, phase), CustomerState(3, phase), heard) == "begrip_tonen"
     assert answered_to(scenario, CustomerState(2, phase), CustomerState(3, phase), heard) is None  # angrier
+
+
+@pytest.mark.parametrize("scenario_id", sorted(load_scenarios()[0]))
+def test_the_last_phase_ends_calmed_only_on_a_concrete_step(scenario_id):
+    """Every scenario's Probleemaanpak asks for a concrete solution or agreement: an ik-boodschap
+    alone ("Ik snap dat, echt.") left a test session's customer calmed without anything offered."""
+    scenario = load_scenarios()[0][scenario_id]
+    last = scenario.phases[-1]
+    before = CustomerState(scenario.ending.calmed_at_most, last.id, turn=2)
+    good = ScoreRecord(total=4, points=())
+    words_only = {"ik_boodschap", "samenvatten"} & set(last.techniques) or {"ik_boodschap"}
+    assert react(scenario, before, good, words_only).outcome is None
+    assert react(scenario, before, good, {"oplossing_zoeken"}).outcome == "calmed"

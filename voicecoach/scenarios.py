@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from voicecoach.config import bundled_dir
 from voicecoach.vocabulary import INTERRUPTION
@@ -51,6 +51,9 @@ class Phase(_Strict):
     """Labels that count as the right technique in this phase."""
     goal: str = Field(min_length=10)
     """What the trainee must achieve here (shown to the trainee, Dutch)."""
+    goal_techniques: list[str] = Field(default_factory=list)
+    """Those of `techniques` that reach the goal (the phase advances, or the last one ends calmed);
+    empty: any of them. "Stel een concrete oplossing voor" is not reached by an ik-boodschap alone."""
     lines: dict[Anger, list[str]]
     """Customer lines per anger level (0 calm … 4 furious); every level needs at least one."""
 
@@ -58,6 +61,16 @@ class Phase(_Strict):
     @classmethod
     def _known_techniques(cls, techniques: list[str]) -> list[str]:
         return _only_known(techniques, REMMER_LABELS, "onbekende techniek(en) {unknown}; kies uit {allowed}")
+
+    @model_validator(mode="after")
+    def _goal_among_techniques(self) -> Phase:
+        stray = sorted(set(self.goal_techniques) - set(self.techniques))
+        if stray:
+            raise ValueError(f"doeltechniek(en) {', '.join(stray)} staan niet bij de technieken van deze fase")
+        return self
+
+    def reaches_goal(self, labels: set[str]) -> bool:
+        return bool(labels & set(self.goal_techniques or self.techniques))
 
     @field_validator("lines")
     @classmethod

@@ -92,7 +92,7 @@ def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: 
     """The customer's new state after a turn with `score` and the wording `labels` it used."""
     anger = max(0, min(TOP_ANGER, state.anger + anger_change(score)))
     phase = scenario.phase(state.phase)
-    goal_met = bool(labels & set(phase.techniques)) and AANJAGER not in labels
+    goal_met = phase.reaches_goal(labels) and AANJAGER not in labels
     ending = scenario.ending
     turns_at_top = state.turns_at_top + 1 if anger >= ending.escalated_at else 0
     turn = state.turn + 1
