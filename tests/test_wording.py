@@ -129,6 +129,8 @@ def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fir
         ("Waarom doet u zo moeilijk?", True, {"open_vraag"}),
         # a technique beside an aanjager, on other words, still counts
         ("Ik begrijp dat u boos bent, maar u moet niet zo schreeuwen.", True, {"begrip_tonen", "ik_boodschap"}),
+        ("Ik kan me voorstellen dat u het zat bent, maar dan moet u ook niet zo schreeuwen.", True,
+         {"begrip_tonen", "ik_boodschap"}),
     ],
 )
 def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, aanjager, techniques):
@@ -273,6 +275,19 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         ("Ik vind het echt belachelijk wat u nu zegt.", "aanjager.vind_het_dom_wat", True),
         ("Vraag het maar aan de andere klanten.", "aanjager.vraag_maar_aan_wie", True),
         ("Doe maar wat u wilt.", "aanjager.doe_maar_wat_u_wilt", True),
+        # a test session: "Prima" before an arrangement cost -3 stoppen met communiceren
+        ("Prima, dan bel ik de planning voor een nieuwe afspraak.", "aanjager.prima_dan", False),
+        ("Prima.", "aanjager.prima_dan", True),
+        ("Boeiend, dan bel ik de planning wel.", "aanjager.boeiend", True),
+        # ... and a polite dismissal went unpunished
+        ("Dank u voor uw geduld. Helaas kan ik niets voor u doen. Fijne dag verder.", "aanjager.niks_voor_u_doen", True),
+        ("Verder kan ik niks voor u betekenen.", "aanjager.niks_voor_u_doen", True),
+        ("Als u blijft schelden, kan ik niets voor u doen.", "aanjager.niks_voor_u_doen", False),
+        ("Zonder bon kan ik niks voor u doen, maar ik kan wel kijken of het op uw pas staat.",
+         "aanjager.niks_voor_u_doen", False),
+        # ... and an inverted calming order was paid as naming the behaviour
+        ("Ik snap dat u het zat bent, maar dan moet u ook niet zo schreeuwen.", "aanjager.moet_u_niet", True),
+        ("Dan hoeft u niet te betalen.", "aanjager.moet_u_niet", False),
     ],
 )
 def test_aanjager_word_lists_and_their_scope(classifier, text, rule, fires):
