@@ -188,6 +188,14 @@ def test_pages_send_roles_home(world):
         assert (response.status_code, response.headers.get("location")) == ((200, None) if home is None else (303, home))
 
 
+def test_a_coach_reading_a_conversation_is_told_whose_it_is(world):
+    """The feedback speaks to the trainee ('Jouw antwoord', 'je score'): a coach is told whose it is."""
+    path = f"/gesprek/{world['conversation']}"
+    coach = world["clients"]["coach_of_a"].get(path).text
+    assert "Je bekijkt het gesprek van <strong>trainee_a</strong>" in coach
+    assert "Je bekijkt het gesprek van" not in world["clients"]["trainee_a"].get(path).text
+
+
 def test_state_changes_need_the_csrf_token(world):
     client = world["clients"]["trainee_a"]
     response = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}, headers={"X-CSRF-Token": "fout"})

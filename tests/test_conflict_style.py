@@ -84,12 +84,20 @@ def test_thin_evidence_gives_no_clear_style():
         [],
         [turn("Goedemiddag, waarmee kan ik u helpen?")],
         [turn("Dat is niet zo.", "aanjager", "aanjager:zwart_wit"), turn("Kunt u dat uitleggen?", "open_vraag")],
-        [turn("Ik begrijp het.", "begrip_tonen"), turn("Dus het gaat om de rekening.", "samenvatten")],
     ):
         result = infer_style(turns)
         assert result.style == "geen_duidelijke_stijl"
         assert result.title == "Geen duidelijke stijl"
         assert "te weinig aanwijzingen" in result.explanation
+
+
+def test_only_listening_is_said_to_be_listening():
+    """A test session read 'minstens twee antwoorden nodig die op dezelfde manier wijzen' above three
+    listening turns."""
+    result = infer_style([turn("Ik begrijp het.", "begrip_tonen"), turn("Dus het gaat om de rekening.", "samenvatten"),
+                          turn("Wat is er precies gebeurd?", "open_vraag")])
+    assert result.style == "geen_duidelijke_stijl" and len(result.evidence) == 3
+    assert result.explanation.startswith("Je luisterde vooral") and "minstens twee" not in result.explanation
 
 
 def test_a_tie_between_two_styles_is_no_clear_style():

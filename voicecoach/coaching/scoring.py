@@ -197,8 +197,8 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
                 points=w["rise"],
                 explanation=(
                     f"{w['rise']}: Je stem werd van {_fmt(rise.start)} tot {_fmt(rise.end)} s {kind} {word}: "
-                    f"ongeveer {_amount(rise.difference)} {unit} {word} dan eerder in je antwoord (pas vanaf "
-                    f"{_amount(rise.threshold)} {unit} telt het als stijging{own}). Snelle veranderingen in je stem "
+                    f"ongeveer {_amount(rise.difference, unit)} {word} dan eerder in je antwoord (pas vanaf "
+                    f"{_amount(rise.threshold, unit)} telt het als stijging{own}). Snelle veranderingen in je stem "
                     f"zijn een teken dat het gesprek escaleert. Bron: {SEED_FILES[BLOG]}."
                 ),
                 evidence=rise.model_dump(mode="json"),
@@ -261,7 +261,7 @@ def _raised_sentence(comparison: Comparison, voice: VoiceRecord) -> str:
     degree = "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
     return (
         f"Je sprak {_when(comparison)} {degree} {word} dan {_reference(voice)}: ongeveer "
-        f"{_amount(comparison.difference)} {unit} {word}, terwijl tot {_amount(comparison.threshold)} {unit} "
+        f"{_amount(comparison.difference, unit)} {word}, terwijl tot {_amount(comparison.threshold, unit)} "
         "verschil nog gewoon is."
     )
 
@@ -280,13 +280,17 @@ def _reference(voice: VoiceRecord) -> str:
 
 
 def _change(value: float, unit: str, up: str, down: str) -> str:
-    return f"{_amount(value)} {unit} {up if value >= 0 else down}"
+    return f"{_amount(value, unit)} {up if value >= 0 else down}"
 
 
-def _amount(value: float) -> str:
-    """A difference as people say it: whole numbers from 10 up, one decimal below, Dutch comma."""
-    text = _fmt(abs(value), 0 if abs(value) >= 10 else 1)
-    return text.removesuffix(",0")
+SINGULAR = {"halve tonen": "halve toon", "lettergrepen per seconde": "lettergreep per seconde"}
+
+
+def _amount(value: float, unit: str) -> str:
+    """A difference with its unit as people say it: whole numbers from 10 up, one decimal below,
+    Dutch comma, 'halve toon' after 1 ('1 halve tonen' read wrong)."""
+    text = _fmt(abs(value), 0 if abs(value) >= 10 else 1).removesuffix(",0")
+    return f"{text} {SINGULAR.get(unit, unit) if text == '1' else unit}"
 
 
 def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[PointRecord]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 from voicecoach.vocabulary import AANJAGER, LES6, SEED_FILES
@@ -99,6 +99,14 @@ EXPLANATIONS: dict[Style, str] = {
         "minstens twee antwoorden nodig die op dezelfde manier wijzen."
     ),
 }
+ONLY_LISTENING = (
+    "Je luisterde vooral: je stelde vragen, vatte samen of toonde begrip (de beurten hieronder). Luisteren is "
+    "geen stijl op zich uit Les 6, maar hoort bij confronteren en compromis zoeken. Welke van die twee het wordt, "
+    "hangt af van wat je daarna doet: je eigen standpunt of een oplossing noemen (confronteren), of samen een "
+    "middenweg zoeken (compromis)."
+)
+"""For "geen duidelijke stijl" when every reply that showed anything was listening: the general
+text ('minstens twee antwoorden nodig') contradicted the three listening turns listed under it."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,10 @@ def infer_style(turns: Sequence[ReplyTurn]) -> ConflictStyle:
 
     best, second = sorted(support, key=rank, reverse=True)[:2]
     if rank(best)[0] < MIN_EVIDENCE or rank(best) == rank(second):
-        return _style("geen_duidelijke_stijl", evidence)
+        unclear = _style("geen_duidelijke_stijl", evidence)
+        if evidence and all(item.kind == "luisteren" for item in evidence):
+            return replace(unclear, explanation=ONLY_LISTENING)
+        return unclear
     return _style(best, sorted(support[best], key=lambda item: item.turn))
 
 

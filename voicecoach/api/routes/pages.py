@@ -83,7 +83,9 @@ def conversation_page(
     scenario = service.scenario_of(conversation)
     new_notes = new_note_count(session, conversation) if conversation.user_id == user.id else 0
     seen_before = mark_seen(session, user, conversation)
+    owner = user if conversation.user_id == user.id else session.get(User, conversation.user_id)
     return templates.TemplateResponse(request, "conversation.html", {
+        "trainee_name": owner.display_name if owner is not None else "",
         "conversation_id": conversation.id, "user": user, "csrf_token": login.csrf_token, "scenario": scenario,
         "seen_before": seen_before.isoformat() if seen_before else "", "new_notes": new_notes,
         "is_owner": conversation.user_id == user.id, "max_seconds": int(service.settings.max_audio_seconds), "live_streaming": service.settings.live_streaming,
