@@ -240,8 +240,8 @@ def _raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w:
             criterion="stem:woorden_komen_minder_aan",
             points=-loss,
             explanation=(
-                f"-{loss}: Je woorden waren goed (+{earned}), maar omdat je {how} sprak dan {_reference(voice)}, "
-                f"komen ze minder aan: de helft van die punten vervalt. Reageer niet op agressie met meer "
+                f"-{loss}: De technieken in je antwoord (+{earned}) komen minder aan, omdat je {how} sprak dan "
+                f"{_reference(voice)}: de helft van die punten vervalt. Reageer niet op agressie met meer "
                 f"agressie en praat kalm. Bron: {SEED_FILES[R3]}."
             ),
             evidence={"technique_points": earned, "raised": [c.model_dump(mode="json") for c in raised]},
