@@ -94,3 +94,17 @@ def test_unusable_audio_is_said_as_such_when_whisper_or_the_wording_fails(settin
     with pytest.raises(AudioError) as refused:
         analyser.analyse(tone)
     assert refused.value.code == "no_speech"
+
+
+def test_sound_descriptions_from_subtitles_are_no_words():
+    """A test session's shouted reply was heard as '… ga ik weg. MUZIEK', and MUZIEK stood in the
+    aanjager's quoted words; a trainee's own 'muziek' stays."""
+    from voicecoach.speech.transcribe import SOUND_TAG
+
+    def cleaned(text: str) -> str:
+        return " ".join(SOUND_TAG.sub(" ", text).split())
+
+    assert cleaned("als u niet ophoudt met schreeuwen ga ik weg. MUZIEK") == "als u niet ophoudt met schreeuwen ga ik weg."
+    assert cleaned("[MUZIEK]") == "" and cleaned("(APPLAUS) Goedemiddag.") == "Goedemiddag."
+    assert cleaned("Zet de muziek wat zachter, alstublieft.") == "Zet de muziek wat zachter, alstublieft."
+    assert SOUND_TAG.fullmatch("MUZIEK.") and not SOUND_TAG.fullmatch("muziek")

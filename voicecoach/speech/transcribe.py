@@ -8,6 +8,7 @@ and the same function then only transcribes the phrases not in it.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import zlib
 from collections.abc import Callable, MutableMapping
@@ -48,6 +49,9 @@ NO_SPEECH_THRESHOLD = 0.6
 COMPRESSION_RATIO_LIMIT = 2.4
 MAX_WORDS_PER_SECOND = 6.0  # fluent Dutch is ~3-4 words/s; far more is a decoding loop
 MAX_TOKENS_PER_SECOND = 12  # bounds the decoder on short clips
+# Sound descriptions Whisper learnt from subtitles ("MUZIEK" after a shouted reply, a test session):
+# no words of the trainee, so they leave the text (kept under `dropped`) and the word list.
+SOUND_TAG = re.compile(r"[\[(]?\b(MUZIEK|APPLAUS|GELACH|GELUID|STILTE|MUSIC|APPLAUSE|LAUGHTER)\b[\])]?[.!]?")
 
 
 _model_lock = threading.Lock()
@@ -134,12 +138,16 @@ def transcribe_phrase(
             log.info("dropped segment %.2f-%.2f: %r", offset + segment.start, offset + segment.end, text)
             dropped.append(text)
             continue
+        dropped.extend(match.group(0) for match in SOUND_TAG.finditer(text))
+        text = " ".join(SOUND_TAG.sub(" ", text).split())
+        if not text:
+            continue
         texts.append(text)
         words.extend(
             Word(w.word.strip(), round(offset + float(w.start), 3), round(offset + float(w.end), 3),
                  round(float(w.probability), 4))
             for w in segment.words or []
-            if w.word.strip()
+            if w.word.strip() and not SOUND_TAG.fullmatch(w.word.strip())
         )
     return PhraseText(tuple(texts), tuple(words), tuple(dropped))
 
