@@ -156,7 +156,7 @@ def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore
                 assert 0 <= start < end
             if point.criterion in ("stem:loudness", "stem:pitch"):  # its seconds and its size, in plain Dutch
                 assert re.search(r"van \d+,\d tot \d+,\d s", point.explanation), point.explanation
-                assert re.search(r"ongeveer \d+(,\d)? (dB|halve tonen)", point.explanation), point.explanation
+                assert re.search(r"ongeveer \d+(,\d)? (dB|halve tonen|halve toon)", point.explanation), point.explanation
             if point.criterion.startswith(("stem:", "stijging:")):
                 assert not any(unit in point.explanation for unit in ("dBFS", "Hz", " st ", "syll")), point.explanation
                 assert not re.search(r"\d\.\d", point.explanation), point.explanation  # Dutch decimal comma
