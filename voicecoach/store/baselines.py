@@ -18,7 +18,8 @@ def latest_baseline(session: Session, user_id: int) -> BaselineRow | None:
 
 def calibrated(session: Session, user_ids: list[int]) -> set[int]:
     """Those of `user_ids` with a measured baseline (one query for a whole class)."""
-    rows = session.scalars(
+    if not user_ids:
+        return set()
+    return set(session.scalars(
         select(BaselineRow.user_id).where(BaselineRow.user_id.in_(user_ids), BaselineRow.status == "done").distinct()
-    )
-    return set(rows) if user_ids else set()
+    ))

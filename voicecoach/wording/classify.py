@@ -119,8 +119,8 @@ class WordingClassifier:
         name = AANJAGER_NAMES[hit.subtype] if hit.label == AANJAGER else TECHNIQUE_NAMES[hit.label]
         # plain words for the trainee; the probability and the example's id stay in the hit's evidence
         explanation = (
-            f"Lijkt op {name}: \"{hit.text}\" lijkt op voorbeeldzinnen als \"{hit.nearest_text}\". "
-            "Herkend door te vergelijken met voorbeelden, niet aan vaste woorden: minder zeker dan een vaste regel."
+            f"Lijkt op {name}: \"{hit.text}\", zoals in de voorbeeldzin \"{hit.nearest_text}\". "
+            "Gevonden door te vergelijken met voorbeelden, niet aan vaste woorden, dus minder zeker dan een vaste regel."
         )
         return WordingHit(
             label=hit.label, subtype=hit.subtype, rule=f"model.{key}", start=hit.start, end=hit.end, text=hit.text,
