@@ -15,7 +15,7 @@ from tests.audio_factory import sox
 from voicecoach.analysis import Analyser
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.coaching.conversation import Conversation
-from voicecoach.coaching.customer import CustomerState, anger_change, answered_to, react
+from voicecoach.coaching.customer import CustomerState, anger_change, answered_to, customer_reply, react
 from voicecoach.config import Settings
 from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
@@ -247,5 +247,21 @@ def test_the_last_phase_ends_calmed_only_on_a_concrete_step(scenario_id):
     before = CustomerState(scenario.ending.calmed_at_most, last.id, turn=2)
     good = ScoreRecord(total=4, points=())
     words_only = {"ik_boodschap", "samenvatten"} & set(last.techniques) or {"ik_boodschap"}
-    assert react(scenario, before, good, words_only).outcome is None
-    assert react(scenario, before, good, {"oplossing_zoeken"}).outcome == "calmed"
+    waiting = react(scenario, before, good, words_only)
+    assert waiting.outcome is None
+    # the customer asks for the step instead of thanking for one (a check session heard "Oké, als het
+    # vandaag nog werkt, ben ik tevreden" five times over while nothing had been offered)
+    assert customer_reply(scenario, before, waiting, words_only).endswith(tuple(last.goal_prompts))
+    calmed = react(scenario, before, good, {"oplossing_zoeken"})
+    assert calmed.outcome == "calmed"
+    assert customer_reply(scenario, before, calmed, {"oplossing_zoeken"}).endswith(tuple(last.lines[calmed.anger]))
+
+
+def test_a_conversation_that_runs_out_of_turns_is_stored_as_unfinished(analyser, scenario):
+    """The customer's state said 'unfinished' at the last turn, but the stored reaction only allowed
+    calmed or escalated: the last turn failed three times and the conversation never ended."""
+    conversation = Conversation(scenario)
+    results = [answer(conversation, hear_text(analyser, "Ik snap dat u boos bent. Wat is er precies gebeurd?"))
+               for _ in range(scenario.ending.max_turns)]
+    assert conversation.state.outcome == "unfinished"
+    assert TurnRecord.model_validate_json(results[-1].model_dump_json()).reaction.outcome == "unfinished"

@@ -276,8 +276,11 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         ("Vraag het maar aan de andere klanten.", "aanjager.vraag_maar_aan_wie", True),
         ("Doe maar wat u wilt.", "aanjager.doe_maar_wat_u_wilt", True),
         # a test session: "Prima" before an arrangement cost -3 stoppen met communiceren
-        ("Prima, dan bel ik de planning voor een nieuwe afspraak.", "aanjager.prima_dan", False),
-        ("Prima.", "aanjager.prima_dan", True),
+        ("Prima, dan bel ik de planning voor een nieuwe afspraak.", "aanjager.kaal_prima", False),
+        ("Prima, ik plan meteen een monteur in voor morgenochtend.", "aanjager.kaal_prima", False),  # a check session
+        ("Prima dat u het zegt. Wat is er precies gebeurd?", "aanjager.kaal_prima", False),
+        ("Prima.", "aanjager.kaal_prima", True),
+        ("Best hoor.", "aanjager.kaal_prima", True),
         ("Boeiend, dan bel ik de planning wel.", "aanjager.boeiend", True),
         # ... and a polite dismissal went unpunished
         ("Dank u voor uw geduld. Helaas kan ik niets voor u doen. Fijne dag verder.", "aanjager.niks_voor_u_doen", True),

@@ -54,6 +54,10 @@ class Phase(_Strict):
     goal_techniques: list[str] = Field(default_factory=list)
     """Those of `techniques` that reach the goal (the phase advances, or the last one ends calmed);
     empty: any of them. "Stel een concrete oplossing voor" is not reached by an ik-boodschap alone."""
+    goal_prompts: list[str] = Field(default_factory=list)
+    """What the customer says here while calm enough to end but the goal is not reached yet (in the
+    last phase: asking for the step); empty: the level's line. The calm levels' lines ("Oké, als
+    het vandaag nog werkt, ben ik tevreden") take a step as offered, so they end the conversation."""
     lines: dict[Anger, list[str]]
     """Customer lines per anger level (0 calm … 4 furious); every level needs at least one."""
 
