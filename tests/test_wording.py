@@ -285,6 +285,8 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         # ... and a polite dismissal went unpunished
         ("Dank u voor uw geduld. Helaas kan ik niets voor u doen. Fijne dag verder.", "aanjager.niks_voor_u_doen", True),
         ("Verder kan ik niks voor u betekenen.", "aanjager.niks_voor_u_doen", True),
+        ("Wij kunnen op dit moment niets voor u doen.", "aanjager.niks_voor_u_doen", True),  # a check session
+        ("Ik kan vandaag niets voor u doen, maar morgen komt er zeker iemand.", "aanjager.niks_voor_u_doen", False),
         ("Als u blijft schelden, kan ik niets voor u doen.", "aanjager.niks_voor_u_doen", False),
         ("Zonder bon kan ik niks voor u doen, maar ik kan wel kijken of het op uw pas staat.",
          "aanjager.niks_voor_u_doen", False),

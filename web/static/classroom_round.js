@@ -166,7 +166,7 @@
     const comesNext = role === "teacher" ? "Kies Volgende rollen voor het volgende gesprek." : "De docent start het volgende.";
     const outcome = conversation && conversation.finished ? vocabulary.outcomes[conversation.outcome] : null;
     $("round-status").textContent = board.round.closed ? "Deze les is afgesloten." :
-      conversation ? (conversation.finished ? `Dit gesprek is klaar (${outcome || "afgelopen"}). ${comesNext}` : "") : "Wacht tot de docent de rollen kiest.";
+      conversation ? (conversation.finished ? `Dit gesprek is klaar (${outcome || "afgelopen"}). ${comesNext}` : "") : role === "teacher" ? "Kies Volgend gesprek (rollen wisselen) om te beginnen." : "Wacht tot de docent de rollen kiest.";
     $("play").hidden = !conversation;
     $("turns-panel").hidden = !conversation;
     const open = conversation && !conversation.finished && !board.round.closed;
