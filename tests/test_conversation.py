@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,8 @@ def test_the_last_phase_ends_calmed_only_on_a_concrete_step(scenario_id):
     # the customer asks for the step instead of thanking for one (a check session heard "Oké, als het
     # vandaag nog werkt, ben ik tevreden" five times over while nothing had been offered)
     assert customer_reply(scenario, before, waiting, words_only).endswith(tuple(last.goal_prompts))
+    ran_out = replace(waiting, outcome="unfinished")  # its last words ask, too: no thanks for a step never offered
+    assert customer_reply(scenario, before, ran_out, words_only).endswith(tuple(last.goal_prompts))
     calmed = react(scenario, before, good, {"oplossing_zoeken"})
     assert calmed.outcome == "calmed"
     assert customer_reply(scenario, before, calmed, {"oplossing_zoeken"}).endswith(tuple(last.lines[calmed.anger]))

@@ -38,9 +38,10 @@ class CustomerState:
 
 def customer_line(scenario: Scenario, state: CustomerState) -> str:
     """The scripted line for the current phase and anger level; calm enough to end in the last
-    phase but not calmed (no step offered yet), the phase's prompt for its goal if it has one."""
+    phase but not calmed (no step offered yet, also as the last words of a conversation that ran out
+    of turns), the phase's prompt for its goal if it has one."""
     phase = scenario.phase(state.phase)
-    waiting = (state.outcome is None and scenario.next_phase(phase.id) is None
+    waiting = (state.outcome != "calmed" and scenario.next_phase(phase.id) is None
                and state.anger <= scenario.ending.calmed_at_most and phase.goal_prompts)
     return _pick(phase.goal_prompts if waiting else phase.lines[state.anger], f"{scenario.id}:{state.turn}")
 
