@@ -20,8 +20,7 @@ from voicecoach.coaching.customer import CustomerState, anger_change, answered_t
 from voicecoach.config import Settings
 from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
-from voicecoach.turn_record import ScoreRecord
-from voicecoach.turn_record import TurnRecord
+from voicecoach.turn_record import ScoreRecord, TurnRecord
 from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
 from voicecoach.wording.rules import SEED_FILES
 from tests.conftest import SPACY_DIR, WHISPER_DIR
