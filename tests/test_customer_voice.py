@@ -54,3 +54,11 @@ def test_without_mbrola_the_espeak_voice_of_the_same_sex_speaks(tmp_path, monkey
     assert resolve_voice("mb-nl2") == "nl+m3" and resolve_voice("mb-nl3") == "nl+f2"
     path = customer_audio(LINE, 4, "mb-nl3", tmp_path / "cache")
     assert len(_read(path)[0]) > 10_000
+
+
+@pytest.mark.parametrize("text", ["-0", "--help", "-a 200 hallo"])
+def test_a_line_that_starts_with_a_dash_is_spoken_not_read_as_an_option(tmp_path, text):
+    """The scenario editor's 'Beluister' sent '-0' to espeak-ng as an option: no file, a server error
+    (found by tests/test_schemathesis.py's generated input)."""
+    samples, _ = soundfile.read(customer_audio(text, 2, "mb-nl2", tmp_path))
+    assert samples.size > 0

@@ -36,6 +36,7 @@ def speak_to_wav(
             "-p", str(pitch),
             "-a", str(amplitude),
             "-w", str(out_path),
+            "--",  # the text is never an option: "-0" or "--help" from an editor field wrote no file
             text,
         ],
         check=True,
