@@ -149,6 +149,17 @@
   recorder("reading-record", "reading-level", "reading-status",
     () => `/api/rounds/${roundId}/readings`, "Verstuurd. Wacht op het antwoord van de medewerker.");
 
+  // What happens next in the round, said to the teacher by the name of their button.
+  function roundStatus(role, conversation) {
+    const teacher = role === "teacher" && $("next-roles");
+    const button = teacher ? `Kies ${teacher.textContent}` : "";
+    if (board.round.closed) return "Deze les is afgesloten.";
+    if (!conversation) return teacher ? `${button} om te beginnen.` : "Wacht tot de docent de rollen kiest.";
+    if (!conversation.finished) return "";
+    const outcome = vocabulary.outcomes[conversation.outcome] || "afgelopen";
+    return `Dit gesprek is klaar (${outcome}). ${teacher ? `${button} voor het volgende gesprek.` : "De docent start het volgende."}`;
+  }
+
   function draw(next) {
     followAnswers(next.conversation);
     board = next;
@@ -163,10 +174,7 @@
       if (board.members.length === 0) $("members").append(Klas.el("li", "", "Nog niemand. Laat de studenten de code invullen."));
     }
     buildChecklist(board.checklist);
-    const comesNext = role === "teacher" ? "Kies Volgende rollen voor het volgende gesprek." : "De docent start het volgende.";
-    const outcome = conversation && conversation.finished ? vocabulary.outcomes[conversation.outcome] : null;
-    $("round-status").textContent = board.round.closed ? "Deze les is afgesloten." :
-      conversation ? (conversation.finished ? `Dit gesprek is klaar (${outcome || "afgelopen"}). ${comesNext}` : "") : role === "teacher" ? "Kies Volgend gesprek (rollen wisselen) om te beginnen." : "Wacht tot de docent de rollen kiest.";
+    $("round-status").textContent = roundStatus(role, conversation);
     $("play").hidden = !conversation;
     $("turns-panel").hidden = !conversation;
     const open = conversation && !conversation.finished && !board.round.closed;
