@@ -24,7 +24,7 @@ from voicecoach.scenario_library import ScenarioLibrary
 from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.models import BaselineRow, Recording, TurnRow, utcnow
 from voicecoach.turn_record import TurnRecord
-from voicecoach.voice.baseline import Baseline
+from voicecoach.voice.baseline import Baseline, baseline_from_earlier_replies
 
 
 def practice_jobs(analyser: Analyser, scenarios: ScenarioLibrary, data_dir: Path) -> dict[str, JobKind]:
@@ -46,7 +46,7 @@ class TurnJob:
             "recording": str(self.data_dir / session.get(Recording, turn.recording_id).path),
             "scenario_id": conversation.scenario_id,
             "scenario_version": conversation.scenario_version,
-            "baseline": baseline.data if baseline else None,
+            "baseline": baseline.data if baseline else _earlier_replies_reference(turn),
             "state_before": dict(turn.state_before),
             "customer_line": turn.customer_line,
             "corrected_text": turn.corrected_text,
@@ -93,6 +93,18 @@ class TurnJob:
         turn.status, turn.error = status, error
         if status == "error":
             turn.result = None
+
+
+def _earlier_replies_reference(turn: TurnRow) -> dict[str, Any] | None:
+    """Without a calibration: the calmest of the trainee's replies recorded before this one in the
+    same conversation (voice/baseline.py), or None (general values) for the first."""
+    voices = [
+        earlier.record.analysis.voice for earlier in turn.conversation.turns
+        if earlier.id != turn.id and earlier.created_at < turn.created_at and earlier.status == "done"
+        and earlier.record is not None and earlier.record.analysis.voice is not None
+    ]
+    reference = baseline_from_earlier_replies(voices)
+    return reference.model_dump(mode="json") if reference else None
 
 
 class CalibrationJob:

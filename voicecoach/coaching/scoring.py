@@ -276,6 +276,8 @@ def _reference(voice: VoiceRecord) -> str:
     """What the reply was compared with, said so that a missing calibration is noticed."""
     if voice.baseline.is_personal:
         return "je rustige stem"
+    if voice.baseline.source == "earlier_replies":
+        return "je rustigste eerdere antwoord in dit gesprek (je eigen rustige stem is nog niet gemeten)"
     return "een gemiddelde rustige stem (je eigen rustige stem is nog niet gemeten)"
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from voicecoach.errors import VoiceCoachError
 from voicecoach.voice.contours import Contours
 from voicecoach.voice.rate import RateMeasure
-from voicecoach.voice.shapes import FLOOR_RATE_FRACTION, Baseline
+from voicecoach.voice.shapes import FLOOR_RATE_FRACTION, SHORT_REPLY_S, Baseline, VoiceRecord
 from voicecoach.voice.stats import phrase_spread, semitones
 
 # Read aloud for calibration (about 20 s at a calm pace), written in the tone of the seeds:
@@ -41,6 +42,37 @@ POPULATION_DEFAULT = Baseline(
     source="population_default",
     created="",
 )
+
+
+# Without a calibration, a reply is held against the calmest of the trainee's earlier replies in the
+# same conversation (same microphone, same voice) rather than general values, against which a shout
+# on a quiet microphone passed and a calm voice on a close headset read as raised. Calm replies of
+# one speaker differ more from each other than the seconds of one reading do, so the margins are
+# wider than a calibration's usual spread: 6 dB (a clear step up, where shouting is 10 dB or more)
+# and 4 half-tones (a voice pitched up in anger rises that much; an ordinary voice does not between
+# two calm replies). Pace is not judged against them (measures.py: only against a calibration).
+EARLIER_LOUDNESS_SPREAD_DB = 6.0
+EARLIER_PITCH_SPREAD_ST = 4.0
+
+
+def baseline_from_earlier_replies(voices: Sequence[VoiceRecord]) -> Baseline | None:
+    """The calmest level and lowest pitch of earlier replies (each of at least SHORT_REPLY_S of
+    speech, whose median is a level, not a stressed word; an overdriven one reads too low), or None
+    when there is none."""
+    usable = [v for v in voices if v.speech_seconds >= SHORT_REPLY_S and not v.clipped and v.loudness and v.pitch]
+    if not usable:
+        return None
+    return Baseline(
+        loudness_db=min(v.loudness.value for v in usable if v.loudness),
+        loudness_spread_db=EARLIER_LOUDNESS_SPREAD_DB,
+        pitch_hz=min(v.pitch.value for v in usable if v.pitch),
+        pitch_spread_st=EARLIER_PITCH_SPREAD_ST,
+        rate_sps=POPULATION_DEFAULT.rate_sps,
+        rate_spread_sps=POPULATION_DEFAULT.rate_spread_sps,
+        speech_seconds=sum(v.speech_seconds for v in usable),
+        source="earlier_replies",
+        created="",
+    )
 
 
 def baseline_from_measures(contours: Contours, rate: RateMeasure) -> Baseline:

@@ -49,8 +49,10 @@ class VoiceMeasures:
         step = slice(None, None, CONTOUR_STEP)
         c = self.contours
         note = None if self.baseline.is_personal else (
-            "Er is nog geen eigen rustige stem gemeten: je stem is vergeleken met een gemiddelde "
-            "rustige stem, en een stijging met de rest van je antwoord. Meet eerst je rustige stem "
+            "Er is nog geen eigen rustige stem gemeten: je stem is vergeleken met "
+            + ("je rustigste eerdere antwoord in dit gesprek" if self.baseline.source == "earlier_replies"
+               else "een gemiddelde rustige stem")
+            + ", en een stijging met de rest van je antwoord. Meet eerst je rustige stem "
             "(startpagina, 'Je rustige stem') voor een eerlijke vergelijking."
         )
         return VoiceRecord(

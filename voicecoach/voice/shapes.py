@@ -56,7 +56,7 @@ class Baseline(Shape):
     rate_sps: Round3
     rate_spread_sps: Round3
     speech_seconds: Round3
-    source: Literal["calibration", "population_default"]
+    source: Literal["calibration", "earlier_replies", "population_default"]
     created: str
     version: int = BASELINE_VERSION
 

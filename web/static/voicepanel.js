@@ -54,16 +54,23 @@ const VoicePanel = (() => {
     });
   }
 
-  // Without a calibration the voice is held against general values, not the trainee's own calm voice.
-  function againstGeneralValues(voice) {
-    return voice.baseline.source === "population_default";
+  // Without a calibration the voice is held against general values (first reply) or the calmest
+  // earlier reply of the conversation, not the trainee's own calm voice.
+  function notCalibrated(voice) {
+    return voice.baseline.source !== "calibration";
   }
+
+  const REFERENCE = {
+    calibration: "je rustige stem",
+    earlier_replies: "je rustigste eerdere antwoord",
+    population_default: "algemene standaardwaarden",
+  };
 
   function showCharts(voice) {
     charts.forEach((c) => c.destroy());
     charts = [];
     document.querySelectorAll("#voice-panel .charts .reference").forEach((span) => {
-      span.textContent = againstGeneralValues(voice) ? "algemene standaardwaarden" : "je rustige stem";
+      span.textContent = REFERENCE[voice.baseline.source];
     });
     const c = voice.contours;
     const loudness = smooth(c.loudness_db.map((v) => (v === null ? null : v - voice.baseline.loudness_db)));
@@ -97,9 +104,11 @@ const VoicePanel = (() => {
     }));
     const noFlags = document.getElementById("no-flags");
     noFlags.hidden = found.length > 0;
-    noFlags.textContent = againstGeneralValues(voice)
-      ? "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een harde of hoge stem valt pas goed op, en je tempo wordt pas beoordeeld, als je rustige stem gemeten is."
-      : "Je stem bleef in dit antwoord binnen je rustige bereik.";
+    noFlags.textContent = {
+      calibration: "Je stem bleef in dit antwoord binnen je rustige bereik.",
+      earlier_replies: "Je sprak niet duidelijk harder of hoger dan in je rustigste eerdere antwoord in dit gesprek. Je tempo wordt pas beoordeeld als je rustige stem gemeten is.",
+      population_default: "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een harde of hoge stem valt pas goed op, en je tempo wordt pas beoordeeld, als je rustige stem gemeten is.",
+    }[voice.baseline.source];
   }
 
   function showWaveform(turnId, voice) {
@@ -136,7 +145,8 @@ const VoicePanel = (() => {
       block.append(panel);
       panel.hidden = false;
       document.getElementById("voice-turn").textContent = turn.number;
-      document.getElementById("calibrate-hint").hidden = !againstGeneralValues(voice);
+      document.getElementById("calibrate-hint").hidden = !notCalibrated(voice);
+      document.querySelector("#calibrate-hint .reference").textContent = REFERENCE[voice.baseline.source];
       showWarnings(turn.result.analysis.audio.warnings || []);
       showWaveform(turn.id, voice);
       showFlags(voice);
