@@ -6,6 +6,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import SPACY_DIR
@@ -13,7 +14,7 @@ from voicecoach.coaching.scoring import load_weights, score_turn
 from voicecoach.scenarios import load_scenarios
 from voicecoach.wording.classify import WordingClassifier, is_remmer_clause
 from voicecoach.wording.evaluation import load_labelled, predicted_labels
-from voicecoach.wording.model import MODEL_DIR, clauses, load_model
+from voicecoach.wording.model import MODEL_DIR, WordingModel, clauses, load_model
 from voicecoach.wording.normalise import load_tables, normalise_text, normalise_words
 from voicecoach.wording.pipeline import load_pipeline
 from voicecoach.wording.rules import AANJAGER_SUBTYPES, SEED_FILES
@@ -157,6 +158,29 @@ def test_separate_stretches_each_earn_their_technique(classifier):
                        speech_seconds=0.0, voice=None)
     criteria = {p.criterion for p in score.points if p.criterion.startswith("techniek:")}
     assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
+
+
+def test_a_technique_the_whole_reply_carries_leaves_the_rules_techniques_their_words(classifier):
+    """No clause alone made the model's begrip tonen, the whole reply did: shown on the whole reply
+    it overlapped the rules' open question and only one of them was paid (a test session)."""
+    text = "Ai, dat is niet fijn. Vertel, wat is er gebeurd?"
+    hits = classifier.classify(text)
+    begrip = next(h for h in hits if h.label == "begrip_tonen")
+    assert begrip.method == "model" and begrip.text == "dat is niet fijn"
+    score = score_turn(hits=hits, suggestions=[], phase=_phase(), customer_anger=2, word_count=10,
+                       speech_seconds=0.0, voice=None)
+    criteria = {p.criterion for p in score.points if p.criterion.startswith("techniek:")}
+    assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
+
+
+def test_a_whole_reply_technique_is_not_moved_onto_an_aanjagers_words():
+    spans = [(0, 18), (20, 36), (0, 36)]  # "Niet zo schreeuwen", "ik ben niet doof", the whole
+    column = np.array([0.3, 0.2, 0.8])  # only the whole reply reaches the threshold
+    unit = WordingModel._evidence_unit
+    assert unit(column, 0.5, spans, techniques=[], aanjagers=[(0, 18)]) == (2, 2)  # no technique to make room for
+    assert unit(column, 0.5, spans, techniques=[(25, 30)], aanjagers=[(0, 18)]) == (2, 2)  # no free clause
+    assert unit(column, 0.5, spans, techniques=[(25, 30)], aanjagers=[]) == (2, 0)
+    assert unit(np.array([0.6, 0.2, 0.8]), 0.5, spans, techniques=[(0, 5)], aanjagers=[]) == (0, 0)  # a clause made it
 
 
 def test_overlap_exceptions_name_their_reason():

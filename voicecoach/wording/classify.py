@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from voicecoach.transcript import Word
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
-from voicecoach.wording.model import ModelHit, WordingModel, load_model
+from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
 )
@@ -43,12 +43,18 @@ class WordingClassifier:
         self.label_sources = self._label_sources()
 
     def classify(self, text: str) -> list[WordingHit]:
-        return self.fuse(self.rule_hits(self.nlp(text)), *self.model_opinion(text))
+        return self._classified(self.nlp(text), text)
 
     def classify_many(self, texts: Iterable[str], batch_size: int = 256) -> list[list[WordingHit]]:
         texts = list(texts)
         docs = self.nlp.pipe(texts, batch_size=batch_size)
-        return [self.fuse(self.rule_hits(doc), *self.model_opinion(text)) for doc, text in zip(docs, texts)]
+        return [self._classified(doc, text) for doc, text in zip(docs, texts)]
+
+    def _classified(self, doc: Doc, text: str) -> list[WordingHit]:
+        rule_hits = self.rule_hits(doc)
+        techniques = [(hit.start, hit.end) for hit in rule_hits if hit.label != AANJAGER]
+        aanjagers = [(hit.start, hit.end) for hit in rule_hits if hit.label == AANJAGER]
+        return self.fuse(rule_hits, *self.model_opinion(text, techniques, aanjagers))
 
     def fuse(self, rule_hits: list[WordingHit], model_hits: list[WordingHit],
              best: Mapping[str, float] | None = None) -> list[WordingHit]:
@@ -106,11 +112,13 @@ class WordingClassifier:
     def model_hits(self, text: str) -> list[WordingHit]:
         return self.model_opinion(text)[0]
 
-    def model_opinion(self, text: str) -> tuple[list[WordingHit], dict[str, float]]:
-        """The model's hits and its best-clause probability per label (empty without a model)."""
+    def model_opinion(self, text: str, techniques: Sequence[Span] = (), aanjagers: Sequence[Span] = ()
+                      ) -> tuple[list[WordingHit], dict[str, float]]:
+        """The model's hits and its best-clause probability per label (empty without a model);
+        `techniques`, `aanjagers`: the rules' hit spans (WordingModel.opinion)."""
         if not self.model:
             return [], {}
-        hits, best = self.model.opinion(text)
+        hits, best = self.model.opinion(text, techniques, aanjagers)
         return [self._from_model(hit) for hit in hits], best
 
     def _from_model(self, hit: ModelHit) -> WordingHit:

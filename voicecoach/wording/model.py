@@ -17,6 +17,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from voicecoach.wording.embedding import Embedder, load_embedder
 from voicecoach.wording.normalise import Tables, load_tables, normalise_text, only_markers
 
 MODEL_DIR = Path(__file__).parent / "model"
+Span = tuple[int, int]  # characters start..end of a reply
 # A comma before "dan" closes a condition ("Heeft u vragen, dan …"), which belongs to its main clause.
 CLAUSE_BREAK = re.compile(r"[.!?;:]+|,(?!\s*dan\b)|\s(?=(?:maar|want|dus|anders|behalve)\s)", re.IGNORECASE)
 
@@ -161,10 +163,12 @@ class WordingModel:
     def hits(self, text: str) -> list[ModelHit]:
         return self.opinion(text)[0]
 
-    def opinion(self, text: str) -> tuple[list[ModelHit], dict[str, float]]:
+    def opinion(self, text: str, techniques: Sequence[Span] = (), aanjagers: Sequence[Span] = ()
+                ) -> tuple[list[ModelHit], dict[str, float]]:
         """Labels above their threshold, each on its best clause (an aanjager carries the subtype
         that scores best on that clause and must reach that subtype's threshold too), and every
-        label's best-clause probability."""
+        label's best-clause probability. `techniques`, `aanjagers`: the character spans of the rules'
+        hits, which a technique the whole reply carries is not shown on (`_evidence_unit`)."""
         if not text.strip():
             return [], {label: 0.0 for label in self.labels}
         spans, probabilities = self.unit_probabilities(self._without_marker_clauses(text))
@@ -173,28 +177,42 @@ class WordingModel:
         for column, label in enumerate(self.labels):
             if ":" in label:
                 continue
-            best = (int(np.argmax(probabilities[:, column])) if label == "aanjager"  # the tone of the whole may be it
-                    else self._evidence_unit(probabilities[:, column], float(self.thresholds[column])))
+            if label == "aanjager":  # the tone of the whole may be it
+                best = shown = int(np.argmax(probabilities[:, column]))
+            else:
+                best, shown = self._evidence_unit(
+                    probabilities[:, column], float(self.thresholds[column]), spans, techniques, aanjagers)
             probability = float(probabilities[best, column])
             if probability < self.thresholds[column]:
                 continue
             subtype = self._subtype(probabilities[best]) if label == "aanjager" else label
             if probability < self.subtype_thresholds.get(subtype, 0.0):
                 continue
-            start, end = spans[best]
+            start, end = spans[shown]
             nearest = self.nearest(text[start:end], f"aanjager:{subtype}" if label == "aanjager" else label)
             result.append(ModelHit(label, subtype, start, end, text[start:end], probability, *nearest))
         return result, best_of
 
     @staticmethod
-    def _evidence_unit(column: np.ndarray, threshold: float) -> int:
-        """The unit a technique is shown on: its best clause when one reaches the threshold, else
-        the best unit (the whole reply is the last). A hit spanning the whole reply overlapped every
-        rule hit in it, so the scoring paid only one of them: a concrete step earned no
-        'oplossingen zoeken' beside 'Ik snap dat' (a test session)."""
+    def _evidence_unit(column: np.ndarray, threshold: float, spans: Sequence[Span], techniques: Sequence[Span],
+                       aanjagers: Sequence[Span]) -> tuple[int, int]:
+        """The unit a technique is judged on and the unit it is shown on: its best clause when one
+        reaches the threshold, else the best unit (the whole reply is the last). A hit spanning the
+        whole reply overlapped every rule hit in it, so the scoring paid only one of them: a
+        concrete step earned no 'oplossingen zoeken' beside 'Ik snap dat', and "Ai, dat is niet
+        fijn. Vertel, wat is er gebeurd?" no open question beside its begrip tonen (test sessions).
+        So when the whole reply carries the label and holds a rule's technique, it is shown on its
+        best clause free of the rules' hits, if there is one (not on an aanjager's words: the
+        technique would go with them, or be credited to words that are not it)."""
         clause_rows = column[:-1] if len(column) > 1 else column
         best_clause = int(np.argmax(clause_rows))
-        return best_clause if clause_rows[best_clause] >= threshold else int(np.argmax(column))
+        if clause_rows[best_clause] >= threshold:
+            return best_clause, best_clause
+        best = int(np.argmax(column))
+        if best < len(clause_rows) or not any(_overlap(spans[best], span) for span in techniques):
+            return best, best
+        free = [i for i in range(len(clause_rows)) if not any(_overlap(spans[i], span) for span in [*techniques, *aanjagers])]
+        return best, (max(free, key=lambda i: clause_rows[i]) if free else best)
 
     def _without_marker_clauses(self, text: str) -> str:
         """`text` with its clauses of only discourse markers blanked out ('Eh, nou ja, weet je, ik
@@ -229,6 +247,10 @@ class WordingModel:
         sums[~self.example_labels[:, column]] = -1.0
         best = int(np.argmax(sums))
         return self.example_ids[best], self.example_texts[best]
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 @lru_cache(maxsize=1)
