@@ -369,6 +369,8 @@ def test_development_set_macro_f1(classifier):
         ("Als ik u goed begrijp, is de monteur niet gekomen.", "samenvatten", "Als ik u goed begrijp"),
         ("Nou, rustig aan hé.", "aanjager", "rustig aan"),
         ("Ik ben het spuugzat met klanten zoals u.", "aanjager", "klanten zoals u"),  # "u." is no initial
+        # a statement-form question is its sentence, not its first word ("Ik", a test session)
+        ("Goed. U heeft een probleem met de factuur?", "gesloten_vraag", "U heeft een probleem met de factuur"),
     ],
 )
 def test_span_covers_the_words_that_caused_it(classifier, text, label, words):
@@ -376,6 +378,13 @@ def test_span_covers_the_words_that_caused_it(classifier, text, label, words):
     assert words in [h.text for h in hits], hits
     hit = next(h for h in hits if h.text == words)
     assert text[hit.start : hit.end] == words
+
+
+def test_a_tag_question_is_the_question_not_the_sentence_start(classifier):
+    """'Laten we … afspreken, is dat goed?' asks 'is dat goed': no second closed question on 'Laten'."""
+    closed = [h.text for h in classifier.classify("Laten we morgen om tien uur afspreken, is dat goed?")
+              if h.label == "gesloten_vraag"]
+    assert closed == ["is dat"]
 
 
 def test_every_hit_on_the_dev_set_points_into_its_text(classifier):

@@ -78,21 +78,28 @@ class WordingRules:
 
     def _resolve(self, spans: list[Span]) -> list[Span]:
         """One span per label, subtype and place (the longest wins); an open question overrides a
-        closed one on the same words."""
+        closed one on the same words. A statement-form question is its whole sentence."""
         groups: dict[tuple[str, str], list[Span]] = {}
         for span in spans:
+            if self.rule_for(span)[1] == "declaratief":
+                span = _sentence_of(span)
             groups.setdefault((span.label_, self.rule_for(span)[1]), []).append(span)
         resolved = [kept for group in groups.values() for kept in filter_spans(group)]
-        open_questions = [s for s in resolved if s.label_ == "open_vraag"]
-        resolved = [s for s in resolved if s.label_ != "gesloten_vraag" or not self._inside_open(s, open_questions)]
-        return sorted(resolved, key=lambda s: (s.start, s.end, s.label_))
+        questions = [s for s in resolved if s.label_ in ("open_vraag", "gesloten_vraag")]
+        return sorted((s for s in resolved if not self._another_question(s, questions)),
+                      key=lambda s: (s.start, s.end, s.label_))
 
-    def _inside_open(self, closed: Span, open_questions: list[Span]) -> bool:
-        """A closed-question hit on the words of an open one ('Kunt u mij vertellen…'), or a
-        statement-form question in a sentence that holds an open one, is that open question."""
+    def _another_question(self, closed: Span, questions: list[Span]) -> bool:
+        """A closed-question hit on the words of an open one ('Kunt u mij vertellen…') is that open
+        question; a statement-form question in a sentence that holds another question hit is that
+        question ('Laten we morgen afspreken, is dat goed?': the question is 'is dat goed', not 'Laten')."""
+        if closed.label_ != "gesloten_vraag":
+            return False
         declarative = self.rule_for(closed)[1] == "declaratief"
         return any(
-            _overlaps(closed, q) or (declarative and q.sent.start == closed.sent.start) for q in open_questions
+            (q.label_ == "open_vraag" and _overlaps(closed, q))
+            or (declarative and q is not closed and q.sent.start == closed.sent.start)
+            for q in questions
         )
 
     def _normalised(self, doc: Doc) -> tuple[Doc, list[tuple[int, int]]]:
@@ -129,6 +136,15 @@ class WordingRules:
 
 def _span(doc: Doc, origin: list[tuple[int, int]], start: int, end: int, label: str, rule_id: str) -> Span:
     return Span(doc, origin[start][0], origin[end - 1][1] + 1, label=label, span_id=rule_id)
+
+
+def _sentence_of(span: Span) -> Span:
+    """The span's sentence without its closing punctuation, with the span's label and rule."""
+    sentence = span.sent
+    end = sentence.end
+    while end > sentence.start + 1 and span.doc[end - 1].is_punct:
+        end -= 1
+    return Span(span.doc, sentence.start, end, label=span.label_, span_id=span.id_)
 
 
 def _overlaps(a: Span, b: Span) -> bool:
