@@ -326,12 +326,15 @@ def test_ik_vind_u_onbeschoft_is_an_attack(classifier):
         ("Nou ja, u bent ook altijd zo lastig.", True),
         ("Ja ja, fijne dag nog.", True),
         ("nou ja zeg dat heb ik u al drie keer uitgelegd", True),
+        ("Ja joh, dat snap ik helemaal.", False),
+        ("Als ik u goed begrijp, vindt u het bedrag te hoog. Nou, dat is het niet.", True),
     ],
 )
 def test_discourse_markers_alone_make_no_aanjager(classifier, text, aanjager):
-    """'Nou ja', 'ja hè', 'weet je' open a reply as people speak; the model read a clause of only
-    'nou ja' as an outburst (a test session: -3 emotioneel worden on a reply that showed
-    understanding). What follows them still counts, and 'ja ja' still waves the customer away."""
+    """'Nou ja', 'ja hè', 'ja joh', 'weet je' open a reply as people speak; the model read a clause
+    of only 'nou ja' as an outburst (a test session: -3 emotioneel worden on a reply that showed
+    understanding), 'ja joh' as an attack. What follows them still counts, 'ja ja' still waves the
+    customer away, and markers later in the reply are its tone ('Nou, dat is het niet')."""
     assert any(label.startswith("aanjager") for label in predicted_labels(classifier.classify(text))) is aanjager
 
 

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 import numpy as np
@@ -215,15 +216,17 @@ class WordingModel:
         return best, (max(free, key=lambda i: clause_rows[i]) if free else best)
 
     def _without_marker_clauses(self, text: str) -> str:
-        """`text` with its clauses of only discourse markers blanked out ('Eh, nou ja, weet je, ik
-        snap dat…' is read as 'ik snap dat…'), unless the reply is nothing else. The training
-        replies made of sighs ('Zucht. Ja. Nee. Nou ja.') taught the model that 'nou ja' alone is an
-        outburst, and it cost replies that showed understanding -3 (a test session, 2026-11-27).
-        Markers inside a clause stay: 'ja ja, fijne dag nog' and 'nou, dan niet' dismiss by them.
+        """`text` with the clauses of only discourse markers that open it blanked out ('Eh, nou ja,
+        weet je, ik snap dat…' is read as 'ik snap dat…', 'Ja joh, dat snap ik helemaal' as 'dat
+        snap ik helemaal'), unless the reply is nothing else. The training replies made of sighs
+        ('Zucht. Ja. Nee. Nou ja.') taught the model that 'nou ja' alone is an outburst, and it
+        cost replies that showed understanding -3 (test sessions, 2026-11-27). Markers later in the
+        reply are its tone and stay ('…, joh', '… Nou?', '…dat meneer fout zat? Nou?'), as do
+        markers inside a clause: 'ja ja, fijne dag nog' and 'nou, dan niet' dismiss by them.
         Offsets stay, so hits still point into the reply."""
         spans = clauses(text)
         parts = spans[:-1] if len(spans) > 1 else spans
-        markers = [(start, end) for start, end in parts if only_markers(text[start:end], self.tables)]
+        markers = list(takewhile(lambda span: only_markers(text[span[0]:span[1]], self.tables), parts))
         if len(markers) == len(parts):
             return text
         chars = list(text)
