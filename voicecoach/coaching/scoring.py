@@ -216,9 +216,9 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
                 points=w["calm_under_pressure"],
                 explanation=(
                     f"+{w['calm_under_pressure']}: Je bleef rustig terwijl de klant boos was (boosheid "
-                    f"{customer_anger} van 4): je stem bleef binnen de gewone marge, ongeveer "
-                    f"{_change(voice.loudness.difference, 'dB', 'harder', 'zachter')} en "
-                    f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager')} dan {_reference(voice)}. "
+                    f"{customer_anger} van 4): je stem bleef binnen de gewone marge van {_reference(voice)}: "
+                    f"{_change(voice.loudness.difference, 'dB', 'harder', 'zachter', 'even hard')} en "
+                    f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager', 'even hoog')}. "
                     f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
                 ),
                 evidence={"loudness": voice.loudness.model_dump(mode="json"), "pitch": voice.pitch.model_dump(mode="json"), "customer_anger": customer_anger},
@@ -281,8 +281,10 @@ def _reference(voice: VoiceRecord) -> str:
     return "een gemiddelde rustige stem (je eigen rustige stem is nog niet gemeten)"
 
 
-def _change(value: float, unit: str, up: str, down: str) -> str:
-    return f"{_amount(value, unit)} {up if value >= 0 else down}"
+def _change(value: float, unit: str, up: str, down: str, same: str) -> str:
+    """'ongeveer 2,5 dB harder', or `same` when it rounds to nothing ('0 dB zachter' read oddly)."""
+    amount = _amount(value, unit)
+    return same if amount.startswith("0 ") else f"ongeveer {amount} {up if value >= 0 else down}"
 
 
 SINGULAR = {"halve tonen": "halve toon", "lettergrepen per seconde": "lettergreep per seconde"}
