@@ -39,7 +39,7 @@ MESSAGES: dict[str, str] = {
         "duidelijker, of dichter bij de microfoon, en neem je antwoord opnieuw op."
     ),
     "too_quiet": (
-        "De opname is te zacht om je stem te meten ({level_db:.0f} dB). Spreek dichter bij de "
+        "De opname is te zacht om je stem te meten. Spreek dichter bij de "
         "microfoon of zet het opnameniveau hoger, en probeer het opnieuw."
     ),
     "clipped": (

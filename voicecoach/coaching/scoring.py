@@ -20,7 +20,7 @@ CALM_PRESSURE_ANGER = 3
 
 # Per voice measure: the comparative, the plain unit of a difference, and what to do about it.
 VOICE_TEXT = {
-    "loudness": ("harder", "dB", "Een harde stem is een teken dat het gesprek escaleert: praat kalm."),
+    "loudness": ("harder", "decibel", "Een harde stem is een teken dat het gesprek escaleert: praat kalm."),
     "pitch": ("hoger", "halve tonen", "Een hogere, gespannen stem is een teken dat het gesprek escaleert."),
     "rate": ("sneller", "lettergrepen per seconde", "Praat kalm en in duidelijke taal."),
 }
@@ -217,7 +217,7 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
                 explanation=(
                     f"+{w['calm_under_pressure']}: Je bleef rustig terwijl de klant boos was (boosheid "
                     f"{customer_anger} van 4): je stem bleef binnen de gewone marge van {_reference(voice)}: "
-                    f"{_change(voice.loudness.difference, 'dB', 'harder', 'zachter', 'even hard')} en "
+                    f"{_change(voice.loudness.difference, 'decibel', 'harder', 'zachter', 'even hard')} en "
                     f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager', 'even hoog')}. "
                     f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
                 ),
@@ -282,7 +282,7 @@ def _reference(voice: VoiceRecord) -> str:
 
 
 def _change(value: float, unit: str, up: str, down: str, same: str) -> str:
-    """'ongeveer 2,5 dB harder', or `same` when it rounds to nothing ('0 dB zachter' read oddly)."""
+    """'ongeveer 2,5 decibel harder', or `same` when it rounds to nothing ('0 dB zachter' read oddly)."""
     amount = _amount(value, unit)
     return same if amount.startswith("0 ") else f"ongeveer {amount} {up if value >= 0 else down}"
 
