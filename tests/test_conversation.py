@@ -156,7 +156,7 @@ def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore
                 assert 0 <= start < end
             if point.criterion in ("stem:loudness", "stem:pitch"):  # its seconds and its size, in plain Dutch
                 assert re.search(r"van \d+,\d tot \d+,\d s", point.explanation), point.explanation
-                assert re.search(r"ongeveer \d+(,\d)? (dB|halve tonen|halve toon)", point.explanation), point.explanation
+                assert re.search(r"ongeveer \d+(,\d)? (decibel|halve tonen|halve toon)", point.explanation), point.explanation
             if point.criterion.startswith(("stem:", "stijging:")):
                 assert not any(unit in point.explanation for unit in ("dBFS", "Hz", " st ", "syll")), point.explanation
                 assert not re.search(r"\d\.\d", point.explanation), point.explanation  # Dutch decimal comma
@@ -267,3 +267,24 @@ def test_a_conversation_that_runs_out_of_turns_is_stored_as_unfinished(analyser,
                for _ in range(scenario.ending.max_turns)]
     assert conversation.state.outcome == "unfinished"
     assert TurnRecord.model_validate_json(results[-1].model_dump_json()).reaction.outcome == "unfinished"
+
+
+@pytest.mark.parametrize("scenario_id", sorted(load_scenarios()[0]))
+def test_the_customer_does_not_say_the_same_sentence_twice_in_a_row(scenario_id):
+    """Where the phase and the anger stay, the next line is another of that level's lines, and the
+    answer to a technique another of its answers (a test session heard one line five times over).
+    Every level of every phase has at least two lines."""
+    scenario = load_scenarios()[0][scenario_id]
+    for phase in scenario.phases:
+        for level, lines in phase.lines.items():
+            assert len(set(lines)) >= 2, (phase.id, level)
+    first = scenario.phases[0]
+    level = min(scenario.start_anger, scenario.ending.escalated_at - 1)
+    state = CustomerState(level, first.id, turn=3)
+    said = ""
+    for turn in range(3, 9):  # the same reply over and over: the state stays, the words change
+        before = replace(state, turn=turn - 1)
+        now = replace(state, turn=turn)
+        line = customer_reply(scenario, before, now, {"ik_boodschap"}, said)
+        assert line != said and not any(option in said for option in first.lines[level] if line.endswith(option))
+        said = line

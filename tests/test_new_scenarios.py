@@ -25,7 +25,7 @@ def test_new_seed_scenario_validates_and_cites_its_seeds(scenario_id, sources):
     assert tuple(phase.id for phase in scenario.phases) == PHASE_ORDER
     for phase in scenario.phases:
         assert sorted(phase.lines) == list(ANGER_LEVELS)
-        assert all(1 <= len(phase.lines[level]) <= 2 for level in ANGER_LEVELS)
+        assert all(len(phase.lines[level]) >= 2 for level in ANGER_LEVELS)
         assert any(name in phase.goal for name in SEED_SHORT_NAMES), phase.goal
     assert set(AANJAGER_KEYS) | set(ANSWERED_TECHNIQUES) <= set(scenario.responses)
     assert any(name in scenario.ending.calmed_message for name in SEED_SHORT_NAMES)

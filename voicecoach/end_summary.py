@@ -25,7 +25,8 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
         return conversation.customer_line
     last = turns[-1]
     labels = predicted_labels(record_hits(last.record)) if last.record is not None else set()
-    return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels)
+    return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels,
+                          last.customer_line)
 
 
 def _unique(points: list[dict[str, Any]]) -> list[dict[str, Any]]:

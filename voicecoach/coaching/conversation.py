@@ -84,7 +84,7 @@ class Conversation:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line
         self.state = react(self.scenario, before, score, labels)
-        self.line = customer_reply(self.scenario, before, self.state, labels) if not self.finished else ""
+        self.line = customer_reply(self.scenario, before, self.state, labels, line) if not self.finished else ""
         return TurnResult(
             reply=reply.text,
             score=score,

@@ -36,20 +36,23 @@ class CustomerState:
         return cls(anger=scenario.start_anger, phase=scenario.phases[0].id)
 
 
-def customer_line(scenario: Scenario, state: CustomerState) -> str:
+def customer_line(scenario: Scenario, state: CustomerState, previous: str = "") -> str:
     """The scripted line for the current phase and anger level; calm enough to end in the last
     phase but not calmed (no step offered yet, also as the last words of a conversation that ran out
-    of turns), the phase's prompt for its goal if it has one."""
+    of turns), the phase's prompt for its goal if it has one. Not a line of the customer's
+    `previous` words, when the level has another."""
     phase = scenario.phase(state.phase)
     waiting = (state.outcome != "calmed" and scenario.next_phase(phase.id) is None
                and state.anger <= scenario.ending.calmed_at_most and phase.goal_prompts)
-    return _pick(phase.goal_prompts if waiting else phase.lines[state.anger], f"{scenario.id}:{state.turn}")
+    return _pick(phase.goal_prompts if waiting else phase.lines[state.anger], f"{scenario.id}:{state.turn}", previous)
 
 
-def _pick(options: list[str], seed_text: str) -> str:
-    """One of `options`, always the same for the same seed text (same inputs, same conversation)."""
+def _pick(options: list[str], seed_text: str, previous: str = "") -> str:
+    """One of `options`, always the same for the same seed text (same inputs, same conversation),
+    and none the customer just said (in `previous`) when there is another: when the phase and the
+    anger stayed, the customer said the same sentence again, word for word (a test session)."""
     seed = int(hashlib.sha256(seed_text.encode()).hexdigest()[:12], 16)
-    return random.Random(seed).choice(options)
+    return random.Random(seed).choice([option for option in options if option not in previous] or options)
 
 
 # What the customer answers first when a reply holds several things: an accelerator is heard
@@ -78,14 +81,15 @@ def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState,
     return next((key for key in keys if key in labels and key in scenario.responses), None)
 
 
-def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str]) -> str:
+def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str],
+                   previous: str = "") -> str:
     """The customer's next words: an answer to what was said (if the scenario has one), then
-    the scripted line for the new phase and anger level."""
-    line = customer_line(scenario, state)
+    the scripted line for the new phase and anger level; `previous`: what the customer said before."""
+    line = customer_line(scenario, state, previous)
     key = answered_to(scenario, before, state, labels)
     if key is None:
         return line
-    return f"{_pick(scenario.responses[key], f'{scenario.id}:{state.turn}:{key}')} {line}"
+    return f"{_pick(scenario.responses[key], f'{scenario.id}:{state.turn}:{key}', previous)} {line}"
 
 
 def anger_change(score: ScoreRecord, weights: dict[str, Any] | None = None) -> int:
