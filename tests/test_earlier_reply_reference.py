@@ -67,10 +67,10 @@ def test_a_shout_after_a_calm_reply_is_flagged_against_that_reply(app, client, q
     assert run_queue(app) == 0
 
 
-def _record(loudness: float, pitch: float, speech_seconds: float, clipped: bool = False) -> VoiceRecord:
+def _record(loudness: float, pitch: float, speech_seconds: float, clipped: bool = False, raised: bool = False) -> VoiceRecord:
     def comparison(measure: str, value: float) -> Comparison:
-        return Comparison(measure=measure, value=value, baseline=0.0, unit="", difference=0.0, difference_unit="",
-                          threshold=1.0, spread_in_reply=0.0, raised=False, seconds=(0.0, 1.0), frames=10)
+        return Comparison(measure=measure, value=value, baseline=0.0, unit="", difference=2.0 if raised else 0.0,
+                          difference_unit="", threshold=1.0, spread_in_reply=0.0, seconds=(0.0, 1.0), frames=10)
     baseline = BaselineRecord(loudness_db=-26, loudness_spread_db=6, pitch_hz=160, pitch_spread_st=8, rate_sps=4.5,
                               rate_spread_sps=0.8, speech_seconds=0, source="population_default", created="")
     return VoiceRecord(baseline=baseline, loudness=comparison("loudness", loudness), pitch=comparison("pitch", pitch),
@@ -86,6 +86,7 @@ def test_the_reference_is_the_calmest_whole_reply():
         _record(-34.0, 150.0, 5.0),
         _record(-45.0, 90.0, 1.0),  # "ja": a word's median is a stressed core, not a level
         _record(-50.0, 80.0, 4.0, clipped=True),  # overdriven: its level reads too low
+        _record(-40.0, 100.0, 4.0, raised=True),  # itself judged raised (a test session: shouted from the start)
     ])
     assert reference is not None and not reference.is_personal
     assert (reference.loudness_db, reference.pitch_hz) == (-34.0, 140.0)

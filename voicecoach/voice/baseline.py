@@ -57,9 +57,11 @@ EARLIER_PITCH_SPREAD_ST = 4.0
 
 def baseline_from_earlier_replies(voices: Sequence[VoiceRecord]) -> Baseline | None:
     """The calmest level and lowest pitch of earlier replies (each of at least SHORT_REPLY_S of
-    speech, whose median is a level, not a stressed word; an overdriven one reads too low), or None
-    when there is none."""
-    usable = [v for v in voices if v.speech_seconds >= SHORT_REPLY_S and not v.clipped and v.loudness and v.pitch]
+    speech, whose median is a level, not a stressed word; an overdriven one reads too low; one
+    judged raised itself is no calm reference: a trainee who shouted from the first reply on was
+    held against that shout), or None when there is none."""
+    usable = [v for v in voices if v.speech_seconds >= SHORT_REPLY_S and not v.clipped and v.loudness and v.pitch
+              and not v.loudness.raised and not v.pitch.raised]
     if not usable:
         return None
     return Baseline(

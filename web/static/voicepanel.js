@@ -15,7 +15,7 @@ const VoicePanel = (() => {
       if (!measure || !measure.raised) return;
       // one flag per stretch above the limit (merged across pauses), else the measure's own seconds
       const stretches = measure.stretches && measure.stretches.length ? measure.stretches : [measure.seconds];
-      stretches.forEach(([start, end]) => list.push({ start, end, label: `${word[name]} dan je rustige stem` }));
+      stretches.forEach(([start, end]) => list.push({ start, end, label: `${word[name]} dan ${REFERENCE[voice.baseline.source]}` }));
     });
     return list;
   }
