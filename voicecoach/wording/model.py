@@ -239,7 +239,8 @@ class WordingModel:
         return self.labels[max(columns, key=lambda i: row[i])].split(":", 1)[1]
 
     def nearest(self, text: str, label: str) -> tuple[str, str]:
-        """Id and text of the most similar training example that carries `label`."""
+        """Id and text of the most similar training example that carries `label` (for a technique,
+        one without an aanjager)."""
         indices, values = vectorise(normalise_text(text, self.tables), self.spec, self.vocabulary, self.idf)
         dense = np.zeros(len(self.idf), dtype=np.float32)
         dense[indices] = values
@@ -248,6 +249,10 @@ class WordingModel:
         sums[np.diff(self.ex_indptr) == 0] = 0.0
         column = self.labels.index(label)
         sums[~self.example_labels[:, column]] = -1.0
+        if not label.startswith("aanjager"):  # a technique's example holds no aanjager: "…Maar dat komt
+            # door de planning, niet door mij." was shown as the example of an ik-boodschap (a test session)
+            with_aanjager = self.example_labels[:, self.labels.index("aanjager")]
+            sums[with_aanjager & self.example_labels[:, column]] = -0.5  # used only when no clean example exists
         best = int(np.argmax(sums))
         return self.example_ids[best], self.example_texts[best]
 
