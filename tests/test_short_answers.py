@@ -18,7 +18,8 @@ from voicecoach.coaching.scoring import score_turn
 from voicecoach.config import Settings
 from voicecoach.replies import hear_audio
 from voicecoach.scenarios import load_scenarios
-from voicecoach.vocabulary import SEED_FILES
+from voicecoach.vocabulary import LES6, SEED_FILES
+from voicecoach.wording.hits import WordingHit
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,15 @@ def test_short_answer_point_is_plain_dutch_with_its_seed(scenario):
                        word_count=3, speech_seconds=1.0, voice=None)
     short = [p for p in three.points if p.criterion.startswith("luisteren:")]
     assert [p.criterion for p in short] == ["luisteren:te_kort"] and "(3 woorden)" in short[0].explanation
+
+
+def test_a_short_reply_that_shows_understanding_is_not_told_to_show_it(scenario):
+    """"Dat snap ik." read "+2 begrip tonen" beside "-1: Je antwoord was erg kort … toon begrip"."""
+    hit = WordingHit(label="begrip_tonen", subtype="begrijpen", rule="begrip.dat_begrijp_ik", start=0, end=12,
+                     text="Dat snap ik", source=LES6, source_title=SEED_FILES[LES6], explanation="Begrip.")
+    score = score_turn(hits=[hit], suggestions=(), phase=scenario.phases[0], customer_anger=3,
+                       word_count=3, speech_seconds=1.0, voice=None)
+    assert [p.criterion for p in score.points] == ["techniek:begrip_tonen"]
 
 
 def test_silence_and_noise_are_still_refused(tmp_path):

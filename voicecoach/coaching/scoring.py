@@ -59,7 +59,7 @@ def score_turn(
     if voice is not None:
         points.extend(_voice_points(voice, customer_anger, w))
         points.extend(_raised_voice_loss(voice, techniques, w))
-    points.extend(_listening_points(word_count, speech_seconds, w))
+    points.extend(_listening_points(word_count, speech_seconds, w, earned=bool(techniques)))
     if interruption is not None and interruption.interrupting:
         points.append(_interruption_point(interruption, w))
     return ScoreRecord(total=sum(p.points for p in points), points=tuple(points))
@@ -297,8 +297,12 @@ def _amount(value: float, unit: str) -> str:
     return f"{text} {SINGULAR.get(unit, unit) if text == '1' else unit}"
 
 
-def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any]) -> list[PointRecord]:
+def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any], *, earned: bool) -> list[PointRecord]:
+    """Too short, too long. A short reply that earned a technique ("Dat snap ik.") did what the
+    short-answer point asks for: it read "+2 begrip tonen" beside "-1 … toon begrip" (a test session)."""
     rules = w["listening"]
+    if earned and word_count < rules["min_words"]:
+        return []
     if 0 < word_count <= rules["one_word_max"]:
         # "ja", "nee", "oké": scored, not refused, with what a one-word answer does to an angry customer
         said = "één woord" if word_count == 1 else f"{word_count} woorden"
