@@ -209,3 +209,18 @@ def test_a_techniques_example_holds_no_aanjager():
             example_id, _ = model.nearest(text, label)
             row = model.example_ids.index(example_id)
             assert model.example_labels[row, model.labels.index(label)] and not model.example_labels[row, aanjager]
+
+
+def test_an_offer_made_as_a_question_is_paid_as_the_offer(classifier):
+    """'Zal ik even kijken…?' kept only '+1 Gesloten vraag … de klant vertelt er weinig door' where
+    the phase values a closed question higher than an offer (a test session)."""
+    scenario = load_scenarios()[0]["klantenservice-rekening"]
+    phase = next(p for p in scenario.phases if "gesloten_vraag" in p.techniques and "oplossing_zoeken" not in p.techniques)
+    for text in ("Eh, ja, nou, ik snap dat het vervelend is, eh, zal ik even kijken wat ik kan doen?",
+                 "eh zal ik even met mijn leidinggevende bellen dan kijken we wat er kan"):
+        hits = classifier.classify(text)
+        assert {"gesloten_vraag", "oplossing_zoeken"} <= {h.label for h in hits}  # both found, as writers label it
+        score = score_turn(hits=hits, suggestions=[], phase=phase, customer_anger=2, word_count=len(text.split()),
+                           speech_seconds=0.0, voice=None)
+        criteria = {p.criterion for p in score.points}
+        assert "techniek:oplossing_zoeken" in criteria and "techniek:gesloten_vraag" not in criteria

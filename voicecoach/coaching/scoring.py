@@ -80,8 +80,13 @@ def _technique_value(label: str, phase: Phase, w: dict[str, Any]) -> int:
 def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[WordingHit]:
     """Each technique counts once, and one stretch of words earns one technique: of hits whose
     spans overlap, only the higher-valued one is paid (the earlier one on a tie), unless
-    weights.yaml's `overlap_allowed` lists the pair with its reason."""
-    remmers = [hit for hit in hits if hit.label != AANJAGER]
+    weights.yaml's `overlap_allowed` lists the pair with its reason; a closed question inside an
+    offer is the offer."""
+    offers = [hit for hit in hits if hit.label == "oplossing_zoeken"]
+    # A closed question that opens an offer ('Zal ik even kijken wat ik kan doen?') is paid as the
+    # offer: it lost its 'oplossingen zoeken' to '+1 Gesloten vraag … de klant vertelt er weinig door'.
+    remmers = [hit for hit in hits if hit.label != AANJAGER
+               and not (hit.label == "gesloten_vraag" and any(o.start <= hit.start and hit.end <= o.end for o in offers))]
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
     first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
     paid: list[WordingHit] = []
