@@ -470,3 +470,15 @@ def test_classify_cli_one_json_object_per_line():
     assert records[0]["hits"][0]["subtype"] == "persoon_aanvallen" and records[0]["suggestions"]
     assert {"begrip_tonen", "open_vraag", "ik_boodschap"} <= {h["label"] for h in records[1]["hits"]}
     assert records[2]["hits"] == []
+
+
+def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
+    """Les 6's list of conflictaanjagers has no 'kalmeringsbevel' or 'schuld afschuiven' (a test
+    session): a calming order follows 3 Reasons Why (communiceer respectvol), shifting the blame
+    names the Les 6 item it is a case of."""
+    les6_items = ("val de ander aan", "stop met communiceren")
+    for rule in load_rules(known_checks=KNOWN_CHECKS):
+        if rule.subtype == "kalmeringsbevel":
+            assert SEED_FILES[rule.source].startswith("3 Reasons Why") and "3 Reasons Why" in rule.explanation, rule.id
+        if rule.subtype == "schuld_afschuiven":
+            assert any(f"conflictaanjagers: {item}" in rule.explanation for item in les6_items), rule.id
