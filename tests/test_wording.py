@@ -482,3 +482,24 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
             assert SEED_FILES[rule.source].startswith("3 Reasons Why") and "3 Reasons Why" in rule.explanation, rule.id
         if rule.subtype == "schuld_afschuiven":
             assert any(f"conflictaanjagers: {item}" in rule.explanation for item in les6_items), rule.id
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # CIP stap 2: talking on the condition that the customer stays calm sets the rules, it orders nothing
+        ("Ik merk dat u uw stem verheft. Ik wil graag met u praten, maar dan wel rustig.", {"grens_aangeven"}, {"aanjager"}),
+        # an order not to shout is an order, whatever its word order ('U moet niet zo schreeuwen' is one too)
+        ("Schreeuw niet zo tegen me!", {"aanjager"}, {"gedrag_benoemen"}),
+        # 3 Reasons Why: "Ga vooral niet in discussie"
+        ("Ik ga niet in discussie over wie gelijk heeft, ik wil kijken hoe we dit oplossen.", {"oplossing_zoeken"}, {"aanjager"}),
+        ("Ik ga niet met u in discussie. Tot ziens.", set(), set()),  # curt and alone: left to the model
+        # a rhetorical question pushes the problem back: no open question to earn points with
+        ("Ja, wat wilt u dat ik eraan doe?", {"aanjager"}, {"open_vraag"}),
+        ("nou ja eh wat wilt u dan dat ik doe", {"aanjager"}, {"open_vraag"}),
+        ("Ik weet niet precies wat u bedoelt. Wat wilt u dat ik voor u doe?", {"open_vraag"}, {"aanjager"}),
+    ],
+)
+def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
+    labels = {label.split(":")[0] for label in predicted_labels(classifier.classify(text))}
+    assert present <= labels and not absent & labels, labels

@@ -74,6 +74,7 @@ class WordingClassifier:
             if (policy.get(hit.label) == "model" or (policy.get(hit.label) in ("union", "gated") and hit.label not in found))
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
+            and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
         ]
         return not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label)))
 
@@ -158,6 +159,13 @@ def not_inside_aanjager(hits: list[WordingHit]) -> list[WordingHit]:
         hit for hit in hits
         if hit.label not in STATEMENT_REMMERS or covered_share(hit.start, hit.end, aanjagers) < AANJAGER_COVERAGE
     ]
+
+
+def is_rhetorical(question: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """A question the rules' aanjagers make up most of ('nou ja, wat wilt u dan dat ik doe') is no
+    question the customer may answer; the rules drop theirs the same way (component._rhetorical)."""
+    aanjagers = [hit for hit in rule_hits if hit.label == AANJAGER]
+    return covered_share(question.start, question.end, aanjagers) >= VETO_COVERAGE
 
 
 def is_remmer_clause(start: int, end: int, rule_hits: Sequence[WordingHit]) -> bool:

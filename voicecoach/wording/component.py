@@ -86,7 +86,8 @@ class WordingRules:
             groups.setdefault((span.label_, self.rule_for(span)[1]), []).append(span)
         resolved = [kept for group in groups.values() for kept in filter_spans(group)]
         questions = [s for s in resolved if s.label_ in ("open_vraag", "gesloten_vraag")]
-        return sorted((s for s in resolved if not self._another_question(s, questions)),
+        aanjagers = [s for s in resolved if s.label_ == "aanjager"]
+        return sorted((s for s in resolved if not self._another_question(s, questions) and not _rhetorical(s, aanjagers)),
                       key=lambda s: (s.start, s.end, s.label_))
 
     def _another_question(self, closed: Span, questions: list[Span]) -> bool:
@@ -136,6 +137,14 @@ class WordingRules:
 
 def _span(doc: Doc, origin: list[tuple[int, int]], start: int, end: int, label: str, rule_id: str) -> Span:
     return Span(doc, origin[start][0], origin[end - 1][1] + 1, label=label, span_id=rule_id)
+
+
+def _rhetorical(span: Span, aanjagers: list[Span]) -> bool:
+    """A question whose words all belong to an aanjager is no question the customer may answer
+    ('Wat wilt u dat ik eraan doe?' earned +2 open vraag, a test session); a question beside an
+    aanjager stays one ('Waarom doet u zo moeilijk?')."""
+    return span.label_ in ("open_vraag", "gesloten_vraag") and any(
+        a.start <= span.start and span.end <= a.end for a in aanjagers)
 
 
 def _sentence_of(span: Span) -> Span:
