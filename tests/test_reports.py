@@ -59,6 +59,9 @@ def test_the_progress_report_as_html_and_pdf(history):
     page = history.coach.get("/rapport/voortgang/sanne").text
     assert "Voortgangsverslag van sanne" in page and page.count("<svg") == 3
     data = history.trainee.get("/api/me/progress").json()
+    # the charts' conversations by Dutch day and time ("27 nov. 14:05"), not "2026-11-27" over and over
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", page)
+    assert re.search(r"\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec)\.? \d{2}:\d{2}", page)
     text = pdf_text(history.trainee.get("/rapport/voortgang/sanne.pdf").content)
     flat = " ".join(words(text))
     assert " ".join(words(data["advice"]["text"])) in flat

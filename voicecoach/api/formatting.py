@@ -12,14 +12,14 @@ from voicecoach.vocabulary import OUTCOME_NAMES, ROLE_NAMES
 
 
 
-def nl_date(value: datetime | str | None) -> str:
-    """'25 november 2026, 14:05' from a stored (naive UTC) timestamp."""
+def nl_date(value: datetime | str | None, pattern: str = "d MMMM y, HH:mm") -> str:
+    """'25 november 2026, 14:05' (or another babel `pattern`) from a stored (naive UTC) timestamp."""
     if value is None:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return format_datetime(moment.astimezone(), "d MMMM y, HH:mm", locale="nl")
+    return format_datetime(moment.astimezone(), pattern, locale="nl")
 
 
 def nl_number(value: float | int, digits: int = 1) -> str:

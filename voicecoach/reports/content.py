@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from voicecoach.api.formatting import nl_date
 from voicecoach.end_summary import end_summary
 from voicecoach.incident import incident_dict
 from voicecoach.progress import VOICE_MEASURES, progress, voice_differences
@@ -59,7 +60,8 @@ def _row(turn: TurnRow, score: dict[str, Any] | None, phases: dict[str, str], no
 def progress_report(session: Session, scenarios: dict[str, Scenario], trainee: User) -> dict[str, Any]:
     data = progress(session, trainee, scenarios)
     conversations = data["conversations"]
-    labels = [f"{c['date'][:10]}" for c in conversations]
+    # day and time: several conversations a day read "2026-11-27" five times over (a test session)
+    labels = [nl_date(c["date"], "d MMM HH:mm") for c in conversations]
     charts = [
         line_chart("Punten per gesprek", labels, {"punten": [c["total"] for c in conversations]}, "punten", "gesprek (datum)"),
         line_chart("Technieken en conflictaanjagers per beurt", labels, {
