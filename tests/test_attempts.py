@@ -96,13 +96,18 @@ def test_trainee_corrects_misheard_words_and_the_coach_sees_both_texts(app, clie
     conversation = start(client)
     turn = _answer(app, client, conversation["id"], replies["calm"])
     heard = turn["result"]["analysis"]["transcript"]["text"]
-    response = client.post(f"/api/turns/{turn['id']}/own-correction", json={"text": ACCELERATOR})
+    # another reply typed over it is refused: only misheard words may be fixed (a test session made
+    # a -3 reply +5, and the customer calm, that way)
+    other = client.post(f"/api/turns/{turn['id']}/own-correction", json={"text": ACCELERATOR})
+    assert other.status_code == 400 and other.json()["error"]["code"] == "correction_too_different"
+    fixed = f"{heard} Dat is nou eenmaal ons beleid."  # words Whisper missed at the end
+    response = client.post(f"/api/turns/{turn['id']}/own-correction", json={"text": fixed})
     assert response.status_code == 202
     run_queue(app)
     corrected = client.get(f"/api/turns/{turn['id']}").json()
     analysis = corrected["result"]["analysis"]
-    assert corrected["corrected_by"] == "trainee" and corrected["corrected_text"] == ACCELERATOR
-    assert analysis["corrected_text"] == ACCELERATOR and analysis["transcript"]["text"] == heard
+    assert corrected["corrected_by"] == "trainee" and corrected["corrected_text"] == fixed
+    assert analysis["corrected_text"] == fixed and analysis["transcript"]["text"] == heard
     assert analysis["voice"] == turn["result"]["analysis"]["voice"]  # voice and timing stay from the audio
     assert any(hit["label"] == "aanjager" for hit in analysis["wording"])  # scored on the corrected words
     assert corrected["score"]["total"] < turn["score"]["total"]
@@ -123,7 +128,7 @@ def test_trainee_corrects_misheard_words_and_the_coach_sees_both_texts(app, clie
             session.add(GroupMember(group_id=group.id, user_id=user.id))
         session.commit()
     seen = coach.get(f"/api/turns/{turn['id']}").json()
-    assert seen["corrected_text"] == ACCELERATOR and seen["history"][0]["text"] == heard
+    assert seen["corrected_text"] == fixed and seen["history"][0]["text"] == heard
     assert seen["corrected_by"] == "trainee"
     # the coach's own correction is marked as the coach's and does not move the customer
     state = view["state"]

@@ -69,11 +69,15 @@ def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_pa
 
         kept = page.locator(f".turn[data-id='{second['id']}']")
         kept.locator(".own-correction > summary").click()
-        kept.locator(".own-correction textarea").fill(REPLY)
+        kept.locator(".own-correction textarea").fill(REPLY)  # another reply altogether: refused, with why
+        kept.locator(".own-correction button").click()
+        expect(kept.locator(".own-correction [role=status]")).to_contain_text("wijkt te veel af")
+        fixed = f"{second['result']['analysis']['transcript']['text']} Ik help u graag."  # a word or two Whisper missed
+        kept.locator(".own-correction textarea").fill(fixed)
         kept.locator(".own-correction button").click()
         expect(page.locator(f".turn[data-id='{second['id']}'] .corrected")).to_contain_text("Gecorrigeerd door jou", timeout=ANALYSED)
         corrected = client.get(f"/api/turns/{second['id']}").json()
-        assert corrected["corrected_by"] == "trainee" and corrected["corrected_text"] == REPLY
+        assert corrected["corrected_by"] == "trainee" and corrected["corrected_text"] == fixed
         assert corrected["result"]["analysis"]["voice"] == second["result"]["analysis"]["voice"]
         assert corrected["history"][0]["text"] == second["result"]["analysis"]["transcript"]["text"]
         check_page(page, "11-own-correction")

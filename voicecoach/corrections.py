@@ -4,6 +4,9 @@ words; voice and timing stay from the recording."""
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,6 +35,15 @@ def record_correction(session: Session, turn: TurnRow, author: User, text: str) 
     return job
 
 
+# The trainee's own correction fixes misheard words; it may not put another reply in its place (a
+# test session turned a -3 reply into +5, the customer calming, by typing a model answer over it).
+# Share of words the corrected and the heard text have in common (difflib's ratio over words):
+# "Dat is nou in meldonsbeleid, daar kan ik niks aan" → "…nou eenmaal ons beleid…" keeps 0.73,
+# "Ik krijg dat u bent" → "Ik begrijp dat u boos bent" 0.73, a reply half of which Whisper missed ~0.6.
+MIN_OWN_CORRECTION_SIMILARITY = 0.5
+WORD = re.compile(r"\w+")
+
+
 def correct_own(session: Session, service: PracticeService, user: User, turn_id: str, text: str) -> Job:
     """The trainee fixes what was misheard in their newest reply, before answering the next line;
     the customer then reacts to the corrected words (attempt_state.stands_on)."""
@@ -41,4 +53,16 @@ def correct_own(session: Session, service: PracticeService, user: User, turn_id:
             "Alleen je laatste antwoord kun je verbeteren, voordat je op de volgende klantzin antwoordt.",
             code="cannot_correct",
         )
+    record = turn.record
+    if record is not None and similarity(record.analysis.transcript.text, text) < MIN_OWN_CORRECTION_SIMILARITY:
+        raise VoiceCoachError(
+            "Je verbetering wijkt te veel af van wat VoiceCoach hoorde. Verbeter alleen woorden die verkeerd "
+            "verstaan zijn; zei je iets anders, neem je antwoord dan opnieuw op.",
+            code="correction_too_different",
+        )
     return record_correction(session, turn, user, text)
+
+
+def similarity(heard: str, corrected: str) -> float:
+    """How much of the two texts' words (lowercase) they share, 0..1."""
+    return SequenceMatcher(None, WORD.findall(heard.lower()), WORD.findall(corrected.lower())).ratio()
