@@ -288,3 +288,14 @@ def test_the_customer_does_not_say_the_same_sentence_twice_in_a_row(scenario_id)
         line = customer_reply(scenario, before, now, {"ik_boodschap"}, said)
         assert line != said and not any(option in said for option in first.lines[level] if line.endswith(option))
         said = line
+
+
+def test_the_boundary_phase_moves_on_only_on_a_boundary():
+    """grens-overschrijden's first phase asks to name the behaviour and set a boundary: an
+    ik-boodschap alone moved it on while the customer still shouted (a test session)."""
+    scenario = load_scenarios()[0]["grens-overschrijden"]
+    first = scenario.phases[0]
+    before = CustomerState(2, first.id, turn=1)
+    good = ScoreRecord(total=2, points=())
+    assert react(scenario, before, good, {"ik_boodschap"}).phase == first.id
+    assert react(scenario, before, good, {"grens_aangeven", "ik_boodschap"}).phase == scenario.phases[1].id
