@@ -169,6 +169,11 @@ def test_calm_under_pressure_needs_a_whole_reply_and_the_own_calm_voice(setting)
         if bonus:  # no difference reads as none ("ongeveer 0 dB zachter" read oddly)
             praise = next(p.explanation for p in score.points if p.criterion == "stem:kalm_onder_druk")
             assert "marge van je rustige stem: even hard en even hoog." in praise
+            # a calm voice saying an aanjager ("Dat is nou eenmaal ons beleid") is not praised for it
+            hits, _, _ = _typed(*setting, "Dat is nou eenmaal ons beleid.")
+            policy = score_turn(hits=hits, suggestions=[], phase=phase, customer_anger=4, word_count=6,
+                                speech_seconds=seconds, voice=voice)
+            assert not any(p.criterion == "stem:kalm_onder_druk" for p in policy.points)
 
 
 def test_two_aanjagers_of_one_kind_both_still_count_under_a_coach_judgement(setting):

@@ -55,9 +55,12 @@ def score_turn(
     start while the customer was still talking)."""
     w = weights or load_weights()
     techniques = _technique_points(hits, phase, w)
-    points = [*techniques, *_aanjager_points(hits, suggestions, w)]
+    aanjagers = _aanjager_points(hits, suggestions, w)
+    points = [*techniques, *aanjagers]
     if voice is not None:
-        points.extend(_voice_points(voice, customer_anger, w))
+        # a calm voice saying an aanjager is not "kalm onder druk" ("Dat is nou eenmaal ons beleid",
+        # said calmly, read "+1: Je bleef rustig", a test session): the praise needs calm words too
+        points.extend(_voice_points(voice, customer_anger, w, calm_words=not aanjagers))
         points.extend(_raised_voice_loss(voice, techniques, w))
     points.extend(_listening_points(word_count, speech_seconds, w, earned=bool(techniques)))
     if interruption is not None and interruption.interrupting:
@@ -166,7 +169,7 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
     return points
 
 
-def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) -> list[PointRecord]:
+def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, calm_words: bool) -> list[PointRecord]:
     points = []
     comparisons: list[Comparison] = [c for c in (voice.loudness, voice.pitch, voice.rate) if c is not None]
     for comparison in comparisons:
@@ -214,7 +217,7 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any]) ->
     # nor does a voice held against general values only: a shout on a quiet microphone passes them
     calm = (not points and not voice.clipped and voice.loudness and voice.pitch and voice.speech_seconds >= SHORT_REPLY_S
             and voice.baseline.is_personal)
-    if customer_anger >= CALM_PRESSURE_ANGER and calm:
+    if customer_anger >= CALM_PRESSURE_ANGER and calm and calm_words:
         points.append(
             _point(
                 criterion="stem:kalm_onder_druk",
