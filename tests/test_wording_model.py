@@ -213,7 +213,8 @@ def test_a_techniques_example_holds_no_aanjager():
 
 def test_an_offer_made_as_a_question_is_paid_as_the_offer(classifier):
     """'Zal ik even kijken…?' kept only '+1 Gesloten vraag … de klant vertelt er weinig door' where
-    the phase values a closed question higher than an offer (a test session)."""
+    the phase values a closed question higher than an offer (a test session); so did 'Wilt u
+    alstublieft wat zachter praten?', which names the behaviour."""
     scenario = load_scenarios()[0]["klantenservice-rekening"]
     phase = next(p for p in scenario.phases if "gesloten_vraag" in p.techniques and "oplossing_zoeken" not in p.techniques)
     for text in ("Eh, ja, nou, ik snap dat het vervelend is, eh, zal ik even kijken wat ik kan doen?",
@@ -224,3 +225,7 @@ def test_an_offer_made_as_a_question_is_paid_as_the_offer(classifier):
                            speech_seconds=0.0, voice=None)
         criteria = {p.criterion for p in score.points}
         assert "techniek:oplossing_zoeken" in criteria and "techniek:gesloten_vraag" not in criteria
+    hits = classifier.classify("Wilt u alstublieft wat zachter praten?")
+    assert {"gesloten_vraag", "gedrag_benoemen"} <= {h.label for h in hits}
+    score = score_turn(hits=hits, suggestions=[], phase=phase, customer_anger=2, word_count=6, speech_seconds=0.0, voice=None)
+    assert [p.criterion for p in score.points if p.criterion.startswith("techniek:")] == ["techniek:gedrag_benoemen"]

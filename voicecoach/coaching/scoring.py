@@ -13,7 +13,7 @@ from voicecoach.scenarios import Phase
 from voicecoach.turn_record import PointRecord, ScoreRecord
 from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, BLOG, INTERRUPTION, LES6, R3, SEED_FILES, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, BLOG, INTERRUPTION, LES6, R3, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 CALM_PRESSURE_ANGER = 3
@@ -83,13 +83,14 @@ def _technique_value(label: str, phase: Phase, w: dict[str, Any]) -> int:
 def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[WordingHit]:
     """Each technique counts once, and one stretch of words earns one technique: of hits whose
     spans overlap, only the higher-valued one is paid (the earlier one on a tie), unless
-    weights.yaml's `overlap_allowed` lists the pair with its reason; a closed question inside an
-    offer is the offer."""
-    offers = [hit for hit in hits if hit.label == "oplossing_zoeken"]
-    # A closed question that opens an offer ('Zal ik even kijken wat ik kan doen?') is paid as the
-    # offer: it lost its 'oplossingen zoeken' to '+1 Gesloten vraag … de klant vertelt er weinig door'.
+    weights.yaml's `overlap_allowed` lists the pair with its reason; a closed question inside
+    another technique is that technique."""
+    acts = [hit for hit in hits if hit.label in STATEMENT_REMMERS]
+    # The question is the form, the technique the act: 'Zal ik even kijken wat ik kan doen?' (an
+    # offer) and 'Wilt u wat zachter praten?' (naming the behaviour) each kept only '+1 Gesloten
+    # vraag … de klant vertelt er weinig door' where the phase valued a closed question higher.
     remmers = [hit for hit in hits if hit.label != AANJAGER
-               and not (hit.label == "gesloten_vraag" and any(o.start <= hit.start and hit.end <= o.end for o in offers))]
+               and not (hit.label == "gesloten_vraag" and any(a.start <= hit.start and hit.end <= a.end for a in acts))]
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
     first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
     paid: list[WordingHit] = []
