@@ -503,3 +503,11 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
     labels = {label.split(":")[0] for label in predicted_labels(classifier.classify(text))}
     assert present <= labels and not absent & labels, labels
+
+
+def test_the_blogs_mirroring_example_is_mirroring_not_a_standpoint(classifier):
+    """Blog, Spiegelen: "Ik ben het ermee eens dat dit frustrerend is." was explained as a standpoint
+    of one's own ('Ik ben het niet met u eens'), a test session."""
+    rules = {h.rule for h in classifier.classify("Ik ben het ermee eens dat dit frustrerend is.")}
+    assert "begrip.eens" in rules and "ik.standpunt_eens" not in rules
+    assert "ik.standpunt_eens" in {h.rule for h in classifier.classify("Ik ben het niet met u eens.")}

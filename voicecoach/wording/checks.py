@@ -311,6 +311,13 @@ def not_a_that_clause(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
     return end >= len(doc) or doc[end].lower_ != "dat"
 
 
+def not_mirroring(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
+    """'Ik ben het ermee eens dat dit frustrerend is' mirrors the customer's feeling (blog:
+    Spiegelen; rule begrip.eens), it gives no standpoint of one's own (a test session)."""
+    after = [token.lower_ for token in doc[end : end + 2]]
+    return after[:1] != ["dat"] and after != ["eens", "dat"]
+
+
 def not_who_is_right(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
     """'Ik ga niet beslissen wie er gelijk heeft' keeps the employee neutral between two
     customers (CIP: bemiddelen), it passes no decision on."""
@@ -407,6 +414,7 @@ CHECKS: dict[str, Check] = {
     "about_complaints": about_complaints,
     "no_follow_up": no_follow_up,
     "not_who_is_right": not_who_is_right,
+    "not_mirroring": not_mirroring,
     "not_a_that_clause": not_a_that_clause,
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
