@@ -498,6 +498,9 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("Ja, wat wilt u dat ik eraan doe?", {"aanjager"}, {"open_vraag"}),
         ("nou ja eh wat wilt u dan dat ik doe", {"aanjager"}, {"open_vraag"}),
         ("Ik weet niet precies wat u bedoelt. Wat wilt u dat ik voor u doe?", {"open_vraag"}, {"aanjager"}),
+        # disapproving of the customer's feeling is no understanding of it; not understanding a wait is
+        ("Ik begrijp niet waarom u zo boos wordt.", {"aanjager"}, {"begrip_tonen"}),
+        ("Ik begrijp niet waarom u zo lang moest wachten, dat spijt me.", {"begrip_tonen"}, {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
