@@ -501,6 +501,11 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # disapproving of the customer's feeling is no understanding of it; not understanding a wait is
         ("Ik begrijp niet waarom u zo boos wordt.", {"aanjager"}, {"begrip_tonen"}),
         ("Ik begrijp niet waarom u zo lang moest wachten, dat spijt me.", {"begrip_tonen"}, {"aanjager"}),
+        # a limit followed by a step offered passes on no blame and breaks off nothing (the rules'
+        # no_offer_after, now also for the model's aanjager)
+        ("Nou, eh, ik kan er ook niks aan doen dat de levering te laat is, maar ik ga wel meteen voor u navragen "
+         "waar het pakket is.", {"oplossing_zoeken"}, {"aanjager"}),
+        ("nou ik ga niet in discussie, laten we kijken naar een oplossing", {"oplossing_zoeken"}, {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
