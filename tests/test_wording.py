@@ -506,6 +506,15 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("Nou, eh, ik kan er ook niks aan doen dat de levering te laat is, maar ik ga wel meteen voor u navragen "
          "waar het pakket is.", {"oplossing_zoeken"}, {"aanjager"}),
         ("nou ik ga niet in discussie, laten we kijken naar een oplossing", {"oplossing_zoeken"}, {"aanjager"}),
+        # variations a check session tried: the rules of the conversation in other words
+        ("Ik luister graag naar u, maar dan wel op een rustige toon.", {"grens_aangeven"}, {"aanjager"}),
+        ("nou eh ik wil best met u praten maar dan wel rustig he", {"grens_aangeven"}, {"aanjager"}),
+        # checking a fact or paraphrasing the customer blames no one and breaks off nothing
+        ("u heeft de stekker er zelf al uitgetrokken?", {"gesloten_vraag"}, {"aanjager"}),
+        ("U bedoelt dus dat u niet meer verbruikt.", {"samenvatten"}, {"aanjager"}),
+        ("U heeft het zelf kapot gemaakt.", {"aanjager"}, set()),
+        # 'Ja, en?' is no closed question
+        ("Ja, en? Wat wilt u dat ik eraan doe?", {"aanjager"}, {"gesloten_vraag", "open_vraag"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

@@ -229,3 +229,8 @@ def test_an_offer_made_as_a_question_is_paid_as_the_offer(classifier):
     assert {"gesloten_vraag", "gedrag_benoemen"} <= {h.label for h in hits}
     score = score_turn(hits=hits, suggestions=[], phase=phase, customer_anger=2, word_count=6, speech_seconds=0.0, voice=None)
     assert [p.criterion for p in score.points if p.criterion.startswith("techniek:")] == ["techniek:gedrag_benoemen"]
+    # a question inside an aanjager earns nothing ('Wat wilt u nou eigenlijk van mij?': +2 beside -3)
+    hits = classifier.classify("Wat wilt u nou eigenlijk van mij?")
+    assert {"open_vraag", "aanjager"} <= {h.label for h in hits}
+    score = score_turn(hits=hits, suggestions=[], phase=phase, customer_anger=2, word_count=7, speech_seconds=0.0, voice=None)
+    assert not [p for p in score.points if p.criterion.startswith("techniek:")]

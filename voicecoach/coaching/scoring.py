@@ -13,7 +13,7 @@ from voicecoach.scenarios import Phase
 from voicecoach.turn_record import PointRecord, ScoreRecord
 from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, BLOG, INTERRUPTION, LES6, R3, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, BLOG, INTERRUPTION, LES6, R3, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 CALM_PRESSURE_ANGER = 3
@@ -86,11 +86,15 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     weights.yaml's `overlap_allowed` lists the pair with its reason; a closed question inside
     another technique is that technique."""
     acts = [hit for hit in hits if hit.label in STATEMENT_REMMERS]
+    aanjagers = [hit for hit in hits if hit.label == AANJAGER]
     # The question is the form, the technique the act: 'Zal ik even kijken wat ik kan doen?' (an
     # offer) and 'Wilt u wat zachter praten?' (naming the behaviour) each kept only '+1 Gesloten
-    # vraag … de klant vertelt er weinig door' where the phase valued a closed question higher.
+    # vraag … de klant vertelt er weinig door' where the phase valued a closed question higher; and
+    # a question inside an aanjager earns nothing ('Wat wilt u nou eigenlijk van mij?' read +2 open
+    # vraag beside -3 on the same words, a check session).
     remmers = [hit for hit in hits if hit.label != AANJAGER
-               and not (hit.label == "gesloten_vraag" and any(a.start <= hit.start and hit.end <= a.end for a in acts))]
+               and not (hit.label == "gesloten_vraag" and _inside(hit, acts))
+               and not (hit.label in QUESTION_LABELS and _inside(hit, aanjagers))]
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
     first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
     paid: list[WordingHit] = []
@@ -128,6 +132,10 @@ def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any
             )
         )
     return points
+
+
+def _inside(hit: WordingHit, others: Sequence[WordingHit]) -> bool:
+    return any(other.start <= hit.start and hit.end <= other.end for other in others)
 
 
 def _overlaps(a: WordingHit, b: WordingHit) -> bool:

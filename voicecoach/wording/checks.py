@@ -88,9 +88,16 @@ def ends_with_question_mark(doc: Doc, start: int, _end: int, _ctx: Context) -> b
 
 
 def more_than_one_word(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
-    """'Ja?', 'Dank?' or 'Pardon?' asks nothing the customer can answer yes or no to (a recogniser
-    writes a rising 'Dank u wel' as 'Dank? U wel.'; a test session saw +2 for it)."""
-    return sum(not token.is_punct for token in doc[start].sent) > 1
+    """'Ja?', 'Dank?', 'Pardon?' or 'Ja, en?' asks nothing the customer can answer yes or no to (a
+    recogniser writes a rising 'Dank u wel' as 'Dank? U wel.'; test sessions saw +2 for it, and +1
+    for the dismissive 'Ja, en?')."""
+    return sum(not token.is_punct for token in doc[start].sent) > 2
+
+
+def not_asked(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """Not a question: 'U heeft de meterstanden zelf doorgegeven?' checks a fact with the customer,
+    it blames no one (a test session: -3 schuld afschuiven in the phase that asks to find out)."""
+    return _sentence_end_char(doc, start) != "?"
 
 
 def not_negated(doc: Doc, start: int, end: int, ctx: Context) -> bool:
@@ -415,6 +422,7 @@ CHECKS: dict[str, Check] = {
     "no_follow_up": no_follow_up,
     "not_who_is_right": not_who_is_right,
     "not_mirroring": not_mirroring,
+    "not_asked": not_asked,
     "not_a_that_clause": not_a_that_clause,
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,

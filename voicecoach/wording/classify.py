@@ -19,6 +19,7 @@ from voicecoach.vocabulary import (
 )
 
 VETO_COVERAGE = 0.6
+SENTENCE_END = re.compile(r"[.!?]\s")
 LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren"})  # see offers_after
 AANJAGER_COVERAGE = 0.5
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
@@ -75,6 +76,7 @@ class WordingClassifier:
             if (policy.get(hit.label) == "model" or (policy.get(hit.label) in ("union", "gated") and hit.label not in found))
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype in LIMIT_KINDS and offers_after(hit, rule_hits))
+            and not (hit.label == AANJAGER and paraphrased(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
         ]
@@ -169,6 +171,15 @@ def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     passes on no blame and breaks off nothing, as the rules' own `no_offer_after` check says; the
     model's −3 for it stood beside the rules' +2 for the offer (a test session)."""
     return any(other.label == "oplossing_zoeken" and other.start >= hit.end for other in rule_hits)
+
+
+def paraphrased(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """Whether `hit` is what a rule's summary reports of the customer ('U bedoelt dus | dat u niet
+    meer verbruikt'): the customer's words, not the trainee's stance (the model read 'niet meer' as
+    breaking off, a check session); the rules' own not_summary check says the same."""
+    within_a_sentence = not SENTENCE_END.search(hit.text)  # not what the trainee says after the summary
+    return within_a_sentence and any(other.label == "samenvatten" and other.start < hit.start <= other.end + 3
+                                     for other in rule_hits)
 
 
 def is_rhetorical(question: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
