@@ -99,9 +99,9 @@ CRITERION_NAMES = {
 CUE_NAMES = {"zachter": "Zachter", "rustig": "Rustig"}
 # Voice measures against the calm baseline, as the progress plots show them.
 VOICE_MEASURE_NAMES = {
-    "loudness": "harder dan je rustige stem (dB)",
-    "pitch": "hoger dan je rustige stem (halve tonen)",
-    "rate": "sneller dan je rustige stem (%)",
+    "loudness": "harder dan rustig (decibel)",
+    "pitch": "hoger dan rustig (halve tonen)",
+    "rate": "sneller dan rustig (%)",
 }
 
 

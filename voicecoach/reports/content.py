@@ -32,7 +32,7 @@ def conversation_report(session: Session, scenario: Scenario, conversation: Conv
     voices = [voice_differences(turn.record) for turn in turns if turn.record is not None]
     charts = [
         line_chart("Punten per beurt", labels, {"punten": [row["total"] for row in readable]}, "punten", "beurt"),
-        line_chart("Je stem tegenover je rustige stem", labels,
+        line_chart("Je stem tegenover rustig", labels,
                    {VOICE_MEASURE_NAMES[m]: [v[m] for v in voices] for m in VOICE_MEASURES}, "verschil", "beurt"),
     ] if turns else []
     return {
@@ -68,7 +68,7 @@ def progress_report(session: Session, scenarios: dict[str, Scenario], trainee: U
             "technieken per beurt": [c["techniques_per_turn"] for c in conversations],
             "conflictaanjagers per beurt": [c["aanjagers_per_turn"] for c in conversations],
         }, "aantal per beurt", "gesprek (datum)"),
-        line_chart("Je stem tegenover je rustige stem", labels,
+        line_chart("Je stem tegenover rustig", labels,
                    {VOICE_MEASURE_NAMES[m]: [c["voice"][m] for c in conversations] for m in VOICE_MEASURES},
                    "verschil", "gesprek (datum)"),
     ] if conversations else []

@@ -58,5 +58,5 @@
   ], "aantal per beurt", false);
   chart("voice-chart", "line", Object.entries(words.voice_measures).map(([key, name], i) => ({
     label: name, data: conversations.map((c) => c.voice[key]), borderColor: colours[i], backgroundColor: colours[i], spanGaps: true,
-  })), "verschil met je rustige stem", false);
+  })), "verschil met rustig", false);
 })();
