@@ -17,6 +17,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from voicecoach.vocabulary import AANJAGER, QUESTION_LABELS
 from voicecoach.wording.checks import CHECKS, Context
 from voicecoach.wording.normalise import Tables, load_tables, normalise_words
 from voicecoach.wording.rules import PATTERNS_DIR, Rule, load_lexicon, load_rules
@@ -85,8 +86,8 @@ class WordingRules:
                 span = _sentence_of(span)
             groups.setdefault((span.label_, self.rule_for(span)[1]), []).append(span)
         resolved = [kept for group in groups.values() for kept in filter_spans(group)]
-        questions = [s for s in resolved if s.label_ in ("open_vraag", "gesloten_vraag")]
-        aanjagers = [s for s in resolved if s.label_ == "aanjager"]
+        questions = [s for s in resolved if s.label_ in QUESTION_LABELS]
+        aanjagers = [s for s in resolved if s.label_ == AANJAGER]
         return sorted((s for s in resolved if not self._another_question(s, questions) and not _rhetorical(s, aanjagers)),
                       key=lambda s: (s.start, s.end, s.label_))
 
@@ -143,7 +144,7 @@ def _rhetorical(span: Span, aanjagers: list[Span]) -> bool:
     """A question whose words all belong to an aanjager is no question the customer may answer
     ('Wat wilt u dat ik eraan doe?' earned +2 open vraag, a test session); a question beside an
     aanjager stays one ('Waarom doet u zo moeilijk?')."""
-    return span.label_ in ("open_vraag", "gesloten_vraag") and any(
+    return span.label_ in QUESTION_LABELS and any(
         a.start <= span.start and span.end <= a.end for a in aanjagers)
 
 
