@@ -58,7 +58,8 @@ def test_a_shout_after_a_calm_reply_is_flagged_against_that_reply(app, client, q
     points = _criteria(second)
     assert "harder dan je rustigste eerdere antwoord in dit gesprek" in points["stem:loudness"]
     assert "stem:kalm_onder_druk" not in points  # praise stays for a measured calm voice
-    assert not voice["rate"]["raised"]  # pace is judged only against a calibration
+    # pace is judged only against a calibration (no rate at all when Whisper heard under 3 s of words)
+    assert voice["rate"] is None or not voice["rate"]["raised"]
 
     # calm again at the first reply's level: nothing raised against that reference
     third = _answer(app, client, conversation["id"], quiet_microphone["calm"].read_bytes())
