@@ -36,7 +36,7 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
         check_page(page, "01-home")
         record(page, "#calibration-record", calm_seconds - 2)
         expect(page.locator("#baseline-summary")).to_have_attribute("data-ready", "1", timeout=ANALYSED)
-        expect(page.locator("#baseline-summary")).to_contain_text("lettergrepen per seconde")
+        expect(page.locator("#baseline-summary")).to_contain_text("Je rustige stem is gemeten")
         page.click(f"button.start[data-scenario='{SHORT_SCENARIO}']")
         page.wait_for_url("**/gesprek/*")
         conversation_url = page.url

@@ -16,7 +16,7 @@ from tests.audio_factory import sox
 from voicecoach.analysis import Analyser
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.coaching.conversation import Conversation
-from voicecoach.coaching.customer import CustomerState, anger_change, answered_to, customer_reply, react
+from voicecoach.coaching.customer import CustomerState, anger_change, answered_labels, answered_to, customer_reply, react
 from voicecoach.config import Settings
 from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
@@ -156,9 +156,9 @@ def _every_explanation_names_evidence_and_seed(results) -> None:  # type: ignore
                 assert 0 <= start < end
             if point.criterion in ("stem:loudness", "stem:pitch"):  # its seconds and its size, in plain Dutch
                 assert re.search(r"van \d+,\d tot \d+,\d s", point.explanation), point.explanation
-                assert re.search(r"ongeveer \d+(,\d)? (decibel|halve tonen|halve toon)", point.explanation), point.explanation
+                assert re.search(r"ongeveer (\d+(,\d)? decibel|\d+ procent) (harder|hoger)", point.explanation), point.explanation
             if point.criterion.startswith(("stem:", "stijging:")):
-                assert not any(unit in point.explanation for unit in ("dBFS", "Hz", " st ", "syll")), point.explanation
+                assert not any(unit in point.explanation for unit in ("dBFS", "Hz", " st ", "syll", "halve to", "lettergrep")), point.explanation
                 assert not re.search(r"\d\.\d", point.explanation), point.explanation  # Dutch decimal comma
 
 
@@ -299,3 +299,20 @@ def test_the_boundary_phase_moves_on_only_on_a_boundary():
     good = ScoreRecord(total=2, points=())
     assert react(scenario, before, good, {"ik_boodschap"}).phase == first.id
     assert react(scenario, before, good, {"grens_aangeven", "ik_boodschap"}).phase == scenario.phases[1].id
+
+
+def test_asking_the_customer_for_a_solution_is_not_answered_as_an_offer(analyser):
+    """"Wat kan ik voor u doen?" asks (CIP: oplossingen vragen): the customer does not accept an
+    offer nobody made ("Dat zou al een stuk schelen.", a test session), while "Zal ik …?" offers a
+    step the customer may accept; both still count for the phase's goal."""
+    scenario = load_scenarios()[0]["klantenservice-rekening"]
+    offer_answers = scenario.responses["oplossing_zoeken"]
+    asked = hear_text(analyser, "Wat kan ik voor u doen?").reply
+    offered = hear_text(analyser, "Zal ik de rekening samen met u doorlopen?").reply
+    assert {hit.label for hit in asked.hits} >= {"open_vraag", "oplossing_zoeken"}
+    for reply, answered in ((asked, False), (offered, True)):
+        heard = answered_labels(reply.hits, {hit.label for hit in reply.hits})
+        assert ("oplossing_zoeken" in heard) is answered
+        before = CustomerState(2, scenario.phases[0].id, turn=1)
+        line = customer_reply(scenario, before, replace(before, anger=1, turn=2), heard)
+        assert any(line.startswith(option) for option in offer_answers) is answered, line

@@ -16,12 +16,14 @@ def test_nl_number_uses_a_decimal_comma_and_never_shows_minus_zero(value, digits
 
 
 @pytest.mark.parametrize(
-    ("value", "unit", "said"),
-    [(1.04, "halve tonen", "1 halve toon"), (-1.0, "halve tonen", "1 halve toon"), (1.5, "halve tonen", "1,5 halve tonen"),
-     (12.4, "dB", "12 dB"), (1.0, "lettergrepen per seconde", "1 lettergreep per seconde")],
+    ("value", "measure", "baseline", "said"),
+    [(12.4, "loudness", 0.0, "12 decibel"), (-2.04, "loudness", 0.0, "2 decibel"), (2.5, "loudness", 0.0, "2,5 decibel"),
+     (12.0, "pitch", 0.0, "100 procent"), (-12.0, "pitch", 0.0, "50 procent"), (1.5, "pitch", 0.0, "9 procent"),
+     (1.2, "rate", 4.0, "30 procent")],
 )
-def test_a_voice_difference_is_said_with_its_unit_in_the_right_number(value, unit, said):
-    """A test session read "1 halve tonen hoger" in a voice point."""
+def test_a_voice_difference_is_said_in_words_a_trainee_knows(value, measure, baseline, said):
+    """Loudness in decibel, pitch and pace in percent: a test session's trainee did not know "halve
+    tonen" or "lettergrepen per seconde" (an octave up is twice the pitch, an octave down half)."""
     from voicecoach.coaching.scoring import _amount
 
-    assert _amount(value, unit) == said
+    assert _amount(value, measure, baseline) == said

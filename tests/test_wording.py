@@ -515,6 +515,13 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("U heeft het zelf kapot gemaakt.", {"aanjager"}, set()),
         # 'Ja, en?' is no closed question
         ("Ja, en? Wat wilt u dat ik eraan doe?", {"aanjager"}, {"gesloten_vraag", "open_vraag"}),
+        # asking politely not to shout names the behaviour (A&O: benoem het gedrag); ordering it,
+        # whatever the word order, is a calming order, and a condition set on helping is a boundary
+        ("Wilt u alstublieft niet zo schreeuwen?", {"gedrag_benoemen"}, {"aanjager"}),
+        ("wil je niet zo schreeuwen", {"gedrag_benoemen"}, {"aanjager"}),
+        ("Gaat u niet zo tegen me schreeuwen!", {"aanjager"}, {"gedrag_benoemen", "grens_aangeven"}),
+        ("Maar nu moet u echt ophouden met schreeuwen.", {"aanjager"}, {"gedrag_benoemen"}),
+        ("Ik wil u graag helpen, maar dan moet u wel ophouden met schreeuwen.", {"grens_aangeven"}, {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

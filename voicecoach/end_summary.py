@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from voicecoach.coach_judgement import judged_labels, label_name, record_hits
-from voicecoach.coaching.customer import CustomerState, customer_reply
+from voicecoach.coaching.customer import CustomerState, answered_labels, customer_reply
 from voicecoach.coaching.style import ReplyTurn, infer_style
 from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, LabelOverrule, TurnRow
@@ -24,7 +24,8 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
     if conversation.finished_at is None or not turns:
         return conversation.customer_line
     last = turns[-1]
-    labels = predicted_labels(record_hits(last.record)) if last.record is not None else set()
+    hits = record_hits(last.record) if last.record is not None else []
+    labels = answered_labels(hits, predicted_labels(hits))
     return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels,
                           last.customer_line)
 

@@ -18,6 +18,7 @@ from voicecoach.store.models import ConversationRow, TurnRow, User
 from voicecoach.turn_record import TurnRecord
 from voicecoach.turn_scores import overrules_by_turn, turn_score
 from voicecoach.vocabulary import AANJAGER, CRITERION_KINDS, REMMER_LABELS, criterion_name
+from voicecoach.voice.stats import semitones_as_percent
 
 VOICE_MEASURES = ("loudness", "pitch", "rate")
 # What to do about the weakest criterion, per kind of criterion; the seed comes from its points.
@@ -31,7 +32,7 @@ ADVICE = {
 
 
 def voice_differences(record: TurnRecord) -> dict[str, float | None]:
-    """Loudness (dB) and pitch (semitones) above the calm baseline, rate in % of it."""
+    """Loudness (dB) above the calm baseline, pitch and rate in % of it (as the turn's texts say it)."""
     voice = record.analysis.voice
     found: dict[str, float | None] = {}
     for measure in VOICE_MEASURES:
@@ -40,6 +41,8 @@ def voice_differences(record: TurnRecord) -> dict[str, float | None]:
             found[measure] = None
         elif measure == "rate":
             found[measure] = round(100 * comparison.difference / comparison.baseline, 1) if comparison.baseline else None
+        elif measure == "pitch":
+            found[measure] = round(semitones_as_percent(comparison.difference), 1)
         else:
             found[measure] = comparison.difference
     return found

@@ -100,7 +100,7 @@ CUE_NAMES = {"zachter": "Zachter", "rustig": "Rustig"}
 # Voice measures against the calm baseline, as the progress plots show them.
 VOICE_MEASURE_NAMES = {
     "loudness": "harder dan rustig (decibel)",
-    "pitch": "hoger dan rustig (halve tonen)",
+    "pitch": "hoger dan rustig (%)",
     "rate": "sneller dan rustig (%)",
 }
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicecoach.coaching.customer import CustomerState, customer_line, customer_reply, react
+from voicecoach.coaching.customer import CustomerState, answered_labels, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
@@ -84,7 +84,8 @@ class Conversation:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line
         self.state = react(self.scenario, before, score, labels)
-        self.line = customer_reply(self.scenario, before, self.state, labels, line) if not self.finished else ""
+        heard = answered_labels(reply.hits, labels)
+        self.line = customer_reply(self.scenario, before, self.state, heard, line) if not self.finished else ""
         return TurnResult(
             reply=reply.text,
             score=score,

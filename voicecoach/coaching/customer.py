@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from voicecoach.coaching.scoring import load_weights
 from voicecoach.turn_record import ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.vocabulary import INTERRUPTION
+from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.rules import AANJAGER
 
 Outcome = Literal["calmed", "escalated", "unfinished"]
@@ -79,6 +81,18 @@ def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState,
     if AANJAGER not in labels and heard:
         keys += TECHNIQUE_ORDER
     return next((key for key in keys if key in labels and key in scenario.responses), None)
+
+
+def answered_labels(hits: Sequence[WordingHit], labels: set[str]) -> set[str]:
+    """`labels` as the customer hears them: a search for solutions made only inside open questions
+    ("Wat kan ik voor u doen?", CIP: oplossingen vragen) asks the customer, it offers nothing to
+    accept (a test session heard "Dat zou al een stuk schelen." answer it). The phase's goal still
+    counts it (react)."""
+    questions = [hit for hit in hits if hit.label == "open_vraag"]
+    offers = [hit for hit in hits if hit.label == "oplossing_zoeken"]
+    if offers and all(any(q.start < o.end and o.start < q.end for q in questions) for o in offers):
+        return labels - {"oplossing_zoeken"}
+    return labels
 
 
 def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str],

@@ -12,17 +12,18 @@ import yaml
 from voicecoach.scenarios import Phase
 from voicecoach.turn_record import PointRecord, ScoreRecord
 from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, Interruption, VoiceRecord
+from voicecoach.voice.stats import semitones_as_percent
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, BLOG, INTERRUPTION, LES6, R3, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 CALM_PRESSURE_ANGER = 3
 
-# Per voice measure: the comparative, the plain unit of a difference, and what to do about it.
+# Per voice measure: the comparative and what to do about it.
 VOICE_TEXT = {
-    "loudness": ("harder", "decibel", "Een harde stem is een teken dat het gesprek escaleert: praat kalm."),
-    "pitch": ("hoger", "halve tonen", "Een hogere, gespannen stem is een teken dat het gesprek escaleert."),
-    "rate": ("sneller", "lettergrepen per seconde", "Praat kalm en in duidelijke taal."),
+    "loudness": ("harder", "Een harde stem is een teken dat het gesprek escaleert: praat kalm."),
+    "pitch": ("hoger", "Een hogere, gespannen stem is een teken dat het gesprek escaleert."),
+    "rate": ("sneller", "Praat kalm en in duidelijke taal."),
 }
 
 
@@ -199,13 +200,13 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *,
                 criterion=f"stem:{comparison.measure}",
                 points=value,
                 explanation=f"{value}: {_raised_sentence(comparison, voice)}{clipping} "
-                f"{VOICE_TEXT[comparison.measure][2]} Bron: {SEED_FILES[BLOG]}.",
+                f"{VOICE_TEXT[comparison.measure][1]} Bron: {SEED_FILES[BLOG]}.",
                 evidence=evidence,
                 source=BLOG,
             )
         )
     for rise in voice.rises:
-        word, unit, _ = VOICE_TEXT[rise.measure]
+        word = VOICE_TEXT[rise.measure][0]
         kind = "plotseling" if rise.kind == "jump" else "geleidelijk"
         own = "" if rise.reference == "calibration" else "; je rustige stem is nog niet gemeten, dus dit is vergeleken met je eigen antwoord"
         points.append(
@@ -214,8 +215,8 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *,
                 points=w["rise"],
                 explanation=(
                     f"{w['rise']}: Je stem werd van {_fmt(rise.start)} tot {_fmt(rise.end)} s {kind} {word}: "
-                    f"ongeveer {_amount(rise.difference, unit)} {word} dan eerder in je antwoord (pas vanaf "
-                    f"{_amount(rise.threshold, unit)} telt het als stijging{own}). Snelle veranderingen in je stem "
+                    f"ongeveer {_amount(rise.difference, rise.measure)} {word} dan eerder in je antwoord (pas vanaf "
+                    f"{_amount(rise.threshold, rise.measure)} telt het als stijging{own}). Snelle veranderingen in je stem "
                     f"zijn een teken dat het gesprek escaleert. Bron: {SEED_FILES[BLOG]}."
                 ),
                 evidence=rise.model_dump(mode="json"),
@@ -234,8 +235,8 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *,
                 explanation=(
                     f"+{w['calm_under_pressure']}: Je bleef rustig terwijl de klant boos was (boosheid "
                     f"{customer_anger} van 4): je stem bleef binnen de gewone marge van {_reference(voice)}: "
-                    f"{_change(voice.loudness.difference, 'decibel', 'harder', 'zachter', 'even hard')} en "
-                    f"{_change(voice.pitch.difference, 'halve tonen', 'hoger', 'lager', 'even hoog')}. "
+                    f"{_change(voice.loudness.difference, 'loudness', 'harder', 'zachter', 'even hard')} en "
+                    f"{_change(voice.pitch.difference, 'pitch', 'hoger', 'lager', 'even hoog')}. "
                     f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
                 ),
                 evidence={"loudness": voice.loudness.model_dump(mode="json"), "pitch": voice.pitch.model_dump(mode="json"), "customer_anger": customer_anger},
@@ -269,17 +270,18 @@ def _raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w:
 
 def _raised_sentence(comparison: Comparison, voice: VoiceRecord) -> str:
     """One plain sentence: when, how much and against what the voice was raised."""
-    word, unit, _ = VOICE_TEXT[comparison.measure]
+    word = VOICE_TEXT[comparison.measure][0]
     if comparison.measure == "rate":
         return (
-            f"Je sprak {word} dan {_reference(voice)}: {_fmt(comparison.value)} {unit}, "
-            f"tegen {_fmt(comparison.baseline)} bij rustig praten."
+            f"Je sprak {word} dan {_reference(voice)}: ongeveer "
+            f"{_amount(comparison.difference, 'rate', comparison.baseline)} {word}, terwijl tot "
+            f"{_amount(comparison.threshold, 'rate', comparison.baseline)} verschil nog gewoon is."
         )
     degree = "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
     return (
         f"Je sprak {_when(comparison)} {degree} {word} dan {_reference(voice)}: ongeveer "
-        f"{_amount(comparison.difference, unit)} {word}, terwijl tot {_amount(comparison.threshold, unit)} "
-        "verschil nog gewoon is."
+        f"{_amount(comparison.difference, comparison.measure)} {word}, terwijl tot "
+        f"{_amount(comparison.threshold, comparison.measure)} verschil nog gewoon is."
     )
 
 
@@ -298,20 +300,20 @@ def _reference(voice: VoiceRecord) -> str:
     return "een gemiddelde rustige stem (je eigen rustige stem is nog niet gemeten)"
 
 
-def _change(value: float, unit: str, up: str, down: str, same: str) -> str:
+def _change(value: float, measure: str, up: str, down: str, same: str) -> str:
     """'ongeveer 2,5 decibel harder', or `same` when it rounds to nothing ('0 dB zachter' read oddly)."""
-    amount = _amount(value, unit)
+    amount = _amount(value, measure)
     return same if amount.startswith("0 ") else f"ongeveer {amount} {up if value >= 0 else down}"
 
 
-SINGULAR = {"halve tonen": "halve toon", "lettergrepen per seconde": "lettergreep per seconde"}
-
-
-def _amount(value: float, unit: str) -> str:
-    """A difference with its unit as people say it: whole numbers from 10 up, one decimal below,
-    Dutch comma, 'halve toon' after 1 ('1 halve tonen' read wrong)."""
-    text = _fmt(abs(value), 0 if abs(value) >= 10 else 1).removesuffix(",0")
-    return f"{text} {SINGULAR.get(unit, unit) if text == '1' else unit}"
+def _amount(value: float, measure: str, baseline: float = 0.0) -> str:
+    """A difference as people say it: loudness in decibel (one decimal below 10, Dutch comma), pitch
+    and pace in whole percents — pitch from half-tones, pace of the calm pace `baseline` ("halve tonen"
+    and "lettergrepen per seconde" were words a test session's trainee did not know)."""
+    if measure == "loudness":
+        return f"{_fmt(abs(value), 0 if abs(value) >= 10 else 1).removesuffix(',0')} decibel"
+    percent = semitones_as_percent(value) if measure == "pitch" else 100 * value / baseline if baseline else 0.0
+    return f"{abs(percent):.0f} procent"
 
 
 def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any], *, earned: bool) -> list[PointRecord]:

@@ -20,6 +20,12 @@ def semitones(hz: np.ndarray | float, reference_hz: float) -> np.ndarray | float
     return 12.0 * np.log2(np.asarray(hz) / reference_hz)
 
 
+def semitones_as_percent(interval: float) -> float:
+    """An interval in semitones as the percent its pitch is above (negative: below) the reference:
+    how the trainee is told about pitch ("half-tones" is a musician's word)."""
+    return 100.0 * (2.0 ** (interval / 12.0) - 1.0)
+
+
 def window_medians(times: np.ndarray, values: np.ndarray, *, window_seconds: float = 1.0, min_frames: int = 30) -> np.ndarray:
     """Median of `values` in consecutive `window_seconds` windows with at least `min_frames` frames.
 

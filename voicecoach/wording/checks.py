@@ -83,6 +83,14 @@ def yes_no_question(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     return not any(a.is_punct and b.lower_ == "dan" for a, b in zip(rest, rest[1:]))
 
 
+def not_a_request(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """Not asked as a polite request: 'Wilt u alstublieft niet zo schreeuwen?' names the behaviour
+    and asks for another (Les 6, A&O: benoem het gedrag), where 'Niet zo schreeuwen!' orders it."""
+    before = [token.lower_ for token in doc[max(doc[start].sent.start, start - 4) : start]]
+    asked = any(verb in REQUEST_VERBS | {"wil"} and you in {"u", "je", "jij"} for verb, you in zip(before, before[1:]))
+    return not (asked or {"vragen", "verzoeken"} & set(before))
+
+
 def ends_with_question_mark(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     return _sentence_end_char(doc, start) == "?"
 
@@ -407,6 +415,7 @@ CHECKS: dict[str, Check] = {
     "clause_end": clause_end,
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
+    "not_a_request": not_a_request,
     "more_than_one_word": more_than_one_word,
     "not_reported_speech": not_reported_speech,
     "not_summary": not_summary,

@@ -67,10 +67,8 @@ async function measure(blob) {
     problem((done.error && done.error.message) || "Het meten is mislukt. Lees de tekst opnieuw voor.", () => recordButton.click());
     return;
   }
-  const b = done.baseline;
   const summary = document.getElementById("baseline-summary");
-  summary.textContent = `Je rustige stem is gemeten: toonhoogte ${NL.number(b.pitch_hz, 0)} trillingen per seconde, ` +
-    `spreektempo ${NL.number(b.rate_sps)} lettergrepen per seconde. Je antwoorden worden hiermee vergeleken.`;
+  summary.textContent = summary.dataset.measured;
   summary.dataset.ready = "1";
   status.textContent = "Klaar.";
 }

@@ -63,7 +63,7 @@ const VoicePanel = (() => {
   const REFERENCE = {
     calibration: "je rustige stem",
     earlier_replies: "je rustigste eerdere antwoord",
-    population_default: "algemene standaardwaarden",
+    population_default: "een gemiddelde rustige stem",
   };
 
   function showCharts(voice) {
@@ -74,19 +74,21 @@ const VoicePanel = (() => {
     });
     const c = voice.contours;
     const loudness = smooth(c.loudness_db.map((v) => (v === null ? null : v - voice.baseline.loudness_db)));
-    const pitch = smooth(c.pitch_st);
+    // pitch as the texts say it: percent above the calm pitch (half-tones are a musician's word)
+    const percent = (st) => (st === null ? null : 100 * (2 ** (st / 12) - 1));
+    const pitch = smooth(c.pitch_st).map(percent);
     const enough = (values) => values.filter((v) => v !== null).length >= 10;
     const loudLimit = voice.loudness ? voice.loudness.threshold : 3;
-    const pitchLimit = voice.pitch ? voice.pitch.threshold : 1.5;
+    const pitchLimit = percent(voice.pitch ? voice.pitch.threshold : 1.5);
     const loudFigure = document.getElementById("loudness-figure");
     const pitchFigure = document.getElementById("pitch-figure");
     loudFigure.hidden = !enough(loudness);
     pitchFigure.hidden = !enough(pitch);
     document.getElementById("no-chart").hidden = enough(loudness) || enough(pitch);
     if (enough(loudness)) charts.push(chart(document.getElementById("loudness-chart"), c.times, loudness, loudLimit,
-      voice.loudness ? voice.loudness.difference : null, "hoe hard je sprak", "harder dan rustig"));
+      voice.loudness ? voice.loudness.difference : null, "hoe hard je sprak", "harder dan rustig (decibel)"));
     if (enough(pitch)) charts.push(chart(document.getElementById("pitch-chart"), c.times, pitch, pitchLimit,
-      voice.pitch ? voice.pitch.difference : null, "hoe hoog je sprak", "hoger dan rustig"));
+      voice.pitch ? percent(voice.pitch.difference) : null, "hoe hoog je sprak", "hoger dan rustig (procent)"));
   }
 
   function showFlags(voice) {
@@ -107,7 +109,7 @@ const VoicePanel = (() => {
     noFlags.textContent = {
       calibration: "Je stem bleef in dit antwoord binnen je rustige bereik.",
       earlier_replies: "Je sprak niet duidelijk harder of hoger dan in je rustigste eerdere antwoord in dit gesprek. Je tempo wordt pas beoordeeld als je rustige stem gemeten is.",
-      population_default: "Er viel niets op tegenover de algemene standaardwaarden. Die zeggen weinig over jouw stem: een harde of hoge stem valt pas goed op, en je tempo wordt pas beoordeeld, als je rustige stem gemeten is.",
+      population_default: "Er viel niets op tegenover een gemiddelde rustige stem. Dat zegt weinig over jouw stem: een harde of hoge stem valt pas goed op, en je tempo wordt pas beoordeeld, als je rustige stem gemeten is.",
     }[voice.baseline.source];
   }
 
