@@ -522,6 +522,10 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("Gaat u niet zo tegen me schreeuwen!", {"aanjager"}, {"gedrag_benoemen", "grens_aangeven"}),
         ("Maar nu moet u echt ophouden met schreeuwen.", {"aanjager"}, {"gedrag_benoemen"}),
         ("Ik wil u graag helpen, maar dan moet u wel ophouden met schreeuwen.", {"grens_aangeven"}, {"aanjager"}),
+        # mocking the customer's shouting attacks them (Les 6: val de ander niet aan); asking to speak up on the phone does not
+        ("Heel goed meneer, schreeuw nog wat harder, dan hoort de hele straat het.", {"aanjager"}, set()),
+        ("schreeuw maar wat harder hoor", {"aanjager"}, {"gedrag_benoemen"}),
+        ("Kunt u wat harder praten? Ik versta u slecht.", set(), {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
