@@ -173,6 +173,21 @@ def test_a_technique_the_whole_reply_carries_leaves_the_rules_techniques_their_w
     assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
 
 
+def test_a_reply_spoken_without_punctuation_earns_both_techniques(classifier):
+    """The same reply as people say it (a check session): one clause, so the model's begrip tonen
+    spanned the rules' 'vertel eens' (which did not fire after 'fijn' either) and only one was
+    paid. It is shown on the longest stretch outside the rules' hits."""
+    text = "ai dat is niet fijn vertel eens wat er gebeurd is"
+    hits = classifier.classify(text)
+    begrip = next(h for h in hits if h.label == "begrip_tonen")
+    assert begrip.method == "model" and begrip.text == "ai dat is niet fijn"
+    score = score_turn(hits=hits, suggestions=[], phase=_phase(), customer_anger=2, word_count=10,
+                       speech_seconds=0.0, voice=None)
+    criteria = {p.criterion for p in score.points if p.criterion.startswith("techniek:")}
+    assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
+    assert not any(h.label == "open_vraag" for h in classifier.classify("ik vertel maar wat"))
+
+
 def test_a_whole_reply_technique_is_not_moved_onto_an_aanjagers_words():
     spans = [(0, 18), (20, 36), (0, 36)]  # "Niet zo schreeuwen", "ik ben niet doof", the whole
     column = np.array([0.3, 0.2, 0.8])  # only the whole reply reaches the threshold

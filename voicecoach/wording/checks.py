@@ -83,6 +83,17 @@ def yes_no_question(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     return not any(a.is_punct and b.lower_ == "dan" for a, b in zip(rest, rest[1:]))
 
 
+def opens_or_not_after_a_subject(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """An imperative ('vertel eens', 'leg maar uit') opens its clause; a reply spoken without
+    punctuation ('ai dat is niet fijn vertel eens wat er gebeurd is') has no clause marks to show
+    it, so there the verb must be a bare stem ('ieder om de beurt vertelt wat' has a subject) that
+    follows no subject ('ik vertel maar wat')."""
+    if clause_start(doc, start, end, ctx):
+        return True
+    bare_stem = not doc[start].lower_.endswith("t")
+    return not ctx.punctuated and bare_stem and doc[start - 1].lower_ not in ctx.words["subject_pronouns"]
+
+
 def not_a_request(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Not asked as a polite request: 'Wilt u alstublieft niet zo schreeuwen?' names the behaviour
     and asks for another (Les 6, A&O: benoem het gedrag), where 'Niet zo schreeuwen!' orders it."""
@@ -416,6 +427,7 @@ CHECKS: dict[str, Check] = {
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
     "not_a_request": not_a_request,
+    "opens_or_not_after_a_subject": opens_or_not_after_a_subject,
     "more_than_one_word": more_than_one_word,
     "not_reported_speech": not_reported_speech,
     "not_summary": not_summary,

@@ -32,6 +32,7 @@ from voicecoach.wording.normalise import Tables, load_tables, normalise_text, on
 MODEL_DIR = Path(__file__).parent / "model"
 Span = tuple[int, int]  # characters start..end of a reply
 # A comma before "dan" closes a condition ("Heeft u vragen, dan …"), which belongs to its main clause.
+MIN_FREE_WORDS = 3  # a stretch shorter than this ('ai', 'nou') carries no technique of its own
 CLAUSE_BREAK = re.compile(r"[.!?;:]+|,(?!\s*dan\b)|\s(?=(?:maar|want|dus|anders|behalve)\s)", re.IGNORECASE)
 
 
@@ -190,6 +191,8 @@ class WordingModel:
             if probability < self.subtype_thresholds.get(subtype, 0.0):
                 continue
             start, end = spans[shown]
+            if label != "aanjager" and len(spans) == 1 and techniques and not aanjagers:
+                start, end = self._free_stretch(text, spans[0], techniques) or (start, end)
             nearest = self.nearest(text[start:end], f"aanjager:{subtype}" if label == "aanjager" else label)
             result.append(ModelHit(label, subtype, start, end, text[start:end], probability, *nearest))
         return result, best_of
@@ -214,6 +217,23 @@ class WordingModel:
             return best, best
         free = [i for i in range(len(clause_rows)) if not any(_overlap(spans[i], span) for span in [*techniques, *aanjagers])]
         return best, (max(free, key=lambda i: clause_rows[i]) if free else best)
+
+    def _free_stretch(self, text: str, unit: Span, taken: Sequence[Span]) -> Span | None:
+        """The longest stretch of `unit` outside the rules' techniques, of at least MIN_FREE_WORDS
+        words and not only discourse markers ('nou ja eh'): a reply spoken without punctuation is
+        one clause ('ai dat is niet fijn vertel eens wat er gebeurd is'), so a technique the model
+        finds in it is shown beside the rules' technique, not over it (the scoring paid only one of
+        the two, a check session). Not done beside an aanjager: the model may have read its words."""
+        edges = sorted((max(unit[0], s), min(unit[1], e)) for s, e in taken if s < unit[1] and unit[0] < e)
+        gaps, start = [], unit[0]
+        for s, e in edges:
+            gaps.append((start, s))
+            start = max(start, e)
+        gaps.append((start, unit[1]))
+        trimmed = [_trim(text, s, e) for s, e in gaps if e > s]
+        wordy = [gap for gap in trimmed if len(re.findall(r"\w+", text[gap[0]:gap[1]])) >= MIN_FREE_WORDS
+                 and not only_markers(text[gap[0]:gap[1]], self.tables)]
+        return max(wordy, key=lambda gap: gap[1] - gap[0], default=None)
 
     def _without_marker_clauses(self, text: str) -> str:
         """`text` with the clauses of only discourse markers that open it blanked out ('Eh, nou ja,
