@@ -158,3 +158,7 @@ def test_pages_render_in_dutch(client):
     assert page.status_code == 200 and "Jouw antwoord" in page.text
     assert "/static/vendor/wavesurfer/wavesurfer.min.js" in page.text  # vendored, no CDN
     assert "https://" not in page.text
+    # a page address that cannot exist is not found, in plain words (a teacher read "adresdeel
+    # 'student_id' moet een geheel getal zijn")
+    mistyped = client.get("/klas/ronde/1/nabespreking/anna")
+    assert mistyped.status_code == 404 and "Niet gevonden" in mistyped.text and "adresdeel" not in mistyped.text

@@ -64,6 +64,13 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
         page.locator("#continue").focus()
         page.keyboard.press("Enter")  # reachable by keyboard
         expect(page.locator("#continue")).to_be_hidden()
+        # the next line is answered on the same page: the recorder was locked for good after the
+        # first analysis (a test session could only go on by reloading)
+        expect(page.locator("#answer")).to_be_visible()
+        expect(page.locator("#record")).to_be_enabled()
+        record(page, "#record", 8)
+        expect(page.locator(".turn[data-number='2'] .points li").first).to_be_visible(timeout=ANALYSED)
+        expect(page.locator("#continue")).to_be_visible()
 
         client = service.client("oefenaar")
         conversation = client.get(f"/api/conversations/{conversation_id}").json()

@@ -82,7 +82,7 @@ def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(serv
         expect(page.locator("#review")).to_have_count(0)
         turn_one = page.locator(".turn[data-number='1']")
         turn_one.locator(":scope > summary").click()
-        expect(turn_one.locator(".points li.coach")).to_contain_text("Je coach")
+        expect(turn_one.locator(".points li.coach")).to_contain_text("Coach: ")
         expect(turn_one.locator(".points li.coach")).to_contain_text(REASON)
         expect(turn_one.locator(".total")).to_have_attribute("data-total", str(before - 3))
         check_page(page, "09-trainee-sees-judgement")

@@ -63,6 +63,10 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
         if wants_json(request):
             return await dutch_validation_error(request, error)
+        if any(problem["loc"][:1] == ("path",) for problem in error.errors()):
+            # a page address that cannot exist ('/klas/ronde/1/nabespreking/anna'): not found, in
+            # plain words ("adresdeel 'student_id' moet een geheel getal zijn" was read by a teacher)
+            return error_page(request, 404)
         return error_page(request, 422, dutch_message(dutch_fields(error)))
 
     @app.exception_handler(OperationalError)

@@ -43,8 +43,9 @@ MESSAGES: dict[str, str] = {
         "microfoon of zet het opnameniveau hoger, en probeer het opnieuw."
     ),
     "clipped": (
-        "De opname is overstuurd: {percent} % van het geluid is afgekapt. Zet het opnameniveau "
-        "lager of ga iets verder van de microfoon zitten; je luidheid is nu minder betrouwbaar gemeten."
+        "De opname is overstuurd: het geluid was te hard voor de microfoon en klinkt op sommige plekken "
+        "vervormd ({percent} % van de opname). Zet het opnameniveau lager of ga iets verder van de microfoon "
+        "zitten; hoe hard je sprak, is nu minder betrouwbaar gemeten."
     ),
 }
 

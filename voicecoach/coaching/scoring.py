@@ -192,8 +192,8 @@ def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *,
             evidence |= {"clipped": voice.clipped, "clipped_fraction": round(voice.clipped_fraction, 5)}
             if voice.clipped:
                 clipping = (
-                    f" Let op: je opname was overstuurd ({_fmt(100 * voice.clipped_fraction)} % van het geluid "
-                    "was afgekapt), dus je was waarschijnlijk nog harder dan gemeten."
+                    " Let op: je opname was overstuurd (het geluid was te hard voor de microfoon en klinkt "
+                    "vervormd), dus je was waarschijnlijk nog harder dan gemeten."
                 )
         points.append(
             _point(

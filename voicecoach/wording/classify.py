@@ -25,6 +25,13 @@ AANJAGER_COVERAGE = 0.5
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
 # (the rules' yes_no_question check says the same; the model sees only the verb-first words).
 CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
+# "U bent meneer De Vries, toch?": who the customer is, asked at the door or on the phone; the model
+# read "u bent …" as an attack (a test session). Only the title and a name (at most three words).
+NAMES_THE_CUSTOMER = re.compile(
+    r"^\W*(?:(?:goedemorgen|goedemiddag|goedenavond|hallo|dag|ja|oké|ok)\W+)*(?:u|je|jij)\s+bent\s+(?:meneer|mevrouw|de\s+heer)"
+    r"(?:\s+[\w'-]+){1,3}\W*(?:toch|klopt\s+dat|of\s+niet)?\W*$",
+    re.IGNORECASE,
+)
 # A rule's "implies" hit (always an ik-boodschap: 'ik begrijp dat…' also speaks from the self) names
 # what it implies, not the rule's own technique: a point "Ik-boodschap" read "je laat merken dat je
 # de klant begrijpt" (a test session).
@@ -77,10 +84,18 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype in LIMIT_KINDS and offers_after(hit, rule_hits))
             and not (hit.label == AANJAGER and paraphrased(hit, rule_hits))
+            and not (hit.label == AANJAGER and self._names_the_customer(hit))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
         ]
         return not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label)))
+
+    def _names_the_customer(self, hit: WordingHit) -> bool:
+        """The model's aanjager is only the customer's title and name (NAMES_THE_CUSTOMER), with no
+        insult among them ('u bent meneer de zeurpiet')."""
+        words = self.rules.words
+        insults = words["insult_nouns"] | words["insult_adjectives"] | words["insult_inflected"]
+        return bool(NAMES_THE_CUSTOMER.match(hit.text)) and not set(re.findall(r"\w+", hit.text.lower())) & insults
 
     def suggestions(self, hits: Sequence[WordingHit]) -> list[Suggestion]:
         """One rewrite per aanjager hit: the rule's own, else the subtype's (both from the rule data)."""

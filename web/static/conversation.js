@@ -272,6 +272,7 @@ async function follow(turnId, analysed = null) {
   $("upload").hidden = true;
   if (turn.status === "error") return showError((turn.error && turn.error.message) || "De analyse is mislukt. Neem je antwoord opnieuw op.");
   $("status").textContent = "";
+  $("record").disabled = false;  // analysed: the next line ("Verder") or another attempt is answered with it
   await turnFinished();
 }
 

@@ -67,21 +67,24 @@ function withoutSource(explanation, title) {
   return at >= 0 ? (explanation.slice(0, at) + explanation.slice(at + ` Bron: ${title}.`.length)).trim() : explanation;
 }
 
+// The coach's reason as one clause of a sentence that goes on ("… ongepast.." read twice a stop).
+const reasonText = (point) => (point.coach_reason ? ` — ${point.coach_reason.trim().replace(/[.!?…]+$/, "")}` : "");
+
 function renderPoint(point) {
   const item = el("li", point.points > 0 ? "plus" : point.points < 0 ? "minus" : "zero");
   const text = withoutSource(point.explanation, point.source_title);
   if (point.coach === "removed") {
     item.classList.add("coach");
-    item.append(el("strong", "", "Je coach: "), document.createTextNode(
-      `dit telt niet mee (was ${NL.signed(point.machine_points)})${point.coach_reason ? ` — ${point.coach_reason}` : ""}. `));
+    item.append(el("strong", "", "Coach: "), document.createTextNode(
+      `dit telt niet mee (was ${NL.signed(point.machine_points)})${reasonText(point)}. `));
     item.append(el("s", "", text));
   } else if (point.coach === "added") {
     item.classList.add("coach");
-    item.append(el("strong", "", "Je coach: "), document.createTextNode(
-      `${point.coach_label} gemist${point.coach_reason ? ` — ${point.coach_reason}` : ""}. Dit telt mee: ${NL.signed(point.points)}.`));
+    item.append(el("strong", "", "Coach: "), document.createTextNode(
+      `${point.coach_label} gemist${reasonText(point)}. Dit telt mee: ${NL.signed(point.points)}.`));
   } else if (point.coach) {
     item.classList.add("coach");
-    item.append(el("strong", "", "Je coach: "), document.createTextNode(`aangepast na het oordeel van je coach. ${text}`));
+    item.append(el("strong", "", "Coach: "), document.createTextNode(`aangepast na het oordeel van de coach. ${text}`));
   } else {
     item.textContent = text;
   }
@@ -106,7 +109,7 @@ function angerText(reaction) {
 }
 
 function scoreText(score) {
-  const judged = score.judged && score.total !== score.machine_total ? ` (met het oordeel van je coach; eerst ${NL.points(score.machine_total)})` : "";
+  const judged = score.judged && score.total !== score.machine_total ? ` (met het oordeel van de coach; eerst ${NL.points(score.machine_total)})` : "";
   return `${NL.points(score.total)}${judged}`;
 }
 

@@ -86,9 +86,9 @@ const VoicePanel = (() => {
     pitchFigure.hidden = !enough(pitch);
     document.getElementById("no-chart").hidden = enough(loudness) || enough(pitch);
     if (enough(loudness)) charts.push(chart(document.getElementById("loudness-chart"), c.times, loudness, loudLimit,
-      voice.loudness ? voice.loudness.difference : null, "hoe hard je sprak", "harder dan rustig (decibel)"));
+      voice.loudness ? voice.loudness.difference : null, "hoe hard je sprak", "decibel harder"));
     if (enough(pitch)) charts.push(chart(document.getElementById("pitch-chart"), c.times, pitch, pitchLimit,
-      voice.pitch ? percent(voice.pitch.difference) : null, "hoe hoog je sprak", "hoger dan rustig (procent)"));
+      voice.pitch ? percent(voice.pitch.difference) : null, "hoe hoog je sprak", "procent hoger"));
   }
 
   function showFlags(voice) {
