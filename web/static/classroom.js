@@ -42,17 +42,19 @@ const Klas = {
   agreementText(agreement) {
     const overall = agreement.overall;
     if (!overall.items) return "Nog geen geanalyseerde beurt om te vergelijken.";
+    if (!agreement.observers) return "Nog geen observator heeft getikt: er is geen oordeel van de klas om met VoiceCoach te vergelijken.";
     const kappa = overall.kappa === null ? "niet te bepalen (iedereen zei overal hetzelfde)" : NL.number(overall.kappa, 2);
     const heard = overall.heard
       ? `Van de ${overall.heard} punten die de klas of VoiceCoach hoorde, hoorden ze er ${overall.both} allebei. `
       : "De klas en VoiceCoach hoorden geen enkel punt. ";
     return `${heard}Eens, ook over wat niemand hoorde: ${overall.agreed} van de ${overall.items} (${Klas.percent(overall.share)}). ` +
-      `Meer eens dan toeval: ${kappa} (1 is helemaal eens, 0 is niet beter dan gokken; Cohens kappa). Observatoren: ${agreement.observers}.`;
+      `Meer eens dan toeval: ${kappa} (1 is helemaal eens, 0 is niet beter dan gokken). Observatoren: ${agreement.observers}.`;
   },
 
   // Per checklist item where VoiceCoach or the class heard something: how often they agreed.
   labelTable(agreement) {
     const table = Klas.el("table", "agreement-labels");
+    table.hidden = !agreement.observers || !agreement.overall.items;  // nothing to compare: no empty header
     const head = Klas.el("tr");
     ["Punt", "Eens", "Meer eens dan toeval"].forEach((title) => { const th = Klas.el("th", "", title); th.scope = "col"; head.append(th); });
     table.append(head);
