@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import (
-    ANALYSED, REPLY, answered, check_page, fake_microphone, logged_in, new_conversation, record, spoken_reply,
+    ANALYSED, PASSWORD, REPLY, answered, check_page, fake_microphone, logged_in, new_conversation, record, spoken_reply,
     wait_for_turn,
 )
 from tests.live import LiveService, serving_one_trainee
@@ -94,6 +94,34 @@ def test_a_double_click_on_opnemen_makes_one_turn(service, tmp_path):
         expect(page.locator("#record")).to_be_disabled()  # locked while the reply is sent and analysed
         page.locator("#record").dblclick(force=True)  # clicks on the locked button change nothing
         expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
+        turns = service.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"]
+        assert len(turns) == 1 and turns[0]["status"] == "done"
+
+
+def test_a_reply_recorded_while_logged_out_is_sent_after_logging_in_again(service, tmp_path):
+    """Logged out in another tab while answering: the page said "Log eerst in." beside a retry that
+    could never work, and after a new login "beveiligingscode ontbreekt" (a test session). Now the
+    recording stays in the page, the message links to the login (a new tab), and after it
+    "Opnieuw proberen" sends the same recording under the new login."""
+    conversation_id, url = _conversation(service)
+    with logged_in(fake_microphone(REPLY, tmp_path, "antwoord"), url, "oefenaar") as page:
+        page.context.clear_cookies()  # the login is gone
+        record(page, "#record", 6)
+        expect(page.locator("#error")).to_contain_text("niet meer ingelogd")
+        expect(page.locator("#login-again")).to_be_visible()
+        expect(page.locator("#retry")).to_be_visible()
+        with page.expect_popup() as opened:
+            page.click("#login-again")  # the link opens the login in a new tab
+        login = opened.value
+        expect(login.get_by_role("heading", name="Inloggen")).to_be_visible()
+        login.fill("input[name=username]", "oefenaar")
+        login.fill("input[name=password]", PASSWORD)
+        login.click("button[type=submit]")  # a new login: a new security code
+        login.wait_for_url(lambda now: "/login" not in now)
+        login.close()
+        page.click("#retry")
+        expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
+        expect(page.locator("#login-again")).to_be_hidden()
         turns = service.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"]
         assert len(turns) == 1 and turns[0]["status"] == "done"
 

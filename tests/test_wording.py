@@ -526,6 +526,9 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("Heel goed meneer, schreeuw nog wat harder, dan hoort de hele straat het.", {"aanjager"}, set()),
         ("schreeuw maar wat harder hoor", {"aanjager"}, {"gedrag_benoemen"}),
         ("Kunt u wat harder praten? Ik versta u slecht.", set(), {"aanjager"}),
+        # what a summary reports is no step offered (the model read one in it, a test session)
+        ("dus als ik het goed begrijp is uw aanvraag afgewezen omdat er een formulier mist en moet u nu de huur betalen",
+         {"samenvatten"}, {"oplossing_zoeken"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
@@ -539,3 +542,22 @@ def test_the_blogs_mirroring_example_is_mirroring_not_a_standpoint(classifier):
     rules = {h.rule for h in classifier.classify("Ik ben het ermee eens dat dit frustrerend is.")}
     assert "begrip.eens" in rules and "ik.standpunt_eens" not in rules
     assert "ik.standpunt_eens" in {h.rule for h in classifier.classify("Ik ben het niet met u eens.")}
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("ok dus sinds zaterdag doet het internet het niet en opnieuw opstarten helpt niet klopt dat", ["klopt dat"]),
+        ("Ok, dus sinds zaterdag doet het het niet, klopt dat?", ["klopt dat"]),
+        ("Dan kom ik morgen om tien uur, oké?", ["oké"]),
+        ("Klopt het dat u gisteren heeft gebeld?", ["Klopt het"]),
+        ("ik zie dat u de hele ochtend thuis bent gebleven en dat snap ik heel goed", []),
+        ("hoe bent u erachter gekomen dat het niet klopt", []),
+        ("Het staat op het bord, dus het klopt.", []),
+    ],
+)
+def test_a_check_question_is_quoted_where_it_asks(classifier, text, quoted):
+    """'klopt dat' closing a spoken summary is the check question, not the 'ok' that opened it (a
+    test session saw "ok" quoted); a 'goed' or 'klopt' that states something asks nothing."""
+    checks = [hit.text for hit in classifier.classify(text) if hit.rule == "vraag.klopt"]
+    assert checks == quoted

@@ -94,6 +94,21 @@ def opens_or_not_after_a_subject(doc: Doc, start: int, end: int, ctx: Context) -
     return not ctx.punctuated and bare_stem and doc[start - 1].lower_ not in ctx.words["subject_pronouns"]
 
 
+def check_question_place(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """Where a check question stands: 'klopt' opens its clause ('Klopt het dat…?') or closes it
+    with its pronoun ('…, klopt dat?', '… helpt niet klopt dat'; 'dat het niet klopt' states);
+    'oké', 'toch', 'goed' only ask when they close what was said ('…, oké?') and modify nothing
+    ('dat begrijp ik heel goed', 'dat is niet oké'): opening a reply they acknowledge ('ok dus
+    sinds zaterdag … klopt dat' quoted "ok" as the check question, a test session)."""
+    closes = end == len(doc) or doc[end].is_punct
+    if doc[start].lower_ == "klopt":
+        return clause_start(doc, start, end, ctx) or (closes and end - start > 1)
+    words = ctx.words
+    modifies = words["negations"] | words["intensifiers"] | words["adverb_fillers"] | words["subject_pronouns"] | {"is", "zijn", "was"}
+    return (closes and start > 0 and doc[start - 1].lower_ not in modifies
+            and (not ctx.punctuated or clause_start(doc, start, end, ctx)))
+
+
 def not_a_request(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Not asked as a polite request: 'Wilt u alstublieft niet zo schreeuwen?' names the behaviour
     and asks for another (Les 6, A&O: benoem het gedrag), where 'Niet zo schreeuwen!' orders it."""
@@ -427,6 +442,7 @@ CHECKS: dict[str, Check] = {
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
     "not_a_request": not_a_request,
+    "check_question_place": check_question_place,
     "opens_or_not_after_a_subject": opens_or_not_after_a_subject,
     "more_than_one_word": more_than_one_word,
     "not_reported_speech": not_reported_speech,

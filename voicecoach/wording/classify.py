@@ -22,6 +22,8 @@ VETO_COVERAGE = 0.6
 SENTENCE_END = re.compile(r"[.!?]\s")
 LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren"})  # see offers_after
 AANJAGER_COVERAGE = 0.5
+# What a summary reports is the customer's, not the trainee's stance or step (see paraphrased).
+REPORTED_LABELS = frozenset({AANJAGER, "oplossing_zoeken"})
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
 # (the rules' yes_no_question check says the same; the model sees only the verb-first words).
 CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
@@ -83,7 +85,7 @@ class WordingClassifier:
             if (policy.get(hit.label) == "model" or (policy.get(hit.label) in ("union", "gated") and hit.label not in found))
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype in LIMIT_KINDS and offers_after(hit, rule_hits))
-            and not (hit.label == AANJAGER and paraphrased(hit, rule_hits))
+            and not (hit.label in REPORTED_LABELS and paraphrased(hit, rule_hits))
             and not (hit.label == AANJAGER and self._names_the_customer(hit))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
@@ -191,7 +193,9 @@ def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
 def paraphrased(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     """Whether `hit` is what a rule's summary reports of the customer ('U bedoelt dus | dat u niet
     meer verbruikt'): the customer's words, not the trainee's stance (the model read 'niet meer' as
-    breaking off, a check session); the rules' own not_summary check says the same."""
+    breaking off, a check session) nor a step offered ('als ik het goed begrijp | is uw aanvraag
+    afgewezen … en moet u nu de huur betalen' earned "oplossingen zoeken", a test session); the
+    rules' own not_summary check says the same."""
     within_a_sentence = not SENTENCE_END.search(hit.text)  # not what the trainee says after the summary
     return within_a_sentence and any(other.label == "samenvatten" and other.start < hit.start <= other.end + 3
                                      for other in rule_hits)

@@ -254,7 +254,7 @@ async function send(blob) {
   try {
     queued = await VoiceRecorder.upload(blob.url, blob, $("upload"));
   } catch (error) {
-    return showError(error.message, () => send(blob));
+    return showError(error.message, () => send(blob), { login: error.code === "login_required" });
   }
   await follow(queued.turn_id, queued.analysed);
 }
@@ -267,7 +267,8 @@ async function follow(turnId, analysed = null) {
     if (analysed) await analysed;
     turn = await VoiceRecorder.poll(`/api/turns/${turnId}`, (t) => t.status === "done" || t.status === "error");
   } catch (error) {
-    return showError(error.message, () => follow(turnId));
+    const login = error.code === "login_required";
+    return showError(login ? LOGGED_OUT : error.message, () => follow(turnId), { login });
   }
   $("upload").hidden = true;
   if (turn.status === "error") return showError((turn.error && turn.error.message) || "De analyse is mislukt. Neem je antwoord opnieuw op.");
@@ -283,7 +284,7 @@ if ($("retry")) $("retry").addEventListener("click", () => {
   if (retryAction) retryAction();
 });
 
-function showError(message, retry = null, { wayOut = false } = {}) {
+function showError(message, retry = null, { wayOut = false, login = false } = {}) {
   $("error").textContent = message;
   $("error").hidden = false;
   $("status").textContent = "";
@@ -291,12 +292,14 @@ function showError(message, retry = null, { wayOut = false } = {}) {
   retryAction = retry;
   $("retry").hidden = !retry;
   $("way-out").hidden = !wayOut;
+  $("login-again").hidden = !login;
 }
 
 function clearError() {
   $("error").hidden = true;
   $("retry").hidden = true;
   $("way-out").hidden = true;
+  $("login-again").hidden = true;
 }
 
 function pointList(points) {

@@ -110,8 +110,20 @@ const VoiceRecorder = {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   },
 
-  upload(url, blob, progress) {
+  // Logged out meanwhile: the message says how to go on; logged in again (in another tab): the
+  // page's security code was the old login's, so it is fetched anew and the upload sent once more.
+  async upload(url, blob, progress) {
     if (blob.live) return VoiceStream.finishOrUpload(blob, () => this.upload(url, blob, progress));
+    try {
+      return await this.post(url, blob, progress);
+    } catch (error) {
+      if (error.code === "login_required") throw { ...error, message: LOGGED_OUT };
+      if (error.code !== "csrf" || !(await renewCsrf())) throw error;
+      return this.post(url, blob, progress);
+    }
+  },
+
+  post(url, blob, progress) {
     return new Promise((resolve, reject) => {
       const request = new XMLHttpRequest();
       request.open("POST", url);
@@ -157,6 +169,19 @@ const VoiceRecorder = {
     throw { message: "De analyse duurt langer dan verwacht. Je opname is bewaard: kijk zo nog eens, of neem opnieuw op." };
   },
 };
+
+const LOGGED_OUT = "Je bent niet meer ingelogd. Log opnieuw in (dat opent een nieuw tabblad) en kies dan hier Opnieuw proberen: je opname is er nog.";
+
+// The current login's security code, after a new login in another tab; false when there is none.
+async function renewCsrf() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const response = await fetch("/api/me").catch(() => null);
+  if (!meta || !response || !response.ok) return false;
+  const token = (parseJson(await response.text()) || {}).csrf_token;
+  if (!token || token === meta.content) return false;
+  meta.content = token;
+  return true;
+}
 
 function parseJson(text) {
   try { return JSON.parse(text); } catch { return null; }
