@@ -84,15 +84,19 @@ def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState,
 
 
 def answered_labels(hits: Sequence[WordingHit], labels: set[str]) -> set[str]:
-    """`labels` as the customer hears them: a search for solutions made only inside open questions
-    ("Wat kan ik voor u doen?", CIP: oplossingen vragen) asks the customer, it offers nothing to
-    accept (a test session heard "Dat zou al een stuk schelen." answer it). The phase's goal still
-    counts it (react)."""
+    """`labels` as the customer hears them: a search for solutions that only asks ("Wat kan ik voor
+    u doen?", CIP: oplossingen vragen; the rules' subtype "vragen", or inside an open question)
+    offers nothing to accept (test sessions heard "Dat zou al een stuk schelen." answer it). The
+    phase's goal still counts it (react)."""
     questions = [hit for hit in hits if hit.label == "open_vraag"]
     offers = [hit for hit in hits if hit.label == "oplossing_zoeken"]
-    if offers and all(any(q.start < o.end and o.start < q.end for q in questions) for o in offers):
+    if offers and all(_only_asks(offer, questions) for offer in offers):
         return labels - {"oplossing_zoeken"}
     return labels
+
+
+def _only_asks(offer: WordingHit, questions: Sequence[WordingHit]) -> bool:
+    return offer.subtype == "vragen" or any(q.start < offer.end and offer.start < q.end for q in questions)
 
 
 def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str],
