@@ -526,6 +526,9 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("Heel goed meneer, schreeuw nog wat harder, dan hoort de hele straat het.", {"aanjager"}, set()),
         ("schreeuw maar wat harder hoor", {"aanjager"}, {"gedrag_benoemen"}),
         ("Kunt u wat harder praten? Ik versta u slecht.", set(), {"aanjager"}),
+        # "niet mijn schuld" shifts blame (quoted whole, not "dat is niet mijn"); owning it is no aanjager
+        ("nee dat is niet mijn schuld", {"aanjager"}, set()),
+        ("Dat is mijn afdeling, dus u bent bij mij aan het goede adres.", set(), {"aanjager"}),
         # what a summary reports is no step offered (the model read one in it, a test session)
         ("dus als ik het goed begrijp is uw aanvraag afgewezen omdat er een formulier mist en moet u nu de huur betalen",
          {"samenvatten"}, {"oplossing_zoeken"}),
