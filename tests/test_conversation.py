@@ -317,3 +317,14 @@ def test_asking_the_customer_for_a_solution_is_not_answered_as_an_offer(analyser
         before = CustomerState(2, scenario.phases[0].id, turn=1)
         line = customer_reply(scenario, before, replace(before, anger=1, turn=2), heard)
         assert any(line.startswith(option) for option in offer_answers) is answered, line
+
+
+def test_a_calm_customer_does_not_own_up_to_behaviour_named():
+    """At boosheid 1 a boundary or named behaviour was answered "Ja, sorry, ik ben een beetje
+    opgewonden." (a test session): the customer who is calm already answers with the next line only."""
+    scenario = load_scenarios()[0]["klantenservice-rekening"]
+    phase = scenario.phases[0].id
+    for anger, answered in ((scenario.ending.calmed_at_most, None), (3, "gedrag_benoemen")):
+        before = CustomerState(anger, phase, turn=1)
+        after = replace(before, anger=max(0, anger - 1), turn=2)
+        assert answered_to(scenario, before, after, {"gedrag_benoemen"}) == answered

@@ -63,6 +63,7 @@ AANJAGER_ORDER = (
     "kalmeringsbevel", "persoon_aanvallen", "zwart_wit", "schuld_afschuiven",
     "stoppen_met_communiceren", "emotioneel_worden", "medestanders_zoeken", "afwijken_kernprobleem",
 )
+BEHAVIOUR_ANSWERS = frozenset({"gedrag_benoemen", "grens_aangeven"})  # answered only by a customer still worked up
 TECHNIQUE_ORDER = (
     "samenvatten", "gedrag_benoemen", "grens_aangeven", "begrip_tonen", "oplossing_zoeken",
     "open_vraag", "gesloten_vraag", "ik_boodschap",
@@ -75,11 +76,13 @@ def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState,
     shouted at them is not confirmed), and not when it left them at the level where the
     conversation escalates without calming them ("Nou, fijn dat iemand dat eens zegt" before "Het
     gesprek escaleerde"). Being cut off is answered first: it is what the customer heard first
-    ("Laat me even uitpraten!")."""
+    ("Laat me even uitpraten!"). A customer who was calm already does not own up to behaviour named
+    or a boundary set ("Ja, sorry, ik ben een beetje opgewonden." at boosheid 1, a test session)."""
     keys = [INTERRUPTION, *(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_ORDER)]
     heard = after.anger < before.anger or (after.anger == before.anger and after.anger < scenario.ending.escalated_at)
     if AANJAGER not in labels and heard:
-        keys += TECHNIQUE_ORDER
+        calm = before.anger <= scenario.ending.calmed_at_most
+        keys += [key for key in TECHNIQUE_ORDER if not (calm and key in BEHAVIOUR_ANSWERS)]
     return next((key for key in keys if key in labels and key in scenario.responses), None)
 
 

@@ -104,7 +104,8 @@ def check_question_place(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     if doc[start].lower_ == "klopt":
         return clause_start(doc, start, end, ctx) or (closes and end - start > 1)
     words = ctx.words
-    modifies = words["negations"] | words["intensifiers"] | words["adverb_fillers"] | words["subject_pronouns"] | {"is", "zijn", "was"}
+    modifies = (words["negations"] | words["intensifiers"] | words["adverb_fillers"] | words["subject_pronouns"]
+                | {"is", "zijn", "was"})
     return (closes and start > 0 and doc[start - 1].lower_ not in modifies
             and (not ctx.punctuated or clause_start(doc, start, end, ctx)))
 

@@ -31,8 +31,8 @@ from voicecoach.wording.normalise import Tables, load_tables, normalise_text, on
 
 MODEL_DIR = Path(__file__).parent / "model"
 Span = tuple[int, int]  # characters start..end of a reply
-# A comma before "dan" closes a condition ("Heeft u vragen, dan …"), which belongs to its main clause.
 MIN_FREE_WORDS = 3  # a stretch shorter than this ('ai', 'nou') carries no technique of its own
+# A comma before "dan" closes a condition ("Heeft u vragen, dan …"), which belongs to its main clause.
 CLAUSE_BREAK = re.compile(r"[.!?;:]+|,(?!\s*dan\b)|\s(?=(?:maar|want|dus|anders|behalve)\s)", re.IGNORECASE)
 
 
