@@ -529,6 +529,9 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # "niet mijn schuld" shifts blame (quoted whole, not "dat is niet mijn"); owning it is no aanjager
         ("nee dat is niet mijn schuld", {"aanjager"}, set()),
         ("Dat is mijn afdeling, dus u bent bij mij aan het goede adres.", set(), {"aanjager"}),
+        # the blog: "Deel een soortgelijke ervaring, indien passend" (a test session read -3 afwijken)
+        ("wat vervelend zeg ik heb ook een keer zon wasmachine gehad die lekte heel irritant", {"begrip_tonen"}, {"aanjager"}),
+        ("Dat heb ik zelf ook meegemaakt, heel vervelend.", {"begrip_tonen"}, {"aanjager"}),
         # what a summary reports is no step offered (the model read one in it, a test session)
         ("dus als ik het goed begrijp is uw aanvraag afgewezen omdat er een formulier mist en moet u nu de huur betalen",
          {"samenvatten"}, {"oplossing_zoeken"}),
