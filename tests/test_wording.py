@@ -532,6 +532,10 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # the blog: "Deel een soortgelijke ervaring, indien passend" (a test session read -3 afwijken)
         ("wat vervelend zeg ik heb ook een keer zon wasmachine gehad die lekte heel irritant", {"begrip_tonen"}, {"aanjager"}),
         ("Dat heb ik zelf ook meegemaakt, heel vervelend.", {"begrip_tonen"}, {"aanjager"}),
+        ("ik heb zelf ook weleens een week op een bank gewacht dus ik weet hoe balen dat is", {"begrip_tonen"}, {"aanjager"}),
+        # spoken without punctuation, a summary's inverted word order and "mevrouw heeft een…" ask nothing
+        ("als ik het goed begrijp is de bank nu een week te laat en moet u nog een vrije dag nemen", {"samenvatten"}, set()),
+        ("u staat hier al een half uur en mevrouw heeft een afspraak dat is lastig voor u allebei", set(), {"gesloten_vraag"}),
         # what a summary reports is no step offered (the model read one in it, a test session)
         ("dus als ik het goed begrijp is uw aanvraag afgewezen omdat er een formulier mist en moet u nu de huur betalen",
          {"samenvatten"}, {"oplossing_zoeken"}),

@@ -186,6 +186,9 @@ def test_a_reply_spoken_without_punctuation_earns_both_techniques(classifier):
     criteria = {p.criterion for p in score.points if p.criterion.startswith("techniek:")}
     assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
     assert not any(h.label == "open_vraag" for h in classifier.classify("ik vertel maar wat"))
+    # only where the model finds the label in those words too: a greeting is no open question
+    greeted = classifier.classify("eh ja goedemorgen wat kan ik voor u doen")
+    assert all(h.text != "eh ja goedemorgen" for h in greeted)
 
 
 def test_a_whole_reply_technique_is_not_moved_onto_an_aanjagers_words():

@@ -208,6 +208,22 @@ HEARD_RIGHT = {"hoor", "heb", "zie"}  # "als ik u goed hoor": only after u/je/he
 SUMMARY_WINDOW = 15
 
 
+def spoken_not_in_a_summary(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """A reply spoken without punctuation: a verb-first clause inside a summary ('als ik het goed
+    begrijp is de bank … en moet u nog een vrije dag nemen') keeps the summary's word order, it asks
+    nothing (a test session read "+1 Gesloten vraag: 'moet u'"). Written, the '?' decides."""
+    return ctx.punctuated or not_summary(doc, start, end, ctx)
+
+
+def spoken_not_after_a_title(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """A reply spoken without punctuation: 'mevrouw heeft een afspraak' names her as the subject,
+    it does not ask 'heeft een…?' after addressing her (+2 gesloten vraag, a test session)."""
+    return ctx.punctuated or start == 0 or doc[start - 1].lower_ not in TITLES
+
+
+TITLES = {"meneer", "mevrouw"}
+
+
 def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     """Not inside a summary of the customer's story ('Als ik u goed hoor, heeft u de mail nooit
     ontvangen', 'dus u bent vier keer doorverbonden en niemand heeft het opgelost'): samenvatten
@@ -443,6 +459,8 @@ CHECKS: dict[str, Check] = {
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
     "not_a_request": not_a_request,
+    "spoken_not_in_a_summary": spoken_not_in_a_summary,
+    "spoken_not_after_a_title": spoken_not_after_a_title,
     "check_question_place": check_question_place,
     "opens_or_not_after_a_subject": opens_or_not_after_a_subject,
     "more_than_one_word": more_than_one_word,

@@ -193,12 +193,15 @@ def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
 def paraphrased(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     """Whether `hit` is what a rule's summary reports of the customer ('U bedoelt dus | dat u niet
     meer verbruikt'): the customer's words, not the trainee's stance (the model read 'niet meer' as
-    breaking off, a check session) nor a step offered ('als ik het goed begrijp | is uw aanvraag
-    afgewezen … en moet u nu de huur betalen' earned "oplossingen zoeken", a test session); the
-    rules' own not_summary check says the same."""
+    breaking off, a check session) nor a step offered ('dus als ik het goed begrijp is uw aanvraag
+    afgewezen … en moet u nu de huur betalen' earned "oplossingen zoeken", a test session: a step
+    read in a one-sentence summary spoken as one clause is no step either, the rules find a real
+    one); the rules' own not_summary check says the same."""
     within_a_sentence = not SENTENCE_END.search(hit.text)  # not what the trainee says after the summary
-    return within_a_sentence and any(other.label == "samenvatten" and other.start < hit.start <= other.end + 3
-                                     for other in rule_hits)
+    summaries = [other for other in rule_hits if other.label == "samenvatten"]
+    reports = any(other.start < hit.start <= other.end + 3 for other in summaries)
+    holds = hit.label == "oplossing_zoeken" and any(hit.start <= other.start and other.end <= hit.end for other in summaries)
+    return within_a_sentence and (reports or holds)
 
 
 def is_rhetorical(question: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:

@@ -150,11 +150,14 @@ class WordingModel:
     def unit_probabilities(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Each clause's (and the whole reply's) probabilities, shape (units, labels)."""
         spans = clauses(text)
-        probabilities = np.stack([self.probabilities(text[s:e]) for s, e in spans])
+        return spans, np.stack([self._text_probabilities(text[s:e]) for s, e in spans])
+
+    def _text_probabilities(self, text: str) -> np.ndarray:
+        """One stretch's label probabilities: the word features' and, with an embedder, e5's blended."""
+        probabilities = self.probabilities(text)
         if self.embedder is None:
-            return spans, probabilities
-        e5 = np.stack([self.e5_probabilities(text[s:e]) for s, e in spans])
-        return spans, (1.0 - self.e5_weights) * probabilities + self.e5_weights * e5
+            return probabilities
+        return (1.0 - self.e5_weights) * probabilities + self.e5_weights * self.e5_probabilities(text)
 
     def e5_probabilities(self, text: str) -> np.ndarray:
         """Label probabilities from one (raw) text's e5 embedding, shape (labels,)."""
@@ -192,7 +195,11 @@ class WordingModel:
                 continue
             start, end = spans[shown]
             if label != "aanjager" and len(spans) == 1 and techniques and not aanjagers:
-                start, end = self._free_stretch(text, spans[0], techniques) or (start, end)
+                stretch = self._free_stretch(text, spans[0], techniques)
+                # shown there only when the model finds the label in those words too: 'eh ja
+                # goedemorgen' was quoted as the open question of '… wat kan ik voor u doen'
+                if stretch and self._text_probabilities(text[stretch[0]:stretch[1]])[column] >= self.thresholds[column]:
+                    start, end = stretch
             nearest = self.nearest(text[start:end], f"aanjager:{subtype}" if label == "aanjager" else label)
             result.append(ModelHit(label, subtype, start, end, text[start:end], probability, *nearest))
         return result, best_of
