@@ -78,6 +78,8 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         teacher.bring_to_front()
         teacher.click("#next-roles")  # anna (first to join) answers, bram plays the customer
         expect(anna.locator("#medewerker-panel")).to_be_visible()
+        expect(anna.locator("#conversation-link")).to_be_visible()  # her own conversation; nobody else's
+        expect(bram.locator("#conversation-link")).to_be_hidden()
         expect(bram.locator("#customer-panel")).to_be_visible()
         expect(bram.locator("#customer-line")).to_have_text(first_line)
         expect(board.locator("#board-line")).to_have_text(first_line)

@@ -536,6 +536,10 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # spoken without punctuation, a summary's inverted word order and "mevrouw heeft een…" ask nothing
         ("als ik het goed begrijp is de bank nu een week te laat en moet u nog een vrije dag nemen", {"samenvatten"}, set()),
         ("u staat hier al een half uur en mevrouw heeft een afspraak dat is lastig voor u allebei", set(), {"gesloten_vraag"}),
+        # asking who the customer is attacks nobody (the model read "u bent …" as an attack); an insult does
+        ("U bent meneer De Vries, toch?", set(), {"aanjager"}),
+        ("u bent mevrouw jansen", set(), {"aanjager"}),
+        ("u bent meneer de zeurpiet", {"aanjager"}, set()),
         # what a summary reports is no step offered (the model read one in it, a test session)
         ("dus als ik het goed begrijp is uw aanvraag afgewezen omdat er een formulier mist en moet u nu de huur betalen",
          {"samenvatten"}, {"oplossing_zoeken"}),

@@ -40,7 +40,7 @@ class _Names:
 
     def person(self, user_id: int | None, *, actor: bool = False) -> str:
         if user_id is None and actor:
-            return "de beheerder op deze computer (opdrachtregel)"
+            return "de beheerder"
         user = self.user(user_id)
         return f"{user.display_name} ({user.username})" if user else "een verwijderd account"
 

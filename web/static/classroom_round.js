@@ -191,7 +191,10 @@
     $("anger").textContent = `${conversation.anger} van 4`;
     $("anger-meter").value = conversation.anger;
     $("play-anger").textContent = conversation.anger;
-    $("conversation-link").href = `/gesprek/${conversation.id}`;
+    // only the medewerker's own conversation: after the roles rotated it linked a classmate's (a 404)
+    const own = conversation.medewerker_id === me;
+    $("conversation-link").hidden = !own;
+    if (own) $("conversation-link").href = `/gesprek/${conversation.id}`;
     Klas.drawTurns($("turns"), board);
   }
 

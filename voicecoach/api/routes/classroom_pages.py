@@ -86,7 +86,7 @@ def round_page(round_id: DbId, request: Request, session: SessionDep, service: S
         "user": user, "csrf_token": login.csrf_token, "round": row, "scenario": service.scenario(row.scenario_id),
         "is_teacher": row.teacher_id == user.id, "join_url": join_url(join_base_url(session, service.settings.lan_port, str(request.base_url)), row.code),
         "students": students_of(session, row),
-        "needs_calibration": row.teacher_id != user.id and service.baseline_for(session, user) is None,
+        "needs_calibration": row.teacher_id != user.id and row.closed_at is None and service.baseline_for(session, user) is None,
     })
 
 
