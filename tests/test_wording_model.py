@@ -160,33 +160,32 @@ def test_separate_stretches_each_earn_their_technique(classifier):
     assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
 
 
-def test_a_technique_the_whole_reply_carries_leaves_the_rules_techniques_their_words(classifier):
-    """No clause alone made the model's begrip tonen, the whole reply did: shown on the whole reply
-    it overlapped the rules' open question and only one of them was paid (a test session)."""
-    text = "Ai, dat is niet fijn. Vertel, wat is er gebeurd?"
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # No clause alone made the model's begrip tonen, the whole reply did: shown on the whole
+        # reply it overlapped the rules' open question and only one of them was paid (a test session).
+        ("Ai, dat is niet fijn. Vertel, wat is er gebeurd?", "dat is niet fijn"),
+        # The same reply as people say it (a check session): one clause, so the model's begrip tonen
+        # spanned the rules' 'vertel eens' (which did not fire after 'fijn' either): it is shown on
+        # the longest stretch outside the rules' hits.
+        ("ai dat is niet fijn vertel eens wat er gebeurd is", "ai dat is niet fijn"),
+    ],
+)
+def test_a_technique_the_whole_reply_carries_leaves_the_rules_techniques_their_words(classifier, text, shown):
     hits = classifier.classify(text)
     begrip = next(h for h in hits if h.label == "begrip_tonen")
-    assert begrip.method == "model" and begrip.text == "dat is niet fijn"
+    assert begrip.method == "model" and begrip.text == shown
     score = score_turn(hits=hits, suggestions=[], phase=_phase(), customer_anger=2, word_count=10,
                        speech_seconds=0.0, voice=None)
     criteria = {p.criterion for p in score.points if p.criterion.startswith("techniek:")}
     assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
 
 
-def test_a_reply_spoken_without_punctuation_earns_both_techniques(classifier):
-    """The same reply as people say it (a check session): one clause, so the model's begrip tonen
-    spanned the rules' 'vertel eens' (which did not fire after 'fijn' either) and only one was
-    paid. It is shown on the longest stretch outside the rules' hits."""
-    text = "ai dat is niet fijn vertel eens wat er gebeurd is"
-    hits = classifier.classify(text)
-    begrip = next(h for h in hits if h.label == "begrip_tonen")
-    assert begrip.method == "model" and begrip.text == "ai dat is niet fijn"
-    score = score_turn(hits=hits, suggestions=[], phase=_phase(), customer_anger=2, word_count=10,
-                       speech_seconds=0.0, voice=None)
-    criteria = {p.criterion for p in score.points if p.criterion.startswith("techniek:")}
-    assert {"techniek:begrip_tonen", "techniek:open_vraag"} <= criteria
+def test_spoken_invitations_and_greetings(classifier):
+    """'ik vertel maar wat' invites nothing; a technique moves beside the rules' only onto words the
+    model finds it in: a greeting is no open question ('eh ja goedemorgen' was quoted as one)."""
     assert not any(h.label == "open_vraag" for h in classifier.classify("ik vertel maar wat"))
-    # only where the model finds the label in those words too: a greeting is no open question
     greeted = classifier.classify("eh ja goedemorgen wat kan ik voor u doen")
     assert all(h.text != "eh ja goedemorgen" for h in greeted)
 
