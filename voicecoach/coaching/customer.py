@@ -99,7 +99,7 @@ def answered_labels(hits: Sequence[WordingHit], labels: set[str]) -> set[str]:
 
 
 def _only_asks(offer: WordingHit, questions: Sequence[WordingHit]) -> bool:
-    return offer.subtype == "vragen" or any(q.start < offer.end and offer.start < q.end for q in questions)
+    return offer.subtype == "vragen" or any(offer.overlaps(question) for question in questions)
 
 
 def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str],

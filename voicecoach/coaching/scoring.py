@@ -103,7 +103,7 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
         free = (
             hit for hit in remmers
             if hit.label == label
-            and all(not _overlaps(hit, other) or frozenset((label, other.label)) in allowed for other in paid)
+            and all(not hit.overlaps(other) or frozenset((label, other.label)) in allowed for other in paid)
         )
         chosen = next(free, None)
         if chosen is not None:
@@ -136,11 +136,7 @@ def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any
 
 
 def _inside(hit: WordingHit, others: Sequence[WordingHit]) -> bool:
-    return any(other.start <= hit.start and hit.end <= other.end for other in others)
-
-
-def _overlaps(a: WordingHit, b: WordingHit) -> bool:
-    return a.start < b.end and b.start < a.end
+    return any(hit.lies_within(other) for other in others)
 
 
 def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[PointRecord]:
@@ -152,7 +148,7 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
     for hit in hits:
         if hit.label != AANJAGER:
             continue
-        earlier = next((same for first, same in charged if _overlaps(hit, first)), None)
+        earlier = next((same for first, same in charged if hit.overlaps(first)), None)
         if earlier is not None:
             earlier.append(hit)
         else:

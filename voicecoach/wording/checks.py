@@ -69,6 +69,7 @@ def question(doc: Doc, start: int, end: int, ctx: Context) -> bool:
 
 
 REQUEST_VERBS = {"kunt", "kan", "zou", "zoudt", "wilt"}
+POLITE_ASKING = REQUEST_VERBS | {"wil"}  # 'wil je niet zo schreeuwen': informal, still a request
 
 
 def yes_no_question(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
@@ -114,7 +115,7 @@ def not_a_request(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Not asked as a polite request: 'Wilt u alstublieft niet zo schreeuwen?' names the behaviour
     and asks for another (Les 6, A&O: benoem het gedrag), where 'Niet zo schreeuwen!' orders it."""
     before = [token.lower_ for token in doc[max(doc[start].sent.start, start - 4) : start]]
-    asked = any(verb in REQUEST_VERBS | {"wil"} and you in {"u", "je", "jij"} for verb, you in zip(before, before[1:]))
+    asked = any(verb in POLITE_ASKING and you in {"u", "je", "jij"} for verb, you in zip(before, before[1:]))
     return not (asked or {"vragen", "verzoeken"} & set(before))
 
 
@@ -215,13 +216,13 @@ def spoken_not_in_a_summary(doc: Doc, start: int, end: int, ctx: Context) -> boo
     return ctx.punctuated or not_summary(doc, start, end, ctx)
 
 
+TITLES = {"meneer", "mevrouw"}
+
+
 def spoken_not_after_a_title(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     """A reply spoken without punctuation: 'mevrouw heeft een afspraak' names her as the subject,
     it does not ask 'heeft een…?' after addressing her (+2 gesloten vraag, a test session)."""
     return ctx.punctuated or start == 0 or doc[start - 1].lower_ not in TITLES
-
-
-TITLES = {"meneer", "mevrouw"}
 
 
 def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:

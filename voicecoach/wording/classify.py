@@ -200,7 +200,7 @@ def paraphrased(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     within_a_sentence = not SENTENCE_END.search(hit.text)  # not what the trainee says after the summary
     summaries = [other for other in rule_hits if other.label == "samenvatten"]
     reports = any(other.start < hit.start <= other.end + 3 for other in summaries)
-    holds = hit.label == "oplossing_zoeken" and any(hit.start <= other.start and other.end <= hit.end for other in summaries)
+    holds = hit.label == "oplossing_zoeken" and any(other.lies_within(hit) for other in summaries)
     return within_a_sentence and (reports or holds)
 
 

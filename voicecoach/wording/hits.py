@@ -31,6 +31,14 @@ class WordingHit(Shape):
     nearest_example: str | None = None
     """For a model hit: id of the most similar labelled training example."""
 
+    def overlaps(self, other: WordingHit) -> bool:
+        """Whether the two hits share any of the reply's characters."""
+        return self.start < other.end and other.start < self.end
+
+    def lies_within(self, other: WordingHit) -> bool:
+        """Whether all of this hit's words are among `other`'s."""
+        return other.start <= self.start and self.end <= other.end
+
 
 class Suggestion(Shape):
     """A Dutch rewrite for one aanjager hit."""

@@ -178,6 +178,11 @@ class WordingModel:
             return [], {label: 0.0 for label in self.labels}
         spans, probabilities = self.unit_probabilities(self._without_marker_clauses(text))
         best_of = dict(zip(self.labels, probabilities.max(axis=0).tolist()))
+        # a one-clause reply beside the rules' techniques: the stretch a technique may be shown on,
+        # and the model's probabilities there (worked out once, when a label first asks)
+        one_clause = len(spans) == 1 and techniques and not aanjagers
+        stretch = self._free_stretch(text, spans[0], techniques) if one_clause else None
+        stretch_probabilities: np.ndarray | None = None
         result = []
         for column, label in enumerate(self.labels):
             if ":" in label:
@@ -194,11 +199,12 @@ class WordingModel:
             if probability < self.subtype_thresholds.get(subtype, 0.0):
                 continue
             start, end = spans[shown]
-            if label != "aanjager" and len(spans) == 1 and techniques and not aanjagers:
-                stretch = self._free_stretch(text, spans[0], techniques)
+            if label != "aanjager" and stretch is not None:
+                if stretch_probabilities is None:
+                    stretch_probabilities = self._text_probabilities(text[stretch[0]:stretch[1]])
                 # shown there only when the model finds the label in those words too: 'eh ja
                 # goedemorgen' was quoted as the open question of '… wat kan ik voor u doen'
-                if stretch and self._text_probabilities(text[stretch[0]:stretch[1]])[column] >= self.thresholds[column]:
+                if stretch_probabilities[column] >= self.thresholds[column]:
                     start, end = stretch
             nearest = self.nearest(text[start:end], f"aanjager:{subtype}" if label == "aanjager" else label)
             result.append(ModelHit(label, subtype, start, end, text[start:end], probability, *nearest))
@@ -231,7 +237,7 @@ class WordingModel:
         one clause ('ai dat is niet fijn vertel eens wat er gebeurd is'), so a technique the model
         finds in it is shown beside the rules' technique, not over it (the scoring paid only one of
         the two, a check session). Not done beside an aanjager: the model may have read its words."""
-        edges = sorted((max(unit[0], s), min(unit[1], e)) for s, e in taken if s < unit[1] and unit[0] < e)
+        edges = sorted((max(unit[0], s), min(unit[1], e)) for s, e in taken if _overlap((s, e), unit))
         gaps, start = [], unit[0]
         for s, e in edges:
             gaps.append((start, s))
