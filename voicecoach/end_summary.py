@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coach_judgement import judged_labels, label_name, record_hits
 from voicecoach.coaching.customer import CustomerState, answered_labels, customer_reply
 from voicecoach.coaching.style import ReplyTurn, infer_style
@@ -54,6 +55,16 @@ def _style(turns: Sequence[TurnRow], overrules: dict[str, list[LabelOverrule]]) 
     }
 
 
+def _message(scenario: Scenario, outcome: str | None, turns: Sequence[TurnRow]) -> str | None:
+    """How the conversation ended, for the endings that have more to say than their name."""
+    if outcome == "calmed":
+        return scenario.ending.calmed_message
+    if outcome == "broken_off" and turns:
+        before = CustomerState(**turns[-1].state_before)
+        return break_off_verdict(before.anger, before.turn, scenario.ending.escalated_at)
+    return None
+
+
 def end_summary(
     scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow],
     scores: dict[str, dict[str, Any] | None], overrules: dict[str, list[LabelOverrule]],
@@ -70,8 +81,8 @@ def end_summary(
     outcome = conversation.state.get("outcome")
     return {
         "outcome": outcome,
-        "message": scenario.ending.calmed_message if outcome == "calmed" else None,
-        "advice": scenario.ending.escalated_advice if outcome != "calmed" else [],
+        "message": _message(scenario, outcome, turns),
+        "advice": scenario.ending.escalated_advice if outcome not in ("calmed", "broken_off") else [],
         "final_line": final_line(scenario, conversation, turns),
         "total": sum(scores[t.id]["total"] for t in scored),
         "phases": phases,

@@ -75,7 +75,7 @@ class ReactionRecord(Shape):
     anger_before: int
     anger_after: int
     next_line: str | None
-    outcome: Literal["calmed", "escalated", "unfinished"] | None = None
+    outcome: Literal["calmed", "escalated", "unfinished", "broken_off"] | None = None
 
 
 class TurnRecord(Shape):

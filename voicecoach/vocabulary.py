@@ -67,7 +67,8 @@ AANJAGER_NAMES = {
 INTERRUPTION = "onderbreken"
 INTERRUPTION_NAME = "de klant onderbreken"
 ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
-OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt"}
+OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt",
+                 "broken_off": "afgebroken met een afspraak"}
 
 # Classroom rollenspel: a participant's role in a round, and who plays the customer.
 ROUND_ROLE_NAMES = {"medewerker": "medewerker", "klant": "klant", "observer": "observator", "teacher": ROLE_NAMES["teacher"], "none": "kijker"}

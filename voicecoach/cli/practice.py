@@ -13,6 +13,7 @@ from rich.panel import Panel
 from voicecoach.analysis import Analyser
 from voicecoach.cli.practice_recordings import PracticeRecordings
 from voicecoach.cli.turn_taking import EnterKey, hear_line_and_record
+from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
@@ -55,7 +56,7 @@ def practice(
         console.print(Panel(f"[b]{scenario.title}[/]\n{scenario.setting}", title="Scenario"))
     replies = iter(sys.stdin.readline, "") if text else None
     try:
-        _converse(conversation, analyser, baseline, replies, recordings, as_json=as_json, device=device)
+        last = _converse(conversation, analyser, baseline, replies, recordings, as_json=as_json, device=device)
     finally:
         if recordings is not None:
             recordings.close()
@@ -63,15 +64,17 @@ def practice(
     if as_json:
         print(json.dumps({"outcome": outcome, "turns": conversation.state.turn}, ensure_ascii=False))
     else:
-        _show_end(conversation, outcome)
+        _show_end(conversation, outcome, last)
 
 
 def _converse(
     conversation: Conversation, analyser: Analyser, baseline: Baseline | None, replies,  # type: ignore[no-untyped-def]
     recordings: PracticeRecordings | None, *, as_json: bool, device: str | None,
-) -> None:
+) -> TurnRecord | None:
+    """Plays the conversation to its end (or the end of the typed replies); the last turn."""
     settings = analyser.settings
     keys = EnterKey() if replies is None and sys.stdin.isatty() else None
+    last: TurnRecord | None = None
     while not conversation.finished:
         _show_customer(conversation, as_json)
         try:
@@ -90,7 +93,9 @@ def _converse(
         except VoiceCoachError as error:  # bad audio: say what to do, keep the conversation going
             console.print(f"[yellow]{error.message}[/]")
             continue
-        _show_result(answer(conversation, heard), as_json)
+        last = answer(conversation, heard)
+        _show_result(last, as_json)
+    return last
 
 
 def _show_customer(conversation: Conversation, as_json: bool) -> None:
@@ -112,9 +117,12 @@ def _show_result(record: TurnRecord, as_json: bool) -> None:
     console.print(f"  Punten deze beurt: [b]{score.total}[/]; boosheid {reaction.anger_before} → {reaction.anger_after}")
 
 
-def _show_end(conversation: Conversation, outcome: str) -> None:
+def _show_end(conversation: Conversation, outcome: str, last: TurnRecord | None) -> None:
     ending = conversation.scenario.ending
-    if outcome == "calmed":
+    if outcome == "broken_off" and last is not None and last.reaction is not None:
+        verdict = break_off_verdict(last.reaction.anger_before, conversation.state.turn - 1, ending.escalated_at)
+        console.print(Panel(verdict, title="Gesprek afgebroken met een afspraak"))
+    elif outcome == "calmed":
         console.print(Panel(ending.calmed_message, title="De klant is gekalmeerd", style="green"))
     elif outcome == "escalated":
         console.print(Panel("\n".join(f"• {advice}" for advice in ending.escalated_advice),

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from voicecoach.coaching.break_off import breaking_off
 from voicecoach.coaching.customer import CustomerState, answered_labels, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn
@@ -83,7 +84,8 @@ class Conversation:
         if reply.interruption is not None and reply.interruption.interrupting:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line
-        self.state = react(self.scenario, before, score, labels)
+        self.state = react(self.scenario, before, score, labels,
+                           broke_off=breaking_off(reply.text, reply.hits) is not None)
         heard = answered_labels(reply.hits, labels)
         self.line = customer_reply(self.scenario, before, self.state, heard, line) if not self.finished else ""
         return TurnResult(

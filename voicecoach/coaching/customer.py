@@ -19,7 +19,7 @@ from voicecoach.vocabulary import INTERRUPTION
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.rules import AANJAGER
 
-Outcome = Literal["calmed", "escalated", "unfinished"]
+Outcome = Literal["calmed", "escalated", "unfinished", "broken_off"]
 TOP_ANGER = 4  # the anger scale's top: a customer there cannot get angrier, only stay
 
 
@@ -118,8 +118,10 @@ def anger_change(score: ScoreRecord, weights: dict[str, Any] | None = None) -> i
     return next(step["change"] for step in steps if score.total >= step["at_least"])
 
 
-def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: set[str]) -> CustomerState:
-    """The customer's new state after a turn with `score` and the wording `labels` it used."""
+def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: set[str], *,
+          broke_off: bool = False) -> CustomerState:
+    """The customer's new state after a turn with `score` and the wording `labels` it used; a reply
+    that `broke_off` the conversation with a new appointment ends it (coaching/break_off.py)."""
     anger = max(0, min(TOP_ANGER, state.anger + anger_change(score)))
     phase = scenario.phase(state.phase)
     goal_met = phase.reaches_goal(labels) and AANJAGER not in labels
@@ -128,7 +130,9 @@ def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: 
     turn = state.turn + 1
     next_phase = scenario.next_phase(phase.id)
     outcome: Outcome | None = None
-    if goal_met and next_phase is None and anger <= ending.calmed_at_most:
+    if broke_off:
+        outcome = "broken_off"
+    elif goal_met and next_phase is None and anger <= ending.calmed_at_most:
         outcome = "calmed"
     elif turns_at_top >= ending.escalated_turns:
         outcome = "escalated"

@@ -314,9 +314,9 @@ function showSummary(data, play) {
   $("final-line").textContent = `“${summary.final_line}”`;
   $("final-audio").src = `${api}/customer-audio?einde=${data.state.turn}`;
   if (play) $("final-audio").play().catch(() => {});
-  $("outcome").textContent = summary.outcome === "calmed" ? summary.message  // each scenario says how it calmed
-    : summary.outcome === "escalated" ? "Het gesprek escaleerde."
-    : `Het gesprek stopte na ${data.state.turn} beurten zonder dat de klant gekalmeerd was.`;
+  $("outcome").textContent = summary.message  // how it calmed (each scenario), or how it was broken off
+    ?? (summary.outcome === "escalated" ? "Het gesprek escaleerde."
+      : `Het gesprek stopte na ${data.state.turn} beurten zonder dat de klant gekalmeerd was.`);
   $("advice").replaceChildren(...summary.advice.map((text) => el("li", "", text)));
   $("advice-block").hidden = summary.advice.length === 0;
   $("total").textContent = `${NL.points(summary.total)} in ${data.state.turn} ${data.state.turn === 1 ? "beurt" : "beurten"}`;

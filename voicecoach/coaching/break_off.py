@@ -1,0 +1,125 @@
+"""Breaking the conversation off and making a new appointment, as 3 Reasons Why advises: "Lukt het
+echt niet om de klant te kalmeren? Breek dan het gesprek af en maak direct een nieuwe afspraak op
+een ander tijdstip". A reply that does both ends the conversation (the customer cannot go on once
+the trainee has hung up or left); said as a condition ("als u zo doorgaat, stop ik het gesprek")
+it is a boundary, and without anything arranged it is Les 6's "stoppen met communiceren" (the
+wording rules' `no_follow_up`): both leave the conversation going.
+
+Read from the reply's words, which spoken replies give without punctuation, so a clause is what
+lies between punctuation marks, and a whole unpunctuated reply is one clause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from voicecoach.wording.hits import WordingHit
+
+SOURCE = "001_4710c7be769f9696.txt"
+SOURCE_TITLE = "3 Reasons Why: Een conflict de-escaleren? Zo doe je dat"
+
+_STOP_VERB = r"(?:stop|stoppen|beëindig|beëindigen|beeindig|beeindigen|breek|afbreken|afsluiten|sluit)"
+BREAKING_OFF = re.compile(
+    rf"\b{_STOP_VERB}\b(?:\s+[\w']+){{0,5}}?\s+gesprek\b"  # "ik stop dit gesprek", "breek het gesprek af"
+    rf"|\bgesprek\b(?:\s+[\w']+){{0,4}}?\s+{_STOP_VERB}\b"  # "ik wil het gesprek nu even stoppen"
+    # "we stoppen hier", "ik stop nu (met dit gesprek)"; not a pause ("ik stop nu even") or other work
+    r"|\b(?:ik|we|wij)\s+(?:stop|stoppen)\s+(?:hier|ermee|hiermee|nu(?!\s+even\b|\s+met\s+(?!(?:[\w']+\s+){0,2}gesprek\b)))\b"
+    r"|\bophangen\b|\bhang\b(?:\s+[\w']+){0,3}?\s+op\b"  # on the phone: "ik hang nu op"
+    r"|\b(?:ik|we|wij)\s+(?:ga|gaan)\s+(?:nu\s+|dan\s+|maar\s+|hier\s+)*weg\b|\bik\s+vertrek\b"  # at the door
+)
+CONDITIONS = frozenset({"als", "anders", "zolang", "tenzij", "wanneer", "indien", "zodra"})
+NEGATIONS = frozenset({"niet", "geen", "nooit"})
+# A time or an appointment later on (3 Reasons Why: "maak direct een nieuwe afspraak op een ander tijdstip").
+LATER = frozenset({
+    "afspraak", "terugbellen", "terug", "morgen", "morgenochtend", "morgenmiddag", "overmorgen", "later",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "volgende",
+})
+CLAUSE_BREAK = re.compile(r"[.,;:!?]+")
+WORD = re.compile(r"[\w']+")
+# A clause that opens with the verb (or "dan") continues a condition in the clause before it:
+# "als u zo doorgaat, stop ik het gesprek" / "…, dan hang ik op".
+INVERTED_OPENING = frozenset({"dan", "stop", "hang", "beëindig", "beeindig", "breek", "sluit", "ga", "moet", "zal", "wil"})
+
+
+@dataclass(frozen=True)
+class BreakOff:
+    """Where the reply breaks the conversation off (characters of the reply) and what it arranges."""
+
+    start: int
+    end: int
+    text: str
+
+
+def breaking_off(text: str, hits: Sequence[WordingHit]) -> BreakOff | None:
+    """The words that break the conversation off for good, when the reply also arranges something
+    later (an offered step, `oplossing_zoeken`, or a time or appointment); else None."""
+    lowered = text.lower()
+    if not _arranges_later(lowered, hits):
+        return None
+    clauses = _clauses(lowered)
+    for index, (start, clause) in enumerate(clauses):
+        for match in BREAKING_OFF.finditer(clause):
+            if _conditional_or_negated(clauses, index, match):
+                continue
+            if _asked(text, start + match.end()):
+                continue
+            return BreakOff(start + match.start(), start + match.end(), text[start + match.start() : start + match.end()])
+    return None
+
+
+def _conditional_or_negated(clauses: list[tuple[int, str]], index: int, match: re.Match[str]) -> bool:
+    """"ik stop het gesprek niet", "als u zo doorgaat, stop ik het gesprek", "ik stop het gesprek
+    als u blijft schreeuwen", "…, als u niet ophoudt": a boundary, not a break-off."""
+    clause = clauses[index][1]
+    before = WORD.findall(clause[: match.start()])
+    right_after = WORD.findall(clause[match.end() :])[:2]
+    following = WORD.findall(clauses[index + 1][1])[:1] if index + 1 < len(clauses) else []
+    # "niet" near the verb only: "zo kunnen we niet verder praten ik stop nu …" breaks off
+    near = {*before[-2:], *WORD.findall(match.group(0)), *right_after[:1]}
+    if NEGATIONS & near or CONDITIONS & {*before, *right_after, *following}:
+        return True
+    return bool(index) and _opens_inverted(clause) and bool(CONDITIONS & set(WORD.findall(clauses[index - 1][1])))
+
+
+def _arranges_later(lowered: str, hits: Sequence[WordingHit]) -> bool:
+    offers = any(hit.label == "oplossing_zoeken" and hit.subtype != "vragen" for hit in hits)
+    words = set(WORD.findall(lowered))
+    return offers or bool(LATER & words) or any(word.endswith("afspraak") for word in words)
+
+
+def _clauses(lowered: str) -> list[tuple[int, str]]:
+    """(start, text) of the stretches between punctuation marks."""
+    starts = [0, *(match.end() for match in CLAUSE_BREAK.finditer(lowered))]
+    ends = [*(match.start() for match in CLAUSE_BREAK.finditer(lowered)), len(lowered)]
+    return [(start, lowered[start:end]) for start, end in zip(starts, ends) if lowered[start:end].strip()]
+
+
+def _opens_inverted(clause: str) -> bool:
+    words = WORD.findall(clause)
+    return bool(words) and words[0] in INVERTED_OPENING
+
+
+def _asked(text: str, position: int) -> bool:
+    """Whether the sentence holding `position` is a question ("Zullen we het gesprek stoppen?"):
+    the customer has not agreed yet."""
+    rest = re.search(r"[.!?]", text[position:])
+    return rest is not None and rest.group(0) == "?"
+
+
+def break_off_verdict(anger_before: int, replies_before: int, escalated_at: int) -> str:
+    """What the end of a broken-off conversation tells the trainee: 3 Reasons Why advises it only
+    when calming really fails, so after at least one earlier reply and with the customer still
+    close to escalating (one level below `escalated_at` or higher)."""
+    if replies_before == 0:
+        return ("Je brak het gesprek al bij je eerste antwoord af en sprak af hoe het verdergaat. 3 Reasons Why "
+                "raadt dat aan als het kalmeren echt niet lukt: probeer eerst de klant te laten uitpraten, begrip "
+                "te tonen en samen te vatten.")
+    if anger_before < escalated_at - 1:
+        return (f"Je brak het gesprek af en sprak af hoe het verdergaat, terwijl de klant al rustiger was "
+                f"(boosheid {anger_before} van 4). 3 Reasons Why raadt afbreken aan als het kalmeren echt niet "
+                "lukt; hier lukte het wel: zoek samen met de klant naar een oplossing.")
+    return (f"Je brak het gesprek af en sprak direct af hoe het verdergaat, terwijl de klant nog erg boos was "
+            f"(boosheid {anger_before} van 4). Dat raadt 3 Reasons Why aan als het kalmeren echt niet lukt: "
+            "breek het gesprek af en maak direct een nieuwe afspraak.")
