@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 
@@ -76,16 +77,18 @@ def test_breaking_off_ends_the_conversation_and_says_whether_it_was_time(analyse
     rows = [
         TurnRow(id=str(number), state_before={"anger": record.reaction.anger_before, "phase": record.reaction.phase,
                                               "turn": number - 1},
-                customer_line=record.reaction.customer_line, result=None)
+                customer_line=record.reaction.customer_line, result=record.model_dump(mode="json"))
         for number, record in enumerate((first, last), start=1)
     ]
     row = ConversationRow(state={"anger": conversation.state.anger, "phase": conversation.state.phase,
                                  "turn": conversation.state.turn, "outcome": "broken_off"},
-                          customer_line="", finished_at=None)
+                          customer_line="", finished_at=datetime.now(UTC))
     summary = end_summary(scenario, row, rows, {}, {})
     expected = break_off_verdict(last.reaction.anger_before, 1, scenario.ending.escalated_at)
     assert summary["outcome"] == "broken_off" and summary["message"] == expected
     assert summary["advice"] == []  # the escalation advice (incident melden, hulp) is not for this ending
+    # the trainee has gone: the customer's last words answer the arrangement, no next question
+    assert summary["final_line"] in scenario.responses["oplossing_zoeken"]
 
 
 def test_the_verdict_follows_the_seed_s_condition():

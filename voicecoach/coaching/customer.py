@@ -105,12 +105,18 @@ def _only_asks(offer: WordingHit, questions: Sequence[WordingHit]) -> bool:
 def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str],
                    previous: str = "") -> str:
     """The customer's next words: an answer to what was said (if the scenario has one), then
-    the scripted line for the new phase and anger level; `previous`: what the customer said before."""
+    the scripted line for the new phase and anger level; `previous`: what the customer said before.
+    After a break-off the trainee has gone: the answer alone, to the arrangement first ("Als dat
+    lukt, graag."), else the line of the customer's anger."""
     line = customer_line(scenario, state, previous)
     key = answered_to(scenario, before, state, labels)
+    broken_off = state.outcome == "broken_off"
+    if broken_off and key in TECHNIQUE_ORDER and "oplossing_zoeken" in labels:
+        key = "oplossing_zoeken"
     if key is None:
         return line
-    return f"{_pick(scenario.responses[key], f'{scenario.id}:{state.turn}:{key}', previous)} {line}"
+    answer = _pick(scenario.responses[key], f"{scenario.id}:{state.turn}:{key}", previous)
+    return answer if broken_off else f"{answer} {line}"
 
 
 def anger_change(score: ScoreRecord, weights: dict[str, Any] | None = None) -> int:
