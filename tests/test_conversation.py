@@ -16,12 +16,14 @@ from tests.audio_factory import sox
 from voicecoach.analysis import Analyser
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.coaching.conversation import Conversation
+from voicecoach.coaching.scoring import WHEN_NEEDED, score_turn
 from voicecoach.coaching.customer import CustomerState, anger_change, answered_labels, answered_to, customer_reply, react
 from voicecoach.config import Settings
 from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
 from voicecoach.turn_record import ScoreRecord, TurnRecord
 from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
+from voicecoach.vocabulary import AO, BEHAVIOUR_LABELS
 from voicecoach.wording.rules import SEED_FILES
 from tests.conftest import SPACY_DIR, WHISPER_DIR
 
@@ -328,3 +330,25 @@ def test_a_calm_customer_does_not_own_up_to_behaviour_named():
         before = CustomerState(anger, phase, turn=1)
         after = replace(before, anger=max(0, anger - 1), turn=2)
         assert answered_to(scenario, before, after, {"gedrag_benoemen"}) == answered
+
+
+def test_a_boundary_to_a_calm_customer_earns_nothing_and_says_why(analyser):
+    """"als u zo blijft schelden dan stop ik het gesprek" to a customer at boosheid 1 earned +3 (a test
+    session): naming behaviour and setting a boundary answer behaviour that crosses a line (A&O)."""
+    scenario = load_scenarios()[0]["late-levering"]
+    phase = scenario.phases[-1]
+    reply = hear_text(analyser, "als u zo blijft schelden dan stop ik het gesprek").reply
+    assert {hit.label for hit in reply.hits} >= {"grens_aangeven", "gedrag_benoemen"}
+    for anger, paid in ((1, False), (3, True)):
+        score = score_turn(hits=reply.hits, suggestions=reply.suggestions, phase=phase, customer_anger=anger,
+                           word_count=9, speech_seconds=0.0, voice=None)
+        behaviour = [p for p in score.points if p.criterion in ("techniek:grens_aangeven", "techniek:gedrag_benoemen")]
+        assert behaviour and all((p.points > 0) is paid for p in behaviour), score
+        if not paid:
+            assert all(p.points == 0 and "niet nodig" in p.explanation and f"boosheid {anger} van 4" in p.explanation
+                       and p.source == AO for p in behaviour)
+            assert score.total == sum(p.points for p in score.points if p not in behaviour)
+
+
+def test_every_behaviour_label_says_when_it_is_needed():
+    assert set(WHEN_NEEDED) == BEHAVIOUR_LABELS

@@ -80,6 +80,8 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
         scores.append({"date": turn.created_at.isoformat(timespec="minutes"), "scenario": turn.conversation.scenario_id,
                        "turn": turn.number, "total": score["total"]})
         for point in score["points"]:
+            if point["points"] == 0:  # told, not counted: a technique that was not needed is no weakness to practise
+                continue
             entry = criteria.setdefault(point["criterion"], {
                 "criterion": point["criterion"], "name": criterion_name(point["criterion"]), "points": 0, "turns": 0,
                 "source_title": point["source_title"], "explanation": point["explanation"],

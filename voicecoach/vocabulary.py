@@ -27,6 +27,9 @@ REMMER_LABELS = (
     "grens_aangeven",
 )
 QUESTION_LABELS = frozenset({"open_vraag", "gesloten_vraag"})
+# Answers to behaviour that crosses a line (A&O: "Als jouw grens dan bereikt wordt, kan je er naar
+# handelen", "Blijft de situatie vervelend? Benoem dan het gedrag"): out of place with a calm customer.
+BEHAVIOUR_LABELS = frozenset({"gedrag_benoemen", "grens_aangeven"})
 STATEMENT_REMMERS = frozenset(REMMER_LABELS) - QUESTION_LABELS  # the techniques that are no question
 AANJAGER = "aanjager"
 AANJAGER_SUBTYPES = (

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 from voicecoach.wording.hits import WordingHit
 
-SOURCE = "001_4710c7be769f9696.txt"
-SOURCE_TITLE = "3 Reasons Why: Een conflict de-escaleren? Zo doe je dat"
 
 _STOP_VERB = r"(?:stop|stoppen|beëindig|beëindigen|beeindig|beeindigen|breek|afbreken|afsluiten|sluit)"
 BREAKING_OFF = re.compile(

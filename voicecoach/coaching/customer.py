@@ -15,7 +15,7 @@ from typing import Any, Literal
 from voicecoach.coaching.scoring import load_weights
 from voicecoach.turn_record import ScoreRecord
 from voicecoach.scenarios import Scenario
-from voicecoach.vocabulary import INTERRUPTION
+from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.rules import AANJAGER
 
@@ -63,7 +63,6 @@ AANJAGER_ORDER = (
     "kalmeringsbevel", "persoon_aanvallen", "zwart_wit", "schuld_afschuiven",
     "stoppen_met_communiceren", "emotioneel_worden", "medestanders_zoeken", "afwijken_kernprobleem",
 )
-BEHAVIOUR_ANSWERS = frozenset({"gedrag_benoemen", "grens_aangeven"})  # answered only by a customer still worked up
 TECHNIQUE_ORDER = (
     "samenvatten", "gedrag_benoemen", "grens_aangeven", "begrip_tonen", "oplossing_zoeken",
     "open_vraag", "gesloten_vraag", "ik_boodschap",
@@ -82,7 +81,7 @@ def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState,
     heard = after.anger < before.anger or (after.anger == before.anger and after.anger < scenario.ending.escalated_at)
     if AANJAGER not in labels and heard:
         calm = before.anger <= scenario.ending.calmed_at_most
-        keys += [key for key in TECHNIQUE_ORDER if not (calm and key in BEHAVIOUR_ANSWERS)]
+        keys += [key for key in TECHNIQUE_ORDER if not (calm and key in BEHAVIOUR_LABELS)]
     return next((key for key in keys if key in labels and key in scenario.responses), None)
 
 

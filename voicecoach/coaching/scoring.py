@@ -14,7 +14,7 @@ from voicecoach.turn_record import PointRecord, ScoreRecord
 from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, Interruption, VoiceRecord
 from voicecoach.voice.stats import semitones_as_percent
 from voicecoach.wording.hits import Suggestion, WordingHit
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, BLOG, INTERRUPTION, LES6, R3, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, AO, BEHAVIOUR_LABELS, BLOG, INTERRUPTION, LES6, R3, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 CALM_PRESSURE_ANGER = 3
@@ -55,7 +55,7 @@ def score_turn(
     """Points for the wording, the voice (when there was audio) and listening (also: did the reply
     start while the customer was still talking)."""
     w = weights or load_weights()
-    techniques = _technique_points(hits, phase, w)
+    techniques = _technique_points(hits, phase, customer_anger, w)
     aanjagers = _aanjager_points(hits, suggestions, w)
     points = [*techniques, *aanjagers]
     if voice is not None:
@@ -63,7 +63,7 @@ def score_turn(
         # said calmly, read "+1: Je bleef rustig", a test session): the praise needs calm words too
         points.extend(_voice_points(voice, customer_anger, w, calm_words=not aanjagers))
         points.extend(_raised_voice_loss(voice, techniques, w))
-    points.extend(_listening_points(word_count, speech_seconds, w, earned=bool(techniques)))
+    points.extend(_listening_points(word_count, speech_seconds, w, earned=any(p.points > 0 for p in techniques)))
     if interruption is not None and interruption.interrupting:
         points.append(_interruption_point(interruption, w))
     return ScoreRecord(total=sum(p.points for p in points), points=tuple(points))
@@ -111,9 +111,12 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     return paid
 
 
-def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[PointRecord]:
+def _technique_points(hits: Sequence[WordingHit], phase: Phase, customer_anger: int, w: dict[str, Any]) -> list[PointRecord]:
     points, budget = [], w["max_technique_points"]
     for hit in _paid_hits(hits, phase, w):
+        if hit.label in BEHAVIOUR_LABELS and customer_anger <= w["behaviour_answers_above"]:
+            points.append(_not_needed(hit, customer_anger))
+            continue
         in_phase = hit.label in phase.techniques
         value = min(_technique_value(hit.label, phase, w), budget)
         if value <= 0:
@@ -133,6 +136,31 @@ def _technique_points(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any
             )
         )
     return points
+
+
+WHEN_NEEDED = {
+    "grens_aangeven": "Een grens geef je aan als de klant eroverheen gaat (A&O: \"Als jouw grens dan bereikt wordt, "
+                      "kan je er naar handelen\")",
+    "gedrag_benoemen": "Het gedrag benoem je als het vervelend blijft (A&O: \"Blijft de situatie vervelend? Benoem "
+                       "dan het gedrag van de persoon\")",
+}
+
+
+def _not_needed(hit: WordingHit, customer_anger: int) -> PointRecord:
+    """0 points, with the reason: a test session's boundary to a customer at boosheid 1 earned +3 and
+    the conversation ended calmed."""
+    return _point(
+        criterion=f"techniek:{hit.label}",
+        points=0,
+        explanation=(
+            f"0: {TECHNIQUE_NAMES[hit.label].capitalize()} was nu niet nodig: \"{hit.text}\"{_seconds(hit)}. De klant "
+            f"was al rustig (boosheid {customer_anger} van 4). {WHEN_NEEDED[hit.label]}; ga nu verder met wat de "
+            f"klant vraagt. Bron: {SEED_FILES[AO]}."
+        ),
+        evidence={"words": hit.text, "rule": hit.rule, "seconds": hit.seconds, "span": [hit.start, hit.end],
+                  "customer_anger": customer_anger},
+        source=AO,
+    )
 
 
 def _inside(hit: WordingHit, others: Sequence[WordingHit]) -> bool:
