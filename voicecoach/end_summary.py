@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from voicecoach.coaching.break_off import break_off_verdict
+from voicecoach.coaching.break_off import break_off_verdict, breaking_off
 from voicecoach.coach_judgement import judged_labels, label_name, record_hits
 from voicecoach.coaching.customer import CustomerState, answered_labels, customer_reply
 from voicecoach.coaching.style import ReplyTurn, infer_style
@@ -60,8 +60,10 @@ def _message(scenario: Scenario, outcome: str | None, turns: Sequence[TurnRow]) 
     if outcome == "calmed":
         return scenario.ending.calmed_message
     if outcome == "broken_off" and turns:
-        before = CustomerState(**turns[-1].state_before)
-        return break_off_verdict(before.anger, before.turn, scenario.ending.escalated_at)
+        last = turns[-1]
+        before = CustomerState(**last.state_before)
+        found = breaking_off(last.record.analysis.text, last.record.analysis.wording) if last.record else None
+        return break_off_verdict(before.anger, before.turn, scenario.ending.escalated_at, found and found.text)
     return None
 
 

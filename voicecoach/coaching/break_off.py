@@ -24,7 +24,8 @@ BREAKING_OFF = re.compile(
     rf"|\bgesprek\b(?:\s+[\w']+){{0,4}}?\s+{_STOP_VERB}\b"  # "ik wil het gesprek nu even stoppen"
     # "we stoppen hier", "ik stop nu (met dit gesprek)"; not a pause ("ik stop nu even") or other work
     r"|\b(?:ik|we|wij)\s+(?:stop|stoppen)\s+(?:hier|ermee|hiermee|nu(?!\s+even\b|\s+met\s+(?!(?:[\w']+\s+){0,2}gesprek\b)))\b"
-    r"|\bophangen\b|\bhang\b(?:\s+[\w']+){0,3}?\s+op\b"  # on the phone: "ik hang nu op"
+    r"|\b(?:(?:ga|gaan|moet|moeten)\s+(?:nu\s+|dan\s+|maar\s+)*)?ophangen\b"  # on the phone: "ik ga nu ophangen"
+    r"|\bhang\b(?:\s+[\w']+){0,3}?\s+op\b"  # "ik hang nu op"
     r"|\b(?:ik|we|wij)\s+(?:ga|gaan)\s+(?:nu\s+|dan\s+|maar\s+|hier\s+)*weg\b|\bik\s+vertrek\b"  # at the door
 )
 CONDITIONS = frozenset({"als", "anders", "zolang", "tenzij", "wanneer", "indien", "zodra"})
@@ -43,7 +44,7 @@ INVERTED_OPENING = frozenset({"dan", "stop", "hang", "beëindig", "beeindig", "b
 
 @dataclass(frozen=True)
 class BreakOff:
-    """Where the reply breaks the conversation off (characters of the reply) and what it arranges."""
+    """The words that break the conversation off, and where they are (characters of the reply)."""
 
     start: int
     end: int
@@ -106,18 +107,19 @@ def _asked(text: str, position: int) -> bool:
     return rest is not None and rest.group(0) == "?"
 
 
-def break_off_verdict(anger_before: int, replies_before: int, escalated_at: int) -> str:
-    """What the end of a broken-off conversation tells the trainee: 3 Reasons Why advises it only
-    when calming really fails, so after at least one earlier reply and with the customer still
-    close to escalating (one level below `escalated_at` or higher)."""
+def break_off_verdict(anger_before: int, replies_before: int, escalated_at: int, words: str | None = None) -> str:
+    """What the end of a broken-off conversation tells the trainee, quoting the `words` that broke
+    it off: 3 Reasons Why advises it only when calming really fails, so after at least one earlier
+    reply and with the customer still close to escalating (one level below `escalated_at` or higher)."""
+    broke = f'Je brak het gesprek af ("{words}")' if words else "Je brak het gesprek af"
     if replies_before == 0:
-        return ("Je brak het gesprek al bij je eerste antwoord af en sprak af hoe het verdergaat. 3 Reasons Why "
-                "raadt dat aan als het kalmeren echt niet lukt: probeer eerst de klant te laten uitpraten, begrip "
-                "te tonen en samen te vatten.")
+        return (f"{broke} al bij je eerste antwoord en sprak af hoe het verdergaat. 3 Reasons Why raadt dat aan "
+                "als het kalmeren echt niet lukt: probeer eerst de klant te laten uitpraten, begrip te tonen en "
+                "samen te vatten.")
     if anger_before < escalated_at - 1:
-        return (f"Je brak het gesprek af en sprak af hoe het verdergaat, terwijl de klant al rustiger was "
-                f"(boosheid {anger_before} van 4). 3 Reasons Why raadt afbreken aan als het kalmeren echt niet "
-                "lukt; hier lukte het wel: zoek samen met de klant naar een oplossing.")
-    return (f"Je brak het gesprek af en sprak direct af hoe het verdergaat, terwijl de klant nog erg boos was "
-            f"(boosheid {anger_before} van 4). Dat raadt 3 Reasons Why aan als het kalmeren echt niet lukt: "
-            "breek het gesprek af en maak direct een nieuwe afspraak.")
+        return (f"{broke} en sprak af hoe het verdergaat, terwijl de klant al rustiger was (boosheid "
+                f"{anger_before} van 4). 3 Reasons Why raadt afbreken aan als het kalmeren echt niet lukt; hier "
+                "lukte het wel: zoek samen met de klant naar een oplossing.")
+    return (f"{broke} en sprak direct af hoe het verdergaat, terwijl de klant nog erg boos was (boosheid "
+            f"{anger_before} van 4). Dat raadt 3 Reasons Why aan als het kalmeren echt niet lukt: breek het "
+            "gesprek af en maak direct een nieuwe afspraak.")
