@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.audio_factory import sox
+from tests.conftest import SPACY_DIR, WHISPER_DIR
 from tests.test_api import run_queue, start
 from tests.test_attempts import _answer, app, client  # noqa: F401  (fixtures)
 from voicecoach.analysis import Analyser
+from voicecoach.cli.practice_recordings import PracticeRecordings
+from voicecoach.coaching.conversation import Conversation
+from voicecoach.config import Settings
+from voicecoach.scenarios import load_scenarios
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.voice.baseline import EARLIER_LOUDNESS_SPREAD_DB, baseline_from_earlier_replies
 from voicecoach.voice.shapes import BaselineRecord, Comparison, ContoursRecord, VoiceRecord
@@ -93,3 +98,23 @@ def test_the_reference_is_the_calmest_whole_reply():
     assert (reference.loudness_db, reference.pitch_hz) == (-34.0, 140.0)
     assert reference.loudness_threshold() == EARLIER_LOUDNESS_SPREAD_DB
     assert baseline_from_earlier_replies([_record(-45.0, 90.0, 1.0)]) is None
+
+
+def test_the_terminal_holds_a_shout_against_the_calm_earlier_reply_too(quiet_microphone, tmp_path, monkeypatch):
+    """`voicecoach practice` without a calibration held every reply against general values. The
+    microphone is the one part replaced: the same recordings come in instead (no sound card in CI)."""
+    from voicecoach.cli import practice as terminal
+
+    spoken = iter([quiet_microphone["calm"], quiet_microphone["shout"]])
+    monkeypatch.setattr(terminal, "hear_line_and_record", lambda line, **_: (next(spoken).read_bytes(), None))
+    shown: list = []
+    monkeypatch.setattr(terminal, "_show_result", lambda record, as_json: shown.append(record))
+    settings = Settings(data_dir=tmp_path, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR)
+    recordings = PracticeRecordings(settings, None)
+    with pytest.raises(StopIteration):  # the two recordings are used up
+        terminal._converse(Conversation(load_scenarios()[0]["monteur-deur"]), Analyser(settings), None, None,
+                           recordings, as_json=True, device=None)
+    recordings.close()
+    first, second = (record.analysis.voice for record in shown)
+    assert first.baseline.source == "population_default" and second.baseline.source == "earlier_replies"
+    assert second.loudness.raised

@@ -20,7 +20,8 @@ from voicecoach.errors import VoiceCoachError
 from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
 from voicecoach.turn_record import TurnRecord
-from voicecoach.voice.baseline import Baseline
+from voicecoach.voice.baseline import Baseline, baseline_from_earlier_replies
+from voicecoach.voice.shapes import VoiceRecord
 
 console = Console(stderr=True)
 
@@ -75,6 +76,7 @@ def _converse(
     settings = analyser.settings
     keys = EnterKey() if replies is None and sys.stdin.isatty() else None
     last: TurnRecord | None = None
+    voices: list[VoiceRecord] = []  # without a calibration the calmest earlier reply is the reference, as on the web
     while not conversation.finished:
         _show_customer(conversation, as_json)
         try:
@@ -89,11 +91,15 @@ def _converse(
                     conversation.customer_audio(settings.data_dir / "cache" / "customer"),
                     keys=keys, device=device, max_seconds=settings.max_audio_seconds,
                 )
-                heard = hear_audio(analyser, recordings.store(conversation.state.turn + 1, audio), baseline=baseline, overlap=overlap)
+                reference = baseline or baseline_from_earlier_replies(voices)
+                stored = recordings.store(conversation.state.turn + 1, audio)
+                heard = hear_audio(analyser, stored, baseline=reference, overlap=overlap)
         except VoiceCoachError as error:  # bad audio: say what to do, keep the conversation going
             console.print(f"[yellow]{error.message}[/]")
             continue
         last = answer(conversation, heard)
+        if last.analysis.voice is not None:
+            voices.append(last.analysis.voice)
         _show_result(last, as_json)
     return last
 
