@@ -543,6 +543,13 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # what a summary reports is no step offered (the model read one in it, a test session)
         ("dus als ik het goed begrijp is uw aanvraag afgewezen omdat er een formulier mist en moet u nu de huur betalen",
          {"samenvatten"}, {"oplossing_zoeken"}),
+        # "ik vind / denk dat" opening a judgement of the person is no ik-boodschap (Les 6); a view is
+        ("ik vind dat u overdrijft", {"aanjager"}, {"ik_boodschap"}),
+        ("ik denk dat u het niet goed gelezen heeft mevrouw", {"aanjager"}, {"ik_boodschap"}),
+        ("ik vind dat u gelijk heeft", {"ik_boodschap"}, {"aanjager"}),
+        # "maar zo gaat het niet" gives a boundary's reason (3 Reasons Why), "Zo gaat het hier niet, klaar." closes
+        ("meneer ik wil u graag helpen maar zo gaat het niet", {"grens_aangeven"}, {"aanjager"}),
+        ("Zo gaat het hier niet, klaar.", {"aanjager"}, set()),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

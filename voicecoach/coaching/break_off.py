@@ -28,6 +28,7 @@ BREAKING_OFF = re.compile(
     r"|\bhang\b(?:\s+[\w']+){0,3}?\s+op\b"  # "ik hang nu op"
     r"|\b(?:ik|we|wij)\s+(?:ga|gaan)\s+(?:nu\s+|dan\s+|maar\s+|hier\s+)*weg\b|\bik\s+vertrek\b"  # at the door
 )
+SUBJECTS = frozenset({"ik", "we", "wij"})
 CONDITIONS = frozenset({"als", "anders", "zolang", "tenzij", "wanneer", "indien", "zodra"})
 NEGATIONS = frozenset({"niet", "geen", "nooit"})
 # A time or an appointment later on (3 Reasons Why: "maak direct een nieuwe afspraak op een ander tijdstip").
@@ -75,8 +76,10 @@ def _conditional_or_negated(clauses: list[tuple[int, str]], index: int, match: r
     before = WORD.findall(clause[: match.start()])
     right_after = WORD.findall(clause[match.end() :])[:2]
     following = WORD.findall(clauses[index + 1][1])[:1] if index + 1 < len(clauses) else []
-    # "niet" near the verb only: "zo kunnen we niet verder praten ik stop nu …" breaks off
-    near = {*before[-2:], *WORD.findall(match.group(0)), *right_after[:1]}
+    # "niet" with the verb only ("ik wil niet ophangen", "ik stop het gesprek niet"); before a match
+    # that opens with its subject it belongs to what was said before: "zo gaat het niet ik stop nu …"
+    said = WORD.findall(match.group(0))
+    near = {*(before[-2:] if said[0] not in SUBJECTS else ()), *said, *right_after[:1]}
     if NEGATIONS & near or CONDITIONS & {*before, *right_after, *following}:
         return True
     return bool(index) and _opens_inverted(clause) and bool(CONDITIONS & set(WORD.findall(clauses[index - 1][1])))

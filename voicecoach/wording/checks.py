@@ -364,6 +364,13 @@ def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     return not any(token.lower_ in FOLLOW_UP for token in [*sentence, *following])
 
 
+def not_a_boundary_reason(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """"zo gaat het niet" after "maar/want" gives the reason for a boundary or a stop ("ik wil u graag
+    helpen maar zo gaat het niet": 3 Reasons Why, "maar niet als de klant zich zo gedraagt"), not a
+    closed rule; "Zo gaat het hier niet, klaar." still closes the discussion."""
+    return not (start > 0 and doc[start + 1].lower_ == "gaat" and doc[start - 1].lower_ in {"maar", "want"})
+
+
 def not_a_that_clause(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
     """'Het is niet zo dat ik u niet wil helpen' reassures ('it is not that…'); only 'Dat is niet
     zo.' on its own contradicts the customer (a test session saw -3 for the first)."""
@@ -477,6 +484,7 @@ CHECKS: dict[str, Check] = {
     "not_done_with_a_task": not_done_with_a_task,
     "about_complaints": about_complaints,
     "no_follow_up": no_follow_up,
+    "not_a_boundary_reason": not_a_boundary_reason,
     "not_who_is_right": not_who_is_right,
     "not_mirroring": not_mirroring,
     "not_asked": not_asked,

@@ -90,7 +90,8 @@ class WordingClassifier:
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
         ]
-        return not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label)))
+        return not_opening_a_judgement(
+            not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label))))
 
     def _names_the_customer(self, hit: WordingHit) -> bool:
         """The model's aanjager is only the customer's title and name (NAMES_THE_CUSTOMER), with no
@@ -180,6 +181,22 @@ def not_inside_aanjager(hits: list[WordingHit]) -> list[WordingHit]:
         hit for hit in hits
         if hit.label not in STATEMENT_REMMERS or covered_share(hit.start, hit.end, aanjagers) < AANJAGER_COVERAGE
     ]
+
+
+def not_opening_a_judgement(hits: list[WordingHit]) -> list[WordingHit]:
+    """'ik vind dat / ik denk dat' whose that-clause is an aanjager is a judgement of the person said
+    in the ik-form, not an ik-boodschap ('ik vind dat u overdrijft', 'ik denk dat u het niet goed
+    gelezen heeft' each read +2 beside −3, a test session; Les 6: 'Benoem niet de persoon, maar het
+    gedrag'): the aanjager starts right after the opener, or the model's covers both."""
+    aanjagers = [hit for hit in hits if hit.label == AANJAGER]
+
+    def opens_one(hit: WordingHit) -> bool:
+        return hit.subtype == "standpunt" and hit.text.lower().endswith(" dat") and any(
+            0 <= other.start - hit.end <= 1 or (other.method == "model" and other.start <= hit.start < hit.end <= other.end)
+            for other in aanjagers
+        )
+
+    return [hit for hit in hits if not (hit.label == "ik_boodschap" and opens_one(hit))]
 
 
 def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
