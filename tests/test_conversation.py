@@ -350,5 +350,17 @@ def test_a_boundary_to_a_calm_customer_earns_nothing_and_says_why(analyser):
             assert score.total == sum(p.points for p in score.points if p not in behaviour)
 
 
+def test_words_that_show_understanding_are_paid_as_understanding(analyser):
+    """"dat snap ik echt" is begrip tonen (+1 in Probleemaanpak), not the ik-boodschap its words imply
+    (a test session read "+2 Ik-boodschap past bij de fase 'Probleemaanpak' … Je spreekt vanuit jezelf")."""
+    scenario = load_scenarios()[0]["gemeente-uitkering"]
+    reply = hear_text(analyser, "dat snap ik echt").reply
+    assert {hit.label for hit in reply.hits} >= {"begrip_tonen", "ik_boodschap"}
+    for phase, value in ((scenario.phases[0], 2), (scenario.phases[-1], 1)):
+        score = score_turn(hits=reply.hits, suggestions=(), phase=phase, customer_anger=3,
+                           word_count=4, speech_seconds=0.0, voice=None)
+        assert [(p.criterion, p.points) for p in score.points if p.points > 0] == [("techniek:begrip_tonen", value)]
+
+
 def test_every_behaviour_label_says_when_it_is_needed():
     assert set(WHEN_NEEDED) == BEHAVIOUR_LABELS

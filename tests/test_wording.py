@@ -550,6 +550,13 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # "maar zo gaat het niet" gives a boundary's reason (3 Reasons Why), "Zo gaat het hier niet, klaar." closes
         ("meneer ik wil u graag helpen maar zo gaat het niet", {"grens_aangeven"}, {"aanjager"}),
         ("Zo gaat het hier niet, klaar.", {"aanjager"}, set()),
+        # an introduction is no feeling, a count no warning, "denk ik" inside an attack no view of one's own
+        ("goedemiddag meneer ik ben van de monteur", set(), {"ik_boodschap"}),
+        ("ik zie dat u heel boos bent en dat snap ik wel als je twee keer voor niks vrij neemt",
+         {"begrip_tonen"}, {"grens_aangeven"}),
+        ("als u nog een keer scheldt stop ik het gesprek", {"grens_aangeven"}, set()),
+        ("ik zal u even uitleggen hoe het werkt bij ons want u snapt het denk ik niet helemaal",
+         {"aanjager"}, {"ik_boodschap"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

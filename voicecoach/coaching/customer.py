@@ -15,7 +15,7 @@ from typing import Any, Literal
 from voicecoach.coaching.scoring import load_weights
 from voicecoach.turn_record import ScoreRecord
 from voicecoach.scenarios import Scenario
-from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION
+from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION, QUESTION_LABELS
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.rules import AANJAGER
 
@@ -106,8 +106,11 @@ def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerSta
     """The customer's next words: an answer to what was said (if the scenario has one), then
     the scripted line for the new phase and anger level; `previous`: what the customer said before.
     After a break-off the trainee has gone: the answer alone, to the arrangement first ("Als dat
-    lukt, graag."), else the line of the customer's anger."""
-    line = customer_line(scenario, state, previous)
+    lukt, graag."), else the line of the customer's anger. A question that moved the conversation on
+    is answered from the phase it was asked in ("wat is er precies gebeurd?" was answered "En wat
+    gaat u er nu concreet aan doen?", a test session): the next phase's line comes next turn."""
+    asked = bool(labels & QUESTION_LABELS) and state.phase != before.phase and state.outcome is None
+    line = customer_line(scenario, replace(state, phase=before.phase) if asked else state, previous)
     key = answered_to(scenario, before, state, labels)
     broken_off = state.outcome == "broken_off"
     if broken_off and key in TECHNIQUE_ORDER and "oplossing_zoeken" in labels:

@@ -93,7 +93,10 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     # vraag … de klant vertelt er weinig door' where the phase valued a closed question higher; and
     # a question inside an aanjager earns nothing ('Wat wilt u nou eigenlijk van mij?' read +2 open
     # vraag beside -3 on the same words, a check session).
-    remmers = [hit for hit in hits if hit.label != AANJAGER
+    # Words of understanding are paid as begrip tonen: the ik-boodschap they imply ("ik begrijp dat…")
+    # earned +2 "past bij de fase Probleemaanpak" for "dat snap ik", where begrip tonen earns +1 (a test
+    # session calmed a customer there with stock phrases)
+    remmers = [hit for hit in hits if hit.label != AANJAGER and not (hit.label == "ik_boodschap" and hit.subtype == "begrip")
                and not (hit.label == "gesloten_vraag" and _inside(hit, acts))
                and not (hit.label in QUESTION_LABELS and _inside(hit, aanjagers))]
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}

@@ -371,6 +371,18 @@ def not_a_boundary_reason(doc: Doc, start: int, _end: int, _ctx: Context) -> boo
     return not (start > 0 and doc[start + 1].lower_ == "gaat" and doc[start - 1].lower_ in {"maar", "want"})
 
 
+def again_not_a_count(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """'als u nog een keer …' warns; 'als je twee keer voor niks vrij neemt' counts, and is empathy
+    (a test session read it as a boundary)."""
+    return doc[end - 1].lower_ != "keer" or any(token.lower_ == "nog" for token in doc[start:end])
+
+
+def not_an_introduction(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """'ik ben van de monteur / de gemeente' says who one is, not a feeling ('ik schrik ervan' is one):
+    a test session read it as an ik-boodschap about one's own feeling."""
+    return not (end - start == 3 and doc[start + 1].lower_ == "ben" and doc[end - 1].lower_ == "van")
+
+
 def not_a_that_clause(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
     """'Het is niet zo dat ik u niet wil helpen' reassures ('it is not that…'); only 'Dat is niet
     zo.' on its own contradicts the customer (a test session saw -3 for the first)."""
@@ -485,6 +497,8 @@ CHECKS: dict[str, Check] = {
     "about_complaints": about_complaints,
     "no_follow_up": no_follow_up,
     "not_a_boundary_reason": not_a_boundary_reason,
+    "not_an_introduction": not_an_introduction,
+    "again_not_a_count": again_not_a_count,
     "not_who_is_right": not_who_is_right,
     "not_mirroring": not_mirroring,
     "not_asked": not_asked,

@@ -187,13 +187,17 @@ def not_opening_a_judgement(hits: list[WordingHit]) -> list[WordingHit]:
     """'ik vind dat / ik denk dat' whose that-clause is an aanjager is a judgement of the person said
     in the ik-form, not an ik-boodschap ('ik vind dat u overdrijft', 'ik denk dat u het niet goed
     gelezen heeft' each read +2 beside −3, a test session; Les 6: 'Benoem niet de persoon, maar het
-    gedrag'): the aanjager starts right after the opener, or the model's covers both."""
+    gedrag'): the aanjager starts right after the opener, or the model's covers both; an inserted
+    'denk ik / vind ik' inside an aanjager ('want u snapt het denk ik niet helemaal') likewise."""
     aanjagers = [hit for hit in hits if hit.label == AANJAGER]
 
     def opens_one(hit: WordingHit) -> bool:
-        return hit.subtype == "standpunt" and hit.text.lower().endswith(" dat") and any(
-            0 <= other.start - hit.end <= 1 or (other.method == "model" and other.start <= hit.start < hit.end <= other.end)
-            for other in aanjagers
+        if hit.subtype != "standpunt":
+            return False
+        if hit.rule == "ik.vind_ik":
+            return any(hit.lies_within(other) for other in aanjagers)
+        return hit.text.lower().endswith(" dat") and any(
+            0 <= other.start - hit.end <= 1 or (other.method == "model" and hit.lies_within(other)) for other in aanjagers
         )
 
     return [hit for hit in hits if not (hit.label == "ik_boodschap" and opens_one(hit))]
