@@ -557,6 +557,8 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("als u nog een keer scheldt stop ik het gesprek", {"grens_aangeven"}, set()),
         ("ik zal u even uitleggen hoe het werkt bij ons want u snapt het denk ik niet helemaal",
          {"aanjager"}, {"ik_boodschap"}),
+        # who asks how they can help does not stop communicating (a spoken telephone greeting)
+        ("ja goeiemiddag met eh klantenservice zeg maar waarmee kan ik je helpen", {"open_vraag"}, {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

@@ -87,6 +87,7 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and hit.subtype in LIMIT_KINDS and offers_after(hit, rule_hits))
             and not (hit.label in REPORTED_LABELS and paraphrased(hit, rule_hits))
             and not (hit.label == AANJAGER and self._names_the_customer(hit))
+            and not (hit.label == AANJAGER and hit.subtype == "stoppen_met_communiceren" and asks_to_talk(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
         ]
@@ -201,6 +202,12 @@ def not_opening_a_judgement(hits: list[WordingHit]) -> list[WordingHit]:
         )
 
     return [hit for hit in hits if not (hit.label == "ik_boodschap" and opens_one(hit))]
+
+
+def asks_to_talk(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """Whether the rules find an open question inside `hit`: who asks 'waarmee kan ik je helpen' does
+    not stop communicating (the model read a spoken telephone greeting so, a test session)."""
+    return any(other.label == "open_vraag" and other.lies_within(hit) for other in rule_hits)
 
 
 def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
