@@ -15,6 +15,7 @@ import pytest
 from voicecoach.analysis import Analyser
 from voicecoach.coaching.break_off import break_off_verdict, breaking_off
 from voicecoach.coaching.conversation import Conversation
+from voicecoach.coaching.customer import CustomerState
 from voicecoach.config import Settings
 from voicecoach.end_summary import end_summary
 from voicecoach.replies import answer, hear_text
@@ -109,3 +110,16 @@ def test_practice_text_ends_broken_off(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == {"outcome": "broken_off", "turns": 2}
+
+
+def test_an_appointment_named_as_a_warning_s_consequence_solves_nothing(analyser):
+    """"als u doorgaat met schelden stop ik dit gesprek en maken we een nieuwe afspraak" said to a calm
+    customer in the last phase ended the conversation calmed (a test session): the appointment is
+    the warning's consequence; offered on its own, it does end it."""
+    scenario = load_scenarios()[0]["grens-overschrijden"]
+    last = scenario.phases[-1]
+    for text, calmed in (("als u doorgaat met schelden stop ik dit gesprek en maken we een nieuwe afspraak", False),
+                         ("Ik maak een nieuwe afspraak met u voor morgenochtend.", True)):
+        conversation = Conversation.resume(scenario, CustomerState(1, last.id, turn=4), "Wanneer wordt het gemaakt?")
+        answer(conversation, hear_text(analyser, text))
+        assert (conversation.state.outcome == "calmed") is calmed, (text, conversation.state)

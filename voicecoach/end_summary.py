@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from voicecoach.coaching.break_off import break_off_verdict, breaking_off
+from voicecoach.coaching.break_off import break_off_verdict, breaking_off, offers_only_as_a_consequence
 from voicecoach.coach_judgement import judged_labels, label_name, record_hits
 from voicecoach.coaching.customer import CustomerState, answered_labels, customer_reply
 from voicecoach.coaching.style import ReplyTurn, infer_style
@@ -26,7 +26,10 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
         return conversation.customer_line
     last = turns[-1]
     hits = record_hits(last.record) if last.record is not None else []
-    labels = answered_labels(hits, predicted_labels(hits))
+    labels = predicted_labels(hits)
+    if last.record is not None and offers_only_as_a_consequence(last.record.analysis.text, hits):
+        labels.discard("oplossing_zoeken")  # as the conversation heard it (coaching/conversation.py)
+    labels = answered_labels(hits, labels)
     return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels,
                           last.customer_line)
 

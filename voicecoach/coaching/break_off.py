@@ -110,6 +110,31 @@ def _asked(text: str, position: int) -> bool:
     return rest is not None and rest.group(0) == "?"
 
 
+def offers_only_as_a_consequence(text: str, hits: Sequence[WordingHit]) -> bool:
+    """Whether every step the reply offers (`oplossing_zoeken`) is named as the consequence of a
+    boundary in its own sentence ("als u doorgaat met schelden stop ik dit gesprek en maken we een
+    nieuwe afspraak"): a warning, not an answer to the customer's problem, so it reaches no phase
+    goal and is not accepted (a test session saw it end the conversation calmed)."""
+    offers = [hit for hit in hits if hit.label == "oplossing_zoeken"]
+    warnings = [hit for hit in hits if hit.label == "grens_aangeven" and hit.subtype in ("consequentie", "voorwaarde")]
+    return bool(offers) and all(
+        any(_same_sentence(text, warning, offer) and CONDITIONS & set(WORD.findall(_sentence(text, warning).lower()))
+            for warning in warnings)
+        for offer in offers
+    )
+
+
+def _sentence(text: str, hit: WordingHit) -> str:
+    start = max((m.end() for m in re.finditer(r"[.!?]", text[: hit.start])), default=0)
+    end = next((m.start() for m in re.finditer(r"[.!?]", text[hit.end :])), len(text) - hit.end) + hit.end
+    return text[start:end]
+
+
+def _same_sentence(text: str, one: WordingHit, other: WordingHit) -> bool:
+    first, second = sorted((one, other), key=lambda hit: hit.start)
+    return not re.search(r"[.!?]", text[first.start : second.start])
+
+
 def break_off_verdict(anger_before: int, replies_before: int, escalated_at: int, words: str | None = None) -> str:
     """What the end of a broken-off conversation tells the trainee, quoting the `words` that broke
     it off: 3 Reasons Why advises it only when calming really fails, so after at least one earlier

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicecoach.coaching.break_off import breaking_off
+from voicecoach.coaching.break_off import breaking_off, offers_only_as_a_consequence
 from voicecoach.coaching.customer import CustomerState, answered_labels, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn
@@ -81,6 +81,8 @@ class Conversation:
             interruption=reply.interruption,
         )
         labels = predicted_labels(reply.hits)
+        if offers_only_as_a_consequence(reply.text, reply.hits):
+            labels.discard("oplossing_zoeken")  # a warning's appointment solves nothing (break_off.py)
         if reply.interruption is not None and reply.interruption.interrupting:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line
