@@ -23,7 +23,7 @@ from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
 from voicecoach.turn_record import ScoreRecord, TurnRecord
 from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
-from voicecoach.vocabulary import AO, BEHAVIOUR_LABELS
+from voicecoach.vocabulary import AO, BEHAVIOUR_LABELS, R3
 from voicecoach.wording.rules import SEED_FILES
 from tests.conftest import SPACY_DIR, WHISPER_DIR
 
@@ -364,3 +364,22 @@ def test_words_that_show_understanding_are_paid_as_understanding(analyser):
 
 def test_every_behaviour_label_says_when_it_is_needed():
     assert set(WHEN_NEEDED) == BEHAVIOUR_LABELS
+
+
+def test_telling_the_bad_news_is_the_first_step_and_the_customer_reacts_to_it(analyser):
+    """slechtnieuws-loket: "uw aanvraag voor de parkeerkaart is afgewezen" earned nothing and the
+    customer asked for the news again (a test session). Told, it earns its point and is reacted to."""
+    scenario = load_scenarios()[0]["slechtnieuws-loket"]
+    first = scenario.phases[0]
+    told = "meneer ik heb helaas geen goed nieuws uw aanvraag voor de parkeerkaart is afgewezen"
+    conversation = Conversation(scenario)
+    record = answer(conversation, hear_text(analyser, told))
+    news = [p for p in record.score.points if p.criterion == "techniek:nieuws_brengen"]
+    assert len(news) == 1 and news[0].points > 0 and news[0].source == R3
+    assert f'"{news[0].evidence["words"]}"' in news[0].explanation and news[0].evidence["words"] in told
+    asking = first.lines[scenario.start_anger]  # the opening level's lines ask for the news
+    assert record.reaction.anger_after < scenario.start_anger and record.reaction.next_line not in asking
+    silent = Conversation(scenario)
+    record = answer(silent, hear_text(analyser, "Goedemiddag meneer, fijn dat u er bent."))
+    assert not any(p.criterion == "techniek:nieuws_brengen" for p in record.score.points)
+    assert first.news_told("Goedemiddag meneer, fijn dat u er bent.") is None

@@ -64,6 +64,7 @@ MALFORMED = [
     ("no_answer_to_a_calming_order", "responses.aanjager:kalmeringsbevel", _DELETE, "responses", "aanjager:kalmeringsbevel"),
     ("unknown_response_key", "responses.aanjager:vloeken", ["Pardon?"], "responses", "onbekende sleutel"),
     ("empty_response", "responses.samenvatten", [" "], "responses", "leeg antwoord"),
+    ("bad_news_pattern", "phases.0.news", ["(afgewezen"], "phases.0.news", "geen geldige reguliere expressie"),
 ]
 
 

@@ -6,6 +6,7 @@ one `ScenarioProblem` per bad file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,28 @@ class Phase(_Strict):
     het vandaag nog werkt, ben ik tevreden") take a step as offered, so they end the conversation."""
     lines: dict[Anger, list[str]]
     """Customer lines per anger level (0 calm … 4 furious); every level needs at least one."""
+    news: list[str] = Field(default_factory=list)
+    """Patterns (regular expressions, matched in lowercase) that tell this phase's bad news, as a
+    slechtnieuwsgesprek's first step: said, the trainee is told so with a point, and the points
+    let the customer react to the news ("Dus het is gewoon nee.") instead of asking for it again."""
+
+    @field_validator("news")
+    @classmethod
+    def _news_patterns(cls, news: list[str]) -> list[str]:
+        for pattern in news:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"patroon '{pattern}' is geen geldige reguliere expressie: {exc}") from exc
+        return news
+
+    def news_told(self, text: str) -> str | None:
+        """The words of `text` that tell this phase's news, if any."""
+        for pattern in self.news:
+            found = re.search(pattern, text.lower())
+            if found:
+                return text[found.start() : found.end()]
+        return None
 
     @field_validator("techniques")
     @classmethod

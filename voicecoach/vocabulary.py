@@ -96,6 +96,7 @@ CRITERION_NAMES = {
     "stijging:loudness": "je stem werd harder tijdens het antwoord",
     "stijging:pitch": "je stem werd hoger tijdens het antwoord",
     "luisteren:te_kort": "te kort antwoord",
+    "techniek:nieuws_brengen": "het slechte nieuws duidelijk brengen",
     "luisteren:monoloog": "te lang aan het woord",
     f"luisteren:{INTERRUPTION}": INTERRUPTION_NAME,
 }

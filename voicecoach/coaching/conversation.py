@@ -70,15 +70,17 @@ class Conversation:
         """Score the reply in the current phase and let the customer react to it."""
         if self.finished:
             raise RuntimeError("the conversation has ended")
+        phase = self.scenario.phase(self.state.phase)
         score = score_turn(
             hits=reply.hits,
             suggestions=reply.suggestions,
-            phase=self.scenario.phase(self.state.phase),
+            phase=phase,
             customer_anger=self.state.anger,
             word_count=len(re.findall(r"\w+", reply.text)),
             speech_seconds=reply.voice.speech_seconds if reply.voice else 0.0,
             voice=reply.voice,
             interruption=reply.interruption,
+            news=phase.news_told(reply.text),
         )
         labels = predicted_labels(reply.hits)
         if offers_only_as_a_consequence(reply.text, reply.hits):

@@ -50,12 +50,16 @@ def score_turn(
     speech_seconds: float,
     voice: VoiceRecord | None,
     interruption: Interruption | None = None,
+    news: str | None = None,
     weights: dict[str, Any] | None = None,
 ) -> ScoreRecord:
     """Points for the wording, the voice (when there was audio) and listening (also: did the reply
-    start while the customer was still talking)."""
+    start while the customer was still talking); `news`: the words that told the phase's bad news
+    (Phase.news_told)."""
     w = weights or load_weights()
     techniques = _technique_points(hits, phase, customer_anger, w)
+    if news:
+        techniques.append(_news_point(news, w))
     aanjagers = _aanjager_points(hits, suggestions, w)
     points = [*techniques, *aanjagers]
     if voice is not None:
@@ -147,6 +151,21 @@ WHEN_NEEDED = {
     "gedrag_benoemen": "Het gedrag benoem je als het vervelend blijft (A&O: \"Blijft de situatie vervelend? Benoem "
                        "dan het gedrag van de persoon\")",
 }
+
+
+def _news_point(words: str, w: dict[str, Any]) -> PointRecord:
+    value = w["technique_in_phase"]
+    return _point(
+        criterion="techniek:nieuws_brengen",
+        points=value,
+        explanation=(
+            f"+{value}: Je bracht het slechte nieuws duidelijk: \"{words}\". Zeg het meteen, zonder omweg, en blijf "
+            f"dan bij de reactie van de klant (3 Reasons Why: \"Communiceer duidelijk en respectvol. Praat kalm en "
+            f"gebruik duidelijke taal.\"). Bron: {SEED_FILES[R3]}."
+        ),
+        evidence={"words": words},
+        source=R3,
+    )
 
 
 def _not_needed(hit: WordingHit, customer_anger: int) -> PointRecord:
