@@ -118,3 +118,23 @@ def test_the_terminal_holds_a_shout_against_the_calm_earlier_reply_too(quiet_mic
     first, second = (record.analysis.voice for record in shown)
     assert first.baseline.source == "population_default" and second.baseline.source == "earlier_replies"
     assert second.loudness.raised
+
+
+def test_a_correction_keeps_the_voice_reference_the_reply_was_judged_against(app, client, quiet_microphone, tmp_path):  # noqa: F811
+    """A correction of the words re-ran the analysis against a calibration made after the reply,
+    so that turn's voice was judged anew while the conversation's other turns kept theirs (a test
+    session): the words are judged again, the voice against the same reference as before."""
+    conversation = start(client)
+    turn = _answer(app, client, conversation["id"], quiet_microphone["calm"].read_bytes())
+    before = _voice(turn)["baseline"]
+    assert before["source"] == "population_default"
+    reading = speak_to_wav(TEXT * 4, tmp_path / "kalibratie.wav", voice="mb-nl2")
+    assert client.post("/api/baselines", content=reading.read_bytes()).status_code == 202
+    run_queue(app)  # the trainee has a calibration now
+    heard = turn["result"]["analysis"]["transcript"]["text"]
+    assert client.post(f"/api/turns/{turn['id']}/own-correction", json={"text": heard + " echt"}).status_code == 202
+    run_queue(app)
+    corrected = client.get(f"/api/turns/{turn['id']}").json()
+    assert corrected["result"]["analysis"]["corrected_text"] == heard + " echt"
+    assert _voice(corrected)["baseline"]["source"] == before["source"]
+    assert _voice(corrected)["loudness"] == _voice(turn)["loudness"]

@@ -41,12 +41,11 @@ class TurnJob:
         if turn is None:
             return None
         conversation = turn.conversation
-        baseline = latest_baseline(session, conversation.user_id)
         return {
             "recording": str(self.data_dir / session.get(Recording, turn.recording_id).path),
             "scenario_id": conversation.scenario_id,
             "scenario_version": conversation.scenario_version,
-            "baseline": baseline.data if baseline else _earlier_replies_reference(turn),
+            "baseline": _reference(session, turn),
             "state_before": dict(turn.state_before),
             "customer_line": turn.customer_line,
             "corrected_text": turn.corrected_text,
@@ -93,6 +92,19 @@ class TurnJob:
         turn.status, turn.error = status, error
         if status == "error":
             turn.result = None
+
+
+def _reference(session: Session, turn: TurnRow) -> dict[str, Any] | None:
+    """What the reply's voice is held against: for a turn analysed before (a correction of its words)
+    the same reference as then — a coach's correction re-judged a voice against a calibration made
+    after the reply, and the conversation's other turns kept the old one (a test session); else the
+    trainee's newest calibration, else the calmest earlier reply (None: general values)."""
+    record = turn.record
+    if record is not None and record.analysis.voice is not None:
+        used = record.analysis.voice.baseline
+        return None if used.source == "population_default" else used.model_dump(mode="json", exclude={"note"})
+    baseline = latest_baseline(session, turn.conversation.user_id)
+    return baseline.data if baseline else _earlier_replies_reference(turn)
 
 
 def _earlier_replies_reference(turn: TurnRow) -> dict[str, Any] | None:
