@@ -72,6 +72,9 @@ def test_a_missed_accelerator_costs_its_points(setting):
     added = [p for p in judged["points"] if p.get("coach") == "added"]
     assert [p["criterion"] for p in added] == ["aanjager:kalmeringsbevel"]
     assert added[0]["coach_reason"] == "Hij zei 'rustig'." and added[0]["coach_label"] == "conflictaanjager (kalmeringsbevel)"
+    # the words quoted are the reply's, the coach's reason is shown beside them (a test session read
+    # the reason quoted as if the trainee had said it)
+    assert "Hij zei" not in added[0]["explanation"] and result.analysis.text in added[0]["explanation"]
     assert "aanjager:kalmeringsbevel" in judged_labels(result, [Overrule("aanjager:kalmeringsbevel", "gemist", "x")])
 
 

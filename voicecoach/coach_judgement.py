@@ -40,8 +40,11 @@ def _matches(hit: WordingHit, overrule: Overrule) -> bool:
     return overrule.label in keys and (not overrule.rule or overrule.rule == hit.rule)
 
 
-def judged_hits(hits: Sequence[WordingHit], overrules: Iterable[Overrule]) -> list[WordingHit]:
-    """The hits the coach left standing, plus one hit per label the coach says was missed."""
+def judged_hits(record: TurnRecord, overrules: Iterable[Overrule]) -> list[WordingHit]:
+    """The hits the coach left standing, plus one hit per label the coach says was missed, quoting the
+    whole reply (the coach judged what was said; the reason is shown beside it, not as the words: a
+    test session read the coach's reason quoted as if the trainee had said it)."""
+    hits, text = record_hits(record), record.analysis.text
     overrules = list(overrules)
     kept = [hit for hit in hits if not any(o.verdict == "onterecht" and _matches(hit, o) for o in overrules)]
     for number, overrule in enumerate(o for o in overrules if o.verdict == "gemist"):
@@ -51,7 +54,8 @@ def judged_hits(hits: Sequence[WordingHit], overrules: Iterable[Overrule]) -> li
         if not any(_matches(hit, overrule) for hit in kept):
             source, explanation = _rule_source(label, subtype)
             kept.append(WordingHit(
-                label=label, subtype=subtype, rule=f"coach:{number}", start=0, end=0, text=overrule.reason,
+                # no span: it covers no other hit's words, so it takes nothing else away
+                label=label, subtype=subtype, rule=f"coach:{number}", start=0, end=0, text=text,
                 source=source, source_title=SEED_FILES[source], explanation=explanation,
             ))
     return kept
@@ -89,7 +93,7 @@ def judged_score(record: TurnRecord, overrules: Sequence[Overrule], phase: Phase
     if not overrules:
         return {**machine, "machine_total": machine["total"], "judged": False}
     analysis = record.analysis
-    hits = judged_hits(record_hits(record), overrules)
+    hits = judged_hits(record, overrules)
     kept_rules = {hit.rule for hit in hits}
     voice = analysis.voice
     rescored = score_turn(
@@ -174,5 +178,5 @@ def _reason(criterion: str, overrules: Sequence[Overrule], verdict: str | None) 
 
 def judged_labels(record: TurnRecord, overrules: Sequence[Overrule]) -> set[str]:
     """Label names (and "aanjager:kind") of the turn after the coach's judgement."""
-    hits = judged_hits(record_hits(record), overrules)
+    hits = judged_hits(record, overrules)
     return {hit.label for hit in hits} | {f"{AANJAGER}:{hit.subtype}" for hit in hits if hit.label == AANJAGER}
