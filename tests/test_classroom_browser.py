@@ -122,9 +122,22 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         machine = turn.locator("tr[data-key='begrip_tonen'] .machine").inner_text()
         assert machine in ("ja", "nee")
 
-        teacher.reload()
-        teacher.locator("#debriefs a", has_text="anna").click()
+        # closing the lesson by keyboard: on this same page, without a reload, the nabespreking links are
+        # there with the focus on the first, and the buttons that no longer work are gone (QA s24 S14)
+        expect(teacher.locator("#debriefs a", has_text="anna")).to_be_visible()  # live since the roles were chosen
+        expect(anna.locator("#my-debrief")).to_be_visible()  # her own link too: she joined before she was medewerker
+        teacher.locator("#close-round").focus()
+        teacher.keyboard.press("Enter")
+        expect(teacher.locator("#round-status")).to_have_text(
+            "Deze les is afgesloten. De nabespreking per student staat hieronder.")
+        expect(teacher.locator("#next-roles")).to_be_hidden()
+        expect(teacher.locator("#close-round")).to_be_hidden()
+        expect(teacher.locator("#debriefs a", has_text="anna")).to_be_focused()
+        expect(anna.locator("#round-status")).to_have_text("Deze les is afgesloten.")
+        check_page(teacher, "25b-klas-ronde-afgesloten")
+        teacher.keyboard.press("Enter")
         teacher.wait_for_url("**/nabespreking/*")
+        debrief_path = teacher.url.removeprefix(service.url)
         debrief = teacher.locator(".debrief")
         expect(debrief).to_contain_text("Technieken (VoiceCoach)")
         expect(debrief).to_contain_text("begrip tonen (1×)")
@@ -137,5 +150,8 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         transcript = " ".join(turn.locator(".transcript").inner_text().split())
         assert "Nabespreking van anna" in text and "Beurt 1" in text and first_line.split()[0] in text
         assert " ".join(transcript.split()[:3]) in text
+        # the closed lesson on the overview leads to the same nabespreking
+        teacher.goto(f"{service.url}/klas")
+        expect(teacher.locator(".rounds a.debrief-link", has_text="anna")).to_have_attribute("href", debrief_path)
         laptop.close()
         phone.close()

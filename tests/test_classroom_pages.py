@@ -83,3 +83,36 @@ def test_round_pages_render_for_each_role(app):  # noqa: F811
     own = f'href="/klas/ronde/{round_id}/nabespreking/{anna_id}"'
     assert own in anna.get(f"/klas/ronde/{created['id']}").text
     assert 'id="my-debrief"' not in docent.get(f"/klas/ronde/{created['id']}").text
+
+
+def test_a_closed_lesson_on_klas_links_to_its_nabesprekingen(app):  # noqa: F811
+    """QA s24 S14: /klas listed a closed lesson with only its board, no way to the nabespreking."""
+    docent, anna, bram = logged_in(app, "docent", "teacher"), logged_in(app, "anna"), logged_in(app, "bram")
+    collega = logged_in(app, "collega", "teacher")
+    group = make_group(app, "klas 2A", ["docent", "collega", "anna", "bram"])
+    created, empty = open_round({"docent": docent}, group), open_round({"docent": docent}, group)
+    round_id = created["id"]
+    for student in (anna, bram):
+        student.post("/api/rounds/join", json={"code": created["code"]})
+    docent.post(f"/api/rounds/{round_id}/roles", json={})  # anna, first to join, is medewerker; bram only watches
+    anna_id = anna.get(f"/api/rounds/{round_id}").json()["me"]["id"]
+    link = f'href="/klas/ronde/{round_id}/nabespreking/{anna_id}"'
+    assert docent.get(f"/api/rounds/{round_id}").json()["debriefs"] == [{"id": anna_id, "name": "anna"}]
+    assert link not in docent.get("/klas").text  # while it runs the round page lists them
+    for row in (created, empty):
+        assert docent.post(f"/api/rounds/{row['id']}/close").status_code == 200
+    overview = docent.get("/klas").text
+    closed = re.search(rf'<li data-round="{round_id}">.*?</li>', overview, re.S).group(0)
+    assert "(afgesloten)" in closed and link in closed and 'aria-label="Nabespreking van anna"' in closed
+    assert "/nabespreking/" not in closed.replace(link, "")  # bram was never medewerker: no nabespreking of his
+    nobody = re.search(rf'<li data-round="{empty["id"]}">.*?</li>', overview, re.S).group(0)
+    assert "nabespreking: geen, niemand was medewerker" in " ".join(nobody.split())
+    assert docent.get(link[6:-1]).status_code == 200 and anna.get(link[6:-1]).status_code == 200
+    assert bram.get(link[6:-1]).status_code == 404
+    # a colleague of the group sees the lesson but did not lead it: no link that would answer 404
+    assert "/nabespreking/" not in collega.get("/klas").text
+    assert collega.get(link[6:-1]).status_code == 404
+    # the closed lesson's round page: no buttons that only answer "Deze les is afgesloten."
+    page = docent.get(f"/klas/ronde/{round_id}").text
+    assert re.search(r'id="next-roles" hidden', page) and re.search(r'id="close-round" class="secondary" hidden', page)
+    assert link in page

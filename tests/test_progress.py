@@ -4,10 +4,26 @@ overrules counted, and a personal advice from the weakest criterion with its see
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
 import pytest
 
+from tests.conftest import SPACY_DIR, WHISPER_DIR
 from tests.practice_history import History, build_history
+from tests.test_api import logged_in
+from voicecoach.admin_service import user_named
+from voicecoach.api.app import create_app
+from voicecoach.coaching.conversation import Conversation
+from voicecoach.config import Settings
+from voicecoach.progress import progress
+from voicecoach.replies import answer, hear_text
+from voicecoach.store.models import ConversationRow, Recording, TurnRow
 from voicecoach.vocabulary import CRITERION_KINDS, SEED_FILES
+
+# each reply holds the same conflictaanjager twice: 4 hits in 2 turns (QA s24, S13)
+TWICE_CALMED = ("Doe eens normaal meneer. Doe eens normaal.", "Doe eens normaal, doe eens normaal alstublieft.")
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +92,40 @@ def test_when_nothing_cost_points_the_advice_is_no_cost():
     assert given is not None and given["criterion"] == "techniek:begrip_tonen"
     assert "kostte" not in given["text"] and "begrip tonen" in given["text"]
     assert advice([calm]) is None  # no "dat kostte je 1 punt" for what earned a point
+
+
+def _typed_turns(app, username: str, replies: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    """Typed replies scored by the real analyser, stored as done turns of one conversation (as the worker would)."""
+    scenario = app.state.service.scenarios["monteur-deur"]
+    conversation = Conversation(scenario)
+    with app.state.sessions() as session:
+        user = user_named(session, username)
+        row = ConversationRow(id=str(uuid.uuid4()), user_id=user.id, scenario_id=scenario.id,
+                              state=asdict(conversation.state), customer_line=conversation.line)
+        session.add(row)
+        for number, text in enumerate(replies, start=1):
+            before, line = asdict(conversation.state), conversation.line
+            record = answer(conversation, hear_text(app.state.service.analyser, text))
+            recording = Recording(id=str(uuid.uuid4()), user_id=user.id, kind="turn", path=f"recordings/{number}.wav",
+                                  content_type="audio/wav", size=0, sha256="0" * 64)
+            session.add(recording)
+            session.flush()  # the turn refers to the recording
+            session.add(TurnRow(id=str(uuid.uuid4()), conversation_id=row.id, number=number, recording_id=recording.id,
+                                state_before=before, customer_line=line, status="done",
+                                result=record.model_dump(mode="json"), state_after=asdict(conversation.state)))
+        row.state = asdict(conversation.state)
+        session.commit()
+
+
+def test_a_criterion_hit_twice_in_a_turn_counts_that_turn_once(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path / "data", whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
+    trainee = logged_in(app, "youssef")
+    _typed_turns(app, "youssef", TWICE_CALMED)
+    with app.state.sessions() as session:
+        data = progress(session, user_named(session, "youssef"), app.state.service.scenarios)
+    [calming] = [c for c in data["criteria"] if c["criterion"] == "aanjager:kalmeringsbevel"]
+    assert data["turns"] == 2 and calming["points"] == -12 and calming["turns"] == 2  # points summed, turns distinct
+    assert data["advice"]["criterion"] == "aanjager:kalmeringsbevel"
+    assert data["advice"]["text"].endswith("dat kostte je 12 punten in 2 beurten.")
+    page = trainee.get("/voortgang").text
+    assert "12 punten in 2 beurten" in page and "(in 2 beurten)" in page and "4 beurten" not in page

@@ -79,16 +79,7 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
         score = turn_score(scenarios[turn.conversation.scenario_id], turn, judged) or {"total": 0, "points": []}
         scores.append({"date": turn.created_at.isoformat(timespec="minutes"), "scenario": turn.conversation.scenario_id,
                        "turn": turn.number, "total": score["total"]})
-        for point in score["points"]:
-            if point["points"] == 0:  # told, not counted: a technique that was not needed is no weakness to practise
-                continue
-            entry = criteria.setdefault(point["criterion"], {
-                "criterion": point["criterion"], "name": criterion_name(point["criterion"]), "points": 0, "turns": 0,
-                "source_title": point["source_title"], "explanation": point["explanation"],
-            })
-            entry["points"] += point["points"]
-            entry["turns"] += 1
-            entry["explanation"] = point["explanation"]  # the latest one: the trainee remembers it best
+        _add_turn_points(criteria, score["points"])
         by_conversation[turn.conversation_id].append({
             "turn": turn, "score": score, "voice": voice_differences(turn.record),
             "techniques": sum(1 for label in labels if label in REMMER_LABELS),
@@ -101,6 +92,24 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
         "criteria": sorted(criteria.values(), key=lambda c: c["points"]),
         "advice": advice(list(criteria.values())),
     }
+
+
+def _add_turn_points(criteria: dict[str, dict[str, Any]], points: list[dict[str, Any]]) -> None:
+    """One turn's points per criterion: points summed, `turns` counts the turn once however often
+    the criterion was hit in it (the advice says "in 2 beurten", not the number of hits)."""
+    counted: set[str] = set()
+    for point in points:
+        if point["points"] == 0:  # told, not counted: a technique that was not needed is no weakness to practise
+            continue
+        entry = criteria.setdefault(point["criterion"], {
+            "criterion": point["criterion"], "name": criterion_name(point["criterion"]), "points": 0, "turns": 0,
+            "source_title": point["source_title"], "explanation": point["explanation"],
+        })
+        entry["points"] += point["points"]
+        entry["explanation"] = point["explanation"]  # the latest one: the trainee remembers it best
+        if point["criterion"] not in counted:
+            counted.add(point["criterion"])
+            entry["turns"] += 1
 
 
 def _conversation(rows: list[dict[str, Any]], scenarios: dict[str, Scenario]) -> dict[str, Any]:

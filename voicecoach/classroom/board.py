@@ -8,10 +8,11 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voicecoach.classroom.agreement import class_heard, cohen_kappa
-from voicecoach.classroom.models import ClassRound, ObserverMark
+from voicecoach.classroom.models import ClassRound, ObserverMark, RoundConversation
 from voicecoach.classroom.observations import CHECKLIST, marks_of, readings_of
 from voicecoach.classroom.rounds import customer_of, members
 from voicecoach.end_summary import final_line
@@ -118,6 +119,14 @@ def turn_rows(session: Session, conversation: ConversationRow, until: datetime |
     return rows
 
 
+def students_of(session: Session, round_: ClassRound) -> list[User]:
+    """The students who were medewerker in the round (the ones with a nabespreking)."""
+    query = (select(User).join(ConversationRow, ConversationRow.user_id == User.id)
+             .join(RoundConversation, RoundConversation.conversation_id == ConversationRow.id)
+             .where(RoundConversation.round_id == round_.id).distinct().order_by(User.display_name))
+    return list(session.scalars(query))
+
+
 def board_state(session: Session, service: PracticeService, round_: ClassRound) -> dict[str, Any]:
     scenario = service.scenario(round_.scenario_id)
     joined = members(session, round_)
@@ -131,6 +140,8 @@ def board_state(session: Session, service: PracticeService, round_: ClassRound) 
         "members": [{"id": m.user_id, "name": names.get(m.user_id, "?"), "role": m.role, "role_name": ROUND_ROLE_NAMES[m.role],
                      "calibrated": m.user_id in measured} for m in joined],
         "checklist": checklist(),
+        # live, so the teacher's page lists every nabespreking (also when the lesson closes) without a reload
+        "debriefs": [{"id": u.id, "name": u.display_name} for u in students_of(session, round_)],
         "conversation": None,
     }
     conversation = session.get(ConversationRow, round_.conversation_id) if round_.conversation_id else None

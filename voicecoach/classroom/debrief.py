@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from voicecoach.accounts import may_see
 from voicecoach.classroom.board import analysed, judgements, latest_turns, turn_rows
-from voicecoach.classroom.models import ClassRound, RoundConversation
+from voicecoach.classroom.models import RoundConversation
 from voicecoach.classroom.observations import marks_of
 from voicecoach.classroom.rounds import get_round
 from voicecoach.practice_service import NotFound, PracticeService
@@ -52,11 +52,3 @@ def debrief(session: Session, service: PracticeService, viewer: User, round_id: 
         "round": round_, "scenario": scenario, "student": student, "conversations": conversations,
         "has_baseline": service.baseline_for(session, student) is not None,
     }
-
-
-def students_of(session: Session, round_: ClassRound) -> list[User]:
-    """The students who were medewerker in the round (the ones with a nabespreking)."""
-    query = (select(User).join(ConversationRow, ConversationRow.user_id == User.id)
-             .join(RoundConversation, RoundConversation.conversation_id == ConversationRow.id)
-             .where(RoundConversation.round_id == round_.id).distinct().order_by(User.display_name))
-    return list(session.scalars(query))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from voicecoach.classroom.board import students_of
 from voicecoach.classroom.models import ClassRound, GroupAssignment, RoundConversation
 from voicecoach.classroom.rounds import ClassroomError, require_teacher, teacher_groups
 from voicecoach.practice_service import NotFound, PracticeService
@@ -38,11 +39,19 @@ def group_overview(session: Session, service: PracticeService, teacher: User) ->
         groups.append({
             "id": group.id, "name": group.name, "students": rows,
             "rounds": [{"id": r.id, "code": r.code, "scenario": _title(service, r.scenario_id), "created_at": r.created_at,
-                        "closed": r.closed_at is not None} for r in rounds],
+                        "closed": r.closed_at is not None, "debriefs": _closed_debriefs(session, teacher, r)} for r in rounds],
             "assigned": [_title(service, a.scenario_id) for a in _assignments(session, group.id)],
             "assigned_ids": [a.scenario_id for a in _assignments(session, group.id)],
         })
     return groups
+
+
+def _closed_debriefs(session: Session, teacher: User, round_: ClassRound) -> list[dict[str, Any]] | None:
+    """Who has a nabespreking of a closed lesson; None while it runs (the round page lists them) or
+    when another teacher of the group led it (the nabespreking is theirs to open)."""
+    if round_.closed_at is None or round_.teacher_id != teacher.id:
+        return None
+    return [{"id": s.id, "name": s.display_name} for s in students_of(session, round_)]
 
 
 def _title(service: PracticeService, scenario_id: str) -> str:

@@ -153,11 +153,45 @@
   function roundStatus(role, conversation) {
     const teacher = role === "teacher" && $("next-roles");
     const button = teacher ? `Kies ${teacher.textContent}` : "";
-    if (board.round.closed) return "Deze les is afgesloten.";
+    if (board.round.closed) {
+      return teacher && board.debriefs.length ? "Deze les is afgesloten. De nabespreking per student staat hieronder." : "Deze les is afgesloten.";
+    }
     if (!conversation) return teacher ? `${button} om te beginnen.` : "Wacht tot de docent de rollen kiest.";
     if (!conversation.finished) return "";
     const outcome = vocabulary.outcomes[conversation.outcome] || "afgelopen";
     return `Dit gesprek is klaar (${outcome}). ${teacher ? `${button} voor het volgende gesprek.` : "De docent start het volgende."}`;
+  }
+
+  // Who has a nabespreking follows the board: a student is listed once they were medewerker, and
+  // the list is complete when the lesson closes (it used to be drawn only at page load). Redrawn
+  // only when it changed: every tap redraws the board, and a new link would lose the keyboard focus.
+  let shownDebriefs = null;
+  function drawDebriefs() {
+    const debriefs = board.debriefs;
+    const list = $("debriefs");
+    const shown = JSON.stringify([board.round.closed, debriefs]);
+    if (list && shown !== shownDebriefs) {
+      shownDebriefs = shown;
+      const links = debriefs.map((student) => {
+        const link = Klas.el("a", "", student.name);
+        link.href = `/klas/ronde/${roundId}/nabespreking/${student.id}`;
+        const li = Klas.el("li");
+        li.append(link);
+        return li;
+      });
+      list.replaceChildren(...(links.length ? links : [Klas.el("li", "hint",
+        board.round.closed ? "Niemand was medewerker: er is geen nabespreking." : "Nog niemand was medewerker.")]));
+    }
+    if ($("my-debrief")) $("my-debrief").hidden = !debriefs.some((student) => student.id === me);
+  }
+
+  // A closed lesson's buttons would only answer "Deze les is afgesloten.": they go, and a keyboard
+  // user whose focus was on one of them lands on the nabespreking instead of the top of the page.
+  function drawTeacherActions() {
+    const buttons = [$("next-roles"), $("close-round")].filter(Boolean);
+    const focused = buttons.includes(document.activeElement);
+    buttons.forEach((button) => { button.hidden = board.round.closed; });
+    if (board.round.closed && focused) ($("debriefs").querySelector("a") || $("debriefs-title")).focus();
   }
 
   function draw(next) {
@@ -174,6 +208,8 @@
       if (board.members.length === 0) $("members").append(Klas.el("li", "", "Nog niemand. Laat de studenten de code invullen."));
     }
     buildChecklist(board.checklist);
+    drawDebriefs();
+    drawTeacherActions();
     $("round-status").textContent = roundStatus(role, conversation);
     $("play").hidden = !conversation;
     $("turns-panel").hidden = !conversation;
@@ -203,11 +239,19 @@
     try { await Klas.post(`/api/rounds/${roundId}/roles`, {}); } catch (error) { $("round-status").textContent = error.message; }
   });
   bind("close-round", async () => {
-    try { await Klas.post(`/api/rounds/${roundId}/close`, {}); } catch (error) { $("round-status").textContent = error.message; }
+    try { await Klas.post(`/api/rounds/${roundId}/close`, {}); } catch (error) { $("round-status").textContent = error.message; return; }
+    await drawClosed();  // the page's own close: show it now, not only when the live "closed" event arrives
   });
 
   // Events carry the board without the viewer's own role: keep the one from the first snapshot.
   let meInfo = null;
+  async function drawClosed() {
+    try {
+      const response = await fetch(`/api/rounds/${roundId}`);
+      if (response.ok) { const next = await response.json(); meInfo = next.me; draw(next); return; }
+    } catch { /* offline for a moment: the live event brings the closed lesson too */ }
+    if (board) draw({ ...board, round: { ...board.round, closed: true }, me: meInfo });
+  }
   Klas.follow(roundId, (next, event, sentAt) => {
     heardLine(event, sentAt);
     if (next.me) meInfo = next.me;

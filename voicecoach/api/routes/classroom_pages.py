@@ -12,7 +12,8 @@ from voicecoach.api.deps import DbId, LoginDep, ServiceDep, SessionDep, UserDep
 from voicecoach.api.security import same_origin
 from voicecoach.api.templating import templates
 from voicecoach.classroom import rounds
-from voicecoach.classroom.debrief import debrief, students_of
+from voicecoach.classroom.board import students_of
+from voicecoach.classroom.debrief import debrief
 from voicecoach.classroom.lan import (
     ensure_certificate,
     join_base_url,
