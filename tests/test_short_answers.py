@@ -87,3 +87,13 @@ def test_silence_and_noise_are_still_refused(tmp_path):
         with pytest.raises(AudioError) as caught:
             check_audio(decode_audio(path, max_seconds=120))
         assert caught.value.code == code
+
+
+def test_a_typed_monologue_names_its_words_not_a_time(scenario):
+    """A typed reply has no time: "(81 woorden, 0,0 s)" said nothing true (a test session)."""
+    typed = score_turn(hits=(), suggestions=(), phase=scenario.phases[0], customer_anger=3,
+                       word_count=81, speech_seconds=0.0, voice=None)
+    spoken = score_turn(hits=(), suggestions=(), phase=scenario.phases[0], customer_anger=3,
+                        word_count=81, speech_seconds=30.5, voice=None)
+    assert "(81 woorden)" in next(p for p in typed.points if p.criterion == "luisteren:monoloog").explanation
+    assert "(81 woorden, 30,5 s)" in next(p for p in spoken.points if p.criterion == "luisteren:monoloog").explanation

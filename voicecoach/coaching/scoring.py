@@ -398,12 +398,13 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any],
             )
         ]
     if word_count > rules["max_words"] or speech_seconds > rules["max_seconds"]:
+        length = f"{word_count} woorden, {_fmt(speech_seconds)} s" if speech_seconds else f"{word_count} woorden"  # typed: no time
         return [
             _point(
                 criterion="luisteren:monoloog",
                 points=rules["monologue"],
                 explanation=(
-                    f"{rules['monologue']}: Je sprak lang achter elkaar ({word_count} woorden, {_fmt(speech_seconds)} s). "
+                    f"{rules['monologue']}: Je sprak lang achter elkaar ({length}). "
                     f"Laat de klant uitpraten en ga niet in discussie. Bron: {SEED_FILES[R3]}."
                 ),
                 evidence={"words": word_count, "seconds": round(speech_seconds, 2)},
