@@ -77,7 +77,8 @@ function renderPoint(point) {
     item.classList.add("coach");
     item.append(el("strong", "", "Coach: "), document.createTextNode(
       `dit telt niet mee (was ${NL.signed(point.machine_points)})${reasonText(point)}. `));
-    item.append(el("s", "", text));
+    // without its own "+2:": struck through after "telt niet mee" it still read as counting (a test session)
+    item.append(el("s", "", text.replace(/^[+\-−]?\d+:\s*/, "")));
   } else if (point.coach === "added") {
     item.classList.add("coach");
     item.append(el("strong", "", "Coach: "), document.createTextNode(
