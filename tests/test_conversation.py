@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
@@ -383,3 +383,18 @@ def test_telling_the_bad_news_is_the_first_step_and_the_customer_reacts_to_it(an
     record = answer(silent, hear_text(analyser, "Goedemiddag meneer, fijn dat u er bent."))
     assert not any(p.criterion == "techniek:nieuws_brengen" for p in record.score.points)
     assert first.news_told("Goedemiddag meneer, fijn dat u er bent.") is None
+
+
+def test_the_customer_thanks_for_understanding_once(analyser):
+    """"Dank u. Dat is de eerste keer dat iemand dat zegt." came three times in one conversation (a
+    test session): the answers to begrip tonen say it is the first time, so they come once."""
+    scenario = load_scenarios()[0]["gemeente-uitkering"]
+    thanks = scenario.responses["begrip_tonen"]
+    conversation = Conversation(scenario)
+    said = []
+    for text in ("Ik zie dat u heel boos bent, dat snap ik.", "Dat begrijp ik heel goed.", "Ik begrijp u echt."):
+        record = answer(conversation, hear_text(analyser, text))
+        said.append(record.reaction.next_line or "")
+        stored = CustomerState(**json.loads(json.dumps(asdict(conversation.state))))  # as the database keeps it
+        conversation = Conversation.resume(scenario, stored, conversation.line)
+    assert sum(any(line.startswith(answer_) for answer_ in thanks) for line in said) == 1, said

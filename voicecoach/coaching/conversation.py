@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicecoach.coaching.break_off import breaking_off, offers_only_as_a_consequence
-from voicecoach.coaching.customer import CustomerState, answered_labels, customer_line, customer_reply, react
+from voicecoach.coaching.customer import CustomerState, acknowledging, answered_labels, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
@@ -92,6 +92,7 @@ class Conversation:
                            broke_off=breaking_off(reply.text, reply.hits) is not None)
         heard = answered_labels(reply.hits, labels)
         self.line = customer_reply(self.scenario, before, self.state, heard, line) if not self.finished else ""
+        self.state = acknowledging(self.scenario, before, self.state, heard)
         return TurnResult(
             reply=reply.text,
             score=score,

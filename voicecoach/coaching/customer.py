@@ -32,6 +32,8 @@ class CustomerState:
     turn: int = 0
     turns_at_top: int = 0
     outcome: Outcome | None = None
+    acknowledged: tuple[str, ...] = ()
+    """Techniques of ONCE the customer has answered already (stored states without it: none)."""
 
     @classmethod
     def start(cls, scenario: Scenario) -> CustomerState:
@@ -63,6 +65,9 @@ AANJAGER_ORDER = (
     "kalmeringsbevel", "persoon_aanvallen", "zwart_wit", "schuld_afschuiven",
     "stoppen_met_communiceren", "emotioneel_worden", "medestanders_zoeken", "afwijken_kernprobleem",
 )
+# Answered once per conversation: their answers say it is the first time ("Dank u. Dat is de eerste
+# keer dat iemand dat zegt." came three times in one conversation, a test session).
+ONCE = frozenset({"begrip_tonen"})
 TECHNIQUE_ORDER = (
     "samenvatten", "gedrag_benoemen", "grens_aangeven", "begrip_tonen", "oplossing_zoeken",
     "open_vraag", "gesloten_vraag", "ik_boodschap",
@@ -81,8 +86,15 @@ def answered_to(scenario: Scenario, before: CustomerState, after: CustomerState,
     heard = after.anger < before.anger or (after.anger == before.anger and after.anger < scenario.ending.escalated_at)
     if AANJAGER not in labels and heard:
         calm = before.anger <= scenario.ending.calmed_at_most
-        keys += [key for key in TECHNIQUE_ORDER if not (calm and key in BEHAVIOUR_LABELS)]
+        keys += [key for key in TECHNIQUE_ORDER
+                 if not (calm and key in BEHAVIOUR_LABELS) and not (key in ONCE and key in before.acknowledged)]
     return next((key for key in keys if key in labels and key in scenario.responses), None)
+
+
+def acknowledging(scenario: Scenario, before: CustomerState, after: CustomerState, labels: set[str]) -> CustomerState:
+    """`after`, remembering a technique of ONCE the customer answers now."""
+    key = answered_to(scenario, before, after, labels)
+    return replace(after, acknowledged=(*before.acknowledged, key)) if key in ONCE else after
 
 
 def answered_labels(hits: Sequence[WordingHit], labels: set[str]) -> set[str]:
