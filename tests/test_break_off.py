@@ -35,12 +35,16 @@ BREAKING_OFF = [
     "mevrouw ik ga nu weg en ik kom donderdag terug met een nieuwe ketel",  # at the door
     # spoken in one run: the "niet" belongs to the sentence before (a test session saw "escaleerde")
     "meneer ik wil u graag helpen maar zo gaat het niet ik stop nu dit gesprek en ik plan een nieuwe afspraak voor morgen",
+    "meneer ik wil u graag helpen maar zo gaat het niet ik stop dit gesprek nu en bel u morgen om negen uur terug",
+    "meneer zo gaat het niet ik beëindig nu het gesprek en ik bel u morgen terug",
 ]
 GOING_ON = [
     "als u zo blijft schelden stop ik het gesprek",  # a boundary: a consequence named
     "Als u zo doorgaat, stop ik het gesprek en maken we een nieuwe afspraak.",
     "ik stop het gesprek als u blijft schreeuwen en dan bel ik u morgen",
     "Zullen we het gesprek stoppen en morgen verder praten?",  # asked: the customer has not agreed
+    "zal ik het gesprek stoppen en morgen terugkomen",  # asked, spoken without a question mark
+    "mag ik nu ophangen en u morgen terugbellen",
     "ik wil het gesprek niet stoppen, ik wil u morgen helpen",
     "ik hang niet op, ik bel u morgen ook nog",
     "ik stop ermee, zoek het zelf maar uit",  # nothing arranged: Les 6's stoppen met communiceren

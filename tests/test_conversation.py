@@ -379,6 +379,12 @@ def test_telling_the_bad_news_is_the_first_step_and_the_customer_reacts_to_it(an
     assert f'"{news[0].evidence["words"]}"' in news[0].explanation and news[0].evidence["words"] in told
     asking = first.lines[scenario.start_anger]  # the opening level's lines ask for the news
     assert record.reaction.anger_after < scenario.start_anger and record.reaction.next_line not in asking
+    # spoken variants: the model read the news itself as zwart-wit or schuld afschuiven (a check session)
+    for spoken in ("nou het is helaas nee u krijgt geen parkeerkaart",
+                   "eh ja meneer ik moet u helaas zeggen dat u de kaart niet krijgt"):
+        record = answer(Conversation(scenario), hear_text(analyser, spoken))
+        assert [p.criterion for p in record.score.points] == ["techniek:nieuws_brengen"], record.score
+        assert not any(hit.label == "aanjager" for hit in record.analysis.wording)  # nothing marked either
     silent = Conversation(scenario)
     record = answer(silent, hear_text(analyser, "Goedemiddag meneer, fijn dat u er bent."))
     assert not any(p.criterion == "techniek:nieuws_brengen" for p in record.score.points)

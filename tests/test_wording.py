@@ -550,6 +550,7 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # "maar zo gaat het niet" gives a boundary's reason (3 Reasons Why), "Zo gaat het hier niet, klaar." closes
         ("meneer ik wil u graag helpen maar zo gaat het niet", {"grens_aangeven"}, {"aanjager"}),
         ("Zo gaat het hier niet, klaar.", {"aanjager"}, set()),
+        ("meneer zo gaat het niet ik beëindig nu het gesprek en ik bel u morgen terug", {"grens_aangeven"}, {"aanjager"}),
         # an introduction is no feeling, a count no warning, "denk ik" inside an attack no view of one's own
         ("goedemiddag meneer ik ben van de monteur", set(), {"ik_boodschap"}),
         ("ik zie dat u heel boos bent en dat snap ik wel als je twee keer voor niks vrij neemt",
@@ -559,6 +560,7 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
          {"aanjager"}, {"ik_boodschap"}),
         # who asks how they can help does not stop communicating (a spoken telephone greeting)
         ("ja goeiemiddag met eh klantenservice zeg maar waarmee kan ik je helpen", {"open_vraag"}, {"aanjager"}),
+        ("ja hallo met klantenservice zeg het maar", set(), {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

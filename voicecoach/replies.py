@@ -72,7 +72,12 @@ def turn_record(heard: HeardReply, result: TurnResult | None) -> TurnRecord:
     """The record of a turn; without a result (no scenario) it holds the analysis only."""
     if result is None:
         return TurnRecord(analysis=heard.analysis, score=None, reaction=None)
-    return TurnRecord(analysis=heard.analysis, score=result.score, reaction=result.reaction)
+    analysis = heard.analysis
+    if result.hits != analysis.wording:  # the words shown marked are those the turn was judged on
+        kept = {(hit.rule, hit.text) for hit in result.hits}
+        analysis = analysis.model_copy(update={
+            "wording": result.hits, "suggestions": tuple(s for s in analysis.suggestions if (s.rule, s.text) in kept)})
+    return TurnRecord(analysis=analysis, score=result.score, reaction=result.reaction)
 
 
 def answer(conversation: Conversation, heard: HeardReply) -> TurnRecord:

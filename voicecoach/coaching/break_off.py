@@ -29,6 +29,8 @@ BREAKING_OFF = re.compile(
     r"|\b(?:ik|we|wij)\s+(?:ga|gaan)\s+(?:nu\s+|dan\s+|maar\s+|hier\s+)*weg\b|\bik\s+vertrek\b"  # at the door
 )
 SUBJECTS = frozenset({"ik", "we", "wij"})
+MODALS = frozenset({"zal", "zullen", "kan", "kunnen", "mag", "mogen"})
+OPENING_WORDS = frozenset({"meneer", "mevrouw", "eh", "ehm", "uh", "uhm", "ja", "nou", "oké", "oke", "ok", "dan"})
 CONDITIONS = frozenset({"als", "anders", "zolang", "tenzij", "wanneer", "indien", "zodra"})
 NEGATIONS = frozenset({"niet", "geen", "nooit"})
 # A time or an appointment later on (3 Reasons Why: "maak direct een nieuwe afspraak op een ander tijdstip").
@@ -63,7 +65,7 @@ def breaking_off(text: str, hits: Sequence[WordingHit]) -> BreakOff | None:
         for match in BREAKING_OFF.finditer(clause):
             if _conditional_or_negated(clauses, index, match):
                 continue
-            if _asked(text, start + match.end()):
+            if _asked(text, start + match.end()) or _asks_permission(clause[: match.start()]):
                 continue
             return BreakOff(start + match.start(), start + match.end(), text[start + match.start() : start + match.end()])
     return None
@@ -79,7 +81,10 @@ def _conditional_or_negated(clauses: list[tuple[int, str]], index: int, match: r
     # "niet" with the verb only ("ik wil niet ophangen", "ik stop het gesprek niet"); before a match
     # that opens with its subject it belongs to what was said before: "zo gaat het niet ik stop nu …"
     said = WORD.findall(match.group(0))
-    near = {*(before[-2:] if said[0] not in SUBJECTS else ()), *said, *right_after[:1]}
+    # only the verb's own words before it: after the last "ik/we" ("zo gaat het niet ik stop dit gesprek")
+    last_subject = max((i for i, word in enumerate(before) if word in SUBJECTS), default=-1)
+    own = before[last_subject + 1 :] if said[0] not in SUBJECTS else []
+    near = {*own[-2:], *said, *right_after[:1]}
     if NEGATIONS & near or CONDITIONS & {*before, *right_after, *following}:
         return True
     return bool(index) and _opens_inverted(clause) and bool(CONDITIONS & set(WORD.findall(clauses[index - 1][1])))
@@ -133,6 +138,13 @@ def _sentence(text: str, hit: WordingHit) -> str:
 def _same_sentence(text: str, one: WordingHit, other: WordingHit) -> bool:
     first, second = sorted((one, other), key=lambda hit: hit.start)
     return not re.search(r"[.!?]", text[first.start : second.start])
+
+
+def _asks_permission(opening: str) -> bool:
+    """A clause that opens with an inverted modal ("zal ik …", "mag ik nu ophangen …", "kunnen we …")
+    asks, also spoken without a question mark: the customer has not agreed yet."""
+    words = [word for word in WORD.findall(opening) if word not in OPENING_WORDS]
+    return len(words) >= 2 and words[0] in MODALS and words[1] in SUBJECTS
 
 
 def break_off_verdict(anger_before: int, replies_before: int, escalated_at: int, words: str | None = None) -> str:

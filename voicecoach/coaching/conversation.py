@@ -13,7 +13,7 @@ from pathlib import Path
 from voicecoach.coaching.break_off import breaking_off, offers_only_as_a_consequence
 from voicecoach.coaching.customer import CustomerState, acknowledging, answered_labels, customer_line, customer_reply, react
 from voicecoach.coaching.customer_voice import customer_audio
-from voicecoach.coaching.scoring import score_turn
+from voicecoach.coaching.scoring import score_turn, without_aanjagers_on_news
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.vocabulary import INTERRUPTION
@@ -42,6 +42,8 @@ class TurnResult:
     reply: str
     score: ScoreRecord
     reaction: ReactionRecord
+    hits: tuple[WordingHit, ...]
+    """The wording hits the turn was judged on (without a model aanjager on the phase's news)."""
 
 
 class Conversation:
@@ -71,8 +73,10 @@ class Conversation:
         if self.finished:
             raise RuntimeError("the conversation has ended")
         phase = self.scenario.phase(self.state.phase)
+        news = phase.news_told(reply.text)
+        hits = without_aanjagers_on_news(reply.hits, news)
         score = score_turn(
-            hits=reply.hits,
+            hits=hits,
             suggestions=reply.suggestions,
             phase=phase,
             customer_anger=self.state.anger,
@@ -80,22 +84,23 @@ class Conversation:
             speech_seconds=reply.voice.speech_seconds if reply.voice else 0.0,
             voice=reply.voice,
             interruption=reply.interruption,
-            news=phase.news_told(reply.text),
+            news=news,
         )
-        labels = predicted_labels(reply.hits)
-        if offers_only_as_a_consequence(reply.text, reply.hits):
+        labels = predicted_labels(hits)
+        if offers_only_as_a_consequence(reply.text, hits):
             labels.discard("oplossing_zoeken")  # a warning's appointment solves nothing (break_off.py)
         if reply.interruption is not None and reply.interruption.interrupting:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line
         self.state = react(self.scenario, before, score, labels,
-                           broke_off=breaking_off(reply.text, reply.hits) is not None)
-        heard = answered_labels(reply.hits, labels)
+                           broke_off=breaking_off(reply.text, hits) is not None)
+        heard = answered_labels(hits, labels)
         self.line = customer_reply(self.scenario, before, self.state, heard, line) if not self.finished else ""
         self.state = acknowledging(self.scenario, before, self.state, heard)
         return TurnResult(
             reply=reply.text,
             score=score,
+            hits=tuple(hits),
             reaction=ReactionRecord(
                 turn=self.state.turn, phase=before.phase, customer_line=line, anger_before=before.anger,
                 anger_after=self.state.anger, next_line=self.line or None, outcome=self.state.outcome,

@@ -120,8 +120,11 @@ def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerSta
     After a break-off the trainee has gone: the answer alone, to the arrangement first ("Als dat
     lukt, graag."), else the line of the customer's anger. A question that moved the conversation on
     is answered from the phase it was asked in ("wat is er precies gebeurd?" was answered "En wat
-    gaat u er nu concreet aan doen?", a test session): the next phase's line comes next turn."""
-    asked = bool(labels & QUESTION_LABELS) and state.phase != before.phase and state.outcome is None
+    gaat u er nu concreet aan doen?", a test session): the next phase's line comes next turn. A phase
+    moved on by something else (understanding, in Contact maken) hands the question to the next
+    phase's lines, which tell what happened."""
+    moved_by = labels & QUESTION_LABELS & set(scenario.phase(before.phase).goal_techniques)
+    asked = bool(moved_by) and state.phase != before.phase and state.outcome is None  # else the new phase's line answers
     line = customer_line(scenario, replace(state, phase=before.phase) if asked else state, previous)
     key = answered_to(scenario, before, state, labels)
     broken_off = state.outcome == "broken_off"

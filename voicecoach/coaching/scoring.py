@@ -57,6 +57,7 @@ def score_turn(
     start while the customer was still talking); `news`: the words that told the phase's bad news
     (Phase.news_told)."""
     w = weights or load_weights()
+    hits = without_aanjagers_on_news(hits, news)
     techniques = _technique_points(hits, phase, customer_anger, w)
     if news:
         techniques.append(_news_point(news, w))
@@ -151,6 +152,15 @@ WHEN_NEEDED = {
     "gedrag_benoemen": "Het gedrag benoem je als het vervelend blijft (A&O: \"Blijft de situatie vervelend? Benoem "
                        "dan het gedrag van de persoon\")",
 }
+
+
+def without_aanjagers_on_news(hits: Sequence[WordingHit], news: str | None) -> list[WordingHit]:
+    """Without the model's aanjager on the words that tell the phase's bad news: "nou het is helaas nee u
+    krijgt geen parkeerkaart" read as zwart-wit is the news itself, which the phase asks for (a check
+    session). A rule's aanjager stays: hiding behind the keuringsarts is schuld afschuiven."""
+    if not news:
+        return list(hits)
+    return [hit for hit in hits if not (hit.label == AANJAGER and hit.method == "model" and news.lower() in hit.text.lower())]
 
 
 def _news_point(words: str, w: dict[str, Any]) -> PointRecord:

@@ -364,11 +364,19 @@ def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     return not any(token.lower_ in FOLLOW_UP for token in [*sentence, *following])
 
 
-def not_a_boundary_reason(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+def not_a_boundary_reason(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     """"zo gaat het niet" after "maar/want" gives the reason for a boundary or a stop ("ik wil u graag
     helpen maar zo gaat het niet": 3 Reasons Why, "maar niet als de klant zich zo gedraagt"), not a
-    closed rule; "Zo gaat het hier niet, klaar." still closes the discussion."""
-    return not (start > 0 and doc[start + 1].lower_ == "gaat" and doc[start - 1].lower_ in {"maar", "want"})
+    closed rule, and so it does before a stop ("zo gaat het niet ik beëindig nu het gesprek"); "Zo gaat
+    het hier niet, klaar." still closes the discussion."""
+    if doc[start + 1].lower_ != "gaat":
+        return True
+    after = [token.lower_ for token in doc[end : end + 2] if not token.is_punct]
+    stops = len(after) == 2 and after[0] in {"ik", "we", "wij"} and after[1] in STOP_VERBS
+    return not (stops or (start > 0 and doc[start - 1].lower_ in {"maar", "want"}))
+
+
+STOP_VERBS = {"stop", "stoppen", "beëindig", "beeindig", "breek", "hang", "ga", "gaan", "moet"}
 
 
 def again_not_a_count(doc: Doc, start: int, end: int, _ctx: Context) -> bool:

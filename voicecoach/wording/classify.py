@@ -204,10 +204,15 @@ def not_opening_a_judgement(hits: list[WordingHit]) -> list[WordingHit]:
     return [hit for hit in hits if not (hit.label == "ik_boodschap" and opens_one(hit))]
 
 
+INVITATION = re.compile(r"\b(zeg|zegt|vertel|vertelt)( u| je)? (het )?maar\b", re.IGNORECASE)
+
+
 def asks_to_talk(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """Whether the rules find an open question inside `hit`: who asks 'waarmee kan ik je helpen' does
-    not stop communicating (the model read a spoken telephone greeting so, a test session)."""
-    return any(other.label == "open_vraag" and other.lies_within(hit) for other in rule_hits)
+    """Whether the rules find an open question inside `hit`, or it invites the customer to speak ('zeg
+    het maar', 'vertelt u maar'): who asks 'waarmee kan ik je helpen' does not stop communicating (the
+    model read spoken telephone greetings so, test sessions)."""
+    return INVITATION.search(hit.text) is not None or any(
+        other.label == "open_vraag" and other.lies_within(hit) for other in rule_hits)
 
 
 def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
