@@ -91,7 +91,9 @@ def test_breaking_off_ends_the_conversation_and_says_whether_it_was_time(analyse
                                  "turn": conversation.state.turn, "outcome": "broken_off"},
                           customer_line="", finished_at=datetime.now(UTC))
     summary = end_summary(scenario, row, rows, {}, {})
-    expected = break_off_verdict(last.reaction.anger_before, 1, scenario.ending.escalated_at, "ga nu ophangen")
+    expected = break_off_verdict(BREAKING_OFF[2], last.analysis.wording, last.reaction.anger_before, 1,
+                                 scenario.ending.escalated_at)
+    assert '("ga nu ophangen")' in expected
     assert summary["outcome"] == "broken_off" and summary["message"] == expected
     assert summary["advice"] == []  # the escalation advice (incident melden, hulp) is not for this ending
     # the trainee has gone: the customer's last words answer the arrangement, no next question
@@ -100,10 +102,11 @@ def test_breaking_off_ends_the_conversation_and_says_whether_it_was_time(analyse
 
 def test_the_verdict_follows_the_seed_s_condition():
     """Only when calming really fails: not at the first reply, not when the customer calmed down."""
-    assert "eerste antwoord" in break_off_verdict(4, 0, 4)
-    assert "al rustiger" in break_off_verdict(2, 3, 4) and "boosheid 2 van 4" in break_off_verdict(2, 3, 4)
-    assert "Dat raadt 3 Reasons Why aan" in break_off_verdict(3, 2, 4)
-    assert break_off_verdict(3, 2, 4, "ik hang nu op").startswith('Je brak het gesprek af ("ik hang nu op") en')
+    assert "eerste antwoord" in break_off_verdict("", (), 4, 0, 4)
+    assert "al rustiger" in break_off_verdict("", (), 2, 3, 4) and "boosheid 2 van 4" in break_off_verdict("", (), 2, 3, 4)
+    assert "Dat raadt 3 Reasons Why aan" in break_off_verdict("", (), 3, 2, 4)
+    assert break_off_verdict("ik hang nu op maar ik bel u morgen terug", (), 3, 2, 4).startswith(
+        'Je brak het gesprek af ("hang nu op") en')
 
 
 def test_practice_text_ends_broken_off(tmp_path):

@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from voicecoach.coaching.break_off import break_off_verdict, breaking_off, offers_only_as_a_consequence
+from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coach_judgement import judged_labels, label_name, record_hits
-from voicecoach.coaching.customer import CustomerState, answered_labels, customer_reply
+from voicecoach.coaching.customer import CustomerState, answered_labels, customer_reply, reply_labels
 from voicecoach.coaching.style import ReplyTurn, infer_style
 from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, LabelOverrule, TurnRow
-from voicecoach.wording.evaluation import predicted_labels
 
 KIND_NAMES = {"compromis": "compromis zoeken"}
 """Kinds of reply (style.py) whose Dutch name differs from the key."""
@@ -26,10 +25,8 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
         return conversation.customer_line
     last = turns[-1]
     hits = record_hits(last.record) if last.record is not None else []
-    labels = predicted_labels(hits)
-    if last.record is not None and offers_only_as_a_consequence(last.record.analysis.text, hits):
-        labels.discard("oplossing_zoeken")  # as the conversation heard it (coaching/conversation.py)
-    labels = answered_labels(hits, labels)
+    text = last.record.analysis.text if last.record is not None else ""
+    labels = answered_labels(hits, reply_labels(text, hits))  # as the conversation heard it
     return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels,
                           last.customer_line)
 
@@ -65,8 +62,8 @@ def _message(scenario: Scenario, outcome: str | None, turns: Sequence[TurnRow]) 
     if outcome == "broken_off" and turns:
         last = turns[-1]
         before = CustomerState(**last.state_before)
-        found = breaking_off(last.record.analysis.text, last.record.analysis.wording) if last.record else None
-        return break_off_verdict(before.anger, before.turn, scenario.ending.escalated_at, found and found.text)
+        text, hits = (last.record.analysis.text, last.record.analysis.wording) if last.record else ("", ())
+        return break_off_verdict(text, hits, before.anger, before.turn, scenario.ending.escalated_at)
     return None
 
 

@@ -78,8 +78,9 @@ class Phase(_Strict):
 
     def news_told(self, text: str) -> str | None:
         """The words of `text` that tell this phase's news, if any."""
+        lowered = text.lower()
         for pattern in self.news:
-            found = re.search(pattern, text.lower())
+            found = re.search(pattern, lowered)
             if found:
                 return text[found.start() : found.end()]
         return None

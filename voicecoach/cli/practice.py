@@ -13,7 +13,7 @@ from rich.panel import Panel
 from voicecoach.analysis import Analyser
 from voicecoach.cli.practice_recordings import PracticeRecordings
 from voicecoach.cli.turn_taking import EnterKey, hear_line_and_record
-from voicecoach.coaching.break_off import break_off_verdict, breaking_off
+from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
@@ -126,9 +126,8 @@ def _show_result(record: TurnRecord, as_json: bool) -> None:
 def _show_end(conversation: Conversation, outcome: str, last: TurnRecord | None) -> None:
     ending = conversation.scenario.ending
     if outcome == "broken_off" and last is not None and last.reaction is not None:
-        found = breaking_off(last.analysis.text, last.analysis.wording)
-        verdict = break_off_verdict(last.reaction.anger_before, conversation.state.turn - 1, ending.escalated_at,
-                                    found and found.text)
+        verdict = break_off_verdict(last.analysis.text, last.analysis.wording, last.reaction.anger_before,
+                                    conversation.state.turn - 1, ending.escalated_at)
         console.print(Panel(verdict, title="Gesprek afgebroken met een afspraak"))
     elif outcome == "calmed":
         console.print(Panel(ending.calmed_message, title="De klant is gekalmeerd", style="green"))

@@ -78,10 +78,10 @@ def _conditional_or_negated(clauses: list[tuple[int, str]], index: int, match: r
     before = WORD.findall(clause[: match.start()])
     right_after = WORD.findall(clause[match.end() :])[:2]
     following = WORD.findall(clauses[index + 1][1])[:1] if index + 1 < len(clauses) else []
-    # "niet" with the verb only ("ik wil niet ophangen", "ik stop het gesprek niet"); before a match
-    # that opens with its subject it belongs to what was said before: "zo gaat het niet ik stop nu …"
+    # "niet" with the verb only ("ik wil niet ophangen", "ik stop het gesprek niet"): before the match
+    # only the words after the last "ik/we", and none when the match opens with its subject; a "niet"
+    # before them belongs to what was said before ("zo gaat het niet ik stop dit gesprek")
     said = WORD.findall(match.group(0))
-    # only the verb's own words before it: after the last "ik/we" ("zo gaat het niet ik stop dit gesprek")
     last_subject = max((i for i, word in enumerate(before) if word in SUBJECTS), default=-1)
     own = before[last_subject + 1 :] if said[0] not in SUBJECTS else []
     near = {*own[-2:], *said, *right_after[:1]}
@@ -147,11 +147,14 @@ def _asks_permission(opening: str) -> bool:
     return len(words) >= 2 and words[0] in MODALS and words[1] in SUBJECTS
 
 
-def break_off_verdict(anger_before: int, replies_before: int, escalated_at: int, words: str | None = None) -> str:
-    """What the end of a broken-off conversation tells the trainee, quoting the `words` that broke
-    it off: 3 Reasons Why advises it only when calming really fails, so after at least one earlier
-    reply and with the customer still close to escalating (one level below `escalated_at` or higher)."""
-    broke = f'Je brak het gesprek af ("{words}")' if words else "Je brak het gesprek af"
+def break_off_verdict(text: str, hits: Sequence[WordingHit], anger_before: int, replies_before: int,
+                      escalated_at: int) -> str:
+    """What the end of a broken-off conversation tells the trainee, quoting the words of the last
+    reply (`text`, `hits`) that broke it off: 3 Reasons Why advises it only when calming really fails,
+    so after at least one earlier reply and with the customer still close to escalating (one level
+    below `escalated_at` or higher)."""
+    found = breaking_off(text, hits)
+    broke = f'Je brak het gesprek af ("{found.text}")' if found else "Je brak het gesprek af"
     if replies_before == 0:
         return (f"{broke} al bij je eerste antwoord en sprak af hoe het verdergaat. 3 Reasons Why raadt dat aan "
                 "als het kalmeren echt niet lukt: probeer eerst de klant te laten uitpraten, begrip te tonen en "

@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from voicecoach.coaching.break_off import breaking_off, offers_only_as_a_consequence
-from voicecoach.coaching.customer import CustomerState, acknowledging, answered_labels, customer_line, customer_reply, react
+from voicecoach.coaching.break_off import breaking_off
+from voicecoach.coaching.customer import (
+    CustomerState, acknowledging, answered_labels, customer_line, customer_reply, react, reply_labels,
+)
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn, without_aanjagers_on_news
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
@@ -19,7 +21,6 @@ from voicecoach.scenarios import Scenario
 from voicecoach.vocabulary import INTERRUPTION
 from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
-from voicecoach.wording.evaluation import predicted_labels
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,7 @@ class Conversation:
             interruption=reply.interruption,
             news=news,
         )
-        labels = predicted_labels(hits)
-        if offers_only_as_a_consequence(reply.text, hits):
-            labels.discard("oplossing_zoeken")  # a warning's appointment solves nothing (break_off.py)
+        labels = reply_labels(reply.text, hits)
         if reply.interruption is not None and reply.interruption.interrupting:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from voicecoach.coaching.break_off import offers_only_as_a_consequence
 from voicecoach.coaching.scoring import load_weights
 from voicecoach.turn_record import ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION, QUESTION_LABELS
+from voicecoach.wording.evaluation import predicted_labels
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.rules import AANJAGER
 
@@ -95,6 +97,15 @@ def acknowledging(scenario: Scenario, before: CustomerState, after: CustomerStat
     """`after`, remembering a technique of ONCE the customer answers now."""
     key = answered_to(scenario, before, after, labels)
     return replace(after, acknowledged=(*before.acknowledged, key)) if key in ONCE else after
+
+
+def reply_labels(text: str, hits: Sequence[WordingHit]) -> set[str]:
+    """The labels of a reply as the conversation takes them: the wording's, without an appointment
+    named only as a warning's consequence (break_off.offers_only_as_a_consequence: it solves nothing)."""
+    labels = predicted_labels(hits)
+    if offers_only_as_a_consequence(text, hits):
+        labels.discard("oplossing_zoeken")
+    return labels
 
 
 def answered_labels(hits: Sequence[WordingHit], labels: set[str]) -> set[str]:

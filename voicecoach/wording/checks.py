@@ -364,6 +364,9 @@ def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     return not any(token.lower_ in FOLLOW_UP for token in [*sentence, *following])
 
 
+STOP_VERBS = {"stop", "stoppen", "beëindig", "beeindig", "breek", "hang", "ga", "gaan", "moet"}  # after "ik/we"
+
+
 def not_a_boundary_reason(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     """"zo gaat het niet" after "maar/want" gives the reason for a boundary or a stop ("ik wil u graag
     helpen maar zo gaat het niet": 3 Reasons Why, "maar niet als de klant zich zo gedraagt"), not a
@@ -375,8 +378,6 @@ def not_a_boundary_reason(doc: Doc, start: int, end: int, _ctx: Context) -> bool
     stops = len(after) == 2 and after[0] in {"ik", "we", "wij"} and after[1] in STOP_VERBS
     return not (stops or (start > 0 and doc[start - 1].lower_ in {"maar", "want"}))
 
-
-STOP_VERBS = {"stop", "stoppen", "beëindig", "beeindig", "breek", "hang", "ga", "gaan", "moet"}
 
 
 def again_not_a_count(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
