@@ -335,6 +335,12 @@ def not_done_with_a_task(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return content.lower_ in ctx.words["conversation_nouns"]
 
 
+def not_klaar_met(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
+    """'Ik ben klaar met …' is finished work or breaking off ('… met u', '… met dit gesprek':
+    aanjager.klaar_mee), never the frustration of 'ik ben het zat' on its own."""
+    return not (doc[end - 1].lower_ == "klaar" and end < len(doc) and doc[end].lower_ == "met")
+
+
 def about_complaints(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     """'Niemand anders klaagt', 'niemand had hier een probleem mee' sets the customer against all
     others (Les 6); 'niemand heeft u teruggebeld' admits what went wrong."""
@@ -465,7 +471,7 @@ def not_calling_for_help(doc: Doc, start: int, _end: int, _ctx: Context) -> bool
     return not any(token.lower_ in HELP_SERVICES for token in doc[start].sent)
 
 
-DETERMINERS = {"de", "het", "een", "die", "deze", "uw", "mijn", "onze", "zijn", "haar"}
+ARTICLES_AFTER_AAN = {"de", "het", "een", "die", "deze", "uw", "mijn", "onze", "zijn", "haar"}  # "rustig aan de …"
 
 
 def a_command(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
@@ -474,7 +480,7 @@ def a_command(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     before = [token.lower_ for token in doc[max(0, start - 3) : start]]
     if before[-1:] == ["maar"] and {"doe", "doet"} & set(before):
         return False
-    return not (doc[end - 1].lower_ == "aan" and end < len(doc) and doc[end].lower_ in DETERMINERS)
+    return not (doc[end - 1].lower_ == "aan" and end < len(doc) and doc[end].lower_ in ARTICLES_AFTER_AAN)
 
 
 CHECKS: dict[str, Check] = {
@@ -503,6 +509,7 @@ CHECKS: dict[str, Check] = {
     "closes_a_sentence": closes_a_sentence,
     "judges_the_manner": judges_the_manner,
     "not_done_with_a_task": not_done_with_a_task,
+    "not_klaar_met": not_klaar_met,
     "about_complaints": about_complaints,
     "no_follow_up": no_follow_up,
     "not_a_boundary_reason": not_a_boundary_reason,
