@@ -1,4 +1,4 @@
-"""Dutch numbers on the server-rendered pages and reports (voicecoach/api/formatting.py)."""
+"""Dutch numbers on the server-rendered pages and reports (voicecoach/api/formatting.py, coaching/voice_points.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,6 @@ def test_nl_number_uses_a_decimal_comma_and_never_shows_minus_zero(value, digits
 def test_a_voice_difference_is_said_in_words_a_trainee_knows(value, measure, baseline, said):
     """Loudness in decibel, pitch and pace in percent: a test session's trainee did not know "halve
     tonen" or "lettergrepen per seconde" (an octave up is twice the pitch, an octave down half)."""
-    from voicecoach.coaching.scoring import _amount
+    from voicecoach.coaching.voice_points import _amount
 
     assert _amount(value, measure, baseline) == said

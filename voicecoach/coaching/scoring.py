@@ -11,28 +11,14 @@ import yaml
 
 from voicecoach.scenarios import Phase
 from voicecoach.turn_record import PointRecord, ScoreRecord
-from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, Interruption, VoiceRecord
-from voicecoach.voice.stats import semitones_as_percent
+from voicecoach.coaching.points import fmt, point
+from voicecoach.coaching.voice_points import raised_voice_loss, voice_points
+from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, AO, BEHAVIOUR_LABELS, BLOG, INTERRUPTION, LES6, R3, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
-CALM_PRESSURE_ANGER = 3
 
-# Per voice measure: the comparative and what to do about it.
-VOICE_TEXT = {
-    "loudness": ("harder", "Een harde stem is een teken dat het gesprek escaleert: praat kalm."),
-    "pitch": ("hoger", "Een hogere, gespannen stem is een teken dat het gesprek escaleert."),
-    "rate": ("sneller", "Praat kalm en in duidelijke taal."),
-}
-
-
-def _point(*, criterion: str, points: int, explanation: str, evidence: dict[str, Any], source: str) -> PointRecord:
-    """One scored observation, with its seed's title."""
-    return PointRecord(
-        criterion=criterion, points=points, explanation=explanation, evidence=evidence, source=source,
-        source_title=SEED_FILES[source],
-    )
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +52,8 @@ def score_turn(
     if voice is not None:
         # a calm voice saying an aanjager is not "kalm onder druk" ("Dat is nou eenmaal ons beleid",
         # said calmly, read "+1: Je bleef rustig", a test session): the praise needs calm words too
-        points.extend(_voice_points(voice, customer_anger, w, calm_words=not aanjagers))
-        points.extend(_raised_voice_loss(voice, techniques, w))
+        points.extend(voice_points(voice, customer_anger, w, calm_words=not aanjagers))
+        points.extend(raised_voice_loss(voice, techniques, w))
     points.extend(_listening_points(word_count, speech_seconds, w, earned=any(p.points > 0 for p in techniques)))
     if interruption is not None and interruption.interrupting:
         points.append(_interruption_point(interruption, w))
@@ -75,11 +61,7 @@ def score_turn(
 
 
 def _seconds(hit: WordingHit) -> str:
-    return f" ({_fmt(hit.seconds[0])}–{_fmt(hit.seconds[1])} s)" if hit.seconds else ""
-
-
-def _fmt(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
+    return f" ({fmt(hit.seconds[0])}–{fmt(hit.seconds[1])} s)" if hit.seconds else ""
 
 
 def _technique_value(label: str, phase: Phase, w: dict[str, Any]) -> int:
@@ -132,7 +114,7 @@ def _technique_points(hits: Sequence[WordingHit], phase: Phase, customer_anger: 
         budget -= value
         fit = f"past bij de fase '{phase.title}'" if in_phase else "helpt, al vraagt deze fase vooral iets anders"
         points.append(
-            _point(
+            point(
                 criterion=f"techniek:{hit.label}",
                 points=value,
                 explanation=(
@@ -165,7 +147,7 @@ def without_aanjagers_on_news(hits: Sequence[WordingHit], news: str | None) -> l
 
 def _news_point(words: str, w: dict[str, Any]) -> PointRecord:
     value = w["technique_in_phase"]
-    return _point(
+    return point(
         criterion="techniek:nieuws_brengen",
         points=value,
         explanation=(
@@ -181,7 +163,7 @@ def _news_point(words: str, w: dict[str, Any]) -> PointRecord:
 def _not_needed(hit: WordingHit, customer_anger: int) -> PointRecord:
     """0 points, with the reason: a test session's boundary to a customer at boosheid 1 earned +3 and
     the conversation ended calmed."""
-    return _point(
+    return point(
         criterion=f"techniek:{hit.label}",
         points=0,
         explanation=(
@@ -219,7 +201,7 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
         rewrite = rewrites.get(hit.rule)
         also = "".join(f" Ook: {AANJAGER_NAMES[other.subtype]} (\"{other.text}\"; telt niet dubbel)." for other in same_words)
         points.append(
-            _point(
+            point(
                 criterion=f"aanjager:{hit.subtype}",
                 points=value,
                 explanation=(
@@ -235,143 +217,6 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
     return points
 
 
-def _voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, calm_words: bool) -> list[PointRecord]:
-    points = []
-    comparisons: list[Comparison] = [c for c in (voice.loudness, voice.pitch, voice.rate) if c is not None]
-    for comparison in comparisons:
-        if not comparison.raised:
-            continue
-        value = w["voice_raised"][comparison.measure]
-        evidence = comparison.model_dump(mode="json")
-        clipping = ""
-        if comparison.measure == "loudness":
-            evidence |= {"clipped": voice.clipped, "clipped_fraction": round(voice.clipped_fraction, 5)}
-            if voice.clipped:
-                clipping = (
-                    " Let op: je opname was overstuurd (het geluid was te hard voor de microfoon en klinkt "
-                    "vervormd), dus je was waarschijnlijk nog harder dan gemeten."
-                )
-        points.append(
-            _point(
-                criterion=f"stem:{comparison.measure}",
-                points=value,
-                explanation=f"{value}: {_raised_sentence(comparison, voice)}{clipping} "
-                f"{VOICE_TEXT[comparison.measure][1]} Bron: {SEED_FILES[BLOG]}.",
-                evidence=evidence,
-                source=BLOG,
-            )
-        )
-    for rise in voice.rises:
-        word = VOICE_TEXT[rise.measure][0]
-        kind = "plotseling" if rise.kind == "jump" else "geleidelijk"
-        own = "" if rise.reference == "calibration" else "; je rustige stem is nog niet gemeten, dus dit is vergeleken met je eigen antwoord"
-        points.append(
-            _point(
-                criterion=f"stijging:{rise.measure}",
-                points=w["rise"],
-                explanation=(
-                    f"{w['rise']}: Je stem werd van {_fmt(rise.start)} tot {_fmt(rise.end)} s {kind} {word}: "
-                    f"ongeveer {_amount(rise.difference, rise.measure)} {word} dan eerder in je antwoord (pas vanaf "
-                    f"{_amount(rise.threshold, rise.measure)} telt het als stijging{own}). Snelle veranderingen in je stem "
-                    f"zijn een teken dat het gesprek escaleert. Bron: {SEED_FILES[BLOG]}."
-                ),
-                evidence=rise.model_dump(mode="json"),
-                source=BLOG,
-            )
-        )
-    # a word or two is judged raised only when clearly so (voice/measures.py), so it earns no "calm under pressure";
-    # nor does a voice held against general values only: a shout on a quiet microphone passes them
-    calm = (not points and not voice.clipped and voice.loudness and voice.pitch and voice.speech_seconds >= SHORT_REPLY_S
-            and voice.baseline.is_personal)
-    if customer_anger >= CALM_PRESSURE_ANGER and calm and calm_words:
-        points.append(
-            _point(
-                criterion="stem:kalm_onder_druk",
-                points=w["calm_under_pressure"],
-                explanation=(
-                    f"+{w['calm_under_pressure']}: Je bleef rustig terwijl de klant boos was (boosheid "
-                    f"{customer_anger} van 4): je stem bleef binnen de gewone marge van {_reference(voice)}: "
-                    f"{_change(voice.loudness.difference, 'loudness', 'harder', 'zachter', 'even hard')} en "
-                    f"{_change(voice.pitch.difference, 'pitch', 'hoger', 'lager', 'even hoog')}. "
-                    f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
-                ),
-                evidence={"loudness": voice.loudness.model_dump(mode="json"), "pitch": voice.pitch.model_dump(mode="json"), "customer_anger": customer_anger},
-                source=R3,
-            )
-        )
-    return points
-
-
-def _raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w: dict[str, Any]) -> list[PointRecord]:
-    raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
-    earned = sum(p.points for p in techniques)
-    loss = round(earned * w["raised_voice_technique_loss"])
-    if not raised or loss <= 0:
-        return []
-    how = " en ".join(VOICE_TEXT[c.measure][0] for c in raised)
-    return [
-        _point(
-            criterion="stem:woorden_komen_minder_aan",
-            points=-loss,
-            explanation=(
-                f"-{loss}: De technieken in je antwoord (+{earned}) komen minder aan, omdat je {how} sprak dan "
-                f"{_reference(voice)}: de helft van die punten vervalt. Reageer niet op agressie met meer "
-                f"agressie en praat kalm. Bron: {SEED_FILES[R3]}."
-            ),
-            evidence={"technique_points": earned, "raised": [c.model_dump(mode="json") for c in raised]},
-            source=R3,
-        )
-    ]
-
-
-def _raised_sentence(comparison: Comparison, voice: VoiceRecord) -> str:
-    """One plain sentence: when, how much and against what the voice was raised."""
-    word = VOICE_TEXT[comparison.measure][0]
-    if comparison.measure == "rate":
-        return (
-            f"Je sprak {word} dan {_reference(voice)}: ongeveer "
-            f"{_amount(comparison.difference, 'rate', comparison.baseline)} {word}, terwijl tot "
-            f"{_amount(comparison.threshold, 'rate', comparison.baseline)} verschil nog gewoon is."
-        )
-    degree = "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
-    return (
-        f"Je sprak {_when(comparison)} {degree} {word} dan {_reference(voice)}: ongeveer "
-        f"{_amount(comparison.difference, comparison.measure)} {word}, terwijl tot "
-        f"{_amount(comparison.threshold, comparison.measure)} verschil nog gewoon is."
-    )
-
-
-def _when(comparison: Comparison) -> str:
-    """The raised stretches in seconds (one per stretch, merged across pauses)."""
-    stretches = comparison.stretches or (comparison.seconds,)
-    return " en ".join(f"van {_fmt(start)} tot {_fmt(end)} s" for start, end in stretches)
-
-
-def _reference(voice: VoiceRecord) -> str:
-    """What the reply was compared with, said so that a missing calibration is noticed."""
-    if voice.baseline.is_personal:
-        return "je rustige stem"
-    if voice.baseline.source == "earlier_replies":
-        return "je rustigste eerdere antwoord in dit gesprek (je eigen rustige stem is nog niet gemeten)"
-    return "een gemiddelde rustige stem (je eigen rustige stem is nog niet gemeten)"
-
-
-def _change(value: float, measure: str, up: str, down: str, same: str) -> str:
-    """'ongeveer 2,5 decibel harder', or `same` when it rounds to nothing ('0 dB zachter' read oddly)."""
-    amount = _amount(value, measure)
-    return same if amount.startswith("0 ") else f"ongeveer {amount} {up if value >= 0 else down}"
-
-
-def _amount(value: float, measure: str, baseline: float = 0.0) -> str:
-    """A difference as people say it: loudness in decibel (one decimal below 10, Dutch comma), pitch
-    and pace in whole percents — pitch from half-tones, pace of the calm pace `baseline` ("halve tonen"
-    and "lettergrepen per seconde" were words a test session's trainee did not know)."""
-    if measure == "loudness":
-        return f"{_fmt(abs(value), 0 if abs(value) >= 10 else 1).removesuffix(',0')} decibel"
-    percent = semitones_as_percent(value) if measure == "pitch" else 100 * value / baseline if baseline else 0.0
-    return f"{abs(percent):.0f} procent"
-
-
 def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any], *, earned: bool) -> list[PointRecord]:
     """Too short, too long. A short reply that earned a technique ("Dat snap ik.") did what the
     short-answer point asks for: it read "+2 begrip tonen" beside "-1 … toon begrip" (a test session)."""
@@ -382,7 +227,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any],
         # "ja", "nee", "oké": scored, not refused, with what a one-word answer does to an angry customer
         said = "één woord" if word_count == 1 else f"{word_count} woorden"
         return [
-            _point(
+            point(
                 criterion="luisteren:kort_antwoord",
                 points=rules["short_answer"],
                 explanation=(
@@ -396,7 +241,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any],
         ]
     if word_count < rules["min_words"]:
         return [
-            _point(
+            point(
                 criterion="luisteren:te_kort",
                 points=rules["too_short"],
                 explanation=(
@@ -408,9 +253,9 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any],
             )
         ]
     if word_count > rules["max_words"] or speech_seconds > rules["max_seconds"]:
-        length = f"{word_count} woorden, {_fmt(speech_seconds)} s" if speech_seconds else f"{word_count} woorden"  # typed: no time
+        length = f"{word_count} woorden, {fmt(speech_seconds)} s" if speech_seconds else f"{word_count} woorden"  # typed: no time
         return [
-            _point(
+            point(
                 criterion="luisteren:monoloog",
                 points=rules["monologue"],
                 explanation=(
@@ -427,17 +272,17 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any],
 def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> PointRecord:
     """The reply started while the customer's line was still playing (voice/interruption.py)."""
     value = w["listening"]["interrupting"]
-    when = " en ".join(f"van {_fmt(start)} tot {_fmt(end)} s" for start, end in interruption.stretches)
+    when = " en ".join(f"van {fmt(start)} tot {fmt(end)} s" for start, end in interruption.stretches)
     echo = (
         " Wat je microfoon van de luidspreker opving (de klant zelf), telt niet mee."
         if interruption.echo and interruption.explained_seconds >= 0.4 else ""
     )
-    return _point(
+    return point(
         criterion=f"luisteren:{INTERRUPTION}",
         points=value,
         explanation=(
             f"{value}: Je begon te praten terwijl de klant nog aan het woord was: je sprak {when} door de "
-            f"klant heen (samen ongeveer {_fmt(interruption.seconds)} s).{echo} Laat de klant uitpraten (of "
+            f"klant heen (samen ongeveer {fmt(interruption.seconds)} s).{echo} Laat de klant uitpraten (of "
             f"uitrazen, indien nodig) en luister aandachtig. Bron: {SEED_FILES[R3]}."
         ),
         evidence=interruption.model_dump(mode="json"),

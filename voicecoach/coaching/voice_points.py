@@ -1,0 +1,159 @@
+"""Points for the voice: raised against the trainee's calm reference, rises inside the reply, calm
+under pressure, and techniques that land less when said raised (blog, 3 Reasons Why)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from voicecoach.coaching.points import fmt, point
+from voicecoach.turn_record import PointRecord
+from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, VoiceRecord
+from voicecoach.voice.stats import semitones_as_percent
+from voicecoach.vocabulary import BLOG, R3, SEED_FILES
+
+CALM_PRESSURE_ANGER = 3
+
+# Per voice measure: the comparative and what to do about it.
+VOICE_TEXT = {
+    "loudness": ("harder", "Een harde stem is een teken dat het gesprek escaleert: praat kalm."),
+    "pitch": ("hoger", "Een hogere, gespannen stem is een teken dat het gesprek escaleert."),
+    "rate": ("sneller", "Praat kalm en in duidelijke taal."),
+}
+
+
+def voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, calm_words: bool) -> list[PointRecord]:
+    points = []
+    comparisons: list[Comparison] = [c for c in (voice.loudness, voice.pitch, voice.rate) if c is not None]
+    for comparison in comparisons:
+        if not comparison.raised:
+            continue
+        value = w["voice_raised"][comparison.measure]
+        evidence = comparison.model_dump(mode="json")
+        clipping = ""
+        if comparison.measure == "loudness":
+            evidence |= {"clipped": voice.clipped, "clipped_fraction": round(voice.clipped_fraction, 5)}
+            if voice.clipped:
+                clipping = (
+                    " Let op: je opname was overstuurd (het geluid was te hard voor de microfoon en klinkt "
+                    "vervormd), dus je was waarschijnlijk nog harder dan gemeten."
+                )
+        points.append(
+            point(
+                criterion=f"stem:{comparison.measure}",
+                points=value,
+                explanation=f"{value}: {_raised_sentence(comparison, voice)}{clipping} "
+                f"{VOICE_TEXT[comparison.measure][1]} Bron: {SEED_FILES[BLOG]}.",
+                evidence=evidence,
+                source=BLOG,
+            )
+        )
+    for rise in voice.rises:
+        word = VOICE_TEXT[rise.measure][0]
+        kind = "plotseling" if rise.kind == "jump" else "geleidelijk"
+        own = "" if rise.reference == "calibration" else "; je rustige stem is nog niet gemeten, dus dit is vergeleken met je eigen antwoord"
+        points.append(
+            point(
+                criterion=f"stijging:{rise.measure}",
+                points=w["rise"],
+                explanation=(
+                    f"{w['rise']}: Je stem werd van {fmt(rise.start)} tot {fmt(rise.end)} s {kind} {word}: "
+                    f"ongeveer {_amount(rise.difference, rise.measure)} {word} dan eerder in je antwoord (pas vanaf "
+                    f"{_amount(rise.threshold, rise.measure)} telt het als stijging{own}). Snelle veranderingen in je stem "
+                    f"zijn een teken dat het gesprek escaleert. Bron: {SEED_FILES[BLOG]}."
+                ),
+                evidence=rise.model_dump(mode="json"),
+                source=BLOG,
+            )
+        )
+    # a word or two is judged raised only when clearly so (voice/measures.py), so it earns no "calm under pressure";
+    # nor does a voice held against general values only: a shout on a quiet microphone passes them
+    calm = (not points and not voice.clipped and voice.loudness and voice.pitch and voice.speech_seconds >= SHORT_REPLY_S
+            and voice.baseline.is_personal)
+    if customer_anger >= CALM_PRESSURE_ANGER and calm and calm_words:
+        points.append(
+            point(
+                criterion="stem:kalm_onder_druk",
+                points=w["calm_under_pressure"],
+                explanation=(
+                    f"+{w['calm_under_pressure']}: Je bleef rustig terwijl de klant boos was (boosheid "
+                    f"{customer_anger} van 4): je stem bleef binnen de gewone marge van {_reference(voice)}: "
+                    f"{_change(voice.loudness.difference, 'loudness', 'harder', 'zachter', 'even hard')} en "
+                    f"{_change(voice.pitch.difference, 'pitch', 'hoger', 'lager', 'even hoog')}. "
+                    f"Reageer niet op agressie met meer agressie. Bron: {SEED_FILES[R3]}."
+                ),
+                evidence={"loudness": voice.loudness.model_dump(mode="json"), "pitch": voice.pitch.model_dump(mode="json"), "customer_anger": customer_anger},
+                source=R3,
+            )
+        )
+    return points
+
+
+def raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w: dict[str, Any]) -> list[PointRecord]:
+    raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
+    earned = sum(p.points for p in techniques)
+    loss = round(earned * w["raised_voice_technique_loss"])
+    if not raised or loss <= 0:
+        return []
+    how = " en ".join(VOICE_TEXT[c.measure][0] for c in raised)
+    return [
+        point(
+            criterion="stem:woorden_komen_minder_aan",
+            points=-loss,
+            explanation=(
+                f"-{loss}: De technieken in je antwoord (+{earned}) komen minder aan, omdat je {how} sprak dan "
+                f"{_reference(voice)}: de helft van die punten vervalt. Reageer niet op agressie met meer "
+                f"agressie en praat kalm. Bron: {SEED_FILES[R3]}."
+            ),
+            evidence={"technique_points": earned, "raised": [c.model_dump(mode="json") for c in raised]},
+            source=R3,
+        )
+    ]
+
+
+def _raised_sentence(comparison: Comparison, voice: VoiceRecord) -> str:
+    """One plain sentence: when, how much and against what the voice was raised."""
+    word = VOICE_TEXT[comparison.measure][0]
+    if comparison.measure == "rate":
+        return (
+            f"Je sprak {word} dan {_reference(voice)}: ongeveer "
+            f"{_amount(comparison.difference, 'rate', comparison.baseline)} {word}, terwijl tot "
+            f"{_amount(comparison.threshold, 'rate', comparison.baseline)} verschil nog gewoon is."
+        )
+    degree = "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
+    return (
+        f"Je sprak {_when(comparison)} {degree} {word} dan {_reference(voice)}: ongeveer "
+        f"{_amount(comparison.difference, comparison.measure)} {word}, terwijl tot "
+        f"{_amount(comparison.threshold, comparison.measure)} verschil nog gewoon is."
+    )
+
+
+def _when(comparison: Comparison) -> str:
+    """The raised stretches in seconds (one per stretch, merged across pauses)."""
+    stretches = comparison.stretches or (comparison.seconds,)
+    return " en ".join(f"van {fmt(start)} tot {fmt(end)} s" for start, end in stretches)
+
+
+def _reference(voice: VoiceRecord) -> str:
+    """What the reply was compared with, said so that a missing calibration is noticed."""
+    if voice.baseline.is_personal:
+        return "je rustige stem"
+    if voice.baseline.source == "earlier_replies":
+        return "je rustigste eerdere antwoord in dit gesprek (je eigen rustige stem is nog niet gemeten)"
+    return "een gemiddelde rustige stem (je eigen rustige stem is nog niet gemeten)"
+
+
+def _change(value: float, measure: str, up: str, down: str, same: str) -> str:
+    """'ongeveer 2,5 decibel harder', or `same` when it rounds to nothing ('0 dB zachter' read oddly)."""
+    amount = _amount(value, measure)
+    return same if amount.startswith("0 ") else f"ongeveer {amount} {up if value >= 0 else down}"
+
+
+def _amount(value: float, measure: str, baseline: float = 0.0) -> str:
+    """A difference as people say it: loudness in decibel (one decimal below 10, Dutch comma), pitch
+    and pace in whole percents — pitch from half-tones, pace of the calm pace `baseline` ("halve tonen"
+    and "lettergrepen per seconde" were words a test session's trainee did not know)."""
+    if measure == "loudness":
+        return f"{fmt(abs(value), 0 if abs(value) >= 10 else 1).removesuffix(',0')} decibel"
+    percent = semitones_as_percent(value) if measure == "pitch" else 100 * value / baseline if baseline else 0.0
+    return f"{abs(percent):.0f} procent"
