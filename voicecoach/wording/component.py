@@ -18,11 +18,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from voicecoach.vocabulary import AANJAGER, QUESTION_LABELS
-from voicecoach.wording.checks import CHECKS, Context
+from voicecoach.wording.aanjager_checks import AANJAGER_CHECKS
+from voicecoach.wording.checks import SENTENCE_CHECKS, Context
 from voicecoach.wording.normalise import Tables, load_tables, normalise_words
 from voicecoach.wording.rules import PATTERNS_DIR, Rule, load_lexicon, load_rules
 
 SPAN_KEY = "wording"
+CHECKS = SENTENCE_CHECKS | AANJAGER_CHECKS  # the names rules give in their "checks" list
 KNOWN_CHECKS = frozenset(CHECKS)
 
 

@@ -1,7 +1,7 @@
 """Wording rules as data: JSONL rule files plus a lexicon of word lists, validated on load.
 
 A rule line: {"id", "label", "subtype", "pattern", "source", "explanation"} and optionally
-"checks" (names from wording/checks.py), "implies" (extra "label:subtype" hits the same words
+"checks" (names from wording/checks.py and aanjager_checks.py), "implies" (extra "label:subtype" hits the same words
 earn) and "suggestion" (a Dutch rewrite, for aanjagers; "@name" stands for suggestions.json's rewrite
 `name`, one text for rules that share it). Inside a pattern, "@name" in an IN or NOT_IN list stands
 for the lexicon's list `name`.
