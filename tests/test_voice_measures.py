@@ -143,3 +143,20 @@ def test_a_one_word_answer_counts_as_raised_only_when_clearly_louder(words_secon
     measured = measure_voice(contours, rate, POPULATION_DEFAULT.model_copy(update={"loudness_spread_db": 0.5}))
     assert measured.loudness is not None and measured.loudness.raised == raised
     assert measured.rate is None or words_seconds >= 3.0  # a few words' rate is not judged
+
+
+@pytest.mark.parametrize(("words_seconds", "faster", "raised"), [
+    (3.5, 1.22, False),  # 3-4 s of speech: its rate strays about a fifth on its own (bench/voice_noise.py)
+    (3.5, 1.30, True),  # clearly faster: still said
+    (6.0, 1.22, True),  # from 4 s on a fifth is enough
+])
+def test_a_short_reply_is_called_faster_only_at_a_quarter(words_seconds, faster, raised):
+    times = np.arange(0.0, words_seconds + 0.6, 0.01)
+    speech = (times >= 0.3) & (times < 0.3 + words_seconds)
+    contours = Contours(times=times, loudness_db=np.full(len(times), POPULATION_DEFAULT.loudness_db),
+                        f0_hz=np.full(len(times), np.nan), speech=speech)
+    calibrated = POPULATION_DEFAULT.model_copy(update={"source": "calibration", "rate_sps": 4.0, "rate_spread_sps": 0.2})
+    syllables = round(4.0 * faster * words_seconds)
+    rate = RateMeasure(syllables=syllables, speech_seconds=words_seconds, pause_seconds=0.0, pauses=())
+    measured = measure_voice(contours, rate, calibrated)
+    assert measured.rate is not None and measured.rate.raised == raised

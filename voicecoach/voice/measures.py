@@ -107,6 +107,7 @@ def measure_voice(
     if rate.speech_seconds >= MIN_RATE_SPEECH_S:  # shorter: the rate of a few words is mostly noise
         span = _span(contours.times[speech]) if speech.any() else (0.0, 0.0)
         difference = rate.syllables_per_second - baseline.rate_sps
+        threshold = baseline.rate_threshold(rate.speech_seconds)
         rate_comparison = Comparison(
             measure="rate",
             value=rate.syllables_per_second,
@@ -114,9 +115,9 @@ def measure_voice(
             unit="syll/s",
             difference=difference,
             difference_unit="syll/s",
-            threshold=baseline.rate_threshold(),
+            threshold=threshold,
             # against general values a pace says nothing: calm people differ by more than the threshold
-            raised=baseline.is_personal and difference >= baseline.rate_threshold(),
+            raised=baseline.is_personal and difference >= threshold,
             spread_in_reply=0.0,
             seconds=span,
             frames=rate.syllables,
