@@ -566,6 +566,20 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # who asks how they can help does not stop communicating (a spoken telephone greeting)
         ("ja goeiemiddag met eh klantenservice zeg maar waarmee kan ik je helpen", {"open_vraag"}, {"aanjager"}),
         ("ja hallo met klantenservice zeg het maar", set(), {"aanjager"}),
+        # asking understanding for one's own side is no begrip tonen (blog: vermijd een defensieve houding)
+        ("kijk meneer u moet wel begrijpen dat het na zo een storm heel druk is bij ons", {"aanjager"}, {"begrip_tonen"}),
+        ("Kijk, meneer, u moet wel begrijpen dat het na zo'n storm heel druk is bij ons.", {"aanjager"}, {"begrip_tonen"}),
+        # agreeing is no attack, also not in a spoken contraction
+        ("u overdrijft niet hoor het is echt veel te hoog", set(), {"aanjager"}),
+        ("ik vind niet dat u overdrijft", set(), {"aanjager"}),
+        ("ik zeg niet dat u liegt", set(), {"aanjager"}),
+        ("ik zeg niet dat u liegt maar u overdrijft wel", {"aanjager"}, set()),
+        ("ik denk niet dat u snapt hoe een ketel werkt", {"aanjager"}, set()),
+        ("das echt niet leuk hè", {"begrip_tonen"}, {"aanjager"}),
+        ("da's echt nie leuk he", {"begrip_tonen"}, {"aanjager"}),
+        # a bare 'mag ik even' claims the turn; 'mag ik even iets zeggen?' asks
+        ("ja maar meneer meneer meneer mag ik even", set(), {"gesloten_vraag", "open_vraag"}),
+        ("Mag ik nu even iets zeggen?", {"gesloten_vraag"}, set()),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

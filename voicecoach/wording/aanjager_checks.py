@@ -232,7 +232,20 @@ def a_command(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     return not (doc[end - 1].lower_ == "aan" and end < len(doc) and doc[end].lower_ in ARTICLES_AFTER_AAN)
 
 
+DENYING_VERBS = {"zeg", "zeggen", "vind", "vinden", "bedoel", "bedoelen", "beweer", "beweren", "denk", "denken", "zei", "vond"}
+
+
+def not_denied(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """Not in the 'dat'-clause of a denial: 'ik zeg niet dat u liegt', 'ik vind helemaal niet dat u
+    overdrijft' take the judgement back (a test session: -3 quoting "u liegt" as if said)."""
+    if start < 3 or doc[start - 1].lower_ != "dat":
+        return True
+    before = [token.lower_ for token in doc[max(0, start - 6) : start - 1]]
+    return not (set(before) & DENYING_VERBS and set(before[-3:]) & ctx.words["negations"])
+
+
 AANJAGER_CHECKS: dict[str, Check] = {
+    "not_denied": not_denied,
     "not_first_person_object": not_first_person_object,
     "not_a_mishap": not_a_mishap,
     "bare_at_clause_start": bare_at_clause_start,

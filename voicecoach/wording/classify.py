@@ -88,8 +88,11 @@ class WordingClassifier:
             and not (hit.label in REPORTED_LABELS and paraphrased(hit, rule_hits))
             and not (hit.label == AANJAGER and self._names_the_customer(hit))
             and not (hit.label == AANJAGER and hit.subtype == "stoppen_met_communiceren" and asks_to_talk(hit, rule_hits))
+            and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and denies_a_judgement(hit, rule_hits))
+            and not (hit.label == "begrip_tonen" and asks_understanding_for_oneself(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
+            and not (hit.label in QUESTION_LABELS and FLOOR_CLAIM.search(hit.text))
         ]
         return not_opening_a_judgement(
             not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label))))
@@ -204,6 +207,10 @@ def not_opening_a_judgement(hits: list[WordingHit]) -> list[WordingHit]:
     return [hit for hit in hits if not (hit.label == "ik_boodschap" and opens_one(hit))]
 
 
+# a bare 'mag ik even' asks for the turn, not anything of the customer (checks.not_claiming_the_floor)
+FLOOR_CLAIM = re.compile(
+    r"\bmag ik( (even|eventjes|ook|nu|nog))*\W*$",
+    re.IGNORECASE)
 INVITATION = re.compile(r"\b(zeg|zegt|vertel|vertelt)( u| je)? (het )?maar\b", re.IGNORECASE)
 
 
@@ -213,6 +220,26 @@ def asks_to_talk(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     model read spoken telephone greetings so, test sessions)."""
     return INVITATION.search(hit.text) is not None or any(
         other.label == "open_vraag" and other.lies_within(hit) for other in rule_hits)
+
+
+# the that-clause holds a judgement word (aanjager.u_zeurt's): "ik denk niet dat u snapt …" still says "u snapt het niet"
+DENIAL = re.compile(r"\bik (zeg|zei|vind|vond|bedoel|beweer|denk)( helemaal| echt| toch| ook)? niet dat (u|je|jij)( \w+){0,2} "
+                    r"(zeurt|zeikt|liegt|loog|jankt|overdrijft|dramt|jammert|klaagt|zeurde)\b", re.IGNORECASE)
+
+
+def denies_a_judgement(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """'ik zeg niet dat u liegt', 'ik vind niet dat u overdrijft': the judgement is taken back, as the
+    rules' not_denied check says; the model's −3 quoted it as said (a test session). Not when the
+    reply goes on with 'maar' or the rules find an aanjager inside."""
+    match = DENIAL.search(hit.text)
+    return (match is not None and " maar " not in hit.text[match.end():].lower()
+            and not any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits))
+
+
+def asks_understanding_for_oneself(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """'u moet wel begrijpen dat het druk is' asks the customer's understanding for the trainee's side:
+    the model read the word 'begrijpen' as begrip tonen (+2 and a calmer customer, a test session)."""
+    return any(other.rule == "aanjager.u_moet_begrijpen" and other.lies_within(hit) for other in rule_hits)
 
 
 def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
