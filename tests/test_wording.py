@@ -580,6 +580,17 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # a bare 'mag ik even' claims the turn; 'mag ik even iets zeggen?' asks
         ("ja maar meneer meneer meneer mag ik even", set(), {"gesloten_vraag", "open_vraag"}),
         ("Mag ik nu even iets zeggen?", {"gesloten_vraag"}, set()),
+        # the CIP's spelregels are a boundary, not an order to calm down (the model's doubtful -3)
+        ("ik help u graag maar dan moeten we wel rustig met elkaar praten", {"grens_aangeven"}, {"aanjager"}),
+        ("ik praat graag met u maar dan wil ik wel dat we allebei rustig blijven", {"grens_aangeven"}, {"aanjager"}),
+        ("Rustig! Als u zo doorgaat, bel ik de beveiliging.", {"aanjager", "grens_aangeven"}, set()),
+        # a summary keeps to the problem; a straying question still strays
+        ("ik wil graag dat we rustig blijven praten dan kan ik ook echt iets voor u doen dus u stond er al om kwart "
+         "over negen en mevrouw had een afspraak om half tien", {"samenvatten"}, {"aanjager"}),
+        ("En wie heeft hier trouwens die kar midden in het pad gezet?", {"aanjager"}, set()),
+        # 'kunt u me vertellen' asks also in speech without punctuation
+        ("ik hoor dat u echt geschrokken bent van die rekening kunt u me vertellen om welk bedrag het gaat",
+         {"open_vraag", "begrip_tonen"}, set()),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

@@ -42,6 +42,19 @@ def clause_start(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     return False
 
 
+# words that, put first, make 'kunt u me vertellen' a statement: 'dat kunt u me vertellen', 'dan kunt u …'
+DECLARATIVE_TOPICS = {"dat", "dit", "wat", "die", "daar", "hier", "dan", "nu", "straks", "morgen", "zo", "het", "er",
+                      "waar", "als", "of", "toen", "wanneer", "hoe", "waarom", "wie", "zodat", "omdat", "ook"}
+
+
+def opens_a_request(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """'Kunt u me vertellen …' asks wherever it stands in speech without punctuation ('ik hoor dat u
+    geschrokken bent van die rekening kunt u me vertellen om welk bedrag het gaat' lost its open
+    question, a test session), unless a word put first makes it a statement."""
+    if clause_start(doc, start, end, ctx):
+        return True
+    return not ctx.punctuated and doc[start - 1].lower_ not in DECLARATIVE_TOPICS
+
 def _sentence_end_char(doc: Doc, index: int) -> str:
     sentence = doc[index].sent
     last = sentence[-1]
@@ -274,6 +287,7 @@ def opens_a_sentence(token) -> bool:  # type: ignore[no-untyped-def]
 
 
 SENTENCE_CHECKS: dict[str, Check] = {
+    "opens_a_request": opens_a_request,
     "not_claiming_the_floor": not_claiming_the_floor,
     "clause_start": clause_start,
     "question": question,

@@ -19,6 +19,7 @@ from voicecoach.vocabulary import (
 )
 
 VETO_COVERAGE = 0.6
+DOUBTFUL_ORDER = 0.5  # see sets_the_rules
 SENTENCE_END = re.compile(r"[.!?]\s")
 LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren"})  # see offers_after
 AANJAGER_COVERAGE = 0.5
@@ -90,6 +91,8 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and hit.subtype == "stoppen_met_communiceren" and asks_to_talk(hit, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and denies_a_judgement(hit, rule_hits))
             and not (hit.label == "begrip_tonen" and asks_understanding_for_oneself(hit, rule_hits))
+            and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
+            and not (hit.label == AANJAGER and hit.subtype == "afwijken_kernprobleem" and sums_up(hit, [*rule_hits, *model_hits]))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and FLOOR_CLAIM.search(hit.text))
@@ -240,6 +243,23 @@ def asks_understanding_for_oneself(hit: WordingHit, rule_hits: Sequence[WordingH
     """'u moet wel begrijpen dat het druk is' asks the customer's understanding for the trainee's side:
     the model read the word 'begrijpen' as begrip tonen (+2 and a calmer customer, a test session)."""
     return any(other.rule == "aanjager.u_moet_begrijpen" and other.lies_within(hit) for other in rule_hits)
+
+
+def sets_the_rules(hit: WordingHit, model_hits: Sequence[WordingHit]) -> bool:
+    """The model finds a boundary on the same words and is surer of it than of the order to calm down:
+    talking on the condition that the customer stays calm is the CIP's spelregels ("… dat u graag met
+    de klant wilt praten onder voorwaarde dat hij/zij rustig blijft"), which cost −3 at p 0.45 (a test
+    session). A surer order stays ('rustig als u zo doorgaat bel ik de beveiliging' opens with one)."""
+    doubt = hit.probability is not None and hit.probability < DOUBTFUL_ORDER
+    return doubt and any(other.label == "grens_aangeven" and covered_share(other.start, other.end, [hit]) >= VETO_COVERAGE
+                         and (other.probability or 0.0) > (hit.probability or 1.0) for other in model_hits)
+
+
+def sums_up(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
+    """A summary inside the model's 'afwijken van het kernprobleem': summing up keeps to the problem
+    (CIP stap 2), it brings in nothing else ('en wat heeft u van ons gehoord sinds die dag' cost −3, a
+    test session). A question may well stray ('wie heeft die fiets tegen de gevel gezet'): not vetoed."""
+    return any(other.label == "samenvatten" and other.lies_within(hit) for other in hits)
 
 
 def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
