@@ -391,6 +391,37 @@ def test_telling_the_bad_news_is_the_first_step_and_the_customer_reacts_to_it(an
     assert first.news_told("Goedemiddag meneer, fijn dat u er bent.") is None
 
 
+def test_until_the_bad_news_is_told_the_customer_asks_for_it_and_the_phase_waits(analyser):
+    """A trainee who talked around the news heard "Dus het is gewoon nee. Dat is wel even slikken.",
+    and "ik heb slecht nieuws voor u" earned the news' point (a test session): the announcement is not
+    the news, the customer asks for it at any anger, and understanding alone does not move on."""
+    scenario = load_scenarios()[0]["slechtnieuws-loket"]
+    first, second = scenario.phases[0], scenario.phases[1]
+    assert first.news_told("ik heb slecht nieuws voor u") is None
+    for plain in ("u krijgt de parkeerkaart helaas niet meneer", "uw aanvraag is geweigerd",
+                  "u komt er niet voor in aanmerking", "het antwoord is helaas negatief"):
+        assert first.news_told(plain), plain
+    conversation = Conversation(scenario)
+    assert conversation.line in first.news_prompts
+    around = answer(conversation, hear_text(analyser, "ik snap dat u het spannend vindt, dat begrijp ik echt"))
+    assert around.reaction.phase == first.id and conversation.state.phase == first.id
+    assert around.reaction.next_line.endswith(tuple(first.news_prompts)), around.reaction.next_line
+    told = answer(conversation, hear_text(analyser, "uw aanvraag is helaas afgewezen meneer, dat snap ik, dat is schrikken"))
+    assert conversation.state.phase == second.id, told.reaction
+    assert not told.reaction.next_line.endswith(tuple(first.news_prompts))
+
+
+def test_the_news_does_not_excuse_what_is_said_after_it(analyser):
+    """Spoken as one clause, "dus het is afgewezen ik heb er zelf niks over te zeggen" lost the model's
+    −3 because the aanjager held the news (a test session); written with a full stop it cost −3."""
+    scenario = load_scenarios()[0]["slechtnieuws-loket"]
+    spoken = ("de keuringsarts heeft besloten dat u nog honderd meter kan lopen dus het is afgewezen "
+              "ik heb er zelf niks over te zeggen")
+    record = answer(Conversation(scenario), hear_text(analyser, spoken))
+    criteria = [p.criterion for p in record.score.points]
+    assert "techniek:nieuws_brengen" in criteria and any(c.startswith("aanjager:") for c in criteria), criteria
+
+
 def test_the_customer_thanks_for_understanding_once(analyser):
     """"Dank u. Dat is de eerste keer dat iemand dat zegt." came three times in one conversation (a
     test session): the answers to begrip tonen say it is the first time, so they come once."""

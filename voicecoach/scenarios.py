@@ -65,6 +65,10 @@ class Phase(_Strict):
     """Patterns (regular expressions, matched in lowercase) that tell this phase's bad news, as a
     slechtnieuwsgesprek's first step: said, the trainee is told so with a point, and the points
     let the customer react to the news ("Dus het is gewoon nee.") instead of asking for it again."""
+    news_prompts: list[str] = Field(default_factory=list)
+    """What the customer says, at any anger, while this phase's news has not been told: the levels'
+    lines react to the news ("Dus het is gewoon nee.", "Afgewezen?"), which a trainee who talked around
+    it had not said (a test session). Empty: the levels' lines."""
 
     @field_validator("news")
     @classmethod
@@ -77,13 +81,13 @@ class Phase(_Strict):
         return news
 
     def news_told(self, text: str) -> str | None:
-        """The words of `text` that tell this phase's news, if any."""
+        """The words of `text` that tell this phase's news, if any: from the first words any pattern
+        finds to the last ('is helaas nee u krijgt geen parkeerkaart')."""
         lowered = text.lower()
-        for pattern in self.news:
-            found = re.search(pattern, lowered)
-            if found:
-                return text[found.start() : found.end()]
-        return None
+        found = [match for pattern in self.news for match in re.finditer(pattern, lowered)]
+        if not found:
+            return None
+        return text[min(match.start() for match in found) : max(match.end() for match in found)]
 
     @field_validator("techniques")
     @classmethod

@@ -92,7 +92,7 @@ class Conversation:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line
         self.state = react(self.scenario, before, score, labels,
-                           broke_off=breaking_off(reply.text, hits) is not None)
+                           broke_off=breaking_off(reply.text, hits) is not None, news_told=news is not None)
         heard = answered_labels(hits, labels)
         self.line = customer_reply(self.scenario, before, self.state, heard, line) if not self.finished else ""
         self.state = acknowledging(self.scenario, before, self.state, heard)

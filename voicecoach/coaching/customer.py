@@ -36,6 +36,8 @@ class CustomerState:
     outcome: Outcome | None = None
     acknowledged: tuple[str, ...] = ()
     """Techniques of ONCE the customer has answered already (stored states without it: none)."""
+    news_heard: bool = False
+    """The phase's bad news has been told (Phase.news; stored states without it: not yet)."""
 
     @classmethod
     def start(cls, scenario: Scenario) -> CustomerState:
@@ -48,6 +50,8 @@ def customer_line(scenario: Scenario, state: CustomerState, previous: str = "") 
     of turns), the phase's prompt for its goal if it has one. Not a line of the customer's
     `previous` words, when the level has another."""
     phase = scenario.phase(state.phase)
+    if phase.news_prompts and not state.news_heard:
+        return _pick(phase.news_prompts, f"{scenario.id}:{state.turn}", previous)
     waiting = (state.outcome != "calmed" and scenario.next_phase(phase.id) is None
                and state.anger <= scenario.ending.calmed_at_most and phase.goal_prompts)
     return _pick(phase.goal_prompts if waiting else phase.lines[state.anger], f"{scenario.id}:{state.turn}", previous)
@@ -153,12 +157,14 @@ def anger_change(score: ScoreRecord, weights: dict[str, Any] | None = None) -> i
 
 
 def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: set[str], *,
-          broke_off: bool = False) -> CustomerState:
+          broke_off: bool = False, news_told: bool = False) -> CustomerState:
     """The customer's new state after a turn with `score` and the wording `labels` it used; a reply
-    that `broke_off` the conversation with a new appointment ends it (coaching/break_off.py)."""
+    that `broke_off` the conversation with a new appointment ends it (coaching/break_off.py). A phase
+    with bad news to tell (Phase.news) is left only once the news was told, now or before."""
     anger = max(0, min(TOP_ANGER, state.anger + anger_change(score)))
     phase = scenario.phase(state.phase)
-    goal_met = phase.reaches_goal(labels) and AANJAGER not in labels
+    news_heard = state.news_heard or news_told or not phase.news
+    goal_met = phase.reaches_goal(labels) and AANJAGER not in labels and news_heard
     ending = scenario.ending
     turns_at_top = state.turns_at_top + 1 if anger >= ending.escalated_at else 0
     turn = state.turn + 1
@@ -180,4 +186,5 @@ def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: 
         turn=turn,
         turns_at_top=turns_at_top,
         outcome=outcome,
+        news_heard=bool(phase.news) and news_heard and not advance,  # the next phase's news is its own
     )

@@ -139,10 +139,24 @@ WHEN_NEEDED = {
 def without_aanjagers_on_news(hits: Sequence[WordingHit], news: str | None) -> list[WordingHit]:
     """Without the model's aanjager on the words that tell the phase's bad news: "nou het is helaas nee u
     krijgt geen parkeerkaart" read as zwart-wit is the news itself, which the phase asks for (a check
-    session). A rule's aanjager stays: hiding behind the keuringsarts is schuld afschuiven."""
+    session). A rule's aanjager stays: hiding behind the keuringsarts is schuld afschuiven; so does the
+    model's that says more than the news ("dus het is afgewezen ik heb er zelf niks over te zeggen", a
+    test session: the written form, split by a full stop, cost −3)."""
     if not news:
         return list(hits)
-    return [hit for hit in hits if not (hit.label == AANJAGER and hit.method == "model" and news.lower() in hit.text.lower())]
+    return [hit for hit in hits if not (hit.label == AANJAGER and hit.method == "model" and _mostly_news(hit.text, news))]
+
+
+NEWS_TAIL_WORDS = 3  # '… niet krijgt | meneer': words after the news that add nothing
+
+
+def _mostly_news(aanjager: str, news: str) -> bool:
+    """The aanjager is the news and what leads up to it ('ik moet u helaas zeggen dat …'), with at
+    most a few words after it: what follows the news is said besides it."""
+    lowered, told = aanjager.lower(), news.lower()
+    if told not in lowered:
+        return False
+    return len(lowered.partition(told)[2].split()) <= NEWS_TAIL_WORDS
 
 
 def _news_point(words: str, w: dict[str, Any]) -> PointRecord:
