@@ -50,7 +50,7 @@ def customer_line(scenario: Scenario, state: CustomerState, previous: str = "") 
     of turns), the phase's prompt for its goal if it has one. Not a line of the customer's
     `previous` words, when the level has another."""
     phase = scenario.phase(state.phase)
-    if phase.news_prompts and not state.news_heard:
+    if phase.news_prompts and not state.news_heard and state.turn > 0:  # the opening line is the level's
         return _pick(phase.news_prompts, f"{scenario.id}:{state.turn}", previous)
     waiting = (state.outcome != "calmed" and scenario.next_phase(phase.id) is None
                and state.anger <= scenario.ending.calmed_at_most and phase.goal_prompts)
