@@ -435,3 +435,25 @@ def test_the_customer_thanks_for_understanding_once(analyser):
         stored = CustomerState(**json.loads(json.dumps(asdict(conversation.state))))  # as the database keeps it
         conversation = Conversation.resume(scenario, stored, conversation.line)
     assert sum(any(line.startswith(answer_) for answer_ in thanks) for line in said) == 1, said
+
+
+@pytest.mark.parametrize("question", ["wat zou u nu het meest helpen", "wat zou voor u een goede oplossing zijn"])
+def test_asking_what_would_help_is_answered_and_only_an_offer_calms(analyser, question):
+    """"wat zou u nu het meest helpen" ended a conversation calmed, "Registreer … de afspraken", with
+    nothing agreed (a test session). The blog: "Begin met de vraag aan de klant welk oplossing hem
+    zou helpen. Stel mogelijke alternatieven voor": asked, the customer says what they want; the
+    offer after it ends the conversation."""
+    scenario = load_scenarios()[0]["klantenservice-rekening"]
+    last = scenario.phases[-1]
+    conversation = Conversation.resume(scenario, CustomerState(anger=0, phase=last.id, turn=4), last.goal_prompts[0])
+    asked = answer(conversation, hear_text(analyser, question))
+    assert asked.reaction.outcome is None and not conversation.finished
+    assert asked.reaction.next_line in last.wishes
+    offered = answer(conversation, hear_text(analyser, "ik ga de meterstand laten controleren en u krijgt binnen "
+                                                       "vijf werkdagen een nieuwe rekening"))
+    assert offered.reaction.outcome == "calmed"
+
+
+def test_every_last_phase_says_what_the_customer_wants():
+    for scenario in load_scenarios()[0].values():
+        assert scenario.phases[-1].wishes, scenario.id

@@ -9,7 +9,7 @@ from typing import Any
 
 from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coach_judgement import judged_labels, label_name, record_hits
-from voicecoach.coaching.customer import CustomerState, answered_labels, customer_reply, reply_labels
+from voicecoach.coaching.customer import CustomerState, answered_labels, asks_what_helps, customer_reply, reply_labels
 from voicecoach.coaching.style import ReplyTurn, infer_style
 from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, LabelOverrule, TurnRow
@@ -26,9 +26,10 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
     last = turns[-1]
     hits = record_hits(last.record) if last.record is not None else []
     text = last.record.analysis.text if last.record is not None else ""
-    labels = answered_labels(hits, reply_labels(text, hits))  # as the conversation heard it
-    return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), labels,
-                          last.customer_line)
+    labels = reply_labels(text, hits)
+    heard = answered_labels(hits, labels)  # as the conversation heard it
+    return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), heard,
+                          last.customer_line, asked_what_helps=asks_what_helps(labels, heard))
 
 
 def _unique(points: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -65,6 +65,10 @@ class Phase(_Strict):
     """Patterns (regular expressions, matched in lowercase) that tell this phase's bad news, as a
     slechtnieuwsgesprek's first step: said, the trainee is told so with a point, and the points
     let the customer react to the news ("Dus het is gewoon nee.") instead of asking for it again."""
+    wishes: list[str] = Field(default_factory=list)
+    """What the customer answers, in the last phase, when asked which solution would help (blog: "Begin
+    met de vraag aan de klant welk oplossing hem zou helpen"): the question alone ended the
+    conversation calmed, with nothing agreed (a test session). Empty: the prompt for the goal."""
     news_prompts: list[str] = Field(default_factory=list)
     """What the customer says, at any anger, while this phase's news has not been told: the levels'
     lines react to the news ("Dus het is gewoon nee.", "Afgewezen?"), which a trainee who talked around

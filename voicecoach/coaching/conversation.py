@@ -12,7 +12,8 @@ from pathlib import Path
 
 from voicecoach.coaching.break_off import breaking_off
 from voicecoach.coaching.customer import (
-    CustomerState, acknowledging, answered_labels, customer_line, customer_reply, react, reply_labels,
+    CustomerState, acknowledging, answered_labels, asks_what_helps, customer_line, customer_reply, react,
+    reply_labels,
 )
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn, without_aanjagers_on_news
@@ -91,10 +92,11 @@ class Conversation:
         if reply.interruption is not None and reply.interruption.interrupting:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line
-        self.state = react(self.scenario, before, score, labels,
-                           broke_off=breaking_off(reply.text, hits) is not None, news_told=news is not None)
         heard = answered_labels(hits, labels)
-        self.line = customer_reply(self.scenario, before, self.state, heard, line) if not self.finished else ""
+        self.state = react(self.scenario, before, score, labels, broke_off=breaking_off(reply.text, hits) is not None,
+                           news_told=news is not None, offered=heard)
+        self.line = customer_reply(self.scenario, before, self.state, heard, line,
+                                   asked_what_helps=asks_what_helps(labels, heard)) if not self.finished else ""
         self.state = acknowledging(self.scenario, before, self.state, heard)
         return TurnResult(
             reply=reply.text,

@@ -116,20 +116,33 @@ def answered_labels(hits: Sequence[WordingHit], labels: set[str]) -> set[str]:
     """`labels` as the customer hears them: a search for solutions that only asks ("Wat kan ik voor
     u doen?", CIP: oplossingen vragen; the rules' subtype "vragen", or inside an open question)
     offers nothing to accept (test sessions heard "Dat zou al een stuk schelen." answer it). The
-    phase's goal still counts it (react)."""
-    questions = [hit for hit in hits if hit.label == "open_vraag"]
+    phase's goal still counts it (react). The bare word 'oplossing' asked about ("wat zou voor u een
+    goede oplossing zijn", "heeft u zelf een oplossing in gedachten") offers nothing either."""
+    questions = [hit for hit in hits if hit.label in QUESTION_LABELS]
     offers = [hit for hit in hits if hit.label == "oplossing_zoeken"]
     if offers and all(_only_asks(offer, questions) for offer in offers):
         return labels - {"oplossing_zoeken"}
     return labels
 
 
+def asks_what_helps(labels: set[str], heard: set[str]) -> bool:
+    """The reply looked for a solution only by asking for one (answered_labels took it out)."""
+    return "oplossing_zoeken" in labels and "oplossing_zoeken" not in heard
+
+
+ASKED_ABOUT_CHARS = 40  # 'heeft u | zelf een oplossing': the noun a few words after the question's opening
+
+
 def _only_asks(offer: WordingHit, questions: Sequence[WordingHit]) -> bool:
-    return offer.subtype == "vragen" or any(offer.overlaps(question) for question in questions)
+    """'Zal ik u terugbellen?' offers; a closed question only counts for the bare noun 'oplossing'."""
+    return offer.subtype == "vragen" or any(
+        (question.label == "open_vraag" and offer.overlaps(question))
+        or (offer.subtype == "oplossing" and question.start < offer.start <= question.end + ASKED_ABOUT_CHARS)
+        for question in questions)
 
 
 def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str],
-                   previous: str = "") -> str:
+                   previous: str = "", *, asked_what_helps: bool = False) -> str:
     """The customer's next words: an answer to what was said (if the scenario has one), then
     the scripted line for the new phase and anger level; `previous`: what the customer said before.
     After a break-off the trainee has gone: the answer alone, to the arrangement first ("Als dat
@@ -137,10 +150,16 @@ def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerSta
     is answered from the phase it was asked in ("wat is er precies gebeurd?" was answered "En wat
     gaat u er nu concreet aan doen?", a test session): the next phase's line comes next turn. A phase
     moved on by something else (understanding, in Contact maken) hands the question to the next
-    phase's lines, which tell what happened."""
+    phase's lines, which tell what happened. Asked what would help, the customer of the last phase
+    says what they want (Phase.wishes)."""
     moved_by = labels & QUESTION_LABELS & set(scenario.phase(before.phase).goal_techniques)
     asked = bool(moved_by) and state.phase != before.phase and state.outcome is None  # else the new phase's line answers
-    line = customer_line(scenario, replace(state, phase=before.phase) if asked else state, previous)
+    last = state.outcome is None and scenario.next_phase(state.phase) is None
+    wishes = scenario.phase(state.phase).wishes if last else []
+    if asked_what_helps and wishes:
+        line = _pick(wishes, f"{scenario.id}:{state.turn}:wishes", previous)
+    else:
+        line = customer_line(scenario, replace(state, phase=before.phase) if asked else state, previous)
     key = answered_to(scenario, before, state, labels)
     broken_off = state.outcome == "broken_off"
     if broken_off and key in TECHNIQUE_ORDER and "oplossing_zoeken" in labels:
@@ -157,10 +176,13 @@ def anger_change(score: ScoreRecord, weights: dict[str, Any] | None = None) -> i
 
 
 def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: set[str], *,
-          broke_off: bool = False, news_told: bool = False) -> CustomerState:
+          broke_off: bool = False, news_told: bool = False, offered: set[str] | None = None) -> CustomerState:
     """The customer's new state after a turn with `score` and the wording `labels` it used; a reply
     that `broke_off` the conversation with a new appointment ends it (coaching/break_off.py). A phase
-    with bad news to tell (Phase.news) is left only once the news was told, now or before."""
+    with bad news to tell (Phase.news) is left only once the news was told, now or before. The last
+    phase ends calmed on what was `offered` (answered_labels: a question for a solution is no offer;
+    "wat zou u nu het meest helpen" ended a conversation with "Registreer … de afspraken", a test
+    session); default: `labels`."""
     anger = max(0, min(TOP_ANGER, state.anger + anger_change(score)))
     phase = scenario.phase(state.phase)
     news_heard = state.news_heard or news_told or not phase.news
@@ -172,7 +194,8 @@ def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: 
     outcome: Outcome | None = None
     if broke_off:
         outcome = "broken_off"
-    elif goal_met and next_phase is None and anger <= ending.calmed_at_most:
+    elif goal_met and next_phase is None and anger <= ending.calmed_at_most and phase.reaches_goal(
+            labels if offered is None else offered):
         outcome = "calmed"
     elif turns_at_top >= ending.escalated_turns:
         outcome = "escalated"
