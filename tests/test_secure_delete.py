@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import SPACY_DIR, WHISPER_DIR
 from voicecoach.accounts import create_user
 from voicecoach.api.app import create_app
+from voicecoach.classroom.events import events_after
 from voicecoach.config import Settings
 from voicecoach.jobs import Worker
 from voicecoach.store.models import Group, GroupMember
@@ -43,13 +44,15 @@ def test_deleted_turns_and_accounts_leave_no_bytes_in_the_database_files(tmp_pat
     with app.state.sessions() as session:
         trainee = create_user(session, "zwaluwstaart", PASSWORD, display_name="Zwaluw Staartman")
         coach = create_user(session, "coach", PASSWORD, role="coach", display_name="Coach Karel")
+        teacher = create_user(session, "docent", PASSWORD, role="teacher", display_name="Docent Dirk")
         group = Group(name="klas")
         session.add(group)
         session.flush()
-        session.add_all([GroupMember(group_id=group.id, user_id=trainee.id), GroupMember(group_id=group.id, user_id=coach.id)])
+        session.add_all([GroupMember(group_id=group.id, user_id=user.id) for user in (trainee, coach, teacher)])
         session.commit()
+        group_id = group.id
     clients = {}
-    for name in ("zwaluwstaart", "coach"):
+    for name in ("zwaluwstaart", "coach", "docent"):
         clients[name] = TestClient(app)
         clients[name].post("/login", data={"username": name, "password": PASSWORD})
         clients[name].headers["X-CSRF-Token"] = clients[name].get("/api/me").json()["csrf_token"]
@@ -77,9 +80,14 @@ def test_deleted_turns_and_accounts_leave_no_bytes_in_the_database_files(tmp_pat
     transcript = me.get(f"/api/turns/{second}").json()["result"]["analysis"]["transcript"]["text"]
     words = sorted({w for w in re.findall(r"\w{6,}", transcript)})
     assert words, transcript
+    # a lesson's board log names who joined it (a test session found the name served after deletion)
+    lesson = clients["docent"].post("/api/rounds", json={"group_id": group_id, "scenario_id": "monteur-deur"}).json()
+    assert me.post("/api/rounds/join", json={"code": lesson["code"]}).status_code == 200
     needles = ["zwaluwstaart", "Zwaluw Staartman", NOTE, *words]
     assert set(_found(data_dir, needles)) == set(needles)
 
     assert me.delete("/api/me").status_code == 204
     assert _found(data_dir, needles) == {}
     assert "Coach Karel" in _found(data_dir, ["Coach Karel"])  # what is not deleted is still there
+    with app.state.sessions() as session:  # what the board's stream sends from
+        assert not [event.data for event in events_after(session, lesson["id"], 0) if "Zwaluw Staartman" in str(event.data)]

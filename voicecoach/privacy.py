@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import audit
+from voicecoach.classroom.models import RoundEvent
 from voicecoach.login_limits import name_key
 from voicecoach.speech.phrase_file import phrase_file
 from voicecoach.store.db import checkpoint
@@ -65,7 +66,8 @@ def delete_conversation(session: Session, data_dir: Path, conversation: Conversa
 
 
 def delete_account(session: Session, data_dir: Path, user: User) -> None:
-    """Everything of `user`: conversations, turns, baselines, recordings, sessions, memberships."""
+    """Everything of `user`: conversations, turns, baselines, recordings, sessions, memberships, the
+    lessons' record that they joined."""
     for conversation in session.scalars(select(ConversationRow).where(ConversationRow.user_id == user.id)).all():
         delete_conversation(session, data_dir, conversation, user)
     for baseline in session.scalars(select(BaselineRow).where(BaselineRow.user_id == user.id)).all():
@@ -80,6 +82,8 @@ def delete_account(session: Session, data_dir: Path, user: User) -> None:
     session.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == name_key(user.username)))
     session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
+    # the board's log names who joined a lesson (a test session found the name served after deletion)
+    session.execute(delete(RoundEvent).where(RoundEvent.kind == "joined", RoundEvent.key == f"joined:{user.id}"))
     session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
     shutil.rmtree(data_dir / "recordings" / str(user.id), ignore_errors=True)
     user_id = user.id
