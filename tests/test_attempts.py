@@ -3,6 +3,7 @@ JSON API in-process (real SQLite file, real worker code, real Whisper on MBROLA 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from tests.test_api import logged_in, run_queue, start
 from voicecoach.api.app import create_app
 from voicecoach.audio.synth import speak_to_wav
 from voicecoach.config import Settings
+from voicecoach.corrections import ADDED_WORDS_FREE, ADDED_WORDS_PER_HEARD
 from voicecoach.store.models import ConversationRow, Group, GroupMember, User, utcnow
 
 CALM = "Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
@@ -100,6 +102,13 @@ def test_trainee_corrects_misheard_words_and_the_coach_sees_both_texts(app, clie
     # a -3 reply +5, and the customer calm, that way)
     other = client.post(f"/api/turns/{turn['id']}/own-correction", json={"text": ACCELERATOR})
     assert other.status_code == 400 and other.json()["error"]["code"] == "correction_too_different"
+    # nor may words never heard be added to it: half kept and "Ik ga kijken wat ik voor u kan doen."
+    # appended calmed a customer (a test session)
+    heard_words = len(re.findall(r"\w+", heard))
+    technique = "ik begrijp dat u boos bent en ik ga kijken wat ik voor u kan doen " * 8
+    too_many = " ".join(technique.split()[: int(ADDED_WORDS_FREE + ADDED_WORDS_PER_HEARD * heard_words) + 1])
+    added = client.post(f"/api/turns/{turn['id']}/own-correction", json={"text": f"{heard} {too_many}"})
+    assert added.status_code == 400 and added.json()["error"]["code"] == "correction_too_different", added.text
     fixed = f"{heard} Dat is nou eenmaal ons beleid."  # words Whisper missed at the end
     response = client.post(f"/api/turns/{turn['id']}/own-correction", json={"text": fixed})
     assert response.status_code == 202

@@ -41,6 +41,11 @@ def record_correction(session: Session, turn: TurnRow, author: User, text: str) 
 # "Dat is nou in meldonsbeleid, daar kan ik niks aan" → "…nou eenmaal ons beleid…" keeps 0.73,
 # "Ik krijg dat u bent" → "Ik begrijp dat u boos bent" 0.73, a reply half of which Whisper missed ~0.6.
 MIN_OWN_CORRECTION_SIMILARITY = 0.5
+# Nor may it add much that was not heard: keeping half the words and appending "Ik ga kijken wat ik
+# voor u kan doen." passed the share and calmed the customer (a test session). Whisper may miss a
+# few words or a short phrase, so up to 4, or 0.6 per heard word, may be added.
+ADDED_WORDS_FREE = 4
+ADDED_WORDS_PER_HEARD = 0.6
 WORD = re.compile(r"\w+")
 
 
@@ -54,10 +59,17 @@ def correct_own(session: Session, service: PracticeService, user: User, turn_id:
             code="cannot_correct",
         )
     record = turn.record
-    if record is not None and similarity(record.analysis.transcript.text, text) < MIN_OWN_CORRECTION_SIMILARITY:
+    heard = record.analysis.transcript.text if record is not None else None
+    if heard is not None and similarity(heard, text) < MIN_OWN_CORRECTION_SIMILARITY:
         raise VoiceCoachError(
             "Je verbetering wijkt te veel af van wat VoiceCoach hoorde. Verbeter alleen woorden die verkeerd "
             "verstaan zijn; zei je iets anders, neem je antwoord dan opnieuw op.",
+            code="correction_too_different",
+        )
+    if heard is not None and added_words(heard, text) > ADDED_WORDS_FREE + ADDED_WORDS_PER_HEARD * len(WORD.findall(heard)):
+        raise VoiceCoachError(
+            "Je verbetering voegt veel woorden toe die VoiceCoach niet hoorde. Verbeter alleen woorden die "
+            "verkeerd verstaan zijn; wil je iets toevoegen, neem je antwoord dan opnieuw op.",
             code="correction_too_different",
         )
     return record_correction(session, turn, user, text)
@@ -66,3 +78,10 @@ def correct_own(session: Session, service: PracticeService, user: User, turn_id:
 def similarity(heard: str, corrected: str) -> float:
     """How much of the two texts' words (lowercase) they share, 0..1."""
     return SequenceMatcher(None, WORD.findall(heard.lower()), WORD.findall(corrected.lower())).ratio()
+
+
+def added_words(heard: str, corrected: str) -> int:
+    """How many more words the correction has than the heard words it stands for: inserted words, and
+    replacements longer than what they replace."""
+    opcodes = SequenceMatcher(None, WORD.findall(heard.lower()), WORD.findall(corrected.lower())).get_opcodes()
+    return sum(max(0, (j2 - j1) - (i2 - i1)) for tag, i1, i2, j1, j2 in opcodes if tag in ("insert", "replace"))
