@@ -7,11 +7,11 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.test_api import app, logged_in, run_queue  # noqa: F401 - the fixture and helpers
 from voicecoach.admin_service import add_member, create_group
-from voicecoach.classroom.models import CustomerReading, RoundEvent
+from voicecoach.classroom.models import CustomerReading, RoundConversation, RoundEvent
 from voicecoach.store.models import ConversationRow, Recording, User, utcnow
 
 
@@ -77,6 +77,24 @@ def test_students_join_by_code_and_roles_rotate(app, klas):  # noqa: F811
             assert session.get(User, medewerker).display_name == seen[-1]  # the conversation is the medewerker's
     assert seen == ["anna", "bram", "cas", "anna"]
     assert clients["anna"].post(f"/api/rounds/{created['id']}/roles", json={}).status_code == 404  # students do not lead
+
+
+def test_a_double_click_on_next_conversation_starts_one(app, klas):  # noqa: F811
+    """Two "Volgend gesprek" requests from one page view (a double click) started two conversations
+    and rotated the roles twice, so one student never answered (a test session)."""
+    clients, group = klas
+    created = open_round(clients, group)
+    for name in ("anna", "bram"):
+        assert clients[name].post("/api/rounds/join", json={"code": created["code"]}).status_code == 200
+    url = f"/api/rounds/{created['id']}/roles"
+    first = clients["docent"].post(url, json={"after": ""}).json()["conversation_id"]
+    assert clients["docent"].post(url, json={"after": ""}).json()["conversation_id"] == first
+    board = clients["docent"].get(f"/api/rounds/{created['id']}").json()
+    assert {m["name"]: m["role"] for m in board["members"]}["anna"] == "medewerker"
+    second = clients["docent"].post(url, json={"after": first}).json()["conversation_id"]  # the page saw the first
+    assert second != first
+    with app.state.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(RoundConversation)) == 2
 
 
 def test_the_class_sees_who_has_no_calm_voice_measured(app, klas, clip_dir):  # noqa: F811

@@ -111,14 +111,19 @@ def join(session: Session, user: User, code: str) -> ClassRound:
 
 def assign_roles(
     session: Session, service: PracticeService, teacher: User, round_id: int,
-    medewerker_id: int | None = None, customer_id: int | None = None,
+    medewerker_id: int | None = None, customer_id: int | None = None, after: str | None = None,
 ) -> ConversationRow:
     """Start the round's next conversation. Without choices the roles rotate in joining order: the
     next student after the last medewerker answers, and (customer mode 'student') the one after
-    them plays the customer. The conversation belongs to the medewerker."""
+    them plays the customer. The conversation belongs to the medewerker. `after`: the conversation
+    the asking page shows ("" for none); when another has started since, that one is returned."""
     row = led_round(session, teacher, round_id)
     if row.closed_at is not None:
         raise ClassroomError("Deze les is afgesloten.", code="round_closed")
+    if after is not None and row.conversation_id != (after or None) and row.conversation_id is not None:
+        # the roles moved on since the page asked: a double click on "Volgend gesprek" started two
+        # conversations and rotated twice, so one student never answered (a test session)
+        return session.get(ConversationRow, row.conversation_id)
     joined = members(session, row)
     if not joined:
         raise ClassroomError("Er doet nog niemand mee. Laat de studenten eerst de code invullen.", code="nobody_joined")

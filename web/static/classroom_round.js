@@ -236,7 +236,14 @@
 
   const bind = (id, action) => { if ($(id)) $(id).addEventListener("click", action); };
   bind("next-roles", async () => {
-    try { await Klas.post(`/api/rounds/${roundId}/roles`, {}); } catch (error) { $("round-status").textContent = error.message; }
+    const button = $("next-roles");
+    if (button.disabled) return;  // a double click started two conversations (a test session)
+    button.disabled = true;
+    // the conversation this page shows: a click after another one started (a second tab, a late
+    // double click) starts nothing more
+    const after = board && board.conversation ? board.conversation.id : "";
+    try { await Klas.post(`/api/rounds/${roundId}/roles`, { after }); } catch (error) { $("round-status").textContent = error.message; }
+    finally { button.disabled = false; }
   });
   bind("close-round", async () => {
     try { await Klas.post(`/api/rounds/${roundId}/close`, {}); } catch (error) { $("round-status").textContent = error.message; return; }

@@ -39,6 +39,8 @@ class JoinIn(BaseModel):
 class RolesIn(BaseModel):
     medewerker_id: int | None = Field(default=None, ge=1, le=2**62)
     customer_id: int | None = Field(default=None, ge=1, le=2**62)
+    after: str | None = Field(default=None, max_length=36)
+    """The conversation the page shows ("" for none): a second click after another started starts nothing."""
 
 
 class MarkIn(BaseModel):
@@ -92,7 +94,7 @@ def round_qr(round_id: DbId, request: Request, session: SessionDep, service: Ser
 @router.post("/{round_id}/roles")
 def set_roles(round_id: DbId, body: RolesIn, request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     """Start the next conversation: roles as chosen, or rotated in joining order."""
-    conversation = rounds.assign_roles(session, service, user, round_id, body.medewerker_id, body.customer_id)
+    conversation = rounds.assign_roles(session, service, user, round_id, body.medewerker_id, body.customer_id, body.after)
     feed(request).notify(round_id)
     return {"conversation_id": conversation.id}
 
