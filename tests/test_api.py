@@ -162,3 +162,12 @@ def test_pages_render_in_dutch(client):
     # 'student_id' moet een geheel getal zijn")
     mistyped = client.get("/klas/ronde/1/nabespreking/anna")
     assert mistyped.status_code == 404 and "Niet gevonden" in mistyped.text and "adresdeel" not in mistyped.text
+
+
+def test_unknown_api_addresses_answer_in_dutch(client):
+    """An unknown /api/ address answered {"message": "Not Found"} (a test session)."""
+    response = client.get("/api/bestaatniet")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "Dit adres bestaat niet in VoiceCoach."
+    wrong_method = client.put("/api/me", json={})
+    assert wrong_method.status_code == 405 and "methode" in wrong_method.json()["error"]["message"]

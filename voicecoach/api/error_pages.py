@@ -40,6 +40,20 @@ def error_page(request: Request, status: int, message: str | None = None) -> HTM
     )
 
 
+# Starlette's own errors (an unknown /api/ address, a wrong method) come with English text ("Not
+# Found", a test session): the API answers in Dutch like every other error.
+API_MESSAGES = {
+    404: "Dit adres bestaat niet in VoiceCoach.",
+    405: "Dit adres kan dit verzoek niet aan (verkeerde methode).",
+}
+
+
+def _dutch(error: HTTPException) -> str:
+    if error.status_code in API_MESSAGES:
+        return API_MESSAGES[error.status_code]
+    return PAGES.get(error.status_code, PAGES[500] if error.status_code >= 500 else PAGES[422])[1]
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(VoiceCoachError)
     async def _voicecoach_error(request: Request, error: VoiceCoachError) -> Response:
@@ -56,7 +70,7 @@ def install(app: FastAPI) -> None:
                 return RedirectResponse(login_url(request.url.path, request.url.query), status_code=303)
             message = error.detail.get("message") if isinstance(error.detail, dict) else None
             return error_page(request, error.status_code, message if error.status_code != 404 else None)
-        detail = error.detail if isinstance(error.detail, dict) else {"code": "http_error", "message": str(error.detail)}
+        detail = error.detail if isinstance(error.detail, dict) else {"code": "http_error", "message": _dutch(error)}
         return JSONResponse({"error": detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
 
     @app.exception_handler(RequestValidationError)
