@@ -27,7 +27,7 @@ ADVICE = {
     "aanjager": "Let vooral op {name}: dat kostte je {points} in {turns}.",
     "stem": "Let op je stem ({name}): dat kostte je {points} in {turns}.",
     "stijging": "Let op je stem ({name}): dat kostte je {points} in {turns}.",
-    "luisteren": "Let op hoe lang je praat ({name}): dat kostte je {points} in {turns}.",
+    "luisteren": "Let op hoe je luistert ({name}): dat kostte je {points} in {turns}.",  # also interrupting, short answers
 }
 
 

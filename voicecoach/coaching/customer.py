@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -54,7 +55,18 @@ def customer_line(scenario: Scenario, state: CustomerState, previous: str = "") 
         return _pick(phase.news_prompts, f"{scenario.id}:{state.turn}", previous)
     waiting = (state.outcome != "calmed" and scenario.next_phase(phase.id) is None
                and state.anger <= scenario.ending.calmed_at_most and phase.goal_prompts)
-    return _pick(phase.goal_prompts if waiting else phase.lines[state.anger], f"{scenario.id}:{state.turn}", previous)
+    options = phase.goal_prompts if waiting else phase.lines[state.anger]
+    if state.outcome == "calmed":
+        closing = [_without_questions(option) for option in options]
+        return _pick([line for line in closing if not line.endswith("?")] or options, f"{scenario.id}:{state.turn}", previous)
+    return _pick(options, f"{scenario.id}:{state.turn}", previous)
+
+
+def _without_questions(line: str) -> str:
+    """A calmed customer's last words ask nothing the trainee can no longer answer ("Dat klinkt redelijk.
+    En hoe weet ik zeker dat het deze keer wel doorgaat?" ended a conversation, a test session)."""
+    kept = [sentence for sentence in re.split(r"(?<=[.!?])\s+", line) if not sentence.endswith("?")]
+    return " ".join(kept) or line
 
 
 def _pick(options: list[str], seed_text: str, previous: str = "") -> str:
