@@ -472,3 +472,20 @@ def test_a_calmed_customer_asks_nothing_in_their_last_words():
             for turn in range(6):
                 state = CustomerState(anger=anger, phase=last.id, turn=turn, outcome="calmed")
                 assert not customer_line(scenario, state).endswith("?"), (scenario.id, anger, turn)
+
+
+def test_on_a_tie_the_phase_goal_is_paid():
+    """"ik stel voor dat we de bank morgenochtend komen brengen", an ik-boodschap and a proposal on the
+    same words, was paid as the ik-boodschap in the phase that asks for a solution (a test session)."""
+    from voicecoach.vocabulary import LES6, SEED_FILES
+    from voicecoach.wording.hits import WordingHit
+
+    scenario = load_scenarios()[0]["late-levering"]
+    last = scenario.phases[-1]
+    assert {"ik_boodschap", "oplossing_zoeken"} <= set(last.techniques) and last.goal_techniques == ["oplossing_zoeken"]
+    words = "ik stel voor dat we de bank morgenochtend komen brengen"
+    hits = [WordingHit(label=label, subtype="x", rule=f"test.{label}", start=0, end=len(words), text=words, source=LES6,
+                       source_title=SEED_FILES[LES6], explanation="test")
+            for label in ("ik_boodschap", "oplossing_zoeken")]
+    score = score_turn(hits=hits, suggestions=(), phase=last, customer_anger=1, word_count=10, speech_seconds=0.0, voice=None)
+    assert [p.criterion for p in score.points if p.points > 0] == ["techniek:oplossing_zoeken"]

@@ -70,7 +70,7 @@ def _technique_value(label: str, phase: Phase, w: dict[str, Any]) -> int:
 
 def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[WordingHit]:
     """Each technique counts once, and one stretch of words earns one technique: of hits whose
-    spans overlap, only the higher-valued one is paid (the earlier one on a tie), unless
+    spans overlap, only the higher-valued one is paid (on a tie the phase's goal, else the earlier), unless
     weights.yaml's `overlap_allowed` lists the pair with its reason; a closed question inside
     another technique is that technique."""
     acts = [hit for hit in hits if hit.label in STATEMENT_REMMERS]
@@ -89,7 +89,10 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
     first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
     paid: list[WordingHit] = []
-    for label in sorted(first, key=lambda name: (-_technique_value(name, phase, w), first[name])):
+    # on a tie the phase's goal comes first: "ik stel voor dat we de bank morgen komen brengen" was paid
+    # as an ik-boodschap in the phase that asks for a solution (a test session)
+    goals = set(phase.goal_techniques)
+    for label in sorted(first, key=lambda name: (-_technique_value(name, phase, w), name not in goals, first[name])):
         free = (
             hit for hit in remmers
             if hit.label == label
