@@ -489,3 +489,24 @@ def test_on_a_tie_the_phase_goal_is_paid():
             for label in ("ik_boodschap", "oplossing_zoeken")]
     score = score_turn(hits=hits, suggestions=(), phase=last, customer_anger=1, word_count=10, speech_seconds=0.0, voice=None)
     assert [p.criterion for p in score.points if p.points > 0] == ["techniek:oplossing_zoeken"]
+
+
+def test_the_klachtenprocedure_steps_earn_their_point_and_the_customer_hears_them(analyser):
+    """klacht-telefoon: "dank u wel dat u belt, ik heb uw klacht ontvangen" and "ik zet uw klacht in
+    het CRM, u hoort binnen twee werkdagen van ons" earned nothing and the customer asked again what
+    happens with her complaint (a test session). Les 6, klachtafhandeling stap 1–3."""
+    from voicecoach.vocabulary import LES6
+
+    scenario = load_scenarios()[0]["klacht-telefoon"]
+    first, second = scenario.phases[0], scenario.phases[1]
+    conversation = Conversation(scenario)
+    taken = answer(conversation, hear_text(analyser, "dank u wel dat u belt mevrouw ik heb uw klacht ontvangen"))
+    point = next(p for p in taken.score.points if p.criterion == "techniek:procedure")
+    assert point.points > 0 and point.source == LES6 and len(point.evidence["steps"]) == 2
+    assert taken.reaction.next_line.startswith(tuple(scenario.responses["procedure"]))
+    for words in ("ik zet uw klacht in het crm en u hoort binnen twee werkdagen van ons",
+                  "Ik registreer uw klacht in het CRM. U krijgt binnen 48 uur een reactie."):
+        steps = second.procedure_done(words)
+        assert {step.step for step, _ in steps} == {step.step for step in second.procedure}, words
+    for other in ("het systeem staat het niet toe", "ik begrijp dat u boos bent"):
+        assert not second.procedure_done(other) and not first.procedure_done(other)

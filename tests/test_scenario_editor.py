@@ -111,3 +111,25 @@ def test_only_teachers_write_scenarios_and_a_line_can_be_heard(editor):
     page = teacher.get("/scenarios-schrijven/nieuw?van=klacht-telefoon").text
     assert 'value="klacht-telefoon-kopie"' in page and "Beluister de eerste zin" in page
     assert teacher.get("/scenarios-schrijven/monteur-deur").status_code == 404  # shipped: copy it instead
+
+
+def test_the_editor_keeps_a_phases_procedure_steps(editor):
+    """klacht-telefoon's klachtenprocedure steps (patterns) are not edited on the page but must survive
+    a copy: the form carries them as JSON in a hidden field."""
+    import html
+    import json
+    import re
+
+    app, teacher, _, _, _ = editor
+    page = teacher.get("/scenarios-schrijven/nieuw", params={"van": "klacht-telefoon"}).text
+    carried = re.search(r'data-path="phases\.0\.procedure" data-kind="json" value=\'([^\']*)\'', page)
+    assert carried, "no procedure field"
+    steps = json.loads(html.unescape(carried.group(1)))
+    original = app.state.service.library.get("klacht-telefoon").phases[0].procedure
+    assert steps == [step.model_dump(mode="json") for step in original] and steps
+    fields = flat({k: v for k, v in copy_values(app.state.service.library, "klacht-telefoon").items()})
+    fields = {key: value for key, value in fields.items() if ".procedure." not in key}
+    fields.update({"id": "klacht-kopie", "phases.0.procedure": steps})
+    answer = teacher.post("/api/scenario-editor/check", json=fields).json()
+    assert answer["valid"], answer["problems"]
+    assert "bedank je de indiener netjes" in answer["yaml"]

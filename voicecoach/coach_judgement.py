@@ -102,6 +102,7 @@ def judged_score(record: TurnRecord, overrules: Sequence[Overrule], phase: Phase
         phase=phase, customer_anger=customer_anger,
         word_count=len(re.findall(r"\w+", analysis.text)),  # as coaching/conversation.py counts them
         speech_seconds=voice.speech_seconds if voice else 0.0, voice=voice, news=phase.news_told(analysis.text),
+        procedure=phase.procedure_done(analysis.text),
     ).model_dump(mode="json")["points"]
     return _merge(machine["points"], rescored, overrules)
 

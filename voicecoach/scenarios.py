@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from voicecoach.config import bundled_dir
-from voicecoach.vocabulary import INTERRUPTION
+from voicecoach.vocabulary import INTERRUPTION, PROCEDURE
 from voicecoach.wording.rules import AANJAGER, AANJAGER_SUBTYPES, REMMER_LABELS, SEED_FILES
 
 SCENARIOS_DIR = bundled_dir("scenarios")
@@ -41,6 +41,38 @@ class Persona(_Strict):
     description: str = Field(min_length=10)
     voice: str = Field(default="mb-nl2", pattern=r"^(mb-nl[23]|nl(\+[a-z0-9]+)?)$")
     """An MBROLA Dutch voice (mb-nl2 male, mb-nl3 female) or an espeak-ng Dutch voice."""
+
+
+def _compiled(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"patroon '{pattern}' is geen geldige reguliere expressie: {exc}") from exc
+    return patterns
+
+
+def _first_match(patterns: list[str], text: str) -> str | None:
+    lowered = text.lower()
+    found = [match for pattern in patterns for match in re.finditer(pattern, lowered)]
+    return text[min(m.start() for m in found) : max(m.end() for m in found)] if found else None
+
+
+class ProcedureStep(_Strict):
+    """A step of Les 6's klachtenprocedure a phase asks for ("bedank de indiener netjes"), found by
+    its words (regular expressions, matched in lowercase, spoken without punctuation too)."""
+
+    step: str = Field(min_length=5)
+    """What the trainee did, after "je" (Dutch): "bedankt de klant dat ze belt"."""
+    quote: str = Field(min_length=10)
+    """Les 6's own words for the step, quoted in the point."""
+    patterns: list[str] = Field(min_length=1)
+
+    _patterns = field_validator("patterns")(_compiled)
+
+    def done_in(self, text: str) -> str | None:
+        """The words of `text` that take this step, if any."""
+        return _first_match(self.patterns, text)
 
 
 class Phase(_Strict):
@@ -74,24 +106,21 @@ class Phase(_Strict):
     lines react to the news ("Dus het is gewoon nee.", "Afgewezen?"), which a trainee who talked around
     it had not said (a test session). Empty: the levels' lines."""
 
-    @field_validator("news")
-    @classmethod
-    def _news_patterns(cls, news: list[str]) -> list[str]:
-        for pattern in news:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"patroon '{pattern}' is geen geldige reguliere expressie: {exc}") from exc
-        return news
+    procedure: list[ProcedureStep] = Field(default_factory=list)
+    """Steps of the klachtenprocedure (Les 6) this phase asks for: taken, they earn a point and the
+    customer hears them ("dank u wel dat u belt, ik heb uw klacht ontvangen" earned nothing, a test
+    session)."""
+
+    _news_patterns = field_validator("news")(_compiled)
 
     def news_told(self, text: str) -> str | None:
         """The words of `text` that tell this phase's news, if any: from the first words any pattern
         finds to the last ('is helaas nee u krijgt geen parkeerkaart')."""
-        lowered = text.lower()
-        found = [match for pattern in self.news for match in re.finditer(pattern, lowered)]
-        if not found:
-            return None
-        return text[min(match.start() for match in found) : max(match.end() for match in found)]
+        return _first_match(self.news, text)
+
+    def procedure_done(self, text: str) -> list[tuple[ProcedureStep, str]]:
+        """The procedure steps `text` takes, with the words that take them."""
+        return [(step, words) for step in self.procedure if (words := step.done_in(text))]
 
     @field_validator("techniques")
     @classmethod
@@ -138,7 +167,7 @@ AANJAGER_KEYS = tuple(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_SUBTYPES)
 # Techniques the customer answers in words of their own (Les 6 conflictremmers); the other
 # techniques are answered by the level's line itself (an open question by the customer's story).
 ANSWERED_TECHNIQUES = ("samenvatten", "begrip_tonen", "gedrag_benoemen", "grens_aangeven", "oplossing_zoeken")
-RESPONSE_KEYS = (*AANJAGER_KEYS, *REMMER_LABELS, INTERRUPTION)
+RESPONSE_KEYS = (*AANJAGER_KEYS, *REMMER_LABELS, INTERRUPTION, PROCEDURE)
 """What a customer may answer; the answer to being interrupted is optional (scenarios written
 before it existed still load: the customer then just says the level's line)."""
 

@@ -68,6 +68,7 @@ AANJAGER_NAMES = {
 # line was still playing (voice/interruption.py), the key of the customer's answer to it in a
 # scenario's `responses`, and its name.
 INTERRUPTION = "onderbreken"
+PROCEDURE = "procedure"  # a step of the klachtenprocedure (scenarios.ProcedureStep)
 INTERRUPTION_NAME = "de klant onderbreken"
 ROLE_NAMES = {"trainee": "deelnemer", "coach": "coach", "teacher": "docent", "admin": "beheerder"}
 OUTCOME_NAMES = {"calmed": "gekalmeerd", "escalated": "geëscaleerd", "unfinished": "gestopt",
@@ -97,6 +98,7 @@ CRITERION_NAMES = {
     "stijging:pitch": "je stem werd hoger tijdens het antwoord",
     "luisteren:te_kort": "te kort antwoord",
     "techniek:nieuws_brengen": "het slechte nieuws duidelijk brengen",
+    f"techniek:{PROCEDURE}": "de stappen van de klachtenprocedure",
     "luisteren:monoloog": "te lang aan het woord",
     f"luisteren:{INTERRUPTION}": INTERRUPTION_NAME,
 }

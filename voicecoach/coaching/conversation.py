@@ -19,7 +19,7 @@ from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn, without_aanjagers_on_news
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
 from voicecoach.scenarios import Scenario
-from voicecoach.vocabulary import INTERRUPTION
+from voicecoach.vocabulary import INTERRUPTION, PROCEDURE
 from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
 
@@ -76,6 +76,7 @@ class Conversation:
             raise RuntimeError("the conversation has ended")
         phase = self.scenario.phase(self.state.phase)
         news = phase.news_told(reply.text)
+        procedure = phase.procedure_done(reply.text)
         hits = without_aanjagers_on_news(reply.hits, news)
         score = score_turn(
             hits=hits,
@@ -87,8 +88,11 @@ class Conversation:
             voice=reply.voice,
             interruption=reply.interruption,
             news=news,
+            procedure=procedure,
         )
         labels = reply_labels(reply.text, hits)
+        if procedure:
+            labels.add(PROCEDURE)  # the customer hears the step (customer.answered_to)
         if reply.interruption is not None and reply.interruption.interrupting:
             labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
         before, line = self.state, self.line

@@ -17,7 +17,7 @@ from voicecoach.coaching.break_off import offers_only_as_a_consequence
 from voicecoach.coaching.scoring import load_weights
 from voicecoach.turn_record import ScoreRecord
 from voicecoach.scenarios import Scenario
-from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION, QUESTION_LABELS
+from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION, PROCEDURE, QUESTION_LABELS
 from voicecoach.wording.evaluation import predicted_labels
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.rules import AANJAGER
@@ -87,7 +87,7 @@ AANJAGER_ORDER = (
 # keer dat iemand dat zegt." came three times in one conversation, a test session).
 ONCE = frozenset({"begrip_tonen"})
 TECHNIQUE_ORDER = (
-    "samenvatten", "gedrag_benoemen", "grens_aangeven", "begrip_tonen", "oplossing_zoeken",
+    "samenvatten", PROCEDURE, "gedrag_benoemen", "grens_aangeven", "begrip_tonen", "oplossing_zoeken",
     "open_vraag", "gesloten_vraag", "ik_boodschap",
 )
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import yaml
 
-from voicecoach.scenarios import Phase
+from voicecoach.scenarios import Phase, ProcedureStep
 from voicecoach.turn_record import PointRecord, ScoreRecord
 from voicecoach.coaching.points import fmt, point
 from voicecoach.coaching.voice_points import raised_voice_loss, voice_points
 from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, AO, BEHAVIOUR_LABELS, BLOG, INTERRUPTION, LES6, R3, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, AO, BEHAVIOUR_LABELS, BLOG, INTERRUPTION, LES6, PROCEDURE, QUESTION_LABELS, R3, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 
@@ -37,16 +37,20 @@ def score_turn(
     voice: VoiceRecord | None,
     interruption: Interruption | None = None,
     news: str | None = None,
+    procedure: Sequence[tuple[ProcedureStep, str]] = (),
     weights: dict[str, Any] | None = None,
 ) -> ScoreRecord:
     """Points for the wording, the voice (when there was audio) and listening (also: did the reply
     start while the customer was still talking); `news`: the words that told the phase's bad news
-    (Phase.news_told)."""
+    (Phase.news_told); `procedure`: the klachtenprocedure's steps taken, with their words
+    (Phase.procedure_done)."""
     w = weights or load_weights()
     hits = without_aanjagers_on_news(hits, news)
     techniques = _technique_points(hits, phase, customer_anger, w)
     if news:
         techniques.append(_news_point(news, w))
+    if procedure:
+        techniques.append(_procedure_point(procedure, w))
     aanjagers = _aanjager_points(hits, suggestions, w)
     points = [*techniques, *aanjagers]
     if voice is not None:
@@ -174,6 +178,19 @@ def _news_point(words: str, w: dict[str, Any]) -> PointRecord:
         ),
         evidence={"words": words},
         source=R3,
+    )
+
+
+def _procedure_point(steps: Sequence[tuple[ProcedureStep, str]], w: dict[str, Any]) -> PointRecord:
+    value = w["technique_in_phase"]
+    done = " en ".join(f'{step.step} ("{words}")' for step, words in steps)
+    quotes = " ".join(f'"{step.quote}"' for step, _ in steps)
+    return point(
+        criterion=f"techniek:{PROCEDURE}",
+        points=value,
+        explanation=f"+{value}: Je volgt de klachtenprocedure: je {done}. Les 6: {quotes} Bron: {SEED_FILES[LES6]}.",
+        evidence={"steps": [{"step": step.step, "words": words} for step, words in steps]},
+        source=LES6,
     )
 
 

@@ -21,6 +21,8 @@
         if (element.checked) values[path].push(element.value);
       } else if (kind === "lines") {
         values[path] = element.value.split("\n").map((line) => line.trim()).filter(Boolean);
+      } else if (kind === "json") {  // a structure the form keeps but does not edit
+        try { values[path] = JSON.parse(element.value || "[]"); } catch { values[path] = []; }
       } else if (kind === "int") {
         const text = element.value.trim();
         values[path] = /^-?\d+$/.test(text) ? Number(text) : text || null;

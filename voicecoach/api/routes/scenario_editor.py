@@ -20,7 +20,9 @@ api = APIRouter(prefix="/api/scenario-editor", tags=["scenario editor"], respons
 pages = APIRouter(include_in_schema=False)
 FORBIDDEN = {"code": "forbidden", "message": "Alleen docenten schrijven scenario's."}
 # The form's fields: dotted path -> value (text, number, or a list of lines / chosen items).
-Fields = Annotated[dict[str, str | int | list[str] | None], Body(max_length=400)]
+# a phase's procedure steps come as the structure they are (a hidden field, scenario_editor.js "json")
+ProcedureSteps = list[dict[str, str | list[str]]]
+Fields = Annotated[dict[str, str | int | list[str] | ProcedureSteps | None], Body(max_length=400)]
 
 
 def _teacher(user: User) -> User:
