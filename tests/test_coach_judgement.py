@@ -179,13 +179,18 @@ def test_calm_under_pressure_needs_a_whole_reply_and_the_own_calm_voice(setting)
             assert not any(p.criterion == "stem:kalm_onder_druk" for p in policy.points)
 
 
-def test_two_aanjagers_of_one_kind_both_still_count_under_a_coach_judgement(setting):
-    hits, _, record = _typed(*setting, "Dat is nou eenmaal ons beleid. Regels zijn regels.")
+def test_an_aanjager_kind_said_twice_costs_once_also_under_a_coach_judgement(setting):
+    """A kind counts once per turn, as a technique does, with every instance quoted ("dat was niet ik,
+    dat was de planning, daar kan ik ook niks aan doen" cost −9, a test session); a coach's judgement
+    of another label leaves that −3 as it was."""
+    hits, score, record = _typed(*setting, "Dat is nou eenmaal ons beleid. Regels zijn regels.")
     assert [h.subtype for h in hits if h.label == "aanjager"] == ["zwart_wit", "zwart_wit"]
+    charged = [p for p in score.points if p.criterion == "aanjager:zwart_wit"]
+    assert [p.points for p in charged] == [-3] and "Nog eens" in charged[0].explanation
     judged = judged_score(record, [Overrule("begrip_tonen", "gemist", "Ze toonde wel begrip.")], setting[1], 3)
     added = sum(p["points"] for p in judged["points"] if p.get("coach") == "added")
     assert added > 0 and judged["total"] == judged["machine_total"] + added  # no -3 silently forgiven
-    assert sum(1 for p in judged["points"] if p["criterion"] == "aanjager:zwart_wit" and p["points"] == -3) == 2
+    assert sum(1 for p in judged["points"] if p["criterion"] == "aanjager:zwart_wit" and p["points"] == -3) == 1
 
 
 def test_a_technique_the_model_finds_is_shown_on_its_clause_and_paid_beside_the_rules(setting):

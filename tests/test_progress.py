@@ -124,8 +124,9 @@ def test_a_criterion_hit_twice_in_a_turn_counts_that_turn_once(tmp_path: Path) -
     with app.state.sessions() as session:
         data = progress(session, user_named(session, "youssef"), app.state.service.scenarios)
     [calming] = [c for c in data["criteria"] if c["criterion"] == "aanjager:kalmeringsbevel"]
-    assert data["turns"] == 2 and calming["points"] == -12 and calming["turns"] == 2  # points summed, turns distinct
+    # a kind costs once per turn (scoring._aanjager_points), so 2 turns with it twice cost 2 x -3
+    assert data["turns"] == 2 and calming["points"] == -6 and calming["turns"] == 2
     assert data["advice"]["criterion"] == "aanjager:kalmeringsbevel"
-    assert data["advice"]["text"].endswith("dat kostte je 12 punten in 2 beurten.")
+    assert data["advice"]["text"].endswith("dat kostte je 6 punten in 2 beurten.")
     page = trainee.get("/voortgang").text
-    assert "12 punten in 2 beurten" in page and "(in 2 beurten)" in page and "4 beurten" not in page
+    assert "6 punten in 2 beurten" in page and "(in 2 beurten)" in page and "4 beurten" not in page

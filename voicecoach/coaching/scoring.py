@@ -216,15 +216,17 @@ def _inside(hit: WordingHit, others: Sequence[WordingHit]) -> bool:
 
 
 def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[PointRecord]:
-    """One point per aanjager; a stretch of words costs once, as it earns once: an aanjager on words
-    an earlier one already cost is named with it ("niet mijn probleem": stoppen met communiceren,
-    ook schuld afschuiven), not charged again."""
+    """One point per aanjager kind; a stretch of words costs once, as it earns once: an aanjager on
+    words an earlier one already cost is named with it ("niet mijn probleem": stoppen met
+    communiceren, ook schuld afschuiven), not charged again; so is the same kind said again, as a
+    technique counts once ("dat was niet ik, dat was de planning, daar kan ik ook niks aan doen" cost
+    −9 and ended a test session's conversation at its second turn)."""
     rewrites = {s.rule: s.suggestion for s in suggestions}
     charged: list[tuple[WordingHit, list[WordingHit]]] = []  # a charged hit, and those on its words
     for hit in hits:
         if hit.label != AANJAGER:
             continue
-        earlier = next((same for first, same in charged if hit.overlaps(first)), None)
+        earlier = next((same for first, same in charged if hit.overlaps(first) or hit.subtype == first.subtype), None)
         if earlier is not None:
             earlier.append(hit)
         else:
@@ -233,7 +235,9 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
     for hit, same_words in charged:
         value = w["aanjager"]
         rewrite = rewrites.get(hit.rule)
-        also = "".join(f" Ook: {AANJAGER_NAMES[other.subtype]} (\"{other.text}\"; telt niet dubbel)." for other in same_words)
+        also = "".join(
+            f" Nog eens: \"{other.text}\" (telt niet dubbel)." if other.subtype == hit.subtype
+            else f" Ook: {AANJAGER_NAMES[other.subtype]} (\"{other.text}\"; telt niet dubbel)." for other in same_words)
         points.append(
             point(
                 criterion=f"aanjager:{hit.subtype}",
