@@ -9,7 +9,7 @@ from typing import Any
 
 from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coach_judgement import judged_labels, label_name, record_hits
-from voicecoach.coaching.customer import CustomerState, answered_labels, asks_what_helps, customer_reply, reply_labels
+from voicecoach.coaching.customer import CustomerState, answered_labels, asks_what_helps, customer_reply, turn_labels
 from voicecoach.coaching.style import ReplyTurn, infer_style
 from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, LabelOverrule, TurnRow
@@ -26,9 +26,11 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
     last = turns[-1]
     hits = record_hits(last.record) if last.record is not None else []
     text = last.record.analysis.text if last.record is not None else ""
-    labels = reply_labels(text, hits)
+    before = CustomerState(**last.state_before)
+    interruption = last.record.analysis.interruption if last.record is not None else None
+    labels = turn_labels(scenario.phase(before.phase), text, hits, interruption is not None and interruption.interrupting)
     heard = answered_labels(hits, labels)  # as the conversation heard it
-    return customer_reply(scenario, CustomerState(**last.state_before), CustomerState(**conversation.state), heard,
+    return customer_reply(scenario, before, CustomerState(**conversation.state), heard,
                           last.customer_line, asked_what_helps=asks_what_helps(labels, heard))
 
 

@@ -12,14 +12,12 @@ from pathlib import Path
 
 from voicecoach.coaching.break_off import breaking_off
 from voicecoach.coaching.customer import (
-    CustomerState, acknowledging, answered_labels, asks_what_helps, customer_line, customer_reply, react,
-    reply_labels,
+    CustomerState, acknowledging, answered_labels, asks_what_helps, customer_line, customer_reply, react, turn_labels,
 )
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import score_turn, without_aanjagers_on_news
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
 from voicecoach.scenarios import Scenario
-from voicecoach.vocabulary import INTERRUPTION, PROCEDURE
 from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
 
@@ -90,11 +88,7 @@ class Conversation:
             news=news,
             procedure=procedure,
         )
-        labels = reply_labels(reply.text, hits)
-        if procedure:
-            labels.add(PROCEDURE)  # the customer hears the step (customer.answered_to)
-        if reply.interruption is not None and reply.interruption.interrupting:
-            labels.add(INTERRUPTION)  # the customer answers being cut off (customer.answered_to)
+        labels = turn_labels(phase, reply.text, hits, reply.interruption is not None and reply.interruption.interrupting)
         before, line = self.state, self.line
         heard = answered_labels(hits, labels)
         self.state = react(self.scenario, before, score, labels, broke_off=breaking_off(reply.text, hits) is not None,

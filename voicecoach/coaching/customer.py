@@ -16,7 +16,7 @@ from typing import Any, Literal
 from voicecoach.coaching.break_off import offers_only_as_a_consequence
 from voicecoach.coaching.scoring import load_weights
 from voicecoach.turn_record import ScoreRecord
-from voicecoach.scenarios import Scenario
+from voicecoach.scenarios import Phase, Scenario
 from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION, PROCEDURE, QUESTION_LABELS
 from voicecoach.wording.evaluation import predicted_labels
 from voicecoach.wording.hits import WordingHit
@@ -121,6 +121,17 @@ def reply_labels(text: str, hits: Sequence[WordingHit]) -> set[str]:
     labels = predicted_labels(hits)
     if offers_only_as_a_consequence(text, hits):
         labels.discard("oplossing_zoeken")
+    return labels
+
+
+def turn_labels(phase: Phase, text: str, hits: Sequence[WordingHit], interrupted: bool) -> set[str]:
+    """What the customer reacts to in a turn: the reply's labels (reply_labels), a step of the
+    klachtenprocedure taken (Phase.procedure), and being cut off (answered first, answered_to)."""
+    labels = reply_labels(text, hits)
+    if phase.procedure_done(text):
+        labels.add(PROCEDURE)
+    if interrupted:
+        labels.add(INTERRUPTION)
     return labels
 
 
