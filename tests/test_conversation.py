@@ -510,3 +510,23 @@ def test_the_klachtenprocedure_steps_earn_their_point_and_the_customer_hears_the
         assert {step.step for step, _ in steps} == {step.step for step in second.procedure}, words
     for other in ("het systeem staat het niet toe", "ik begrijp dat u boos bent"):
         assert not second.procedure_done(other) and not first.procedure_done(other)
+
+
+@pytest.mark.parametrize("words", [
+    "het is niet afgewezen hoor", "ik weet nog niet of het is afgewezen meneer",
+    "u krijgt het besluit niet per post maar van mij", "u heeft nu nog geen parkeerkaart he",
+])
+def test_news_taken_back_or_left_open_is_not_told(words):
+    """A check session heard these counted as the news ("+2 Je bracht het slechte nieuws duidelijk")
+    and the conversation end calmed with the news never told."""
+    assert load_scenarios()[0]["slechtnieuws-loket"].phases[0].news_told(words) is None
+
+
+@pytest.mark.parametrize("words", [
+    "ik heb uw klacht niet ontvangen mevrouw", "uw mails zijn nooit ontvangen hoor",
+    "ik zet het niet in het systeem hoor dat heeft geen zin",
+])
+def test_a_procedure_step_said_the_other_way_round_is_not_taken(words):
+    """A check session's "ik heb uw klacht niet ontvangen" earned "+2 … bevestigt dat haar klacht is ontvangen"."""
+    scenario = load_scenarios()[0]["klacht-telefoon"]
+    assert not [step for phase in scenario.phases for step in phase.procedure_done(words)]

@@ -52,9 +52,24 @@ def _compiled(patterns: list[str]) -> list[str]:
     return patterns
 
 
-def _first_match(patterns: list[str], text: str) -> str | None:
+# Words that, just before the words a pattern finds, take them back or leave them open: "het is niet
+# afgewezen", "ik weet nog niet of het is afgewezen", "ik heb uw klacht niet ontvangen" each counted
+# as told or done (a check session).
+HEDGES = re.compile(r"\b(niet|nooit|geen|of|als|misschien|mogelijk|wellicht|eventueel|waarschijnlijk)\b")
+HEDGE_WORDS_BEFORE = 4
+
+
+def _said_plainly(lowered: str, match: re.Match[str], *, negation_inside: bool) -> bool:
+    before = " ".join(re.findall(r"\w+", lowered[: match.start()])[-HEDGE_WORDS_BEFORE:])
+    return not HEDGES.search(before) and (negation_inside or not re.search(r"\b(niet|nooit|geen)\b", match.group()))
+
+
+def _first_match(patterns: list[str], text: str, *, negation_inside: bool = False) -> str | None:
+    """From the first words the patterns find to the last, if any was said plainly; `negation_inside`:
+    the patterns' own 'niet' is part of what they find ("niet toegekend", "krijgt de kaart niet")."""
     lowered = text.lower()
-    found = [match for pattern in patterns for match in re.finditer(pattern, lowered)]
+    found = [match for pattern in patterns for match in re.finditer(pattern, lowered)
+             if _said_plainly(lowered, match, negation_inside=negation_inside)]
     return text[min(m.start() for m in found) : max(m.end() for m in found)] if found else None
 
 
@@ -116,7 +131,7 @@ class Phase(_Strict):
     def news_told(self, text: str) -> str | None:
         """The words of `text` that tell this phase's news, if any: from the first words any pattern
         finds to the last ('is helaas nee u krijgt geen parkeerkaart')."""
-        return _first_match(self.news, text)
+        return _first_match(self.news, text, negation_inside=True)
 
     def procedure_done(self, text: str) -> list[tuple[ProcedureStep, str]]:
         """The procedure steps `text` takes, with the words that take them."""
