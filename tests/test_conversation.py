@@ -530,3 +530,22 @@ def test_a_procedure_step_said_the_other_way_round_is_not_taken(words):
     """A check session's "ik heb uw klacht niet ontvangen" earned "+2 … bevestigt dat haar klacht is ontvangen"."""
     scenario = load_scenarios()[0]["klacht-telefoon"]
     assert not [step for phase in scenario.phases for step in phase.procedure_done(words)]
+
+
+@pytest.mark.parametrize(("words", "calms"), [
+    ("heeft u toen een nieuwe afspraak gekregen", False),  # a question about what happened
+    ("ik kan helaas geen nieuwe afspraak maken vandaag", False),  # a refusal
+    ("u moet zelf maar een nieuwe afspraak maken via de website", False),  # the work handed back
+    ("hoe kunnen we dit het beste oplossen denkt u", False),  # a question for a solution
+    ("zullen we een nieuwe afspraak maken voor vanmiddag", True),  # a proposal
+    ("ik kom vanmiddag om drie uur terug met een nieuw modem", True),
+])
+def test_only_an_offer_ends_the_last_phase_calmed(analyser, words, calms):
+    """A check session ended conversations "akkoord met de oplossing" on the word "afspraak" in a
+    question, a refusal and "u moet zelf maar een afspraak maken" (Les 6: "Als je het eens bent
+    geworden over de oplossing, maak je hierover afspraken")."""
+    scenario = load_scenarios()[0]["monteur-deur"]
+    last = scenario.phases[-1]
+    conversation = Conversation.resume(scenario, CustomerState(anger=0, phase=last.id, turn=4), last.goal_prompts[0])
+    record = answer(conversation, hear_text(analyser, words))
+    assert (record.reaction.outcome == "calmed") == calms, record.score

@@ -153,14 +153,19 @@ def asks_what_helps(labels: set[str], heard: set[str]) -> bool:
     return "oplossing_zoeken" in labels and "oplossing_zoeken" not in heard
 
 
-ASKED_ABOUT_CHARS = 40  # 'heeft u | zelf een oplossing': the noun a few words after the question's opening
+ASKED_ABOUT_CHARS = 40  # 'heeft u | toen een nieuwe afspraak': the noun a few words after the question's opening
+ASKED_NOUNS = frozenset({"oplossing", "afspraak"})  # the rules' subtypes of a bare noun ("een nieuwe afspraak")
+PROPOSING = ("zal ", "zullen ")  # 'zullen we een nieuwe afspraak maken' proposes
 
 
 def _only_asks(offer: WordingHit, questions: Sequence[WordingHit]) -> bool:
-    """'Zal ik u terugbellen?' offers; a closed question only counts for the bare noun 'oplossing'."""
+    """'Zal ik u terugbellen?' offers; a closed question only counts for a bare noun ('heeft u toen
+    een nieuwe afspraak gekregen'), and an open question for the step it goes on with ('hoe kunnen |
+    we dit het beste oplossen denkt u' ended a conversation calmed, a check session)."""
     return offer.subtype == "vragen" or any(
-        (question.label == "open_vraag" and offer.overlaps(question))
-        or (offer.subtype == "oplossing" and question.start < offer.start <= question.end + ASKED_ABOUT_CHARS)
+        (question.label == "open_vraag" and (offer.overlaps(question) or question.end <= offer.start <= question.end + 1))
+        or (offer.subtype in ASKED_NOUNS and question.start < offer.start <= question.end + ASKED_ABOUT_CHARS
+            and not question.text.lower().startswith(PROPOSING))
         for question in questions)
 
 

@@ -8,6 +8,7 @@ stands. Rules name them in their "checks" list.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -282,11 +283,21 @@ def not_claiming_the_floor(doc: Doc, start: int, end: int, _ctx: Context) -> boo
     return any(token.lower_ not in FLOOR_WORDS for token in doc[end:] if not token.is_punct)
 
 
+LEFT_TO_YOU = re.compile(r"\b(u|je|jij) (moet|moeten|kunt|kan|mag)( \w+){0,2}$|\b(moet|kunt|kan|mag) (u|je|jij)( \w+){0,2}$")
+
+
+def not_left_to_the_customer(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """'u moet zelf maar een nieuwe afspraak maken via de website' hands the work back; it offers
+    nothing (a check session: it ended a conversation "akkoord met de oplossing")."""
+    before = " ".join(token.lower_ for token in doc[max(0, start - 4) : start] if not token.is_punct)
+    return LEFT_TO_YOU.search(before) is None
+
 def opens_a_sentence(token) -> bool:  # type: ignore[no-untyped-def]
     return token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_punct)
 
 
 SENTENCE_CHECKS: dict[str, Check] = {
+    "not_left_to_the_customer": not_left_to_the_customer,
     "opens_a_request": opens_a_request,
     "not_claiming_the_floor": not_claiming_the_floor,
     "clause_start": clause_start,

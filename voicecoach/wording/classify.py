@@ -91,6 +91,7 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and hit.subtype == "stoppen_met_communiceren" and asks_to_talk(hit, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and denies_a_judgement(hit, rule_hits))
             and not (hit.label == "begrip_tonen" and asks_understanding_for_oneself(hit, rule_hits))
+            and not (hit.label == "oplossing_zoeken" and REFUSAL.search(hit.text) and " maar " not in hit.text.lower())
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
             and not (hit.label == AANJAGER and hit.subtype == "afwijken_kernprobleem" and sums_up(hit, [*rule_hits, *model_hits]))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
@@ -237,6 +238,12 @@ def denies_a_judgement(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool
     match = DENIAL.search(hit.text)
     return (match is not None and " maar " not in hit.text[match.end():].lower()
             and not any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits))
+
+
+# 'ik kan helaas geen nieuwe afspraak maken' refuses the step it names (the model read an offer, and
+# a check session's conversation ended "akkoord met de oplossing"); '…, maar …' may go on to one
+REFUSAL = re.compile(r"\b(kan|kunnen|mag|mogen)\b( \w+){0,2} geen (nieuwe |andere )?(afspraak|afspraken|oplossing|regeling)\b",
+                     re.IGNORECASE)
 
 
 def asks_understanding_for_oneself(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
