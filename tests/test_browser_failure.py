@@ -69,3 +69,24 @@ def test_a_failing_analysis_ends_the_turn_in_dutch_and_the_page_stops_polling(se
         jobs = db.execute("SELECT status, attempts FROM jobs WHERE target_id = ?", (turn["id"],)).fetchall()
     assert jobs == [("failed", MAX_ATTEMPTS)]
     assert client.get(f"/api/turns/{turn['id']}/audio").status_code == 200  # the recording is kept for a new try
+
+
+def test_a_deletion_that_fails_says_so_and_deletes_nothing(service, tmp_path):
+    """After logging out in another tab, "Dit gesprek verwijderen" did nothing and showed nothing, so a
+    trainee could think the recordings were gone (a test session)."""
+    client = service.client("oefenaar")
+    conversation_id = new_conversation(client)
+    microphone = fake_microphone(REPLY, tmp_path, "stil", "gain", "-40")
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+        expect(page.locator("#customer-line")).not_to_be_empty()
+        # logged out elsewhere (another tab's "Uitloggen" form; the same browser session)
+        status = page.evaluate("""fetch("/logout", {method: "POST", body: new URLSearchParams(
+            {csrf_token: document.querySelector('meta[name="csrf-token"]').content})}).then((r) => r.status)""")
+        assert status in (200, 303)
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.click("#delete-conversation")
+        expect(page.locator("#action-error")).to_contain_text("niet meer ingelogd", timeout=10_000)
+        expect(page.locator("#action-error")).to_contain_text("er is nog niets veranderd")
+        expect(page.locator("#action-login")).to_be_visible()
+        expect(page.locator("#action-retry")).to_be_visible()
+    assert client.get(f"/api/conversations/{conversation_id}").status_code == 200  # nothing was deleted

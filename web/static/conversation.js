@@ -260,12 +260,16 @@ async function send(blob) {
 }
 
 // `analysed`: the stream's word that the feedback is ready (bounded); polling is the fallback.
+// One bound from Stop, whichever way the page waits: the stream's word, then polling, took up to six
+// minutes before the page said anything (a test session).
 async function follow(turnId, analysed = null) {
   $("status").textContent = "Je antwoord wordt geanalyseerd…";
+  const started = Date.now();
   let turn;
   try {
     if (analysed) await analysed;
-    turn = await VoiceRecorder.poll(`/api/turns/${turnId}`, (t) => t.status === "done" || t.status === "error");
+    const limitMs = Math.max(ANALYSIS_LIMIT_MS - (Date.now() - started), 1000);  // at least one ask
+    turn = await VoiceRecorder.poll(`/api/turns/${turnId}`, (t) => t.status === "done" || t.status === "error", { limitMs });
   } catch (error) {
     const login = error.code === "login_required";
     return showError(login ? LOGGED_OUT : error.message, () => follow(turnId), { login });
@@ -338,18 +342,40 @@ function showSummary(data, play) {
   $("summary").querySelector(".actions").hidden = !data.viewer.is_owner;
 }
 
-$("retry-scenario").addEventListener("click", async () => {
+// A button's request that failed says so, with a way on: a deletion after logging out in another
+// tab did nothing and showed nothing, so the trainee could think a recording was gone (a test session).
+async function actionFailed(response, retry) {
+  const login = Boolean(response) && response.status === 401;
+  const body = response ? parseJson(await response.text()) : null;
+  const message = login
+    ? "Je bent niet meer ingelogd. Log opnieuw in (dat opent een nieuw tabblad) en kies dan hier Opnieuw proberen: er is nog niets veranderd."
+    : (body && body.error && body.error.message) || "Dat is niet gelukt (is de verbinding weg?). Er is niets veranderd: probeer het opnieuw.";
+  $("action-error").textContent = message;
+  $("action-login").hidden = !login;
+  $("action-problem").hidden = false;
+  $("action-problem").scrollIntoView({ block: "center" });
+  $("action-retry").onclick = async () => {
+    $("action-problem").hidden = true;
+    await renewCsrf();  // a new login has a new security code
+    retry();
+  };
+}
+
+async function startOver() {
   const response = await fetch("/api/conversations", {
     method: "POST", headers: csrfHeaders({ "Content-Type": "application/json" }),
     body: JSON.stringify({ scenario_id: $("retry-scenario").dataset.scenario }),
-  });
-  if (response.ok) window.location.href = `/gesprek/${(await response.json()).id}`;
-});
+  }).catch(() => null);
+  if (response && response.ok) window.location.href = `/gesprek/${(await response.json()).id}`;
+  else await actionFailed(response, startOver);
+}
+$("retry-scenario").addEventListener("click", startOver);
 
 async function remove(url, question, then) {
   if (!window.confirm(question)) return;
-  const response = await fetch(url, { method: "DELETE", headers: csrfHeaders() });
-  if (response.ok) then();
+  const response = await fetch(url, { method: "DELETE", headers: csrfHeaders() }).catch(() => null);
+  if (response && response.ok) then();
+  else await actionFailed(response, () => remove(url, question, then));
 }
 
 if ($("privacy")) {

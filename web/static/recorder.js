@@ -147,7 +147,7 @@ const VoiceRecorder = {
   // Ask `url` until `isDone(body)`, for at most `limitMs`; then a Dutch message (the recording is kept).
   // The server holds each answer up to `holdS` seconds while the analysis runs (`?wait=`), so the
   // result shows the moment it is there; a failed ask is repeated less and less often.
-  async poll(url, isDone, { holdS = 20, limitMs = 180000 } = {}) {
+  async poll(url, isDone, { holdS = 20, limitMs = ANALYSIS_LIMIT_MS } = {}) {
     const deadline = Date.now() + limitMs;
     let pause = 250;
     while (Date.now() < deadline) {
@@ -170,6 +170,8 @@ const VoiceRecorder = {
   },
 };
 
+// How long a page waits for an analysis, in all (README: at most 3 minutes, then it says so).
+const ANALYSIS_LIMIT_MS = 180000;
 const LOGGED_OUT = "Je bent niet meer ingelogd. Log opnieuw in (dat opent een nieuw tabblad) en kies dan hier Opnieuw proberen: je opname is er nog.";
 
 // The current login's security code, after a new login in another tab; false when there is none.

@@ -6,7 +6,7 @@
 "use strict";
 
 const READY_MS = 5000;  // the socket open, or the page records for the upload only
-const ANALYSED_MS = 185000;  // the server says "analysed" within 180 s (then the page polls)
+const ANALYSED_MS = ANALYSIS_LIMIT_MS;  // recorder.js; the page waits this long in all (conversation.js follow)
 
 const within = (promise, ms) => Promise.race([
   promise, new Promise((resolve, reject) => setTimeout(() => reject(new Error("timeout")), ms)),
