@@ -588,6 +588,13 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("ik wil graag dat we rustig blijven praten dan kan ik ook echt iets voor u doen dus u stond er al om kwart "
          "over negen en mevrouw had een afspraak om half tien", {"samenvatten"}, {"aanjager"}),
         ("En wie heeft hier trouwens die kar midden in het pad gezet?", {"aanjager"}, set()),
+        # a check session's nearby variants
+        ("begrijpt u wel dat het heel druk is bij ons", {"aanjager"}, {"begrip_tonen"}),
+        ("u liegt niet meneer ik zie het ook op mijn scherm", set(), {"aanjager"}),
+        ("tis echt niet leuk he", {"begrip_tonen"}, {"aanjager"}),
+        ("dat is ook niet niks he mevrouw", {"begrip_tonen"}, {"aanjager"}),
+        ("u bent niet goed wijs meneer", {"aanjager"}, set()),
+        ("ik zit hier ook de hele dag dit aan te horen hoor het is echt niet leuk", {"aanjager"}, {"begrip_tonen"}),
         # 'kunt u me vertellen' asks also in speech without punctuation
         ("ik hoor dat u echt geschrokken bent van die rekening kunt u me vertellen om welk bedrag het gaat",
          {"open_vraag", "begrip_tonen"}, set()),

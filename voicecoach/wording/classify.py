@@ -227,6 +227,8 @@ def asks_to_talk(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
 
 
 # the that-clause holds a judgement word (aanjager.u_zeurt's): "ik denk niet dat u snapt …" still says "u snapt het niet"
+NEGATED_JUDGEMENT = re.compile(r"\b(u|je|jij) (zeurt|zeikt|liegt|jankt|overdrijft|dramt|jammert|klaagt)( echt| helemaal)? niet\b",
+                               re.IGNORECASE)  # 'u liegt niet meneer': the rules' not_negated
 DENIAL = re.compile(r"\bik (zeg|zei|vind|vond|bedoel|beweer|denk)( helemaal| echt| toch| ook)? niet dat (u|je|jij)( \w+){0,2} "
                     r"(zeurt|zeikt|liegt|loog|jankt|overdrijft|dramt|jammert|klaagt|zeurde)\b", re.IGNORECASE)
 
@@ -235,6 +237,8 @@ def denies_a_judgement(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool
     """'ik zeg niet dat u liegt', 'ik vind niet dat u overdrijft': the judgement is taken back, as the
     rules' not_denied check says; the model's −3 quoted it as said (a test session). Not when the
     reply goes on with 'maar' or the rules find an aanjager inside."""
+    if NEGATED_JUDGEMENT.search(hit.text) and " maar " not in hit.text.lower():
+        return not any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits)
     match = DENIAL.search(hit.text)
     return (match is not None and " maar " not in hit.text[match.end():].lower()
             and not any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits))
@@ -246,10 +250,15 @@ REFUSAL = re.compile(r"\b(kan|kunnen|mag|mogen)\b( \w+){0,2} geen (nieuwe |ander
                      re.IGNORECASE)
 
 
+ASKING_UNDERSTANDING = frozenset({"aanjager.u_moet_begrijpen", "aanjager.begrijpt_u_wel"})
+
+
 def asks_understanding_for_oneself(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """'u moet wel begrijpen dat het druk is' asks the customer's understanding for the trainee's side:
-    the model read the word 'begrijpen' as begrip tonen (+2 and a calmer customer, a test session)."""
-    return any(other.rule == "aanjager.u_moet_begrijpen" and other.lies_within(hit) for other in rule_hits)
+    """'u moet wel begrijpen dat het druk is', 'begrijpt u wel dat …' ask the customer's understanding
+    for the trainee's side: the model read 'begrijpen' as begrip tonen (+2 and a calmer customer, test
+    sessions). Its begrip is vetoed where such a rule hit lies within it or it starts right after one."""
+    return any(other.rule in ASKING_UNDERSTANDING and (other.lies_within(hit) or 0 <= hit.start - other.end <= 1)
+               for other in rule_hits)
 
 
 def sets_the_rules(hit: WordingHit, model_hits: Sequence[WordingHit]) -> bool:
