@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from voicecoach.transcript import Word
+from voicecoach.wording.checks import FLOOR_WORDS
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
@@ -212,9 +213,7 @@ def not_opening_a_judgement(hits: list[WordingHit]) -> list[WordingHit]:
 
 
 # a bare 'mag ik even' asks for the turn, not anything of the customer (checks.not_claiming_the_floor)
-FLOOR_CLAIM = re.compile(
-    r"\bmag ik( (even|eventjes|ook|nu|nog))*\W*$",
-    re.IGNORECASE)
+FLOOR_CLAIM = re.compile(rf"\bmag ik( ({'|'.join(sorted(FLOOR_WORDS))}))*\W*$", re.IGNORECASE)
 INVITATION = re.compile(r"\b(zeg|zegt|vertel|vertelt)( u| je)? (het )?maar\b", re.IGNORECASE)
 
 
@@ -226,22 +225,24 @@ def asks_to_talk(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
         other.label == "open_vraag" and other.lies_within(hit) for other in rule_hits)
 
 
-# the that-clause holds a judgement word (aanjager.u_zeurt's): "ik denk niet dat u snapt …" still says "u snapt het niet"
-NEGATED_JUDGEMENT = re.compile(r"\b(u|je|jij) (zeurt|zeikt|liegt|jankt|overdrijft|dramt|jammert|klaagt)( echt| helemaal)? niet\b",
+# aanjager.u_zeurt's judging words: "ik denk niet dat u snapt …" still says "u snapt het niet"
+JUDGING = "zeurt|zeikt|liegt|jankt|overdrijft|dramt|jammert|klaagt"
+NEGATED_JUDGEMENT = re.compile(rf"\b(u|je|jij) ({JUDGING})( echt| helemaal)? niet\b",
                                re.IGNORECASE)  # 'u liegt niet meneer': the rules' not_negated
-DENIAL = re.compile(r"\bik (zeg|zei|vind|vond|bedoel|beweer|denk)( helemaal| echt| toch| ook)? niet dat (u|je|jij)( \w+){0,2} "
-                    r"(zeurt|zeikt|liegt|loog|jankt|overdrijft|dramt|jammert|klaagt|zeurde)\b", re.IGNORECASE)
+DENIAL = re.compile(rf"\bik (zeg|zei|vind|vond|bedoel|beweer|denk)( helemaal| echt| toch| ook)? niet dat (u|je|jij)( \w+){{0,2}} "
+                    rf"({JUDGING}|loog|zeurde)\b", re.IGNORECASE)
 
 
 def denies_a_judgement(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     """'ik zeg niet dat u liegt', 'ik vind niet dat u overdrijft': the judgement is taken back, as the
     rules' not_denied check says; the model's −3 quoted it as said (a test session). Not when the
     reply goes on with 'maar' or the rules find an aanjager inside."""
+    if any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits):
+        return False
     if NEGATED_JUDGEMENT.search(hit.text) and " maar " not in hit.text.lower():
-        return not any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits)
+        return True
     match = DENIAL.search(hit.text)
-    return (match is not None and " maar " not in hit.text[match.end():].lower()
-            and not any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits))
+    return match is not None and " maar " not in hit.text[match.end():].lower()
 
 
 # 'ik kan helaas geen nieuwe afspraak maken' refuses the step it names (the model read an offer, and
