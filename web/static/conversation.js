@@ -345,8 +345,11 @@ function showSummary(data, play) {
 // A button's request that failed says so, with a way on: a deletion after logging out in another
 // tab did nothing and showed nothing, so the trainee could think a recording was gone (a test session).
 async function actionFailed(response, retry) {
-  const login = Boolean(response) && response.status === 401;
   const body = response ? parseJson(await response.text()) : null;
+  const code = body && body.error && body.error.code;
+  // Logged in again in another tab: that login's security code, and the request once more (as the upload does).
+  if (code === "csrf" && await renewCsrf()) return retry();
+  const login = code === "login_required";
   const message = login
     ? "Je bent niet meer ingelogd. Log opnieuw in (dat opent een nieuw tabblad) en kies dan hier Opnieuw proberen: er is nog niets veranderd."
     : (body && body.error && body.error.message) || "Dat is niet gelukt (is de verbinding weg?). Er is niets veranderd: probeer het opnieuw.";
@@ -372,10 +375,14 @@ async function startOver() {
 $("retry-scenario").addEventListener("click", startOver);
 
 async function remove(url, question, then) {
-  if (!window.confirm(question)) return;
+  if (window.confirm(question)) await removeConfirmed(url, then);
+}
+
+// Asked once: a retry after a failure deletes without asking again.
+async function removeConfirmed(url, then) {
   const response = await fetch(url, { method: "DELETE", headers: csrfHeaders() }).catch(() => null);
   if (response && response.ok) then();
-  else await actionFailed(response, () => remove(url, question, then));
+  else await actionFailed(response, () => removeConfirmed(url, then));
 }
 
 if ($("privacy")) {
