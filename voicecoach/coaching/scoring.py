@@ -72,11 +72,14 @@ def _technique_value(label: str, phase: Phase, w: dict[str, Any]) -> int:
     return w["technique_in_phase" if label in phase.techniques else "technique_elsewhere"]
 
 
+MAX_SEARCH_STEPS = 20_000  # choices tried for one turn's techniques (a handful of hits: a few dozen)
+
+
 def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> list[WordingHit]:
     """Each technique counts once, and one stretch of words earns one technique: of hits whose
-    spans overlap, only the higher-valued one is paid (on a tie the phase's goal, else the earlier), unless
-    weights.yaml's `overlap_allowed` lists the pair with its reason; a closed question inside
-    another technique is that technique."""
+    spans overlap, only one is paid (the choice that pays most; on a tie the phase's goal, else the
+    higher-valued, else the earlier: `_most_paid`), unless weights.yaml's `overlap_allowed` lists the
+    pair with its reason; a closed question inside another technique is that technique."""
     acts = [hit for hit in hits if hit.label in STATEMENT_REMMERS]
     aanjagers = [hit for hit in hits if hit.label == AANJAGER]
     # The question is the form, the technique the act: 'Zal ik even kijken wat ik kan doen?' (an
@@ -92,20 +95,44 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
                and not (hit.label in QUESTION_LABELS and _inside(hit, aanjagers))]
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
     first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
-    paid: list[WordingHit] = []
     # on a tie the phase's goal comes first: "ik stel voor dat we de bank morgen komen brengen" was paid
     # as an ik-boodschap in the phase that asks for a solution (a test session)
     goals = set(phase.goal_techniques)
-    for label in sorted(first, key=lambda name: (-_technique_value(name, phase, w), name not in goals, first[name])):
-        free = (
-            hit for hit in remmers
-            if hit.label == label
-            and all(not hit.overlaps(other) or frozenset((label, other.label)) in allowed for other in paid)
-        )
-        chosen = next(free, None)
-        if chosen is not None:
-            paid.append(chosen)
-    return paid
+    labels = sorted(first, key=lambda name: (-_technique_value(name, phase, w), name not in goals, first[name]))
+    options = [[hit for hit in remmers if hit.label == label] for label in labels]
+    compatible = lambda a, b: not a.overlaps(b) or frozenset((a.label, b.label)) in allowed  # noqa: E731
+    return _most_paid(options, [_technique_value(label, phase, w) for label in labels],
+                      [label in goals for label in labels], compatible)
+
+
+def _most_paid(options: list[list[WordingHit]], values: list[int], goals: list[bool], compatible) -> list[WordingHit]:  # type: ignore[no-untyped-def]
+    """One hit (or none) per label, no two on the same words: the choice that pays most in all, on a
+    tie the one with most phase goals, else the first found — the first tried is the old choice
+    (labels by value, each its first free hit), so it changes only when more is paid.
+    Taking the highest-valued label first let one hit the model found over a whole unpunctuated
+    sentence ("hallo ik zie dat jullie allebei boos zijn ik wil jullie allebei helpen maar niet als
+    jullie tegen elkaar schreeuwen": +2 begrip tonen) block the three techniques the rules found in
+    it (grens, gedrag, ik-boodschap: +5), so saying more earned less (a test session)."""
+    best: tuple[tuple[int, int], list[WordingHit]] = ((-1, -1), [])
+    rest_value = [sum(values[index:]) for index in range(len(values) + 1)]
+    steps = 0
+
+    def search(index: int, chosen: list[WordingHit], total: int, goal_count: int) -> None:
+        nonlocal best, steps
+        steps += 1
+        if total + rest_value[index] < best[0][0] or steps > MAX_SEARCH_STEPS:
+            return  # cannot pay more than the best so far (or a monologue's many hits: keep what was found)
+        if index == len(options):
+            if (total, goal_count) > best[0]:
+                best = ((total, goal_count), chosen)
+            return
+        for hit in options[index]:
+            if all(compatible(hit, other) for other in chosen):
+                search(index + 1, [*chosen, hit], total + values[index], goal_count + goals[index])
+        search(index + 1, chosen, total, goal_count)
+
+    search(0, [], 0, 0)
+    return best[1]
 
 
 def _technique_points(hits: Sequence[WordingHit], phase: Phase, customer_anger: int, w: dict[str, Any]) -> list[PointRecord]:

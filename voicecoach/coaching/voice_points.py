@@ -90,22 +90,28 @@ def voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, 
 
 
 def raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w: dict[str, Any]) -> list[PointRecord]:
+    """Half the technique points go when the voice was raised: over the whole reply, or in a stretch
+    that rose inside it (one sentence shouted in the middle of a calm reply cost only the rise's −2,
+    less than a reply spoken a little louder throughout, a test session)."""
     raised = [c for c in (voice.loudness, voice.pitch) if c is not None and c.raised]
+    rises = [rise for rise in voice.rises if rise.measure not in {c.measure for c in raised}]
     earned = sum(p.points for p in techniques)
     loss = round(earned * w["raised_voice_technique_loss"])
-    if not raised or loss <= 0:
+    if not (raised or rises) or loss <= 0:
         return []
-    how = " en ".join(VOICE_TEXT[c.measure][0] for c in raised)
+    reasons = [f"je {' en '.join(VOICE_TEXT[c.measure][0] for c in raised)} sprak dan {_reference(voice)}"] if raised else []
+    reasons += [f"je stem van {fmt(rise.start)} tot {fmt(rise.end)} s {VOICE_TEXT[rise.measure][0]} werd" for rise in rises]
     return [
         point(
             criterion="stem:woorden_komen_minder_aan",
             points=-loss,
             explanation=(
-                f"-{loss}: De technieken in je antwoord (+{earned}) komen minder aan, omdat je {how} sprak dan "
-                f"{_reference(voice)}: de helft van die punten vervalt. Reageer niet op agressie met meer "
+                f"-{loss}: De technieken in je antwoord (+{earned}) komen minder aan, omdat {' en '.join(reasons)}: "
+                f"de helft van die punten vervalt. Reageer niet op agressie met meer "
                 f"agressie en praat kalm. Bron: {SEED_FILES[R3]}."
             ),
-            evidence={"technique_points": earned, "raised": [c.model_dump(mode="json") for c in raised]},
+            evidence={"technique_points": earned, "raised": [c.model_dump(mode="json") for c in raised],
+                      "rises": [rise.model_dump(mode="json") for rise in rises]},
             source=R3,
         )
     ]
@@ -114,18 +120,26 @@ def raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w: 
 def _raised_sentence(comparison: Comparison, voice: VoiceRecord) -> str:
     """One plain sentence: when, how much and against what the voice was raised."""
     word = VOICE_TEXT[comparison.measure][0]
+    amount, limit = _amounts(comparison)
     if comparison.measure == "rate":
-        return (
-            f"Je sprak {word} dan {_reference(voice)}: ongeveer "
-            f"{_amount(comparison.difference, 'rate', comparison.baseline)} {word}, terwijl tot "
-            f"{_amount(comparison.threshold, 'rate', comparison.baseline)} verschil nog gewoon is."
-        )
+        return f"Je sprak {word} dan {_reference(voice)}: ongeveer {amount} {word}, terwijl tot {limit} verschil nog gewoon is."
     degree = "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
     return (
         f"Je sprak {_when(comparison)} {degree} {word} dan {_reference(voice)}: ongeveer "
-        f"{_amount(comparison.difference, comparison.measure)} {word}, terwijl tot "
-        f"{_amount(comparison.threshold, comparison.measure)} verschil nog gewoon is."
+        f"{amount} {word}, terwijl tot {limit} verschil nog gewoon is."
     )
+
+
+def _amounts(comparison: Comparison) -> tuple[str, str]:
+    """The difference and the threshold in words, with one decimal more where rounding made them
+    read the same ("20 procent sneller, terwijl tot 20 procent nog gewoon is", a test session)."""
+    baseline = comparison.baseline if comparison.measure == "rate" else 0.0
+    for decimals in (0, 1, 2):
+        amount = _amount(comparison.difference, comparison.measure, baseline, decimals)
+        limit = _amount(comparison.threshold, comparison.measure, baseline, decimals)
+        if amount != limit:
+            break
+    return amount, limit
 
 
 def _when(comparison: Comparison) -> str:
@@ -149,11 +163,11 @@ def _change(value: float, measure: str, up: str, down: str, same: str) -> str:
     return same if amount.startswith("0 ") else f"ongeveer {amount} {up if value >= 0 else down}"
 
 
-def _amount(value: float, measure: str, baseline: float = 0.0) -> str:
+def _amount(value: float, measure: str, baseline: float = 0.0, decimals: int = 0) -> str:
     """A difference as people say it: loudness in decibel (one decimal below 10, Dutch comma), pitch
     and pace in whole percents — pitch from half-tones, pace of the calm pace `baseline` ("halve tonen"
     and "lettergrepen per seconde" were words a test session's trainee did not know)."""
     if measure == "loudness":
-        return f"{fmt(abs(value), 0 if abs(value) >= 10 else 1).removesuffix(',0')} decibel"
+        return f"{fmt(abs(value), (0 if abs(value) >= 10 else 1) + decimals).removesuffix(',0')} decibel"
     percent = semitones_as_percent(value) if measure == "pitch" else 100 * value / baseline if baseline else 0.0
-    return f"{abs(percent):.0f} procent"
+    return f"{fmt(abs(percent), decimals)} procent"

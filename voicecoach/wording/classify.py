@@ -86,7 +86,8 @@ class WordingClassifier:
             hit for hit in model_hits
             if (policy.get(hit.label) == "model" or (policy.get(hit.label) in ("union", "gated") and hit.label not in found))
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
-            and not (hit.label == AANJAGER and hit.subtype in LIMIT_KINDS and offers_after(hit, rule_hits))
+            and not (hit.label == AANJAGER and hit.subtype in LIMIT_KINDS and offers_after(hit, [*rule_hits, *model_hits]))
+            and not (hit.label == AANJAGER and opens_with_understanding(hit, rule_hits))
             and not (hit.label in REPORTED_LABELS and paraphrased(hit, rule_hits))
             and not (hit.label == AANJAGER and self._names_the_customer(hit))
             and not (hit.label == AANJAGER and hit.subtype == "stoppen_met_communiceren" and asks_to_talk(hit, rule_hits))
@@ -279,12 +280,39 @@ def sums_up(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
     return any(other.label == "samenvatten" and other.lies_within(hit) for other in hits)
 
 
-def offers_after(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """Whether the rules find a step offered after `hit` ('ik kan er ook niks aan doen dat de levering
-    te laat is, maar ik ga wel meteen voor u navragen…'): stating a limit and then offering a step
-    passes on no blame and breaks off nothing, as the rules' own `no_offer_after` check says; the
-    model's −3 for it stood beside the rules' +2 for the offer (a test session)."""
-    return any(other.label == "oplossing_zoeken" and other.start >= hit.end for other in rule_hits)
+def offers_after(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
+    """Whether a step is offered after `hit` ('ik kan er ook niks aan doen dat de levering te laat is,
+    maar ik ga wel meteen voor u navragen…'), or after its 'maar' ('ik kan u niks beloven maar ik ga
+    mijn best doen om het deze week te regelen', one clause when spoken): stating a limit and then
+    offering a step passes on no blame and breaks off nothing, as the rules' own `no_offer_after`
+    check says; the model's −3 for it stood beside +2 for the offer (test sessions)."""
+    turn = hit.text.lower().find(" maar ")
+    after = hit.end if turn < 0 else hit.start + turn + 1
+    return any(other.label == "oplossing_zoeken" and other.start >= after for other in hits)
+
+
+# Words that open a clause without saying anything yet ('nou mevrouw eh ik snap het hoor').
+OPENERS = re.compile(r"^(?:\W*\b(?:ja|nou|eh|ehm|uh|uhm|oh|o|och|ach|jee|goh|kijk|hé|hee|hoi|hallo|meneer|mevrouw|beste|sorry)\b)*\W*$",
+                     re.IGNORECASE)
+UNDERSTANDING = frozenset({"erkennen", "begrijpen", "inleven", "spiegelen"})  # not an own experience
+TURN_WORDS = re.compile(r"\b(maar|alleen|echter|behalve|toch|moet|moeten|hoeft|hoeven|nou ja|niet de enige)\b", re.IGNORECASE)
+
+
+def opens_with_understanding(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """The model's aanjager on one clause that a rule's words of understanding open and nothing turns
+    ('wat vervelend mevrouw dat u twee keer gemaild heeft en niks heeft gehoord' cost −3 schuld
+    afschuiven, 'ja ik snap je helemaal ik zou ook boos zijn' −3 afwijken van het kernprobleem, and the
+    customer got angrier: CIP stap 1, "geef aan dat u de gevoelens … begrijpt"). Not when the rules
+    find an aanjager in it, after a turn ('maar', 'toch', 'u moet …') or a sentence end, nor for
+    breaking off ('ja ik snap het volgende'), an own experience ('ik heb zelf ook …, daar ging ik ook
+    niet over zeuren') or 'sorry' (also said before a retort: 'sorry hoor, ik ben niet uw voetveeg')."""
+    if hit.subtype == "stoppen_met_communiceren" or any(other.label == AANJAGER and other.overlaps(hit) for other in rule_hits):
+        return False
+    opening = [other for other in rule_hits if other.label == "begrip_tonen" and other.subtype in UNDERSTANDING
+               and other.rule != "begrip.excuses" and other.lies_within(hit)
+               and OPENERS.match(hit.text[: other.start - hit.start])]
+    rest = hit.text[opening[0].end - hit.start:] if opening else ""
+    return bool(opening) and not TURN_WORDS.search(rest) and not re.search(r"[.,!?;:]", rest)
 
 
 def paraphrased(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:

@@ -1,0 +1,114 @@
+"""What a test session (2026-11-28) found told wrongly, for replies as trainees speak them: words of
+understanding read as an aanjager, reproaches paid as questions, a formal apology missed, a plain "nee, helaas niet" not heard
+as the news, saying more earning less, a shouted sentence costing less than a slightly loud reply,
+and "20 procent sneller, terwijl tot 20 procent nog gewoon is". Real rules, model and scoring."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SPACY_DIR
+from voicecoach.coaching.scoring import score_turn
+from voicecoach.scenarios import load_scenarios
+from voicecoach.voice.baseline import POPULATION_DEFAULT
+from voicecoach.voice.shapes import BaselineRecord, Comparison, Rise, VoiceRecord
+from voicecoach.wording.classify import WordingClassifier
+from voicecoach.wording.pipeline import load_pipeline
+
+
+@pytest.fixture(scope="module")
+def classifier() -> WordingClassifier:
+    return WordingClassifier(load_pipeline(SPACY_DIR))
+
+
+@pytest.fixture(scope="module")
+def scenarios():  # type: ignore[no-untyped-def]
+    return load_scenarios()[0]
+
+
+def _aanjagers(classifier: WordingClassifier, text: str) -> list[str]:
+    return [hit.subtype for hit in classifier.classify(text) if hit.label == "aanjager"]
+
+
+@pytest.mark.parametrize("text", [
+    "wat vervelend mevrouw dat u twee keer gemaild heeft en niks heeft gehoord",
+    "ja ik snap je helemaal ik zou ook boos zijn",
+    "nou mevrouw eh ik snap het hoor",
+    "ik kan u niks beloven maar ik ga mijn best doen om het deze week te regelen",
+])
+def test_understanding_and_an_honest_limit_are_no_aanjager(classifier, text):
+    assert _aanjagers(classifier, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "ik snap het maar regels zijn regels",  # turned by 'maar'
+    "sorry hoor, maar dat is niet mijn probleem",
+])
+def test_understanding_that_is_turned_keeps_its_aanjager(classifier, text):
+    assert _aanjagers(classifier, text)
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("waarom belt u nu pas", "aanjager.nu_pas"),
+    ("wat is er nou weer", "aanjager.nou_weer"),
+    ("als ik het goed begrijp heeft u de rekening gewoon niet goed gelezen", "aanjager.niet_goed_gelezen"),
+    ("geachte heer ik betreur het ten zeerste dat u zo lang heeft moeten wachten", "begrip.betreur"),
+])
+def test_reproaches_and_a_formal_apology_are_recognised(classifier, text, rule):
+    hits = classifier.classify(text)
+    assert rule in {hit.rule for hit in hits}
+    if rule.startswith("aanjager."):  # a reproach is no question to be paid for
+        assert not {"open_vraag", "gesloten_vraag"} & {hit.label for hit in hits}
+
+
+def test_saying_more_does_not_earn_less(classifier, scenarios):
+    """A technique the model found over a whole unpunctuated sentence blocked the three the rules found in it."""
+    phase = scenarios["ruzie-balie"].phases[0]
+
+    def techniques(text: str) -> dict[str, int]:
+        hits = classifier.classify(text)
+        score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
+                           word_count=len(text.split()), speech_seconds=5.0, voice=None)
+        return {p.criterion: p.points for p in score.points if p.criterion.startswith("techniek:")}
+
+    short = techniques("ik wil jullie allebei helpen maar niet als jullie tegen elkaar schreeuwen")
+    longer = techniques("hallo ik zie dat jullie allebei boos zijn ik wil jullie allebei helpen maar niet als jullie "
+                        "tegen elkaar schreeuwen")
+    assert sum(longer.values()) >= sum(short.values()) >= 4
+    assert {"techniek:grens_aangeven", "techniek:gedrag_benoemen"} <= set(longer)
+
+
+def _voice(*, rate: Comparison | None = None, rises: tuple[Rise, ...] = ()) -> VoiceRecord:
+    return VoiceRecord(baseline=BaselineRecord(**dict(POPULATION_DEFAULT)), loudness=None, pitch=None, rate=rate,
+                       speech_seconds=8.0, pause_seconds=0.5, rises=rises)
+
+
+def test_a_shouted_sentence_inside_a_calm_reply_takes_half_the_technique_points(classifier, scenarios):
+    text = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
+    hits = classifier.classify(text)
+    shout = Rise(measure="loudness", kind="jump", start=3.7, end=7.0, before=-32.0, after=-15.0, unit="dB",
+                 threshold=6.0, reference="calibration")
+    score = score_turn(hits=hits, suggestions=[], phase=scenarios["monteur-deur"].phases[0], customer_anger=3,
+                       word_count=len(text.split()), speech_seconds=8.0, voice=_voice(rises=(shout,)))
+    points = {p.criterion: p for p in score.points}
+    earned = sum(p.points for p in score.points if p.criterion.startswith("techniek:"))
+    loss = points["stem:woorden_komen_minder_aan"]
+    assert earned > 0 and loss.points == -round(earned / 2)
+    assert "van 3,7 tot 7,0 s harder werd" in loss.explanation and "stijging:loudness" in points
+
+
+def test_a_difference_never_reads_the_same_as_its_limit(scenarios):
+    rate = Comparison(measure="rate", value=5.33, baseline=4.43, unit="syll/s", difference=0.89, difference_unit="syll/s",
+                      threshold=0.886, spread_in_reply=0.3, seconds=(0.0, 8.0), frames=800)
+    score = score_turn(hits=[], suggestions=[], phase=scenarios["monteur-deur"].phases[0], customer_anger=2,
+                       word_count=12, speech_seconds=8.0, voice=_voice(rate=rate))
+    said = next(p.explanation for p in score.points if p.criterion.startswith("stem:rate"))
+    assert "20,1 procent sneller, terwijl tot 20,0 procent" in said
+
+
+def test_a_plain_no_to_the_customers_question_is_the_bad_news(scenarios):
+    phase = scenarios["slechtnieuws-loket"].phases[0]
+    for told in ("nee meneer helaas niet", "helaas niet meneer", "nee helaas meneer de keuringsarts vindt dat u nog kunt lopen"):
+        assert phase.news_told(told), told
+    for open_answer in ("nee dat weet ik nog niet", "ik weet het helaas nog niet"):
+        assert phase.news_told(open_answer) is None, open_answer
