@@ -5,12 +5,17 @@ and "20 procent sneller, terwijl tot 20 procent nog gewoon is". Real rules, mode
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.conftest import SPACY_DIR
+from voicecoach.coaching.customer import BEING_ASKED, CustomerState, customer_line
 from voicecoach.coaching.scoring import score_turn
 from voicecoach.scenarios import load_scenarios
+from voicecoach.transcript import Word
 from voicecoach.voice.baseline import POPULATION_DEFAULT
+from voicecoach.voice.rate import measure_rate
 from voicecoach.voice.shapes import BaselineRecord, Comparison, Rise, VoiceRecord
 from voicecoach.wording.classify import WordingClassifier
 from voicecoach.wording.pipeline import load_pipeline
@@ -112,3 +117,34 @@ def test_a_plain_no_to_the_customers_question_is_the_bad_news(scenarios):
         assert phase.news_told(told), told
     for open_answer in ("nee dat weet ik nog niet", "ik weet het helaas nog niet"):
         assert phase.news_told(open_answer) is None, open_answer
+
+
+def test_a_word_stretched_over_speech_whisper_missed_is_not_timed():
+    """Heard as 'Dat is heel vervelend. …' where "Ik begrijp dat u boos bent, dat is heel vervelend" was
+    said at 200 words a minute: 'heel' over 0,9 s read the reply as 6 % faster than calm."""
+    heard = [("Dat", 0.056, 0.576), ("is", 0.576, 0.736), ("heel", 0.736, 1.636), ("vervelend.", 1.636, 2.096),
+             ("Vertel", 2.316, 2.636), ("u", 2.636, 2.796), ("mij", 2.796, 2.916), ("eens", 2.916, 3.056),
+             ("wat", 3.056, 3.376), ("precies", 3.376, 3.736), ("is", 3.736, 3.856), ("gebeurd", 3.856, 4.176),
+             ("met", 4.176, 4.356), ("uw", 4.356, 4.456), ("bestelling.", 4.456, 4.736)]
+    rate = measure_rate([Word(word, start, end, 0.9) for word, start, end in heard])
+    assert rate.speech_seconds == pytest.approx(4.68)  # still speech: no pause is made up
+    assert (rate.untimed_syllables, round(rate.untimed_seconds, 2)) == (2, 1.42)  # 'Dat' and 'heel'
+    assert rate.syllables_per_second == pytest.approx(20 / 3.26, rel=0.01)
+    assert rate.syllables_per_second > 1.3 * (22 / 4.68)
+    calm = measure_rate([Word("nee", 0.0, 0.45, 0.9), Word("hoor", 0.5, 0.95, 0.9)])  # drawn out, not stretched
+    assert calm.untimed_syllables == 0
+
+
+def test_a_customer_talks_about_questions_only_after_one(scenarios):
+    """'ik kijk even in de computer' was answered "… u stelt alleen maar vragen!", an offer "Waarom vraagt
+    u dat?": the customer answered words the trainee never said."""
+    for scenario in scenarios.values():
+        for phase in scenario.phases:
+            for anger in phase.lines:
+                state = CustomerState(anger, phase.id, turn=2, news_heard=True)
+                for turn in range(6):
+                    line = customer_line(scenario, replace(state, turn=turn), asked=False)
+                    assert not BEING_ASKED.search(line), (scenario.id, phase.id, anger, line)
+    phase = scenarios["late-levering"].phases[1]
+    lines = {customer_line(scenarios["late-levering"], CustomerState(3, phase.id, turn=turn)) for turn in range(12)}
+    assert any(BEING_ASKED.search(line) for line in lines)  # after a question it may still say so

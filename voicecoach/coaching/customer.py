@@ -45,11 +45,12 @@ class CustomerState:
         return cls(anger=scenario.start_anger, phase=scenario.phases[0].id)
 
 
-def customer_line(scenario: Scenario, state: CustomerState, previous: str = "") -> str:
+def customer_line(scenario: Scenario, state: CustomerState, previous: str = "", *, asked: bool = True) -> str:
     """The scripted line for the current phase and anger level; calm enough to end in the last
     phase but not calmed (no step offered yet, also as the last words of a conversation that ran out
     of turns), the phase's prompt for its goal if it has one. Not a line of the customer's
-    `previous` words, when the level has another."""
+    `previous` words, when the level has another; after a reply that `asked` nothing, none about
+    being asked (see _not_about_questions)."""
     phase = scenario.phase(state.phase)
     if phase.news_prompts and not state.news_heard and state.turn > 0:  # the opening line is the level's
         return _pick(phase.news_prompts, f"{scenario.id}:{state.turn}", previous)
@@ -59,7 +60,23 @@ def customer_line(scenario: Scenario, state: CustomerState, previous: str = "") 
     if state.outcome == "calmed":
         closing = [_without_questions(option) for option in options]
         return _pick([line for line in closing if not line.endswith("?")] or options, f"{scenario.id}:{state.turn}", previous)
+    if not asked:
+        trimmed = [_not_about_questions(line) for line in options]
+        options = ([line for line in options if not BEING_ASKED.search(line)]
+                   or [line for line in trimmed if not BEING_ASKED.search(line)] or options)
     return _pick(options, f"{scenario.id}:{state.turn}", previous)
+
+
+# What an angry customer says about the trainee's questions ("Waarom vraagt u dat?", "u stelt alleen
+# maar vragen!"): said after a reply that asked nothing (an offer, "ik kijk even in de computer") it
+# answers words that were never said (a test session).
+BEING_ASKED = re.compile(r"\b(vraagt u dat|vragen stellen|stelt alleen maar vragen|al die vragen|gevraag|nog te vragen|"
+                         r"doet dat er( nou)? toe|waarom moet ik dat)\b", re.IGNORECASE)
+
+
+def _not_about_questions(line: str) -> str:
+    kept = [sentence for sentence in re.split(r"(?<=[.!?])\s+", line) if not BEING_ASKED.search(sentence)]
+    return " ".join(kept) or line
 
 
 def _without_questions(line: str) -> str:
@@ -187,7 +204,8 @@ def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerSta
     if asked_what_helps and wishes:
         line = _pick(wishes, f"{scenario.id}:{state.turn}:wishes", previous)
     else:
-        line = customer_line(scenario, replace(state, phase=before.phase) if asked else state, previous)
+        line = customer_line(scenario, replace(state, phase=before.phase) if asked else state, previous,
+                             asked=bool(labels & QUESTION_LABELS))
     key = answered_to(scenario, before, state, labels)
     broken_off = state.outcome == "broken_off"
     if broken_off and key in TECHNIQUE_ORDER and "oplossing_zoeken" in labels:
