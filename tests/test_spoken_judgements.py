@@ -148,3 +148,30 @@ def test_a_customer_talks_about_questions_only_after_one(scenarios):
     phase = scenarios["late-levering"].phases[1]
     lines = {customer_line(scenarios["late-levering"], CustomerState(3, phase.id, turn=turn)) for turn in range(12)}
     assert any(BEING_ASKED.search(line) for line in lines)  # after a question it may still say so
+
+
+def test_naming_how_the_customer_treats_you_is_no_understanding(classifier):
+    """'ik vind het vervelend dat u zo tegen mij praat' is an ik-boodschap about behaviour (Les 6)."""
+    treated = {hit.label for hit in classifier.classify("ik vind het vervelend dat u zo tegen mij praat")}
+    assert "begrip_tonen" not in treated and "ik_boodschap" in treated
+    assert "begrip_tonen" in {hit.label for hit in classifier.classify("ik vind het vervelend dat u zo lang moest wachten")}
+    assert "begrip.gelijk_daar" in {hit.rule for hit in classifier.classify("daar heeft u helemaal gelijk in")}
+
+
+def _paid(classifier, phase, text: str, news: str | None = None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    hits = classifier.classify(text)
+    score = score_turn(hits=hits, suggestions=classifier.suggestions(hits), phase=phase, customer_anger=3,
+                       word_count=len(text.split()), speech_seconds=5.0, voice=None, news=news)
+    return {p.criterion: p.points for p in score.points}
+
+
+def test_a_check_question_after_an_aanjager_earns_nothing(classifier, scenarios):
+    paid = _paid(classifier, scenarios["late-levering"].phases[1], "u had ook zelf even kunnen bellen toch")
+    assert "techniek:gesloten_vraag" not in paid and any(points < 0 for points in paid.values())
+
+
+def test_the_news_is_not_also_a_summary(classifier, scenarios):
+    phase = scenarios["slechtnieuws-loket"].phases[0]
+    text = "ja meneer het is helaas afgewezen dus u krijgt hem niet"
+    paid = _paid(classifier, phase, text, news=phase.news_told(text))
+    assert "techniek:samenvatten" not in paid and max(paid.values()) == 2

@@ -92,7 +92,8 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     # session calmed a customer there with stock phrases)
     remmers = [hit for hit in hits if hit.label != AANJAGER and not (hit.label == "ik_boodschap" and hit.subtype == "begrip")
                and not (hit.label == "gesloten_vraag" and _inside(hit, acts))
-               and not (hit.label in QUESTION_LABELS and _inside(hit, aanjagers))]
+               and not (hit.label in QUESTION_LABELS and _inside(hit, aanjagers))
+               and not (hit.subtype == "controle" and _tagged_on(hit, aanjagers))]
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
     first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
     # on a tie the phase's goal comes first: "ik stel voor dat we de bank morgen komen brengen" was paid
@@ -175,10 +176,12 @@ def without_aanjagers_on_news(hits: Sequence[WordingHit], news: str | None) -> l
     krijgt geen parkeerkaart" read as zwart-wit is the news itself, which the phase asks for (a check
     session). A rule's aanjager stays: hiding behind the keuringsarts is schuld afschuiven; so does the
     model's that says more than the news ("dus het is afgewezen ik heb er zelf niks over te zeggen", a
-    test session: the written form, split by a full stop, cost −3)."""
+    test session: the written form, split by a full stop, cost −3). Nor is the news a summary: "… dus
+    u krijgt hem niet" earned +1 samenvatten beside the news's +2 (a test session)."""
     if not news:
         return list(hits)
-    return [hit for hit in hits if not (hit.label == AANJAGER and hit.method == "model" and _mostly_news(hit.text, news))]
+    return [hit for hit in hits if not (hit.label == AANJAGER and hit.method == "model" and _mostly_news(hit.text, news))
+            and not (hit.label == "samenvatten" and (hit.text.lower() in news.lower() or _mostly_news(hit.text, news)))]
 
 
 NEWS_TAIL_WORDS = 3  # '… niet krijgt | meneer': words after the news that add nothing
@@ -240,6 +243,15 @@ def _not_needed(hit: WordingHit, customer_anger: int) -> PointRecord:
 
 def _inside(hit: WordingHit, others: Sequence[WordingHit]) -> bool:
     return any(hit.lies_within(other) for other in others)
+
+
+TAG_REACH = 20  # characters between an aanjager and the 'toch?' that asks agreement with it
+
+
+def _tagged_on(check: WordingHit, aanjagers: Sequence[WordingHit]) -> bool:
+    """A check question right after an aanjager asks agreement with it: 'u had ook zelf even kunnen
+    bellen toch' earned "+1 … je checkt of je de klant goed begrepen hebt" beside −3 (a test session)."""
+    return any(0 <= check.start - aanjager.end <= TAG_REACH for aanjager in aanjagers)
 
 
 def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[PointRecord]:

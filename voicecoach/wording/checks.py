@@ -292,12 +292,29 @@ def not_left_to_the_customer(doc: Doc, start: int, _end: int, _ctx: Context) -> 
     before = " ".join(token.lower_ for token in doc[max(0, start - 4) : start] if not token.is_punct)
     return LEFT_TO_YOU.search(before) is None
 
+# 'ik vind het vervelend dat u zo tegen mij praat' names what the customer does to the trainee (an
+# ik-boodschap about behaviour, Les 6), not the customer's trouble: no begrip tonen (a test session).
+TOWARDS_ME = re.compile(r"\btegen (mij|me|ons)\b|\b(schreeuw|scheld|vloek|dreig|duw|beledig|snauw)\w*")
+TREATED = re.compile(rf"\bdat (u|je|jij)\b[^.,!?;]*?({TOWARDS_ME.pattern})")  # the same, in a 'dat'-clause of a text
+CLAUSE_AFTER = 8  # tokens of the 'dat'-clause looked at
+
+
+def not_about_being_treated(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
+    clause = []
+    for token in doc[end : end + CLAUSE_AFTER]:
+        if token.is_punct:
+            break
+        clause.append(token.lower_)
+    return TOWARDS_ME.search(" ".join(clause)) is None
+
+
 def opens_a_sentence(token) -> bool:  # type: ignore[no-untyped-def]
     return token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_punct)
 
 
 SENTENCE_CHECKS: dict[str, Check] = {
     "not_left_to_the_customer": not_left_to_the_customer,
+    "not_about_being_treated": not_about_being_treated,
     "opens_a_request": opens_a_request,
     "not_claiming_the_floor": not_claiming_the_floor,
     "clause_start": clause_start,

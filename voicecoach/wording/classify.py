@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from voicecoach.transcript import Word
-from voicecoach.wording.checks import FLOOR_WORDS
+from voicecoach.wording.checks import FLOOR_WORDS, TREATED
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
@@ -93,6 +93,7 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and hit.subtype == "stoppen_met_communiceren" and asks_to_talk(hit, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and denies_a_judgement(hit, rule_hits))
             and not (hit.label == "begrip_tonen" and asks_understanding_for_oneself(hit, rule_hits))
+            and not (hit.label == "begrip_tonen" and TREATED.search(hit.text.lower()))  # as checks.not_about_being_treated
             and not (hit.label == "oplossing_zoeken" and REFUSAL.search(hit.text) and " maar " not in hit.text.lower())
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
             and not (hit.label == AANJAGER and hit.subtype == "afwijken_kernprobleem" and sums_up(hit, [*rule_hits, *model_hits]))
