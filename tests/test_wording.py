@@ -479,14 +479,17 @@ def test_classify_cli_one_json_object_per_line():
 
 def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
     """Les 6's list of conflictaanjagers has no 'kalmeringsbevel' or 'schuld afschuiven' (a test
-    session): a calming order follows 3 Reasons Why (communiceer respectvol), shifting the blame
-    names the Les 6 item it is a case of."""
+    session): a calming order follows 3 Reasons Why (communiceer respectvol); blaming the customer or
+    passing the problem on names the Les 6 item it is a case of, and pushing the blame off oneself
+    ('niet mijn schuld', 'dat was mijn collega') the blog's "Vermijd een defensieve houding" (it was
+    cited as 'stop met communiceren', which a later test session found did not describe it)."""
     les6_items = ("val de ander aan", "stop met communiceren")
     for rule in load_rules(known_checks=KNOWN_CHECKS):
         if rule.subtype == "kalmeringsbevel":
             assert SEED_FILES[rule.source].startswith("3 Reasons Why") and "3 Reasons Why" in rule.explanation, rule.id
         if rule.subtype == "schuld_afschuiven":
-            assert any(f"conflictaanjagers: {item}" in rule.explanation for item in les6_items), rule.id
+            defensive = "blog: vermijd een defensieve houding" in rule.explanation and SEED_FILES[rule.source].startswith("Cliënt")
+            assert defensive or any(f"conflictaanjagers: {item}" in rule.explanation for item in les6_items), rule.id
 
 
 @pytest.mark.parametrize(
