@@ -18,7 +18,7 @@ import soundfile
 from tests.audio_factory import encode, sine, sox, video_only, write_wav
 from voicecoach.audio.synth import speak_to_wav
 
-SPOKEN = {"done", "no_words"}  # what speech may give, whatever Whisper hears
+SPOKEN = {"done", "no_words", "no_words_short"}  # what speech may give, whatever Whisper hears
 NOT_SPEECH = {"no_speech", "silent"}
 
 
@@ -97,7 +97,7 @@ def build_corpus(folder: Path, max_upload_bytes: int) -> list[Case]:
         "random_bytes": (lambda: _bytes(f("ruis.bin"), np.random.default_rng(8).integers(0, 256, 50_000, dtype=np.uint8).tobytes()), {"upload:unsupported_format"}),
         "riff_header_only": (lambda: _bytes(f("kop.wav"), speech.read_bytes()[:44]), {"not_audio", "too_short"}),
         "truncated_wav_header": (lambda: _bytes(f("afgebroken.wav"), speech.read_bytes()[:30]), {"not_audio"}),
-        "corrupt_wav_body": (lambda: _bytes(f("kapot.wav"), speech.read_bytes()[:44] + np.random.default_rng(9).integers(0, 256, 60_000, dtype=np.uint8).tobytes()), {"no_speech", "no_words"}),
+        "corrupt_wav_body": (lambda: _bytes(f("kapot.wav"), speech.read_bytes()[:44] + np.random.default_rng(9).integers(0, 256, 60_000, dtype=np.uint8).tobytes()), {"no_speech", "no_words", "no_words_short"}),
         "corrupt_ogg": (lambda: _bytes(f("kapot.ogg"), encode(samples, rate, f("goed.ogg"), container="ogg", codec="libopus", out_rate=48_000).read_bytes()[:200] + bytes(range(256)) * 40), {"not_audio", "too_short", "silent", "no_speech"}),
         "id3_only_mp3": (lambda: _bytes(f("id3.mp3"), b"ID3\x03\x00\x00\x00\x00\x00\x10" + b"\x00" * 200), {"not_audio"}),
         "video_only_mp4": (lambda: video_only(f("beeld.mp4")), {"no_audio_stream"}),
@@ -119,7 +119,7 @@ def build_corpus(folder: Path, max_upload_bytes: int) -> list[Case]:
         "square_wave": (lambda: write_wav(f("blok.wav"), 0.5 * np.sign(sine(200, -3, 3))), {"no_speech"}),
         "clicks": (lambda: write_wav(f("klikken.wav"), np.where(np.arange(48_000) % 8_000 == 0, 0.9, 0.0).astype(np.float32)), NOT_SPEECH),
         "dc_offset": (lambda: write_wav(f("gelijkspanning.wav"), np.full(48_000, 0.5, np.float32)), NOT_SPEECH),
-        "sine_sweep": (lambda: _sox_new(f("sweep.wav"), "-r", "16000", "-c", "1", "synth", "3", "sine", "100-4000"), {"no_speech", "no_words"}),
+        "sine_sweep": (lambda: _sox_new(f("sweep.wav"), "-r", "16000", "-c", "1", "synth", "3", "sine", "100-4000"), {"no_speech", "no_words", "no_words_short"}),
         "too_short_speech": (lambda: s("kort.wav", "trim", "0.6", "0.2"), {"too_short"}),
         "one_sample": (lambda: write_wav(f("een.wav"), np.array([0.5], np.float32)), {"too_short"}),
     }

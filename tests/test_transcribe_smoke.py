@@ -108,3 +108,21 @@ def test_sound_descriptions_from_subtitles_are_no_words():
     assert cleaned("[MUZIEK]") == "" and cleaned("(APPLAUS) Goedemiddag.") == "Goedemiddag."
     assert cleaned("Zet de muziek wat zachter, alstublieft.") == "Zet de muziek wat zachter, alstublieft."
     assert SOUND_TAG.fullmatch("MUZIEK.") and not SOUND_TAG.fullmatch("muziek")
+
+
+def test_a_cut_off_second_without_words_is_not_told_to_speak_louder(settings, dutch_reply_wav, tmp_path, monkeypatch):
+    """A 1 s clip cut off mid-sentence was told "Spreek wat luider" (a test session); with more speech
+    and no words that advice stays. Whisper is made to hear nothing, so this holds whatever it hears."""
+    from voicecoach.transcript import Transcript
+
+    samples, rate = soundfile.read(dutch_reply_wav, dtype="float32")
+    samples = soxr.resample(samples, rate, SAMPLE_RATE)
+    start = int(np.argmax(np.abs(samples) > 0.02))  # the speech's first sample
+    cut = write_wav(tmp_path / "afgebroken.wav", samples[start : start + SAMPLE_RATE])
+    whole = write_wav(tmp_path / "heel.wav", samples)
+    analyser = analysis.Analyser(settings)
+    monkeypatch.setattr(analysis, "transcribe", lambda *args, **kwargs: Transcript(text="", language="nl", words=()))
+    for clip, code, advice in ((cut, "no_words_short", "afgebroken"), (whole, "no_words", "luider")):
+        with pytest.raises(AudioError) as refused:
+            analyser.analyse(clip)
+        assert refused.value.code == code and advice in str(refused.value)

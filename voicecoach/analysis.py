@@ -60,6 +60,9 @@ class TurnAnalysis:
         )
 
 
+SHORT_SPEECH_S = 1.5  # less speech than this without words: cut off, not unclear
+
+
 class Analyser:
     """Holds the loaded models; thread-safe, one per process."""
 
@@ -142,7 +145,9 @@ class Analyser:
         checked = measured.checked()  # unusable audio is said as such, before anything about its words
         if not worded:
             measured.tracks.cancel()
-            raise AudioError("no_words")  # a voice without words must not be scored as an empty reply
+            # a voice without words must not be scored as an empty reply; a cut-off second of speech
+            # was told to speak louder (a test session)
+            raise AudioError("no_words_short" if checked.speech_seconds < SHORT_SPEECH_S else "no_words")
         contours = measured.contours(checked)
         with _timed(timings, "voice"):
             voice = measure_voice(

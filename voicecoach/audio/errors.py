@@ -38,6 +38,10 @@ MESSAGES: dict[str, str] = {
         "We hoorden wel een stem, maar konden er geen woorden in verstaan. Spreek wat luider en "
         "duidelijker, of dichter bij de microfoon, en neem je antwoord opnieuw op."
     ),
+    "no_words_short": (
+        "We hoorden maar heel even een stem (minder dan anderhalve seconde) en konden er geen woorden in "
+        "verstaan. Werd je antwoord afgebroken? Spreek een hele zin en neem je antwoord opnieuw op."
+    ),
     "too_quiet": (
         "De opname is te zacht om je stem te meten. Spreek dichter bij de "
         "microfoon of zet het opnameniveau hoger, en probeer het opnieuw."
