@@ -175,3 +175,14 @@ def test_the_news_is_not_also_a_summary(classifier, scenarios):
     text = "ja meneer het is helaas afgewezen dus u krijgt hem niet"
     paid = _paid(classifier, phase, text, news=phase.news_told(text))
     assert "techniek:samenvatten" not in paid and max(paid.values()) == 2
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("nou mevrouw eh ik snap het hoor maar eh ja weet je ik moet ook gewoon even kijken wat er aan de hand is", False),
+    ("weet je wat we doen ik bel nu even de planning", False),
+    ("het is heel druk weet je", False),
+    ("weet je nog wanneer dat was", True),
+    ("weet u het nummer van de bestelling", True),
+])
+def test_a_spoken_weet_je_between_clauses_asks_nothing(classifier, text, asks):
+    assert ("vraag.ja_nee" in {hit.rule for hit in classifier.classify(text)}) is asks

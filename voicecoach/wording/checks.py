@@ -292,6 +292,21 @@ def not_left_to_the_customer(doc: Doc, start: int, _end: int, _ctx: Context) -> 
     before = " ".join(token.lower_ for token in doc[max(0, start - 4) : start] if not token.is_punct)
     return LEFT_TO_YOU.search(before) is None
 
+# 'weet je' said between two clauses asks nothing: 'ik snap het maar ja weet je ik moet ook even
+# kijken', 'weet je wat we doen ik bel de planning', '… hoor weet je' (a test session: +1 gesloten vraag).
+TAG_SUBJECTS = frozenset({"ik", "we", "wij", "hij", "zij", "ze", "jullie"})
+PROPOSAL = re.compile(r"^wat (we|ik) (doen|doe|gaan)\b")
+
+
+def not_a_spoken_tag(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    if doc[start].lower_ != "weet" or end - start != 2:
+        return True
+    after = [token.lower_ for token in doc[end : end + 3]]
+    if not after or (doc[end].is_punct and doc[end].text != "?"):
+        return False  # closing what was said: 'het is druk, weet je'
+    return after[0] not in TAG_SUBJECTS and not PROPOSAL.match(" ".join(after))
+
+
 # 'ik vind het vervelend dat u zo tegen mij praat' names what the customer does to the trainee (an
 # ik-boodschap about behaviour, Les 6), not the customer's trouble: no begrip tonen (a test session).
 TOWARDS_ME = re.compile(r"\btegen (mij|me|ons)\b|\b(schreeuw|scheld|vloek|dreig|duw|beledig|snauw)\w*")
@@ -315,6 +330,7 @@ def opens_a_sentence(token) -> bool:  # type: ignore[no-untyped-def]
 SENTENCE_CHECKS: dict[str, Check] = {
     "not_left_to_the_customer": not_left_to_the_customer,
     "not_about_being_treated": not_about_being_treated,
+    "not_a_spoken_tag": not_a_spoken_tag,
     "opens_a_request": opens_a_request,
     "not_claiming_the_floor": not_claiming_the_floor,
     "clause_start": clause_start,
