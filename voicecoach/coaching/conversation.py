@@ -15,7 +15,7 @@ from voicecoach.coaching.customer import (
     CustomerState, acknowledging, answered_labels, asks_what_helps, customer_line, customer_reply, react, turn_labels,
 )
 from voicecoach.coaching.customer_voice import customer_audio
-from voicecoach.coaching.scoring import score_turn, without_aanjagers_on_news
+from voicecoach.coaching.scoring import score_turn, without_news_misread
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.voice.shapes import Interruption, VoiceRecord
@@ -75,7 +75,7 @@ class Conversation:
         phase = self.scenario.phase(self.state.phase)
         news = phase.news_told(reply.text)
         procedure = phase.procedure_done(reply.text)
-        hits = without_aanjagers_on_news(reply.hits, news)
+        hits = without_news_misread(reply.hits, news)
         score = score_turn(
             hits=hits,
             suggestions=reply.suggestions,

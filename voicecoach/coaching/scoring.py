@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def score_turn(
     (Phase.news_told); `procedure`: the klachtenprocedure's steps taken, with their words
     (Phase.procedure_done)."""
     w = weights or load_weights()
-    hits = without_aanjagers_on_news(hits, news)
+    hits = without_news_misread(hits, news)
     techniques = _technique_points(hits, phase, customer_anger, w)
     if news:
         techniques.append(_news_point(news, w))
@@ -101,12 +101,16 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     goals = set(phase.goal_techniques)
     labels = sorted(first, key=lambda name: (-_technique_value(name, phase, w), name not in goals, first[name]))
     options = [[hit for hit in remmers if hit.label == label] for label in labels]
-    compatible = lambda a, b: not a.overlaps(b) or frozenset((a.label, b.label)) in allowed  # noqa: E731
+
+    def compatible(a: WordingHit, b: WordingHit) -> bool:
+        return not a.overlaps(b) or frozenset((a.label, b.label)) in allowed
+
     return _most_paid(options, [_technique_value(label, phase, w) for label in labels],
                       [label in goals for label in labels], compatible)
 
 
-def _most_paid(options: list[list[WordingHit]], values: list[int], goals: list[bool], compatible) -> list[WordingHit]:  # type: ignore[no-untyped-def]
+def _most_paid(options: list[list[WordingHit]], values: list[int], goals: list[bool],
+               compatible: Callable[[WordingHit, WordingHit], bool]) -> list[WordingHit]:
     """One hit (or none) per label, no two on the same words: the choice that pays most in all, on a
     tie the one with most phase goals, else the first found — the first tried is the old choice
     (labels by value, each its first free hit), so it changes only when more is paid.
@@ -171,13 +175,14 @@ WHEN_NEEDED = {
 }
 
 
-def without_aanjagers_on_news(hits: Sequence[WordingHit], news: str | None) -> list[WordingHit]:
-    """Without the model's aanjager on the words that tell the phase's bad news: "nou het is helaas nee u
-    krijgt geen parkeerkaart" read as zwart-wit is the news itself, which the phase asks for (a check
-    session). A rule's aanjager stays: hiding behind the keuringsarts is schuld afschuiven; so does the
-    model's that says more than the news ("dus het is afgewezen ik heb er zelf niks over te zeggen", a
-    test session: the written form, split by a full stop, cost −3). Nor is the news a summary: "… dus
-    u krijgt hem niet" earned +1 samenvatten beside the news's +2 (a test session)."""
+def without_news_misread(hits: Sequence[WordingHit], news: str | None) -> list[WordingHit]:
+    """The news read as something else left out. The model's aanjager on the words that tell the
+    phase's bad news: "nou het is helaas nee u krijgt geen parkeerkaart" read as zwart-wit is the news
+    itself, which the phase asks for (a check session). A rule's aanjager stays: hiding behind the
+    keuringsarts is schuld afschuiven; so does the model's that says more than the news ("dus het is
+    afgewezen ik heb er zelf niks over te zeggen", a test session: the written form, split by a full
+    stop, cost −3). Nor is the news a summary: "… dus u krijgt hem niet" earned +1 samenvatten beside
+    the news's +2 (a test session)."""
     if not news:
         return list(hits)
     return [hit for hit in hits if not (hit.label == AANJAGER and hit.method == "model" and _mostly_news(hit.text, news))
