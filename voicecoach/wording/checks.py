@@ -292,6 +292,7 @@ def not_left_to_the_customer(doc: Doc, start: int, _end: int, _ctx: Context) -> 
     before = " ".join(token.lower_ for token in doc[max(0, start - 4) : start] if not token.is_punct)
     return LEFT_TO_YOU.search(before) is None
 
+
 # 'weet je' said between two clauses asks nothing: 'ik snap het maar ja weet je ik moet ook even
 # kijken', 'weet je wat we doen ik bel de planning', '… hoor weet je' (a test session: +1 gesloten vraag).
 TAG_SUBJECTS = frozenset({"ik", "we", "wij", "hij", "zij", "ze", "jullie"})
