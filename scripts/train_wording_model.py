@@ -14,7 +14,7 @@ and as Whisper heard it (same labels). The runtime scores each clause and fires 
 so every clause of a reply that lacks a label is also a negative sample for that label (its
 clauses with the label are unknown and left out): the model learns that "en dat snap ik ook" or
 "maar ik zoek het op" alone is no aanjager. The classifier vetoes a model aanjager on a clause
-that conflictremmer rules cover (classify.is_remmer_clause); the out-of-fold scoring does too.
+that conflictremmer rules cover (vetoes.is_remmer_clause); the out-of-fold scoring does too.
 
 Deterministic: fixed folds grouped by writer (a file's id prefix; all forms of a reply in one fold), liblinear,
 sorted vocabulary. Out-of-fold predictions, scored the way the runtime scores (best clause),
@@ -47,7 +47,8 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voicecoach.wording.classify import WordingClassifier, is_remmer_clause  # noqa: E402
+from voicecoach.wording.classify import WordingClassifier  # noqa: E402
+from voicecoach.wording.vetoes import is_remmer_clause  # noqa: E402
 from voicecoach.wording.evaluation import as_speech_recognition_output, gold_labels, load_labelled  # noqa: E402
 from voicecoach.wording.model import MODEL_DIR, FeatureSpec, clauses, terms, vectorise  # noqa: E402
 from voicecoach.wording.normalise import load_tables, normalise_text  # noqa: E402

@@ -113,7 +113,8 @@ def test_a_difference_never_reads_the_same_as_its_limit(scenarios):
 
 def test_a_plain_no_to_the_customers_question_is_the_bad_news(scenarios):
     phase = scenarios["slechtnieuws-loket"].phases[0]
-    for told in ("nee meneer helaas niet", "helaas niet meneer", "nee helaas meneer de keuringsarts vindt dat u nog kunt lopen"):
+    for told in ("nee meneer helaas niet", "helaas niet meneer", "nee helaas meneer de keuringsarts vindt dat u nog kunt lopen",
+                 "nou nee meneer helaas niet hoor", "eh nee helaas meneer"):
         assert phase.news_told(told), told
     for open_answer in ("nee dat weet ik nog niet", "ik weet het helaas nog niet"):
         assert phase.news_told(open_answer) is None, open_answer
@@ -170,9 +171,10 @@ def test_a_check_question_after_an_aanjager_earns_nothing(classifier, scenarios)
     assert "techniek:gesloten_vraag" not in paid and any(points < 0 for points in paid.values())
 
 
-def test_the_news_is_not_also_a_summary(classifier, scenarios):
+@pytest.mark.parametrize("text", ["ja meneer het is helaas afgewezen dus u krijgt hem niet",
+                                  "nee meneer helaas niet dus u krijgt hem niet"])
+def test_the_news_is_not_also_a_summary(classifier, scenarios, text):
     phase = scenarios["slechtnieuws-loket"].phases[0]
-    text = "ja meneer het is helaas afgewezen dus u krijgt hem niet"
     paid = _paid(classifier, phase, text, news=phase.news_told(text))
     assert "techniek:samenvatten" not in paid and max(paid.values()) == 2
 
@@ -186,3 +188,39 @@ def test_the_news_is_not_also_a_summary(classifier, scenarios):
 ])
 def test_a_spoken_weet_je_between_clauses_asks_nothing(classifier, text, asks):
     assert ("vraag.ja_nee" in {hit.rule for hit in classifier.classify(text)}) is asks
+
+
+@pytest.mark.parametrize(("text", "framed"), [
+    ("als ik het goed begrijp heeft u de rekening gewoon niet goed gelezen", "techniek:samenvatten"),
+    ("dus als ik het goed hoor heeft u de brief gewoon niet gelezen", "techniek:samenvatten"),
+    ("wat is er nou weer aan de hand meneer", "techniek:open_vraag"),
+    ("zeg kunnen jullie niet gewoon normaal doen er staan mensen te kijken", "techniek:gesloten_vraag"),
+])
+def test_a_reproach_framed_as_a_question_or_summary_earns_nothing_for_its_frame(classifier, scenarios, text, framed):
+    """The labels stay (the form is a question or a summary); the aanjager quotes the whole reproach."""
+    hits = classifier.classify(text)
+    aanjager = next(hit for hit in hits if hit.label == "aanjager")
+    frame = next(hit for hit in hits if f"techniek:{hit.label}" == framed)
+    assert aanjager.start <= frame.start and frame.end <= aanjager.end
+    paid = _paid(classifier, scenarios["klantenservice-rekening"].phases[1], text)
+    assert framed not in paid and min(paid.values()) == -3
+
+
+def test_a_question_after_a_sentence_end_is_still_paid(classifier, scenarios):
+    paid = _paid(classifier, scenarios["klantenservice-rekening"].phases[1], "kunt u vertellen wat er gebeurd is? doe eens normaal.")
+    assert paid.get("techniek:open_vraag", 0) > 0
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("ik zie dat u boos bent ik wil u graag helpen", False),
+    ("hallo dames en heren ik begrijp dat u allebei boos bent ik wil u allebei helpen", False),
+    ("eh ik merk dat ik zelf ook gespannen word zullen we heel even pauzeren", True),
+    ("ik hoop dat u het begrijpt heeft u verder nog vragen", True),
+])
+def test_the_verb_closing_a_spoken_dat_clause_asks_nothing(classifier, text, asks):
+    assert ("vraag.ja_nee" in {hit.rule for hit in classifier.classify(text)}) is asks
+
+
+def test_an_offer_is_not_a_summary(classifier):
+    labels = {hit.label for hit in classifier.classify("we sturen u een nieuwe machine en halen de oude op is vrijdag goed")}
+    assert "oplossing_zoeken" in labels and "samenvatten" not in labels

@@ -12,7 +12,8 @@ import pytest
 from tests.conftest import SPACY_DIR
 from voicecoach.coaching.scoring import load_weights, score_turn
 from voicecoach.scenarios import load_scenarios
-from voicecoach.wording.classify import WordingClassifier, is_remmer_clause
+from voicecoach.wording.classify import WordingClassifier
+from voicecoach.wording.vetoes import is_remmer_clause
 from voicecoach.wording.evaluation import load_labelled, predicted_labels
 from voicecoach.wording.model import MODEL_DIR, WordingModel, clauses, load_model
 from voicecoach.wording.normalise import load_tables, normalise_text, normalise_words

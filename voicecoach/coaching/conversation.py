@@ -75,7 +75,7 @@ class Conversation:
         phase = self.scenario.phase(self.state.phase)
         news = phase.news_told(reply.text)
         procedure = phase.procedure_done(reply.text)
-        hits = without_news_misread(reply.hits, news)
+        hits = without_news_misread(reply.hits, news, phase)
         score = score_turn(
             hits=hits,
             suggestions=reply.suggestions,

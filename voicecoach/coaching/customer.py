@@ -68,10 +68,13 @@ def customer_line(scenario: Scenario, state: CustomerState, previous: str = "", 
 
 
 # What an angry customer says about the trainee's questions ("Waarom vraagt u dat?", "u stelt alleen
-# maar vragen!"): said after a reply that asked nothing (an offer, "ik kijk even in de computer") it
-# answers words that were never said (a test session).
+# maar vragen!", "Wat wilt u nog meer weten?", "Waarom moet ik alles opnieuw vertellen?"): said after a
+# reply that asked nothing (an offer, "ik kijk even in de computer", words of understanding) it answers
+# words that were never said (test sessions).
 BEING_ASKED = re.compile(r"\b(vraagt u dat|vragen stellen|stelt alleen maar vragen|al die vragen|gevraag|nog te vragen|"
-                         r"doet dat er( nou)? toe|waarom moet ik dat)\b", re.IGNORECASE)
+                         r"doet dat er( nou)? toe|waarom moet ik dat|nog meer weten|opnieuw vertellen|"
+                         r"nog (een keer |iets )?(vertellen|uitleggen)|allemaal uitleggen|weet u toch|staat toch op|"
+                         r"staat dat niet in)\b", re.IGNORECASE)
 
 
 def _not_about_questions(line: str) -> str:

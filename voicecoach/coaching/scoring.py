@@ -45,7 +45,7 @@ def score_turn(
     (Phase.news_told); `procedure`: the klachtenprocedure's steps taken, with their words
     (Phase.procedure_done)."""
     w = weights or load_weights()
-    hits = without_news_misread(hits, news)
+    hits = without_news_misread(hits, news, phase)
     techniques = _technique_points(hits, phase, customer_anger, w)
     if news:
         techniques.append(_news_point(news, w))
@@ -85,14 +85,14 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     # The question is the form, the technique the act: 'Zal ik even kijken wat ik kan doen?' (an
     # offer) and 'Wilt u wat zachter praten?' (naming the behaviour) each kept only '+1 Gesloten
     # vraag … de klant vertelt er weinig door' where the phase valued a closed question higher; and
-    # a question inside an aanjager earns nothing ('Wat wilt u nou eigenlijk van mij?' read +2 open
-    # vraag beside -3 on the same words, a check session).
+    # a question or summary inside an aanjager earns nothing ('Wat wilt u nou eigenlijk van mij?' read
+    # +2 open vraag beside -3 on the same words, a check session; classify.with_framed_aanjagers).
     # Words of understanding are paid as begrip tonen: the ik-boodschap they imply ("ik begrijp dat…")
     # earned +2 "past bij de fase Probleemaanpak" for "dat snap ik", where begrip tonen earns +1 (a test
     # session calmed a customer there with stock phrases)
     remmers = [hit for hit in hits if hit.label != AANJAGER and not (hit.label == "ik_boodschap" and hit.subtype == "begrip")
                and not (hit.label == "gesloten_vraag" and _inside(hit, acts))
-               and not (hit.label in QUESTION_LABELS and _inside(hit, aanjagers))
+               and not (hit.label in QUESTION_LABELS | {"samenvatten"} and _inside(hit, aanjagers))
                and not (hit.subtype == "controle" and _tagged_on(hit, aanjagers))]
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
     first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
@@ -175,18 +175,18 @@ WHEN_NEEDED = {
 }
 
 
-def without_news_misread(hits: Sequence[WordingHit], news: str | None) -> list[WordingHit]:
+def without_news_misread(hits: Sequence[WordingHit], news: str | None, phase: Phase) -> list[WordingHit]:
     """The news read as something else left out. The model's aanjager on the words that tell the
     phase's bad news: "nou het is helaas nee u krijgt geen parkeerkaart" read as zwart-wit is the news
     itself, which the phase asks for (a check session). A rule's aanjager stays: hiding behind the
     keuringsarts is schuld afschuiven; so does the model's that says more than the news ("dus het is
     afgewezen ik heb er zelf niks over te zeggen", a test session: the written form, split by a full
-    stop, cost −3). Nor is the news a summary: "… dus u krijgt hem niet" earned +1 samenvatten beside
-    the news's +2 (a test session)."""
+    stop, cost −3). Nor is a summary that tells the news one: "nee meneer helaas niet dus u krijgt hem
+    niet" earned +1 samenvatten beside the news's +2 (test sessions)."""
     if not news:
         return list(hits)
     return [hit for hit in hits if not (hit.label == AANJAGER and hit.method == "model" and _mostly_news(hit.text, news))
-            and not (hit.label == "samenvatten" and (hit.text.lower() in news.lower() or _mostly_news(hit.text, news)))]
+            and not (hit.label == "samenvatten" and (phase.news_told(hit.text) or _mostly_news(hit.text, news)))]
 
 
 NEWS_TAIL_WORDS = 3  # '… niet krijgt | meneer': words after the news that add nothing

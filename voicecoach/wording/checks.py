@@ -308,6 +308,27 @@ def not_a_spoken_tag(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     return after[0] not in TAG_SUBJECTS and not PROPOSAL.match(" ".join(after))
 
 
+# 'ik zie dat u boos bent ik wil u helpen' spoken without punctuation: 'bent ik' is no question, 'bent'
+# closes the 'dat'-clause (a test session: +2 gesloten vraag). A verb after such a clause's own verb
+# may ask again ('ik weet dat het lastig is kunt u …').
+SUBORDINATORS = frozenset({"dat", "als", "omdat", "of", "wanneer", "toen", "terwijl", "zodat", "hoe", "waarom", "waar"})
+LOOK_BACK = 8
+# finite verbs that close a subclause besides the question verbs ('dat ik zelf ook gespannen word zullen we …')
+CLOSING_VERBS = frozenset({"word", "wordt", "werd", "werden", "voel", "zie", "hoor", "denk", "snap", "begrijp",
+                           "krijg", "krijgt", "kreeg", "ga", "kom", "sta", "zit", "zat"})
+
+
+def not_closing_a_subclause(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    verbs = ctx.words["question_verbs"] | CLOSING_VERBS
+    for index in range(start - 1, max(0, start - LOOK_BACK) - 1, -1):
+        token = doc[index]
+        if token.is_punct or token.lower_ in verbs:
+            return True  # a sentence end, or the subclause's verb came before
+        if token.lower_ in SUBORDINATORS and index + 1 < start and doc[index + 1].lower_ in ctx.words["subject_pronouns"]:
+            return False
+    return True
+
+
 # 'ik vind het vervelend dat u zo tegen mij praat' names what the customer does to the trainee (an
 # ik-boodschap about behaviour, Les 6), not the customer's trouble: no begrip tonen (a test session).
 TOWARDS_ME = re.compile(r"\btegen (mij|me|ons)\b|\b(schreeuw|scheld|vloek|dreig|duw|beledig|snauw)\w*")
@@ -332,6 +353,7 @@ SENTENCE_CHECKS: dict[str, Check] = {
     "not_left_to_the_customer": not_left_to_the_customer,
     "not_about_being_treated": not_about_being_treated,
     "not_a_spoken_tag": not_a_spoken_tag,
+    "not_closing_a_subclause": not_closing_a_subclause,
     "opens_a_request": opens_a_request,
     "not_claiming_the_floor": not_claiming_the_floor,
     "clause_start": clause_start,

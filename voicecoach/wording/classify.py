@@ -11,24 +11,20 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from voicecoach.transcript import Word
-from voicecoach.wording.checks import FLOOR_WORDS, TREATED
+from voicecoach.wording.checks import TREATED
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
+from voicecoach.wording.vetoes import (
+    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, asks_to_talk, asks_understanding_for_oneself,
+    covered_share, denies_a_judgement, is_remmer_clause, is_rhetorical, offers_after, offers_own_step,
+    opens_with_understanding, paraphrased, sets_the_rules, sums_up,
+)
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
 )
 
-VETO_COVERAGE = 0.6
-DOUBTFUL_ORDER = 0.5  # see sets_the_rules
-SENTENCE_END = re.compile(r"[.!?]\s")
-LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren"})  # see offers_after
 AANJAGER_COVERAGE = 0.5
-# What a summary reports is the customer's, not the trainee's stance or step (see paraphrased).
-REPORTED_LABELS = frozenset({AANJAGER, "oplossing_zoeken"})
-# "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
-# (the rules' yes_no_question check says the same; the model sees only the verb-first words).
-CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
 # "U bent meneer De Vries, toch?": who the customer is, asked at the door or on the phone; the model
 # read "u bent …" as an attack (a test session). Only the title and a name (at most three words).
 NAMES_THE_CUSTOMER = re.compile(
@@ -67,7 +63,7 @@ class WordingClassifier:
         rule_hits = self.rule_hits(doc)
         techniques = [(hit.start, hit.end) for hit in rule_hits if hit.label != AANJAGER]
         aanjagers = [(hit.start, hit.end) for hit in rule_hits if hit.label == AANJAGER]
-        return self.fuse(rule_hits, *self.model_opinion(text, techniques, aanjagers))
+        return with_framed_aanjagers(self.fuse(rule_hits, *self.model_opinion(text, techniques, aanjagers)), text)
 
     def fuse(self, rule_hits: list[WordingHit], model_hits: list[WordingHit],
              best: Mapping[str, float] | None = None) -> list[WordingHit]:
@@ -94,6 +90,7 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and denies_a_judgement(hit, rule_hits))
             and not (hit.label == "begrip_tonen" and asks_understanding_for_oneself(hit, rule_hits))
             and not (hit.label == "begrip_tonen" and TREATED.search(hit.text.lower()))  # as checks.not_about_being_treated
+            and not (hit.label == "samenvatten" and offers_own_step(hit, rule_hits))
             and not (hit.label == "oplossing_zoeken" and REFUSAL.search(hit.text) and " maar " not in hit.text.lower())
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
             and not (hit.label == AANJAGER and hit.subtype == "afwijken_kernprobleem" and sums_up(hit, [*rule_hits, *model_hits]))
@@ -194,6 +191,31 @@ def not_inside_aanjager(hits: list[WordingHit]) -> list[WordingHit]:
     ]
 
 
+FRAMES = frozenset({"open_vraag", "gesloten_vraag", "samenvatten"})
+FRAME_REACH = 12  # characters between a question's or summary's words and the aanjager they lead into
+
+
+def with_framed_aanjagers(hits: list[WordingHit], text: str) -> list[WordingHit]:
+    """Each aanjager with the question or summary that frames it in the same sentence: 'als ik het
+    goed begrijp heeft u de rekening gewoon niet goed gelezen' earned +1 samenvatten beside −3 (and
+    the customer answered "Ja, dat is het."), 'wat is er nou weer aan de hand' +2 open vraag, 'kunnen
+    jullie niet gewoon normaal doen' +2 gesloten vraag (test sessions; Les 6: val de ander aan). The
+    labels stay (the form is a question), the aanjager's words take the frame in, so the trainee sees
+    the whole reproach quoted and the scoring pays nothing inside it."""
+    frames = [hit for hit in hits if hit.label in FRAMES]
+
+    def framed(aanjager: WordingHit) -> WordingHit:
+        taken = [frame for frame in frames if frame.start <= aanjager.start and (
+            frame.overlaps(aanjager) or (aanjager.start - frame.end <= FRAME_REACH
+                                         and not re.search(r"[.!?]", text[frame.end:aanjager.start])))]
+        if not taken:
+            return aanjager
+        start, end = min(frame.start for frame in taken), max(aanjager.end, *(frame.end for frame in taken))
+        return aanjager.model_copy(update={"start": start, "end": end, "text": text[start:end]})
+
+    return [framed(hit) if hit.label == AANJAGER else hit for hit in hits]
+
+
 def not_opening_a_judgement(hits: list[WordingHit]) -> list[WordingHit]:
     """'ik vind dat / ik denk dat' whose that-clause is an aanjager is a judgement of the person said
     in the ik-form, not an ik-boodschap ('ik vind dat u overdrijft', 'ik denk dat u het niet goed
@@ -212,145 +234,6 @@ def not_opening_a_judgement(hits: list[WordingHit]) -> list[WordingHit]:
         )
 
     return [hit for hit in hits if not (hit.label == "ik_boodschap" and opens_one(hit))]
-
-
-# a bare 'mag ik even' asks for the turn, not anything of the customer (checks.not_claiming_the_floor)
-FLOOR_CLAIM = re.compile(rf"\bmag ik( ({'|'.join(sorted(FLOOR_WORDS))}))*\W*$", re.IGNORECASE)
-INVITATION = re.compile(r"\b(zeg|zegt|vertel|vertelt)( u| je)? (het )?maar\b", re.IGNORECASE)
-
-
-def asks_to_talk(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """Whether the rules find an open question inside `hit`, or it invites the customer to speak ('zeg
-    het maar', 'vertelt u maar'): who asks 'waarmee kan ik je helpen' does not stop communicating (the
-    model read spoken telephone greetings so, test sessions)."""
-    return INVITATION.search(hit.text) is not None or any(
-        other.label == "open_vraag" and other.lies_within(hit) for other in rule_hits)
-
-
-# aanjager.u_zeurt's judging words: "ik denk niet dat u snapt …" still says "u snapt het niet"
-JUDGING = "zeurt|zeikt|liegt|jankt|overdrijft|dramt|jammert|klaagt"
-NEGATED_JUDGEMENT = re.compile(rf"\b(u|je|jij) ({JUDGING})( echt| helemaal)? niet\b",
-                               re.IGNORECASE)  # 'u liegt niet meneer': the rules' not_negated
-DENIAL = re.compile(rf"\bik (zeg|zei|vind|vond|bedoel|beweer|denk)( helemaal| echt| toch| ook)? niet dat (u|je|jij)( \w+){{0,2}} "
-                    rf"({JUDGING}|loog|zeurde)\b", re.IGNORECASE)
-
-
-def denies_a_judgement(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """'ik zeg niet dat u liegt', 'ik vind niet dat u overdrijft': the judgement is taken back, as the
-    rules' not_denied check says; the model's −3 quoted it as said (a test session). Not when the
-    reply goes on with 'maar' or the rules find an aanjager inside."""
-    if any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits):
-        return False
-    if NEGATED_JUDGEMENT.search(hit.text) and " maar " not in hit.text.lower():
-        return True
-    match = DENIAL.search(hit.text)
-    return match is not None and " maar " not in hit.text[match.end():].lower()
-
-
-# 'ik kan helaas geen nieuwe afspraak maken' refuses the step it names (the model read an offer, and
-# a check session's conversation ended "akkoord met de oplossing"); '…, maar …' may go on to one
-REFUSAL = re.compile(r"\b(kan|kunnen|mag|mogen)\b( \w+){0,2} geen (nieuwe |andere )?(afspraak|afspraken|oplossing|regeling)\b",
-                     re.IGNORECASE)
-
-
-ASKING_UNDERSTANDING = frozenset({"aanjager.u_moet_begrijpen", "aanjager.begrijpt_u_wel"})
-
-
-def asks_understanding_for_oneself(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """'u moet wel begrijpen dat het druk is', 'begrijpt u wel dat …' ask the customer's understanding
-    for the trainee's side: the model read 'begrijpen' as begrip tonen (+2 and a calmer customer, test
-    sessions). Its begrip is vetoed where such a rule hit lies within it or it starts right after one."""
-    return any(other.rule in ASKING_UNDERSTANDING and (other.lies_within(hit) or 0 <= hit.start - other.end <= 1)
-               for other in rule_hits)
-
-
-def sets_the_rules(hit: WordingHit, model_hits: Sequence[WordingHit]) -> bool:
-    """The model finds a boundary on the same words and is surer of it than of the order to calm down:
-    talking on the condition that the customer stays calm is the CIP's spelregels ("… dat u graag met
-    de klant wilt praten onder voorwaarde dat hij/zij rustig blijft"), which cost −3 at p 0.45 (a test
-    session). A surer order stays ('rustig als u zo doorgaat bel ik de beveiliging' opens with one)."""
-    doubt = hit.probability is not None and hit.probability < DOUBTFUL_ORDER
-    return doubt and any(other.label == "grens_aangeven" and covered_share(other.start, other.end, [hit]) >= VETO_COVERAGE
-                         and (other.probability or 0.0) > (hit.probability or 1.0) for other in model_hits)
-
-
-def sums_up(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
-    """A summary inside the model's 'afwijken van het kernprobleem': summing up keeps to the problem
-    (CIP stap 2), it brings in nothing else ('en wat heeft u van ons gehoord sinds die dag' cost −3, a
-    test session). A question may well stray ('wie heeft die fiets tegen de gevel gezet'): not vetoed."""
-    return any(other.label == "samenvatten" and other.lies_within(hit) for other in hits)
-
-
-def offers_after(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
-    """Whether a step is offered after `hit` ('ik kan er ook niks aan doen dat de levering te laat is,
-    maar ik ga wel meteen voor u navragen…'), or after its 'maar' ('ik kan u niks beloven maar ik ga
-    mijn best doen om het deze week te regelen', one clause when spoken): stating a limit and then
-    offering a step passes on no blame and breaks off nothing, as the rules' own `no_offer_after`
-    check says; the model's −3 for it stood beside +2 for the offer (test sessions)."""
-    turn = hit.text.lower().find(" maar ")
-    after = hit.end if turn < 0 else hit.start + turn + 1
-    return any(other.label == "oplossing_zoeken" and other.start >= after for other in hits)
-
-
-# Words that open a clause without saying anything yet ('nou mevrouw eh ik snap het hoor').
-OPENERS = re.compile(r"^(?:\W*\b(?:ja|nou|eh|ehm|uh|uhm|oh|o|och|ach|jee|goh|kijk|hé|hee|hoi|hallo|meneer|mevrouw|beste|sorry)\b)*\W*$",
-                     re.IGNORECASE)
-UNDERSTANDING = frozenset({"erkennen", "begrijpen", "inleven", "spiegelen"})  # not an own experience
-TURN_WORDS = re.compile(r"\b(maar|alleen|echter|behalve|toch|moet|moeten|hoeft|hoeven|nou ja|niet de enige)\b", re.IGNORECASE)
-
-
-def opens_with_understanding(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """The model's aanjager on one clause that a rule's words of understanding open and nothing turns
-    ('wat vervelend mevrouw dat u twee keer gemaild heeft en niks heeft gehoord' cost −3 schuld
-    afschuiven, 'ja ik snap je helemaal ik zou ook boos zijn' −3 afwijken van het kernprobleem, and the
-    customer got angrier: CIP stap 1, "geef aan dat u de gevoelens … begrijpt"). Not when the rules
-    find an aanjager in it, after a turn ('maar', 'toch', 'u moet …') or a sentence end, nor for
-    breaking off ('ja ik snap het volgende'), an own experience ('ik heb zelf ook …, daar ging ik ook
-    niet over zeuren') or 'sorry' (also said before a retort: 'sorry hoor, ik ben niet uw voetveeg')."""
-    if hit.subtype == "stoppen_met_communiceren" or any(other.label == AANJAGER and other.overlaps(hit) for other in rule_hits):
-        return False
-    opening = [other for other in rule_hits if other.label == "begrip_tonen" and other.subtype in UNDERSTANDING
-               and other.rule != "begrip.excuses" and other.lies_within(hit)
-               and OPENERS.match(hit.text[: other.start - hit.start])]
-    rest = hit.text[opening[0].end - hit.start:] if opening else ""
-    return bool(opening) and not TURN_WORDS.search(rest) and not re.search(r"[.,!?;:]", rest)
-
-
-def paraphrased(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """Whether `hit` is what a rule's summary reports of the customer ('U bedoelt dus | dat u niet
-    meer verbruikt'): the customer's words, not the trainee's stance (the model read 'niet meer' as
-    breaking off, a check session) nor a step offered ('dus als ik het goed begrijp is uw aanvraag
-    afgewezen … en moet u nu de huur betalen' earned "oplossingen zoeken", a test session: a step
-    read in a one-sentence summary spoken as one clause is no step either, the rules find a real
-    one); the rules' own not_summary check says the same."""
-    within_a_sentence = not SENTENCE_END.search(hit.text)  # not what the trainee says after the summary
-    summaries = [other for other in rule_hits if other.label == "samenvatten"]
-    reports = any(other.start < hit.start <= other.end + 3 for other in summaries)
-    holds = hit.label == "oplossing_zoeken" and any(other.lies_within(hit) for other in summaries)
-    return within_a_sentence and (reports or holds)
-
-
-def is_rhetorical(question: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """A question the rules' aanjagers make up most of ('nou ja, wat wilt u dan dat ik doe') is no
-    question the customer may answer; the rules drop theirs the same way (component._rhetorical)."""
-    aanjagers = [hit for hit in rule_hits if hit.label == AANJAGER]
-    return covered_share(question.start, question.end, aanjagers) >= VETO_COVERAGE
-
-
-def is_remmer_clause(start: int, end: int, rule_hits: Sequence[WordingHit]) -> bool:
-    """Whether rule hits of non-question conflictremmers cover most of this stretch: the model's
-    aanjager is then vetoed there ("maar ik ga het uitzoeken", "dat kan echt niet" as a boundary).
-    Questions are left out: "Waarom doet u zo moeilijk?" is an open question and an attack."""
-    remmers = [hit for hit in rule_hits if hit.label in STATEMENT_REMMERS]
-    return covered_share(start, end, remmers) >= VETO_COVERAGE
-
-
-def covered_share(start: int, end: int, covering: Sequence[WordingHit]) -> float:
-    """The share of the characters start..end that the `covering` hits cover."""
-    covered: set[int] = set()
-    for hit in covering:
-        covered.update(range(max(start, hit.start), min(end, hit.end)))
-    return len(covered) / (end - start) if end > start else 0.0
 
 
 def with_word_times(hits: Sequence[WordingHit], text: str, words: Sequence[Word]) -> list[WordingHit]:
