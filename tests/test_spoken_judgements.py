@@ -114,9 +114,9 @@ def test_a_difference_never_reads_the_same_as_its_limit(scenarios):
 def test_a_plain_no_to_the_customers_question_is_the_bad_news(scenarios):
     phase = scenarios["slechtnieuws-loket"].phases[0]
     for told in ("nee meneer helaas niet", "helaas niet meneer", "nee helaas meneer de keuringsarts vindt dat u nog kunt lopen",
-                 "nou nee meneer helaas niet hoor", "eh nee helaas meneer"):
+                 "nou nee meneer helaas niet hoor", "eh nee helaas meneer", "nee meneer die krijgt u helaas niet"):
         assert phase.news_told(told), told
-    for open_answer in ("nee dat weet ik nog niet", "ik weet het helaas nog niet"):
+    for open_answer in ("nee dat weet ik nog niet", "ik weet het helaas nog niet", "die krijgt u misschien niet"):
         assert phase.news_told(open_answer) is None, open_answer
 
 
@@ -224,3 +224,4 @@ def test_the_verb_closing_a_spoken_dat_clause_asks_nothing(classifier, text, ask
 def test_an_offer_is_not_a_summary(classifier):
     labels = {hit.label for hit in classifier.classify("we sturen u een nieuwe machine en halen de oude op is vrijdag goed")}
     assert "oplossing_zoeken" in labels and "samenvatten" not in labels
+
