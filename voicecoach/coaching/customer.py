@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -50,7 +50,7 @@ def customer_line(scenario: Scenario, state: CustomerState, previous: str = "", 
     phase but not calmed (no step offered yet, also as the last words of a conversation that ran out
     of turns), the phase's prompt for its goal if it has one. Not a line of the customer's
     `previous` words, when the level has another; after a reply that `asked` nothing, none about
-    being asked (see _not_about_questions)."""
+    being asked (BEING_ASKED)."""
     phase = scenario.phase(state.phase)
     if phase.news_prompts and not state.news_heard and state.turn > 0:  # the opening line is the level's
         return _pick(phase.news_prompts, f"{scenario.id}:{state.turn}", previous)
@@ -58,10 +58,12 @@ def customer_line(scenario: Scenario, state: CustomerState, previous: str = "", 
                and state.anger <= scenario.ending.calmed_at_most and phase.goal_prompts)
     options = phase.goal_prompts if waiting else phase.lines[state.anger]
     if state.outcome == "calmed":
-        closing = [_without_questions(option) for option in options]
+        # a calmed customer's last words ask nothing the trainee can no longer answer ("Dat klinkt
+        # redelijk. En hoe weet ik zeker dat het deze keer wel doorgaat?" ended a conversation, a test session)
+        closing = [_without_sentences(option, lambda sentence: sentence.endswith("?")) for option in options]
         return _pick([line for line in closing if not line.endswith("?")] or options, f"{scenario.id}:{state.turn}", previous)
     if not asked:
-        trimmed = [_not_about_questions(line) for line in options]
+        trimmed = [_without_sentences(line, BEING_ASKED.search) for line in options]
         options = ([line for line in options if not BEING_ASKED.search(line)]
                    or [line for line in trimmed if not BEING_ASKED.search(line)] or options)
     return _pick(options, f"{scenario.id}:{state.turn}", previous)
@@ -77,15 +79,9 @@ BEING_ASKED = re.compile(r"\b(vraagt u dat|vragen stellen|stelt alleen maar vrag
                          r"staat dat niet in)\b", re.IGNORECASE)
 
 
-def _not_about_questions(line: str) -> str:
-    kept = [sentence for sentence in re.split(r"(?<=[.!?])\s+", line) if not BEING_ASKED.search(sentence)]
-    return " ".join(kept) or line
-
-
-def _without_questions(line: str) -> str:
-    """A calmed customer's last words ask nothing the trainee can no longer answer ("Dat klinkt redelijk.
-    En hoe weet ik zeker dat het deze keer wel doorgaat?" ended a conversation, a test session)."""
-    kept = [sentence for sentence in re.split(r"(?<=[.!?])\s+", line) if not sentence.endswith("?")]
+def _without_sentences(line: str, leave_out: Callable[[str], object]) -> str:
+    """`line` without the sentences `leave_out` is true for (the whole line if that would leave nothing)."""
+    kept = [sentence for sentence in re.split(r"(?<=[.!?])\s+", line) if not leave_out(sentence)]
     return " ".join(kept) or line
 
 
