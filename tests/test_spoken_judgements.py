@@ -166,9 +166,20 @@ def _paid(classifier, phase, text: str, news: str | None = None) -> dict[str, in
     return {p.criterion: p.points for p in score.points}
 
 
-def test_a_check_question_after_an_aanjager_earns_nothing(classifier, scenarios):
-    paid = _paid(classifier, scenarios["late-levering"].phases[1], "u had ook zelf even kunnen bellen toch")
+@pytest.mark.parametrize("text", ["u had ook zelf even kunnen bellen toch", "u had ook zelf even kunnen bellen, toch?",
+                                  "U had ook zelf even kunnen bellen. Klopt dat?"])
+def test_a_check_question_after_an_aanjager_earns_nothing(classifier, scenarios, text):
+    """The tag asks agreement with the reproach: it is quoted with it, and paid nothing."""
+    paid = _paid(classifier, scenarios["late-levering"].phases[1], text)
     assert "techniek:gesloten_vraag" not in paid and any(points < 0 for points in paid.values())
+    aanjagers = [hit for hit in classifier.classify(text) if hit.label == "aanjager"]
+    assert aanjagers and text.rstrip("?").endswith(aanjagers[-1].text.rstrip("?"))
+
+
+def test_a_check_question_further_on_is_still_paid(classifier, scenarios):
+    text = "u had ook zelf even kunnen bellen. Maar goed, ik stuur u vandaag nog een nieuwe datum, is dat goed?"
+    assert {hit.rule for hit in classifier.classify(text)} >= {"vraag.klopt"}
+    assert "techniek:gesloten_vraag" in _paid(classifier, scenarios["late-levering"].phases[1], text)
 
 
 @pytest.mark.parametrize("text", ["ja meneer het is helaas afgewezen dus u krijgt hem niet",

@@ -92,8 +92,7 @@ def _paid_hits(hits: Sequence[WordingHit], phase: Phase, w: dict[str, Any]) -> l
     # session calmed a customer there with stock phrases)
     remmers = [hit for hit in hits if hit.label != AANJAGER and not (hit.label == "ik_boodschap" and hit.subtype == "begrip")
                and not (hit.label == "gesloten_vraag" and _inside(hit, acts))
-               and not (hit.label in QUESTION_LABELS | {"samenvatten"} and _inside(hit, aanjagers))
-               and not (hit.subtype == "controle" and _tagged_on(hit, aanjagers))]
+               and not (hit.label in QUESTION_LABELS | {"samenvatten"} and _inside(hit, aanjagers))]
     allowed = {frozenset(pair["labels"]) for pair in w.get("overlap_allowed") or ()}
     first = {hit.label: n for n, hit in reversed(list(enumerate(remmers)))}
     # on a tie the phase's goal comes first: "ik stel voor dat we de bank morgen komen brengen" was paid
@@ -248,15 +247,6 @@ def _not_needed(hit: WordingHit, customer_anger: int) -> PointRecord:
 
 def _inside(hit: WordingHit, others: Sequence[WordingHit]) -> bool:
     return any(hit.lies_within(other) for other in others)
-
-
-TAG_REACH = 20  # characters between an aanjager and the 'toch?' that asks agreement with it
-
-
-def _tagged_on(check: WordingHit, aanjagers: Sequence[WordingHit]) -> bool:
-    """A check question right after an aanjager asks agreement with it: 'u had ook zelf even kunnen
-    bellen toch' earned "+1 … je checkt of je de klant goed begrepen hebt" beside −3 (a test session)."""
-    return any(0 <= check.start - aanjager.end <= TAG_REACH for aanjager in aanjagers)
 
 
 def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestion], w: dict[str, Any]) -> list[PointRecord]:

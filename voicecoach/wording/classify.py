@@ -193,6 +193,7 @@ def not_inside_aanjager(hits: list[WordingHit]) -> list[WordingHit]:
 
 FRAMES = frozenset({"open_vraag", "gesloten_vraag", "samenvatten"})
 FRAME_REACH = 12  # characters between a question's or summary's words and the aanjager they lead into
+TAG_REACH = 20  # characters between an aanjager and the 'toch?' / 'klopt dat?' that asks agreement with it
 
 
 def with_framed_aanjagers(hits: list[WordingHit], text: str) -> list[WordingHit]:
@@ -201,16 +202,21 @@ def with_framed_aanjagers(hits: list[WordingHit], text: str) -> list[WordingHit]
     the customer answered "Ja, dat is het."), 'wat is er nou weer aan de hand' +2 open vraag, 'kunnen
     jullie niet gewoon normaal doen' +2 gesloten vraag (test sessions; Les 6: val de ander aan). The
     labels stay (the form is a question), the aanjager's words take the frame in, so the trainee sees
-    the whole reproach quoted and the scoring pays nothing inside it."""
+    the whole reproach quoted and the scoring pays nothing inside it. So does a check question tagged
+    on after it, also past a sentence end ('u had ook zelf even kunnen bellen, toch?' earned "+1 … je
+    checkt of je de klant goed begrepen hebt" beside −3): it asks agreement with the reproach."""
     frames = [hit for hit in hits if hit.label in FRAMES]
 
     def framed(aanjager: WordingHit) -> WordingHit:
         taken = [frame for frame in frames if frame.start <= aanjager.start and (
             frame.overlaps(aanjager) or (aanjager.start - frame.end <= FRAME_REACH
                                          and not re.search(r"[.!?]", text[frame.end:aanjager.start])))]
+        taken += [tag for tag in frames if tag.subtype == "controle" and tag.start > aanjager.start
+                  and tag.start - aanjager.end <= TAG_REACH]
         if not taken:
             return aanjager
-        start, end = min(frame.start for frame in taken), max(aanjager.end, *(frame.end for frame in taken))
+        start = min(aanjager.start, *(frame.start for frame in taken))
+        end = max(aanjager.end, *(frame.end for frame in taken))
         return aanjager.model_copy(update={"start": start, "end": end, "text": text[start:end]})
 
     return [framed(hit) if hit.label == AANJAGER else hit for hit in hits]
