@@ -46,9 +46,15 @@ class Contours:
 
 
 def loudness_contour(samples: np.ndarray) -> np.ndarray:
-    """dBFS per 10 ms frame, the RMS over the LOUDNESS_FRAME around it."""
-    rms = librosa.feature.rms(y=samples, frame_length=LOUDNESS_FRAME, hop_length=HOP, center=True)[0]
-    return power_to_db(np.square(rms.astype(np.float64)))
+    """dBFS per 10 ms frame, the mean square over the LOUDNESS_FRAME around it (zero outside the
+    reply): librosa.feature.rms(center=True) framed the same, but it copies every 400 ms frame, 6,400
+    samples per 10 ms (a 40 s reply: 100 MB), and on this VM fresh memory after a pause cost 0.2-0.3 s
+    of a streamed reply's analysis. A running sum gives the same frames in one pass."""
+    running = np.concatenate(([0.0], np.cumsum(np.square(samples, dtype=np.float64))))
+    centres = np.arange(1 + len(samples) // HOP) * HOP
+    starts = np.clip(centres - LOUDNESS_FRAME // 2, 0, len(samples))
+    ends = np.clip(centres + LOUDNESS_FRAME // 2, 0, len(samples))
+    return power_to_db((running[ends] - running[starts]) / LOUDNESS_FRAME)
 
 
 def pitch_contour(samples: np.ndarray, sample_rate: int) -> np.ndarray:
