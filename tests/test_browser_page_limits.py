@@ -3,7 +3,8 @@
   waited first (it waited 6 minutes), then says so with "Opnieuw proberen". A service without a worker
   stands for a stalled analysis; Playwright's clock moves the page's own time on;
 - "Laatste opname verwijderen", "Dit gesprek verwijderen" and "Probeer opnieuw" say when they fail,
-  that nothing changed, with "Opnieuw inloggen" when logged out (they did nothing visible);
+  that nothing changed, with "Opnieuw inloggen" when logged out (they did nothing visible); deleting
+  a reply says that the coach's note on it goes too;
 - the classroom's anger meters show a furious customer in the bad colour (it was green at 4 of 4);
 - the printable progress report fits a phone (its table made the page scroll sideways)."""
 
@@ -125,6 +126,24 @@ def test_deleting_the_last_reply_while_logged_out_says_so_and_works_after_loggin
         expect(page.locator(f".turn[data-id='{turn['id']}']")).to_have_count(0, timeout=10_000)
         assert len(questions) == 1  # asked once: the retry does not ask again
     assert client.get(f"/api/turns/{turn['id']}").status_code == 404
+
+
+def test_deleting_a_reply_says_its_coach_note_goes_too(service, microphone, tmp_path):
+    """A coach's note went silently with the turn it was about (a test session)."""
+    client = service.client("oefenaar")
+    conversation_id = new_conversation(client)
+    turn = answered(client, conversation_id, spoken_reply(REPLY, tmp_path, "antwoord"))
+    coach = service.client("docent")
+    assert coach.post(f"/api/conversations/{conversation_id}/notes",
+                      json={"text": "Mooi rustig begin.", "turn_id": turn["id"]}).status_code == 201
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+        expect(page.locator("#notes")).to_contain_text("Mooi rustig begin.")
+        questions: list[str] = []
+        page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+        page.click("#delete-turn")
+        expect(page.locator(f".turn[data-id='{turn['id']}']")).to_have_count(0, timeout=10_000)
+        assert questions and questions[0].endswith("De notitie van je coach erbij gaat ook weg.")
+        expect(page.locator("#notes")).not_to_contain_text("Mooi rustig begin.")
 
 
 def test_a_new_start_or_deletion_that_fails_says_nothing_changed(service, microphone):

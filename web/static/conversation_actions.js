@@ -44,12 +44,20 @@ async function removeConfirmed(url, then) {
   else await actionFailed(response, () => removeConfirmed(url, then));
 }
 
+// A coach's notes go with what they are about: the question says so (they went silently, a test session).
+function notesGoing(notes) {
+  if (notes.length === 0) return "";
+  return notes.length === 1 ? " De notitie van je coach erbij gaat ook weg." : ` De ${notes.length} notities van je coach erbij gaan ook weg.`;
+}
+
 if ($("privacy")) {
   $("delete-turn").addEventListener("click", () => {
     if (!newestTurn) return;
-    remove(`/api/turns/${newestTurn.id}`, "De laatste opname en de analyse ervan definitief verwijderen?", () => window.location.reload());
+    const notes = conversation.notes.filter((note) => note.turn_id === newestTurn.id);
+    remove(`/api/turns/${newestTurn.id}`, `De laatste opname en de analyse ervan definitief verwijderen?${notesGoing(notes)}`,
+      () => window.location.reload());
   });
   $("delete-conversation").addEventListener("click", () => {
-    remove(api, "Dit gesprek met alle opnames definitief verwijderen?", () => { window.location.href = "/"; });
+    remove(api, `Dit gesprek met alle opnames definitief verwijderen?${notesGoing(conversation.notes)}`, () => { window.location.href = "/"; });
   });
 }
