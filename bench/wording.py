@@ -60,7 +60,7 @@ def predictions(classifier: WordingClassifier, texts: list[str]) -> dict[str, li
         rules, (model, best) = classifier.rule_hits(doc), classifier.model_opinion(text)
         result["rules"].append(predicted_labels(rules))
         result["model"].append(predicted_labels(model))
-        result["fused"].append(predicted_labels(classifier.fuse(rules, model, best)))
+        result["fused"].append(predicted_labels(classifier.fuse(text, rules, model, best)))
     return result
 
 

@@ -484,12 +484,16 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
     ('niet mijn schuld', 'dat was mijn collega') the blog's "Vermijd een defensieve houding" (it was
     cited as 'stop met communiceren', which a later test session found did not describe it)."""
     les6_items = ("val de ander aan", "stop met communiceren")
+    # naming the customer as the cause: Les 6 says to say it if you mean it, "maar doe dat nooit op een
+    # emotionele manier" (a review found "val de ander aan" cited for it)
+    cause = "moet je dat ook zeggen, maar doe dat nooit op een emotionele manier"
     for rule in load_rules(known_checks=KNOWN_CHECKS):
         if rule.subtype == "kalmeringsbevel":
             assert SEED_FILES[rule.source].startswith("3 Reasons Why") and "3 Reasons Why" in rule.explanation, rule.id
         if rule.subtype == "schuld_afschuiven":
             defensive = "blog: vermijd een defensieve houding" in rule.explanation and SEED_FILES[rule.source].startswith("Cliënt")
-            assert defensive or any(f"conflictaanjagers: {item}" in rule.explanation for item in les6_items), rule.id
+            assert defensive or cause in rule.explanation or any(
+                f"conflictaanjagers: {item}" in rule.explanation for item in les6_items), rule.id
 
 
 @pytest.mark.parametrize(
@@ -497,6 +501,9 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
     [
         # CIP stap 2: talking on the condition that the customer stays calm sets the rules, it orders nothing
         ("Ik merk dat u uw stem verheft. Ik wil graag met u praten, maar dan wel rustig.", {"grens_aangeven"}, {"aanjager"}),
+        ("Ik wil u graag helpen, maar dan moet u wel rustig blijven.", {"grens_aangeven"}, {"aanjager"}),
+        # a proposal that includes the trainee orders nothing ("Dan praten we rustig" cost -3, a test session)
+        ("Ik zie dat u allebei boos bent. Meneer, gaat u even met mij mee? Dan praten we rustig.", {"oplossing_zoeken"}, {"aanjager"}),
         # an order not to shout is an order, whatever its word order ('U moet niet zo schreeuwen' is one too)
         ("Schreeuw niet zo tegen me!", {"aanjager"}, {"gedrag_benoemen"}),
         # 3 Reasons Why: "Ga vooral niet in discussie"

@@ -86,8 +86,8 @@ def test_model_hits_carry_clause_probability_and_nearest_example(classifier):
         assert 0.0 < hit.probability <= 1.0
         assert hit.nearest_example in train_ids
         # plain Dutch for the trainee: the example's words, not its id or a percentage
-        assert hit.explanation.startswith("Lijkt op ") and hit.nearest_example not in hit.explanation
-        assert "%" not in hit.explanation and "zoals in de voorbeeldzin" in hit.explanation
+        assert hit.explanation.startswith("Dit lijkt op ") and hit.nearest_example not in hit.explanation
+        assert "%" not in hit.explanation and "zoals de voorbeeldzin" in hit.explanation
         assert hit.source in SEED_FILES and hit.source_title == SEED_FILES[hit.source]
 
 

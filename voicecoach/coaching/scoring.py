@@ -206,7 +206,7 @@ def _news_point(words: str, w: dict[str, Any]) -> PointRecord:
         criterion="techniek:nieuws_brengen",
         points=value,
         explanation=(
-            f"+{value}: Je bracht het slechte nieuws duidelijk: \"{words}\". Zeg het meteen, zonder omweg, en blijf "
+            f"+{value}: Je bracht het slechte nieuws duidelijk: \"{words}\". Blijf "
             f"dan bij de reactie van de klant (3 Reasons Why: \"Communiceer duidelijk en respectvol. Praat kalm en "
             f"gebruik duidelijke taal.\"). Bron: {SEED_FILES[R3]}."
         ),

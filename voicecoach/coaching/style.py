@@ -79,14 +79,14 @@ EXPLANATIONS: dict[Style, str] = {
     ),
     "confronteren": (
         "Je legde het probleem open op tafel: je luisterde naar de klant, kwam op voor je eigen standpunt "
-        "en zocht een oplossing waar jullie allebei tevreden mee zijn, een win-winsituatie. Les 6 noemt dit "
-        "de ideale manier om met conflicten om te gaan. Het nadeel: het kost veel tijd en energie."
+        "en zocht een oplossing waar jullie allebei tevreden mee zijn, een win-winsituatie. Volgens Les 6 "
+        "lijkt dit de ideale manier om met conflicten om te gaan, maar er zijn ook nadelen: het kost veel tijd en energie."
     ),
     "forceren": (
         "Je probeerde het conflict in je eigen voordeel te beslissen, zonder de klant te ontzien en zonder "
         "te luisteren. Volgens Les 6 lijkt dat op de korte termijn een goede oplossing, maar op de lange "
         "termijn zijn de gevolgen vaak negatief: de klant blijft ontevreden, voelt zich misschien "
-        "overrompeld en de kwestie komt vaak terug."
+        "overrompeld, en er is een kans dat je opnieuw met de kwestie te maken krijgt."
     ),
     "compromis": (
         "Je zocht een middenweg: jij en de klant geven allebei een beetje toe. Volgens Les 6 is dat een goede "

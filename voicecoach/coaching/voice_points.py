@@ -14,12 +14,24 @@ from voicecoach.vocabulary import BLOG, R3, SEED_FILES
 
 CALM_PRESSURE_ANGER = 3
 
-# Per voice measure: the comparative and what to do about it.
+# Per voice measure: the comparative, what to do about it and the seed that says so. The blog names
+# "Verhoogd stemvolume" and "Snelle veranderingen in de stemtoon" as signs; a voice that is higher or
+# faster throughout is neither, so those follow 3 Reasons Why's "Praat kalm en gebruik duidelijke taal".
 VOICE_TEXT = {
-    "loudness": ("harder", "Een harde stem is een teken dat het gesprek escaleert: praat kalm."),
-    "pitch": ("hoger", "Een hogere, gespannen stem is een teken dat het gesprek escaleert."),
-    "rate": ("sneller", "Praat kalm en in duidelijke taal."),
+    "loudness": ("harder", "Een verhoogd stemvolume is een teken dat de situatie verslechtert. Blijf kalm.", BLOG),
+    "pitch": ("hoger", "Praat kalm en gebruik duidelijke taal.", R3),
+    "rate": ("sneller", "Praat kalm en gebruik duidelijke taal.", R3),
 }
+
+
+def _rise_advice(measure: str, jump: bool) -> tuple[str, str]:
+    """What a rise inside the reply is a sign of, and the seed: a gradual rise in pitch is no 'snelle
+    verandering' (a review found the text saying 'geleidelijk' and 'snelle' in one breath)."""
+    if measure == "loudness":
+        return "Een verhoogd stemvolume is een teken dat de situatie verslechtert.", BLOG
+    if jump:
+        return "Snelle veranderingen in de stemtoon zijn een teken dat de situatie verslechtert.", BLOG
+    return "Praat kalm en gebruik duidelijke taal.", R3
 
 
 def voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, calm_words: bool) -> list[PointRecord]:
@@ -29,6 +41,7 @@ def voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, 
         if not comparison.raised:
             continue
         value = w["voice_raised"][comparison.measure]
+        _, advice, source = VOICE_TEXT[comparison.measure]
         evidence = comparison.model_dump(mode="json")
         clipping = ""
         if comparison.measure == "loudness":
@@ -43,14 +56,15 @@ def voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, 
                 criterion=f"stem:{comparison.measure}",
                 points=value,
                 explanation=f"{value}: {_raised_sentence(comparison, voice)}{clipping} "
-                f"{VOICE_TEXT[comparison.measure][1]} Bron: {SEED_FILES[BLOG]}.",
+                f"{advice} Bron: {SEED_FILES[source]}.",
                 evidence=evidence,
-                source=BLOG,
+                source=source,
             )
         )
     for rise in voice.rises:
         word = VOICE_TEXT[rise.measure][0]
         kind = "plotseling" if rise.kind == "jump" else "geleidelijk"
+        advice, source = _rise_advice(rise.measure, rise.kind == "jump")
         own = "" if rise.reference == "calibration" else "; je rustige stem is nog niet gemeten, dus dit is vergeleken met je eigen antwoord"
         points.append(
             point(
@@ -59,11 +73,10 @@ def voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, 
                 explanation=(
                     f"{w['rise']}: Je stem werd van {fmt(rise.start)} tot {fmt(rise.end)} s {kind} {word}: "
                     f"ongeveer {_amount(rise.difference, rise.measure)} {word} dan eerder in je antwoord (pas vanaf "
-                    f"{_amount(rise.threshold, rise.measure)} telt het als stijging{own}). Snelle veranderingen in je stem "
-                    f"zijn een teken dat het gesprek escaleert. Bron: {SEED_FILES[BLOG]}."
+                    f"{_amount(rise.threshold, rise.measure)} telt het als stijging{own}). {advice} Bron: {SEED_FILES[source]}."
                 ),
                 evidence=rise.model_dump(mode="json"),
-                source=BLOG,
+                source=source,
             )
         )
     # a word or two is judged raised only when clearly so (voice/measures.py), so it earns no "calm under pressure";

@@ -18,7 +18,7 @@ from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
     CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, asks_to_talk, asks_understanding_for_oneself,
     covered_share, denies_a_judgement, is_remmer_clause, is_rhetorical, offers_after, offers_own_step,
-    opens_with_understanding, paraphrased, sets_the_rules, sums_up,
+    opens_with_understanding, paraphrased, proposes_together, sets_the_rules, sums_up,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -63,11 +63,12 @@ class WordingClassifier:
         rule_hits = self.rule_hits(doc)
         techniques = [(hit.start, hit.end) for hit in rule_hits if hit.label != AANJAGER]
         aanjagers = [(hit.start, hit.end) for hit in rule_hits if hit.label == AANJAGER]
-        return with_framed_aanjagers(self.fuse(rule_hits, *self.model_opinion(text, techniques, aanjagers)), text)
+        return with_framed_aanjagers(self.fuse(text, rule_hits, *self.model_opinion(text, techniques, aanjagers)), text)
 
-    def fuse(self, rule_hits: list[WordingHit], model_hits: list[WordingHit],
+    def fuse(self, text: str, rule_hits: list[WordingHit], model_hits: list[WordingHit],
              best: Mapping[str, float] | None = None) -> list[WordingHit]:
-        """`best`: the model's best-clause probability per label (needed for "gated" labels)."""
+        """`text`: the reply the hits are in; `best`: the model's best-clause probability per label
+        (needed for "gated" labels)."""
         rule_hits = not_inside_aanjager(rule_hits)  # before `found`: a dropped rule hit leaves its label to the model
         if self.model is None:
             return rule_hits
@@ -93,7 +94,8 @@ class WordingClassifier:
             and not (hit.label == "samenvatten" and offers_own_step(hit, rule_hits))
             and not (hit.label == "oplossing_zoeken" and REFUSAL.search(hit.text) and " maar " not in hit.text.lower())
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
-            and not (hit.label == AANJAGER and hit.subtype == "afwijken_kernprobleem" and sums_up(hit, [*rule_hits, *model_hits]))
+            and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and proposes_together(hit, rule_hits))
+            and not (hit.label == AANJAGER and hit.subtype == "afwijken_kernprobleem" and sums_up(hit, [*rule_hits, *model_hits], text))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and FLOOR_CLAIM.search(hit.text))
@@ -157,9 +159,10 @@ class WordingClassifier:
         source = self.label_sources.get(key) or self.label_sources[hit.label]
         name = AANJAGER_NAMES[hit.subtype] if hit.label == AANJAGER else TECHNIQUE_NAMES[hit.label]
         # plain words for the trainee; the probability and the example's id stay in the hit's evidence
+        kind = f"een conflictaanjager ({name})" if hit.label == AANJAGER else f"de techniek '{name}'"
         explanation = (
-            f"Lijkt op {name}: \"{hit.text}\", zoals in de voorbeeldzin \"{hit.nearest_text}\". "
-            "Gevonden door te vergelijken met voorbeelden, niet aan vaste woorden, dus minder zeker dan een vaste regel."
+            f"Dit lijkt op {kind}: \"{hit.text}\", zoals de voorbeeldzin \"{hit.nearest_text}\". VoiceCoach vond "
+            "dit door te vergelijken met voorbeeldzinnen, niet aan de hand van vaste woorden, dus het is minder zeker."
         )
         return WordingHit(
             label=hit.label, subtype=hit.subtype, rule=f"model.{key}", start=hit.start, end=hit.end, text=hit.text,

@@ -81,11 +81,30 @@ def sets_the_rules(hit: WordingHit, model_hits: Sequence[WordingHit]) -> bool:
                          and (other.probability or 0.0) > (hit.probability or 1.0) for other in model_hits)
 
 
-def sums_up(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
-    """A summary inside the model's 'afwijken van het kernprobleem': summing up keeps to the problem
-    (CIP stap 2), it brings in nothing else ('en wat heeft u van ons gehoord sinds die dag' cost −3, a
-    test session). A question may well stray ('wie heeft die fiets tegen de gevel gezet'): not vetoed."""
-    return any(other.label == "samenvatten" and other.lies_within(hit) for other in hits)
+def sums_up(hit: WordingHit, hits: Sequence[WordingHit], text: str) -> bool:
+    """A summary inside the model's 'afwijken van het kernprobleem', or one that opens its sentence:
+    summing up keeps to the problem (CIP stap 2), it brings in nothing else ('en wat heeft u van ons
+    gehoord sinds die dag' cost −3, and 'Dus u bent in februari ontslagen, maar ze hebben gekeken naar
+    uw oude loonstroken, …' −3 on its second clause, test sessions). A question may well stray ('wie
+    heeft die fiets tegen de gevel gezet'): not vetoed."""
+    return any(other.label == "samenvatten" and (other.lies_within(hit) or (
+        other.start <= hit.start and not SENTENCE_END.search(text[other.start:hit.start]))) for other in hits)
+
+
+# 'dan praten we rustig', 'laten we het rustig bekijken': a proposal that includes the trainee orders
+# the customer nothing; the writers label "Meneer, gaat u even met mij mee? Dan kunnen we rustig praten."
+# a question and "komt u even mee … dan kunnen we rustig praten" an offer, never a calming command
+TOGETHER = re.compile(r"\b(we|wij)\b", re.IGNORECASE)
+TO_THE_CUSTOMER = re.compile(r"\b(u|je|jij|jullie|doe|doet|hou|houd|houdt|blijf|kalmeer|stop|wees|word|worden|chill|eerst)\b"
+                             r"|\b(rustig|kalm)( \w+)? aan\b", re.IGNORECASE)  # 'eerst rustig worden dan pas praten we verder'
+
+
+
+def proposes_together(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """The model's calming command on words that say 'we' and address nothing to the customer, and in
+    which no rule finds an aanjager."""
+    return (TOGETHER.search(hit.text) is not None and TO_THE_CUSTOMER.search(hit.text) is None
+            and not any(other.label == AANJAGER and other.overlaps(hit) for other in rule_hits))
 
 
 def offers_after(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
