@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import zipfile
 
 import pytest
@@ -53,7 +54,7 @@ def setting(tmp_path_factory):  # type: ignore[no-untyped-def]
 def test_the_trainee_reports_the_incident_and_the_coach_reads_it(setting):
     _, trainee, coach, conversation = setting
     before = trainee.get(f"/api/conversations/{conversation}/incident").json()
-    assert before["escalated"] and before["may_write"] and before["incident"] is None
+    assert before["reportable"] and before["may_write"] and before["incident"] is None
     assert "3 Reasons Why" in before["source_title"]
     saved = trainee.put(f"/api/conversations/{conversation}/incident", json=REPORT)
     assert saved.status_code == 200 and saved.json()["incident"]["what"] == REPORT["what"]
@@ -76,9 +77,20 @@ def test_an_empty_field_gets_a_dutch_error_naming_it_and_keeps_the_saved_report(
     assert trainee.get(f"/api/conversations/{conversation}/incident").json()["incident"][field] == REPORT[field]
 
 
-def test_no_incident_report_for_a_conversation_that_did_not_escalate(setting):
-    _, trainee, _, _ = setting
-    calm = trainee.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
-    assert trainee.get(f"/api/conversations/{calm}/incident").json()["escalated"] is False
-    response = trainee.put(f"/api/conversations/{calm}/incident", json=REPORT)
-    assert response.status_code == 400 and "geëscaleerd" in response.json()["error"]["message"]
+def test_no_incident_report_for_a_conversation_that_did_not_end_so(setting):
+    """Not while it runs, nor after an ending that asks for no report; after every ending of a
+    scenario that says "Meld het incident", also a calmed one (3 Reasons Why: "Ook als je de
+    situatie hebt opgelost")."""
+    app, trainee, _, _ = setting
+    running = trainee.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+    phone = trainee.post("/api/conversations", json={"scenario_id": "klacht-telefoon"}).json()["id"]
+    calmed = trainee.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()["id"]
+    with sqlite3.connect(app.state.settings.data_dir / "voicecoach.db") as db:
+        db.execute("UPDATE conversations SET finished_at = datetime('now'), state = json_set(state, '$.outcome', 'calmed')"
+                   " WHERE id IN (?, ?)", (phone, calmed))
+    for refused in (running, phone):
+        assert trainee.get(f"/api/conversations/{refused}/incident").json()["reportable"] is False
+        response = trainee.put(f"/api/conversations/{refused}/incident", json=REPORT)
+        assert response.status_code == 400 and "geëscaleerd" in response.json()["error"]["message"]
+    assert trainee.get(f"/api/conversations/{calmed}/incident").json()["reportable"] is True
+    assert trainee.put(f"/api/conversations/{calmed}/incident", json=REPORT).status_code == 200

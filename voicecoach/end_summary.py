@@ -58,10 +58,27 @@ def _style(turns: Sequence[TurnRow], overrules: dict[str, list[LabelOverrule]]) 
     }
 
 
-def _message(scenario: Scenario, outcome: str | None, turns: Sequence[TurnRow]) -> str | None:
+# A customer who was calm when the turns ran out: "zonder dat de klant gekalmeerd was" and the advice
+# for aggression (the police) described another conversation than one that never came to a solution
+# (a test session).
+CALM_UNFINISHED = (
+    "De klant was rustig, maar na {turns} beurten was er nog niets afgesproken. Wanneer de spanning is "
+    "verminderd, is het belangrijk om over te gaan tot probleemoplossing (blog): stel een concrete oplossing "
+    "voor en maak duidelijke afspraken (3 Reasons Why: Zoek naar oplossingen)."
+)
+
+
+def _calm_at_the_end(scenario: Scenario, conversation: ConversationRow) -> bool:
+    return conversation.state.get("anger", scenario.start_anger) <= scenario.ending.calmed_at_most
+
+
+def _message(scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow]) -> str | None:
     """How the conversation ended, for the endings that have more to say than their name."""
+    outcome = conversation.state.get("outcome")
     if outcome == "calmed":
         return scenario.ending.calmed_message
+    if outcome == "unfinished" and _calm_at_the_end(scenario, conversation):
+        return CALM_UNFINISHED.format(turns=conversation.state.get("turn", len(turns)))
     if outcome == "broken_off" and turns:
         last = turns[-1]
         before = CustomerState(**last.state_before)
@@ -84,10 +101,14 @@ def end_summary(
     ]
     points = [p for t in scored for p in scores[t.id]["points"] if p.get("coach") != "removed"]
     outcome = conversation.state.get("outcome")
+    aggression = outcome == "escalated" or (outcome == "unfinished" and not _calm_at_the_end(scenario, conversation))
+    # after a break-off too: "Maak achteraf een melding van het incident … Ook als je de situatie hebt
+    # opgelost" (3 Reasons Why; a test session found no reminder after any break-off)
     return {
         "outcome": outcome,
-        "message": _message(scenario, outcome, turns),
-        "advice": scenario.ending.escalated_advice if outcome not in ("calmed", "broken_off") else [],
+        "message": _message(scenario, conversation, turns),
+        "advice": (scenario.ending.escalated_advice if aggression
+                   else scenario.ending.reporting_advice if outcome == "broken_off" else []),
         "final_line": final_line(scenario, conversation, turns),
         "total": sum(scores[t.id]["total"] for t in scored),
         "phases": phases,

@@ -1,6 +1,8 @@
-"""The practice incident report after an escalated ending (3 Reasons Why: "Meld het incident!"):
-the trainee writes what happened, when and who; it is kept with the conversation and its coach
-sees it. Only the trainee writes it, and only for a conversation that escalated."""
+"""The practice incident report (3 Reasons Why: "Meld het incident!"): the trainee writes what
+happened, when and who; it is kept with the conversation and its coach sees it. Only the trainee
+writes it: after an escalated ending, and after every ending of a scenario whose endings say to
+report the incident ("Ook als je de situatie hebt opgelost": the calmed ending said "Meld het
+incident achteraf toch" while the form was refused, a review)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from voicecoach.errors import VoiceCoachError
+from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, IncidentReport
 from voicecoach.vocabulary import R3
 
@@ -28,8 +31,10 @@ class IncidentError(VoiceCoachError):
         return {**super().to_dict(), "field": self.field}
 
 
-def escalated(conversation: ConversationRow) -> bool:
-    return conversation.finished_at is not None and conversation.state.get("outcome") == "escalated"
+def reportable(conversation: ConversationRow, scenario: Scenario) -> bool:
+    if conversation.finished_at is None:
+        return False
+    return conversation.state.get("outcome") == "escalated" or scenario.ending.tells_reporting
 
 
 def incident_dict(report: IncidentReport | None) -> dict[str, Any] | None:
@@ -39,10 +44,12 @@ def incident_dict(report: IncidentReport | None) -> dict[str, Any] | None:
             "updated_at": report.updated_at.isoformat(timespec="seconds")}
 
 
-def save_incident(session: Session, conversation: ConversationRow, values: dict[str, str]) -> IncidentReport:
+def save_incident(session: Session, conversation: ConversationRow, scenario: Scenario,
+                  values: dict[str, str]) -> IncidentReport:
     """Store (or replace) the report; every field must be filled. Errors name the field in Dutch."""
-    if not escalated(conversation):
-        raise VoiceCoachError("Een incidentmelding hoort bij een gesprek dat uit de hand liep (geëscaleerd).", code="not_escalated")
+    if not reportable(conversation, scenario):
+        raise VoiceCoachError("Een incidentmelding hoort bij een afgelopen gesprek dat uit de hand liep (geëscaleerd), "
+                              "of bij een oefening waarvan het einde zegt dat je het incident meldt.", code="not_escalated")
     cleaned = {name: (values.get(name) or "").strip() for name, _, _ in FIELDS}
     for name, title, longest in FIELDS:
         if not cleaned[name]:

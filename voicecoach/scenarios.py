@@ -164,6 +164,9 @@ class Phase(_Strict):
         return lines
 
 
+REPORTING = re.compile(r"\bmeld\b", re.IGNORECASE)  # "Meld het incident …"
+
+
 class Ending(_Strict):
     """How the conversation ends."""
 
@@ -176,6 +179,18 @@ class Ending(_Strict):
     calmed_message: str = Field(min_length=10)
     escalated_advice: list[str] = Field(min_length=1)
     """What the seeds advise when it escalates: gesprek beëindigen, hulp inschakelen, incident melden."""
+
+    @property
+    def reporting_advice(self) -> list[str]:
+        """The advice to report the incident, which 3 Reasons Why gives for every ending ("Ook als je de
+        situatie hebt opgelost"): after a break-off too, and where the calmed ending says it."""
+        return [advice for advice in self.escalated_advice if REPORTING.search(advice)]
+
+    @property
+    def tells_reporting(self) -> bool:
+        """Whether this scenario's endings tell the trainee to report the incident (then the practice
+        report is offered after every ending, not only an escalated one)."""
+        return bool(self.reporting_advice) or REPORTING.search(self.calmed_message) is not None
 
 
 AANJAGER_KEYS = tuple(f"{AANJAGER}:{subtype}" for subtype in AANJAGER_SUBTYPES)

@@ -155,10 +155,15 @@ def break_off_verdict(text: str, hits: Sequence[WordingHit], anger_before: int, 
     below `escalated_at` or higher)."""
     found = breaking_off(text, hits)
     broke = f'Je brak het gesprek af ("{found.text}")' if found else "Je brak het gesprek af"
+    if replies_before == 0 and anger_before >= escalated_at:  # a threat at once: "laat uitpraten" is no advice there
+        return (f"{broke} al bij je eerste antwoord, bij een klant die al dreigde (boosheid {anger_before} van 4), en "
+                "sprak af hoe het verdergaat. Dat mag: kun je de situatie niet de-escaleren en voel je je onveilig, "
+                "schakel dan hulp in (3 Reasons Why: Schakel hulp in indien nodig). Zeg daarbij rustig waar je grens "
+                "ligt (3 Reasons Why: Geef je grenzen aan).")
     if replies_before == 0:
         return (f"{broke} al bij je eerste antwoord en sprak af hoe het verdergaat. 3 Reasons Why raadt dat aan "
-                "als het kalmeren echt niet lukt: probeer eerst de klant te laten uitpraten, begrip te tonen en "
-                "samen te vatten.")
+                "als het kalmeren echt niet lukt: probeer eerst de klant te laten uitpraten en begrip te tonen (3 Reasons "
+                "Why) en vat samen wat je hoort (CIP, stap 2).")
     if anger_before < escalated_at - 1:
         return (f"{broke} en sprak af hoe het verdergaat, terwijl de klant al rustiger was (boosheid "
                 f"{anger_before} van 4). 3 Reasons Why raadt afbreken aan als het kalmeren echt niet lukt; hier "

@@ -52,7 +52,7 @@ def customer_line(scenario: Scenario, state: CustomerState, previous: str = "", 
     `previous` words, when the level has another; after a reply that `asked` nothing, none about
     being asked (BEING_ASKED)."""
     phase = scenario.phase(state.phase)
-    if phase.news_prompts and not state.news_heard and state.turn > 0:  # the opening line is the level's
+    if phase.news_prompts and not state.news_heard:  # the opening line too: the levels' lines react to the news
         return _pick(phase.news_prompts, f"{scenario.id}:{state.turn}", previous)
     waiting = (state.outcome != "calmed" and scenario.next_phase(phase.id) is None
                and state.anger <= scenario.ending.calmed_at_most and phase.goal_prompts)
@@ -207,7 +207,10 @@ def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerSta
                              asked=bool(labels & QUESTION_LABELS))
     key = answered_to(scenario, before, state, labels)
     broken_off = state.outcome == "broken_off"
-    if broken_off and key in TECHNIQUE_ORDER and "oplossing_zoeken" in labels:
+    # the last words answer the step agreed on: a calmed customer answered an offer the model also
+    # read as a summary with "Ja, dat klopt helemaal. Goed." (a test session)
+    if (state.outcome in ("broken_off", "calmed") and key in TECHNIQUE_ORDER and "oplossing_zoeken" in labels
+            and "oplossing_zoeken" in scenario.responses):
         key = "oplossing_zoeken"
     if key is None:
         return line

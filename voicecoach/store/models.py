@@ -296,7 +296,7 @@ class LabelOverrule(Base):
 
 
 class IncidentReport(Base):
-    """The trainee's practice incident report after an escalated conversation (3 Reasons Why:
+    """The trainee's practice incident report after an ending that asks for one (3 Reasons Why:
     "Meld het incident!"): what happened, when, who; the coach sees it."""
 
     __tablename__ = "incident_reports"

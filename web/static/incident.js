@@ -1,5 +1,5 @@
-// The incident report of an escalated conversation: shown once the conversation escalated (also
-// when that happens while the page is open), a form for the trainee, read-only for the coach.
+// The incident report of a conversation whose ending asks for one (voicecoach/incident.py): shown once
+// the conversation ended so (also while the page is open), a form for the trainee, read-only for the coach.
 "use strict";
 
 (function () {
@@ -27,7 +27,7 @@
     const response = await fetch(url, { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const data = await response.json();
-    if (!data.escalated) return;
+    if (!data.reportable) return;
     document.getElementById("incident-source").textContent = `Bron: ${data.source_title}`;
     if (section.hidden) show(data.incident);
     section.hidden = false;

@@ -1,4 +1,4 @@
-"""The practice incident report of an escalated conversation: the trainee writes it, the coach reads it."""
+"""The practice incident report of a conversation (voicecoach/incident.py): the trainee writes it, the coach reads it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from voicecoach.api.deps import ServiceDep, SessionDep, UserDep
 from voicecoach.api.schemas import ERRORS
-from voicecoach.incident import SOURCE, escalated, incident_dict, save_incident
+from voicecoach.incident import SOURCE, incident_dict, reportable, save_incident
 from voicecoach.store.models import IncidentReport
 from voicecoach.vocabulary import SEED_FILES
 
@@ -24,10 +24,10 @@ class IncidentIn(BaseModel):
 
 @router.get("/{conversation_id}/incident")
 def get_incident(conversation_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
-    """Whether the conversation escalated, the report if written, and whether you may write it."""
+    """Whether the conversation's ending asks for a report, the report if written, and whether you may write it."""
     conversation = service.conversation(session, user, conversation_id)
     return {
-        "escalated": escalated(conversation), "may_write": conversation.user_id == user.id,
+        "reportable": reportable(conversation, service.scenario_of(conversation)), "may_write": conversation.user_id == user.id,
         "incident": incident_dict(session.get(IncidentReport, conversation.id)), "source_title": SEED_FILES[SOURCE],
     }
 
@@ -35,4 +35,4 @@ def get_incident(conversation_id: str, session: SessionDep, service: ServiceDep,
 @router.put("/{conversation_id}/incident")
 def put_incident(conversation_id: str, body: IncidentIn, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
     conversation = service.conversation(session, user, conversation_id, write=True)
-    return {"incident": incident_dict(save_incident(session, conversation, body.model_dump()))}
+    return {"incident": incident_dict(save_incident(session, conversation, service.scenario_of(conversation), body.model_dump()))}
