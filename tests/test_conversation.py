@@ -316,7 +316,7 @@ def test_asking_the_customer_for_a_solution_is_not_answered_as_an_offer(analyser
     offered = hear_text(analyser, "Zal ik de rekening samen met u doorlopen?").reply
     assert {hit.label for hit in asked.hits} >= {"open_vraag", "oplossing_zoeken"}
     for reply, answered in ((asked, False), (spoken, False), (offered, True)):
-        heard = answered_labels(reply.hits, {hit.label for hit in reply.hits})
+        heard = answered_labels(reply.hits, {hit.label for hit in reply.hits}, reply.text)
         assert ("oplossing_zoeken" in heard) is answered
         before = CustomerState(2, scenario.phases[0].id, turn=1)
         line = customer_reply(scenario, before, replace(before, anger=1, turn=2), heard)
@@ -542,6 +542,10 @@ def test_a_procedure_step_said_the_other_way_round_is_not_taken(words):
     ("hoe kunnen we dit het beste oplossen denkt u", False),  # a question for a solution
     ("zullen we een nieuwe afspraak maken voor vanmiddag", True),  # a proposal
     ("ik kom vanmiddag om drie uur terug met een nieuw modem", True),
+    # only looking into it, without a when (Les 6, stap 5: "Wanneer ga je de oplossing precies uitvoeren?")
+    ("Ik ga kijken wat ik kan doen.", False),
+    ("ik ga ernaar kijken", False),
+    ("ik ga vandaag nog kijken wat ik kan doen en ik bel u om vier uur", True),
 ])
 def test_only_an_offer_ends_the_last_phase_calmed(analyser, words, calms):
     """A check session ended conversations "akkoord met de oplossing" on the word "afspraak" in a

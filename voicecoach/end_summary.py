@@ -29,7 +29,7 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
     before = CustomerState(**last.state_before)
     interruption = last.record.analysis.interruption if last.record is not None else None
     labels = turn_labels(scenario.phase(before.phase), text, hits, interruption is not None and interruption.interrupting)
-    heard = answered_labels(hits, labels)  # as the conversation heard it
+    heard = answered_labels(hits, labels, text)  # as the conversation heard it
     return customer_reply(scenario, before, CustomerState(**conversation.state), heard,
                           last.customer_line, asked_what_helps=asks_what_helps(labels, heard))
 

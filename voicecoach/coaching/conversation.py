@@ -90,7 +90,7 @@ class Conversation:
         )
         labels = turn_labels(phase, reply.text, hits, reply.interruption is not None and reply.interruption.interrupting)
         before, line = self.state, self.line
-        heard = answered_labels(hits, labels)
+        heard = answered_labels(hits, labels, reply.text)
         self.state = react(self.scenario, before, score, labels, broke_off=breaking_off(reply.text, hits) is not None,
                            news_told=news is not None, offered=heard)
         self.line = customer_reply(self.scenario, before, self.state, heard, line,

@@ -151,17 +151,36 @@ def turn_labels(phase: Phase, text: str, hits: Sequence[WordingHit], interrupted
     return labels
 
 
-def answered_labels(hits: Sequence[WordingHit], labels: set[str]) -> set[str]:
+def answered_labels(hits: Sequence[WordingHit], labels: set[str], text: str) -> set[str]:
     """`labels` as the customer hears them: a search for solutions that only asks ("Wat kan ik voor
     u doen?", CIP: oplossingen vragen; the rules' subtype "vragen", or inside an open question)
     offers nothing to accept (test sessions heard "Dat zou al een stuk schelen." answer it). The
     phase's goal still counts it (react). The bare word 'oplossing' asked about ("wat zou voor u een
-    goede oplossing zijn", "heeft u zelf een oplossing in gedachten") offers nothing either."""
+    goede oplossing zijn", "heeft u zelf een oplossing in gedachten") offers nothing either; nor does
+    only looking into it ("Ik ga kijken wat ik kan doen.", "ik ga ernaar kijken") without a when:
+    it ended conversations calmed with "… weet wat er gaat gebeuren en wanneer" (a test session; Les 6,
+    stap 5: "Wanneer ga je de oplossing precies uitvoeren?")."""
     questions = [hit for hit in hits if hit.label in QUESTION_LABELS]
     offers = [hit for hit in hits if hit.label == "oplossing_zoeken"]
-    if offers and all(_only_asks(offer, questions) for offer in offers):
+    if offers and all(_only_asks(offer, questions) or _only_looks(offer, text) for offer in offers):
         return labels - {"oplossing_zoeken"}
     return labels
+
+
+# 'ik ga (er even naar) kijken (wat ik kan doen)', and nothing said of when
+LOOKING = re.compile(r"^(ik|we|wij)( (ga|gaan|zal|zullen|kan|kunnen|wil|willen))?( (er|even|eens|wel|dan|nu|gewoon|naar|ernaar|erna))*"
+                     r" (kijken|bekijken|uitzoeken)$", re.IGNORECASE)
+VAGUE_REST = re.compile(r"^\W*((er|even|eens|naar|wel|voor u)\W+)*(wat (ik|we|wij)( \w+){0,3} (kan|kunnen) (doen|betekenen|regelen)"
+                        r"|wat er (mogelijk is|kan))?\W*$", re.IGNORECASE)
+WHEN = re.compile(r"\b(vandaag|morgen|overmorgen|vanmiddag|vanavond|vanochtend|straks|meteen|direct|nu meteen|maandag|dinsdag|"
+                  r"woensdag|donderdag|vrijdag|zaterdag|zondag|volgende week|deze week|binnen|om \w+ uur|uur)\b", re.IGNORECASE)
+
+
+def _only_looks(offer: WordingHit, text: str) -> bool:
+    """The offer is only a promise to look into it, its clause says no more, and the reply no when."""
+    rest = re.split(r"[.!?;]", text[offer.end:], maxsplit=1)[0]
+    return (LOOKING.match(offer.text.strip()) is not None and VAGUE_REST.match(rest) is not None
+            and WHEN.search(text) is None)
 
 
 def asks_what_helps(labels: set[str], heard: set[str]) -> bool:
