@@ -16,9 +16,9 @@ from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
-    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, asks_to_talk, asks_understanding_for_oneself,
-    covered_share, denies_a_judgement, is_remmer_clause, is_rhetorical, offers_after, offers_own_step,
-    opens_with_understanding, paraphrased, proposes_together, sets_the_rules, sums_up,
+    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_to_talk,
+    asks_understanding_for_oneself, covered_share, denies_a_judgement, is_remmer_clause, is_rhetorical, offers_after,
+    offers_own_step, opens_with_understanding, paraphrased, proposes_together, sets_the_rules, sums_up,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -95,7 +95,7 @@ class WordingClassifier:
             and not (hit.label == "oplossing_zoeken" and REFUSAL.search(hit.text) and " maar " not in hit.text.lower())
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and proposes_together(hit, rule_hits))
-            and not (hit.label == AANJAGER and hit.subtype == "afwijken_kernprobleem" and sums_up(hit, [*rule_hits, *model_hits], text))
+            and not (hit.label == AANJAGER and hit.subtype in SUMMED_UP_KINDS and sums_up(hit, [*rule_hits, *model_hits], text))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and FLOOR_CLAIM.search(hit.text))

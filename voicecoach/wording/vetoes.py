@@ -81,6 +81,11 @@ def sets_the_rules(hit: WordingHit, model_hits: Sequence[WordingHit]) -> bool:
                          and (other.probability or 0.0) > (hit.probability or 1.0) for other in model_hits)
 
 
+# What a summary is read as when it repeats the customer's words: straying, or (a "…, maar dat salaris
+# heeft u niet meer" from the customer's own story) breaking off
+SUMMED_UP_KINDS = frozenset({"afwijken_kernprobleem", "stoppen_met_communiceren"})
+
+
 def sums_up(hit: WordingHit, hits: Sequence[WordingHit], text: str) -> bool:
     """A summary inside the model's 'afwijken van het kernprobleem', or one that opens its sentence:
     summing up keeps to the problem (CIP stap 2), it brings in nothing else ('en wat heeft u van ons
