@@ -502,6 +502,8 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # CIP stap 2: talking on the condition that the customer stays calm sets the rules, it orders nothing
         ("Ik merk dat u uw stem verheft. Ik wil graag met u praten, maar dan wel rustig.", {"grens_aangeven"}, {"aanjager"}),
         ("Ik wil u graag helpen, maar dan moet u wel rustig blijven.", {"grens_aangeven"}, {"aanjager"}),
+        ("mevrouw ik wil u graag helpen maar dan moet u echt wel rustig blijven", {"grens_aangeven"}, {"aanjager"}),
+        ("Ik wil u graag helpen, maar dan moet u wel eerst rustig worden.", {"grens_aangeven"}, {"aanjager"}),
         # Les 6: "Je zoekt naar een middenweg, wat een goede manier is om conflicten te beëindigen" (it earned only
         # a closed question, a review)
         ("Zullen we elkaar in het midden treffen?", {"oplossing_zoeken"}, {"aanjager"}),
