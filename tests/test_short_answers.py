@@ -96,4 +96,4 @@ def test_a_typed_monologue_names_its_words_not_a_time(scenario):
     spoken = score_turn(hits=(), suggestions=(), phase=scenario.phases[0], customer_anger=3,
                         word_count=81, speech_seconds=30.5, voice=None)
     assert "(81 woorden)" in next(p for p in typed.points if p.criterion == "luisteren:monoloog").explanation
-    assert "(81 woorden, 30,5 s)" in next(p for p in spoken.points if p.criterion == "luisteren:monoloog").explanation
+    assert "(81 woorden, 30,5 seconden)" in next(p for p in spoken.points if p.criterion == "luisteren:monoloog").explanation

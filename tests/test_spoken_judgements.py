@@ -99,7 +99,7 @@ def test_a_shouted_sentence_inside_a_calm_reply_takes_half_the_technique_points(
     earned = sum(p.points for p in score.points if p.criterion.startswith("techniek:"))
     loss = points["stem:woorden_komen_minder_aan"]
     assert earned > 0 and loss.points == -round(earned / 2)
-    assert "van 3,7 tot 7,0 s harder werd" in loss.explanation and "stijging:loudness" in points
+    assert "van 3,7 tot 7,0 seconden harder werd" in loss.explanation and "stijging:loudness" in points
 
 
 def test_a_difference_never_reads_the_same_as_its_limit(scenarios):

@@ -19,3 +19,13 @@ def point(*, criterion: str, points: int, explanation: str, evidence: dict[str, 
 def fmt(value: float, digits: int = 1) -> str:
     """Seconds and decibels with a Dutch decimal comma ('2,5')."""
     return f"{value:.{digits}f}".replace(".", ",")
+
+
+def seconds(value: float) -> str:
+    """A duration in plain Dutch ('2,5 seconden'): trainees read "s" as nothing."""
+    return f"{fmt(value)} seconde" if fmt(value) == "1,0" else f"{fmt(value)} seconden"
+
+
+def span(start: float, end: float) -> str:
+    """A stretch of the reply in plain Dutch ('van 1,2 tot 3,4 seconden')."""
+    return f"van {fmt(start)} tot {seconds(end)}"

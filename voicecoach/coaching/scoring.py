@@ -11,7 +11,7 @@ import yaml
 
 from voicecoach.scenarios import Phase, ProcedureStep
 from voicecoach.turn_record import PointRecord, ScoreRecord
-from voicecoach.coaching.points import fmt, point
+from voicecoach.coaching.points import point, seconds, span
 from voicecoach.coaching.voice_points import raised_voice_loss, voice_points
 from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
@@ -65,7 +65,7 @@ def score_turn(
 
 
 def _seconds(hit: WordingHit) -> str:
-    return f" ({fmt(hit.seconds[0])}–{fmt(hit.seconds[1])} s)" if hit.seconds else ""
+    return f" ({span(*hit.seconds)})" if hit.seconds else ""
 
 
 def _technique_value(label: str, phase: Phase, w: dict[str, Any]) -> int:
@@ -325,7 +325,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any],
             )
         ]
     if word_count > rules["max_words"] or speech_seconds > rules["max_seconds"]:
-        length = f"{word_count} woorden, {fmt(speech_seconds)} s" if speech_seconds else f"{word_count} woorden"  # typed: no time
+        length = f"{word_count} woorden, {seconds(speech_seconds)}" if speech_seconds else f"{word_count} woorden"  # typed: no time
         return [
             point(
                 criterion="luisteren:monoloog",
@@ -344,7 +344,7 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any],
 def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> PointRecord:
     """The reply started while the customer's line was still playing (voice/interruption.py)."""
     value = w["listening"]["interrupting"]
-    when = " en ".join(f"van {fmt(start)} tot {fmt(end)} s" for start, end in interruption.stretches)
+    when = " en ".join(span(start, end) for start, end in interruption.stretches)
     echo = (
         " Wat je microfoon van de luidspreker opving (de klant zelf), telt niet mee."
         if interruption.echo and interruption.explained_seconds >= 0.4 else ""
@@ -354,7 +354,7 @@ def _interruption_point(interruption: Interruption, w: dict[str, Any]) -> PointR
         points=value,
         explanation=(
             f"{value}: Je begon te praten terwijl de klant nog aan het woord was: je sprak {when} door de "
-            f"klant heen (samen ongeveer {fmt(interruption.seconds)} s).{echo} Laat de klant uitpraten (of "
+            f"klant heen (samen ongeveer {seconds(interruption.seconds)}).{echo} Laat de klant uitpraten (of "
             f"uitrazen, indien nodig) en luister aandachtig. Bron: {SEED_FILES[R3]}."
         ),
         evidence=interruption.model_dump(mode="json"),

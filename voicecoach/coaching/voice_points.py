@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from voicecoach.coaching.points import fmt, point
+from voicecoach.coaching.points import fmt, point, span
 from voicecoach.turn_record import PointRecord
 from voicecoach.voice.shapes import SHORT_REPLY_S, Comparison, VoiceRecord
 from voicecoach.voice.stats import semitones_as_percent
@@ -71,7 +71,7 @@ def voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, 
                 criterion=f"stijging:{rise.measure}",
                 points=w["rise"],
                 explanation=(
-                    f"{w['rise']}: Je stem werd van {fmt(rise.start)} tot {fmt(rise.end)} s {kind} {word}: "
+                    f"{w['rise']}: Je stem werd {span(rise.start, rise.end)} {kind} {word}: "
                     f"ongeveer {_amount(rise.difference, rise.measure)} {word} dan eerder in je antwoord (pas vanaf "
                     f"{_amount(rise.threshold, rise.measure)} telt het als stijging{own}). {advice} Bron: {SEED_FILES[source]}."
                 ),
@@ -113,7 +113,7 @@ def raised_voice_loss(voice: VoiceRecord, techniques: Sequence[PointRecord], w: 
     if not (raised or rises) or loss <= 0:
         return []
     reasons = [f"je {' en '.join(VOICE_TEXT[c.measure][0] for c in raised)} sprak dan {_reference(voice)}"] if raised else []
-    reasons += [f"je stem van {fmt(rise.start)} tot {fmt(rise.end)} s {VOICE_TEXT[rise.measure][0]} werd" for rise in rises]
+    reasons += [f"je stem {span(rise.start, rise.end)} {VOICE_TEXT[rise.measure][0]} werd" for rise in rises]
     return [
         point(
             criterion="stem:woorden_komen_minder_aan",
@@ -158,7 +158,7 @@ def _amounts(comparison: Comparison) -> tuple[str, str]:
 def _when(comparison: Comparison) -> str:
     """The raised stretches in seconds (one per stretch, merged across pauses)."""
     stretches = comparison.stretches or (comparison.seconds,)
-    return " en ".join(f"van {fmt(start)} tot {fmt(end)} s" for start, end in stretches)
+    return " en ".join(span(start, end) for start, end in stretches)
 
 
 def _reference(voice: VoiceRecord) -> str:

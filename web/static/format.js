@@ -13,7 +13,7 @@ const NL = {
     return `${NL.signed(value)} ${Math.abs(value) === 1 ? "punt" : "punten"}`;
   },
   seconds(start, end) {
-    return `${NL.number(start)}–${NL.number(end)} s`;
+    return `${NL.number(start)} tot ${NL.number(end)} seconden`;
   },
   date(iso) {
     return new Intl.DateTimeFormat("nl-NL", { dateStyle: "long", timeStyle: "short" }).format(new Date(`${iso}Z`));
