@@ -294,6 +294,38 @@ def test_the_customer_does_not_say_the_same_sentence_twice_in_a_row(scenario_id)
         said = line
 
 
+def test_of_two_customers_the_one_spoken_to_answers():
+    """ruzie-balie: "Mevrouw, en hoe ging het bij u?" was answered by meneer Pinas (a check of the
+    scenario); the CIP wants each version heard. A reply to one of them gets that one's line, a new
+    one when it was just said; a reply to both, or to neither, either line."""
+    scenario = load_scenarios()[0]["ruzie-balie"]
+    info = scenario.phases[1]
+    before, after = CustomerState(2, info.id, turn=1), CustomerState(1, info.id, turn=2)
+    to_her = customer_reply(scenario, before, after, {"open_vraag"}, "", reply="Mevrouw, en hoe ging het bij u?")
+    to_him = customer_reply(scenario, before, after, {"open_vraag"}, "", reply="En meneer, wat is er precies gebeurd?")
+    assert "Mevrouw Smit zegt:" in to_her and "Meneer Pinas" not in to_her
+    assert "Meneer Pinas zegt:" in to_him and "Mevrouw Smit" not in to_him
+    again = customer_reply(scenario, before, after, {"open_vraag"}, to_her, reply="Mevrouw, en hoe ging het bij u?")
+    assert again != to_her
+    lines = {customer_reply(scenario, before, replace(after, turn=turn), {"open_vraag"}, "",
+                            reply="Meneer, mevrouw, wat is er gebeurd?") for turn in range(2, 12)}
+    assert any("Meneer Pinas" in line for line in lines) and any("Mevrouw Smit" in line for line in lines)
+
+
+def test_the_two_customers_information_phase_takes_both_versions():
+    """ruzie-balie's information phase moves on after two replies that reach its goal (goal_turns),
+    one per customer's version; the count starts again in the next phase."""
+    scenario = load_scenarios()[0]["ruzie-balie"]
+    info, last = scenario.phases[1], scenario.phases[2]
+    assert info.goal_turns == 2 and last.goal_turns == 1
+    good = ScoreRecord(total=2, points=())
+    first = react(scenario, CustomerState(2, info.id, turn=1), good, {"open_vraag"})
+    assert first.phase == info.id and first.goal_replies == 1
+    assert react(scenario, first, good, {"begrip_tonen"}).phase == info.id  # not its goal
+    second = react(scenario, first, good, {"samenvatten"})
+    assert second.phase == last.id and second.goal_replies == 0
+
+
 def test_the_boundary_phase_moves_on_only_on_a_boundary():
     """grens-overschrijden's first phase asks to name the behaviour and set a boundary: an
     ik-boodschap alone moved it on while the customer still shouted (a test session)."""

@@ -31,7 +31,7 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
     labels = turn_labels(scenario.phase(before.phase), text, hits, interruption is not None and interruption.interrupting)
     heard = answered_labels(hits, labels, text)  # as the conversation heard it
     return customer_reply(scenario, before, CustomerState(**conversation.state), heard,
-                          last.customer_line, asked_what_helps=asks_what_helps(labels, heard))
+                          last.customer_line, asked_what_helps=asks_what_helps(labels, heard), reply=text)
 
 
 def _unique(points: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -102,6 +102,9 @@ class Phase(_Strict):
     goal_techniques: list[str] = Field(default_factory=list)
     """Those of `techniques` that reach the goal (the phase advances, or the last one ends calmed);
     empty: any of them. "Stel een concrete oplossing voor" is not reached by an ik-boodschap alone."""
+    goal_turns: int = Field(default=1, ge=1, le=3)
+    """Replies that must reach the goal before the phase advances: ruzie-balie's two customers each
+    tell their version (CIP stap 2: ieders versie apart), one open question moved it on after one."""
     goal_prompts: list[str] = Field(default_factory=list)
     """What the customer says here while calm enough to end but the goal is not reached yet (in the
     last phase: asking for the step); empty: the level's line. The calm levels' lines ("Oké, als

@@ -94,7 +94,7 @@ class Conversation:
         self.state = react(self.scenario, before, score, labels, broke_off=breaking_off(reply.text, hits) is not None,
                            news_told=news is not None, offered=heard)
         self.line = customer_reply(self.scenario, before, self.state, heard, line,
-                                   asked_what_helps=asks_what_helps(labels, heard)) if not self.finished else ""
+                                   asked_what_helps=asks_what_helps(labels, heard), reply=reply.text) if not self.finished else ""
         self.state = acknowledging(self.scenario, before, self.state, heard)
         return TurnResult(
             reply=reply.text,

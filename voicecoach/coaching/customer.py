@@ -39,24 +39,27 @@ class CustomerState:
     """Techniques of ONCE the customer has answered already (stored states without it: none)."""
     news_heard: bool = False
     """The phase's bad news has been told (Phase.news; stored states without it: not yet)."""
+    goal_replies: int = 0
+    """Replies in this phase that reached its goal, of Phase.goal_turns (stored states without it: none)."""
 
     @classmethod
     def start(cls, scenario: Scenario) -> CustomerState:
         return cls(anger=scenario.start_anger, phase=scenario.phases[0].id)
 
 
-def customer_line(scenario: Scenario, state: CustomerState, previous: str = "", *, asked: bool = True) -> str:
+def customer_line(scenario: Scenario, state: CustomerState, previous: str = "", *, asked: bool = True,
+                  reply: str = "") -> str:
     """The scripted line for the current phase and anger level; calm enough to end in the last
     phase but not calmed (no step offered yet, also as the last words of a conversation that ran out
     of turns), the phase's prompt for its goal if it has one. Not a line of the customer's
     `previous` words, when the level has another; after a reply that `asked` nothing, none about
-    being asked (BEING_ASKED)."""
+    being asked (BEING_ASKED); of two customers, the one the `reply` spoke to (addressed_lines)."""
     phase = scenario.phase(state.phase)
     if phase.news_prompts and not state.news_heard:  # the opening line too: the levels' lines react to the news
         return _pick(phase.news_prompts, f"{scenario.id}:{state.turn}", previous)
     waiting = (state.outcome != "calmed" and scenario.next_phase(phase.id) is None
                and state.anger <= scenario.ending.calmed_at_most and phase.goal_prompts)
-    options = phase.goal_prompts if waiting else phase.lines[state.anger]
+    options = addressed_lines(phase.goal_prompts if waiting else phase.lines[state.anger], reply, previous)
     if state.outcome == "calmed":
         # a calmed customer's last words ask nothing the trainee can no longer answer ("Dat klinkt
         # redelijk. En hoe weet ik zeker dat het deze keer wel doorgaat?" ended a conversation, a test session)
@@ -79,10 +82,33 @@ BEING_ASKED = re.compile(r"\b(vraagt u dat|vragen stellen|stelt alleen maar vrag
                          r"staat dat niet in)\b", re.IGNORECASE)
 
 
+# A line of one of two customers names its speaker ("Mevrouw Smit zegt: …", ruzie-balie); a reply
+# that speaks to one of them ("Mevrouw, en hoe ging het bij u?") is answered by that one: meneer
+# answered it (a check of the scenario).
+SPEAKER = re.compile(r"(meneer|mevrouw) [^:]{1,30} (zegt|roept|schreeuwt):", re.IGNORECASE)
+ADDRESS = re.compile(r"\b(meneer|mevrouw)\b", re.IGNORECASE)
+
+
+def addressed_lines(options: list[str], reply: str, previous: str = "") -> list[str]:
+    """The `options` spoken by the customer the `reply` addresses, when it names exactly one of
+    the speakers and they have a line not just said (`previous`); else all of them."""
+    named = {word.lower() for word in ADDRESS.findall(reply)}
+    if len(named) != 1:
+        return options
+    speakers = [SPEAKER.match(option) for option in options]
+    return [option for option, speaker in zip(options, speakers)
+            if speaker and speaker[1].lower() in named and option not in previous] or options
+
+
 def _without_sentences(line: str, leave_out: Callable[[str], object]) -> str:
-    """`line` without the sentences `leave_out` is true for (the whole line if that would leave nothing)."""
-    kept = [sentence for sentence in re.split(r"(?<=[.!?])\s+", line) if not leave_out(sentence)]
-    return " ".join(kept) or line
+    """`line` without the sentences `leave_out` is true for (the whole line if that would leave
+    nothing); a speaker's name before the first sentence stays."""
+    speaker = SPEAKER.match(line)
+    body = line[speaker.end():].strip() if speaker else line
+    kept = [sentence for sentence in re.split(r"(?<=[.!?])\s+", body) if not leave_out(sentence)]
+    if not kept:
+        return line
+    return " ".join([speaker[0], *kept] if speaker else kept)
 
 
 def _pick(options: list[str], seed_text: str, previous: str = "") -> str:
@@ -205,7 +231,7 @@ def _only_asks(offer: WordingHit, questions: Sequence[WordingHit]) -> bool:
 
 
 def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerState, labels: set[str],
-                   previous: str = "", *, asked_what_helps: bool = False) -> str:
+                   previous: str = "", *, asked_what_helps: bool = False, reply: str = "") -> str:
     """The customer's next words: an answer to what was said (if the scenario has one), then
     the scripted line for the new phase and anger level; `previous`: what the customer said before.
     After a break-off the trainee has gone: the answer alone, to the arrangement first ("Als dat
@@ -214,16 +240,16 @@ def customer_reply(scenario: Scenario, before: CustomerState, state: CustomerSta
     gaat u er nu concreet aan doen?", a test session): the next phase's line comes next turn. A phase
     moved on by something else (understanding, in Contact maken) hands the question to the next
     phase's lines, which tell what happened. Asked what would help, the customer of the last phase
-    says what they want (Phase.wishes)."""
+    says what they want (Phase.wishes). Of two customers, the one the `reply` spoke to answers."""
     moved_by = labels & QUESTION_LABELS & set(scenario.phase(before.phase).goal_techniques)
     asked = bool(moved_by) and state.phase != before.phase and state.outcome is None  # else the new phase's line answers
     last = state.outcome is None and scenario.next_phase(state.phase) is None
     wishes = scenario.phase(state.phase).wishes if last else []
     if asked_what_helps and wishes:
-        line = _pick(wishes, f"{scenario.id}:{state.turn}:wishes", previous)
+        line = _pick(addressed_lines(wishes, reply, previous), f"{scenario.id}:{state.turn}:wishes", previous)
     else:
         line = customer_line(scenario, replace(state, phase=before.phase) if asked else state, previous,
-                             asked=bool(labels & QUESTION_LABELS))
+                             asked=bool(labels & QUESTION_LABELS), reply=reply)
     key = answered_to(scenario, before, state, labels)
     broken_off = state.outcome == "broken_off"
     # the last words answer the step agreed on: a calmed customer answered an offer the model also
@@ -268,7 +294,8 @@ def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: 
         outcome = "escalated"
     elif turn >= ending.max_turns:
         outcome = "unfinished"
-    advance = goal_met and next_phase is not None and anger < ending.escalated_at
+    goal_replies = state.goal_replies + int(goal_met)
+    advance = goal_met and goal_replies >= phase.goal_turns and next_phase is not None and anger < ending.escalated_at
     return replace(
         state,
         anger=anger,
@@ -277,4 +304,5 @@ def react(scenario: Scenario, state: CustomerState, score: ScoreRecord, labels: 
         turns_at_top=turns_at_top,
         outcome=outcome,
         news_heard=bool(phase.news) and news_heard and not advance,  # the next phase's news is its own
+        goal_replies=0 if advance else goal_replies,
     )
