@@ -207,6 +207,23 @@ def test_practice_ends_unfinished_when_replies_run_out(tmp_path):
     assert json.loads(result.stdout.splitlines()[-1]) == {"outcome": "unfinished", "turns": 1}
 
 
+@pytest.mark.parametrize(("replies", "told"), [
+    (["Ik begrijp dat u boos bent.", "Wat is er precies gebeurd?", "Dus uw pakket is drie keer niet gekomen."],
+     "nog niets afgesproken"),
+    (["Goedemiddag."], "de klant is nog boos"),
+])
+def test_typed_practice_says_how_an_unfinished_conversation_ended(replies, told, tmp_path):
+    """The typed practice showed only "Niet afgerond" where the page tells a calm customer with nothing
+    agreed what was missing, and an angry one the advice for aggression (a check session)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "voicecoach", "practice", "--scenario", "late-levering", "--text"],
+        input="\n".join(replies) + "\n", capture_output=True, text=True, timeout=300,
+        env={**os.environ, "VOICECOACH_DATA_DIR": str(tmp_path), "COLUMNS": "400"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert told in result.stdout + result.stderr  # the conversation is shown on stderr
+
+
 def _practice_text(replies: list[str], data_dir: Path) -> list[dict]:
     result = subprocess.run(
         [sys.executable, "-m", "voicecoach", "practice", "--scenario", "monteur-deur", "--text", "--json"],

@@ -68,17 +68,19 @@ CALM_UNFINISHED = (
 )
 
 
-def _calm_at_the_end(scenario: Scenario, conversation: ConversationRow) -> bool:
-    return conversation.state.get("anger", scenario.start_anger) <= scenario.ending.calmed_at_most
+def calm_unfinished(scenario: Scenario, anger: int, turns: int) -> str | None:
+    """What a conversation that ran out of turns is told when the customer was calm by then (the page
+    and the typed practice alike); None when they were not."""
+    return CALM_UNFINISHED.format(turns=turns) if anger <= scenario.ending.calmed_at_most else None
 
 
-def _message(scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow]) -> str | None:
+def _message(scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow], calm: str | None) -> str | None:
     """How the conversation ended, for the endings that have more to say than their name."""
     outcome = conversation.state.get("outcome")
     if outcome == "calmed":
         return scenario.ending.calmed_message
-    if outcome == "unfinished" and _calm_at_the_end(scenario, conversation):
-        return CALM_UNFINISHED.format(turns=conversation.state.get("turn", len(turns)))
+    if outcome == "unfinished" and calm is not None:
+        return calm
     if outcome == "broken_off" and turns:
         last = turns[-1]
         before = CustomerState(**last.state_before)
@@ -101,12 +103,14 @@ def end_summary(
     ]
     points = [p for t in scored for p in scores[t.id]["points"] if p.get("coach") != "removed"]
     outcome = conversation.state.get("outcome")
-    aggression = outcome == "escalated" or (outcome == "unfinished" and not _calm_at_the_end(scenario, conversation))
+    calm = calm_unfinished(scenario, conversation.state.get("anger", scenario.start_anger),
+                           conversation.state.get("turn", len(turns)))
+    aggression = outcome == "escalated" or (outcome == "unfinished" and calm is None)
     # after a break-off too: "Maak achteraf een melding van het incident … Ook als je de situatie hebt
     # opgelost" (3 Reasons Why; a test session found no reminder after any break-off)
     return {
         "outcome": outcome,
-        "message": _message(scenario, conversation, turns),
+        "message": _message(scenario, conversation, turns, calm),
         "advice": (scenario.ending.escalated_advice if aggression
                    else scenario.ending.reporting_advice if outcome == "broken_off" else []),
         "final_line": final_line(scenario, conversation, turns),

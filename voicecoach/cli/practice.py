@@ -16,6 +16,7 @@ from voicecoach.cli.turn_taking import EnterKey, hear_line_and_record
 from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.config import get_settings
+from voicecoach.end_summary import calm_unfinished
 from voicecoach.errors import VoiceCoachError
 from voicecoach.replies import answer, hear_audio, hear_text
 from voicecoach.scenarios import load_scenarios
@@ -134,5 +135,8 @@ def _show_end(conversation: Conversation, outcome: str, last: TurnRecord | None)
     elif outcome == "escalated":
         console.print(Panel("\n".join(f"• {advice}" for advice in ending.escalated_advice),
                             title="Het gesprek escaleerde — wat nu?", style="red"))
-    else:
-        console.print(Panel("Het gesprek is niet afgerond. Probeer het nog eens.", title="Niet afgerond"))
+    elif (calm := calm_unfinished(conversation.scenario, conversation.state.anger, conversation.state.turn)) is not None:
+        console.print(Panel(calm, title="Niet afgerond"))
+    else:  # still angry when the turns ran out: the advice for aggression, as on the page
+        console.print(Panel("\n".join(f"• {advice}" for advice in ending.escalated_advice),
+                            title="Niet afgerond: de klant is nog boos — wat nu?", style="yellow"))
