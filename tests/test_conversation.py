@@ -179,6 +179,31 @@ def test_customer_line_is_spoken_angrier_and_cached(analyser, scenario):
     assert rms_db(decode_audio(angrier, max_seconds=60).samples) > rms_db(decode_audio(first, max_seconds=60).samples)
 
 
+def test_the_second_customer_speaks_in_her_own_voice(tmp_path):
+    """ruzie-balie's two customers spoke in one man's voice, "Mevrouw Smit zegt:" read out (a check):
+    her words come in the persona's voice for her (mb-nl3, higher), her name is only shown."""
+    import librosa
+    import numpy as np
+
+    from voicecoach.audio.decode import decode_audio
+    from voicecoach.coaching.customer_voice import customer_audio, resolve_voice, spoken_parts
+
+    speakers = load_scenarios()[0]["ruzie-balie"].persona.speakers
+    line = "Nou, fijn dat iemand luistert. Mevrouw Smit zegt: Ik heb om half tien een afspraak."
+    assert spoken_parts(line, "mb-nl2", speakers) == [
+        (resolve_voice("mb-nl2"), "Nou, fijn dat iemand luistert."), (resolve_voice("mb-nl3"), "Ik heb om half tien een afspraak.")]
+    assert spoken_parts("Meneer Pinas zegt: Ik was eerst.", "mb-nl2", speakers) == [(resolve_voice("mb-nl2"), "Ik was eerst.")]
+    both = decode_audio(customer_audio(line, 1, "mb-nl2", tmp_path, speakers), max_seconds=60).samples
+    alone = decode_audio(customer_audio(line, 1, "mb-nl2", tmp_path), max_seconds=60).samples
+
+    def pitch(samples: np.ndarray) -> float:
+        f0, voiced, _ = librosa.pyin(samples, fmin=60, fmax=400, sr=16_000)
+        return float(np.nanmedian(f0[voiced]))
+
+    assert pitch(both[-16_000:]) > 1.2 * pitch(both[:16_000])  # her last second against his first
+    assert pitch(both[-16_000:]) > 1.2 * pitch(alone[-16_000:])
+
+
 def test_practice_text_json_completes_a_scenario(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "voicecoach", "practice", "--scenario", "monteur-deur", "--text", "--json"],

@@ -36,11 +36,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+VOICE_PATTERN = r"^(mb-nl[23]|nl(\+[a-z0-9]+)?)$"
+# A line of one of two customers names its speaker before the words: "Mevrouw Smit zegt: …" (ruzie-balie).
+SPEAKER = re.compile(r"\b(meneer|mevrouw) ([^:.!?]{1,30}) (zegt|roept|schreeuwt):\s*", re.IGNORECASE)
+
+
 class Persona(_Strict):
     name: str = Field(min_length=1)
     description: str = Field(min_length=10)
-    voice: str = Field(default="mb-nl2", pattern=r"^(mb-nl[23]|nl(\+[a-z0-9]+)?)$")
+    voice: str = Field(default="mb-nl2", pattern=VOICE_PATTERN)
     """An MBROLA Dutch voice (mb-nl2 male, mb-nl3 female) or an espeak-ng Dutch voice."""
+    speakers: dict[str, Annotated[str, Field(pattern=VOICE_PATTERN)]] = Field(default_factory=dict)
+    """Other voices by the name lines give their speaker ("Mevrouw Smit": mb-nl3): the words after
+    "Mevrouw Smit zegt:" are spoken in hers, the name itself only shown."""
 
 
 def _compiled(patterns: list[str]) -> list[str]:

@@ -66,7 +66,7 @@ class Conversation:
         return self.state.outcome is not None
 
     def customer_audio(self, cache: Path) -> Path:
-        return customer_audio(self.line, self.state.anger, self.scenario.persona.voice, cache)
+        return customer_audio(self.line, self.state.anger, self.scenario.persona.voice, cache, self.scenario.persona.speakers)
 
     def reply(self, reply: Reply) -> TurnResult:
         """Score the reply in the current phase and let the customer react to it."""

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from voicecoach.coaching.break_off import offers_only_as_a_consequence
 from voicecoach.coaching.scoring import load_weights
 from voicecoach.turn_record import ScoreRecord
-from voicecoach.scenarios import Phase, Scenario
+from voicecoach.scenarios import SPEAKER, Phase, Scenario
 from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION, PROCEDURE, QUESTION_LABELS
 from voicecoach.wording.evaluation import predicted_labels
 from voicecoach.wording.hits import WordingHit
@@ -82,10 +82,8 @@ BEING_ASKED = re.compile(r"\b(vraagt u dat|vragen stellen|stelt alleen maar vrag
                          r"staat dat niet in)\b", re.IGNORECASE)
 
 
-# A line of one of two customers names its speaker ("Mevrouw Smit zegt: …", ruzie-balie); a reply
-# that speaks to one of them ("Mevrouw, en hoe ging het bij u?") is answered by that one: meneer
-# answered it (a check of the scenario).
-SPEAKER = re.compile(r"(meneer|mevrouw) [^:]{1,30} (zegt|roept|schreeuwt):", re.IGNORECASE)
+# Of two customers (scenarios.SPEAKER), a reply that speaks to one ("Mevrouw, en hoe ging het bij
+# u?") is answered by that one: meneer answered it (a check of the scenario).
 ADDRESS = re.compile(r"\b(meneer|mevrouw)\b", re.IGNORECASE)
 
 
@@ -108,7 +106,7 @@ def _without_sentences(line: str, leave_out: Callable[[str], object]) -> str:
     kept = [sentence for sentence in re.split(r"(?<=[.!?])\s+", body) if not leave_out(sentence)]
     if not kept:
         return line
-    return " ".join([speaker[0], *kept] if speaker else kept)
+    return " ".join([speaker[0].strip(), *kept] if speaker else kept)
 
 
 def _pick(options: list[str], seed_text: str, previous: str = "") -> str:

@@ -7,18 +7,22 @@ import hashlib
 import os
 import shutil
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import librosa
 import numpy as np
 import soundfile
 
 from voicecoach.audio.synth import speak_to_wav
+from voicecoach.scenarios import SPEAKER
 
 MBROLA_DIR = Path("/usr/share/mbrola")
 # espeak-ng's own voice of the same sex, used when the MBROLA voice is not installed.
 MBROLA_FALLBACK = {"mb-nl2": "nl+m3", "mb-nl3": "nl+f2"}
 PEAK_LIMIT = 0.95  # below full scale, so an angry line never clips
+SPEAKER_PAUSE_S = 0.3  # between two customers' words in one line
 
 
 @dataclass(frozen=True)
@@ -53,22 +57,56 @@ def resolve_voice(voice: str) -> str:
     return voice
 
 
-def customer_audio(text: str, anger: int, voice: str, cache_dir: Path) -> Path:
-    """A WAV of `text` spoken at `anger`; the same line, level and voice are synthesised only once."""
-    spoken_by = resolve_voice(voice)
+def spoken_parts(text: str, voice: str, speakers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(voice, words) in order: a part after "Mevrouw Smit zegt:" in that speaker's voice (`speakers`,
+    by name; the persona's `voice` for a name it does not list), without the name; the rest in `voice`."""
+    parts: list[tuple[str, str]] = []
+    current, start = voice, 0
+    for marker in SPEAKER.finditer(text):
+        parts.append((current, text[start:marker.start()]))
+        name = f"{marker[1]} {marker[2]}".lower()
+        current = next((v for n, v in speakers.items() if n.lower() == name), voice)
+        start = marker.end()
+    parts.append((current, text[start:]))
+    return [(resolve_voice(v), words.strip()) for v, words in parts if words.strip()]
+
+
+def customer_audio(text: str, anger: int, voice: str, cache_dir: Path, speakers: Mapping[str, str] | None = None) -> Path:
+    """A WAV of `text` spoken at `anger`, each speaker's words in their voice (spoken_parts); the same
+    line, level and voices are synthesised only once."""
+    parts = spoken_parts(text, voice, speakers or {})
     prosody = PROSODY[anger]
-    key = hashlib.sha256(repr((text, spoken_by, prosody)).encode()).hexdigest()[:24]
+    key = hashlib.sha256(repr((text, parts, prosody)).encode()).hexdigest()[:24]
     path = cache_dir / f"{key}.wav"
     if not path.is_file():
         cache_dir.mkdir(parents=True, exist_ok=True)
         # a partial file of this call's own: two requests for the same line may synthesise at once
         partial = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp.wav")
-        speak_to_wav(
-            text, partial, voice=spoken_by, words_per_minute=prosody.words_per_minute, pitch=prosody.pitch
-        )
+        _speak_parts(parts or [(resolve_voice(voice), text)], partial, prosody)
         _set_loudness(partial, prosody.loudness_db)
         partial.replace(path)  # a crash mid-synthesis never leaves a half file in the cache
     return path
+
+
+def _speak_parts(parts: list[tuple[str, str]], out: Path, prosody: Prosody) -> None:
+    """Each part in its voice, one after another with a short pause (at the first part's rate)."""
+    if len(parts) == 1:
+        speak_to_wav(parts[0][1], out, voice=parts[0][0], words_per_minute=prosody.words_per_minute, pitch=prosody.pitch)
+        return
+    pieces: list[np.ndarray] = []
+    rate = 0
+    for index, (voice, words) in enumerate(parts):
+        piece_path = out.with_name(f"{out.stem}.{index}.wav")
+        try:
+            speak_to_wav(words, piece_path, voice=voice, words_per_minute=prosody.words_per_minute, pitch=prosody.pitch)
+            samples, piece_rate = soundfile.read(piece_path, dtype="float32")
+        finally:
+            piece_path.unlink(missing_ok=True)
+        rate = rate or piece_rate
+        if piece_rate != rate:  # an MBROLA voice (16 kHz) beside espeak-ng's own (22.05 kHz)
+            samples = librosa.resample(samples, orig_sr=piece_rate, target_sr=rate)
+        pieces += [samples, np.zeros(int(SPEAKER_PAUSE_S * rate), dtype=np.float32)]
+    soundfile.write(out, np.concatenate(pieces[:-1]), rate, subtype="PCM_16")
 
 
 def _set_loudness(path: Path, target_db: float) -> None:

@@ -95,7 +95,8 @@ def customer_line_audio(conversation_id: str, session: SessionDep, service: Serv
     row = service.conversation(session, user, conversation_id)
     scenario = service.scenario_of(row)
     line = final_line(scenario, row, done_turns(row))
-    path = customer_audio(line, row.state["anger"], scenario.persona.voice, service.settings.data_dir / "cache" / "customer")
+    path = customer_audio(line, row.state["anger"], scenario.persona.voice, service.settings.data_dir / "cache" / "customer",
+                          scenario.persona.speakers)
     return FileResponse(path, media_type="audio/wav")
 
 
