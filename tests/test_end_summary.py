@@ -14,8 +14,8 @@ from voicecoach.scenarios import load_scenarios
 from voicecoach.store.models import ConversationRow
 
 
-def _ended(anger: int, outcome: str) -> ConversationRow:
-    return ConversationRow(state={"anger": anger, "phase": "probleemaanpak", "turn": 9, "outcome": outcome},
+def _ended(anger: int, outcome: str, turn: int = 9) -> ConversationRow:
+    return ConversationRow(state={"anger": anger, "phase": "probleemaanpak", "turn": turn, "outcome": outcome},
                            customer_line="Dus? Wanneer doet mijn internet het weer?", finished_at=datetime.now(UTC))
 
 
@@ -26,8 +26,10 @@ def scenario():  # type: ignore[no-untyped-def]
 
 def test_a_calm_customer_with_nothing_agreed_is_told_so_without_aggression_advice(scenario):
     summary = end_summary(scenario, _ended(scenario.ending.calmed_at_most, "unfinished"), [], {}, {})
-    assert summary["message"] == CALM_UNFINISHED.format(turns=9)
+    assert summary["message"] == CALM_UNFINISHED.format(turns="9 beurten")
     assert "De klant was rustig" in summary["message"] and summary["advice"] == []
+    one = end_summary(scenario, _ended(scenario.ending.calmed_at_most, "unfinished", turn=1), [], {}, {})
+    assert "na 1 beurt was er" in one["message"]  # not "na 1 beurten" (typed practice stopped after one reply)
 
 
 @pytest.mark.parametrize("outcome", ["unfinished", "escalated"])

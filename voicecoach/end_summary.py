@@ -62,7 +62,7 @@ def _style(turns: Sequence[TurnRow], overrules: dict[str, list[LabelOverrule]]) 
 # for aggression (the police) described another conversation than one that never came to a solution
 # (a test session).
 CALM_UNFINISHED = (
-    "De klant was rustig, maar na {turns} beurten was er nog niets afgesproken. Wanneer de spanning is "
+    "De klant was rustig, maar na {turns} was er nog niets afgesproken. Wanneer de spanning is "
     "verminderd, is het belangrijk om over te gaan tot probleemoplossing (blog): stel een concrete oplossing "
     "voor en maak duidelijke afspraken (3 Reasons Why: Zoek naar oplossingen)."
 )
@@ -71,7 +71,7 @@ CALM_UNFINISHED = (
 def calm_unfinished(scenario: Scenario, anger: int, turns: int) -> str | None:
     """What a conversation that ran out of turns is told when the customer was calm by then (the page
     and the typed practice alike); None when they were not."""
-    return CALM_UNFINISHED.format(turns=turns) if anger <= scenario.ending.calmed_at_most else None
+    return CALM_UNFINISHED.format(turns="1 beurt" if turns == 1 else f"{turns} beurten") if anger <= scenario.ending.calmed_at_most else None
 
 
 def _message(scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow], calm: str | None) -> str | None:

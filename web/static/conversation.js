@@ -320,7 +320,7 @@ function showSummary(data, play) {
   if (play) $("final-audio").play().catch(() => {});
   $("outcome").textContent = summary.message  // how it calmed (each scenario), or how it was broken off
     ?? (summary.outcome === "escalated" ? "Het gesprek escaleerde."
-      : `Het gesprek stopte na ${data.state.turn} beurten zonder dat de klant gekalmeerd was.`);
+      : `Het gesprek stopte na ${data.state.turn} ${data.state.turn === 1 ? "beurt" : "beurten"} zonder dat de klant gekalmeerd was.`);
   $("advice").replaceChildren(...summary.advice.map((text) => el("li", "", text)));
   $("advice-block").hidden = summary.advice.length === 0;
   $("total").textContent = `${NL.points(summary.total)} in ${data.state.turn} ${data.state.turn === 1 ? "beurt" : "beurten"}`;
