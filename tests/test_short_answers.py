@@ -97,3 +97,21 @@ def test_a_typed_monologue_names_its_words_not_a_time(scenario):
                         word_count=81, speech_seconds=30.5, voice=None)
     assert "(81 woorden)" in next(p for p in typed.points if p.criterion == "luisteren:monoloog").explanation
     assert "(81 woorden, 30,5 seconden)" in next(p for p in spoken.points if p.criterion == "luisteren:monoloog").explanation
+
+
+@pytest.mark.parametrize(("text", "call"), [
+    ("hé hallo", True), ("Hé!", True), ("Hallo, meneer, mevrouw!", True), ("Stop! Stop!", True),
+    ("ja", False), ("oké hoor", False), ("hallo, wat is er aan de hand?", False),
+])
+def test_a_call_for_attention_is_the_cips_first_step_not_a_short_answer(text, call, analyser):
+    """CIP stap 1: "In veel gevallen is het roepen van 'hé!' of 'hallo!' al voldoende om de aandacht te
+    trekken" — "hé hallo" cost -1 as a two-word answer "zoals ja of oké" (a test session)."""
+    from voicecoach.replies import answer, hear_text
+
+    conversation = Conversation(load_scenarios()[0]["ruzie-balie"])
+    result = answer(conversation, hear_text(analyser, text))
+    criteria = {point.criterion: point for point in result.score.points}
+    assert ("luisteren:aandacht_trekken" in criteria) == call
+    if call:
+        assert criteria["luisteren:aandacht_trekken"].points == 0 and "luisteren:kort_antwoord" not in criteria
+        assert "al voldoende om de aandacht te trekken" in criteria["luisteren:aandacht_trekken"].explanation

@@ -617,6 +617,40 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # 'kunt u me vertellen' asks also in speech without punctuation
         ("ik hoor dat u echt geschrokken bent van die rekening kunt u me vertellen om welk bedrag het gaat",
          {"open_vraag", "begrip_tonen"}, set()),
+        # a refusal is no solution, not imagining the customer's side no understanding (the customer accepted
+        # "ik kan het bedrag niet crediteren" with "Dat klinkt redelijk.", a test session); a step after it still is
+        ("dat bedrag krijgt u niet terug punt", set(), {"oplossing_zoeken"}),
+        ("ik kan het bedrag niet crediteren", set(), {"oplossing_zoeken"}),
+        ("ik bel u niet terug hoor", set(), {"oplossing_zoeken"}),
+        ("ik zou niet weten wat ik er nog aan kan doen", set(), {"oplossing_zoeken"}),
+        ("ik kan het niet vandaag regelen maar ik kan het wel morgen voor u doen", {"oplossing_zoeken"}, set()),
+        ("ik zorg ervoor dat u niet nog een keer hoeft te bellen", {"oplossing_zoeken"}, set()),
+        ("ik kan me niet voorstellen dat dat zo erg is", set(), {"begrip_tonen"}),
+        ("ik snap echt niet dat u daar zo moeilijk over doet", {"aanjager"}, {"begrip_tonen"}),
+        ("ik kan me niet voorstellen hoe vervelend dit voor u is", {"begrip_tonen"}, {"aanjager"}),
+        ("het kan me ook niks meer schelen", {"aanjager"}, set()),
+        # threatening back is an attack, not a boundary (3 Reasons Why: "Reageer niet op agressie met meer agressie";
+        # it earned +1 grens aangeven and the customer gave in, a test session)
+        ("als u zo blijft doen dan krijgt u helemaal niks van ons", {"aanjager"}, {"grens_aangeven"}),
+        ("als u nog één keer zo tegen me praat dan zal u eens wat meemaken", {"aanjager"}, {"grens_aangeven"}),
+        ("als u niet ophoudt zorg ik dat uw uitkering stopt", {"aanjager"}, {"grens_aangeven"}),
+        ("ik weet waar u woont hoor", {"aanjager"}, set()),
+        ("nou als u zo doet dan kunt u het wel schudden met uw aanvraag", {"aanjager"}, {"grens_aangeven"}),
+        ("ik wil dat u nu ophoudt met zeuren", {"aanjager"}, set()),
+        ("Als u zo doorgaat, stop ik dit gesprek.", {"grens_aangeven"}, {"aanjager"}),
+        # asking the customer's own view is an open question (CIP: doorvragen), not an attack
+        ("hoe ziet u dat zelf", {"open_vraag"}, {"aanjager"}),
+        ("wat denkt u zelf dat er mis is gegaan", {"open_vraag"}, {"aanjager"}),
+        ("wat denkt u wel niet", {"aanjager"}, set()),
+        # Les 6's zwart-witoordelen in other words ('U zit ernaast')
+        ("daar heeft u het mis mevrouw", {"aanjager"}, set()),
+        ("wij maken nooit fouten met de bezorging", {"aanjager"}, set()),
+        ("dat gebeurt bij ons nooit", {"aanjager"}, set()),
+        # the CIP's spelregels in its own words stand even where the model doubts them; "indenken" shows understanding
+        ("ik wil graag met u meedenken op voorwaarde dat u rustig blijft", {"grens_aangeven"}, {"aanjager"}),
+        ("ik kan me goed indenken dat u daar wakker van ligt", {"begrip_tonen"}, set()),
+        # an exclamation is no question
+        ("wat zielig voor u", set(), {"open_vraag"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
-from voicecoach.coaching.scoring import score_turn
+from voicecoach.coaching.scoring import calls_for_attention, score_turn
 from voicecoach.vocabulary import label_name
 from voicecoach.scenarios import Phase
 from voicecoach.turn_record import TurnRecord
@@ -102,7 +102,7 @@ def judged_score(record: TurnRecord, overrules: Sequence[Overrule], phase: Phase
         phase=phase, customer_anger=customer_anger,
         word_count=len(re.findall(r"\w+", analysis.text)),  # as coaching/conversation.py counts them
         speech_seconds=voice.speech_seconds if voice else 0.0, voice=voice, news=phase.news_told(analysis.text),
-        procedure=phase.procedure_done(analysis.text),
+        procedure=phase.procedure_done(analysis.text), attention_call=calls_for_attention(analysis.text),
     ).model_dump(mode="json")["points"]
     return _merge(machine["points"], rescored, overrules)
 

@@ -15,7 +15,7 @@ from voicecoach.coaching.customer import (
     CustomerState, acknowledging, answered_labels, asks_what_helps, customer_line, customer_reply, react, turn_labels,
 )
 from voicecoach.coaching.customer_voice import customer_audio
-from voicecoach.coaching.scoring import score_turn, without_news_misread
+from voicecoach.coaching.scoring import calls_for_attention, score_turn, without_news_misread
 from voicecoach.turn_record import ReactionRecord, ScoreRecord
 from voicecoach.scenarios import Scenario
 from voicecoach.voice.shapes import Interruption, VoiceRecord
@@ -87,6 +87,7 @@ class Conversation:
             interruption=reply.interruption,
             news=news,
             procedure=procedure,
+            attention_call=calls_for_attention(reply.text),
         )
         labels = turn_labels(phase, reply.text, hits, reply.interruption is not None and reply.interruption.interrupting)
         before, line = self.state, self.line

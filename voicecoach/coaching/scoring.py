@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from voicecoach.coaching.points import point, seconds, span
 from voicecoach.coaching.voice_points import raised_voice_loss, voice_points
 from voicecoach.voice.shapes import Interruption, VoiceRecord
 from voicecoach.wording.hits import Suggestion, WordingHit
-from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, AO, BEHAVIOUR_LABELS, BLOG, INTERRUPTION, LES6, PROCEDURE, QUESTION_LABELS, R3, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
+from voicecoach.vocabulary import AANJAGER, AANJAGER_NAMES, AO, BEHAVIOUR_LABELS, BLOG, CIP, INTERRUPTION, LES6, PROCEDURE, QUESTION_LABELS, R3, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.yaml")
 
@@ -38,12 +39,13 @@ def score_turn(
     interruption: Interruption | None = None,
     news: str | None = None,
     procedure: Sequence[tuple[ProcedureStep, str]] = (),
+    attention_call: bool = False,
     weights: dict[str, Any] | None = None,
 ) -> ScoreRecord:
     """Points for the wording, the voice (when there was audio) and listening (also: did the reply
     start while the customer was still talking); `news`: the words that told the phase's bad news
     (Phase.news_told); `procedure`: the klachtenprocedure's steps taken, with their words
-    (Phase.procedure_done)."""
+    (Phase.procedure_done); `attention_call`: the reply only called for attention (calls_for_attention)."""
     w = weights or load_weights()
     hits = without_news_misread(hits, news, phase)
     techniques = _technique_points(hits, phase, customer_anger, w)
@@ -58,7 +60,10 @@ def score_turn(
         # said calmly, read "+1: Je bleef rustig", a test session): the praise needs calm words too
         points.extend(voice_points(voice, customer_anger, w, calm_words=not aanjagers))
         points.extend(raised_voice_loss(voice, techniques, w))
-    points.extend(_listening_points(word_count, speech_seconds, w, earned=any(p.points > 0 for p in techniques)))
+    if attention_call:
+        points.append(_attention_point())
+    else:
+        points.extend(_listening_points(word_count, speech_seconds, w, earned=any(p.points > 0 for p in techniques)))
     if interruption is not None and interruption.interrupting:
         points.append(_interruption_point(interruption, w))
     return ScoreRecord(total=sum(p.points for p in points), points=tuple(points))
@@ -287,6 +292,30 @@ def _aanjager_points(hits: Sequence[WordingHit], suggestions: Sequence[Suggestio
             )
         )
     return points
+
+
+# The CIP's first step: "In veel gevallen is het roepen van 'hé!' of 'hallo!' al voldoende om de
+# aandacht te trekken". Alone it cost -1 as a two-word answer "zoals ja of oké" (a test session).
+ATTENTION_CALL = re.compile(r"^\W*((hé|hee|hey|hei|hallo|ho|hola|stop|meneer|mevrouw|heren|dames|mensen)\W*){1,4}$", re.IGNORECASE)
+
+
+def calls_for_attention(text: str) -> bool:
+    """The reply is only a call for attention ('Hé!', 'hé hallo', 'Hallo, meneer!')."""
+    return ATTENTION_CALL.match(text) is not None
+
+
+def _attention_point() -> PointRecord:
+    return point(
+        criterion="luisteren:aandacht_trekken",
+        points=0,
+        explanation=(
+            "0: Je trok de aandacht. \"In veel gevallen is het roepen van 'hé!' of 'hallo!' al voldoende om de aandacht "
+            "te trekken\" (CIP, stap 1). Maak daarna duidelijk dat je niet bij voorbaat de tegenpartij bent en zeg wat je "
+            f"ziet, bijvoorbeeld: \"Ik zie dat u allebei boos bent. Komt u even met mij mee?\" Bron: {SEED_FILES[CIP]}."
+        ),
+        evidence={"rule": "luisteren:aandacht_trekken"},
+        source=CIP,
+    )
 
 
 def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any], *, earned: bool) -> list[PointRecord]:

@@ -166,6 +166,11 @@ def not_negated(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return True
 
 
+def not_never_again(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
+    """'Dat gebeurt nooit meer' promises; 'dat gebeurt hier nooit' judges."""
+    return end >= len(doc) or doc[end].lower_ not in {"meer", "weer"}
+
+
 def not_after_negation(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     """No negation just before the match: 'het is niet uw schuld' reassures, 'uw eigen schuld' blames."""
     return start == 0 or doc[start - 1].lower_ not in ctx.words["negations"]
@@ -361,6 +366,7 @@ SENTENCE_CHECKS: dict[str, Check] = {
     "yes_no_question": yes_no_question,
     "not_negated": not_negated,
     "not_after_negation": not_after_negation,
+    "not_never_again": not_never_again,
     "no_person_judgement": no_person_judgement,
     "clause_end": clause_end,
     "not_conditional": not_conditional,

@@ -16,9 +16,10 @@ from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
-    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_to_talk,
-    asks_understanding_for_oneself, covered_share, denies_a_judgement, is_remmer_clause, is_rhetorical, offers_after,
-    offers_own_step, opens_with_understanding, paraphrased, proposes_together, sets_the_rules, sums_up,
+    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_talk,
+    asks_understanding_for_oneself, covered_share, denies_a_judgement, denies_understanding,
+    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, opens_with_understanding, paraphrased,
+    proposes_together, refuses_the_step, sets_the_rules, sums_up, without_boundary_in_a_threat,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -42,8 +43,8 @@ class WordingClassifier:
     """Rules (the spaCy pipeline) and the model, fused per label as the model's data says:
     "rules", "model", "union" (the model adds a label the rules did not find) or "gated" (union,
     and a rule hit only stands when the model gives its label at least the label's gate: rules
-    written for one phrasing overfire on others). Thread-safe for reading (neither keeps per-call
-    state)."""
+    written for one phrasing overfire on others; a rule marked "ungated", a seed's own words, stands
+    anyway). Thread-safe for reading (neither keeps per-call state)."""
 
     def __init__(self, nlp: Language, model: WordingModel | None = None, *, use_model: bool = True) -> None:
         self.nlp = nlp
@@ -76,7 +77,8 @@ class WordingClassifier:
         kept = [
             hit for hit in rule_hits
             if policy.get(hit.label, "rules") in ("rules", "union")
-            or (policy[hit.label] == "gated" and (best or {}).get(hit.label, 1.0) >= gates.get(hit.label, 0.0))
+            or (policy[hit.label] == "gated" and ((best or {}).get(hit.label, 1.0) >= gates.get(hit.label, 0.0)
+                                                  or self._ungated(hit)))
         ]
         found = {hit.label for hit in kept}
         added = [
@@ -93,6 +95,9 @@ class WordingClassifier:
             and not (hit.label == "begrip_tonen" and TREATED.search(hit.text.lower()))  # as checks.not_about_being_treated
             and not (hit.label == "samenvatten" and offers_own_step(hit, rule_hits))
             and not (hit.label == "oplossing_zoeken" and REFUSAL.search(hit.text) and " maar " not in hit.text.lower())
+            and not (hit.label == "oplossing_zoeken" and refuses_the_step(hit, text))
+            and not (hit.label == "begrip_tonen" and denies_understanding(hit))
+            and not (hit.label == AANJAGER and asks_own_view(hit))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and proposes_together(hit, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype in SUMMED_UP_KINDS and sums_up(hit, [*rule_hits, *model_hits], text))
@@ -100,8 +105,12 @@ class WordingClassifier:
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and FLOOR_CLAIM.search(hit.text))
         ]
-        return not_opening_a_judgement(
-            not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label))))
+        return without_boundary_in_a_threat(not_opening_a_judgement(
+            not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label)))))
+
+    def _ungated(self, hit: WordingHit) -> bool:
+        rule = self.rules.rules.get(hit.rule.partition("+")[0])
+        return rule is not None and rule.ungated
 
     def _names_the_customer(self, hit: WordingHit) -> bool:
         """The model's aanjager is only the customer's title and name (NAMES_THE_CUSTOMER), with no

@@ -2,8 +2,9 @@
 
 A rule line: {"id", "label", "subtype", "pattern", "source", "explanation"} and optionally
 "checks" (names from wording/checks.py and aanjager_checks.py), "implies" (extra "label:subtype" hits the same words
-earn) and "suggestion" (a Dutch rewrite, for aanjagers; "@name" stands for suggestions.json's rewrite
-`name`, one text for rules that share it). Inside a pattern, "@name" in an IN or NOT_IN list stands
+earn), "suggestion" (a Dutch rewrite, for aanjagers; "@name" stands for suggestions.json's rewrite
+`name`, one text for rules that share it) and "ungated" (true: the hit stands even where the model
+doubts its label — a seed's own words, wording/classify.py). Inside a pattern, "@name" in an IN or NOT_IN list stands
 for the lexicon's list `name`.
 """
 
@@ -39,6 +40,7 @@ class Rule:
     checks: tuple[str, ...] = ()
     implies: tuple[str, ...] = ()
     suggestion: str | None = None
+    ungated: bool = False
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -107,6 +109,7 @@ def _to_rule(
         checks=tuple(raw.get("checks", ())),
         implies=tuple(raw.get("implies", ())),
         suggestion=_suggestion(raw.get("suggestion"), rewrites, where),
+        ungated=bool(raw.get("ungated", False)),
         raw=raw,
     )
 

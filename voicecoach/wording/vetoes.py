@@ -13,6 +13,7 @@ from voicecoach.wording.hits import WordingHit
 VETO_COVERAGE = 0.6
 DOUBTFUL_ORDER = 0.5  # see sets_the_rules
 SENTENCE_END = re.compile(r"[.!?]\s")
+SAME_SENTENCE_REACH = 40  # characters between a boundary and the threat it opens
 LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren"})  # see offers_after
 # What a summary reports is the customer's, not the trainee's stance or step (see paraphrased).
 REPORTED_LABELS = frozenset({AANJAGER, "oplossing_zoeken"})
@@ -193,3 +194,60 @@ def covered_share(start: int, end: int, covering: Sequence[WordingHit]) -> float
     for hit in covering:
         covered.update(range(max(start, hit.start), min(end, hit.end)))
     return len(covered) / (end - start) if end > start else 0.0
+
+
+# Negation the model does not weigh (it matches the example sentence, "niet" or not; test sessions):
+# 'ik kan het bedrag niet crediteren', 'ik bel u niet terug hoor', 'ik zou niet weten wat ik er nog aan
+# kan doen' were paid as offers and the customer accepted them; '…, maar ik kan wel …' goes on to one.
+NEGATED_STEP = re.compile(r"(\b(ik|we|wij)( \w+)? (kan|kunnen|mag|mogen|ga|gaan|zal|zullen|wil|willen|zou|zouden|bel|doe|regel)"
+                          r"|\b(krijgt|ontvangt) (u|je)|\b(u|je) (krijgt|ontvangt))"
+                          r"((?! (dat|waarom|voordat|omdat|als|zolang|dus|maar)\b) \w+){0,3}? (niet|geen|niks|niets|nooit)( \w+)?"
+                          r"( (hoor|meneer|mevrouw|punt|helaas|sorry))*\W*$"  # the refusal ends its sentence
+                          r"|\bik zou (het )?(echt |ook )?niet weten\b", re.IGNORECASE)
+# 'ik kan me niet voorstellen dat dat zo erg is', 'ik snap echt niet dat u daar zo moeilijk over doet'
+# play the problem down or reproach; they were paid as understanding beside the −3 ('ik kan me niet
+# voorstellen hoe vervelend dit is' still shows it).
+NEGATED_UNDERSTANDING = re.compile(r"\bik (kan|kon) me( \w+)? niet (voorstellen|indenken) dat\b|"
+                                   r"\bik (snap|begrijp|zie)( \w+){0,2}? niet (dat|waarom) (u|je|jij)\b", re.IGNORECASE)
+
+
+def refuses_the_step(hit: WordingHit, text: str) -> bool:
+    """The model's offer says, in the sentence that holds it, that the step will not be taken ('ik
+    kan het bedrag niet crediteren'), or gives up ('ik zou niet weten | wat ik er nog aan kan doen')."""
+    opening = max((match.end() for match in SENTENCE_END.finditer(text, 0, hit.start)), default=0)
+    closing = next((match.start() + 1 for match in SENTENCE_END.finditer(text, hit.end)), len(text))
+    return NEGATED_STEP.search(text[opening:closing]) is not None
+
+
+def denies_understanding(hit: WordingHit) -> bool:
+    """The model's understanding says the trainee cannot imagine or understand the customer's side."""
+    return NEGATED_UNDERSTANDING.search(hit.text) is not None
+
+
+# 'hoe ziet u dat zelf', 'wat denkt u zelf dat er mis is gegaan' ask the customer's own view (CIP:
+# open vragen stellen, doorvragen; blog: vraag welke oplossing hem zou helpen); the model read −3
+# (persoon aanvallen, emotioneel worden) in them. 'wat denkt u wel niet' keeps its −3.
+OWN_VIEW = re.compile(r"^\W*((en|maar|dus|oké|ok|nou|ja)\W+)?(meneer|mevrouw)?\W*(hoe|wat) (ziet|denkt|vindt|wilt) (u|je|jij)"
+                      r"( \w+){0,2} (zelf|ervan|daarvan|daar)\b(?!.*\b(wel niet|wel dat)\b)", re.IGNORECASE)
+
+
+def asks_own_view(hit: WordingHit) -> bool:
+    """The model's aanjager is an open question for the customer's own view."""
+    return OWN_VIEW.search(hit.text) is not None
+
+
+THREATS = "dreigen"  # the rules' subtype prefix of threats back (patterns/rules.jsonl: aanjager.dreigen_*)
+
+
+def without_boundary_in_a_threat(hits: Sequence[WordingHit]) -> list[WordingHit]:
+    """A threat back ('als u zo blijft doen dan krijgt u helemaal niks van ons') is no boundary: its
+    'als u zo blijft' earned +1 grens aangeven and the customer gave in (a test session; 3 Reasons Why:
+    "Reageer niet op agressie met meer agressie"). Boundaries in a sentence with a threat go."""
+    threats = [hit for hit in hits if hit.rule.startswith(f"aanjager.{THREATS}")]
+    return [hit for hit in hits if hit.label != "grens_aangeven"
+            or not any(_same_sentence(hit, threat) for threat in threats)]
+
+
+def _same_sentence(a: WordingHit, b: WordingHit) -> bool:
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    return second.start - first.end < SAME_SENTENCE_REACH
