@@ -651,6 +651,12 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("ik kan me goed indenken dat u daar wakker van ligt", {"begrip_tonen"}, set()),
         # an exclamation is no question
         ("wat zielig voor u", set(), {"open_vraag"}),
+        # breaking off without offering anything (Les 6: stop met communiceren), a threat in other words
+        ("ik kan u verder niet helpen fijne dag nog", {"aanjager"}, set()),
+        ("u moet daarvoor het formulier op de website invullen meer kan ik niet doen", {"aanjager"}, set()),
+        ("ik kan u hier niet mee helpen, maar mijn collega wel, ik bel haar nu", {"oplossing_zoeken"}, {"aanjager"}),
+        ("pas maar op wat je zegt vriend", {"aanjager"}, set()),
+        ("pas op met die kabel meneer", set(), {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
