@@ -636,7 +636,8 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("als u niet ophoudt zorg ik dat uw uitkering stopt", {"aanjager"}, {"grens_aangeven"}),
         ("ik weet waar u woont hoor", {"aanjager"}, set()),
         ("nou als u zo doet dan kunt u het wel schudden met uw aanvraag", {"aanjager"}, {"grens_aangeven"}),
-        ("ik wil dat u nu ophoudt met zeuren", {"aanjager"}, set()),
+        ("ik wil dat u nu ophoudt met zeuren", {"aanjager"}, {"grens_aangeven"}),
+        ("ik wil dat u stopt met schelden", {"grens_aangeven"}, {"aanjager"}),
         ("Als u zo doorgaat, stop ik dit gesprek.", {"grens_aangeven"}, {"aanjager"}),
         # asking the customer's own view is an open question (CIP: doorvragen), not an attack
         ("hoe ziet u dat zelf", {"open_vraag"}, {"aanjager"}),

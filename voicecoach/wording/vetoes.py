@@ -242,10 +242,12 @@ THREATS = "dreigen"  # the rules' subtype prefix of threats back (patterns/rules
 def without_boundary_in_a_threat(hits: Sequence[WordingHit]) -> list[WordingHit]:
     """A threat back ('als u zo blijft doen dan krijgt u helemaal niks van ons') is no boundary: its
     'als u zo blijft' earned +1 grens aangeven and the customer gave in (a test session; 3 Reasons Why:
-    "Reageer niet op agressie met meer agressie"). Boundaries in a sentence with a threat go."""
+    "Reageer niet op agressie met meer agressie"); nor is one said with an attack on the person in its
+    own words ('ik wil dat u nu ophoudt met zeuren': "blijf beleefd en kalm"). Such boundaries go."""
     threats = [hit for hit in hits if hit.rule.startswith(f"aanjager.{THREATS}")]
+    attacks = [hit for hit in hits if hit.method == "rule" and hit.subtype == "persoon_aanvallen"]
     return [hit for hit in hits if hit.label != "grens_aangeven"
-            or not any(_same_sentence(hit, threat) for threat in threats)]
+            or not (any(_same_sentence(hit, threat) for threat in threats) or any(hit.overlaps(a) for a in attacks))]
 
 
 def _same_sentence(a: WordingHit, b: WordingHit) -> bool:
