@@ -658,6 +658,10 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("ik kan u hier niet mee helpen, maar mijn collega wel, ik bel haar nu", {"oplossing_zoeken"}, {"aanjager"}),
         ("pas maar op wat je zegt vriend", {"aanjager"}, set()),
         ("pas op met die kabel meneer", set(), {"aanjager"}),
+        # another possibility is a solution (3 Reasons Why: "bespreek een alternatieve oplossing"); the model gave it nothing
+        ("een andere mogelijkheid is dat u het pakket ophaalt bij het afhaalpunt", {"oplossing_zoeken"}, set()),
+        ("u kunt het pakket ook ophalen bij het afhaalpunt", {"oplossing_zoeken"}, set()),
+        ("een andere mogelijkheid is er niet", set(), {"oplossing_zoeken"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
