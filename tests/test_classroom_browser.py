@@ -126,12 +126,21 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         # there with the focus on the first, and the buttons that no longer work are gone (QA s24 S14)
         expect(teacher.locator("#debriefs a", has_text="anna")).to_be_visible()  # live since the roles were chosen
         expect(anna.locator("#my-debrief")).to_be_visible()  # her own link too: she joined before she was medewerker
+        # closing cannot be undone: the teacher is asked first (a dismissed question closes nothing)
+        asked: list[str] = []
+        teacher.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        teacher.locator("#close-round").focus()
+        teacher.keyboard.press("Enter")
+        expect(teacher.locator("#close-round")).to_be_visible()
+        assert asked and asked[0].startswith("Les afsluiten?")
+        teacher.once("dialog", lambda dialog: dialog.accept())
         teacher.locator("#close-round").focus()
         teacher.keyboard.press("Enter")
         expect(teacher.locator("#round-status")).to_have_text(
             "Deze les is afgesloten. De nabespreking per student staat hieronder.")
         expect(teacher.locator("#next-roles")).to_be_hidden()
         expect(teacher.locator("#close-round")).to_be_hidden()
+        expect(teacher.locator("#join-panel")).to_be_hidden()  # no code to join a closed lesson with
         expect(teacher.locator("#debriefs a", has_text="anna")).to_be_focused()
         expect(anna.locator("#round-status")).to_have_text("Deze les is afgesloten.")
         check_page(teacher, "25b-klas-ronde-afgesloten")

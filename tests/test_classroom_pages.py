@@ -115,4 +115,7 @@ def test_a_closed_lesson_on_klas_links_to_its_nabesprekingen(app):  # noqa: F811
     # the closed lesson's round page: no buttons that only answer "Deze les is afgesloten."
     page = docent.get(f"/klas/ronde/{round_id}").text
     assert re.search(r'id="next-roles" hidden', page) and re.search(r'id="close-round" class="secondary" hidden', page)
+    assert re.search(r'id="join-panel" hidden', page)  # a closed lesson shows no join code, nor its board or the list
+    assert "code " not in docent.get(f"/klas/bord/{round_id}").text.split("<h1>")[1].split("</h1>")[0]
+    assert "(afgesloten)" in closed and "code " not in closed
     assert link in page

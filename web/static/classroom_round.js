@@ -191,6 +191,7 @@
     const buttons = [$("next-roles"), $("close-round")].filter(Boolean);
     const focused = buttons.includes(document.activeElement);
     buttons.forEach((button) => { button.hidden = board.round.closed; });
+    if ($("join-panel")) $("join-panel").hidden = board.round.closed;  // no one joins a closed lesson
     if (board.round.closed && focused) ($("debriefs").querySelector("a") || $("debriefs-title")).focus();
   }
 
@@ -246,6 +247,8 @@
     finally { button.disabled = false; }
   });
   bind("close-round", async () => {
+    // closing cannot be undone: asked first (a test session closed a lesson by one stray click)
+    if (!window.confirm("Les afsluiten? Daarna kan niemand meer meedoen en begint er geen nieuw gesprek. De nabesprekingen blijven.")) return;
     try { await Klas.post(`/api/rounds/${roundId}/close`, {}); } catch (error) { $("round-status").textContent = error.message; return; }
     await drawClosed();  // the page's own close: show it now, not only when the live "closed" event arrives
   });
