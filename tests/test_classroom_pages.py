@@ -59,6 +59,10 @@ def test_round_pages_render_for_each_role(app):  # noqa: F811
     for client in (docent, anna):
         assert client.get(f"/klas/ronde/{created['id']}").status_code == 200
         assert client.get(f"/klas/bord/{created['id']}").status_code == 200
+        # the join link opened again (the QR code scanned twice) goes to the lesson, not an empty join form
+        again = client.get(f"/klas/meedoen?code={created['code'].lower()}", follow_redirects=False)
+        assert again.status_code == 303 and again.headers["location"] == f"/klas/ronde/{created['id']}"
+    assert bram.get(f"/klas/meedoen?code={created['code']}", follow_redirects=False).status_code == 200  # not joined: the form
     teacher_page = docent.get(f"/klas/ronde/{created['id']}").text
     assert created["code"] in teacher_page and "qr.svg" in teacher_page and "/klas/meedoen?code=" in teacher_page
     assert bram.get(f"/klas/bord/{created['id']}").status_code == 404

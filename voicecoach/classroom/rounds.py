@@ -69,6 +69,15 @@ def by_code(session: Session, code: str) -> ClassRound:
     return row
 
 
+def already_in(session: Session, user: User, code: str) -> ClassRound | None:
+    """The open round with `code` that `user` leads or has joined already, if any: a join link
+    opened again goes to the lesson, not to an empty join form (a test session)."""
+    row = session.scalar(select(ClassRound).where(ClassRound.code == normalise_code(code), ClassRound.closed_at.is_(None)))
+    if row is None or not (row.teacher_id == user.id or member(session, row, user.id) is not None):
+        return None
+    return row
+
+
 def get_round(session: Session, user: User, round_id: int) -> ClassRound:
     """The round if `user` leads it or joined it; otherwise 'not found'."""
     row = session.get(ClassRound, round_id)

@@ -76,7 +76,12 @@ def lan_form(
 
 
 @router.get("/klas/meedoen", response_class=HTMLResponse)
-def join_page(request: Request, user: UserDep, login: LoginDep, code: Annotated[str, Query(max_length=40)] = "") -> HTMLResponse:
+def join_page(
+    request: Request, session: SessionDep, user: UserDep, login: LoginDep, code: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    joined = rounds.already_in(session, user, code) if code else None
+    if joined is not None:
+        return RedirectResponse(f"/klas/ronde/{joined.id}", status_code=303)
     return templates.TemplateResponse(request, "classroom_join.html", {"user": user, "csrf_token": login.csrf_token, "code": code})
 
 
