@@ -71,6 +71,12 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
         record(page, "#record", 8)
         expect(page.locator(".turn[data-number='2'] .points li").first).to_be_visible(timeout=ANALYSED)
         expect(page.locator("#continue")).to_be_visible()
+        # the new reply's turn takes the voice panel and the focus, alone open: they stayed on the turn
+        # before, whose "binnen je rustige bereik" stood above a shouted reply (a test session)
+        second = page.locator(".turn[data-number='2']")
+        expect(second.locator("#voice-panel")).to_be_attached()
+        expect(second.locator("> summary")).to_be_focused()
+        expect(page.locator(".turn[data-number='1']")).not_to_have_attribute("open", "")
 
         client = service.client("oefenaar")
         conversation = client.get(f"/api/conversations/{conversation_id}").json()

@@ -56,9 +56,12 @@ function showTurns(turns, owner) {
   $("feedback").hidden = turns.length === 0;
   const done = turns.filter((t) => t.status === "done" && !t.set_aside);
   const newest = done[done.length - 1];
-  // A re-render keeps open what the reader opened; a turn not shown before opens by itself.
-  const shown = new Set([...$("turns").querySelectorAll(".turn")].map((b) => b.dataset.id));
-  const open = new Set([...$("turns").querySelectorAll(".turn[open]")].map((b) => b.dataset.id));
+  // A re-render keeps open what the reader opened; a new reply's turn opens by itself, alone, with
+  // the voice panel: the panel and the focus stayed on the turn before, so a trainee who just shouted
+  // read "Je stem bleef … binnen je rustige bereik" of the previous reply above it (a test session).
+  const shown = new Set([...$("turns").querySelectorAll(".turn[data-done]")].map((b) => b.dataset.id));  // with its feedback
+  const arrived = newest && !shown.has(newest.id);
+  const open = arrived ? new Set() : new Set([...$("turns").querySelectorAll(".turn[open]")].map((b) => b.dataset.id));
   const voiceTurn = $("voice-panel").closest(".turn");
   const voiceId = voiceTurn && open.has(voiceTurn.dataset.id) ? voiceTurn.dataset.id : newest && newest.id;
   $("voice-panel").hidden = true;
@@ -68,6 +71,7 @@ function showTurns(turns, owner) {
   $("turns").replaceChildren(...listed.map((turn, index) => {
     const isOpen = open.has(turn.id) || (turn === newest && !shown.has(turn.id));
     const block = renderTurn(turn, { open: isOpen, isLast: index === listed.length - 1 });
+    if (turn.status === "done") block.dataset.done = "";
     const attempts = turns.filter((t) => t.number === turn.number && (t.set_aside || t.status !== "error"));
     Attempts.decorate(block, turn, attempts, { owner, onRetry: startRetry, onChanged: () => load(false) });
     const voiceButton = block.querySelector(".show-voice");
@@ -111,7 +115,7 @@ async function turnFinished() {
   await load(false);
   hide("answer", true);
   $("continue").hidden = false;
-  const newest = $("turns").querySelector(".turn[open] summary");
+  const newest = [...$("turns").querySelectorAll(".turn[open] > summary")].pop();  // the reply just made
   if (newest) newest.focus();
 }
 
