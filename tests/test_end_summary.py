@@ -11,7 +11,7 @@ import pytest
 from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.end_summary import CALM_UNFINISHED, end_summary
 from voicecoach.scenarios import load_scenarios
-from voicecoach.store.models import ConversationRow
+from voicecoach.store.models import ConversationRow, TurnRow
 
 
 def _ended(anger: int, outcome: str, turn: int = 9) -> ConversationRow:
@@ -50,3 +50,21 @@ def test_breaking_off_at_once_at_a_threat_is_not_told_to_let_the_customer_talk_f
     at_a_threat = break_off_verdict("Ik stop dit gesprek nu, mijn collega belt u morgen.", [], 4, 0, 4)
     assert "Schakel hulp in" in at_a_threat and "uitpraten" not in at_a_threat
     assert "uitpraten" in break_off_verdict("Ik stop dit gesprek nu, mijn collega belt u morgen.", [], 3, 0, 4)
+
+
+def test_what_went_well_shows_each_technique_from_its_best_turn(scenario):
+    """"Wat ging goed" praised the offer of a shouted reply (its turn cost points) and left out the calm
+    offer that calmed the customer (a test session): per technique, the best-scored turn's example."""
+    def offer(words: str) -> dict:
+        return {"criterion": "techniek:oplossing_zoeken", "points": 2, "explanation": f"+2: Oplossingen zoeken: “{words}”."}
+
+    shouted, calm = offer("ik stel voor"), offer("ik bel u vrijdag zelf op")
+    question = {"criterion": "techniek:open_vraag", "points": 2, "explanation": "+2: Open vraag."}
+    loud = {"criterion": "stem:luidheid", "points": -3, "explanation": "-3: Je sprak flink harder."}
+    state = {"anger": 2, "phase": "probleemaanpak", "turn": 0}
+    turns = [TurnRow(id=f"t{n}", number=n, state_before=state, customer_line="…") for n in (1, 2, 3)]
+    scores = {"t1": {"total": -1, "points": [shouted, loud]}, "t2": {"total": 2, "points": [question]},
+              "t3": {"total": 2, "points": [calm]}}
+    summary = end_summary(scenario, _ended(1, "calmed", turn=3), turns, scores, {})
+    assert [p["explanation"] for p in summary["went_well"]] == [calm["explanation"], question["explanation"]]
+    assert summary["practise_next"] == [loud]

@@ -42,6 +42,18 @@ def _unique(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _best_examples(examples: list[tuple[dict[str, Any], int]]) -> list[dict[str, Any]]:
+    """One line per criterion, in the order first met, each from the best-scored turn that earned it
+    (the later of equals): "Wat ging goed" praised an offer from a shouted reply, not the calm offers
+    that calmed the customer (a test session). `examples`: a point with its turn's total."""
+    best: dict[str, tuple[dict[str, Any], int]] = {}
+    for point, total in examples:
+        key = point["criterion"]
+        if key not in best or total >= best[key][1]:
+            best[key] = (point, total)
+    return [point for point, _total in best.values()]
+
+
 def _style(turns: Sequence[TurnRow], overrules: dict[str, list[LabelOverrule]]) -> dict[str, Any]:
     replies = [
         ReplyTurn(labels=frozenset(judged_labels(record, overrules.get(t.id, []))), text=record.analysis.text)
@@ -116,7 +128,8 @@ def end_summary(
         "final_line": final_line(scenario, conversation, turns),
         "total": sum(scores[t.id]["total"] for t in scored),
         "phases": phases,
-        "went_well": _unique([p for p in points if p["points"] > 0]),
+        "went_well": _best_examples([(p, scores[t.id]["total"]) for t in scored for p in scores[t.id]["points"]
+                                     if p["points"] > 0 and p.get("coach") != "removed"]),
         "practise_next": _unique([p for p in points if p["points"] < 0]),
         "style": _style(turns, overrules),
     }
