@@ -90,7 +90,7 @@ def test_breaking_off_ends_the_conversation_and_says_whether_it_was_time(analyse
     row = ConversationRow(state={"anger": conversation.state.anger, "phase": conversation.state.phase,
                                  "turn": conversation.state.turn, "outcome": "broken_off"},
                           customer_line="", finished_at=datetime.now(UTC))
-    summary = end_summary(scenario, row, rows, {}, {})
+    summary = end_summary(scenario, row, rows, {})
     expected = break_off_verdict(BREAKING_OFF[2], last.analysis.wording, last.reaction.anger_before, 1,
                                  scenario.ending.escalated_at)
     assert '("ga nu ophangen")' in expected

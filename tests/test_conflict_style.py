@@ -133,3 +133,13 @@ def test_the_real_wording_rules_feed_the_style():
     assert infer_style(relabelled(VERMIJDEN)).style == "vermijden"
     assert infer_style(relabelled(COMPROMIS)).style == "compromis"
     assert infer_style(relabelled(CONFRONTEREN)).style == "confronteren"
+
+
+def test_replies_of_another_kind_are_listed_beside_the_style():
+    """A forcing reply vanished from a conversation called "confronteren … een win-winsituatie" (a test
+    session): the replies that showed another way are listed apart, with their turn's own number."""
+    numbered = [ReplyTurn(item.labels, item.text, number=index) for index, item in enumerate([*CONFRONTEREN, FORCEREN[0]], start=3)]
+    result = infer_style(numbered)
+    assert result.style == "confronteren"
+    assert [(item.turn, item.kind) for item in result.others] == [(3 + len(CONFRONTEREN), "forceren")]
+    assert all(item.turn >= 3 for item in result.evidence)

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from voicecoach.coaching.break_off import break_off_verdict
-from voicecoach.coach_judgement import judged_labels, label_name, record_hits
+from voicecoach.coach_judgement import label_name, record_hits
 from voicecoach.coaching.customer import CustomerState, answered_labels, asks_what_helps, customer_reply, turn_labels
-from voicecoach.coaching.style import ReplyTurn, infer_style
+from voicecoach.coaching.style import ReplyTurn, TurnEvidence, infer_style
 from voicecoach.scenarios import Scenario
-from voicecoach.store.models import ConversationRow, LabelOverrule, TurnRow
+from voicecoach.store.models import ConversationRow, TurnRow
+from voicecoach.vocabulary import AANJAGER
 
 KIND_NAMES = {"compromis": "compromis zoeken"}
 """Kinds of reply (style.py) whose Dutch name differs from the key."""
@@ -54,20 +55,35 @@ def _best_examples(examples: list[tuple[dict[str, Any], int]]) -> list[dict[str,
     return [point for point, _total in best.values()]
 
 
-def _style(turns: Sequence[TurnRow], overrules: dict[str, list[LabelOverrule]]) -> dict[str, Any]:
+def _style(turns: Sequence[TurnRow], scores: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """The conflict-handling style from what each turn was paid or charged for (its judged points): the
+    wording's labels named techniques the feedback never paid (the same words paid as another, a test
+    session)."""
     replies = [
-        ReplyTurn(labels=frozenset(judged_labels(record, overrules.get(t.id, []))), text=record.analysis.text)
-        for t in turns if (record := t.record) is not None
+        ReplyTurn(labels=_scored_labels(score["points"]), text=record.analysis.text, number=t.number)
+        for t in turns if (record := t.record) is not None and (score := scores.get(t.id))
     ]
     style = infer_style(replies)
+
+    def listed(items: Sequence[TurnEvidence]) -> list[dict[str, Any]]:
+        return [{"turn": e.turn, "kind": KIND_NAMES.get(e.kind, e.kind),
+                 "signs": [sign if sign.startswith('"') else label_name(sign) for sign in e.signs]} for e in items]
+
     return {
         "style": style.style, "title": style.title, "explanation": style.explanation, "source_title": style.source_title,
-        "evidence": [
-            {"turn": e.turn, "kind": KIND_NAMES.get(e.kind, e.kind),
-             "signs": [sign if sign.startswith('"') else label_name(sign) for sign in e.signs]}
-            for e in style.evidence
-        ],
+        "evidence": listed(style.evidence), "others": listed(style.others),
     }
+
+
+def _scored_labels(points: Sequence[dict[str, Any]]) -> frozenset[str]:
+    """'oplossing_zoeken', 'aanjager', 'aanjager:zwart_wit' … of the points a turn kept."""
+    labels: set[str] = set()
+    for point in points:
+        kind, _, name = point["criterion"].partition(":")
+        if point.get("coach") == "removed" or kind not in ("techniek", AANJAGER):
+            continue
+        labels |= {name} if kind == "techniek" else {AANJAGER, f"{AANJAGER}:{name}"}
+    return frozenset(labels)
 
 
 # A customer who was calm when the turns ran out: "zonder dat de klant gekalmeerd was" and the advice
@@ -103,7 +119,7 @@ def _message(scenario: Scenario, conversation: ConversationRow, turns: Sequence[
 
 def end_summary(
     scenario: Scenario, conversation: ConversationRow, turns: Sequence[TurnRow],
-    scores: dict[str, dict[str, Any] | None], overrules: dict[str, list[LabelOverrule]],
+    scores: dict[str, dict[str, Any] | None],
 ) -> dict[str, Any]:
     """`turns` are the analysed turns in order, `scores` their judged scores by turn id (None for a
     turn whose stored result cannot be read: it counts in no total)."""
@@ -131,5 +147,5 @@ def end_summary(
         "went_well": _best_examples([(p, scores[t.id]["total"]) for t in scored for p in scores[t.id]["points"]
                                      if p["points"] > 0 and p.get("coach") != "removed"]),
         "practise_next": _unique([p for p in points if p["points"] < 0]),
-        "style": _style(turns, overrules),
+        "style": _style(scored, scores),
     }

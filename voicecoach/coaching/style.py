@@ -115,6 +115,8 @@ class ReplyTurn:
 
     labels: frozenset[str]
     text: str
+    number: int = 0
+    """The turn's number in the conversation (0: its place in the list given)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,9 @@ class ConflictStyle:
     explanation: str
     evidence: tuple[TurnEvidence, ...]
     """The replies that show the style (for "geen duidelijke stijl": every reply that showed any)."""
+    others: tuple[TurnEvidence, ...] = ()
+    """The replies that showed another kind: a "win-winsituatie" read above a forcing reply that was
+    not listed (a test session)."""
     source: str = LES6
 
     @property
@@ -167,7 +172,8 @@ def classify_turn(turn: ReplyTurn) -> tuple[Kind, tuple[str, ...]] | None:
 
 def infer_style(turns: Sequence[ReplyTurn]) -> ConflictStyle:
     """The conflict-handling style the trainee's replies show, with its Les 6 explanation."""
-    evidence = [TurnEvidence(number, *found) for number, turn in enumerate(turns, start=1) if (found := classify_turn(turn))]
+    evidence = [TurnEvidence(turn.number or number, *found) for number, turn in enumerate(turns, start=1)
+                if (found := classify_turn(turn))]
     by_kind: dict[str, list[TurnEvidence]] = {kind: [e for e in evidence if e.kind == kind] for kind in get_args(Kind)}
     support: dict[Style, list[TurnEvidence]] = {
         "forceren": by_kind["forceren"],
@@ -187,7 +193,8 @@ def infer_style(turns: Sequence[ReplyTurn]) -> ConflictStyle:
         if evidence and all(item.kind == "luisteren" for item in evidence):
             return replace(unclear, explanation=ONLY_LISTENING)
         return unclear
-    return _style(best, sorted(support[best], key=lambda item: item.turn))
+    shown = sorted(support[best], key=lambda item: item.turn)
+    return replace(_style(best, shown), others=tuple(item for item in evidence if item not in shown))
 
 
 def _listens(item: TurnEvidence) -> bool:

@@ -39,7 +39,7 @@ def conversation_report(session: Session, scenario: Scenario, conversation: Conv
         "scenario": scenario, "conversation": conversation, "owner": owner, "turns": rows, "charts": charts,
         "total": sum(row["total"] for row in rows),
         "notes": [note for note in notes if note["turn_id"] is None],
-        "summary": end_summary(scenario, conversation, turns, scores, overrules) if conversation.finished_at and turns else None,
+        "summary": end_summary(scenario, conversation, turns, scores) if conversation.finished_at and turns else None,
         "incident": incident_dict(session.get(IncidentReport, conversation.id)),
     }
 

@@ -340,7 +340,11 @@ function showSummary(data, play) {
   const style = summary.style;
   $("style-title").textContent = style.title;
   $("style-explanation").textContent = style.explanation;
-  $("style-evidence").replaceChildren(...style.evidence.map((e) => el("li", "", `Beurt ${e.turn}: ${e.kind} (${e.signs.join(", ")})`)));
+  const evidence = (e) => el("li", "", `Beurt ${e.turn}: ${e.kind} (${e.signs.join(", ")})`);
+  $("style-evidence").replaceChildren(...style.evidence.map(evidence));
+  // the replies that showed another way: a forcing reply vanished under "win-winsituatie" (a test session)
+  $("style-others").replaceChildren(...(style.others || []).map(evidence));
+  $("style-others-block").hidden = !(style.others || []).length;
   $("style-source").replaceChildren(source(style.source_title));
   $("retry-scenario").dataset.scenario = data.scenario.id;
   $("summary").querySelector(".actions").hidden = !data.viewer.is_owner;

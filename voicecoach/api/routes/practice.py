@@ -159,7 +159,7 @@ def conversation_view(service, row: ConversationRow, session) -> dict[str, Any]:
         },
         "turns": turns,
         "notes": conversation_notes(session, row),
-        "summary": end_summary(scenario, row, done, scores, overrules) if row.finished_at is not None else None,
+        "summary": end_summary(scenario, row, done, scores) if row.finished_at is not None else None,
     }
 
 
