@@ -662,6 +662,10 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("een andere mogelijkheid is dat u het pakket ophaalt bij het afhaalpunt", {"oplossing_zoeken"}, set()),
         ("u kunt het pakket ook ophalen bij het afhaalpunt", {"oplossing_zoeken"}, set()),
         ("een andere mogelijkheid is er niet", set(), {"oplossing_zoeken"}),
+        # a sentence that is all a summary attacks no one (CIP: samenvatten); a jab after one still does
+        ("Als ik u goed begrijp, bent u ontslagen, is uw aanvraag afgewezen, en weet u niet hoe u de huur moet betalen.",
+         {"samenvatten"}, {"aanjager"}),
+        ("Oké, dus u zegt dat zij voordrong. Nou, u bent zelf ook niet bepaald een heilige.", {"samenvatten", "aanjager"}, set()),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

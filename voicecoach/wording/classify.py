@@ -18,7 +18,7 @@ from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
     CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_talk,
     asks_understanding_for_oneself, covered_share, denies_a_judgement, denies_understanding,
-    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, opens_with_understanding, paraphrased,
+    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_sums_up, opens_with_understanding, paraphrased,
     proposes_together, refuses_the_step, sets_the_rules, sums_up, without_boundary_in_a_threat,
 )
 from voicecoach.vocabulary import (
@@ -101,6 +101,7 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and proposes_together(hit, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype in SUMMED_UP_KINDS and sums_up(hit, [*rule_hits, *model_hits], text))
+            and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and only_sums_up(hit, [*rule_hits, *model_hits]))
             and not (hit.label in QUESTION_LABELS and CONDITION.search(hit.text))
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and FLOOR_CLAIM.search(hit.text))

@@ -97,6 +97,18 @@ def sums_up(hit: WordingHit, hits: Sequence[WordingHit], text: str) -> bool:
         other.start <= hit.start and not SENTENCE_END.search(text[other.start:hit.start]))) for other in hits)
 
 
+# A jab after a summary ('Dus u zegt dat hij voordrong, maar u bent zelf ook geen heilige') turns on one of these.
+JAB = re.compile(r"\b(maar|nou|zelf|typisch|eigenlijk|gewoon|ook)\b", re.IGNORECASE)
+
+
+def only_sums_up(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
+    """The model's attack on a sentence that is all a summary ('Als ik u goed begrijp, bent u ontslagen,
+    … en weet u niet hoe u de huur moet betalen' cost −3 de persoon aanvallen beside +2 samenvatten, a
+    test session): a rule's summary opening lies within it and nothing after it turns on the person."""
+    return any(other.label == "samenvatten" and other.method == "rule" and other.lies_within(hit)
+               and JAB.search(hit.text[other.end - hit.start:]) is None for other in hits)
+
+
 # 'dan praten we rustig', 'laten we het rustig bekijken': a proposal that includes the trainee orders
 # the customer nothing; the writers label "Meneer, gaat u even met mij mee? Dan kunnen we rustig praten."
 # a question and "komt u even mee … dan kunnen we rustig praten" an offer, never a calming command
