@@ -40,7 +40,7 @@ def voice_points(voice: VoiceRecord, customer_anger: int, w: dict[str, Any], *, 
     for comparison in comparisons:
         if not comparison.raised:
             continue
-        value = w["voice_raised"][comparison.measure]
+        value = w["voice_raised"][comparison.measure][_degree(comparison)]
         _, advice, source = VOICE_TEXT[comparison.measure]
         evidence = comparison.model_dump(mode="json")
         clipping = ""
@@ -135,24 +135,25 @@ def _raised_sentence(comparison: Comparison, voice: VoiceRecord) -> str:
     word = VOICE_TEXT[comparison.measure][0]
     amount, limit = _amounts(comparison)
     if comparison.measure == "rate":
-        return f"Je sprak {word} dan {_reference(voice)}: ongeveer {amount} {word}, terwijl tot {limit} verschil nog gewoon is."
-    degree = "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
+        return f"Je sprak {word} dan {_reference(voice)}: {amount} {word}, terwijl tot {limit} verschil nog gewoon is."
     return (
-        f"Je sprak {_when(comparison)} {degree} {word} dan {_reference(voice)}: ongeveer "
+        f"Je sprak {_when(comparison)} {_degree(comparison)} {word} dan {_reference(voice)}: "
         f"{amount} {word}, terwijl tot {limit} verschil nog gewoon is."
     )
 
 
+def _degree(comparison: Comparison) -> str:
+    return "flink" if comparison.difference >= 2 * comparison.threshold else "duidelijk"
+
+
 def _amounts(comparison: Comparison) -> tuple[str, str]:
-    """The difference and the threshold in words, with one decimal more where rounding made them
-    read the same ("20 procent sneller, terwijl tot 20 procent nog gewoon is", a test session)."""
+    """The difference ("ongeveer …") and the threshold in words; "net iets meer dan" where rounding made
+    them read the same ("20 procent sneller, terwijl tot 20 procent nog gewoon is", a test session;
+    decimals added for it read "3,03 decibel … tot 3,00", false precision, another)."""
     baseline = comparison.baseline if comparison.measure == "rate" else 0.0
-    for decimals in (0, 1, 2):
-        amount = _amount(comparison.difference, comparison.measure, baseline, decimals)
-        limit = _amount(comparison.threshold, comparison.measure, baseline, decimals)
-        if amount != limit:
-            break
-    return amount, limit
+    amount = _amount(comparison.difference, comparison.measure, baseline)
+    limit = _amount(comparison.threshold, comparison.measure, baseline)
+    return (f"ongeveer {amount}" if amount != limit else f"net iets meer dan {limit}"), limit
 
 
 def _when(comparison: Comparison) -> str:
@@ -176,11 +177,11 @@ def _change(value: float, measure: str, up: str, down: str, same: str) -> str:
     return same if amount.startswith("0 ") else f"ongeveer {amount} {up if value >= 0 else down}"
 
 
-def _amount(value: float, measure: str, baseline: float = 0.0, decimals: int = 0) -> str:
+def _amount(value: float, measure: str, baseline: float = 0.0) -> str:
     """A difference as people say it: loudness in decibel (one decimal below 10, Dutch comma), pitch
     and pace in whole percents — pitch from half-tones, pace of the calm pace `baseline` ("halve tonen"
     and "lettergrepen per seconde" were words a test session's trainee did not know)."""
     if measure == "loudness":
-        return f"{fmt(abs(value), (0 if abs(value) >= 10 else 1) + decimals).removesuffix(',0')} decibel"
+        return f"{fmt(abs(value), 0 if abs(value) >= 10 else 1).removesuffix(',0')} decibel"
     percent = semitones_as_percent(value) if measure == "pitch" else 100 * value / baseline if baseline else 0.0
-    return f"{fmt(abs(percent), decimals)} procent"
+    return f"{fmt(abs(percent), 0)} procent"
