@@ -360,6 +360,8 @@ def test_the_two_customers_information_phase_takes_both_versions():
     scenario = load_scenarios()[0]["ruzie-balie"]
     info, last = scenario.phases[1], scenario.phases[2]
     assert info.goal_turns == 2 and last.goal_turns == 1
+    # CIP stap 1 "neem ze apart": taking them apart is that phase's own technique, not "vraagt iets anders"
+    assert "oplossing_zoeken" in scenario.phases[0].techniques
     good = ScoreRecord(total=2, points=())
     first = react(scenario, CustomerState(2, info.id, turn=1), good, {"open_vraag"})
     assert first.phase == info.id and first.goal_replies == 1
