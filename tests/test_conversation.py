@@ -370,6 +370,19 @@ def test_the_two_customers_information_phase_takes_both_versions():
     assert second.phase == last.id and second.goal_replies == 0
 
 
+def test_the_customer_answers_only_techniques_the_feedback_shows():
+    """"Ja. Precies dat." (the answer to a summary) followed a boundary whose words the model also read as a
+    summary the feedback never showed (a test session): the customer reacts to the techniques paid."""
+    from voicecoach.coaching.customer import scored_labels
+    from voicecoach.turn_record import PointRecord
+
+    shown = PointRecord(criterion="techniek:grens_aangeven", points=2, explanation="+2", evidence={}, source=AO,
+                        source_title=SEED_FILES[AO])
+    score = ScoreRecord(total=2, points=(shown,))
+    assert scored_labels({"samenvatten", "grens_aangeven", "aanjager", "onderbreken"}, score) == {
+        "grens_aangeven", "aanjager", "onderbreken"}
+
+
 def test_the_boundary_phase_moves_on_only_on_a_boundary():
     """grens-overschrijden's first phase asks to name the behaviour and set a boundary: an
     ik-boodschap alone moved it on while the customer still shouted (a test session)."""

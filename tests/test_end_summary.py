@@ -73,8 +73,8 @@ def test_what_went_well_shows_each_technique_from_its_best_turn(scenario):
 def test_the_style_reads_what_each_turn_was_paid_or_charged_for():
     """The style named techniques the feedback never paid (the same words paid as another label, a test
     session): it reads the turn's kept points, a coach's removal included."""
-    from voicecoach.end_summary import _scored_labels
+    from voicecoach.end_summary import _paid_labels
 
     points = [{"criterion": "techniek:grens_aangeven", "points": 2}, {"criterion": "aanjager:kalmeringsbevel", "points": -3},
               {"criterion": "techniek:samenvatten", "points": 2, "coach": "removed"}, {"criterion": "stem:luidheid", "points": -3}]
-    assert _scored_labels(points) == {"grens_aangeven", "aanjager", "aanjager:kalmeringsbevel"}
+    assert _paid_labels(points) == {"grens_aangeven", "aanjager", "aanjager:kalmeringsbevel"}

@@ -9,7 +9,9 @@ from typing import Any
 
 from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coach_judgement import label_name, record_hits
-from voicecoach.coaching.customer import CustomerState, answered_labels, asks_what_helps, customer_reply, turn_labels
+from voicecoach.coaching.customer import (
+    CustomerState, answered_labels, asks_what_helps, customer_reply, scored_labels, turn_labels,
+)
 from voicecoach.coaching.style import ReplyTurn, TurnEvidence, infer_style
 from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, TurnRow
@@ -30,7 +32,8 @@ def final_line(scenario: Scenario, conversation: ConversationRow, turns: Sequenc
     before = CustomerState(**last.state_before)
     interruption = last.record.analysis.interruption if last.record is not None else None
     labels = turn_labels(scenario.phase(before.phase), text, hits, interruption is not None and interruption.interrupting)
-    heard = answered_labels(hits, labels, text)  # as the conversation heard it
+    heard = answered_labels(hits, scored_labels(labels, last.record.score) if last.record and last.record.score else labels,
+                            text)  # as the conversation heard it
     return customer_reply(scenario, before, CustomerState(**conversation.state), heard,
                           last.customer_line, asked_what_helps=asks_what_helps(labels, heard), reply=text)
 
@@ -60,7 +63,7 @@ def _style(turns: Sequence[TurnRow], scores: dict[str, dict[str, Any] | None]) -
     wording's labels named techniques the feedback never paid (the same words paid as another, a test
     session)."""
     replies = [
-        ReplyTurn(labels=_scored_labels(score["points"]), text=record.analysis.text, number=t.number)
+        ReplyTurn(labels=_paid_labels(score["points"]), text=record.analysis.text, number=t.number)
         for t in turns if (record := t.record) is not None and (score := scores.get(t.id))
     ]
     style = infer_style(replies)
@@ -75,7 +78,7 @@ def _style(turns: Sequence[TurnRow], scores: dict[str, dict[str, Any] | None]) -
     }
 
 
-def _scored_labels(points: Sequence[dict[str, Any]]) -> frozenset[str]:
+def _paid_labels(points: Sequence[dict[str, Any]]) -> frozenset[str]:
     """'oplossing_zoeken', 'aanjager', 'aanjager:zwart_wit' … of the points a turn kept."""
     labels: set[str] = set()
     for point in points:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from voicecoach.coaching.break_off import breaking_off
 from voicecoach.coaching.customer import (
-    CustomerState, acknowledging, answered_labels, asks_what_helps, customer_line, customer_reply, react, turn_labels,
+    CustomerState, acknowledging, answered_labels, asks_what_helps, customer_line, customer_reply, react, scored_labels,
+    turn_labels,
 )
 from voicecoach.coaching.customer_voice import customer_audio
 from voicecoach.coaching.scoring import calls_for_attention, score_turn, without_news_misread
@@ -91,7 +92,7 @@ class Conversation:
         )
         labels = turn_labels(phase, reply.text, hits, reply.interruption is not None and reply.interruption.interrupting)
         before, line = self.state, self.line
-        heard = answered_labels(hits, labels, reply.text)
+        heard = answered_labels(hits, scored_labels(labels, score), reply.text)
         self.state = react(self.scenario, before, score, labels, broke_off=breaking_off(reply.text, hits) is not None,
                            news_told=news is not None, offered=heard)
         self.line = customer_reply(self.scenario, before, self.state, heard, line,

@@ -17,7 +17,7 @@ from voicecoach.coaching.break_off import offers_only_as_a_consequence
 from voicecoach.coaching.scoring import load_weights
 from voicecoach.turn_record import ScoreRecord
 from voicecoach.scenarios import SPEAKER, Phase, Scenario
-from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION, PROCEDURE, QUESTION_LABELS
+from voicecoach.vocabulary import BEHAVIOUR_LABELS, INTERRUPTION, PROCEDURE, QUESTION_LABELS, REMMER_LABELS
 from voicecoach.wording.evaluation import predicted_labels
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.rules import AANJAGER
@@ -173,6 +173,14 @@ def turn_labels(phase: Phase, text: str, hits: Sequence[WordingHit], interrupted
     if interrupted:
         labels.add(INTERRUPTION)
     return labels
+
+
+def scored_labels(labels: set[str], score: ScoreRecord) -> set[str]:
+    """`labels` without the techniques the turn's feedback does not show: the same words paid as
+    another technique ("Ja. Precies dat.", the answer to a summary, followed a boundary whose words the
+    model also read as one, a test session)."""
+    shown = {point.criterion.partition(":")[2] for point in score.points if point.criterion.startswith("techniek:")}
+    return {label for label in labels if label not in REMMER_LABELS or label in shown}
 
 
 def answered_labels(hits: Sequence[WordingHit], labels: set[str], text: str) -> set[str]:
