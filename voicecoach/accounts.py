@@ -90,29 +90,27 @@ def log_in(session: Session, username: str, password: str, address: str) -> tupl
         name: str | None = normalise_username(username)
     except AccountError:
         name = None  # cannot exist; still counted against the address
-    keys = [login_limits.address_key(address)]
-    login_limits.reserve(session, keys[0])
+    reserved = [login_limits.reserve(session, login_limits.address_key(address))]
     if name is not None and not login_limits.is_known_address(session, name, address):
         try:
-            login_limits.reserve(session, login_limits.name_key(name))
+            reserved.append(login_limits.reserve(session, login_limits.name_key(name)))
         except login_limits.RateLimited:
-            login_limits.release(session, keys[0])
+            login_limits.release(session, reserved[0])
             raise
-        keys.append(login_limits.name_key(name))
     user = session.scalar(select(User).where(User.username == name)) if name else None
     try:
         right = passwords.verify(password, user.password_hash if user else None)
     except passwords.Busy:
-        for key in keys:  # never checked: does not count
-            login_limits.release(session, key)
+        for reservation in reserved:  # never checked: does not count
+            login_limits.release(session, reservation)
         raise
     if not right:
         raise AccountError("Gebruikersnaam of wachtwoord klopt niet.", code="bad_login")
     # A right password undoes only its own reservations: the name's other failures stay counted, so
     # guesses racing a real login (or following it) get no fresh allowance; the user is not slowed
     # down by them, as this address is now a known one.
-    for key in keys:
-        login_limits.release(session, key)
+    for reservation in reserved:
+        login_limits.release(session, reservation)
     if not user.active:
         raise AccountError("Dit account is uitgeschakeld. Vraag je docent of de beheerder.", code="inactive")
     login_limits.remember_address(session, user.username, address)

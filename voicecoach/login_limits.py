@@ -5,6 +5,7 @@ failures for that name elsewhere, so nobody can keep a user out by guessing thei
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, insert, select, update
@@ -47,7 +48,16 @@ def name_key(username: str) -> str:
     return f"name:{username}"
 
 
-def reserve(session: Session, key: str, now: datetime | None = None) -> None:
+@dataclass(frozen=True)
+class Reservation:
+    """One counted attempt: when it was stamped, and the key's last failure before it."""
+
+    key: str
+    stamped: datetime
+    before: datetime
+
+
+def reserve(session: Session, key: str, now: datetime | None = None) -> Reservation:
     """Count one attempt for `key` *before* its password is checked (undone by `release` when it
     was right); RateLimited when the key must still wait."""
     now = now or utcnow()
@@ -57,7 +67,7 @@ def reserve(session: Session, key: str, now: datetime | None = None) -> None:
             try:
                 session.execute(insert(LoginThrottle).values(key=key, failures=1, last_at=now))
                 session.commit()
-                return
+                return Reservation(key, now, now)
             except IntegrityError:
                 session.rollback()
                 continue
@@ -66,15 +76,21 @@ def reserve(session: Session, key: str, now: datetime | None = None) -> None:
         if failures >= FREE_FAILURES and wait > timedelta(0):
             raise RateLimited(wait)
         if _swap(session, key, row, failures + 1, now):
-            return
+            return Reservation(key, now, row.last_at)
     raise RateLimited(FIRST_DELAY)  # heavy contention on one key: an attack; make it wait
 
 
-def release(session: Session, key: str) -> None:
-    """Undo one reservation (the password was right, or it was never checked)."""
+def release(session: Session, reservation: Reservation) -> None:
+    """Undo one reservation (the password was right, or it was never checked): its count, and its
+    time stamp unless a later attempt stamped the key since. A right password kept the time and so
+    restarted the address's wait for everyone behind it, for an hour (a test session)."""
     for _ in range(_CAS_TRIES):
-        row = session.execute(select(LoginThrottle.failures, LoginThrottle.last_at).where(LoginThrottle.key == key)).first()
-        if row is None or _swap(session, key, row, max(row.failures - 1, 0), row.last_at):
+        row = session.execute(
+            select(LoginThrottle.failures, LoginThrottle.last_at).where(LoginThrottle.key == reservation.key)).first()
+        if row is None:
+            return
+        last_at = reservation.before if row.last_at == reservation.stamped else row.last_at
+        if _swap(session, reservation.key, row, max(row.failures - 1, 0), last_at):
             return
 
 
