@@ -138,3 +138,20 @@ def test_pages_for_errors_and_the_login_page(service, tmp_path):
         api = page.request.get(f"{service.url}/api/conversations/bestaat-niet")
         assert api.status == 404 and api.json()["error"]["code"] == "not_found"
         browser.close()
+
+
+def test_the_home_page_says_why_a_start_or_a_deletion_failed(service, tmp_path):
+    """"Start gesprek" went to /gesprek/undefined ("Dit gesprek bestaat niet") when the login was gone or
+    the database busy, and a failed account deletion showed nothing (a test session): the page says why,
+    stays where it is, and the account is still there."""
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), service.url, "oefenaar") as page:
+        page.context.clear_cookies()  # logged out in another tab
+        page.locator("button.start").first.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#start-error")).to_contain_text("niet meer ingelogd")
+        expect(page.locator("#start-error")).to_be_focused()
+        assert "/gesprek/" not in page.url
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("#delete-account").click()
+        expect(page.locator("#delete-error")).to_contain_text("niet meer ingelogd")
+    assert service.client("oefenaar").get("/api/me").status_code == 200  # nothing was deleted

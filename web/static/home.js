@@ -1,13 +1,40 @@
 // Home page: calibrate the calm baseline, start a scenario.
 "use strict";
 
+// A request that failed says why, where it was asked, and that nothing changed: "Start gesprek" went to
+// /gesprek/undefined ("Dit gesprek bestaat niet") when the database was busy or the login gone, and a
+// failed account deletion showed nothing at all (a test session).
+async function saysWhy(response, where) {
+  const body = response ? parseJson(await response.text()) : null;
+  const code = body && body.error && body.error.code;
+  const message = code === "login_required"
+    ? "Je bent niet meer ingelogd. Log opnieuw in en probeer het dan nog eens."
+    : (body && body.error && body.error.message) || "Dat is niet gelukt (is de verbinding weg?). Probeer het opnieuw.";
+  where.textContent = message;
+  where.hidden = false;
+  if (code === "login_required") where.append(" ", Object.assign(document.createElement("a"), { href: "/login?next=/", textContent: "Opnieuw inloggen" }));
+  where.focus();
+}
+
+async function post(url, init) {
+  const send = () => fetch(url, { ...init, headers: csrfHeaders(init.headers || {}) }).catch(() => null);
+  let response = await send();
+  // logged in again in another tab: that login's security code, and the request once more
+  if (response && !response.ok && response.status === 403 && await renewCsrf()) response = await send();
+  return response;
+}
+
 document.querySelectorAll("button.start").forEach((button) => {
   button.addEventListener("click", async () => {
-    const response = await fetch("/api/conversations", {
-      method: "POST",
-      headers: csrfHeaders({ "Content-Type": "application/json" }),
+    if (button.disabled) return;
+    button.disabled = true;
+    document.getElementById("start-error").hidden = true;
+    const response = await post("/api/conversations", {
+      method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ scenario_id: button.dataset.scenario }),
     });
+    button.disabled = false;
+    if (!response || !response.ok) return saysWhy(response, document.getElementById("start-error"));
     const conversation = await response.json();
     window.location.href = `/gesprek/${conversation.id}`;
   });
@@ -75,6 +102,8 @@ async function measure(blob) {
 
 document.getElementById("delete-account").addEventListener("click", async () => {
   if (!window.confirm("Weet je het zeker? Al je gesprekken, opnames en je rustige stem worden definitief verwijderd.")) return;
-  const response = await fetch("/api/me", { method: "DELETE", headers: csrfHeaders() });
-  if (response.ok) window.location.href = "/login";
+  document.getElementById("delete-error").hidden = true;
+  const response = await post("/api/me", { method: "DELETE" });
+  if (response && response.ok) window.location.href = "/login";
+  else await saysWhy(response, document.getElementById("delete-error"));  // the account is still there
 });
