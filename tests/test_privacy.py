@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -153,3 +157,21 @@ def test_coach_correction_rescoring_history_and_notes(setup):
     listed = coach.get("/api/review/conversations", params={"trainee": "sanne"}).json()
     assert [c["id"] for c in listed] == [conversation]
     assert coach.get("/api/review/conversations", params={"scenario": "late-levering"}).json() == []
+
+
+def test_the_data_folder_and_its_files_are_for_their_owner_only(tmp_path):
+    """Recordings and the database were readable by every account on the machine (folders 755, files
+    644; a test session): the data folder is 700 and what the product writes in it 600, also a folder
+    that existed before."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    result = subprocess.run(
+        [sys.executable, "-m", "voicecoach", "users", "create", "eigenaar", "--password-stdin"],
+        input="Zonnebloem-Kwartel-7319\n", capture_output=True, text=True, timeout=120,
+        env={**os.environ, "VOICECOACH_DATA_DIR": str(data)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    written = [path for path in data.rglob("*") if path.is_file()]
+    assert written and all(stat.S_IMODE(path.stat().st_mode) & 0o077 == 0 for path in written), written

@@ -105,3 +105,14 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def prepare_data_dir(path: Path) -> None:
+    """Create the data folder readable by its owner only: recordings, transcripts and the database are
+    personal data, and school laptops are shared (it was 755 with 644 files, readable by every account
+    on the machine, a test session). Files made inside follow the process's umask (cli.main: 077)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.chmod(0o700)
+    except PermissionError:  # a folder someone else set up: theirs to protect
+        pass

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from voicecoach import __version__
 from voicecoach.api.templating import STATIC_DIR, templates
-from voicecoach.config import Settings, get_settings
+from voicecoach.config import Settings, get_settings, prepare_data_dir
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from voicecoach.store.db import create_db_engine, migrate, session_factory
 
     settings = settings or get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     engine = create_db_engine(settings.resolved_database_url)
     migrate(engine)
     app = FastAPI(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import typer
 
@@ -29,6 +30,7 @@ app.command("practice")(practice.practice)
 
 
 def main() -> None:
+    os.umask(0o077)  # recordings, the database and exports are personal data: owner-only (config.prepare_data_dir)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)
     app()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from voicecoach.config import get_settings
+from voicecoach.config import get_settings, prepare_data_dir
 
 
 def open_sessions() -> sessionmaker[Session]:
     from voicecoach.store.db import create_db_engine, migrate, session_factory
 
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     engine = create_db_engine(settings.resolved_database_url)
     migrate(engine)
     return session_factory(engine)

@@ -8,7 +8,7 @@ import threading
 
 import typer
 
-from voicecoach.config import get_settings
+from voicecoach.config import get_settings, prepare_data_dir
 
 HOUSEKEEPING_INTERVAL_SECONDS = 3600
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def worker() -> None:
     from voicecoach.store.db import create_db_engine, migrate, session_factory
 
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     engine = create_db_engine(settings.resolved_database_url)
     migrate(engine)
     service = PracticeService(settings)
