@@ -23,7 +23,9 @@ from voicecoach.api.app import create_app
 from voicecoach.config import Settings
 from voicecoach.jobs import Worker
 from voicecoach.privacy import purge_expired
-from voicecoach.store.models import AuditEntry, Group, GroupMember, Recording, TurnRow
+from voicecoach.store.baselines import latest_baseline
+from voicecoach.store.recordings import store_recording
+from voicecoach.store.models import AuditEntry, BaselineRow, Group, GroupMember, Recording, TurnRow
 
 PASSWORD = "geheim-wachtwoord"
 
@@ -126,8 +128,32 @@ def test_retention_deletes_recordings_older_than_the_setting(setup):
     app = setup["app"]
     with app.state.sessions() as session:
         assert purge_expired(session, app.state.settings.data_dir, days=30) == 0
-        assert purge_expired(session, app.state.settings.data_dir, days=-1) == 1  # everything is 'older'
+        # everything is 'older': the turn and the failed calibration (the short reply is too little to measure)
+        assert purge_expired(session, app.state.settings.data_dir, days=-1) == 2
         assert session.scalars(select(TurnRow)).all() == []
+
+
+def test_retention_deletes_old_calibrations_but_the_one_in_use(setup, dutch_reply_wav):
+    """Calibration readings, failed ones too, stayed for ever (a test session): past the retention they go
+    with their rows, all but the user's newest measured one (the voice feedback's reference)."""
+    app = setup["app"]
+    data_dir = app.state.settings.data_dir
+    with app.state.sessions() as session:
+        user_id = session.scalars(select(BaselineRow)).one().user_id  # the setup's reading, failed (too short)
+        for _ in range(2):  # an older measured reading and the one in use
+            recording = store_recording(data_dir, user_id, "calibration", dutch_reply_wav.read_bytes())
+            session.add(recording)
+            session.flush()
+            session.add(BaselineRow(user_id=user_id, recording_id=recording.id, status="done", data={}))
+            session.commit()
+        rows = session.scalars(select(BaselineRow).order_by(BaselineRow.id)).all()
+        in_use = latest_baseline(session, user_id)
+        assert len(rows) == 3 and in_use is not None and in_use.id == rows[-1].id
+        kept_file = data_dir / session.get(Recording, in_use.recording_id).path
+        gone_files = [data_dir / session.get(Recording, row.recording_id).path for row in rows[:-1]]
+        assert purge_expired(session, data_dir, days=-1) == 1 + 2  # the turn, the failed and the replaced reading
+        assert [row.id for row in session.scalars(select(BaselineRow))] == [in_use.id]
+    assert kept_file.exists() and not any(path.exists() for path in gone_files)
 
 
 def test_coach_correction_rescoring_history_and_notes(setup):

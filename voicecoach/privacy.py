@@ -15,6 +15,7 @@ from voicecoach.accounts import audit
 from voicecoach.classroom.models import RoundEvent
 from voicecoach.login_limits import name_key
 from voicecoach.speech.phrase_file import phrase_file
+from voicecoach.store.baselines import latest_baseline
 from voicecoach.store.db import checkpoint
 from voicecoach.store.models import (
     AuditEntry, BaselineRow, ConversationRow, DeletedReply, GroupMember, Job, LoginAttempt, LoginThrottle, Note, Recording,
@@ -92,7 +93,10 @@ def delete_account(session: Session, data_dir: Path, user: User) -> None:
 
 
 def purge_expired(session: Session, data_dir: Path, days: int) -> int:
-    """Delete turn and read-customer-line recordings older than `days` (the retention setting); returns how many."""
+    """Delete turn, read-customer-line and calibration recordings older than `days` (the retention
+    setting); returns how many. A calibration in use (the user's newest measured one) stays: its
+    measures are the voice feedback's reference; failed and replaced readings go (they stayed for
+    ever, a test session)."""
     cutoff = utcnow() - timedelta(days=days)
     turns = session.scalars(select(TurnRow).where(TurnRow.created_at < cutoff)).all()
     for turn in turns:
@@ -101,5 +105,13 @@ def purge_expired(session: Session, data_dir: Path, days: int) -> int:
     readings = session.scalars(select(Recording).where(Recording.kind == "customer_line", Recording.created_at < cutoff)).all()
     for recording in readings:
         _delete_recording(session, data_dir, recording.id)
+    old_calibrations = session.scalars(select(BaselineRow).where(BaselineRow.created_at < cutoff,
+                                                                 BaselineRow.status != "queued")).all()
+    stale = [row for row in old_calibrations if row != latest_baseline(session, row.user_id)]
+    for baseline in stale:
+        recording_id = baseline.recording_id
+        session.delete(baseline)
+        session.flush()
+        _delete_recording(session, data_dir, recording_id)
     finish(session)
-    return len(turns) + len(readings)
+    return len(turns) + len(readings) + len(stale)
