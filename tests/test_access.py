@@ -188,6 +188,15 @@ def test_pages_send_roles_home(world):
         assert (response.status_code, response.headers.get("location")) == ((200, None) if home is None else (303, home))
 
 
+def test_an_unknown_static_address_is_a_page_for_people_and_json_for_scripts(world):
+    """A browser that opened an unknown /static/ address got raw JSON, no way back (a test session)."""
+    client = world["clients"]["trainee_a"]
+    page = client.get("/static/bestaat-niet.js", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and "Terug naar het begin" in page.text
+    script = client.get("/static/bestaat-niet.js", headers={"Accept": "*/*"})
+    assert script.status_code == 404 and script.json()["error"]["message"] == "Dit adres bestaat niet in VoiceCoach."
+
+
 def test_a_coach_reading_a_conversation_is_told_whose_it_is(world):
     """The feedback speaks to the trainee ('Jouw antwoord', 'je score'): a coach is told whose it is."""
     path = f"/gesprek/{world['conversation']}"

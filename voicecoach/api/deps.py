@@ -17,7 +17,8 @@ COOKIE = "voicecoach_sessie"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 DbId = Annotated[int, Path(ge=1, le=2**62, description="Database id")]  # bounded: SQLite integers are 64-bit
 LOGIN_REQUIRED = {"code": "login_required", "message": "Log eerst in."}
-CSRF_MISSING = {"code": "csrf", "message": "Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw."}
+# Missing, or from an older login (a wrong code was told "ontbreekt", a test session)
+CSRF_MISSING = {"code": "csrf", "message": "Deze actie is geweigerd (de beveiligingscode ontbreekt of is verlopen). Laad de pagina opnieuw."}
 CROSS_ORIGIN = {"code": "cross_origin", "message": "Dit verzoek kwam van een andere website en is geweigerd. Open VoiceCoach zelf en probeer het daar."}
 
 

@@ -30,6 +30,10 @@ FAILED = {"code": "server_error", "message": "Er ging iets mis op de server. Er 
 
 
 def wants_json(request: Request) -> bool:
+    """Scripts, styles and the API get JSON; a person who opened an unknown /static/ address in the
+    browser (it asks for HTML) gets the Dutch page with a way back (it got JSON, a test session)."""
+    if request.url.path.startswith("/static/") and "text/html" in request.headers.get("accept", ""):
+        return False
     return request.url.path.startswith(("/api/", "/static/", "/docs", "/openapi", "/healthz"))
 
 

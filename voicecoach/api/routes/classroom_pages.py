@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from voicecoach.api.deps import DbId, LoginDep, ServiceDep, SessionDep, UserDep
+from voicecoach.api.deps import CSRF_MISSING, DbId, LoginDep, ServiceDep, SessionDep, UserDep
 from voicecoach.api.security import same_origin
 from voicecoach.api.templating import templates
 from voicecoach.classroom import rounds
@@ -34,7 +34,7 @@ router = APIRouter(include_in_schema=False)
 def _checked_form(request: Request, login: LoginDep, csrf_token: str) -> None:
     """Plain form posts carry the CSRF token as a field and must come from this site."""
     if csrf_token != login.csrf_token or not same_origin(request):
-        raise VoiceCoachError("Deze actie is geweigerd (beveiligingscode ontbreekt). Laad de pagina opnieuw.", code="csrf")
+        raise VoiceCoachError(CSRF_MISSING["message"], code=CSRF_MISSING["code"])
 
 
 @router.get("/klas", response_class=HTMLResponse)
