@@ -248,7 +248,7 @@ def asks_own_view(hit: WordingHit) -> bool:
     return OWN_VIEW.search(hit.text) is not None
 
 
-THREATS = "dreigen"  # the rules' subtype prefix of threats back (patterns/rules.jsonl: aanjager.dreigen_*)
+THREATS = "dreigen"  # the id prefix of the rules for threats back (patterns/rules.jsonl: aanjager.dreigen_*)
 
 
 def without_boundary_in_a_threat(hits: Sequence[WordingHit]) -> list[WordingHit]:
@@ -259,9 +259,10 @@ def without_boundary_in_a_threat(hits: Sequence[WordingHit]) -> list[WordingHit]
     threats = [hit for hit in hits if hit.rule.startswith(f"aanjager.{THREATS}")]
     attacks = [hit for hit in hits if hit.method == "rule" and hit.subtype == "persoon_aanvallen"]
     return [hit for hit in hits if hit.label != "grens_aangeven"
-            or not (any(_same_sentence(hit, threat) for threat in threats) or any(hit.overlaps(a) for a in attacks))]
+            or not (any(_close_by(hit, threat) for threat in threats) or any(hit.overlaps(a) for a in attacks))]
 
 
-def _same_sentence(a: WordingHit, b: WordingHit) -> bool:
+def _close_by(a: WordingHit, b: WordingHit) -> bool:
+    """At most SAME_SENTENCE_REACH characters apart: the boundary opens the threat ('als u zo blijft doen | dan …')."""
     first, second = (a, b) if a.start <= b.start else (b, a)
     return second.start - first.end < SAME_SENTENCE_REACH
