@@ -132,7 +132,8 @@ def end_summary(
         for phase in scenario.phases
         if (in_phase := [t for t in scored if t.state_before["phase"] == phase.id])
     ]
-    points = [p for t in scored for p in scores[t.id]["points"] if p.get("coach") != "removed"]
+    # every kept point with its turn's total (the best example of a technique is the best-scored turn's)
+    kept = [(p, scores[t.id]["total"]) for t in scored for p in scores[t.id]["points"] if p.get("coach") != "removed"]
     outcome = conversation.state.get("outcome")
     calm = calm_unfinished(scenario, conversation.state.get("anger", scenario.start_anger),
                            conversation.state.get("turn", len(turns)))
@@ -147,8 +148,7 @@ def end_summary(
         "final_line": final_line(scenario, conversation, turns),
         "total": sum(scores[t.id]["total"] for t in scored),
         "phases": phases,
-        "went_well": _best_examples([(p, scores[t.id]["total"]) for t in scored for p in scores[t.id]["points"]
-                                     if p["points"] > 0 and p.get("coach") != "removed"]),
-        "practise_next": _unique([p for p in points if p["points"] < 0]),
+        "went_well": _best_examples([(p, total) for p, total in kept if p["points"] > 0]),
+        "practise_next": _unique([p for p, _total in kept if p["points"] < 0]),
         "style": _style(scored, scores),
     }

@@ -23,7 +23,8 @@ def fmt(value: float, digits: int = 1) -> str:
 
 def seconds(value: float) -> str:
     """A duration in plain Dutch ('2,5 seconden'): trainees read "s" as nothing."""
-    return f"{fmt(value)} seconde" if fmt(value) == "1,0" else f"{fmt(value)} seconden"
+    said = fmt(value)
+    return f"{said} seconde" if said == "1,0" else f"{said} seconden"
 
 
 def span(start: float, end: float) -> str:
