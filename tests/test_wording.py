@@ -265,6 +265,14 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         ("Dat is nu eenmaal zo.", "aanjager.nu_eenmaal_zo", True),
         ("het is nou eenmaal niet anders meneer", "aanjager.nu_eenmaal_zo", True),
         ("Dat is nu eenmaal zo, maar ik kan wel een nieuwe afspraak voor u maken.", "aanjager.nu_eenmaal_zo", False),
+        # mockery is attacking the other figuratively (Les 6), a test session: "wat zielig voor u" earned nothing
+        ("wat zielig voor u", "aanjager.spot_zielig", True),
+        ("Wat zielig dat uw hond ziek is.", "aanjager.spot_zielig", False),
+        ("nou gefeliciteerd dan", "aanjager.spot_nou_gefeliciteerd", True),
+        ("Nou, dan krijgt u hem morgen.", "aanjager.spot_nou_gefeliciteerd", False),
+        ("Gefeliciteerd dan, meneer.", "aanjager.spot_gefeliciteerd_dan", True),
+        ("Gefeliciteerd met uw nieuwe huis, ik kom de meter plaatsen.", "aanjager.spot_gefeliciteerd_dan", False),
+        ("nou dat is dan fijn voor u", "aanjager.spot_fijn_voor_u", True),
         ("Tja, jammer dan.", "aanjager.jammer_dan", True),
         ("pech gehad meneer", "aanjager.jammer_dan", True),
         ("U heeft echt pech gehad met dit toestel.", "aanjager.jammer_dan", False),
@@ -340,6 +348,27 @@ def test_discourse_markers_alone_make_no_aanjager(classifier, text, aanjager):
     of only 'nou ja' as an outburst (a test session: -3 emotioneel worden on a reply that showed
     understanding), 'ja joh' as an attack. What follows them still counts, 'ja ja' still waves the
     customer away, and markers later in the reply are its tone ('Nou, dat is het niet')."""
+    assert any(label.startswith("aanjager") for label in predicted_labels(classifier.classify(text))) is aanjager
+
+
+@pytest.mark.parametrize(
+    ("text", "aanjager"),
+    [
+        ("nou ik snap dat u hier al de hele ochtend mee bezig bent", False),
+        ("ja nee u heeft gelijk dat had eerder geregeld moeten zijn", False),
+        ("nou kijk ik ga even voor u uitzoeken wat er mis is gegaan", False),
+        ("weet je ik ga even kijken wat ik voor u kan doen", False),
+        ("nou is het afgelopen ik ben er klaar mee", True),
+        ("nou dat geloof ik dus niet", True),
+        ("weet je wat jij bent een zeurpiet", True),
+        ("ja maar dat is nou eenmaal zo", True),
+    ],
+)
+def test_a_spoken_opener_without_its_comma_makes_no_aanjager(classifier, text, aanjager):
+    """Whisper often writes no comma after 'nou', 'ja nee', 'kijk', 'weet je': before a technique the
+    model read such an opener as an outburst (fine replies with 'nou ' before them: 55 of 294 given
+    an aanjager, with 'nou, ' 1). An opener that is what is said stays: 'nou is het afgelopen'
+    ('now'), 'weet je wat jij bent', 'ja maar', and a clause without a technique dismisses by it."""
     assert any(label.startswith("aanjager") for label in predicted_labels(classifier.classify(text))) is aanjager
 
 

@@ -28,6 +28,10 @@ class Tables:
     """heard pieces → the one meant word."""
     discourse_markers: frozenset[str] = frozenset()
     """words that alone make no statement ('nou ja', 'ja hè', 'weet je')."""
+    openers: tuple[tuple[str, ...], ...] = ()
+    """spoken sentence openers ('nou kijk', 'ja nee'), longest first."""
+    not_after_opener: frozenset[str] = frozenset()
+    """a word that makes the opener part of what is said ('weet je wat', 'kijk uit', 'ja maar')."""
 
 
 @lru_cache(maxsize=4)
@@ -38,6 +42,8 @@ def load_tables(directory: Path = PATTERNS_DIR) -> Tables:
         respell=dict(data["respell"]),
         joins={tuple(pieces.split()): word for pieces, word in data["joins"].items()},
         discourse_markers=frozenset(data["discourse_markers"]),
+        openers=tuple(sorted((tuple(o.split()) for o in data["openers"]), key=len, reverse=True)),
+        not_after_opener=frozenset(data["not_after_opener"]),
     )
 
 
@@ -47,6 +53,21 @@ def only_markers(text: str, tables: Tables) -> bool:
     words = WORD.findall(text.lower())
     return all(word in tables.fillers | tables.discourse_markers for word in words) and all(
         first != second for first, second in zip(words, words[1:]))
+
+
+def opener_end(text: str, tables: Tables, min_rest: int) -> int:
+    """Where a spoken opener that starts `text` ends ('nou kijk de regels zijn …' → after 'kijk'),
+    when at least `min_rest` words follow it; 0 when there is none. Fillers inside it are part of
+    it; a repeat ('ja ja') or a word of `not_after_opener` after the longest opener it starts
+    with makes it no opener ('nou ja zeg' is not 'nou' before 'ja zeg')."""
+    words = [(match.group(0).lower(), match.end()) for match in WORD.finditer(text)]
+    spoken = [(word, end) for word, end in words if word not in tables.fillers]
+    said = tuple(word for word, _ in spoken)
+    opener = next((opener for opener in tables.openers if said[: len(opener)] == opener), ())
+    rest = said[len(opener):]
+    if opener and len(rest) >= min_rest and rest[0] not in tables.not_after_opener and rest[0] != opener[-1]:
+        return spoken[len(opener) - 1][1]
+    return 0
 
 
 def normalise_words(words: list[str], tables: Tables) -> list[tuple[str, int, int]]:
