@@ -100,6 +100,20 @@ def test_scope_and_negation(classifier, text, absent):
 @pytest.mark.parametrize(
     ("text", "fires"),
     [
+        ("Nu even rustig aan!", True),
+        ("meneer jullie moeten nu allebei even rustig worden", True),
+        ("Laten we allebei even rustig worden.", False),  # a proposal that includes the speaker
+        ("zullen we even rustig blijven en kijken wat er kan", False),
+    ],
+)
+def test_calming_together_is_no_calming_order(classifier, text, fires):
+    rules = {hit.rule for hit in classifier.rule_hits(classifier.nlp(text))}
+    assert ("aanjager.even_rustig" in rules) == fires
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
         ("Rustig aan, meneer.", True),
         ("rustig aan meneer", True),
         ("Ik snap het, maar rustig aan!", True),

@@ -244,6 +244,14 @@ def not_denied(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     return not (set(before) & DENYING_VERBS and set(before[-3:]) & ctx.words["negations"])
 
 
+def not_a_joint_proposal(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """'Laten we allebei even rustig worden', 'zullen we even rustig gaan zitten' propose calming down
+    together, the speaker included: no order to the customer (the writers label such proposals
+    oplossingen zoeken: 'Zullen we even rustig gaan zitten?')."""
+    before = [token.lower_ for token in doc[max(0, start - 4) : start] if not token.is_punct]
+    return not any(first in {"laten", "zullen"} and second in {"we", "wij"} for first, second in zip(before, before[1:]))
+
+
 AANJAGER_CHECKS: dict[str, Check] = {
     "not_denied": not_denied,
     "not_first_person_object": not_first_person_object,
@@ -270,4 +278,5 @@ AANJAGER_CHECKS: dict[str, Check] = {
     "not_about_behaviour": not_about_behaviour,
     "third_party_subject": third_party_subject,
     "the_whole_reply": the_whole_reply,
+    "not_a_joint_proposal": not_a_joint_proposal,
 }
