@@ -372,6 +372,7 @@ def test_discourse_markers_alone_make_no_aanjager(classifier, text, aanjager):
         ("ja nee u heeft gelijk dat had eerder geregeld moeten zijn", False),
         ("nou kijk ik ga even voor u uitzoeken wat er mis is gegaan", False),
         ("weet je ik ga even kijken wat ik voor u kan doen", False),
+        ("nou dan ruil ik hem gewoon voor u om", False),  # the inverted offer is the rules' technique
         ("nou is het afgelopen ik ben er klaar mee", True),
         ("nou dat geloof ik dus niet", True),
         ("weet je wat jij bent een zeurpiet", True),
