@@ -227,6 +227,22 @@ def test_opening_a_recording_is_audited(world):
     assert any(e.action == "recording.opened" and e.subject_user_id == owner.id for e in entries)
 
 
+def test_a_playback_in_parts_is_one_opening(world):
+    """A browser's player fetches a recording as 'bytes=0-' and then the rest in further ranges: the
+    trainee's list of who listened counted each part as an opening (a test session)."""
+    def openings() -> int:
+        with world["app"].state.sessions() as session:
+            return len(session.scalars(select(AuditEntry).where(AuditEntry.action == "recording.opened")).all())
+
+    coach = world["clients"]["coach_of_a"]
+    before = openings()
+    assert coach.get(f"/api/turns/{world['turn']}/audio", headers={"Range": "bytes=0-"}).status_code == 206
+    assert coach.get(f"/api/turns/{world['turn']}/audio", headers={"Range": "bytes=44-99"}).status_code == 206
+    assert openings() == before + 1
+    assert coach.get(f"/api/turns/{world['turn']}/audio").status_code == 200  # played again from the start
+    assert openings() == before + 2
+
+
 def test_logout_ends_the_session_without_its_form_token(world):
     client = TestClient(world["app"], follow_redirects=False, client=("10.9.0.1", 5000))
     client.post("/login", data={"username": "trainee_b", "password": PASSWORD})

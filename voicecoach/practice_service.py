@@ -147,12 +147,14 @@ class PracticeService:
             raise NotFound("Deze beurt bestaat niet.")
         return row
 
-    def turn_recording(self, session: Session, user: User, turn_id: str) -> Recording:
-        """The recording of a turn; every opening is written to the audit log."""
+    def turn_recording(self, session: Session, user: User, turn_id: str, *, opening: bool = True) -> Recording:
+        """The recording of a turn; every opening (not a later part of the same playback) is
+        written to the audit log."""
         turn = self.turn(session, user, turn_id)
         recording = session.get(Recording, turn.recording_id)
-        audit(session, user, "recording.opened", recording.user_id, recording.id)
-        session.commit()
+        if opening:
+            audit(session, user, "recording.opened", recording.user_id, recording.id)
+            session.commit()
         return recording
 
     @staticmethod

@@ -134,8 +134,10 @@ def reanalyse_turn(turn_id: str, session: SessionDep, service: ServiceDep, user:
 
 @router.get("/turns/{turn_id}/audio", response_class=FileResponse,
             responses={200: {"content": {"audio/*": {}}, "description": "De opname van de beurt"}})
-def turn_audio(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
-    recording = service.turn_recording(session, user, turn_id)
+def turn_audio(turn_id: str, request: Request, session: SessionDep, service: ServiceDep, user: UserDep) -> FileResponse:
+    # A player asks for the rest of a file it is playing in further ranges: one opening, one entry.
+    asked = request.headers.get("range", "").replace(" ", "")
+    recording = service.turn_recording(session, user, turn_id, opening=not asked or asked.startswith("bytes=0-"))
     return FileResponse(service.recording_path(recording), media_type=recording.content_type)
 
 
