@@ -155,3 +155,27 @@ def test_the_home_page_says_why_a_start_or_a_deletion_failed(service, tmp_path):
         page.locator("#delete-account").click()
         expect(page.locator("#delete-error")).to_contain_text("niet meer ingelogd")
     assert service.client("oefenaar").get("/api/me").status_code == 200  # nothing was deleted
+
+
+PLAY_COUNTER = """window.played = [];
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () { window.played.push(this.id); return play.call(this); };"""
+
+
+def test_the_customer_line_plays_by_itself_once(service, tmp_path):
+    """Reopening a conversation played the customer's line again (a test session): each line plays by
+    itself once, a reload or the way back leaves it to the play button, and a new line plays."""
+    client = service.client("oefenaar")
+    conversation_id = client.post("/api/conversations", json={"scenario_id": SHORT_SCENARIO}).json()["id"]
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+        expect(page.locator("#customer-line")).not_to_be_empty()
+        assert page.evaluate(f"localStorage.getItem('voicecoach-gehoord-{conversation_id}')") == "beurt-0"
+        page.add_init_script(PLAY_COUNTER)
+        page.reload()
+        expect(page.locator("#customer-line")).not_to_be_empty()
+        expect(page.locator("#customer-audio")).to_be_visible()  # the line can still be played
+        assert page.evaluate("window.played") == []
+        page.evaluate(f"localStorage.removeItem('voicecoach-gehoord-{conversation_id}')")  # as for a line not yet heard
+        page.reload()
+        expect(page.locator("#customer-line")).not_to_be_empty()
+        page.wait_for_function("() => window.played.includes('customer-audio')")

@@ -13,6 +13,17 @@ const maxSeconds = Number(root.dataset.maxSeconds) || 120;
 // Only the trainee has the recorder and the privacy buttons; a coach's page has the review panel.
 const hide = (id, hidden) => { if ($(id)) $(id).hidden = hidden; };
 
+// Each customer line plays by itself once: reopening the conversation (a reload, the way back from
+// another page) played the line, or the final words, again. The play button stays.
+function playOnce(audio, line) {
+  const key = `voicecoach-gehoord-${root.dataset.id}`;
+  let heard = null;
+  try { heard = localStorage.getItem(key); } catch { /* storage off: play as before */ }
+  if (heard === line) return;
+  try { localStorage.setItem(key, line); } catch { /* storage off */ }
+  audio.play().catch(() => {});
+}
+
 async function load(play) {
   conversation = await (await fetch(api)).json();
   const owner = conversation.viewer.is_owner;
@@ -49,7 +60,7 @@ function showCustomer(data, play) {
   $("anger").textContent = `${data.state.anger} van 4`;
   $("turn-count").textContent = `Beurt ${data.state.turn + 1} van hoogstens ${data.scenario.max_turns}`;
   $("customer-audio").src = `${api}/customer-audio?beurt=${data.state.turn}`;
-  if (play) $("customer-audio").play().catch(() => {});
+  if (play) playOnce($("customer-audio"), `beurt-${data.state.turn}`);
 }
 
 function showTurns(turns, owner) {
@@ -321,7 +332,7 @@ function showSummary(data, play) {
   $("summary").hidden = false;
   $("final-line").textContent = `“${summary.final_line}”`;
   $("final-audio").src = `${api}/customer-audio?einde=${data.state.turn}`;
-  if (play) $("final-audio").play().catch(() => {});
+  if (play) playOnce($("final-audio"), `einde-${data.state.turn}`);
   $("outcome").textContent = summary.message  // how it calmed (each scenario), or how it was broken off
     ?? (summary.outcome === "escalated" ? "Het gesprek escaleerde."
       : `Het gesprek stopte na ${data.state.turn} ${data.state.turn === 1 ? "beurt" : "beurten"} zonder dat de klant gekalmeerd was.`);
