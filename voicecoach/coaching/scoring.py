@@ -332,8 +332,9 @@ def _listening_points(word_count: int, speech_seconds: float, w: dict[str, Any],
                 criterion="luisteren:kort_antwoord",
                 points=rules["short_answer"],
                 explanation=(
-                    f"{rules['short_answer']}: Je antwoordde met {said}, zoals \"ja\" of \"oké\". Een boze klant hoort "
-                    "daarin niet dat je luistert of wilt weten wat er aan de hand is. Luister naar de ander en "
+                    f"{rules['short_answer']}: Je antwoordde met maar {said}. In zo'n kort antwoord (zoals \"ja\" "
+                    "of \"oké\") hoort een boze klant niet dat je luistert of wilt weten wat er aan de hand is. "
+                    "Luister naar de ander en "
                     f"stel een vraag, bijvoorbeeld: \"Wat is er precies gebeurd?\" Bron: {SEED_FILES[LES6]}."
                 ),
                 evidence={"words": word_count},
