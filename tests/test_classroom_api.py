@@ -13,6 +13,7 @@ from tests.test_api import app, logged_in, run_queue  # noqa: F401 - the fixture
 from voicecoach.admin_service import add_member, create_group
 from voicecoach.classroom.models import CustomerReading, RoundConversation, RoundEvent
 from voicecoach.store.models import ConversationRow, Recording, User, utcnow
+from voicecoach.vocabulary import criterion_name
 
 
 def make_group(app, name: str, usernames: list[str]) -> int:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -208,6 +209,13 @@ def test_observer_taps_beside_voicecoach_and_the_customer_reads_aloud(app, klas,
     counted = (f"Van de {len(machine | tapped)} punten die de klas of VoiceCoach hoorde, hoorden ze er "
                f"{len(machine & tapped)} allebei")
     assert counted in page.text and f"wat niemand hoorde: {items - len(expected)} van de {items}" in page.text
+    # its techniques and aanjagers are what the feedback paid (the labels listed a technique inside an
+    # aanjager that earned nothing), whatever Whisper heard
+    paid = [p["criterion"] for p in clients["anna"].get(f"/api/turns/{turn.json()['turn_id']}").json()["result"]["score"]["points"]
+            if p["points"] != 0]
+    for kind, heading in (("techniek:", "Technieken"), ("aanjager:", "Conflictaanjagers")):
+        names = list(dict.fromkeys(criterion_name(c) for c in paid if c.startswith(kind)))
+        assert f'{heading} (VoiceCoach)</th><td>{", ".join(names) or "geen"}</td>' in page.text
     assert clients["cas"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}").status_code == 404  # a classmate cannot
     own = clients["anna"].get(f"/klas/ronde/{round_id}/nabespreking/{anna_id}/pdf")
     assert own.status_code == 200 and own.headers["content-type"] == "application/pdf"

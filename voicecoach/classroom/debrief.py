@@ -16,7 +16,9 @@ from voicecoach.classroom.observations import marks_of
 from voicecoach.classroom.rounds import get_round
 from voicecoach.practice_service import NotFound, PracticeService
 from voicecoach.store.models import ConversationRow, User
-from voicecoach.vocabulary import AANJAGER
+from voicecoach.vocabulary import AANJAGER, criterion_name
+
+TECHNIQUE = "techniek:"  # a score criterion of a technique: 'techniek:open_vraag'
 
 VOICE_CRITERIA = ("stem:", "stijging:")
 
@@ -39,9 +41,11 @@ def debrief(session: Session, service: PracticeService, viewer: User, round_id: 
             turn = turns.get(row["number"])
             record = analysed(turn)
             points = record.score.points if record and record.score else ()
-            # each kind once, in the order said ("begrip tonen, begrip tonen, …" read as a stutter)
-            row["techniques"] = list(dict.fromkeys(h["name"] for h in row["hits"] if not h["key"].startswith(AANJAGER)))
-            row["aanjagers"] = list(dict.fromkeys(h["name"] for h in row["hits"] if h["key"].startswith(AANJAGER)))
+            # what the feedback paid, each kind once in the order said ("begrip tonen, begrip tonen, …" read
+            # as a stutter); the wording's labels listed a technique inside an aanjager that earned nothing
+            paid = [p.criterion for p in points if p.points != 0]
+            row["techniques"] = list(dict.fromkeys(criterion_name(c) for c in paid if c.startswith(TECHNIQUE)))
+            row["aanjagers"] = list(dict.fromkeys(criterion_name(c) for c in paid if c.startswith(f"{AANJAGER}:")))
             row["voice"] = [p.explanation for p in points if p.criterion.startswith(VOICE_CRITERIA)]
         conversations.append({
             "id": conversation.id, "created_at": conversation.created_at, "outcome": conversation.state.get("outcome"),
