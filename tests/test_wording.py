@@ -388,6 +388,23 @@ def test_a_spoken_opener_without_its_comma_makes_no_aanjager(classifier, text, a
 
 
 @pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("uhm ik denk daar zelf anders over meneer", "ik_boodschap", "aanjager"),
+        ("daar denk ik toch anders over mevrouw", "ik_boodschap", "aanjager"),
+        ("snap ik helemaal dat je daar geen zin meer in hebt", "begrip_tonen", "aanjager"),
+        ("snap ik niet hoor", None, "begrip_tonen"),
+    ],
+)
+def test_spoken_word_order_of_an_own_view_and_of_understanding(classifier, text, present, absent):
+    """A test session: 'ik denk daar zelf anders over' (Les 6: "'Ik ben het niet met u eens' in plaats
+    van 'U hebt het bij het verkeerde eind'") cost -3 persoon aanvallen, 'snap ik helemaal dat …' -3
+    emotioneel worden; 'snap ik niet' was read as understanding."""
+    labels = {label.split(":")[0] for label in predicted_labels(classifier.classify(text))}
+    assert (present is None or present in labels) and absent not in labels
+
+
+@pytest.mark.parametrize(
     ("text", "closed"),
     [("Dank? U wel. Ik herhaal het even.", False), ("Ja? Wat kan ik voor u doen?", False), ("U heeft een probleem?", True)],
 )

@@ -220,7 +220,8 @@ NEGATED_STEP = re.compile(r"(\b(ik|we|wij)( \w+)? (kan|kunnen|mag|mogen|ga|gaan|
 # play the problem down or reproach; they were paid as understanding beside the −3 ('ik kan me niet
 # voorstellen hoe vervelend dit is' still shows it).
 NEGATED_UNDERSTANDING = re.compile(r"\bik (kan|kon) me( \w+)? niet (voorstellen|indenken) dat\b|"
-                                   r"\bik (snap|begrijp|zie)( \w+){0,2}? niet (dat|waarom) (u|je|jij)\b", re.IGNORECASE)
+                                   r"\bik (snap|begrijp|zie)( \w+){0,2}? niet (dat|waarom) (u|je|jij)\b|"
+                                   r"^\W*((ja|nee|nou|sorry)\W+)*(snap|begrijp) ik (echt |gewoon |dus )?niet\b", re.IGNORECASE)
 
 
 def refuses_the_step(hit: WordingHit, text: str) -> bool:
