@@ -287,6 +287,14 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         ("Gefeliciteerd dan, meneer.", "aanjager.spot_gefeliciteerd_dan", True),
         ("Gefeliciteerd met uw nieuwe huis, ik kom de meter plaatsen.", "aanjager.spot_gefeliciteerd_dan", False),
         ("nou dat is dan fijn voor u", "aanjager.spot_fijn_voor_u", True),
+        # threats back the test sessions saw paid as a step or a boundary
+        ("als u nog een keer belt zet ik u op de zwarte lijst", "aanjager.dreigen_zwarte_lijst", True),
+        ("U komt niet op een zwarte lijst, maak u geen zorgen.", "aanjager.dreigen_zwarte_lijst", False),
+        ("u wilt niet weten wat er gebeurt als u niet ophoudt", "aanjager.dreigen_niet_weten", True),
+        ("ik zorg er wel voor dat je nooit meer geholpen wordt hier", "aanjager.dreigen_nooit_meer_geholpen", True),
+        ("Als u blijft schelden, wordt u vandaag niet meer geholpen.", "aanjager.dreigen_nooit_meer_geholpen", False),
+        # policy spoken without a full stop before the next sentence
+        ("dat is de procedure daar ga ik niet van afwijken", "aanjager.beleid", True),
         ("Tja, jammer dan.", "aanjager.jammer_dan", True),
         ("pech gehad meneer", "aanjager.jammer_dan", True),
         ("U heeft echt pech gehad met dit toestel.", "aanjager.jammer_dan", False),
@@ -394,6 +402,7 @@ def test_a_spoken_opener_without_its_comma_makes_no_aanjager(classifier, text, a
         ("daar denk ik toch anders over mevrouw", "ik_boodschap", "aanjager"),
         ("snap ik helemaal dat je daar geen zin meer in hebt", "begrip_tonen", "aanjager"),
         ("snap ik niet hoor", None, "begrip_tonen"),
+        ("als u nog een keer belt zet ik u op de zwarte lijst", "aanjager", "oplossing_zoeken"),  # a threat, no step
     ],
 )
 def test_spoken_word_order_of_an_own_view_and_of_understanding(classifier, text, present, absent):

@@ -203,6 +203,8 @@ def clause_end(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
         or following.lower_ in ctx.words["clause_openers"]
         or following.lower_ in ctx.words["subject_pronouns"]
         or following.lower_ in {"hoor", "want", "omdat", "zo", "en", "wat"}
+        # spoken without a full stop, the next sentence opening with 'daar' and a verb before its subject
+        or following.lower_ in {"daar", "hier"} and end + 2 < len(doc) and doc[end + 2].lower_ in ctx.words["subject_pronouns"]
     )
 
 

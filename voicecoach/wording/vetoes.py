@@ -256,11 +256,15 @@ def without_boundary_in_a_threat(hits: Sequence[WordingHit]) -> list[WordingHit]
     """A threat back ('als u zo blijft doen dan krijgt u helemaal niks van ons') is no boundary: its
     'als u zo blijft' earned +1 grens aangeven and the customer gave in (a test session; 3 Reasons Why:
     "Reageer niet op agressie met meer agressie"); nor is one said with an attack on the person in its
-    own words ('ik wil dat u nu ophoudt met zeuren': "blijf beleefd en kalm"). Such boundaries go."""
+    own words ('ik wil dat u nu ophoudt met zeuren': "blijf beleefd en kalm"). Such boundaries go, and
+    so does the model's step on a threat's words ('als u nog een keer belt zet ik u op de zwarte lijst'
+    was paid as oplossingen zoeken, a test session)."""
     threats = [hit for hit in hits if hit.rule.startswith(f"aanjager.{THREATS}")]
     attacks = [hit for hit in hits if hit.method == "rule" and hit.subtype == "persoon_aanvallen"]
-    return [hit for hit in hits if hit.label != "grens_aangeven"
-            or not (any(_close_by(hit, threat) for threat in threats) or any(hit.overlaps(a) for a in attacks))]
+    return [hit for hit in hits if not (
+        hit.label == "grens_aangeven"
+        and (any(_close_by(hit, threat) for threat in threats) or any(hit.overlaps(a) for a in attacks))
+        or hit.label == "oplossing_zoeken" and hit.method == "model" and any(hit.overlaps(t) for t in threats))]
 
 
 def _close_by(a: WordingHit, b: WordingHit) -> bool:
