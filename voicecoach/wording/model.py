@@ -267,8 +267,10 @@ class WordingModel:
         # alone turned 9-29 % of the fine replies of dev and benign into an aanjager ('nou ': 55 of
         # 294, 'nou, ': 1). Not in a clause without a technique: 'nou dat geloof ik dus niet', 'ja
         # dat zegt iedereen' dismiss by their opener.
-        openers = [(start, start + opener_end(text[start:end], self.tables, MIN_FREE_WORDS))
-                   for start, end in parts[len(markers):] if any(_overlap((start, end), span) for span in techniques)]
+        openers = [(start, start + opener_end(text[start:end], self.tables, MIN_FREE_WORDS)) for start, end in parts[len(markers):]]
+        # ... a technique after the opener: 'weet je nog wanneer dat was' asks by its 'weet je'
+        openers = [(start, end) for (start, end), (_, clause_end) in zip(openers, parts[len(markers):])
+                   if end > start and any(end <= span[0] < clause_end for span in techniques)]
         chars = list(text)
         for start, end in [*markers, *openers]:
             chars[start:end] = " " * (end - start)
