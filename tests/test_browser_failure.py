@@ -55,6 +55,8 @@ def test_a_failing_analysis_ends_the_turn_in_dutch_and_the_page_stops_polling(se
         expect(error).to_be_visible(timeout=170_000)  # within the page's own polling bound (180 s)
         expect(error).to_contain_text(f"{MAX_ATTEMPTS} keer mislukt")
         expect(error).to_contain_text("Neem je antwoord opnieuw op")
+        expect(error).to_be_in_viewport()  # also at phone size, with the way on focused (a test session)
+        expect(page.locator("#record")).to_be_focused()
         expect(page.locator("#status")).to_have_text("")
         shown = time.monotonic()
         page.wait_for_timeout(6_000)  # longer than the page's longest wait between two polls (3 s)

@@ -80,6 +80,14 @@ def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_pa
         assert corrected["corrected_by"] == "trainee" and corrected["corrected_text"] == fixed
         assert corrected["result"]["analysis"]["voice"] == second["result"]["analysis"]["voice"]
         assert corrected["history"][0]["text"] == second["result"]["analysis"]["transcript"]["text"]
+        # the customer reacts to the corrected words: the page shows where the conversation stands now
+        # (it kept the old line and anger until a reload, a test session)
+        now = client.get(f"/api/conversations/{conversation_id}").json()
+        if now["finished"]:
+            expect(page.locator("#summary")).to_be_visible()
+        else:
+            expect(page.locator("#customer-line")).to_have_text(now["customer_line"])
+            expect(page.locator("#anger")).to_have_text(f"{now['state']['anger']} van 4")
         check_page(page, "11-own-correction")
 
 

@@ -312,6 +312,10 @@ function showError(message, retry = null, { wayOut = false, login = false } = {}
   $("retry").hidden = !retry;
   $("way-out").hidden = !wayOut;
   $("login-again").hidden = !login;
+  // On a phone the message lay below the screen and the focus on the vanished Stop button (a test
+  // session): the way on gets the focus and the message is scrolled into view.
+  (retry ? $("retry") : $("record")).focus({ preventScroll: true });
+  $("error").scrollIntoView({ block: "nearest" });
 }
 
 function clearError() {
