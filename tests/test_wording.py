@@ -293,6 +293,13 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         ("u wilt niet weten wat er gebeurt als u niet ophoudt", "aanjager.dreigen_niet_weten", True),
         ("ik zorg er wel voor dat je nooit meer geholpen wordt hier", "aanjager.dreigen_nooit_meer_geholpen", True),
         ("Als u blijft schelden, wordt u vandaag niet meer geholpen.", "aanjager.dreigen_nooit_meer_geholpen", False),
+        ("je gaat hier spijt van krijgen", "aanjager.dreigen_spijt", True),
+        ("als je zo doorgaat bel ik de politie en dan ben je de klos", "aanjager.dreigen_klos", True),
+        ("ik zal je wel even leren hoe het hier werkt", "aanjager.dreigen_leren", True),
+        ("ik zet je zo op straat", "aanjager.dreigen_op_straat", True),
+        ("u bent bang dat u op straat komt te staan", "aanjager.dreigen_op_straat", False),
+        ("nou als u zo blijft doen dan stopt uw uitkering gewoon", "aanjager.dreigen_als_zo_dan_stopt", True),
+        ("Als u het formulier niet instuurt, dan stopt uw uitkering.", "aanjager.dreigen_als_zo_dan_stopt", False),  # the news
         # policy spoken without a full stop before the next sentence
         ("dat is de procedure daar ga ik niet van afwijken", "aanjager.beleid", True),
         ("Tja, jammer dan.", "aanjager.jammer_dan", True),
@@ -403,6 +410,8 @@ def test_a_spoken_opener_without_its_comma_makes_no_aanjager(classifier, text, a
         ("snap ik helemaal dat je daar geen zin meer in hebt", "begrip_tonen", "aanjager"),
         ("snap ik niet hoor", None, "begrip_tonen"),
         ("als u nog een keer belt zet ik u op de zwarte lijst", "aanjager", "oplossing_zoeken"),  # a threat, no step
+        ("je gaat hier spijt van krijgen", "aanjager", "begrip_tonen"),  # no apology in 'spijt'
+        ("als je zo doorgaat bel ik de politie en dan ben je de klos", "aanjager", "grens_aangeven"),
     ],
 )
 def test_spoken_word_order_of_an_own_view_and_of_understanding(classifier, text, present, absent):
