@@ -293,6 +293,8 @@ def test_words_that_make_an_aanjager_are_not_also_a_technique(classifier, text, 
         ("u wilt niet weten wat er gebeurt als u niet ophoudt", "aanjager.dreigen_niet_weten", True),
         ("ik zorg er wel voor dat je nooit meer geholpen wordt hier", "aanjager.dreigen_nooit_meer_geholpen", True),
         ("Als u blijft schelden, wordt u vandaag niet meer geholpen.", "aanjager.dreigen_nooit_meer_geholpen", False),
+        ("nou kijk ik ga nu gewoon eerst de planning bellen", "oplossing.omgekeerd", False),  # 'kijk' opens it
+        ("dan kijk ik even voor u", "oplossing.omgekeerd", True),
         ("je gaat hier spijt van krijgen", "aanjager.dreigen_spijt", True),
         ("als je zo doorgaat bel ik de politie en dan ben je de klos", "aanjager.dreigen_klos", True),
         ("ik zal je wel even leren hoe het hier werkt", "aanjager.dreigen_leren", True),
@@ -411,13 +413,17 @@ def test_a_spoken_opener_without_its_comma_makes_no_aanjager(classifier, text, a
         ("snap ik niet hoor", None, "begrip_tonen"),
         ("als u nog een keer belt zet ik u op de zwarte lijst", "aanjager", "oplossing_zoeken"),  # a threat, no step
         ("je gaat hier spijt van krijgen", "aanjager", "begrip_tonen"),  # no apology in 'spijt'
+        ("ja hallo met kevin", None, "aanjager"),  # how a call is answered
+        ("kijk ik wil je echt helpen maar ik word er een beetje onrustig van zo", "ik_boodschap", "aanjager"),
+        ("ik ben daar niet blij mee eerlijk gezegd", "ik_boodschap", "aanjager"),
         ("als je zo doorgaat bel ik de politie en dan ben je de klos", "aanjager", "grens_aangeven"),
     ],
 )
 def test_spoken_word_order_of_an_own_view_and_of_understanding(classifier, text, present, absent):
     """A test session: 'ik denk daar zelf anders over' (Les 6: "'Ik ben het niet met u eens' in plaats
     van 'U hebt het bij het verkeerde eind'") cost -3 persoon aanvallen, 'snap ik helemaal dat …' -3
-    emotioneel worden; 'snap ik niet' was read as understanding."""
+    emotioneel worden, 'ja hallo met kevin' -3, an own feeling ('ik word er onrustig van', 'ik ben
+    daar niet blij mee') -3; 'snap ik niet' was read as understanding."""
     labels = {label.split(":")[0] for label in predicted_labels(classifier.classify(text))}
     assert (present is None or present in labels) and absent not in labels
 

@@ -356,6 +356,15 @@ def opens_a_sentence(token) -> bool:  # type: ignore[no-untyped-def]
     return token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_punct)
 
 
+FIRST_PERSON_VERBS = {"ga", "wil", "kan", "heb", "ben", "snap", "begrijp", "zie", "hoor", "vind", "denk", "moet", "zal", "weet"}
+
+
+def not_an_opener(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """'nou kijk ik ga nu eerst …': 'kijk' opens the sentence and 'ik ga' is the next clause, no
+    'dan kijk ik' step (a test session quoted "kijk ik" as the offer)."""
+    return not (doc[start].lower_ == "kijk" and end < len(doc) and doc[end].lower_ in FIRST_PERSON_VERBS)
+
+
 SENTENCE_CHECKS: dict[str, Check] = {
     "not_left_to_the_customer": not_left_to_the_customer,
     "not_about_being_treated": not_about_being_treated,
@@ -371,6 +380,7 @@ SENTENCE_CHECKS: dict[str, Check] = {
     "not_never_again": not_never_again,
     "no_person_judgement": no_person_judgement,
     "clause_end": clause_end,
+    "not_an_opener": not_an_opener,
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
     "not_a_request": not_a_request,

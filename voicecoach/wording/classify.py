@@ -18,8 +18,8 @@ from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
     CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_talk,
     asks_understanding_for_oneself, covered_share, denies_a_judgement, denies_understanding,
-    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_sums_up, opens_with_understanding, paraphrased,
-    proposes_together, refuses_the_step, sets_the_rules, sums_up, without_boundary_in_a_threat,
+    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_greets, only_sums_up, opens_with_understanding,
+    paraphrased, proposes_together, refuses_the_step, sets_the_rules, sums_up, without_boundary_in_a_threat,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -98,6 +98,7 @@ class WordingClassifier:
             and not (hit.label == "oplossing_zoeken" and refuses_the_step(hit, text))
             and not (hit.label == "begrip_tonen" and denies_understanding(hit))
             and not (hit.label == AANJAGER and asks_own_view(hit))
+            and not (hit.label == AANJAGER and only_greets(hit))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and proposes_together(hit, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype in SUMMED_UP_KINDS and sums_up(hit, [*rule_hits, *model_hits], text))

@@ -271,3 +271,15 @@ def _close_by(a: WordingHit, b: WordingHit) -> bool:
     """At most SAME_SENTENCE_REACH characters apart: the boundary opens the threat ('als u zo blijft doen | dan …')."""
     first, second = (a, b) if a.start <= b.start else (b, a)
     return second.start - first.end < SAME_SENTENCE_REACH
+
+
+# The phone's first words: "ja hallo, met Kevin (van de klantenservice)" is how a call is answered; the
+# model read −3 emotioneel worden in it (its 'Ja hallo!' examples are outbursts, a test session).
+PHONE_GREETING = re.compile(r"^\W*((ja|nou|hallo|hoi|goedemorgen|goedemiddag|goedenavond|goeiemorgen|goeiemiddag|dag)\W+)*"
+                            r"((u|je) spreekt met|met)\s+\w+(\s+\w+)?(\s+(van|bij)\s+(de\s+)?\w+(\s+\w+)?)?\W*$", re.IGNORECASE)
+
+
+def only_greets(hit: WordingHit) -> bool:
+    """The model's aanjager is the greeting that answers the phone."""
+    return PHONE_GREETING.search(hit.text) is not None
+
