@@ -414,6 +414,8 @@ def test_a_spoken_opener_without_its_comma_makes_no_aanjager(classifier, text, a
         ("als u nog een keer belt zet ik u op de zwarte lijst", "aanjager", "oplossing_zoeken"),  # a threat, no step
         ("je gaat hier spijt van krijgen", "aanjager", "begrip_tonen"),  # no apology in 'spijt'
         ("ja hallo met kevin", None, "aanjager"),  # how a call is answered
+        ("Ik heb helaas geen goed nieuws voor u. Uw aanvraag voor de parkeerkaart is afgewezen. Volgens de "
+         "keuringsarts kunt u nog meer dan honderd meter lopen.", None, "oplossing_zoeken"),  # only the news
         ("kijk ik wil je echt helpen maar ik word er een beetje onrustig van zo", "ik_boodschap", "aanjager"),
         ("ik ben daar niet blij mee eerlijk gezegd", "ik_boodschap", "aanjager"),
         ("als je zo doorgaat bel ik de politie en dan ben je de klos", "aanjager", "grens_aangeven"),

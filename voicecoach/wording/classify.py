@@ -18,8 +18,9 @@ from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
     CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_talk,
     asks_understanding_for_oneself, covered_share, denies_a_judgement, denies_understanding,
-    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_greets, only_sums_up, opens_with_understanding,
-    paraphrased, proposes_together, refuses_the_step, sets_the_rules, sums_up, without_boundary_in_a_threat,
+    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_greets, only_sums_up, only_tells_the_news,
+    opens_with_understanding, paraphrased, proposes_together, refuses_the_step, sets_the_rules, sums_up,
+    without_boundary_in_a_threat,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -96,6 +97,7 @@ class WordingClassifier:
             and not (hit.label == "samenvatten" and offers_own_step(hit, rule_hits))
             and not (hit.label == "oplossing_zoeken" and REFUSAL.search(hit.text) and " maar " not in hit.text.lower())
             and not (hit.label == "oplossing_zoeken" and refuses_the_step(hit, text))
+            and not (hit.label == "oplossing_zoeken" and only_tells_the_news(hit, rule_hits))
             and not (hit.label == "begrip_tonen" and denies_understanding(hit))
             and not (hit.label == AANJAGER and asks_own_view(hit))
             and not (hit.label == AANJAGER and only_greets(hit))

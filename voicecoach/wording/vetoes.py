@@ -283,3 +283,14 @@ def only_greets(hit: WordingHit) -> bool:
     """The model's aanjager is the greeting that answers the phone."""
     return PHONE_GREETING.search(hit.text) is not None
 
+
+# The bad news itself: 'uw aanvraag is afgewezen', 'ik heb helaas geen goed nieuws' (CIP/A&O: het
+# slechtnieuwsgesprek). The model read a whole reply that only told the news as an offer, and the
+# customer answered "Kan dat echt? Dan wil ik dat wel proberen." (a test session).
+NEWS = re.compile(r"\b(afgewezen|niet toegekend|geweigerd|(geen|niet zo) (goed|leuk|fijn) nieuws|slecht nieuws)\b", re.IGNORECASE)
+
+
+def only_tells_the_news(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """The model's step is a reply that tells the news and offers nothing the rules can find."""
+    return NEWS.search(hit.text) is not None and not any(other.label == "oplossing_zoeken" for other in rule_hits)
+
