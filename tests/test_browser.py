@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser_support import (
-    ANALYSED, REPLY, answered, check_page, fake_microphone, launch, log_in, logged_in, new_page, record, spoken_reply,
+    ANALYSED, REPLY, answered, check_page, fake_microphone, launch, log_in, logged_in, new_conversation, new_page, record,
+    spoken_reply,
 )
 from tests.live import LiveService, serving_one_trainee
 from voicecoach.voice.baseline import CALIBRATION_TEXT
@@ -179,3 +181,24 @@ def test_the_customer_line_plays_by_itself_once(service, tmp_path):
         page.reload()
         expect(page.locator("#customer-line")).not_to_be_empty()
         page.wait_for_function("() => window.played.includes('customer-audio')")
+
+
+def test_a_far_softer_reply_is_not_called_calm(service, tmp_path):
+    """A whispered reply (14 decibel under the calm reading) was told "Je stem bleef in dit antwoord
+    binnen je rustige bereik" (a test session): the panel says it was far softer."""
+    client = service.client("oefenaar")
+    calm = fake_microphone(CALIBRATION_TEXT, tmp_path, "kalm")
+    queued = client.post("/api/baselines", content=calm.read_bytes()).json()
+    deadline = time.monotonic() + 120
+    url = f"/api/baselines/{queued['baseline_id']}"
+    while (baseline := client.get(url, params={"wait": 10}).json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, baseline
+    assert baseline["status"] == "done", baseline
+    conversation_id = new_conversation(client)
+    soft = fake_microphone("Ik begrijp dat u boos bent. Wat is er precies gebeurd?", tmp_path, "zacht", "gain", "-20")
+    turn = answered(client, conversation_id, soft.read_bytes())
+    difference = turn["result"]["analysis"]["voice"]["loudness"]["difference"]
+    assert difference < -10, difference
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+        expect(page.locator("#no-flags")).to_contain_text("veel zachter", timeout=ANALYSED)
+        expect(page.locator("#no-flags")).not_to_contain_text("rustige bereik")

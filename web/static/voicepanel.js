@@ -106,8 +106,13 @@ const VoicePanel = (() => {
     }));
     const noFlags = document.getElementById("no-flags");
     noFlags.hidden = found.length > 0;
+    // Far softer than the calm voice is no "rustige bereik" (a whispered reply was told so, a test
+    // session): said as it is, with the seeds' "communiceer duidelijk".
+    const softer = voice.loudness && voice.loudness.difference <= -2 * voice.loudness.threshold ? -voice.loudness.difference : null;
     noFlags.textContent = {
-      calibration: "Je stem bleef in dit antwoord binnen je rustige bereik.",
+      calibration: softer === null ? "Je stem bleef in dit antwoord binnen je rustige bereik."
+        : `Je sprak niet harder of hoger dan je rustige stem, wel veel zachter: ongeveer ${NL.number(softer)} decibel. `
+          + "Spreek zo dat de klant je goed verstaat (3 Reasons Why: communiceer duidelijk).",
       earlier_replies: "Je sprak niet duidelijk harder of hoger dan in je rustigste eerdere antwoord in dit gesprek. Je tempo wordt pas beoordeeld als je rustige stem gemeten is.",
       population_default: "Er viel niets op tegenover een gemiddelde rustige stem. Dat zegt weinig over jouw stem: een harde of hoge stem valt pas goed op, en je tempo wordt pas beoordeeld, als je rustige stem gemeten is.",
     }[voice.baseline.source];
