@@ -66,6 +66,16 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         expect(page.locator("#advice")).to_contain_text("Bron:")
         charts_drawn(page)
         check_page(page, "10-trainee-progress")
+        # at phone size the table's last columns (Afloop) are reached by keyboard: the box scrolls
+        page.set_viewport_size({"width": 390, "height": 844})
+        box = page.locator(".table-scroll").first
+        box.focus()
+        expect(box).to_be_focused()
+        assert page.evaluate("() => { const b = document.querySelector('.table-scroll'); return b.scrollWidth > b.clientWidth; }")
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
+        page.set_viewport_size({"width": 1280, "height": 800})
 
         page.goto(f"{service.url}/gesprek/{escalated}")
         expect(page.locator("#incident")).to_be_visible()
