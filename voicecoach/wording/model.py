@@ -262,15 +262,16 @@ class WordingModel:
         markers = list(takewhile(lambda span: only_markers(text[span[0]:span[1]], self.tables), parts))
         if len(markers) == len(parts):
             return text
-        # A clause with one of the rules' techniques spoken without the comma after its opener ('nou
-        # ik snap het nog niet helemaal', 'ja nee u heeft gelijk') is read as with it: such openers
-        # alone turned 9-29 % of the fine replies of dev and benign into an aanjager ('nou ': 55 of
-        # 294, 'nou, ': 1). Not in a clause without a technique: 'nou dat geloof ik dus niet', 'ja
-        # dat zegt iedereen' dismiss by their opener.
-        openers = [(start, start + opener_end(text[start:end], self.tables, MIN_FREE_WORDS)) for start, end in parts[len(markers):]]
-        # ... a technique after the opener: 'weet je nog wanneer dat was' asks by its 'weet je'
-        openers = [(start, end) for (start, end), (_, clause_end) in zip(openers, parts[len(markers):])
-                   if end > start and any(end <= span[0] < clause_end for span in techniques)]
+        # An opener spoken without its comma before one of the rules' techniques ('nou ik snap het nog
+        # niet helemaal', 'ja nee u heeft gelijk') is read as with it: such openers alone turned 9-29 %
+        # of the fine replies of dev and benign into an aanjager ('nou ': 55 of 294, 'nou, ': 1). Not
+        # before no technique ('nou dat geloof ik dus niet' dismisses by its opener), nor when the
+        # technique is the opener itself ('weet je nog wanneer dat was' asks by its 'weet je').
+        openers = []
+        for start, end in parts[len(markers):]:
+            said = start + opener_end(text[start:end], self.tables, MIN_FREE_WORDS)
+            if said > start and any(said <= span[0] < end for span in techniques):
+                openers.append((start, said))
         chars = list(text)
         for start, end in [*markers, *openers]:
             chars[start:end] = " " * (end - start)
