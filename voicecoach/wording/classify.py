@@ -20,7 +20,7 @@ from voicecoach.wording.vetoes import (
     asks_understanding_for_oneself, covered_share, denies_a_judgement, denies_understanding,
     is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_greets, only_sums_up, only_tells_the_news,
     opens_with_understanding, paraphrased, proposes_together, refuses_the_step, sets_the_rules, sums_up,
-    without_boundary_in_a_threat,
+    without_remmers_in_a_threat,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -109,7 +109,7 @@ class WordingClassifier:
             and not (hit.label in QUESTION_LABELS and is_rhetorical(hit, rule_hits))
             and not (hit.label in QUESTION_LABELS and FLOOR_CLAIM.search(hit.text))
         ]
-        return without_boundary_in_a_threat(not_opening_a_judgement(
+        return without_remmers_in_a_threat(not_opening_a_judgement(
             not_inside_aanjager(sorted([*kept, *added], key=lambda hit: (hit.start, hit.end, hit.label)))))
 
     def _ungated(self, hit: WordingHit) -> bool:

@@ -252,9 +252,9 @@ def asks_own_view(hit: WordingHit) -> bool:
 THREATS = "dreigen"  # the id prefix of the rules for threats back (patterns/rules.jsonl: aanjager.dreigen_*)
 
 
-def without_boundary_in_a_threat(hits: Sequence[WordingHit]) -> list[WordingHit]:
-    """A threat back ('als u zo blijft doen dan krijgt u helemaal niks van ons') is no boundary: its
-    'als u zo blijft' earned +1 grens aangeven and the customer gave in (a test session; 3 Reasons Why:
+def without_remmers_in_a_threat(hits: Sequence[WordingHit]) -> list[WordingHit]:
+    """The conflictremmers a threat back seems to hold go. A threat back ('als u zo blijft doen dan
+    krijgt u helemaal niks van ons') is no boundary: its 'als u zo blijft' earned +1 grens aangeven and the customer gave in (a test session; 3 Reasons Why:
     "Reageer niet op agressie met meer agressie"); nor is one said with an attack on the person in its
     own words ('ik wil dat u nu ophoudt met zeuren': "blijf beleefd en kalm"). Such boundaries go, and
     so does the model's step on a threat's words ('als u nog een keer belt zet ik u op de zwarte lijst'
