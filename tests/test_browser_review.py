@@ -4,6 +4,7 @@ marked and the coach's judgement in that turn's points and score."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -92,3 +93,29 @@ def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(serv
     progress = sanne.get("/api/me/progress").json()
     assert progress["scores"][0]["total"] == before - 3
     assert progress["coach_overrules"] == 1
+
+
+def test_a_coach_viewing_a_conversation_has_not_listened(service, tmp_path):
+    """Merely viewing a conversation counted as opening the trainee's recording: the page fetched
+    the last reply's audio to draw its waveform (a test session). The waveform is drawn from its
+    outline; the trainee's list of who listened changes only when the coach plays the reply."""
+    sanne = service.client("sanne")
+    conversation = new_conversation(sanne)
+    answered(sanne, conversation, spoken_reply(REPLY, tmp_path, "antwoord"))
+
+    def coach_openings() -> int:
+        return sum(row["count"] for row in sanne.get("/api/me/access").json()["openings"])
+
+    before = coach_openings()
+    with logged_in(fake_microphone(REPLY, tmp_path, "microfoon"), f"{service.url}/gesprek/{conversation}", "coach") as page:
+        audio_requests: list[str] = []
+        page.on("request", lambda request: audio_requests.append(request.url) if request.url.endswith("/audio") else None)
+        expect(page.locator("#waveform canvas").first).to_be_attached(timeout=30_000)  # drawn
+        page.wait_for_timeout(1_000)  # a fetch the page would make of the audio has had time to start
+        assert audio_requests == [] and coach_openings() == before
+        page.click("#play-reply")
+        deadline = time.monotonic() + 10
+        while coach_openings() == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        page.click("#play-reply")  # pause
+        assert audio_requests and coach_openings() == before + 1

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from voicecoach.accounts import audit, may_see
 from voicecoach.analysis import Analyser
+from voicecoach.audio.decode import decode_audio
+from voicecoach.audio.envelope import Envelope, envelope
 from voicecoach.coaching.customer import CustomerState, customer_line
 from voicecoach.config import Settings
 from voicecoach.errors import VoiceCoachError
@@ -156,6 +158,13 @@ class PracticeService:
             audit(session, user, "recording.opened", recording.user_id, recording.id)
             session.commit()
         return recording
+
+    def turn_envelope(self, session: Session, user: User, turn_id: str) -> Envelope:
+        """The outline of a turn's recording for its waveform: not a listen, so not audited."""
+        turn = self.turn(session, user, turn_id)
+        recording = session.get(Recording, turn.recording_id)
+        decoded = decode_audio(self.recording_path(recording), max_seconds=self.settings.max_audio_seconds)
+        return envelope(decoded.samples, decoded.sample_rate)
 
     @staticmethod
     def _allowed(session: Session, user: User, owner_id: int, write: bool) -> bool:

@@ -118,12 +118,23 @@ const VoicePanel = (() => {
     }[voice.baseline.source];
   }
 
-  function showWaveform(turnId, voice) {
+  // Drawn from the reply's outline, not its audio: every opening of a recording is audited, and
+  // merely showing a turn (to the trainee or a coach) is no listen. The audio loads on play.
+  async function showWaveform(turnId, voice) {
     if (waveform) waveform.destroy();
+    waveform = null;
+    const shown = turnId;
+    panel.dataset.turn = shown;
+    const response = await fetch(`/api/turns/${turnId}/waveform`, { headers: { Accept: "application/json" } }).catch(() => null);
+    if (!response || !response.ok || panel.dataset.turn !== shown) return;
+    const outline = await response.json();
+    if (panel.dataset.turn !== shown) return;
+    const media = new Audio();
+    media.preload = "none";
     const regions = WaveSurfer.Regions.create();
     waveform = WaveSurfer.create({
       container: "#waveform", height: 90, waveColor: "#8aa4b8", progressColor: "#1f6f8b",
-      url: `/api/turns/${turnId}/audio`, plugins: [regions],
+      media, url: `/api/turns/${turnId}/audio`, peaks: [outline.peaks], duration: outline.duration, plugins: [regions],
     });
     waveform.on("decode", () => {
       flags(voice).forEach((flag) => {

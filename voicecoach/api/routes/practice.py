@@ -141,6 +141,18 @@ def turn_audio(turn_id: str, request: Request, session: SessionDep, service: Ser
     return FileResponse(service.recording_path(recording), media_type=recording.content_type)
 
 
+class Waveform(BaseModel):
+    duration: float
+    peaks: list[float]
+
+
+@router.get("/turns/{turn_id}/waveform", response_model=Waveform)
+def turn_waveform(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+    """The outline of the reply for its waveform (audio/envelope.py): showing a turn is no listen."""
+    outline = service.turn_envelope(session, user, turn_id)
+    return {"duration": outline.duration, "peaks": outline.peaks}
+
+
 def conversation_view(service, row: ConversationRow, session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     scenario = service.scenario_of(row)
     overrules = overrules_by_turn(session, list(row.turns))
