@@ -97,6 +97,18 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         anna.wait_for_timeout(6000)
         anna.click("#answer-record")
         expect(anna.locator("#answer-status")).to_contain_text("Verstuurd")
+        # her second tab answers the same line: refused (409) and no "Opnieuw versturen" that can never
+        # work; the button records again (a test session's second tab was stuck there)
+        second_tab = anna.context.new_page()
+        second_tab.goto(round_url)
+        expect(second_tab.locator("#medewerker-panel")).to_be_visible()
+        second_tab.click("#answer-record")
+        expect(second_tab.locator("#answer-record")).to_have_text("Stop")
+        second_tab.wait_for_timeout(2000)
+        second_tab.click("#answer-record")
+        expect(second_tab.locator("#answer-status")).to_contain_text("al geantwoord")
+        expect(second_tab.locator("#answer-record")).to_have_text("Opnemen")
+        second_tab.close()
 
         expect(teacher.locator("#observer-panel")).to_be_visible()
         teacher.locator("#checklist-remmer .check[data-key='begrip_tonen']").click()

@@ -83,6 +83,8 @@
     if (await mark({ note })) $("mark-note").value = "";
   });
 
+  const STALE = ["turn_pending", "line_answered", "conversation_finished"];  // 409: the line is no longer open
+
   // One record button: Opnemen → Stop → upload to `url()` (asked when the recording starts); the
   // recording stays for a retry on failure.
   function recorder(buttonId, levelId, statusId, url, done) {
@@ -97,6 +99,13 @@
         kept = null;
         status.textContent = done;
       } catch (error) {
+        if (STALE.includes(error.code)) {
+          // answered meanwhile (another tab, another phone): sending this one again can never work
+          kept = null;
+          status.textContent = "Op deze klantzin is al geantwoord, of het gesprek is klaar. Dit antwoord is niet bewaard; het bord laat zien wat er nu gebeurt.";
+          $(buttonId).textContent = "Opnemen";
+          return;
+        }
         status.textContent = error.message;
         $(buttonId).textContent = "Opnieuw versturen";
       }
