@@ -4,6 +4,7 @@ join codes, rotating roles, the observers' checklist, the customer's read line, 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -96,6 +97,25 @@ def test_a_double_click_on_next_conversation_starts_one(app, klas):  # noqa: F81
     assert second != first
     with app.state.sessions() as session:
         assert session.scalar(select(func.count()).select_from(RoundConversation)) == 2
+
+
+def test_the_nabespreking_says_what_stopped_a_conversation(app, klas):  # noqa: F811
+    """A conversation the next one ended read "gestopt toen de les werd afgesloten" (a test session):
+    each says what stopped it."""
+    clients, group = klas
+    created = open_round(clients, group)
+    assert clients["anna"].post("/api/rounds/join", json={"code": created["code"]}).status_code == 200
+    url = f"/api/rounds/{created['id']}/roles"
+    first = clients["docent"].post(url, json={"after": ""}).json()["conversation_id"]
+    clients["docent"].post(url, json={"after": first})  # anna again (the only student): the first one stops
+    assert clients["docent"].post(f"/api/rounds/{created['id']}/close", json={}).status_code == 200
+    with app.state.sessions() as session:
+        anna_id = session.scalar(select(User.id).where(User.username == "anna"))
+    page = clients["docent"].get(f"/klas/ronde/{created['id']}/nabespreking/{anna_id}").text
+    titles = [" ".join(title.split()) for title in re.findall(r"<h2>(Gesprek \d.*?)</h2>", page, re.S)]
+    assert len(titles) == 2, titles
+    assert titles[0].endswith("gestopt toen het volgende gesprek begon")
+    assert titles[1].endswith("gestopt toen de les werd afgesloten")
 
 
 def test_the_class_sees_who_has_no_calm_voice_measured(app, klas, clip_dir):  # noqa: F811

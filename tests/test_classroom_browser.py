@@ -134,6 +134,16 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         machine = turn.locator("tr[data-key='begrip_tonen'] .machine").inner_text()
         assert machine in ("ja", "nee")
 
+        # "Volgend gesprek" while anna's conversation runs would stop it: asked first, and a dismissed
+        # question starts nothing (a test session ended a running conversation by one click)
+        asked_next: list[str] = []
+        teacher.once("dialog", lambda dialog: (asked_next.append(dialog.message), dialog.dismiss()))
+        teacher.click("#next-roles")
+        expect(teacher.locator("#next-roles")).to_be_enabled()
+        assert asked_next and asked_next[0].startswith("Het gesprek van anna loopt nog")
+        expect(anna.locator("#medewerker-panel")).to_be_visible()
+        expect(board.locator(".board-turn[data-number='1']")).to_have_attribute("data-status", "done")
+
         # closing the lesson by keyboard: on this same page, without a reload, the nabespreking links are
         # there with the focus on the first, and the buttons that no longer work are gone (QA s24 S14)
         expect(teacher.locator("#debriefs a", has_text="anna")).to_be_visible()  # live since the roles were chosen

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from voicecoach.accounts import may_see
 from voicecoach.classroom.board import analysed, judgements, latest_turns, turn_rows
-from voicecoach.classroom.models import RoundConversation
+from voicecoach.classroom.models import ClassRound, RoundConversation
 from voicecoach.classroom.observations import marks_of
 from voicecoach.classroom.rounds import get_round
 from voicecoach.practice_service import NotFound, PracticeService
@@ -49,10 +49,20 @@ def debrief(session: Session, service: PracticeService, viewer: User, round_id: 
             row["voice"] = [p.explanation for p in points if p.criterion.startswith(VOICE_CRITERIA)]
         conversations.append({
             "id": conversation.id, "created_at": conversation.created_at, "outcome": conversation.state.get("outcome"),
-            "stopped": conversation.state.get("outcome") is None and round_.closed_at is not None,
+            "stopped": _stopped_by(round_, conversation),
             "turns": rows, "agreement": judgements(list(turns.values()), marks_of(session, conversation.id)),
         })
     return {
         "round": round_, "scenario": scenario, "student": student, "conversations": conversations,
         "has_baseline": service.baseline_for(session, student) is not None,
     }
+
+
+def _stopped_by(round_: ClassRound, conversation: ConversationRow) -> str | None:
+    """Why a conversation without an outcome ended: the teacher started the next one ("next"), or
+    closed the lesson while it ran ("closed"); None while it runs or when it had its own end."""
+    if conversation.state.get("outcome") is not None:
+        return None
+    if round_.conversation_id != conversation.id:
+        return "next"
+    return "closed" if round_.closed_at is not None else None

@@ -248,6 +248,10 @@
   bind("next-roles", async () => {
     const button = $("next-roles");
     if (button.disabled) return;  // a double click started two conversations (a test session)
+    const running = board && board.conversation && !board.conversation.finished ? board.conversation : null;
+    // the running conversation stops for good: asked first (a test session ended one by a click)
+    if (running && !window.confirm(`Het gesprek van ${running.medewerker} loopt nog (beurt ${running.turn}). `
+      + "Als je het volgende gesprek begint, stopt dit gesprek. Toch beginnen?")) return;
     button.disabled = true;
     // the conversation this page shows: a click after another one started (a second tab, a late
     // double click) starts nothing more
