@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests.test_api import app, logged_in, run_queue  # noqa: F401 - the fixture and helpers
 from voicecoach.admin_service import add_member, create_group
 from voicecoach.classroom.models import CustomerReading, RoundConversation, RoundEvent
-from voicecoach.store.models import ConversationRow, Recording, User, utcnow
+from voicecoach.store.models import ConversationRow, Group, Recording, User, utcnow
 from voicecoach.vocabulary import criterion_name
 
 
@@ -116,6 +116,37 @@ def test_the_nabespreking_says_what_stopped_a_conversation(app, klas):  # noqa: 
     assert len(titles) == 2, titles
     assert titles[0].endswith("gestopt toen het volgende gesprek begon")
     assert titles[1].endswith("gestopt toen de les werd afgesloten")
+
+
+@pytest.mark.slow
+def test_a_late_joiner_does_not_overrule_the_class_on_earlier_turns(app, klas, dutch_reply_wav):  # noqa: F811
+    """Observers who joined after a turn counted as "not heard" for it, so every label the class
+    heard there read as a disagreement with VoiceCoach (a test session): an observer counts for the
+    turns after they joined, and for those they tapped at."""
+    clients, group = klas
+    clients["dirk"] = logged_in(app, "dirk")
+    with app.state.sessions() as session:
+        add_member(session, None, session.get(Group, group), session.scalar(select(User).where(User.username == "dirk")))
+        session.commit()
+    created = open_round(clients, group)
+    round_id = created["id"]
+    for name in ("anna", "bram"):
+        clients[name].post("/api/rounds/join", json={"code": created["code"]})
+    conversation = clients["docent"].post(f"/api/rounds/{round_id}/roles", json={}).json()["conversation_id"]  # anna answers
+    assert clients["anna"].post(f"/api/conversations/{conversation}/turns", content=dutch_reply_wav.read_bytes()).status_code == 202
+    assert run_queue(app) == 1
+    first = clients["docent"].get(f"/api/rounds/{round_id}").json()["conversation"]["turns"][0]
+    for key in first["machine"]:  # bram, the one observer then, hears what VoiceCoach heard
+        assert clients["bram"].post(f"/api/rounds/{round_id}/marks", json={"label": key, "turn": 1}).status_code == 201
+    for name in ("cas", "dirk"):  # they come in late and tap at the next turn
+        clients[name].post("/api/rounds/join", json={"code": created["code"]})
+    assert clients["anna"].post(f"/api/conversations/{conversation}/turns", content=dutch_reply_wav.read_bytes()).status_code == 202
+    assert run_queue(app) == 1
+    for name in ("cas", "dirk"):
+        assert clients[name].post(f"/api/rounds/{round_id}/marks", json={"label": "open_vraag", "turn": 2}).status_code == 201
+    agreement = clients["docent"].get(f"/api/rounds/{round_id}").json()["conversation"]["agreement"]
+    assert agreement["observers"] == 3
+    assert [d for d in agreement["disagreements"] if d["turn"] == 1] == []
 
 
 def test_the_class_sees_who_has_no_calm_voice_measured(app, klas, clip_dir):  # noqa: F811

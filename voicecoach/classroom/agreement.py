@@ -1,7 +1,7 @@
 """How far the class and VoiceCoach agree: Cohen's kappa over yes/no judgements.
 
 Each item is one (turn, checklist label): VoiceCoach heard the label or not, the class heard it or
-not (at least half of the round's observers tapped it, and at least one did). Kappa corrects the
+not (at least half of the observers present at that turn tapped it, and at least one did). Kappa corrects the
 share of agreeing items for the agreement expected by chance from both sides' own rates. A few
 lines instead of scikit-learn, which is only a benchmark extra here."""
 

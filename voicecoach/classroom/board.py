@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voicecoach.classroom.agreement import class_heard, cohen_kappa
-from voicecoach.classroom.models import ClassRound, ObserverMark, RoundConversation
+from voicecoach.classroom.models import ClassRound, ObserverMark, RoundConversation, RoundMember
 from voicecoach.classroom.observations import CHECKLIST, marks_of, readings_of
 from voicecoach.classroom.rounds import customer_of, members
 from voicecoach.end_summary import final_line
@@ -58,9 +58,17 @@ def checklist() -> list[dict[str, str]]:
     return [{"key": key, "name": label_name(key), "kind": "aanjager" if key.startswith(AANJAGER) else "remmer"} for key in CHECKLIST]
 
 
-def judgements(turns: list[TurnRow], marks: list[ObserverMark]) -> dict[str, Any]:
-    """Per analysed turn the machine's and the class's yes/no per checklist item, and the agreement."""
+def judgements(turns: list[TurnRow], marks: list[ObserverMark], joined: dict[int, datetime]) -> dict[str, Any]:
+    """Per analysed turn the machine's and the class's yes/no per checklist item, and the agreement.
+    An observer counts for a turn only when they had joined (`joined`: student id → when; the
+    teacher is no member) before its reply, or tapped at it: a student who joined late made every
+    earlier turn read as a disagreement (their silence about it counted as "not heard")."""
     observers = {m.observer_id for m in marks if m.label is not None}
+    tapped_at = {(m.observer_id, m.turn_number) for m in marks if m.label is not None}
+
+    def present(turn: TurnRow) -> int:
+        return sum(1 for observer in observers if observer not in joined or joined[observer] <= turn.created_at
+                   or (observer, turn.number) in tapped_at)
     taps: dict[tuple[int, str], set[int]] = {}
     for m in marks:
         if m.label is not None:
@@ -74,7 +82,7 @@ def judgements(turns: list[TurnRow], marks: list[ObserverMark]) -> dict[str, Any
             continue
         heard = machine_keys(turn)
         for key in CHECKLIST:
-            machine, klass = key in heard, class_heard(len(taps.get((turn.number, key), ())), len(observers))
+            machine, klass = key in heard, class_heard(len(taps.get((turn.number, key), ())), present(turn))
             machine_all.append(machine)
             class_all.append(klass)
             per_label[key][0].append(machine)
@@ -117,6 +125,10 @@ def turn_rows(session: Session, conversation: ConversationRow, until: datetime |
             "reading": {"status": reading.status, "text": reading.text} if reading else None,
         })
     return rows
+
+
+def joined_times(joined: list[RoundMember]) -> dict[int, datetime]:
+    return {m.user_id: m.joined_at for m in joined}
 
 
 def students_of(session: Session, round_: ClassRound) -> list[User]:
@@ -163,6 +175,6 @@ def board_state(session: Session, service: PracticeService, round_: ClassRound) 
             "finished": conversation.finished_at is not None,
             "outcome": conversation.state.get("outcome"),
             "turns": turn_rows(session, conversation, round_.closed_at),
-            "agreement": judgements(list(latest_turns(conversation, round_.closed_at).values()), marks),
+            "agreement": judgements(list(latest_turns(conversation, round_.closed_at).values()), marks, joined_times(joined)),
         }
     return state

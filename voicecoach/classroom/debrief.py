@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from voicecoach.accounts import may_see
-from voicecoach.classroom.board import analysed, judgements, latest_turns, turn_rows
+from voicecoach.classroom.board import analysed, joined_times, judgements, latest_turns, turn_rows
 from voicecoach.classroom.models import ClassRound, RoundConversation
 from voicecoach.classroom.observations import marks_of
-from voicecoach.classroom.rounds import get_round
+from voicecoach.classroom.rounds import get_round, members
 from voicecoach.practice_service import NotFound, PracticeService
 from voicecoach.store.models import ConversationRow, User
 from voicecoach.vocabulary import AANJAGER, criterion_name
@@ -34,6 +34,7 @@ def debrief(session: Session, service: PracticeService, viewer: User, round_id: 
              .where(RoundConversation.round_id == round_.id, ConversationRow.user_id == student.id)
              .order_by(ConversationRow.created_at))
     conversations = []
+    joined = joined_times(members(session, round_))
     for conversation in session.scalars(query):
         turns = latest_turns(conversation, round_.closed_at)
         rows = turn_rows(session, conversation, round_.closed_at)
@@ -50,7 +51,7 @@ def debrief(session: Session, service: PracticeService, viewer: User, round_id: 
         conversations.append({
             "id": conversation.id, "created_at": conversation.created_at, "outcome": conversation.state.get("outcome"),
             "stopped": _stopped_by(round_, conversation),
-            "turns": rows, "agreement": judgements(list(turns.values()), marks_of(session, conversation.id)),
+            "turns": rows, "agreement": judgements(list(turns.values()), marks_of(session, conversation.id), joined),
         })
     return {
         "round": round_, "scenario": scenario, "student": student, "conversations": conversations,
