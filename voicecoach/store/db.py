@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -62,13 +65,28 @@ def alembic_config(url: str) -> Config:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (safe to call at every start)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with _sqlite_migration_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # Workers started together would create the same tables at once; the first migrates
-            # while the others wait here (SQLite's single writer lock already serialises them).
+            # while the others wait here.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """SQLite's own locks do not serialise two first migrations: pysqlite runs CREATE TABLE outside
+    a transaction, and a reader turning writer is refused at once ("database is locked"). A
+    command run while the server created the database crashed so (a test session); an exclusive
+    lock on a file beside the database makes the second wait and then find the schema at head."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migration-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # let go when the file closes, also when the process dies
+        yield
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
