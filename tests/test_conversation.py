@@ -222,6 +222,16 @@ def test_practice_text_json_completes_a_scenario(tmp_path):
     assert [t["reaction"]["phase"] for t in turns] == ["contact_maken", "informatie_verzamelen", "probleemaanpak"]
 
 
+def test_typed_practice_for_a_user_says_nothing_is_kept(tmp_path):
+    """`practice --text --user NAME` stored nothing and said nothing (a test session): refused in Dutch."""
+    result = subprocess.run(
+        [sys.executable, "-m", "voicecoach", "practice", "--scenario", "monteur-deur", "--text", "--user", "sanne"],
+        input="Goedemiddag.\n", capture_output=True, text=True, timeout=120,
+        env={**os.environ, "VOICECOACH_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 2 and "niets opgenomen" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_practice_ends_unfinished_when_replies_run_out(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "voicecoach", "practice", "--scenario", "late-levering", "--text", "--json"],

@@ -46,6 +46,10 @@ def practice(
         for problem in problems:
             console.print(f"[yellow]{problem}[/]", highlight=False)
         raise typer.Exit(2)
+    if text and user is not None:  # nothing is recorded, so nothing would be kept: said, not silently ignored
+        console.print("[red]--user bewaart je ingesproken antwoorden; met --text wordt niets opgenomen en dus niets "
+                      "bewaard. Laat --user weg, of spreek je antwoorden in.[/]")
+        raise typer.Exit(2)
     try:
         baseline = Baseline.load(baseline_file) if baseline_file else None
         recordings = None if text else PracticeRecordings(settings, user)
