@@ -80,6 +80,7 @@ def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(serv
         page.wait_for_url(f"**/gesprek/{conversation}")
         expect(page.locator("#notes")).to_contain_text(NOTE)
         expect(page.locator("#notes .new-note")).to_have_count(1)
+        expect(page.locator(".notice a[href='#notes-card']")).to_have_text("Lees de notitie")  # one note: not "Lees ze"
         expect(page.locator("#review")).to_have_count(0)
         turn_one = page.locator(".turn[data-number='1']")
         turn_one.locator(":scope > summary").click()
@@ -111,6 +112,7 @@ def test_a_coach_viewing_a_conversation_has_not_listened(service, tmp_path):
         audio_requests: list[str] = []
         page.on("request", lambda request: audio_requests.append(request.url) if request.url.endswith("/audio") else None)
         expect(page.locator("#waveform canvas").first).to_be_attached(timeout=30_000)  # drawn
+        expect(page.locator("#calibrate-hint a")).to_have_count(0)  # no "Meet eerst je rustige stem" for the coach
         page.wait_for_timeout(1_000)  # a fetch the page would make of the audio has had time to start
         assert audio_requests == [] and coach_openings() == before
         page.click("#play-reply")

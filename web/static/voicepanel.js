@@ -164,7 +164,8 @@ const VoicePanel = (() => {
       panel.hidden = false;
       document.getElementById("voice-turn").textContent = turn.number;
       document.getElementById("calibrate-hint").hidden = !notCalibrated(voice);
-      document.querySelector("#calibrate-hint .reference").textContent = REFERENCE[voice.baseline.source];
+      const reference = document.querySelector("#calibrate-hint .reference");  // the trainee's own hint only
+      if (reference) reference.textContent = REFERENCE[voice.baseline.source];
       showWarnings(turn.result.analysis.audio.warnings || []);
       showWaveform(turn.id, voice);
       showFlags(voice);
