@@ -100,6 +100,8 @@ ENDPOINTS = [
     ("POST", "/api/conversations/{conversation}/notes", "json:note", COACH_OF_A),
     ("POST", "/api/turns/{turn}/transcript", "json:correction", COACH_OF_A),
     ("POST", "/api/turns/{turn}/overrules", "json:overrule", COACH_OF_A),
+    ("DELETE", "/api/notes/{fresh_note}", None, COACH_OF_A),  # only its author takes a note back
+    ("DELETE", "/api/overrules/{fresh_overrule}", None, COACH_OF_A),
     ("DELETE", "/api/turns/{fresh_turn}", None, OWNER),
     ("DELETE", "/api/conversations/{fresh_conversation}", None, OWNER),
     ("GET", "/api/me/export", None, EVERYONE),
@@ -134,10 +136,15 @@ def _call(world, actor: str, method: str, template: str, body: str | None, index
     client = world["clients"][actor]
     if body == "fresh_account" and actor != "anonymous":
         client = _fresh_account(world, actor, index)
-    fresh_conversation, fresh_turn = _fresh_turn(world) if "{fresh" in template else (None, None)
+    fresh_conversation, fresh_turn = _fresh_turn(world) if "{fresh_turn}" in template or "{fresh_conversation}" in template else (None, None)
+    coach = world["clients"]["coach_of_a"]
+    fresh_note = coach.post(f"/api/conversations/{world['conversation']}/notes", json={"text": "Terug te nemen."}).json()["id"] \
+        if "{fresh_note}" in template else None
+    fresh_overrule = coach.post(f"/api/turns/{world['turn']}/overrules", json={
+        "label": "gesloten_vraag", "verdict": "onterecht", "reason": "Terug te nemen."}).json()["id"] if "{fresh_overrule}" in template else None
     path = template.format(
         conversation=world["conversation"], turn=world["turn"], baseline=world["baseline"],
-        fresh_turn=fresh_turn, fresh_conversation=fresh_conversation,
+        fresh_turn=fresh_turn, fresh_conversation=fresh_conversation, fresh_note=fresh_note, fresh_overrule=fresh_overrule,
     )
     kwargs = {}
     if body == "audio":

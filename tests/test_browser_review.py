@@ -121,3 +121,30 @@ def test_a_coach_viewing_a_conversation_has_not_listened(service, tmp_path):
             time.sleep(0.2)
         page.click("#play-reply")  # pause
         assert audio_requests and coach_openings() == before + 1
+
+
+def test_a_coach_takes_back_a_note_and_a_judgement(service, tmp_path):
+    """A coach's note or overrule could not be withdrawn (a test session): each of their own has
+    "Intrekken" (asked first); the trainee's score is VoiceCoach's again and the note is gone."""
+    sanne, coach = service.client("sanne"), service.client("coach")
+    conversation = new_conversation(sanne)
+    turn = answered(sanne, conversation, spoken_reply(REPLY, tmp_path, "antwoord"))
+    machine = turn["score"]["total"]
+    assert coach.post(f"/api/conversations/{conversation}/notes", json={"text": NOTE, "turn_id": turn["id"]}).status_code == 201
+    assert coach.post(f"/api/turns/{turn['id']}/overrules",
+                      json={"label": "aanjager:kalmeringsbevel", "verdict": "gemist", "reason": REASON}).status_code == 201
+    assert sanne.get(f"/api/turns/{turn['id']}").json()["score"]["total"] == machine - 3
+
+    with logged_in(fake_microphone(REPLY, tmp_path, "microfoon"), f"{service.url}/gesprek/{conversation}", "coach") as page:
+        expect(page.locator("#review-score")).to_have_attribute("data-total", str(machine - 3))
+        questions: list[str] = []
+        page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+        page.locator("#overrules button", has_text="Intrekken").click()
+        expect(page.locator("#review-score")).to_have_attribute("data-total", str(machine))
+        expect(page.locator("#review-status")).to_contain_text("Oordeel ingetrokken")
+        expect(page.locator("#overrules li")).to_have_count(0)
+        page.locator("#notes button", has_text="Intrekken").click()
+        expect(page.locator("#notes-card")).to_be_hidden()
+        assert [q.split("?")[0] for q in questions] == ["Oordeel intrekken", "Notitie intrekken"]
+    after = sanne.get(f"/api/conversations/{conversation}").json()
+    assert after["notes"] == [] and after["turns"][0]["score"]["total"] == machine

@@ -14,6 +14,7 @@ from voicecoach.corrections import record_correction
 from voicecoach.errors import VoiceCoachError
 from voicecoach.practice_service import NotFound, PracticeService
 from voicecoach.scenarios import Scenario
+from voicecoach.store.db import checkpoint
 from voicecoach.store.models import ConversationRow, Job, LabelOverrule, Note, TranscriptVersion, TurnRow, User
 from voicecoach.turn_scores import conversation_totals
 from voicecoach.wording.rules import AANJAGER
@@ -98,6 +99,31 @@ def overrule(session: Session, service: PracticeService, user: User, turn_id: st
     return row
 
 
+def withdraw_note(session: Session, user: User, note_id: int) -> None:
+    """A coach takes back a note they wrote (a slip, the wrong trainee): gone from the database
+    files too, like any deleted personal data."""
+    note = session.get(Note, note_id)
+    conversation = session.get(ConversationRow, note.conversation_id) if note is not None else None
+    if note is None or conversation is None or note.author_id != user.id:
+        raise NotFound("Deze notitie bestaat niet, of je hebt hem niet zelf geschreven.")
+    _require_reviewer(session, user, conversation.user_id)
+    session.delete(note)
+    checkpoint(session)
+
+
+def withdraw_overrule(session: Session, user: User, overrule_id: int) -> TurnRow:
+    """A coach takes back their judgement of a label; the turn's score is the machine's again
+    (overrules are applied when a score is read, coach_judgement.py). Returns the turn."""
+    row = session.get(LabelOverrule, overrule_id)
+    turn = session.get(TurnRow, row.turn_id) if row is not None else None
+    if row is None or turn is None or row.author_id != user.id:
+        raise NotFound("Dit oordeel bestaat niet, of je hebt het niet zelf gegeven.")
+    _require_reviewer(session, user, turn.conversation.user_id)
+    session.delete(row)
+    checkpoint(session)
+    return turn
+
+
 def _author(session: Session, user_id: int | None) -> str | None:
     """Display name of a note's or correction's author (None once the account is deleted)."""
     user = session.get(User, user_id) if user_id is not None else None
@@ -107,11 +133,12 @@ def _author(session: Session, user_id: int | None) -> str | None:
 def turn_review(session: Session, turn: TurnRow) -> dict[str, Any]:
     """Notes, transcript history and overrules of a turn (the trainee sees them too)."""
     return {
-        "notes": [{"text": n.text, "author": _author(session, n.author_id), "created_at": n.created_at.isoformat()}
+        "notes": [{"id": n.id, "text": n.text, "author": _author(session, n.author_id), "author_id": n.author_id,
+                   "created_at": n.created_at.isoformat()}
                   for n in session.scalars(select(Note).where(Note.turn_id == turn.id))],
         "history": [{"text": v.text, "score": v.score_total, "author": _author(session, v.author_id), "created_at": v.created_at.isoformat()}
                     for v in session.scalars(select(TranscriptVersion).where(TranscriptVersion.turn_id == turn.id).order_by(TranscriptVersion.id))],
-        "overrules": [{"label": o.label, "label_name": label_name(o.label), "rule": o.rule, "verdict": o.verdict, "reason": o.reason,
+        "overrules": [{"id": o.id, "author_id": o.author_id, "label": o.label, "label_name": label_name(o.label), "rule": o.rule, "verdict": o.verdict, "reason": o.reason,
                        "author": _author(session, o.author_id), "created_at": o.created_at.isoformat()}
                       for o in session.scalars(select(LabelOverrule).where(LabelOverrule.turn_id == turn.id))],
     }
@@ -119,6 +146,6 @@ def turn_review(session: Session, turn: TurnRow) -> dict[str, Any]:
 
 def conversation_notes(session: Session, conversation: ConversationRow) -> list[dict[str, Any]]:
     numbers = {turn.id: turn.number for turn in conversation.turns}
-    return [{"text": n.text, "author": _author(session, n.author_id), "turn_id": n.turn_id,
+    return [{"id": n.id, "text": n.text, "author": _author(session, n.author_id), "author_id": n.author_id, "turn_id": n.turn_id,
              "turn": numbers.get(n.turn_id), "created_at": n.created_at.isoformat()}
             for n in session.scalars(select(Note).where(Note.conversation_id == conversation.id).order_by(Note.id))]

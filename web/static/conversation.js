@@ -109,6 +109,9 @@ function showNotes(notes, owner) {
     item.append(document.createTextNode(note.text));
     const where = note.turn ? `bij beurt ${note.turn}` : "bij het hele gesprek";
     item.append(el("span", "note-meta", ` — ${note.author || "coach"}, ${where}, ${NL.date(note.created_at)}`));
+    if (!owner && String(note.author_id) === root.dataset.me) item.append(Review.withdrawButton(
+      "Notitie intrekken? De deelnemer ziet hem dan niet meer.", `/api/notes/${note.id}`, "Notitie ingetrokken.",
+    ));
     return item;
   }));
 }

@@ -22,9 +22,30 @@ const Review = (() => {
     $("history").replaceChildren(...turn.history.map((version) =>
       el("li", "", `“${version.text}” (${NL.points(version.score)}) — vervangen door ${version.author || "coach"}, ${NL.date(version.created_at)}`)));
     $("history-block").hidden = turn.history.length === 0;
-    $("overrules").replaceChildren(...turn.overrules.map((o) =>
-      el("li", "", `${o.label_name}: ${o.verdict === "onterecht" ? "onterecht herkend" : "gemist"} — ${o.reason} (${o.author || "coach"})`)));
+    $("overrules").replaceChildren(...turn.overrules.map((o) => {
+      const item = el("li", "", `${o.label_name}: ${o.verdict === "onterecht" ? "onterecht herkend" : "gemist"} — ${o.reason} (${o.author || "coach"})`);
+      if (String(o.author_id) === root.dataset.me) item.append(" ", withdrawButton(
+        "Oordeel intrekken? De beurt krijgt dan weer de score van VoiceCoach.", `/api/overrules/${o.id}`,
+        () => `Oordeel ingetrokken; beurt ${turn.number} is opnieuw gescoord: ${$("review-score").textContent}.`,
+      ));
+      return item;
+    }));
     if (focus) $("review-heading").focus();
+  }
+
+  // A coach takes back their own note or judgement (asked first; it cannot be undone).
+  function withdrawButton(question, url, done) {
+    const button = el("button", "secondary withdraw", "Intrekken");
+    button.type = "button";
+    button.addEventListener("click", () => run(async () => {
+      if (!window.confirm(question)) return;
+      const response = await fetch(url, { method: "DELETE", headers: csrfHeaders() });
+      if (!response.ok) throw (await response.json().catch(() => ({}))).error || { message: "Intrekken lukte niet. Probeer het opnieuw." };
+      await load(false);
+      $("review-status").textContent = typeof done === "function" ? done() : done;
+      $("review-heading").focus();
+    }));
+    return button;
   }
 
   // After a reload of the conversation, keep the reviewed turn's panel up to date.
@@ -70,5 +91,5 @@ const Review = (() => {
     $("review-status").textContent = `Oordeel opgeslagen; beurt ${reviewed.number} is opnieuw gescoord: ${$("review-score").textContent}.`;
   }));
 
-  return { show, refresh };
+  return { show, refresh, withdrawButton };
 })();

@@ -12,10 +12,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from voicecoach import attempts, data_export, privacy, transparency
-from voicecoach.api.deps import COOKIE, ReviewerDep, ServiceDep, SessionDep, UserDep
+from voicecoach.api.deps import COOKIE, DbId, ReviewerDep, ServiceDep, SessionDep, UserDep
 from voicecoach.api.schemas import ERRORS
 from voicecoach.progress import progress
-from voicecoach.review_service import add_note, correct_transcript, overrule, review_list
+from voicecoach.review_service import add_note, correct_transcript, overrule, review_list, withdraw_note, withdraw_overrule
 
 router = APIRouter(prefix="/api", tags=["review", "privacy"], responses=ERRORS)
 
@@ -64,6 +64,20 @@ def correct(turn_id: str, body: CorrectionIn, session: SessionDep, service: Serv
 def add_overrule(turn_id: str, body: OverruleIn, session: SessionDep, service: ServiceDep, user: ReviewerDep) -> dict[str, Any]:
     row = overrule(session, service, user, turn_id, label=body.label, rule=body.rule, verdict=body.verdict, reason=body.reason)
     return {"id": row.id, "label": row.label, "verdict": row.verdict}
+
+
+@router.delete("/notes/{note_id}", status_code=204)
+def withdraw_own_note(note_id: DbId, session: SessionDep, user: ReviewerDep) -> Response:
+    """Take back a note you wrote."""
+    withdraw_note(session, user, note_id)
+    return Response(status_code=204)
+
+
+@router.delete("/overrules/{overrule_id}", status_code=204)
+def withdraw_own_overrule(overrule_id: DbId, session: SessionDep, user: ReviewerDep) -> Response:
+    """Take back a judgement you gave on a label: the turn is scored as VoiceCoach scored it."""
+    withdraw_overrule(session, user, overrule_id)
+    return Response(status_code=204)
 
 
 @router.delete("/turns/{turn_id}", status_code=204)
