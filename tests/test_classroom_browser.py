@@ -165,6 +165,8 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         expect(teacher.locator("#join-panel")).to_be_hidden()  # no code to join a closed lesson with
         expect(teacher.locator("#debriefs a", has_text="anna")).to_be_focused()
         expect(anna.locator("#round-status")).to_have_text("Deze les is afgesloten.")
+        expect(board.locator("#board-code")).to_have_text("afgesloten")  # the projector shows no join code any more
+        expect(board.locator("#board-status")).to_have_text("De les is afgesloten.")
         check_page(teacher, "25b-klas-ronde-afgesloten")
         teacher.keyboard.press("Enter")
         teacher.wait_for_url("**/nabespreking/*")

@@ -117,8 +117,12 @@ def test_lan_mode_serves_https_with_the_generated_certificate_and_the_default_st
 
     docent = service.client("docent")
     token = docent.headers["X-CSRF-Token"]
+    lesson = "/klas/ronde/{}".format(docent.post("/api/rounds", json={"group_id": 1, "scenario_id": "monteur-deur"}).json()["id"])
+    assert 'id="join-only-here"' in docent.get(lesson).text  # a 127.0.0.1 link reaches no phone: the teacher is told
     docent.post("/klas/netwerk", data={"enabled": "ja", "csrf_token": token})
     shown = re.search(r'id="fingerprint">([0-9A-F:]+)<', docent.get("/klas").text).group(1)
+    page = docent.get(lesson).text
+    assert 'id="join-only-here"' not in page and f"https://{address}:{lan_port}/klas/meedoen?code=" in page
     wait_for(lambda: not refused(address, lan_port), seconds=30)
     assert fingerprint_of(address, lan_port) == shown
     cert = service.env["VOICECOACH_DATA_DIR"] + "/lan/lan-cert.pem"

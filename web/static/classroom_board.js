@@ -20,11 +20,17 @@
   });
   Klas.follow(root.dataset.id, (board) => {
     const conversation = board.conversation;
+    const closed = board.round.closed;
     root.dataset.updated = String(Date.now());
-    if (!conversation) return;
+    // a lesson closed while the board is up: no join code, no customer who still speaks (a test session)
+    if (closed) $("board-code").textContent = "afgesloten";
+    if (!conversation) {
+      $("board-status").textContent = closed ? "De les is afgesloten." : "Wachten tot de docent de rollen kiest…";
+      return;
+    }
     current = conversation;
-    $("board-voice").hidden = conversation.customer_id !== null || conversation.finished;
-    $("board-status").textContent = board.round.closed ? "De les is afgesloten." : conversation.finished ? "Dit gesprek is klaar." : "";
+    $("board-voice").hidden = closed || conversation.customer_id !== null || conversation.finished;
+    $("board-status").textContent = closed ? "De les is afgesloten." : conversation.finished ? "Dit gesprek is klaar." : "";
     $("board-customer").textContent = conversation.customer;
     $("board-line").textContent = conversation.customer_line;
     $("board-anger").textContent = conversation.anger;

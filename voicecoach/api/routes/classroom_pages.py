@@ -4,6 +4,7 @@ round on a phone (per role), the projector board, and the nabespreking with its 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +28,8 @@ from voicecoach.classroom.qr import join_url
 from voicecoach.errors import VoiceCoachError
 from voicecoach.reports.pdf import html_to_pdf
 from voicecoach.vocabulary import CUSTOMER_MODES
+
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,9 +91,12 @@ def join_page(
 @router.get("/klas/ronde/{round_id}", response_class=HTMLResponse)
 def round_page(round_id: DbId, request: Request, session: SessionDep, service: ServiceDep, user: UserDep, login: LoginDep) -> HTMLResponse:
     row = rounds.get_round(session, user, round_id)
+    link = join_url(join_base_url(session, service.settings.lan_port, str(request.base_url)), row.code)
     return templates.TemplateResponse(request, "classroom_round.html", {
         "user": user, "csrf_token": login.csrf_token, "round": row, "scenario": service.scenario(row.scenario_id),
-        "is_teacher": row.teacher_id == user.id, "join_url": join_url(join_base_url(session, service.settings.lan_port, str(request.base_url)), row.code),
+        "is_teacher": row.teacher_id == user.id, "join_url": link,
+        # a loopback link (the LAN off) reaches no phone: the teacher is told where to turn it on
+        "join_only_here": urlsplit(link).hostname in LOOPBACK_NAMES,
         "students": students_of(session, row),
         "needs_calibration": row.teacher_id != user.id and row.closed_at is None and service.baseline_for(session, user) is None,
     })
