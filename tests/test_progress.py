@@ -20,7 +20,9 @@ from voicecoach.config import Settings
 from voicecoach.progress import progress
 from voicecoach.replies import answer, hear_text
 from voicecoach.store.models import ConversationRow, Recording, TurnRow
-from voicecoach.vocabulary import CRITERION_KINDS, SEED_FILES
+from voicecoach.vocabulary import CRITERION_KINDS, REMMER_LABELS, SEED_FILES, TECHNIQUE_SOURCES
+from voicecoach.wording.classify import WordingClassifier
+from voicecoach.wording.pipeline import load_pipeline
 
 # each reply holds the same conflictaanjager twice: 4 hits in 2 turns (QA s24, S13)
 TWICE_CALMED = ("Doe eens normaal meneer. Doe eens normaal.", "Doe eens normaal, doe eens normaal alstublieft.")
@@ -92,6 +94,28 @@ def test_when_nothing_cost_points_the_advice_is_no_cost():
     assert given is not None and given["criterion"] == "techniek:begrip_tonen"
     assert "kostte" not in given["text"] and "begrip tonen" in given["text"]
     assert advice([calm]) is None  # no "dat kostte je 1 punt" for what earned a point
+
+
+def test_a_technique_the_phases_asked_for_and_never_used_is_advised(tmp_path: Path) -> None:
+    """With nothing that cost points the advice named only techniques already used (a test session):
+    one the phases asked for and that never earned a point comes first, with its seed."""
+    app = create_app(Settings(data_dir=tmp_path / "data", whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR))
+    trainee = logged_in(app, "ilse")
+    _typed_turns(app, "ilse", ("Ik begrijp echt dat u hier boos over bent, meneer.",) * 2)
+    with app.state.sessions() as session:
+        data = progress(session, user_named(session, "ilse"), app.state.service.scenarios)
+    assert all(c["points"] >= 0 for c in data["criteria"]), data["criteria"]
+    given = data["advice"]
+    assert given["unused"] and given["criterion"] == "techniek:open_vraag", given
+    assert given["text"].startswith("Probeer ook eens open vraag") and "2 beurten" in given["text"]
+    assert given["source_title"] == SEED_FILES[TECHNIQUE_SOURCES["open_vraag"]]
+    page = trainee.get("/voortgang").text
+    assert "Probeer ook eens open vraag" in page and "Laatste uitleg" not in page
+
+
+def test_each_technique_cites_the_seed_its_rules_cite() -> None:
+    classifier = WordingClassifier(load_pipeline(SPACY_DIR), use_model=False)
+    assert {label: classifier.label_sources[label] for label in REMMER_LABELS} == TECHNIQUE_SOURCES
 
 
 def _typed_turns(app, username: str, replies: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]

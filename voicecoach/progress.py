@@ -17,7 +17,7 @@ from voicecoach.scenarios import Scenario
 from voicecoach.store.models import ConversationRow, TurnRow, User
 from voicecoach.turn_record import TurnRecord
 from voicecoach.turn_scores import overrules_by_turn, turn_score
-from voicecoach.vocabulary import AANJAGER, CRITERION_KINDS, REMMER_LABELS, criterion_name
+from voicecoach.vocabulary import AANJAGER, CRITERION_KINDS, REMMER_LABELS, SEED_FILES, TECHNIQUE_SOURCES, criterion_name
 from voicecoach.voice.stats import semitones_as_percent
 
 VOICE_MEASURES = ("loudness", "pitch", "rate")
@@ -29,6 +29,7 @@ ADVICE = {
     "stijging": "Let op je stem ({name}): dat kostte je {points} in {turns}.",
     "luisteren": "Let op hoe je luistert ({name}): dat kostte je {points} in {turns}.",  # also interrupting, short answers
 }
+UNUSED_ADVICE = "Probeer ook eens {name}: in {turns} vroeg de fase van het gesprek erom, maar je gebruikte deze techniek nog niet."
 
 
 def voice_differences(record: TurnRecord) -> dict[str, float | None]:
@@ -71,6 +72,7 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
     counts: Counter[str] = Counter()
     scores = []
     criteria: dict[str, dict[str, Any]] = {}
+    asked: Counter[str] = Counter()  # techniques the phase of each turn asked for, in how many turns
     by_conversation: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for turn in turns:
         judged = overrules[turn.id]
@@ -80,6 +82,7 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
         scores.append({"date": turn.created_at.isoformat(timespec="minutes"), "scenario": turn.conversation.scenario_id,
                        "turn": turn.number, "total": score["total"]})
         _add_turn_points(criteria, score["points"])
+        asked.update(_asked(scenarios[turn.conversation.scenario_id], turn.state_before.get("phase")))
         by_conversation[turn.conversation_id].append({
             "turn": turn, "score": score, "voice": voice_differences(turn.record),
             "techniques": sum(1 for label in labels if label in REMMER_LABELS),
@@ -90,7 +93,8 @@ def progress(session: Session, user: User, scenarios: dict[str, Scenario]) -> di
         "coach_overrules": sum(len(rows) for rows in overrules.values()),
         "conversations": [_conversation(rows, scenarios) for rows in by_conversation.values()],
         "criteria": sorted(criteria.values(), key=lambda c: c["points"]),
-        "advice": advice(list(criteria.values())),
+        "advice": advice(list(criteria.values()), {label: count for label, count in asked.items()
+                                                   if criteria.get(f"techniek:{label}", {}).get("points", 0) <= 0}),
     }
 
 
@@ -131,23 +135,35 @@ def _conversation(rows: list[dict[str, Any]], scenarios: dict[str, Scenario]) ->
     }
 
 
-def advice(criteria: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The weakest criterion (fewest points over all turns) as one personal advice with its seed."""
-    if not criteria:
-        return None
-    weakest = _least(criteria)
-    if weakest["points"] >= 0 and not weakest["criterion"].startswith("techniek:"):
+def advice(criteria: list[dict[str, Any]], unused: dict[str, int] | None = None) -> dict[str, Any] | None:
+    """The weakest criterion (fewest points over all turns) as one personal advice with its seed.
+    When nothing cost points: a technique the phases asked for (`unused`: label → turns) that never
+    earned a point — the one asked most often — else the technique that earned least."""
+    weakest = _least(criteria) if criteria else None
+    if (weakest is None or weakest["points"] >= 0) and unused:
+        label, turns = max(unused.items(), key=lambda item: (item[1], -REMMER_LABELS.index(item[0])))
+        name = criterion_name(f"techniek:{label}")
+        return {"criterion": f"techniek:{label}", "name": name, "points": 0, "turns": 0, "unused": True,
+                "source_title": SEED_FILES[TECHNIQUE_SOURCES[label]], "explanation": None,
+                "text": UNUSED_ADVICE.format(name=name, turns=_counted(turns, "beurt", "beurten"))}
+    if weakest is not None and weakest["points"] >= 0 and not weakest["criterion"].startswith("techniek:"):
         # nothing cost points (e.g. only +1 kalm onder druk): advise the technique that earned least
         techniques = [c for c in criteria if c["criterion"].startswith("techniek:")]
-        if not techniques:
-            return None
-        weakest = _least(techniques)
+        weakest = _least(techniques) if techniques else None
+    if weakest is None:
+        return None
     kind = weakest["criterion"].partition(":")[0]
     text = ADVICE.get(kind, ADVICE["stem"]).format(
         name=weakest["name"], points=_counted(abs(weakest["points"]), "punt", "punten"),  # "kostte je 3 punten", not -3
         turns=_counted(weakest["turns"], "beurt", "beurten"),
     )
     return {**weakest, "text": text}
+
+
+def _asked(scenario: Scenario, phase_id: str | None) -> list[str]:
+    """The techniques a turn's phase asks for: those that reach its goal, else all it lists (none
+    when an edited scenario no longer has the phase)."""
+    return next((phase.goal_techniques or phase.techniques for phase in scenario.phases if phase.id == phase_id), [])
 
 
 def _least(criteria: list[dict[str, Any]]) -> dict[str, Any]:

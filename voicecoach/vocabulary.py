@@ -26,6 +26,11 @@ REMMER_LABELS = (
     "oplossing_zoeken",
     "grens_aangeven",
 )
+# The seed each technique is taught from: the one most of its wording rules cite (a test keeps them equal).
+TECHNIQUE_SOURCES = {
+    "ik_boodschap": LES6, "gedrag_benoemen": LES6, "open_vraag": CIP, "gesloten_vraag": LES6,
+    "begrip_tonen": BLOG, "samenvatten": CIP, "oplossing_zoeken": R3, "grens_aangeven": AO,
+}
 QUESTION_LABELS = frozenset({"open_vraag", "gesloten_vraag"})
 # Answers to behaviour that crosses a line (A&O: "Als jouw grens dan bereikt wordt, kan je er naar
 # handelen", "Blijft de situatie vervelend? Benoem dan het gedrag"): out of place with a calm customer.
