@@ -48,8 +48,10 @@ def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_pa
         attempts = page.locator("table.attempts")
         expect(attempts.locator(".keep-attempt")).to_be_visible(timeout=ANALYSED)
         expect(attempts.locator("thead th")).to_have_count(2)
-        for row in ("Jouw woorden", "Punten voor je stem", "Punten", "De klant"):
+        for row in ("Jouw woorden", "Punten voor je stem", "Opname", "Punten", "De klant"):
             expect(attempts.locator("tbody th", has_text=row).first).to_be_visible()
+        expect(attempts.locator("audio.attempt-audio")).to_have_count(2)  # each attempt can be heard before choosing
+        expect(attempts.locator("audio.attempt-audio").first).to_have_attribute("src", f"/api/turns/{first['id']}/audio")
         expect(attempts.locator("thead th").first).to_contain_text("(telt)")  # the first counts until chosen
         view = client.get(f"/api/conversations/{conversation_id}").json()
         assert view["state"] == after_first["state"]  # the new attempt did not move the customer

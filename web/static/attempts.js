@@ -54,8 +54,22 @@ const Attempts = {
     const body = el("tbody");
     body.append(
       row("Jouw woorden", (a) => done(a, () => `“${a.result.analysis.corrected_text || a.result.analysis.transcript.text}”`)),
-      row("Punten voor je stem", (a) => done(a, () => NL.signed(a.score.points.filter((p) => VOICE_CRITERIA.some((c) => p.criterion.startsWith(c)))
-        .reduce((sum, p) => sum + p.points, 0)))),
+      // each attempt's voice points with what caused them, and its recording: the attempt that is set
+      // aside could not be read or heard before choosing it (a test session)
+      row("Punten voor je stem", (a) => done(a, () => {
+        const voice = a.score.points.filter((p) => VOICE_CRITERIA.some((c) => p.criterion.startsWith(c)));
+        const why = el("ul", "attempt-voice");
+        why.append(...voice.filter((p) => p.points !== 0).map((p) => el("li", "", p.explanation)));
+        return [NL.signed(voice.reduce((sum, p) => sum + p.points, 0)), ...(why.children.length ? [why] : [])];
+      })),
+      row("Opname", (a) => {
+        const audio = el("audio", "attempt-audio");
+        audio.controls = true;
+        audio.preload = "none";  // every opening of a recording is audited: load it only when played
+        audio.src = `/api/turns/${a.id}/audio`;
+        audio.setAttribute("aria-label", `Poging ${a.attempt} afspelen`);
+        return audio;
+      }),
       row("Punten", (a) => done(a, () => NL.signed(a.score.total))),
       row("De klant", (a) => done(a, () => angerText(a.result.reaction))),
     );
