@@ -202,3 +202,22 @@ def test_a_far_softer_reply_is_not_called_calm(service, tmp_path):
     with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
         expect(page.locator("#no-flags")).to_contain_text("veel zachter", timeout=ANALYSED)
         expect(page.locator("#no-flags")).not_to_contain_text("rustige bereik")
+
+
+def test_one_sound_at_a_time(service, tmp_path):
+    """The trainee's own reply played over the customer's line (a test session): starting one sound
+    pauses the others, the waveform's player included."""
+    client = service.client("oefenaar")
+    conversation_id = new_conversation(client)
+    turn = answered(client, conversation_id, spoken_reply("Ik begrijp dat u boos bent. Wat is er gebeurd?", tmp_path, "antwoord"))
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+        reply = page.locator(f".turn[data-id='{turn['id']}'] audio.reply-audio")
+        expect(reply).to_be_attached(timeout=ANALYSED)
+        expect(page.locator("#waveform canvas").first).to_be_attached(timeout=30_000)
+        page.evaluate("document.getElementById('customer-audio').play()")
+        page.wait_for_function("() => !document.getElementById('customer-audio').paused")
+        reply.evaluate("(audio) => audio.play()")
+        page.wait_for_function(f"() => !document.querySelector(\".turn[data-id='{turn['id']}'] audio.reply-audio\").paused")
+        assert page.evaluate("document.getElementById('customer-audio').paused")
+        page.click("#play-reply")  # the whole reply on the waveform
+        page.wait_for_function(f"() => document.querySelector(\".turn[data-id='{turn['id']}'] audio.reply-audio\").paused")

@@ -15,6 +15,15 @@ const hide = (id, hidden) => { if ($(id)) $(id).hidden = hidden; };
 
 // Each customer line plays by itself once: reopening the conversation (a reload, the way back from
 // another page) played the line, or the final words, again. The play button stays.
+// One sound at a time: the trainee's own reply played over the customer's line (a test session).
+// `play` does not bubble, so it is caught on the way down; the waveform's player is not in the page
+// and says so itself (VoicePanel).
+function pauseOthers(playing) {
+  document.querySelectorAll("audio, video").forEach((media) => { if (media !== playing) media.pause(); });
+  if (typeof VoicePanel !== "undefined") VoicePanel.pauseUnless(playing);
+}
+document.addEventListener("play", (event) => pauseOthers(event.target), true);
+
 function playOnce(audio, line) {
   const key = `voicecoach-gehoord-${root.dataset.id}`;
   let heard = null;

@@ -131,6 +131,7 @@ const VoicePanel = (() => {
     if (panel.dataset.turn !== shown) return;
     const media = new Audio();
     media.preload = "none";
+    media.addEventListener("play", () => pauseOthers(media));
     const regions = WaveSurfer.Regions.create();
     waveform = WaveSurfer.create({
       container: "#waveform", height: 90, waveColor: "#8aa4b8", progressColor: "#1f6f8b",
@@ -158,6 +159,9 @@ const VoicePanel = (() => {
   document.getElementById("play-reply").addEventListener("click", () => { if (waveform) waveform.playPause(); });
 
   return {
+    pauseUnless(playing) {
+      if (waveform && waveform.getMediaElement() !== playing) waveform.pause();
+    },
     show(block, turn) {
       const voice = turn.result.analysis.voice;
       block.append(panel);
