@@ -157,7 +157,7 @@ def advice(criteria: list[dict[str, Any]], unused: dict[str, int] | None = None)
         name=weakest["name"], points=_counted(abs(weakest["points"]), "punt", "punten"),  # "kostte je 3 punten", not -3
         turns=_counted(weakest["turns"], "beurt", "beurten"),
     )
-    return {**weakest, "text": text}
+    return {**weakest, "unused": False, "text": text}
 
 
 def _asked(scenario: Scenario, phase_id: str | None) -> list[str]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from voicecoach.attempts import attempt_fields
+from voicecoach.audio.envelope import Envelope
 from voicecoach.api.answered_turn import AnsweredTurn
 from voicecoach.api.deps import DbId, ServiceDep, SessionDep, UserDep
 from voicecoach.api.job_endings import HoldSeconds, held_answer
@@ -141,16 +142,10 @@ def turn_audio(turn_id: str, request: Request, session: SessionDep, service: Ser
     return FileResponse(service.recording_path(recording), media_type=recording.content_type)
 
 
-class Waveform(BaseModel):
-    duration: float
-    peaks: list[float]
-
-
-@router.get("/turns/{turn_id}/waveform", response_model=Waveform)
-def turn_waveform(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> dict[str, Any]:
+@router.get("/turns/{turn_id}/waveform", response_model=Envelope)
+def turn_waveform(turn_id: str, session: SessionDep, service: ServiceDep, user: UserDep) -> Envelope:
     """The outline of the reply for its waveform (audio/envelope.py): showing a turn is no listen."""
-    outline = service.turn_envelope(session, user, turn_id)
-    return {"duration": outline.duration, "peaks": outline.peaks}
+    return service.turn_envelope(session, user, turn_id)
 
 
 def conversation_view(service, row: ConversationRow, session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
