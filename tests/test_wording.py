@@ -755,6 +755,15 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("Als ik u goed begrijp, bent u ontslagen, is uw aanvraag afgewezen, en weet u niet hoe u de huur moet betalen.",
          {"samenvatten"}, {"aanjager"}),
         ("Oké, dus u zegt dat zij voordrong. Nou, u bent zelf ook niet bepaald een heilige.", {"samenvatten", "aanjager"}, set()),
+        # asking what another department said or promised moves no blame (CIP: doorvragen; -3 schuld afschuiven)
+        ("en wat heeft de klantenservice gezegd", {"open_vraag"}, {"aanjager"}),
+        ("wat hebben ze je beloofd toen je belde", {"open_vraag"}, {"aanjager"}),
+        ("Wat heeft u er zelf allemaal aan zitten draaien?", {"aanjager"}, set()),  # a reproach in a question stays one
+        # a wish said back with 'gewoon' is a summary, no jab (−3 de persoon aanvallen, a test session)
+        ("dus u bent het zat en u wilt gewoon uw bank", {"samenvatten"}, {"aanjager"}),
+        # asking for a moment while one looks something up orders no calm (−3 kalmeringsbevel, a test session)
+        ("eh wacht even mijn computer is even traag", set(), {"aanjager"}),
+        ("wacht even doe eens rustig", {"aanjager"}, set()),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

@@ -17,10 +17,10 @@ from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
     CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_talk,
-    asks_understanding_for_oneself, covered_share, denies_a_judgement, denies_understanding,
-    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_greets, only_sums_up, only_tells_the_news,
-    opens_with_understanding, paraphrased, proposes_together, refuses_the_step, sets_the_rules, sums_up,
-    without_remmers_in_a_threat,
+    asks_understanding_for_oneself, asks_what_was_said, covered_share, denies_a_judgement, denies_understanding,
+    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_asks_to_wait, only_greets, only_sums_up,
+    only_tells_the_news, opens_with_understanding, paraphrased, proposes_together, refuses_the_step, sets_the_rules,
+    sums_up, without_remmers_in_a_threat,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -100,8 +100,10 @@ class WordingClassifier:
             and not (hit.label == "oplossing_zoeken" and only_tells_the_news(hit, rule_hits))
             and not (hit.label == "begrip_tonen" and denies_understanding(hit))
             and not (hit.label == AANJAGER and asks_own_view(hit))
+            and not (hit.label == AANJAGER and hit.subtype == "schuld_afschuiven" and asks_what_was_said(hit))
             and not (hit.label == AANJAGER and only_greets(hit))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))
+            and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and only_asks_to_wait(hit))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and proposes_together(hit, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype in SUMMED_UP_KINDS and sums_up(hit, [*rule_hits, *model_hits], text))
             and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and only_sums_up(hit, [*rule_hits, *model_hits]))

@@ -97,8 +97,9 @@ def sums_up(hit: WordingHit, hits: Sequence[WordingHit], text: str) -> bool:
         other.start <= hit.start and not SENTENCE_END.search(text[other.start:hit.start]))) for other in hits)
 
 
-# A jab after a summary ('Dus u zegt dat hij voordrong, maar u bent zelf ook geen heilige') turns on one of these.
-JAB = re.compile(r"\b(maar|nou|zelf|typisch|eigenlijk|gewoon|ook)\b", re.IGNORECASE)
+# A jab after a summary ('Dus u zegt dat hij voordrong, maar u bent zelf ook geen heilige') turns on one of these;
+# not the 'gewoon' of a wish said back ('dus u bent het zat en u wilt gewoon uw bank', −3, a test session).
+JAB = re.compile(r"\b(maar|nou|zelf|typisch|eigenlijk|ook)\b|(?<!\bwilt )(?<!\bwil )\bgewoon\b", re.IGNORECASE)
 
 
 def only_sums_up(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
@@ -247,6 +248,31 @@ OWN_VIEW = re.compile(r"^\W*((en|maar|dus|oké|ok|nou|ja)\W+)?(meneer|mevrouw)?\
 def asks_own_view(hit: WordingHit) -> bool:
     """The model's aanjager is an open question for the customer's own view."""
     return OWN_VIEW.search(hit.text) is not None
+
+
+# 'en wat heeft de klantenservice gezegd', 'wat hebben ze je beloofd' ask what was said or promised
+# (CIP: doorvragen, de feiten verzamelen): no blame moves by asking it. The model read −3 schuld
+# afschuiven (a test session). 'wat heeft u er zelf aan zitten draaien' asks no such thing and keeps it.
+WHAT_WAS_SAID = re.compile(r"\bwat (heeft|hebben|had|hadden)\b( \w+){0,6} (gezegd|beloofd|verteld|toegezegd|gemaild|geschreven|"
+                           r"geantwoord|aangeboden|afgesproken)\b|\bwat (zei|zeiden|vertelde|vertelden|beloofde|beloofden)\b", re.IGNORECASE)
+
+
+def asks_what_was_said(hit: WordingHit) -> bool:
+    """The model's aanjager is a question for what someone said, promised or agreed."""
+    return WHAT_WAS_SAID.search(hit.text) is not None
+
+
+# 'eh wacht even mijn computer is even traag', 'momentje, ik zoek het op': asking for a moment while the
+# trainee works orders no calm (the model read −3 kalmeringsbevel, a test session); 'wacht even, doe
+# eens rustig' still does.
+ASKS_TO_WAIT = re.compile(r"^\W*((eh|ehm|uh|uhm|nou|ja|oké|ok|sorry)\W+)*(wacht (even|u even|eens|heel even)|momentje|"
+                          r"(een|één) moment(je)?)\b", re.IGNORECASE)
+CALMING_WORDS = re.compile(r"\b(rustig|kalm|kalmeer|normaal|stil|bedaar|bedaren|ontspan|adem|chill|relax|niet zo)\b", re.IGNORECASE)
+
+
+def only_asks_to_wait(hit: WordingHit) -> bool:
+    """The model's calming command is a request for a moment with no word of calming in it."""
+    return ASKS_TO_WAIT.search(hit.text) is not None and CALMING_WORDS.search(hit.text) is None
 
 
 THREATS = "dreigen"  # the id prefix of the rules for threats back (patterns/rules.jsonl: aanjager.dreigen_*)
