@@ -764,6 +764,8 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # asking for a moment while one looks something up orders no calm (−3 kalmeringsbevel, a test session)
         ("eh wacht even mijn computer is even traag", set(), {"aanjager"}),
         ("wacht even doe eens rustig", {"aanjager"}, set()),
+        # hushing the customer is a calming command (3 Reasons Why: communiceer respectvol); it earned nothing
+        ("ssst meneer ik probeer u te helpen", {"aanjager"}, set()),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):
