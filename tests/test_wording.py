@@ -766,6 +766,13 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("wacht even doe eens rustig", {"aanjager"}, set()),
         # hushing the customer is a calming command (3 Reasons Why: communiceer respectvol); it earned nothing
         ("ssst meneer ik probeer u te helpen", {"aanjager"}, set()),
+        # blame and "u begrijpt het niet" in spoken word order went unpunished (Les 6: val de ander aan; a test session)
+        ("dat heeft u zelf gedaan", {"aanjager"}, set()),
+        ("dat had u zelf moeten controleren", {"aanjager"}, set()),
+        ("u begrijpt het niet meneer", {"aanjager"}, set()),
+        ("als u het niet begrijpt leg ik het nog een keer uit", set(), {"aanjager"}),
+        # a stated consequence is a boundary, also when its 'als' is nine words back (3 Reasons Why; it cost −3)
+        ("als u nog een keer tegen mij vloekt dan beëindig ik het gesprek", {"grens_aangeven"}, {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

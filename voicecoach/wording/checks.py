@@ -208,12 +208,15 @@ def clause_end(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
     )
 
 
+CONDITIONS = {"als", "anders", "zolang", "tenzij", "wanneer"}
+
+
 def not_conditional(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
-    """Not part of a stated consequence ('als u zo doorgaat, hang ik op' is a boundary, not a walk-out)."""
-    for token in doc[max(0, start - 8) : start]:
-        if token.lower_ in {"als", "anders", "zolang", "tenzij", "wanneer"}:
-            return False
-    return True
+    """Not part of a stated consequence ('als u zo doorgaat, hang ik op' is a boundary, not a walk-out):
+    no 'als' within eight words, nor within twelve when 'dan' opens the consequence ('als u nog een keer
+    tegen mij vloekt dan beëindig ik het gesprek' cost −3 beside the boundary it is, a test session)."""
+    reach = 12 if start > 0 and doc[start - 1].lower_ == "dan" else 8
+    return not any(token.lower_ in CONDITIONS for token in doc[max(0, start - reach) : start])
 
 
 REPORTING = {"zegt", "zei", "vertelt", "vertelde", "verteld", "gezegd", "beloofd", "schrijft", "schreef", "geeft", "gaf",
