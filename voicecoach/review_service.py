@@ -111,9 +111,9 @@ def withdraw_note(session: Session, user: User, note_id: int) -> None:
     checkpoint(session)
 
 
-def withdraw_overrule(session: Session, user: User, overrule_id: int) -> TurnRow:
+def withdraw_overrule(session: Session, user: User, overrule_id: int) -> None:
     """A coach takes back their judgement of a label; the turn's score is the machine's again
-    (overrules are applied when a score is read, coach_judgement.py). Returns the turn."""
+    (overrules are applied when a score is read, coach_judgement.py)."""
     row = session.get(LabelOverrule, overrule_id)
     turn = session.get(TurnRow, row.turn_id) if row is not None else None
     if row is None or turn is None or row.author_id != user.id:
@@ -121,7 +121,6 @@ def withdraw_overrule(session: Session, user: User, overrule_id: int) -> TurnRow
     _require_reviewer(session, user, turn.conversation.user_id)
     session.delete(row)
     checkpoint(session)
-    return turn
 
 
 def _author(session: Session, user_id: int | None) -> str | None:

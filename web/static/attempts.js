@@ -62,14 +62,7 @@ const Attempts = {
         why.append(...voice.filter((p) => p.points !== 0).map((p) => el("li", "", p.explanation)));
         return [NL.signed(voice.reduce((sum, p) => sum + p.points, 0)), ...(why.children.length ? [why] : [])];
       })),
-      row("Opname", (a) => {
-        const audio = el("audio", "attempt-audio");
-        audio.controls = true;
-        audio.preload = "none";  // every opening of a recording is audited: load it only when played
-        audio.src = `/api/turns/${a.id}/audio`;
-        audio.setAttribute("aria-label", `Poging ${a.attempt} afspelen`);
-        return audio;
-      }),
+      row("Opname", (a) => recordingPlayer(a.id, "attempt-audio", `Poging ${a.attempt} afspelen`)),
       row("Punten", (a) => done(a, () => NL.signed(a.score.total))),
       row("De klant", (a) => done(a, () => angerText(a.result.reaction))),
     );

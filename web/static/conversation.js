@@ -13,8 +13,6 @@ const maxSeconds = Number(root.dataset.maxSeconds) || 120;
 // Only the trainee has the recorder and the privacy buttons; a coach's page has the review panel.
 const hide = (id, hidden) => { if ($(id)) $(id).hidden = hidden; };
 
-// Each customer line plays by itself once: reopening the conversation (a reload, the way back from
-// another page) played the line, or the final words, again. The play button stays.
 // One sound at a time: the trainee's own reply played over the customer's line (a test session).
 // `play` does not bubble, so it is caught on the way down; the waveform's player is not in the page
 // and says so itself (VoicePanel).
@@ -24,6 +22,8 @@ function pauseOthers(playing) {
 }
 document.addEventListener("play", (event) => pauseOthers(event.target), true);
 
+// Each customer line plays by itself once: reopening the conversation (a reload, the way back from
+// another page) played the line, or the final words, again. The play button stays.
 function playOnce(audio, line) {
   const key = `voicecoach-gehoord-${root.dataset.id}`;
   let heard = null;

@@ -7,6 +7,16 @@ const VOCABULARY = JSON.parse(document.getElementById("conversation").dataset.vo
 const LABELS = { ...VOCABULARY.techniques, aanjager: "conflictaanjager" };
 const AANJAGERS = VOCABULARY.aanjagers;
 
+// A turn's recording as a player. Every opening of a recording is audited: it loads only when played.
+function recordingPlayer(turnId, className, label) {
+  const audio = el("audio", className);
+  audio.controls = true;
+  audio.preload = "none";
+  audio.src = `/api/turns/${turnId}/audio`;
+  audio.setAttribute("aria-label", label);
+  return audio;
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -135,12 +145,7 @@ function renderTurn(turn, { open = false, isLast = false } = {}) {
   const { analysis, reaction } = result;
   block.append(el("h3", "", "Jouw antwoord"));
   block.append(renderTranscript(analysis.corrected_text || analysis.transcript.text, analysis.wording));
-  const audio = el("audio", "reply-audio");
-  audio.controls = true;
-  audio.preload = "none";  // every opening of a recording is audited: load it only when played
-  audio.src = `/api/turns/${turn.id}/audio`;
-  audio.setAttribute("aria-label", `Je antwoord in beurt ${turn.number} afspelen`);
-  block.append(audio);
+  block.append(recordingPlayer(turn.id, "reply-audio", `Je antwoord in beurt ${turn.number} afspelen`));
   block.append(el("h3", "", "Punten"));
   block.append(renderPoints(turn.score));
   const total = el("p", "total", `Totaal deze beurt: ${scoreText(turn.score)}.`);

@@ -40,7 +40,7 @@ const Review = (() => {
     button.addEventListener("click", () => run(async () => {
       if (!window.confirm(question)) return;
       const response = await fetch(url, { method: "DELETE", headers: csrfHeaders() });
-      if (!response.ok) throw (await response.json().catch(() => ({}))).error || { message: "Intrekken lukte niet. Probeer het opnieuw." };
+      if (!response.ok) throw problem(response.status, parseJson(await response.text()));
       await load(false);
       $("review-status").textContent = typeof done === "function" ? done() : done;
       $("review-heading").focus();
