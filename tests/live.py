@@ -46,6 +46,15 @@ class LiveService:
                 time.sleep(0.2)
         raise RuntimeError("the service did not start")
 
+    def wait_until_live_ready(self, seconds: float = 300) -> None:
+        """Until /healthz says the streamed replies' Whisper is warm: a reply streamed before is
+        worked out after Stop (as it should be), so a test of what was heard while speaking waits."""
+        deadline = time.monotonic() + seconds
+        while not httpx.get(f"{self.url}/healthz", timeout=5).json()["live"]["ready"]:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the live pass was not warm after {seconds:.0f} s")
+            time.sleep(0.5)
+
     def create_user(self, username: str, role: str = "trainee", password: str = "geheim-wachtwoord") -> None:
         subprocess.run(
             [sys.executable, "-m", "voicecoach", "users", "create", username, "--role", role, "--password-stdin"],

@@ -29,6 +29,7 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
     live = LiveService(tmp_path_factory.mktemp("data")).start()
     live.create_user("spreker")
     live.start_worker()
+    live.wait_until_live_ready()  # the first phrase is heard while the trainee speaks, however busy the machine
     yield live
     live.stop()
 

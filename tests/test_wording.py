@@ -773,6 +773,11 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("als u het niet begrijpt leg ik het nog een keer uit", set(), {"aanjager"}),
         # a stated consequence is a boundary, also when its 'als' is nine words back (3 Reasons Why; it cost −3)
         ("als u nog een keer tegen mij vloekt dan beëindig ik het gesprek", {"grens_aangeven"}, {"aanjager"}),
+        # the model's technique on a clause whose only statement is an aanjager (+2 begrip tonen, a test session)
+        ("ehm ja dat is dan pech", {"aanjager"}, {"begrip_tonen"}),
+        ("dat is dan pech maar ik begrijp dat u baalt", {"aanjager", "begrip_tonen"}, set()),
+        # a reproach in the ik-form is no ik-boodschap (+2 and the customer calmed, a test session)
+        ("ik snap echt niet dat u daar nu pas mee komt", set(), {"ik_boodschap", "begrip_tonen"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

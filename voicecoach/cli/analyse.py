@@ -8,13 +8,12 @@ from pathlib import Path
 
 import typer
 
-from voicecoach.analysis import Analyser
-from voicecoach.coaching.conversation import Conversation
-from voicecoach.replies import answer, hear_audio, turn_record
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
 from voicecoach.scenarios import Scenario, load_scenarios
-from voicecoach.voice.baseline import CALIBRATION_TEXT, Baseline
+
+# Whisper, spaCy and librosa are imported inside the commands: every other command (`users create`,
+# `serve`'s own start) would otherwise pay seconds for them at each start.
 
 EXIT_BAD_INPUT = 2
 
@@ -29,6 +28,8 @@ def calibrate(
     out: Path = typer.Option(..., "--out", help="Waar de basislijn (JSON) komt."),
 ) -> None:
     """Meet je rustige stem (luidheid, toonhoogte, spreektempo) uit een voorgelezen tekst."""
+    from voicecoach.analysis import Analyser
+
     try:
         baseline = Analyser(get_settings()).calibrate(file)
     except VoiceCoachError as error:
@@ -45,6 +46,11 @@ def analyse(
     as_json: bool = typer.Option(True, "--json/--no-json", help="Eén JSON-object op stdout."),
 ) -> None:
     """Analyseer één antwoord: tekst met woordtijden, stem tegen je basislijn."""
+    from voicecoach.analysis import Analyser
+    from voicecoach.coaching.conversation import Conversation
+    from voicecoach.replies import answer, hear_audio, turn_record
+    from voicecoach.voice.baseline import Baseline
+
     try:
         baseline = Baseline.load(baseline_file) if baseline_file else None
         analyser = Analyser(get_settings())
@@ -69,4 +75,6 @@ def _scenario(scenario_id: str) -> Scenario:
 
 def calibration_text() -> None:
     """Toon de tekst die je rustig voorleest voor de kalibratie."""
+    from voicecoach.voice.baseline import CALIBRATION_TEXT
+
     sys.stdout.write(CALIBRATION_TEXT + "\n")

@@ -9,8 +9,6 @@ import typer
 
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
-from voicecoach.wording.classify import WordingClassifier
-from voicecoach.wording.pipeline import load_pipeline
 
 BATCH = 256
 
@@ -19,6 +17,9 @@ def classify(
     jsonl: bool = typer.Option(True, "--jsonl/--no-jsonl", help="JSON per regel (standaard)."),
 ) -> None:
     """Herken conflictremmers en conflictaanjagers in getypte antwoorden (één per regel op stdin)."""
+    from voicecoach.wording.classify import WordingClassifier  # spaCy: only for this command
+    from voicecoach.wording.pipeline import load_pipeline
+
     try:
         classifier = WordingClassifier(load_pipeline(get_settings().spacy_model))
     except VoiceCoachError as error:

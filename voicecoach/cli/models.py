@@ -8,8 +8,6 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from voicecoach.config import get_settings
 from voicecoach.errors import VoiceCoachError
-from voicecoach.speech.model_files import assemble_whisper_base
-from voicecoach.wording.pipeline import save_pipeline
 
 app = typer.Typer(help="Modellen installeren en controleren.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -20,6 +18,8 @@ def install(
     skip_whisper: bool = typer.Option(False, help="Alleen de spaCy-pijplijn bouwen."),
 ) -> None:
     """Stel het Whisper-basismodel samen (met controlesom) en bouw de Nederlandse spaCy-pijplijn."""
+    from voicecoach.wording.pipeline import save_pipeline  # spaCy: only for this command
+
     settings = get_settings()
     try:
         if not skip_whisper:
@@ -33,6 +33,8 @@ def install(
 
 
 def _install_whisper(target) -> None:  # type: ignore[no-untyped-def]
+    from voicecoach.speech.model_files import assemble_whisper_base
+
     with Progress(
         TextColumn("Whisper-model samenstellen"),
         BarColumn(),

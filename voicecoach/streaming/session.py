@@ -69,6 +69,11 @@ def warm_up(model: Callable[[], WhisperModel]) -> None:
         _warm.set()
 
 
+def is_warm() -> bool:
+    """Whether this process's live Whisper pass is warmed up (`serve` starts it at once)."""
+    return _warm.is_set()
+
+
 class StreamSession:
     def __init__(self, path: Path, max_seconds: float, model: Callable[[], WhisperModel], *, guess: bool = True) -> None:
         self.file = GrowingWav(path, max_seconds)

@@ -18,7 +18,7 @@ from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
     CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_talk,
     asks_understanding_for_oneself, asks_what_was_said, covered_share, denies_a_judgement, denies_understanding,
-    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_asks_to_wait, only_greets, only_sums_up,
+    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_an_aanjager, only_asks_to_wait, only_greets, only_sums_up,
     only_tells_the_news, opens_with_understanding, paraphrased, proposes_together, refuses_the_step, sets_the_rules,
     sums_up, without_remmers_in_a_threat,
 )
@@ -27,6 +27,7 @@ from voicecoach.vocabulary import (
 )
 
 AANJAGER_COVERAGE = 0.5
+UNDERSTANDING_LABELS = frozenset({"begrip_tonen", "ik_boodschap"})  # 'ik snap …' is both
 # "U bent meneer De Vries, toch?": who the customer is, asked at the door or on the phone; the model
 # read "u bent …" as an attack (a test session). Only the title and a name (at most three words).
 NAMES_THE_CUSTOMER = re.compile(
@@ -98,7 +99,8 @@ class WordingClassifier:
             and not (hit.label == "oplossing_zoeken" and REFUSAL.search(hit.text) and " maar " not in hit.text.lower())
             and not (hit.label == "oplossing_zoeken" and refuses_the_step(hit, text))
             and not (hit.label == "oplossing_zoeken" and only_tells_the_news(hit, rule_hits))
-            and not (hit.label == "begrip_tonen" and denies_understanding(hit))
+            and not (hit.label in UNDERSTANDING_LABELS and denies_understanding(hit))
+            and not (hit.label in STATEMENT_REMMERS and only_an_aanjager(hit, rule_hits))
             and not (hit.label == AANJAGER and asks_own_view(hit))
             and not (hit.label == AANJAGER and hit.subtype == "schuld_afschuiven" and asks_what_was_said(hit))
             and not (hit.label == AANJAGER and only_greets(hit))

@@ -201,6 +201,27 @@ def is_remmer_clause(start: int, end: int, rule_hits: Sequence[WordingHit]) -> b
     return covered_share(start, end, remmers) >= VETO_COVERAGE
 
 
+# Words that say nothing of their own beside an aanjager: 'ehm ja dat is dan pech' was paid +2 begrip
+# tonen and '… dus dat is uw eigen schuld' read as samenvatten, the model's technique on a clause whose
+# only statement is the aanjager the rules found in it (a test session).
+EMPTY_WORDS = frozenset(
+    "eh ehm uh uhm hm nou ja nee oké ok okay kijk goh oh och ach sorry meneer mevrouw hoor zeg hè he joh "
+    "dat dit het dan dus maar en of ook toch gewoon echt wel nu is was u je jij".split()
+)
+
+
+def only_an_aanjager(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """The model's technique is words a rule finds an aanjager, and words that say nothing besides."""
+    aanjagers = [other for other in rule_hits if other.label == AANJAGER and other.overlaps(hit)]
+    if not aanjagers:
+        return False
+    rest = list(hit.text.lower())
+    for other in aanjagers:
+        rest[max(other.start, hit.start) - hit.start : min(other.end, hit.end) - hit.start] = " " * (
+            min(other.end, hit.end) - max(other.start, hit.start))
+    return set(re.findall(r"\w+", "".join(rest))) <= EMPTY_WORDS
+
+
 def covered_share(start: int, end: int, covering: Sequence[WordingHit]) -> float:
     """The share of the characters start..end that the `covering` hits cover."""
     covered: set[int] = set()
@@ -234,7 +255,9 @@ def refuses_the_step(hit: WordingHit, text: str) -> bool:
 
 
 def denies_understanding(hit: WordingHit) -> bool:
-    """The model's understanding says the trainee cannot imagine or understand the customer's side."""
+    """The model's understanding or ik-boodschap says the trainee cannot imagine or understand the
+    customer's side ('ik snap echt niet dat u daar nu pas mee komt' was paid +2 ik-boodschap and the
+    customer calmed, a test session: a reproach in the ik-form, Les 6: val de ander niet aan)."""
     return NEGATED_UNDERSTANDING.search(hit.text) is not None
 
 

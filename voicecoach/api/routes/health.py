@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from voicecoach import __version__
 from voicecoach.api.deps import SessionDep
 from voicecoach.jobs import queue_health
+from voicecoach.streaming.session import is_warm
 
 router = APIRouter(tags=["health"])
 
@@ -19,7 +20,8 @@ router = APIRouter(tags=["health"])
 def healthz(request: Request, session: SessionDep) -> JSONResponse:
     """200 with `status: ok`, or 503 with the problems: no worker heartbeat for
     VOICECOACH_WORKER_STALE_SECONDS (while one is expected or jobs wait), or a job waiting longer
-    than VOICECOACH_QUEUE_STALE_SECONDS."""
+    than VOICECOACH_QUEUE_STALE_SECONDS. `live.ready`: the streamed replies' Whisper is loaded and
+    warm (until then a reply streamed at once is worked out after Stop, as an upload is)."""
     settings = request.app.state.settings
     queue = queue_health(session)
     problems = []
@@ -36,6 +38,7 @@ def healthz(request: Request, session: SessionDep) -> JSONResponse:
         "version": __version__,
         "problems": problems,
         "worker": {"last_beat_seconds": _round(beat)},
+        "live": {"ready": is_warm()},
         "queue": {"waiting": queue["waiting"], "oldest_waiting_seconds": _round(queue["oldest_waiting_seconds"])},
     }
     return JSONResponse(body, status_code=503 if problems else 200)
