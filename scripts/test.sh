@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
-exec .venv/bin/python -m pytest "$@"
+# One pytest worker per core (at most four: each may run Whisper, a server and Chromium), a test file
+# per worker so its module fixtures (a live service, a browser) start once.
+exec .venv/bin/python -m pytest -n auto --maxprocesses 4 --dist loadfile "$@"

@@ -47,8 +47,7 @@ class LiveService:
         raise RuntimeError("the service did not start")
 
     def wait_until_live_ready(self, seconds: float = 300) -> None:
-        """Until /healthz says the streamed replies' Whisper is warm: a reply streamed before is
-        worked out after Stop (as it should be), so a test of what was heard while speaking waits."""
+        """Until /healthz says the streamed replies' Whisper is warm (`serve` warms it at start)."""
         deadline = time.monotonic() + seconds
         while not httpx.get(f"{self.url}/healthz", timeout=5).json()["live"]["ready"]:
             if time.monotonic() > deadline:

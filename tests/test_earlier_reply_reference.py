@@ -103,7 +103,7 @@ def test_the_reference_is_the_calmest_whole_reply():
 def test_the_terminal_holds_a_shout_against_the_calm_earlier_reply_too(quiet_microphone, tmp_path, monkeypatch):
     """`voicecoach practice` without a calibration held every reply against general values. The
     microphone is the one part replaced: the same recordings come in instead (no sound card in CI)."""
-    from voicecoach.cli import practice as terminal
+    from voicecoach.cli import practice_session as terminal
 
     spoken = iter([quiet_microphone["calm"], quiet_microphone["shout"]])
     monkeypatch.setattr(terminal, "hear_line_and_record", lambda line, **_: (next(spoken).read_bytes(), None))
