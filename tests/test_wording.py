@@ -776,6 +776,11 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         # the model's technique on a clause whose only statement is an aanjager (+2 begrip tonen, a test session)
         ("ehm ja dat is dan pech", {"aanjager"}, {"begrip_tonen"}),
         ("dat is dan pech maar ik begrijp dat u baalt", {"aanjager", "begrip_tonen"}, set()),
+        # telling the customer not to cry, or both customers to stop, is a calming command (3 Reasons Why; a test session)
+        ("u hoeft echt niet te huilen hoor", {"aanjager"}, set()),
+        ("ophouden nu allebei", {"aanjager"}, set()),
+        ("we moeten stoppen nu allebei want het is tijd", set(), {"aanjager"}),
+        ("u hoeft niet zo lang te wachten", set(), {"aanjager"}),
         # a reproach in the ik-form is no ik-boodschap (+2 and the customer calmed, a test session)
         ("ik snap echt niet dat u daar nu pas mee komt", set(), {"ik_boodschap", "begrip_tonen"}),
     ],

@@ -252,6 +252,18 @@ def not_a_joint_proposal(doc: Doc, start: int, _end: int, _ctx: Context) -> bool
     return not any(first in {"laten", "zullen"} and second in {"we", "wij"} for first, second in zip(before, before[1:]))
 
 
+COMMAND_LEADS = {"nu", "nou", "zo", "en", "oké", "ok", "ja", "hé", "hee", "hallo"}
+
+
+def bare_infinitive_command(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
+    """'ophouden nu allebei' as an order opens its clause by itself ('nu ophouden allebei' too),
+    not after a finite verb whose infinitive it is ('we moeten stoppen nu allebei')."""
+    if start == 0 or doc[start].is_sent_start:
+        return True
+    previous = doc[start - 1]
+    return previous.is_punct or previous.lower_ in ctx.words["clause_openers"] or previous.lower_ in COMMAND_LEADS
+
+
 AANJAGER_CHECKS: dict[str, Check] = {
     "not_denied": not_denied,
     "not_first_person_object": not_first_person_object,
@@ -279,4 +291,5 @@ AANJAGER_CHECKS: dict[str, Check] = {
     "third_party_subject": third_party_subject,
     "the_whole_reply": the_whole_reply,
     "not_a_joint_proposal": not_a_joint_proposal,
+    "bare_infinitive_command": bare_infinitive_command,
 }
