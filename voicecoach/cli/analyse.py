@@ -13,7 +13,7 @@ from voicecoach.errors import VoiceCoachError
 from voicecoach.scenarios import Scenario, load_scenarios
 
 # Whisper, spaCy and librosa are imported inside the commands: every other command (`users create`,
-# `serve`'s own start) would otherwise pay seconds for them at each start.
+# `scenarios list`, …) would otherwise pay seconds for them at each start.
 
 EXIT_BAD_INPUT = 2
 

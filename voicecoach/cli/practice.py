@@ -3,8 +3,6 @@ conversation itself is cli/practice_session.py, imported only when practising)."
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import typer
