@@ -783,6 +783,17 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("u hoeft niet zo lang te wachten", set(), {"aanjager"}),
         # a reproach in the ik-form is no ik-boodschap (+2 and the customer calmed, a test session)
         ("ik snap echt niet dat u daar nu pas mee komt", set(), {"ik_boodschap", "begrip_tonen"}),
+        # the blog's own open question and plain empathy cost −3 (the model's aanjager, a test session)
+        ("kun je me meer vertellen over wat je dwars zit", {"open_vraag"}, {"aanjager"}),
+        ("met drie kinderen is dat natuurlijk echt een ramp", {"begrip_tonen"}, {"aanjager"}),
+        ("goh wat vervelend zeg ik zou ook boos zijn", {"begrip_tonen"}, {"aanjager"}),
+        ("goh wat vervelend nou ik zou zeggen lees de volgende keer de kleine lettertjes", {"aanjager"}, set()),
+        ("ja ja ik snap het fijne dag nog", {"aanjager"}, set()),
+        # ordering silence is a calming command (3 Reasons Why: communiceer respectvol), missed in a test session
+        ("nu even stil", {"aanjager"}, set()),
+        ("Stoppen, allebei.", {"aanjager"}, set()),
+        ("even stil staan bij wat er gebeurd is", set(), {"aanjager"}),
+        ("het is nu even stil aan de lijn", set(), {"aanjager"}),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

@@ -264,6 +264,11 @@ def bare_infinitive_command(doc: Doc, start: int, _end: int, ctx: Context) -> bo
     return previous.is_punct or previous.lower_ in ctx.words["clause_openers"] or previous.lower_ in COMMAND_LEADS
 
 
+def not_standing_still(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
+    """'Nu even stil' orders silence; 'even stil staan bij wat er gebeurde' asks to reflect."""
+    return end >= len(doc) or doc[end].lower_ not in {"staan", "stilstaan", "bij"}
+
+
 AANJAGER_CHECKS: dict[str, Check] = {
     "not_denied": not_denied,
     "not_first_person_object": not_first_person_object,
@@ -286,6 +291,7 @@ AANJAGER_CHECKS: dict[str, Check] = {
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
     "a_command": a_command,
+    "not_standing_still": not_standing_still,
     "no_way_out_after": no_way_out_after,
     "not_about_behaviour": not_about_behaviour,
     "third_party_subject": third_party_subject,

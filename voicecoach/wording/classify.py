@@ -19,8 +19,8 @@ from voicecoach.wording.vetoes import (
     CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_talk,
     asks_understanding_for_oneself, asks_what_was_said, covered_share, denies_a_judgement, denies_understanding,
     is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_an_aanjager, only_asks_to_wait, only_greets, only_sums_up,
-    only_tells_the_news, opens_with_understanding, paraphrased, proposes_together, refuses_the_step, sets_the_rules,
-    sums_up, without_remmers_in_a_threat,
+    only_tells_the_news, opens_with_understanding, paraphrased, proposes_together, reads_as_understanding, refuses_the_step,
+    sets_the_rules, sums_up, without_remmers_in_a_threat,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -89,6 +89,7 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and is_remmer_clause(hit.start, hit.end, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype in LIMIT_KINDS and offers_after(hit, [*rule_hits, *model_hits]))
             and not (hit.label == AANJAGER and opens_with_understanding(hit, rule_hits))
+            and not (hit.label == AANJAGER and reads_as_understanding(hit, model_hits))
             and not (hit.label in REPORTED_LABELS and paraphrased(hit, rule_hits))
             and not (hit.label == AANJAGER and self._names_the_customer(hit))
             and not (hit.label == AANJAGER and hit.subtype == "stoppen_met_communiceren" and asks_to_talk(hit, rule_hits))

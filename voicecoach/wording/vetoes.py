@@ -141,24 +141,44 @@ def offers_after(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
 OPENERS = re.compile(r"^(?:\W*\b(?:ja|nou|eh|ehm|uh|uhm|oh|o|och|ach|jee|goh|kijk|hé|hee|hoi|hallo|meneer|mevrouw|beste|sorry)\b)*\W*$",
                      re.IGNORECASE)
 UNDERSTANDING = frozenset({"erkennen", "begrijpen", "inleven", "spiegelen"})  # not an own experience
-TURN_WORDS = re.compile(r"\b(maar|alleen|echter|behalve|toch|moet|moeten|hoeft|hoeven|nou ja|niet de enige)\b", re.IGNORECASE)
+TURN_WORDS = re.compile(r"\b(maar|alleen|echter|behalve|toch|moet|moeten|hoeft|hoeven|nou|niet de enige|ik zou zeggen)\b",
+                        re.IGNORECASE)
 
 
 def opens_with_understanding(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """The model's aanjager on one clause that a rule's words of understanding open and nothing turns
-    ('wat vervelend mevrouw dat u twee keer gemaild heeft en niks heeft gehoord' cost −3 schuld
-    afschuiven, 'ja ik snap je helemaal ik zou ook boos zijn' −3 afwijken van het kernprobleem, and the
-    customer got angrier: CIP stap 1, "geef aan dat u de gevoelens … begrijpt"). Not when the rules
+    """The model's aanjager on one clause that a rule's words of understanding (or an invitation to
+    tell) open and nothing turns ('wat vervelend mevrouw dat u twee keer gemaild heeft en niks heeft
+    gehoord' cost −3 schuld afschuiven, 'ja ik snap je helemaal ik zou ook boos zijn' −3 afwijken van het
+    kernprobleem, and the customer got angrier: CIP stap 1, "geef aan dat u de gevoelens … begrijpt";
+    the blog's own open question 'kun je me meer vertellen over wat je dwars zit' cost −3 emotioneel
+    worden, its 'vertellen' read as 'u gaat mij niet vertellen …'). Not when the rules
     find an aanjager in it, after a turn ('maar', 'toch', 'u moet …') or a sentence end, nor for
     breaking off ('ja ik snap het volgende'), an own experience ('ik heb zelf ook …, daar ging ik ook
     niet over zeuren') or 'sorry' (also said before a retort: 'sorry hoor, ik ben niet uw voetveeg')."""
     if hit.subtype == "stoppen_met_communiceren" or any(other.label == AANJAGER and other.overlaps(hit) for other in rule_hits):
         return False
-    opening = [other for other in rule_hits if other.label == "begrip_tonen" and other.subtype in UNDERSTANDING
-               and other.rule != "begrip.excuses" and other.lies_within(hit)
+    opening = [other for other in rule_hits if _welcomes(other) and other.lies_within(hit)
                and OPENERS.match(hit.text[: other.start - hit.start])]
     rest = hit.text[opening[0].end - hit.start:] if opening else ""
     return bool(opening) and not TURN_WORDS.search(rest) and not re.search(r"[.,!?;:]", rest)
+
+
+def _welcomes(hit: WordingHit) -> bool:
+    """Words of understanding (not an own experience, not 'sorry') or an invitation to tell."""
+    understands = hit.label == "begrip_tonen" and hit.subtype in UNDERSTANDING and hit.rule != "begrip.excuses"
+    return understands or (hit.label == "open_vraag" and hit.subtype == "vertelverzoek")
+
+
+UNDERSTANDING_MARGIN = 0.1  # see reads_as_understanding
+
+
+def reads_as_understanding(hit: WordingHit, model_hits: Sequence[WordingHit]) -> bool:
+    """The model's aanjager on a stretch the model itself reads as begrip tonen, clearly more surely
+    ('met drie kinderen is dat natuurlijk echt een ramp': begrip tonen 0.96, persoon aanvallen 0.62,
+    both paid, a test session). In the training replies every aanjager so outweighed was none, but
+    breaking off: 'ja ja ik snap het fijne dag nog' reads as understanding and ends the talk."""
+    return hit.subtype != "stoppen_met_communiceren" and any(other.label == "begrip_tonen" and other.method == "model" and (other.start, other.end) == (hit.start, hit.end)
+               and (other.probability or 0.0) >= (hit.probability or 0.0) + UNDERSTANDING_MARGIN for other in model_hits)
 
 
 OWN_STEP = re.compile(r"^(ik|we|wij)\b", re.IGNORECASE)
