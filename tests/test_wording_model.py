@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import SPACY_DIR
 from voicecoach.coaching.scoring import load_weights, score_turn
 from voicecoach.scenarios import load_scenarios
-from voicecoach.wording.classify import WordingClassifier
+from voicecoach.wording.classify import EXAMPLE_LIKENESS, WordingClassifier
 from voicecoach.wording.vetoes import is_remmer_clause
 from voicecoach.wording.evaluation import load_labelled, predicted_labels
 from voicecoach.wording.model import MODEL_DIR, WordingModel, clauses, load_model
@@ -85,10 +85,25 @@ def test_model_hits_carry_clause_probability_and_nearest_example(classifier):
         assert text[hit.start : hit.end] == hit.text and hit.text
         assert 0.0 < hit.probability <= 1.0
         assert hit.nearest_example in train_ids
-        # plain Dutch for the trainee: the example's words, not its id or a percentage
+        # plain Dutch for the trainee: the example's words (when it shares enough: see below), not its id
+        # or a percentage
         assert hit.explanation.startswith("Dit lijkt op ") and hit.nearest_example not in hit.explanation
-        assert "%" not in hit.explanation and "zoals de voorbeeldzin" in hit.explanation
+        assert "%" not in hit.explanation
         assert hit.source in SEED_FILES and hit.source_title == SEED_FILES[hit.source]
+
+
+def test_an_example_is_quoted_only_when_it_shares_the_replys_words(classifier):
+    """'kun je me meer vertellen over wat je dwars zit' was explained with "u gaat mij niet vertellen
+    hoe ik mijn werk moet doen" (a test session): an example sharing a word or two is not quoted."""
+    quoted = []
+    for text in ("Weet u, iedereen hier in de rij wacht gewoon netjes, alleen u maakt er een drama van.",
+                 "ik snap jullie allebei eh maar ik kan maar een persoon tegelijk helpen"):
+        for found, shown in zip(classifier.model.hits(text), classifier.model_hits(text), strict=True):
+            assert shown.nearest_example == found.nearest_id
+            quoted.append(f'"{found.nearest_text}"' in shown.explanation)
+            assert quoted[-1] == (found.nearest_likeness >= EXAMPLE_LIKENESS), (text, found)
+            assert shown.explanation.startswith("Dit lijkt op ") and "minder zeker" in shown.explanation
+    assert True in quoted and False in quoted  # both kinds were seen
 
 
 def test_every_fused_hit_on_the_dev_set_has_evidence_and_source(classifier):
@@ -224,7 +239,7 @@ def test_a_techniques_example_holds_no_aanjager():
     for text in ("Ik zie dat u al drie dagen zonder internet zit, dat is vervelend.", "Ik begrijp dat u boos bent.",
                  "Wat is er precies gebeurd?", "Ik regel vandaag nog een monteur."):
         for label in ("ik_boodschap", "begrip_tonen", "open_vraag", "oplossing_zoeken"):
-            example_id, _ = model.nearest(text, label)
+            example_id, _, _ = model.nearest(text, label)
             row = model.example_ids.index(example_id)
             assert model.example_labels[row, model.labels.index(label)] and not model.example_labels[row, aanjager]
 

@@ -27,6 +27,7 @@ from voicecoach.vocabulary import (
 )
 
 AANJAGER_COVERAGE = 0.5
+EXAMPLE_LIKENESS = 0.4  # below this n-gram cosine the nearest example shares only a word or two with the reply
 UNDERSTANDING_LABELS = frozenset({"begrip_tonen", "ik_boodschap"})  # 'ik snap …' is both
 # "U bent meneer De Vries, toch?": who the customer is, asked at the door or on the phone; the model
 # read "u bent …" as an attack (a test session). Only the title and a name (at most three words).
@@ -178,9 +179,12 @@ class WordingClassifier:
         name = AANJAGER_NAMES[hit.subtype] if hit.label == AANJAGER else TECHNIQUE_NAMES[hit.label]
         # plain words for the trainee; the probability and the example's id stay in the hit's evidence
         kind = f"een conflictaanjager ({name})" if hit.label == AANJAGER else f"de techniek '{name}'"
+        # an example sharing only a word or two ('vertellen') explains nothing and misleads: 'kun je me meer
+        # vertellen over wat je dwars zit' was shown beside "u gaat mij niet vertellen hoe …" (a test session)
+        example = f", zoals de voorbeeldzin \"{hit.nearest_text}\"" if hit.nearest_likeness >= EXAMPLE_LIKENESS else ""
         explanation = (
-            f"Dit lijkt op {kind}: \"{hit.text}\", zoals de voorbeeldzin \"{hit.nearest_text}\". VoiceCoach vond "
-            "dit door te vergelijken met voorbeeldzinnen, niet aan de hand van vaste woorden, dus het is minder zeker."
+            f"Dit lijkt op {kind}: \"{hit.text}\"{example}. VoiceCoach vond dit door te vergelijken met "
+            "voorbeeldzinnen, niet aan de hand van vaste woorden, dus het is minder zeker."
         )
         return WordingHit(
             label=hit.label, subtype=hit.subtype, rule=f"model.{key}", start=hit.start, end=hit.end, text=hit.text,

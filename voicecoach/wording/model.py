@@ -104,6 +104,7 @@ class ModelHit:
     probability: float
     nearest_id: str
     nearest_text: str
+    nearest_likeness: float  # cosine of the n-gram vectors: how much the example shares the words
 
 
 class WordingModel:
@@ -281,9 +282,9 @@ class WordingModel:
         columns = [i for i, label in enumerate(self.labels) if label.startswith("aanjager:")]
         return self.labels[max(columns, key=lambda i: row[i])].split(":", 1)[1]
 
-    def nearest(self, text: str, label: str) -> tuple[str, str]:
-        """Id and text of the most similar training example that carries `label` (for a technique,
-        one without an aanjager)."""
+    def nearest(self, text: str, label: str) -> tuple[str, str, float]:
+        """Id, text and likeness (n-gram cosine) of the most similar training example that carries
+        `label` (for a technique, one without an aanjager)."""
         indices, values = vectorise(normalise_text(text, self.tables), self.spec, self.vocabulary, self.idf)
         dense = np.zeros(len(self.idf), dtype=np.float32)
         dense[indices] = values
@@ -297,7 +298,7 @@ class WordingModel:
             with_aanjager = self.example_labels[:, self.labels.index("aanjager")]
             sums[with_aanjager & self.example_labels[:, column]] = -0.5  # used only when no clean example exists
         best = int(np.argmax(sums))
-        return self.example_ids[best], self.example_texts[best]
+        return self.example_ids[best], self.example_texts[best], max(0.0, float(sums[best]))
 
 
 def _overlap(a: Span, b: Span) -> bool:
