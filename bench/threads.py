@@ -8,7 +8,9 @@ language="nl", beam_size=5)` of every clip one after another, with 1 and 2 threa
 faster-whisper's default (cpu_threads=0); VoiceCoach's transcription (phrases, sized window, no
 fallback) one after another with 1 and 2 threads, and in two processes side by side with one
 thread each (what `voicecoach worker` does with VOICECOACH_ANALYSIS_PROCESSES=2). Ratios are
-against plain sequential with faster-whisper's default threads.
+against plain sequential with faster-whisper's default threads. First, what a trainee waits for on
+a streamed reply: the live pass over the last phrase of a 10 s reply with 1 and 2 threads
+(VOICECOACH_LIVE_CPU_THREADS).
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ from latency import (
     one_after_another,
     plain_model,
     plain_transcribe,
+    reply_of,
     speak,
 )
 
 from voicecoach.config import Settings
-from voicecoach.speech.transcribe import load_whisper, transcribe
+from voicecoach.speech.phrases import find_phrases
+from voicecoach.speech.transcribe import load_whisper, transcribe, transcribe_phrase
 
 CLIPS = 30
 _model: WhisperModel | None = None
@@ -64,12 +68,28 @@ def side_by_side(clips: list[np.ndarray], processes: int) -> float:
         return time.perf_counter() - started
 
 
+def live_pass(folder: Path) -> None:
+    """What the trainee waits for after Stop on a streamed reply: one pass over the last phrase of a
+    10 s reply, with 1 and 2 threads (VOICECOACH_LIVE_CPU_THREADS)."""
+    samples = reply_of(10, load_replies(), folder)
+    last = find_phrases(samples)[-1]
+    settings = Settings()
+    seconds = {}
+    for threads in (1, 2):
+        model = load_whisper(settings.whisper_model, settings.compute_type, threads)
+        seconds[threads] = median_seconds(lambda m=model: transcribe_phrase(m, samples, last))
+        print(f"  live pass over the last phrase ({last.end_s - last.start_s:.1f} s) of a 10 s reply, "
+              f"{threads} thread(s): {seconds[threads]:.2f} s", flush=True)
+    print(f"  -> VOICECOACH_LIVE_CPU_THREADS={min(seconds, key=seconds.__getitem__)} is faster on this machine")
+
+
 def main() -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M')} UTC, {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         replies = load_replies()[:CLIPS]
         clips = [speak(reply, Path(tmp) / f"c{i}.wav", VOICES[i % 2]) for i, reply in enumerate(replies)]
+        live_pass(Path(tmp))
     speech = sum(len(clip) for clip in clips) / 16_000
     print(f"{CLIPS} replies, {speech:.0f} s of speech; seconds for all of them (replies per minute)")
     rows: list[tuple[str, float]] = []

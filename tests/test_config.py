@@ -36,3 +36,16 @@ def test_hub_is_switched_off():
     import voicecoach  # noqa: F401
 
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+def test_the_live_pass_has_its_own_thread_count(tmp_path):
+    """VOICECOACH_LIVE_CPU_THREADS gives the streamed replies' live pass its own model (bench/threads.py
+    measures which count is faster on this machine); unset, it shares the analysis's."""
+    from voicecoach.analysis import Analyser
+    from voicecoach.speech.transcribe import load_whisper
+
+    shared = Analyser(Settings(data_dir=tmp_path, cpu_threads=1))
+    assert shared.live_whisper is shared.whisper
+    own = Analyser(Settings(data_dir=tmp_path, cpu_threads=1, live_cpu_threads=2))
+    assert own.live_whisper is load_whisper(own.settings.whisper_model, own.settings.compute_type, 2)
+    assert own.live_whisper is not own.whisper

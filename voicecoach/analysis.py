@@ -79,6 +79,12 @@ class Analyser:
         return load_whisper(s.whisper_model, s.compute_type, s.cpu_threads)
 
     @property
+    def live_whisper(self):  # type: ignore[no-untyped-def]
+        """The model of the live pass over a streamed reply's phrases (streaming/session.py)."""
+        s = self.settings
+        return load_whisper(s.whisper_model, s.compute_type, s.live_cpu_threads or s.cpu_threads)
+
+    @property
     def wording(self) -> WordingClassifier:
         return WordingClassifier(load_pipeline(self.settings.spacy_model))
 

@@ -57,6 +57,13 @@ class Settings(BaseSettings):
         "2–3 × slower on the 2-core machines measured (bench/threads.py); the cores are used by analyses side "
         "by side (analysis_processes) and by the live path beside them.",
     )
+    live_cpu_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="CTranslate2 threads of the live pass over a streamed reply's phrases (one pass at a time per "
+        "server, the trainee waiting for the last). Unset: cpu_threads. Two made the last phrase's pass 1.65 × "
+        "faster on one 2-core machine and twice as slow on another: bench/threads.py measures both here.",
+    )
     analysis_processes: int = Field(
         default_factory=lambda: min(os.cpu_count() or 1, 2),
         ge=1,

@@ -41,7 +41,7 @@ def serve(
     app.state.worker_expected = with_worker
     from voicecoach.streaming.session import LIVE_WORK, warm_up
 
-    LIVE_WORK.submit(warm_up, lambda: app.state.service.analyser.whisper)  # streamed replies: model ready
+    LIVE_WORK.submit(warm_up, lambda: app.state.service.analyser.live_whisper)  # streamed replies: model ready
     supervisor = WorkerSupervisor() if with_worker else None
     if supervisor is not None:
         supervisor.start()

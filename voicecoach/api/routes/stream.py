@@ -79,7 +79,7 @@ async def stream_turn(websocket: WebSocket, conversation_id: str) -> None:
     await websocket.accept()
     settings = service.settings
     stream = StreamSession(
-        stream_file(settings.data_dir, user_id), settings.max_audio_seconds, lambda: service.analyser.whisper,
+        stream_file(settings.data_dir, user_id), settings.max_audio_seconds, lambda: service.analyser.live_whisper,
         guess=settings.live_guess,
     )
     feed = WebmFeed(stream, settings.max_audio_seconds) if websocket.query_params.get("format") == "webm" else None
