@@ -794,6 +794,10 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("Stoppen, allebei.", {"aanjager"}, set()),
         ("even stil staan bij wat er gebeurd is", set(), {"aanjager"}),
         ("het is nu even stil aan de lijn", set(), {"aanjager"}),
+        # what should have been done for the customer blames no one (a writer's fine reply cost −3)
+        ("nou excuses hoor het is vandaag veel te druk en u had allang geholpen moeten zijn", set(), {"aanjager"}),
+        ("u had zelf moeten bellen", {"aanjager"}, set()),
+        ("u had gewoon thuis moeten zijn", {"aanjager"}, set()),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

@@ -3,6 +3,8 @@ judge, break off or vent in one reply report finished work, regret or an offer i
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from voicecoach.wording.checks import Check, Context, clause_end, clause_start, opens_a_sentence
@@ -269,6 +271,17 @@ def not_standing_still(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
     return end >= len(doc) or doc[end].lower_ not in {"staan", "stilstaan", "bij"}
 
 
+PARTICIPLE = re.compile(r"^(\w*ge\w+(d|t|en)|(be|ver|ont|her|er)\w+(d|t))$")  # geholpen, teruggebeld, verteld
+
+
+def not_passive(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """'u had zelf moeten bellen', 'u had gewoon thuis moeten zijn' blame; 'u had allang geholpen moeten
+    zijn' (… worden) says what should have been done for the customer, an apology's words (a writer's
+    fine reply cost −3)."""
+    passive = end < len(doc) and doc[end].lower_ in {"zijn", "worden"} and end - 2 > start
+    return not (passive and PARTICIPLE.match(doc[end - 2].lower_))
+
+
 AANJAGER_CHECKS: dict[str, Check] = {
     "not_denied": not_denied,
     "not_first_person_object": not_first_person_object,
@@ -292,6 +305,7 @@ AANJAGER_CHECKS: dict[str, Check] = {
     "not_calling_for_help": not_calling_for_help,
     "a_command": a_command,
     "not_standing_still": not_standing_still,
+    "not_passive": not_passive,
     "no_way_out_after": no_way_out_after,
     "not_about_behaviour": not_about_behaviour,
     "third_party_subject": third_party_subject,
