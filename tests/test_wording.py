@@ -798,6 +798,9 @@ def test_aanjagers_not_on_les_6s_list_name_the_seed_they_follow():
         ("nou excuses hoor het is vandaag veel te druk en u had allang geholpen moeten zijn", set(), {"aanjager"}),
         ("u had zelf moeten bellen", {"aanjager"}, set()),
         ("u had gewoon thuis moeten zijn", {"aanjager"}, set()),
+        # a summary asked back repeats the customer's 'nooit' (De Kracht van LSD), also with a word after 'dus'
+        ("Dus eigenlijk heeft u nooit een nieuwe router ontvangen, maar wel een factuur ervoor?", set(), {"aanjager"}),
+        ("u betaalt ook nooit op tijd", {"aanjager"}, set()),
     ],
 )
 def test_what_a_test_session_saw_judged_wrongly(classifier, text, present, absent):

@@ -254,7 +254,8 @@ def spoken_not_after_a_title(doc: Doc, start: int, _end: int, ctx: Context) -> b
 def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     """Not inside a summary of the customer's story ('Als ik u goed hoor, heeft u de mail nooit
     ontvangen', 'dus u bent vier keer doorverbonden en niemand heeft het opgelost'): samenvatten
-    (De Kracht van LSD) repeats the customer's 'nooit' and 'niemand', it does not judge."""
+    (De Kracht van LSD) repeats the customer's 'nooit' and 'niemand', it does not judge; also 'dus
+    eigenlijk heeft u nooit een router ontvangen?'."""
     before = list(doc[max(0, start - SUMMARY_WINDOW) : start])
     for index, token in enumerate(before):
         lower = token.lower_
@@ -268,7 +269,7 @@ def not_summary(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
         if lower == "klopt" and following == "het":  # 'klopt het dat u nooit bericht kreeg?'
             return False
         opens = token.is_sent_start or (index > 0 and before[index - 1].is_punct)  # doc[0] is a sentence start
-        if lower == "dus" and opens and following in ctx.words["you"]:
+        if lower == "dus" and opens and ctx.words["you"] & {t.lower_ for t in doc[token.i + 1 : token.i + 4]}:
             return False
         if lower == "dus" and index >= 2 and before[index - 2].lower_ in ctx.words["you"] and opens_a_sentence(before[index - 2]):
             return False  # 'u bent dus vier keer doorverbonden en niemand…'
