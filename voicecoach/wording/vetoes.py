@@ -175,7 +175,7 @@ UNDERSTANDING_MARGIN = 0.1  # see reads_as_understanding
 def reads_as_understanding(hit: WordingHit, model_hits: Sequence[WordingHit]) -> bool:
     """The model's aanjager on a stretch the model itself reads as begrip tonen, clearly more surely
     ('met drie kinderen is dat natuurlijk echt een ramp': begrip tonen 0.96, persoon aanvallen 0.62,
-    both paid, a test session). In the training replies every aanjager so outweighed was none, but
+    both paid, a test session). In the 16,326 labelled replies every aanjager so outweighed was none, but
     breaking off: 'ja ja ik snap het fijne dag nog' reads as understanding and ends the talk."""
     return hit.subtype != "stoppen_met_communiceren" and any(other.label == "begrip_tonen" and other.method == "model" and (other.start, other.end) == (hit.start, hit.end)
                and (other.probability or 0.0) >= (hit.probability or 0.0) + UNDERSTANDING_MARGIN for other in model_hits)
