@@ -5,8 +5,6 @@ screenshots of every page visited."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,17 +123,12 @@ def check_page(page: Page, name: str) -> None:
     page.set_viewport_size(VIEWPORTS["desktop"])
 
 
-def serving_a_trainee_and_coach(data_dir: Path, **others: str) -> Iterator[LiveService]:
-    """A running service with its worker: the trainee "sanne" and her coach "coach" in the group
-    "klas 3B", and `others` (username=role) outside it; stopped afterwards (a module fixture's body)."""
-    live = LiveService(data_dir).start()
-    for username, role in {"sanne": "trainee", "coach": "coach", **others}.items():
-        live.create_user(username, role=role)
-    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 3B", "--add", "sanne", "--add", "coach"],
-                   env=live.env, check=True, capture_output=True)
-    live.start_worker()
-    yield live
-    live.stop()
+def add_trainee_and_coach(live: LiveService, trainee: str, coach: str, group: str) -> LiveService:
+    """`live` with the trainee `trainee` and her coach `coach` in `group`."""
+    live.create_user(trainee)
+    live.create_user(coach, role="coach")
+    live.create_group(group, trainee, coach)
+    return live
 
 
 def new_conversation(client: httpx.Client, scenario: str = "monteur-deur") -> str:

@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -60,6 +59,12 @@ class LiveService:
             input=password + "\n", text=True, env=self.env, check=True, capture_output=True,
         )
 
+    def create_group(self, name: str, *members: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "voicecoach", "users", "group", name, *(arg for m in members for arg in ("--add", m))],
+            env=self.env, check=True, capture_output=True,
+        )
+
     def client(self, username: str, password: str = "geheim-wachtwoord") -> httpx.Client:
         """An HTTP client logged in as `username`, sending the CSRF token."""
         client = httpx.Client(base_url=self.url, timeout=60)
@@ -105,13 +110,3 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
-
-
-def serving_one_trainee(data_dir: Path) -> Iterator[LiveService]:
-    """A running service with its own worker and the trainee "oefenaar", stopped afterwards
-    (the body of the browser tests' module fixtures)."""
-    live = LiveService(data_dir).start()
-    live.create_user("oefenaar")
-    live.start_worker()
-    yield live
-    live.stop()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -17,15 +16,17 @@ from tests.browser_support import (
     ANALYSED, REPLY, answered, check_page, fake_microphone, launch, log_in, logged_in, new_conversation, new_page, record,
     spoken_reply,
 )
-from tests.live import LiveService, serving_one_trainee
+from tests.live import LiveService
 from voicecoach.voice.baseline import CALIBRATION_TEXT
 
 SHORT_SCENARIO = "grens-overschrijden"  # starts at the top anger level: two poor replies end it
+OEFENAAR = "oefenaar.browser"  # this module's trainee on the shared service
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(OEFENAAR)
+    return shared_service
 
 
 def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
@@ -33,7 +34,7 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
     heated = fake_microphone(REPLY, tmp_path, "antwoord", "gain", "-2", "pitch", "400")  # +10 dB, +4 st
     calm_seconds = float(subprocess.run(["soxi", "-D", str(calm)], capture_output=True, text=True).stdout)
 
-    with logged_in(calm, service.url, "oefenaar") as page:
+    with logged_in(calm, service.url, OEFENAAR) as page:
         expect(page.get_by_role("heading", name="Kies een scenario")).to_be_visible()
         check_page(page, "01-home")
         record(page, "#calibration-record", calm_seconds - 2)
@@ -50,7 +51,7 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
         first_line = page.locator("#customer-line").inner_text()
         check_page(page, "02-conversation")
 
-    with logged_in(heated, conversation_url, "oefenaar") as page:  # a new browser: the login returns to the conversation
+    with logged_in(heated, conversation_url, OEFENAAR) as page:  # a new browser: the login returns to the conversation
         expect(page.locator("#customer-line")).to_have_text(first_line)
         record(page, "#record", 8)  # the first turn goes through the page's recorder
         first_turn = page.locator(".turn[data-number='1']")
@@ -80,7 +81,7 @@ def test_a_whole_conversation_to_its_end_screen(service, tmp_path):
         expect(second.locator("> summary")).to_be_focused()
         expect(page.locator(".turn[data-number='1']")).not_to_have_attribute("open", "")
 
-        client = service.client("oefenaar")
+        client = service.client(OEFENAAR)
         conversation = client.get(f"/api/conversations/{conversation_id}").json()
         poor = spoken_reply("Nee, daar kan ik niets aan doen.", tmp_path, "kort")
         while not conversation["finished"]:  # more turns through the API, until the customer ends it
@@ -132,7 +133,7 @@ def test_pages_for_errors_and_the_login_page(service, tmp_path):
         expect(page.locator("code")).to_have_count(0)  # no shell command for end users
         expect(page.locator("main")).to_contain_text("beheerder")
         check_page(page, "00-login")
-        log_in(page, f"{service.url}/gesprek/bestaat-niet", "oefenaar")
+        log_in(page, f"{service.url}/gesprek/bestaat-niet", OEFENAAR)
         expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()
         expect(page.get_by_role("link", name="Terug naar het begin")).to_be_visible()
         check_page(page, "09-not-found")
@@ -146,7 +147,7 @@ def test_the_home_page_says_why_a_start_or_a_deletion_failed(service, tmp_path):
     """"Start gesprek" went to /gesprek/undefined ("Dit gesprek bestaat niet") when the login was gone or
     the database busy, and a failed account deletion showed nothing (a test session): the page says why,
     stays where it is, and the account is still there."""
-    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), service.url, "oefenaar") as page:
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), service.url, OEFENAAR) as page:
         page.context.clear_cookies()  # logged out in another tab
         page.locator("button.start").first.focus()
         page.keyboard.press("Enter")
@@ -156,7 +157,7 @@ def test_the_home_page_says_why_a_start_or_a_deletion_failed(service, tmp_path):
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator("#delete-account").click()
         expect(page.locator("#delete-error")).to_contain_text("niet meer ingelogd")
-    assert service.client("oefenaar").get("/api/me").status_code == 200  # nothing was deleted
+    assert service.client(OEFENAAR).get("/api/me").status_code == 200  # nothing was deleted
 
 
 PLAY_COUNTER = """window.played = [];
@@ -167,9 +168,9 @@ HTMLMediaElement.prototype.play = function () { window.played.push(this.id); ret
 def test_the_customer_line_plays_by_itself_once(service, tmp_path):
     """Reopening a conversation played the customer's line again (a test session): each line plays by
     itself once, a reload or the way back leaves it to the play button, and a new line plays."""
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id = client.post("/api/conversations", json={"scenario_id": SHORT_SCENARIO}).json()["id"]
-    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", OEFENAAR) as page:
         expect(page.locator("#customer-line")).not_to_be_empty()
         assert page.evaluate(f"localStorage.getItem('voicecoach-gehoord-{conversation_id}')") == "beurt-0"
         page.add_init_script(PLAY_COUNTER)
@@ -186,7 +187,7 @@ def test_the_customer_line_plays_by_itself_once(service, tmp_path):
 def test_a_far_softer_reply_is_not_called_calm(service, tmp_path):
     """A whispered reply (14 decibel under the calm reading) was told "Je stem bleef in dit antwoord
     binnen je rustige bereik" (a test session): the panel says it was far softer."""
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     calm = fake_microphone(CALIBRATION_TEXT, tmp_path, "kalm")
     queued = client.post("/api/baselines", content=calm.read_bytes()).json()
     deadline = time.monotonic() + 120
@@ -199,7 +200,7 @@ def test_a_far_softer_reply_is_not_called_calm(service, tmp_path):
     turn = answered(client, conversation_id, soft.read_bytes())
     difference = turn["result"]["analysis"]["voice"]["loudness"]["difference"]
     assert difference < -10, difference
-    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", OEFENAAR) as page:
         expect(page.locator("#no-flags")).to_contain_text("veel zachter", timeout=ANALYSED)
         expect(page.locator("#no-flags")).not_to_contain_text("rustige bereik")
 
@@ -207,10 +208,10 @@ def test_a_far_softer_reply_is_not_called_calm(service, tmp_path):
 def test_one_sound_at_a_time(service, tmp_path):
     """The trainee's own reply played over the customer's line (a test session): starting one sound
     pauses the others, the waveform's player included."""
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id = new_conversation(client)
     turn = answered(client, conversation_id, spoken_reply("Ik begrijp dat u boos bent. Wat is er gebeurd?", tmp_path, "antwoord"))
-    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/gesprek/{conversation_id}", OEFENAAR) as page:
         reply = page.locator(f".turn[data-id='{turn['id']}'] audio.reply-audio")
         expect(reply).to_be_attached(timeout=ANALYSED)
         expect(page.locator("#waveform canvas").first).to_be_attached(timeout=30_000)

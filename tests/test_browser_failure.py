@@ -10,21 +10,23 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import REPLY, fake_microphone, logged_in, new_conversation, record
-from tests.live import LiveService, serving_one_trainee
+from tests.live import LiveService
 from voicecoach.jobs import MAX_ATTEMPTS
 
 
+OEFENAAR = "oefenaar.failure"  # this module's trainee on the shared service
+
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(OEFENAAR)
+    return shared_service
 
 
 def _database(service: LiveService) -> Path:
@@ -40,12 +42,12 @@ def _damage_state(service: LiveService, conversation_id: str) -> None:
 
 
 def test_a_failing_analysis_ends_the_turn_in_dutch_and_the_page_stops_polling(service, tmp_path):
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id = new_conversation(client)
     _damage_state(service, conversation_id)
     microphone = fake_microphone(REPLY, tmp_path, "antwoord", "gain", "-12")
 
-    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", OEFENAAR) as page:
         polls: list[float] = []
         page.on("request", lambda request: polls.append(time.monotonic()) if "/api/turns/" in request.url else None)
         expect(page.locator("#customer-line")).not_to_be_empty()
@@ -76,10 +78,10 @@ def test_a_failing_analysis_ends_the_turn_in_dutch_and_the_page_stops_polling(se
 def test_a_deletion_that_fails_says_so_and_deletes_nothing(service, tmp_path):
     """After logging out in another tab, "Dit gesprek verwijderen" did nothing and showed nothing, so a
     trainee could think the recordings were gone (a test session)."""
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id = new_conversation(client)
     microphone = fake_microphone(REPLY, tmp_path, "stil", "gain", "-40")
-    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", OEFENAAR) as page:
         expect(page.locator("#customer-line")).not_to_be_empty()
         # logged out elsewhere (another tab's "Uitloggen" form; the same browser session)
         status = page.evaluate("""fetch("/logout", {method: "POST", body: new URLSearchParams(

@@ -5,7 +5,6 @@ customer asks to be allowed to finish."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -13,22 +12,25 @@ from playwright.sync_api import expect
 from tests.browser_support import (
     ANALYSED, REPLY, check_page, fake_microphone, logged_in, new_conversation, record, wait_for_turn,
 )
-from tests.live import LiveService, serving_one_trainee
+from tests.live import LiveService
 from voicecoach.scenarios import load_scenarios
 from voicecoach.vocabulary import INTERRUPTION
 
 
+OEFENAAR = "oefenaar.interruption"  # this module's trainee on the shared service
+
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(OEFENAAR)
+    return shared_service
 
 
 def test_talking_over_the_customer_is_flagged_and_the_customer_reacts(service, tmp_path):
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id = new_conversation(client)
     microphone = fake_microphone(REPLY, tmp_path, "door-de-klant-heen")
-    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", OEFENAAR) as page:
         # The line (about 4 s) plays from its start; Opnemen is pressed while it plays, no race.
         page.wait_for_function("() => document.getElementById('customer-audio').readyState >= 1")
         page.evaluate("() => { const a = document.getElementById('customer-audio'); a.pause(); a.currentTime = 0; return a.play(); }")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,28 +25,25 @@ from tests.browser_support import (
 from tests.live import LiveService
 
 ANALYSING = "Je antwoord wordt geanalyseerd…"
+OEFENAAR, DOCENT, GROUP = "oefenaar.limits", "docent.limits", "klas limits"  # this module's own on the shared service
 
 
 @pytest.fixture(scope="module")
 def stalled(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
     """`serve --no-worker` and no worker: every reply stays queued."""
     live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("oefenaar")
+    live.create_user(OEFENAAR)
     yield live
     live.stop()
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    """With a worker: the trainee "oefenaar" and the teacher "docent" in the group "klas 1A"."""
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("oefenaar")
-    live.create_user("docent", role="teacher")
-    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 1A", "--add", "docent", "--add", "oefenaar"],
-                   env=live.env, check=True, capture_output=True)
-    live.start_worker()
-    yield live
-    live.stop()
+def service(shared_service: LiveService) -> LiveService:
+    """With a worker: the trainee and the teacher in one group."""
+    shared_service.create_user(OEFENAAR)
+    shared_service.create_user(DOCENT, role="teacher")
+    shared_service.create_group(GROUP, DOCENT, OEFENAAR)
+    return shared_service
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +64,9 @@ def _log_out_elsewhere(page: Page) -> None:
 
 @pytest.mark.parametrize("streamed", [True, False], ids=["stream", "upload"])
 def test_after_stop_the_page_waits_three_minutes_in_all_then_says_so(stalled, microphone, streamed):
-    client = stalled.client("oefenaar")
+    client = stalled.client(OEFENAAR)
     conversation_id = new_conversation(client)
-    with logged_in(microphone, f"{stalled.url}/gesprek/{conversation_id}", "oefenaar") as page:
+    with logged_in(microphone, f"{stalled.url}/gesprek/{conversation_id}", OEFENAAR) as page:
         uploads: list[str] = []
         page.on("request", lambda r: uploads.append(r.url) if r.method == "POST" and "/turns" in r.url else None)
         if not streamed:  # a network that does not pass WebSockets: the page uploads and polls
@@ -98,11 +93,11 @@ def test_after_stop_the_page_waits_three_minutes_in_all_then_says_so(stalled, mi
 
 
 def test_deleting_the_last_reply_while_logged_out_says_so_and_works_after_logging_in(service, microphone, tmp_path):
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id = new_conversation(client)
     turn = answered(client, conversation_id, spoken_reply(REPLY, tmp_path, "antwoord"))
     url = f"{service.url}/gesprek/{conversation_id}"
-    with logged_in(microphone, url, "oefenaar") as page:
+    with logged_in(microphone, url, OEFENAAR) as page:
         expect(page.locator(f".turn[data-id='{turn['id']}']")).to_be_visible()
         _log_out_elsewhere(page)
         questions: list[str] = []
@@ -117,7 +112,7 @@ def test_deleting_the_last_reply_while_logged_out_says_so_and_works_after_loggin
         with page.context.expect_page() as opened:
             page.click("#action-login")  # the login opens in a new tab
         login = opened.value
-        login.fill("input[name=username]", "oefenaar")
+        login.fill("input[name=username]", OEFENAAR)
         login.fill("input[name=password]", PASSWORD)
         login.click("button[type=submit]")
         login.wait_for_url(lambda now: "/login" not in now)
@@ -130,13 +125,13 @@ def test_deleting_the_last_reply_while_logged_out_says_so_and_works_after_loggin
 
 def test_deleting_a_reply_says_its_coach_note_goes_too(service, microphone, tmp_path):
     """A coach's note went silently with the turn it was about (a test session)."""
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id = new_conversation(client)
     turn = answered(client, conversation_id, spoken_reply(REPLY, tmp_path, "antwoord"))
-    coach = service.client("docent")
+    coach = service.client(DOCENT)
     assert coach.post(f"/api/conversations/{conversation_id}/notes",
                       json={"text": "Mooi rustig begin.", "turn_id": turn["id"]}).status_code == 201
-    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", "oefenaar") as page:
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation_id}", OEFENAAR) as page:
         expect(page.locator("#notes")).to_contain_text("Mooi rustig begin.")
         questions: list[str] = []
         page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
@@ -147,13 +142,13 @@ def test_deleting_a_reply_says_its_coach_note_goes_too(service, microphone, tmp_
 
 
 def test_a_new_start_or_deletion_that_fails_says_nothing_changed(service, microphone):
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id = new_conversation(client)
     with sqlite3.connect(_database(service), timeout=30) as db:  # ended (escalated): the end screen shows its buttons
         db.execute("UPDATE conversations SET finished_at = datetime('now'), state = json_set(state, '$.outcome', 'escalated')"
                    " WHERE id = ?", (conversation_id,))
     url = f"{service.url}/gesprek/{conversation_id}"
-    with logged_in(microphone, url, "oefenaar") as page:
+    with logged_in(microphone, url, OEFENAAR) as page:
         page.on("dialog", lambda dialog: dialog.accept())
         expect(page.locator("#retry-scenario")).to_be_visible()
         page.route("**/api/conversations", lambda route: route.abort("connectionreset"))  # no connection
@@ -193,15 +188,15 @@ def _bar_colour(page: Page, meter: str, value: int) -> tuple[int, int, int]:
 
 def test_the_anger_meters_show_a_furious_customer_in_the_bad_colour(service, microphone):
     with sqlite3.connect(_database(service), timeout=30) as db:
-        (group_id,) = db.execute("SELECT id FROM groups WHERE name = 'klas 1A'").fetchone()
-    docent = service.client("docent")
+        (group_id,) = db.execute("SELECT id FROM groups WHERE name = ?", (GROUP,)).fetchone()
+    docent = service.client(DOCENT)
     created = docent.post("/api/rounds", json={"group_id": group_id, "scenario_id": "monteur-deur"})
     assert created.status_code == 201, created.text
     round_id = created.json()["id"]
-    assert service.client("oefenaar").post("/api/rounds/join", json={"code": created.json()["code"]}).status_code == 200
+    assert service.client(OEFENAAR).post("/api/rounds/join", json={"code": created.json()["code"]}).status_code == 200
     assert docent.post(f"/api/rounds/{round_id}/roles", json={}).status_code == 200
 
-    with logged_in(microphone, f"{service.url}/klas/bord/{round_id}", "docent") as page:
+    with logged_in(microphone, f"{service.url}/klas/bord/{round_id}", DOCENT) as page:
         expect(page.locator("#board-anger")).not_to_be_empty()
         meter = page.locator("#board-anger-meter")
         assert meter.evaluate("m => m.value") == int(page.locator("#board-anger").inner_text())
@@ -216,9 +211,9 @@ def test_the_anger_meters_show_a_furious_customer_in_the_bad_colour(service, mic
 
 
 def test_the_printable_progress_report_fits_a_phone_and_prints_its_table_whole(service, microphone, tmp_path):
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     answered(client, new_conversation(client), spoken_reply(REPLY, tmp_path, "antwoord"))
-    with logged_in(microphone, f"{service.url}/rapport/voortgang/oefenaar", "oefenaar") as page:
+    with logged_in(microphone, f"{service.url}/rapport/voortgang/{OEFENAAR}", OEFENAAR) as page:
         expect(page.locator("table")).to_be_visible()
         check_page(page, "rapport-voortgang")  # no wider than the window, desktop and phone
         page.emulate_media(media="print")

@@ -6,13 +6,11 @@ axe-core checks every new page; screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import (
-    ANALYSED, answered, check_page, fake_microphone, logged_in, new_conversation, record, serving_a_trainee_and_coach, spoken_reply,
+    ANALYSED, add_trainee_and_coach, answered, check_page, fake_microphone, logged_in, new_conversation, record, spoken_reply,
 )
 from tests.live import LiveService
 
@@ -21,16 +19,18 @@ ANGRY = ("Rustig aan meneer, dat is nou eenmaal ons beleid.", "Doe even normaal,
          "Regels zijn regels, ik kan er niks aan doen.")
 SUMMARY = "Als ik het goed begrijp wacht u al drie weken. Wat kunnen we samen doen?"
 NEW_LINE = "Ik sta hier al een uur te wachten op mijn gereserveerde boek!"
+SANNE, COACH, DOCENT = "sanne.progress", "coach.progress", "docent.progress"  # this module's users on the shared service
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    yield from serving_a_trainee_and_coach(tmp_path_factory.mktemp("data"), docent="teacher")
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(DOCENT, role="teacher")  # outside the group
+    return add_trainee_and_coach(shared_service, SANNE, COACH, "klas progress")
 
 
 def practise(service: LiveService, folder) -> str:  # type: ignore[no-untyped-def]
     """Three conversations through the API; the second one is fuelled until it escalates (its id is returned)."""
-    sanne = service.client("sanne")
+    sanne = service.client(SANNE)
     conversations = []
     for scenario, replies in (("monteur-deur", [CALM]), ("grens-overschrijden", ANGRY), ("klantenservice-rekening", [SUMMARY])):
         conversation = new_conversation(sanne, scenario)
@@ -61,7 +61,7 @@ def charts_drawn(page) -> None:  # type: ignore[no-untyped-def]
 def test_progress_incident_report_and_scenario_editor(service, tmp_path):
     escalated = practise(service, tmp_path)
     microphone = fake_microphone(CALM, tmp_path, "microfoon")
-    with logged_in(microphone, f"{service.url}/voortgang", "sanne") as page:
+    with logged_in(microphone, f"{service.url}/voortgang", SANNE) as page:
         expect(page.get_by_role("heading", name="Mijn voortgang")).to_be_visible()
         expect(page.locator("#advice")).to_contain_text("Bron:")
         charts_drawn(page)
@@ -92,15 +92,15 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         expect(page.locator("#incident-status")).to_contain_text("opgeslagen")
         expect(error).to_be_hidden()
 
-    with logged_in(microphone, f"{service.url}/voortgang", "coach") as page:
+    with logged_in(microphone, f"{service.url}/voortgang", COACH) as page:
         check_page(page, "12-coach-progress-overview")
         page.click("#progress-groups a")
-        expect(page.locator("#group-progress tr[data-username='sanne']")).to_be_visible()
+        expect(page.locator(f"#group-progress tr[data-username='{SANNE}']")).to_be_visible()
         chart_ready(page, "group-chart")
-        assert page.evaluate("Chart.getChart('group-chart').data.labels") == ["sanne"]
+        assert page.evaluate("Chart.getChart('group-chart').data.labels") == [SANNE]
         check_page(page, "13-group-progress")
         page.click("#group-progress a")
-        expect(page.get_by_role("heading", name="Voortgang van sanne")).to_be_visible()
+        expect(page.get_by_role("heading", name=f"Voortgang van {SANNE}")).to_be_visible()
         charts_drawn(page)
         check_page(page, "14-coach-sees-trainee-progress")
         page.goto(f"{service.url}/gesprek/{escalated}")
@@ -109,7 +109,7 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         expect(page.get_by_role("heading", name="Incidentmelding")).to_be_visible()
         check_page(page, "15-conversation-report")
 
-    with logged_in(microphone, f"{service.url}/scenarios-schrijven", "docent") as page:
+    with logged_in(microphone, f"{service.url}/scenarios-schrijven", DOCENT) as page:
         check_page(page, "16-scenario-list")
         page.click("#scenario-list tr[data-id='monteur-deur'] a:has-text('Kopiëren')")
         expect(page.locator("#editor-status")).to_have_text("Het scenario is in orde.")
@@ -129,7 +129,7 @@ def test_progress_incident_report_and_scenario_editor(service, tmp_path):
         page.click("#save-scenario")
         expect(page.locator("#editor-status")).to_contain_text("Opgeslagen als versie 1")
 
-    with logged_in(microphone, service.url, "sanne") as page:
+    with logged_in(microphone, service.url, SANNE) as page:
         page.click("button.start[data-scenario='bibliotheek-balie']")
         page.wait_for_url("**/gesprek/*")
         expect(page.locator("h1")).to_have_text("Boze bezoeker in de bibliotheek")

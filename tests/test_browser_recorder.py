@@ -5,7 +5,6 @@ reply flagged for loudness. axe-core and screenshots (1280×800, 390×844) on ev
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -14,29 +13,31 @@ from tests.browser_support import (
     ANALYSED, PASSWORD, REPLY, answered, check_page, fake_microphone, logged_in, new_conversation, record, spoken_reply,
     wait_for_turn,
 )
-from tests.live import LiveService, serving_one_trainee
+from tests.live import LiveService
 
 ACCELERATOR = "Rustig aan, meneer. Dat is niet zo. Zoek het zelf maar uit."
+OEFENAAR = "oefenaar.recorder"  # this module's trainee on the shared service
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(OEFENAAR)
+    return shared_service
 
 
 def _conversation(service: LiveService) -> tuple[str, str]:
     """A new conversation of the trainee: its id and its page's address."""
-    conversation_id = new_conversation(service.client("oefenaar"))
+    conversation_id = new_conversation(service.client(OEFENAAR))
     return conversation_id, f"{service.url}/gesprek/{conversation_id}"
 
 
 def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_path):
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id, url = _conversation(service)
     first = answered(client, conversation_id, spoken_reply(REPLY, tmp_path, "eerste"))
     after_first = client.get(f"/api/conversations/{conversation_id}").json()
 
-    with logged_in(fake_microphone(ACCELERATOR, tmp_path, "tweede"), url, "oefenaar") as page:
+    with logged_in(fake_microphone(ACCELERATOR, tmp_path, "tweede"), url, OEFENAAR) as page:
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         block = page.locator(f".turn[data-id='{first['id']}']")
@@ -95,7 +96,7 @@ def test_retry_a_turn_keep_an_attempt_and_correct_misheard_words(service, tmp_pa
 
 def test_a_double_click_on_opnemen_makes_one_turn(service, tmp_path):
     conversation_id, url = _conversation(service)
-    with logged_in(fake_microphone(REPLY, tmp_path, "antwoord"), url, "oefenaar") as page:
+    with logged_in(fake_microphone(REPLY, tmp_path, "antwoord"), url, OEFENAAR) as page:
         page.dblclick("#record")
         expect(page.locator("#record")).to_have_text("Stop")
         expect(page.locator("#timer")).to_contain_text("van hoogstens 2:00")
@@ -104,7 +105,7 @@ def test_a_double_click_on_opnemen_makes_one_turn(service, tmp_path):
         expect(page.locator("#record")).to_be_disabled()  # locked while the reply is sent and analysed
         page.locator("#record").dblclick(force=True)  # clicks on the locked button change nothing
         expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
-        turns = service.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"]
+        turns = service.client(OEFENAAR).get(f"/api/conversations/{conversation_id}").json()["turns"]
         assert len(turns) == 1 and turns[0]["status"] == "done"
 
 
@@ -114,7 +115,7 @@ def test_a_reply_recorded_while_logged_out_is_sent_after_logging_in_again(servic
     recording stays in the page, the message links to the login (a new tab), and after it
     "Opnieuw proberen" sends the same recording under the new login."""
     conversation_id, url = _conversation(service)
-    with logged_in(fake_microphone(REPLY, tmp_path, "antwoord"), url, "oefenaar") as page:
+    with logged_in(fake_microphone(REPLY, tmp_path, "antwoord"), url, OEFENAAR) as page:
         page.context.clear_cookies()  # the login is gone
         record(page, "#record", 6)
         expect(page.locator("#error")).to_contain_text("niet meer ingelogd")
@@ -124,7 +125,7 @@ def test_a_reply_recorded_while_logged_out_is_sent_after_logging_in_again(servic
             page.click("#login-again")  # the link opens the login in a new tab
         login = opened.value
         expect(login.get_by_role("heading", name="Inloggen")).to_be_visible()
-        login.fill("input[name=username]", "oefenaar")
+        login.fill("input[name=username]", OEFENAAR)
         login.fill("input[name=password]", PASSWORD)
         login.click("button[type=submit]")  # a new login: a new security code
         login.wait_for_url(lambda now: "/login" not in now)
@@ -132,13 +133,13 @@ def test_a_reply_recorded_while_logged_out_is_sent_after_logging_in_again(servic
         page.click("#retry")
         expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
         expect(page.locator("#login-again")).to_be_hidden()
-        turns = service.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"]
+        turns = service.client(OEFENAAR).get(f"/api/conversations/{conversation_id}").json()["turns"]
         assert len(turns) == 1 and turns[0]["status"] == "done"
 
 
 def test_a_denied_microphone_says_so_in_dutch_with_a_way_out(service, tmp_path):
     conversation_id, url = _conversation(service)
-    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), url, "oefenaar", deny_microphone=True) as page:
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), url, OEFENAAR, deny_microphone=True) as page:
         page.click("#record")
         expect(page.locator("#error")).to_contain_text("mag je microfoon niet gebruiken")
         expect(page.locator("#record")).to_have_text("Opnemen")
@@ -154,7 +155,7 @@ def test_a_denied_microphone_says_so_in_dutch_with_a_way_out(service, tmp_path):
 
 
 def test_a_denied_microphone_at_calibration_says_so_with_a_retry(service, tmp_path):
-    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/", "oefenaar", deny_microphone=True) as page:
+    with logged_in(fake_microphone("Hallo.", tmp_path, "hallo"), f"{service.url}/", OEFENAAR, deny_microphone=True) as page:
         if page.locator("#calibrate-again").is_visible():
             page.click("#calibrate-again")
         page.click("#calibration-record")
@@ -172,11 +173,11 @@ def test_a_denied_microphone_at_calibration_says_so_with_a_retry(service, tmp_pa
 def test_a_clipped_shouted_reply_is_flagged_for_loudness(service, tmp_path):
     conversation_id, url = _conversation(service)
     shouted = fake_microphone(REPLY, tmp_path, "geschreeuwd", "gain", "30")  # driven far past full scale
-    with logged_in(shouted, url, "oefenaar") as page:
+    with logged_in(shouted, url, OEFENAAR) as page:
         record(page, "#record", 7)
         points = page.locator(".turn[data-number='1'] .points")
         expect(points.locator("li").first).to_be_visible(timeout=ANALYSED)
-        turn = service.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"][0]
+        turn = service.client(OEFENAAR).get(f"/api/conversations/{conversation_id}").json()["turns"][0]
         loudness = [p for p in turn["score"]["points"] if p["criterion"] == "stem:loudness"]
         assert loudness and loudness[0]["points"] < 0, turn["score"]["points"]
         expect(points).to_contain_text("harder")
@@ -189,16 +190,16 @@ def test_a_clipped_shouted_reply_is_flagged_for_loudness(service, tmp_path):
 def test_the_recording_stops_by_itself_at_the_limit(tmp_path_factory, tmp_path):
     limited = LiveService(tmp_path_factory.mktemp("kort"), max_audio_seconds="8").start()
     try:
-        limited.create_user("oefenaar")
+        limited.create_user(OEFENAAR)
         limited.start_worker()
         conversation_id, url = _conversation(limited)
-        with logged_in(fake_microphone(REPLY, tmp_path, "lang"), url, "oefenaar") as page:
+        with logged_in(fake_microphone(REPLY, tmp_path, "lang"), url, OEFENAAR) as page:
             page.click("#record")
             expect(page.locator("#timer")).to_contain_text("van hoogstens 0:08")
             expect(page.locator("#timer")).to_contain_text("Automatisch gestopt na 0:08", timeout=20_000)  # nobody clicked Stop
             expect(page.locator("#record")).to_have_text("Opnemen")
             expect(page.locator(".turn[data-number='1'] .points li").first).to_be_visible(timeout=ANALYSED)
-            turn = limited.client("oefenaar").get(f"/api/conversations/{conversation_id}").json()["turns"][0]
+            turn = limited.client(OEFENAAR).get(f"/api/conversations/{conversation_id}").json()["turns"][0]
             assert turn["status"] == "done"  # under the limit, so not refused as too long
             assert 6 < turn["result"]["analysis"]["audio"]["duration"] <= 8
     finally:
@@ -208,7 +209,7 @@ def test_the_recording_stops_by_itself_at_the_limit(tmp_path_factory, tmp_path):
 def test_deleting_the_last_recording_deletes_the_newest_attempt(service, tmp_path):
     """After "Probeer opnieuw" the newest recording is the new attempt, also while the first still
     counts: "Laatste opname verwijderen" deletes that one, and the first keeps counting."""
-    client = service.client("oefenaar")
+    client = service.client(OEFENAAR)
     conversation_id, url = _conversation(service)
     first = answered(client, conversation_id, spoken_reply(REPLY, tmp_path, "eerste"))
     queued = client.post(f"/api/turns/{first['id']}/attempts", content=spoken_reply(ACCELERATOR, tmp_path, "tweede"))
@@ -216,7 +217,7 @@ def test_deleting_the_last_recording_deletes_the_newest_attempt(service, tmp_pat
     attempt = wait_for_turn(client, queued.json()["turn_id"])
     assert attempt["set_aside"]  # not kept: the first still counts
 
-    with logged_in(fake_microphone(REPLY, tmp_path, "stil"), url, "oefenaar") as page:
+    with logged_in(fake_microphone(REPLY, tmp_path, "stil"), url, OEFENAAR) as page:
         expect(page.locator(f".turn[data-id='{first['id']}']")).to_be_attached()
         page.once("dialog", lambda dialog: dialog.accept())
         with page.expect_navigation():  # the page reloads once the recording is deleted

@@ -5,28 +5,28 @@ marked and the coach's judgement in that turn's points and score."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import (
-    answered, check_page, fake_microphone, logged_in, new_conversation, serving_a_trainee_and_coach, spoken_reply,
+    add_trainee_and_coach, answered, check_page, fake_microphone, logged_in, new_conversation, spoken_reply,
 )
 from tests.live import LiveService
 
 REPLY = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
 NOTE = "Goed dat je begrip toonde. Let op: 'rustig aan' jaagt aan."
 REASON = "Je zei 'doe even normaal': dat is een kalmeringsbevel."
+SANNE, COACH = "sanne.review", "coach.review"  # this module's users on the shared service
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    yield from serving_a_trainee_and_coach(tmp_path_factory.mktemp("data"))
+def service(shared_service: LiveService) -> LiveService:
+    return add_trainee_and_coach(shared_service, SANNE, COACH, "klas review")
 
 
 def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(service, tmp_path):
-    sanne = service.client("sanne")
+    sanne = service.client(SANNE)
     conversation = new_conversation(sanne)
     reply = spoken_reply(REPLY, tmp_path, "antwoord")
     for _ in range(2):
@@ -35,7 +35,7 @@ def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(serv
     before = first["score"]["total"]
     microphone = fake_microphone(REPLY, tmp_path, "microfoon")
 
-    with logged_in(microphone, f"{service.url}/gesprek/{conversation}", "coach") as page:  # back to the page asked for
+    with logged_in(microphone, f"{service.url}/gesprek/{conversation}", COACH) as page:  # back to the page asked for
         expect(page.locator("#review")).to_be_visible()
         expect(page.locator("#answer")).to_have_count(0)  # a coach does not answer for the trainee
         expect(page.locator("#review-turn")).to_have_text("2")
@@ -72,7 +72,7 @@ def test_coach_overrules_an_earlier_turn_and_the_trainee_sees_the_new_score(serv
         expect(highlight.locator(".tip")).to_contain_text("conflictaanjager")
         check_page(page, "07-coach-after-overrule")
 
-    with logged_in(microphone, f"{service.url}/gesprekken", "sanne") as page:
+    with logged_in(microphone, f"{service.url}/gesprekken", SANNE) as page:
         row = page.locator(f"#my-conversations tr[data-id='{conversation}']")
         expect(row.locator(".new-note")).to_contain_text("1 nieuwe notitie")
         check_page(page, "08-trainee-new-note")
@@ -100,7 +100,7 @@ def test_a_coach_viewing_a_conversation_has_not_listened(service, tmp_path):
     """Merely viewing a conversation counted as opening the trainee's recording: the page fetched
     the last reply's audio to draw its waveform (a test session). The waveform is drawn from its
     outline; the trainee's list of who listened changes only when the coach plays the reply."""
-    sanne = service.client("sanne")
+    sanne = service.client(SANNE)
     conversation = new_conversation(sanne)
     answered(sanne, conversation, spoken_reply(REPLY, tmp_path, "antwoord"))
 
@@ -108,7 +108,7 @@ def test_a_coach_viewing_a_conversation_has_not_listened(service, tmp_path):
         return sum(row["count"] for row in sanne.get("/api/me/access").json()["openings"])
 
     before = coach_openings()
-    with logged_in(fake_microphone(REPLY, tmp_path, "microfoon"), f"{service.url}/gesprek/{conversation}", "coach") as page:
+    with logged_in(fake_microphone(REPLY, tmp_path, "microfoon"), f"{service.url}/gesprek/{conversation}", COACH) as page:
         audio_requests: list[str] = []
         page.on("request", lambda request: audio_requests.append(request.url) if request.url.endswith("/audio") else None)
         expect(page.locator("#waveform canvas").first).to_be_attached(timeout=30_000)  # drawn
@@ -126,7 +126,7 @@ def test_a_coach_viewing_a_conversation_has_not_listened(service, tmp_path):
 def test_a_coach_takes_back_a_note_and_a_judgement(service, tmp_path):
     """A coach's note or overrule could not be withdrawn (a test session): each of their own has
     "Intrekken" (asked first); the trainee's score is VoiceCoach's again and the note is gone."""
-    sanne, coach = service.client("sanne"), service.client("coach")
+    sanne, coach = service.client(SANNE), service.client(COACH)
     conversation = new_conversation(sanne)
     turn = answered(sanne, conversation, spoken_reply(REPLY, tmp_path, "antwoord"))
     machine = turn["score"]["total"]
@@ -135,7 +135,7 @@ def test_a_coach_takes_back_a_note_and_a_judgement(service, tmp_path):
                       json={"label": "aanjager:kalmeringsbevel", "verdict": "gemist", "reason": REASON}).status_code == 201
     assert sanne.get(f"/api/turns/{turn['id']}").json()["score"]["total"] == machine - 3
 
-    with logged_in(fake_microphone(REPLY, tmp_path, "microfoon"), f"{service.url}/gesprek/{conversation}", "coach") as page:
+    with logged_in(fake_microphone(REPLY, tmp_path, "microfoon"), f"{service.url}/gesprek/{conversation}", COACH) as page:
         expect(page.locator("#review-score")).to_have_attribute("data-total", str(machine - 3))
         questions: list[str] = []
         page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))

@@ -7,9 +7,6 @@ VoiceCoach's labels beside the observers' tallies with their agreement."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -22,19 +19,16 @@ from voicecoach.scenarios import load_scenarios
 
 REPLY = "Ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is gebeurd?"
 PHONE = {"width": 390, "height": 844}
+DOCENT, ANNA, BRAM = "docent.klas", "anna.klas", "bram.klas"  # this module's users on the shared service
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("docent", role="teacher")
-    for name in ("anna", "bram"):
-        live.create_user(name)
-    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 2A", "--add", "docent", "--add", "anna", "--add", "bram"],
-                   env=live.env, check=True, capture_output=True)
-    live.start_worker()
-    yield live
-    live.stop()
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(DOCENT, role="teacher")
+    for name in (ANNA, BRAM):
+        shared_service.create_user(name)
+    shared_service.create_group("klas 2A", DOCENT, ANNA, BRAM)
+    return shared_service
 
 
 def join(page, url: str, username: str, code: str) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +52,7 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         anna = laptop.new_context(viewport=PHONE).new_page()
         bram = phone.new_context(viewport=PHONE).new_page()
 
-        log_in(teacher, f"{service.url}/klas", "docent")
+        log_in(teacher, f"{service.url}/klas", DOCENT)
         teacher.wait_for_url("**/klas")
         check_page(teacher, "20-klas-overzicht")
         teacher.select_option("#round-scenario", "monteur-deur")
@@ -68,8 +62,8 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         code = teacher.locator("#round-code").inner_text()
         round_url = teacher.url
 
-        join(anna, service.url, "anna", code)
-        join(bram, service.url, "bram", code)
+        join(anna, service.url, ANNA, code)
+        join(bram, service.url, BRAM, code)
         expect(teacher.locator("#members li")).to_have_count(2)  # joined, shown without a reload
         check_page(teacher, "21-klas-ronde-docent")
 
@@ -140,13 +134,13 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         teacher.once("dialog", lambda dialog: (asked_next.append(dialog.message), dialog.dismiss()))
         teacher.click("#next-roles")
         expect(teacher.locator("#next-roles")).to_be_enabled()
-        assert asked_next and asked_next[0].startswith("Het gesprek van anna loopt nog")
+        assert asked_next and asked_next[0].startswith(f"Het gesprek van {ANNA} loopt nog")
         expect(anna.locator("#medewerker-panel")).to_be_visible()
         expect(board.locator(".board-turn[data-number='1']")).to_have_attribute("data-status", "done")
 
         # closing the lesson by keyboard: on this same page, without a reload, the nabespreking links are
         # there with the focus on the first, and the buttons that no longer work are gone (QA s24 S14)
-        expect(teacher.locator("#debriefs a", has_text="anna")).to_be_visible()  # live since the roles were chosen
+        expect(teacher.locator("#debriefs a", has_text=ANNA)).to_be_visible()  # live since the roles were chosen
         expect(anna.locator("#my-debrief")).to_be_visible()  # her own link too: she joined before she was medewerker
         # closing cannot be undone: the teacher is asked first (a dismissed question closes nothing)
         asked: list[str] = []
@@ -163,7 +157,7 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         expect(teacher.locator("#next-roles")).to_be_hidden()
         expect(teacher.locator("#close-round")).to_be_hidden()
         expect(teacher.locator("#join-panel")).to_be_hidden()  # no code to join a closed lesson with
-        expect(teacher.locator("#debriefs a", has_text="anna")).to_be_focused()
+        expect(teacher.locator("#debriefs a", has_text=ANNA)).to_be_focused()
         expect(anna.locator("#round-status")).to_have_text("Deze les is afgesloten.")
         expect(board.locator("#board-code")).to_have_text("afgesloten")  # the projector shows no join code any more
         expect(board.locator("#board-status")).to_have_text("De les is afgesloten.")
@@ -181,10 +175,10 @@ def test_a_round_with_teacher_customer_medewerker_and_observer(service, tmp_path
         assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
         text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.body())).pages)
         transcript = " ".join(turn.locator(".transcript").inner_text().split())
-        assert "Nabespreking van anna" in text and "Beurt 1" in text and first_line.split()[0] in text
+        assert f"Nabespreking van {ANNA}" in text and "Beurt 1" in text and first_line.split()[0] in text
         assert " ".join(transcript.split()[:3]) in text
         # the closed lesson on the overview leads to the same nabespreking
         teacher.goto(f"{service.url}/klas")
-        expect(teacher.locator(".rounds a.debrief-link", has_text="anna")).to_have_attribute("href", debrief_path)
+        expect(teacher.locator(".rounds a.debrief-link", has_text=ANNA)).to_have_attribute("href", debrief_path)
         laptop.close()
         phone.close()

@@ -5,26 +5,37 @@ its upload carries `line_left`, which the worker checks against the line's audio
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser_support import fake_microphone, launch, log_in, wait_for_turn
-from tests.test_classroom_browser import PHONE, REPLY, join, service  # noqa: F401 - fixture
+from tests.live import LiveService
+from tests.test_classroom_browser import PHONE, REPLY, join
 
 SLOWER = 0.5  # the board plays the line at half speed: seconds to spare on a loaded machine
+DOCENT, ANNA = "docent.lijn", "anna.lijn"  # this module's users on the shared service
 
 
-def test_answering_over_voicecoachs_line_sends_line_left(service, tmp_path):  # noqa: F811
+@pytest.fixture(scope="module")
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(DOCENT, role="teacher")
+    shared_service.create_user(ANNA)
+    shared_service.create_group("klas lijn", DOCENT, ANNA)
+    return shared_service
+
+
+def test_answering_over_voicecoachs_line_sends_line_left(service, tmp_path):
     with sync_playwright() as playwright:
         laptop = launch(playwright, fake_microphone(REPLY, tmp_path, "antwoord"))
         teacher = laptop.new_context(viewport={"width": 1280, "height": 800}).new_page()
         anna = laptop.new_context(viewport=PHONE).new_page()
-        log_in(teacher, f"{service.url}/klas", "docent")
+        log_in(teacher, f"{service.url}/klas", DOCENT)
         teacher.wait_for_url("**/klas")
         teacher.select_option("#round-scenario", "monteur-deur")
         teacher.select_option("#round-customer", "voicecoach")
         teacher.click("#new-round button[type=submit]")
         teacher.wait_for_url("**/klas/ronde/*")
-        join(anna, service.url, "anna", teacher.locator("#round-code").inner_text())
+        join(anna, service.url, ANNA, teacher.locator("#round-code").inner_text())
         round_id = teacher.url.rstrip("/").split("/")[-1]
         board = teacher.context.new_page()
         board.goto(f"{service.url}/klas/bord/{round_id}")
@@ -46,8 +57,8 @@ def test_answering_over_voicecoachs_line_sends_line_left(service, tmp_path):  # 
         expect(anna.locator("#answer-status")).to_contain_text("Verstuurd")
         expect(anna.locator("#line-playing")).to_be_hidden(timeout=30_000)  # the line has ended
 
-        client = service.client("anna")
-        conversation = service.client("docent").get(f"/api/rounds/{round_id}").json()["conversation"]
+        client = service.client(ANNA)
+        conversation = service.client(DOCENT).get(f"/api/rounds/{round_id}").json()["conversation"]
         turns = client.get(f"/api/conversations/{conversation['id']}").json()["turns"]
         assert len(turns) == 1 and turns[0]["number"] == 1
         turn = wait_for_turn(client, turns[0]["id"], seconds=240)

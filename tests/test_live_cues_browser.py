@@ -7,7 +7,6 @@ has no calibration, so the analysis' fallback levels hold."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from tests.browser_support import (
     log_in,
     new_page,
 )
-from tests.live import LiveService, serving_one_trainee
+from tests.live import LiveService
 from tests.test_live_cues import VERY_HIGH_CENTS, VOICED_SENTENCES
 from voicecoach.vocabulary import CUE_NAMES
 
@@ -30,11 +29,13 @@ from voicecoach.vocabulary import CUE_NAMES
 REPLY = ("Goedemiddag meneer, ik begrijp dat u boos bent. Kunt u mij vertellen wat er precies is "
          "gebeurd? Dan ga ik het direct voor u uitzoeken, en ik bel u vandaag nog terug.")
 CUE_WITHIN_MS = 30_000  # the stream on a loaded two-core machine; the cue itself comes after 2 s of voice
+OEFENAAR = "oefenaar.cues"  # this module's trainee on the shared service
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    yield from serving_one_trainee(tmp_path_factory.mktemp("data"))
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(OEFENAAR)
+    return shared_service
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def high_microphone(tmp_path_factory) -> Path:
 def _conversation_page(service: LiveService, page: Page) -> tuple[list[str], list[dict]]:
     """Log in on a new conversation's page; the stream addresses the page opens, and every text
     message the server sends on them."""
-    conversation = service.client("oefenaar").post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
+    conversation = service.client(OEFENAAR).post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
     streams: list[str] = []
     messages: list[dict] = []
 
@@ -63,7 +64,7 @@ def _conversation_page(service: LiveService, page: Page) -> tuple[list[str], lis
         socket.on("framereceived", lambda frame: messages.append(json.loads(frame)) if isinstance(frame, str) else None)
 
     page.on("websocket", opened)
-    log_in(page, f"{service.url}/gesprek/{conversation['id']}", "oefenaar")
+    log_in(page, f"{service.url}/gesprek/{conversation['id']}", OEFENAAR)
     expect(page.locator("#customer-line")).not_to_be_empty()
     return streams, messages
 

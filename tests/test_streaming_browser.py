@@ -5,9 +5,10 @@ service and worker (streaming is the default)."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,16 +23,14 @@ SENTENCES = ("Goedemiddag meneer, ik begrijp dat u boos bent.", "Kunt u mij vert
 ANALYSED = 240_000  # ms: Whisper on a shared two-core machine
 RECORD_S = 8
 SLACK_S = 0.6  # the stream's first and last chunk around the clicks (250 ms chunks, the click's own time)
+SPREKER = "spreker.streaming"  # this module's trainee on the shared service
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyped-def]
-    live = LiveService(tmp_path_factory.mktemp("data")).start()
-    live.create_user("spreker")
-    live.start_worker()
-    live.wait_until_live_ready()  # /healthz says when streamed replies are heard while spoken
-    yield live
-    live.stop()
+def service(shared_service: LiveService) -> LiveService:
+    shared_service.create_user(SPREKER)
+    shared_service.wait_until_live_ready()  # /healthz says when streamed replies are heard while spoken
+    return shared_service
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +59,17 @@ def _record(page: Page, seconds: float, before_stop: Callable[[], None] = lambda
 
 
 def _stored_while_recording(service: LiveService) -> float:
-    """Seconds of the reply the server has written to its recording file so far (16 kHz, 16 bits)."""
-    growing = list(Path(service.env["VOICECOACH_DATA_DIR"], "recordings").rglob("stream-*.wav.part"))
+    """Seconds of the reply the server has written to its recording file so far (16 kHz, 16 bits); in
+    the trainee's own recordings folder, as other modules' users stream on the shared service too."""
+    data = Path(service.env["VOICECOACH_DATA_DIR"])
+    with sqlite3.connect(data / "voicecoach.db", timeout=30) as db:
+        (user_id,) = db.execute("SELECT id FROM users WHERE username = ?", (SPREKER,)).fetchone()
+    growing = list((data / "recordings" / str(user_id)).glob("stream-*.wav.part"))
     return sum(path.stat().st_size for path in growing) / (2 * 16_000)
 
 
 def _recorded_reply(service: LiveService, microphone: Path, *, refuse_socket: bool) -> tuple[dict, list[str], list[str], tuple[float, float]]:
-    client = service.client("spreker")
+    client = service.client(SPREKER)
     written: list[float] = []
     conversation = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
     with sync_playwright() as playwright:
@@ -79,7 +82,7 @@ def _recorded_reply(service: LiveService, microphone: Path, *, refuse_socket: bo
             page.on("websocket", lambda ws: sockets.append(ws.url))
         uploads: list[str] = []
         page.on("request", lambda request: uploads.append(request.url) if request.method == "POST" and request.url.split("?")[0].endswith("/turns") else None)
-        log_in(page, f"{service.url}/gesprek/{conversation['id']}", "spreker")
+        log_in(page, f"{service.url}/gesprek/{conversation['id']}", SPREKER)
         page.wait_for_url(f"**/gesprek/{conversation['id']}")
         expect(page.locator("#customer-line")).not_to_be_empty()
         bounds = _record(page, RECORD_S, lambda: written.append(_stored_while_recording(service)))
@@ -102,7 +105,7 @@ def test_a_streamed_reply_holds_the_whole_recording_and_its_feedback_is_shown(se
     turn, sockets, uploads, (shortest, longest) = _recorded_reply(service, microphone, refuse_socket=False)
     assert len(sockets) == 1
     assert uploads == []  # the reply went through the stream, not the upload
-    client = service.client("spreker")
+    client = service.client(SPREKER)
     audio = client.get(f"/api/turns/{turn['id']}/audio")
     assert audio.headers["content-type"] == "audio/wav"  # decoded from the stream as it arrived, not the upload
     duration = turn["result"]["analysis"]["audio"]["duration"]
@@ -114,7 +117,7 @@ def test_a_streamed_reply_holds_the_whole_recording_and_its_feedback_is_shown(se
 def test_a_refused_socket_uploads_the_recording_the_page_kept(service, microphone):
     turn, _, uploads, (shortest, longest) = _recorded_reply(service, microphone, refuse_socket=True)
     assert len(uploads) == 1  # the page's own recording, once
-    audio = service.client("spreker").get(f"/api/turns/{turn['id']}/audio")
+    audio = service.client(SPREKER).get(f"/api/turns/{turn['id']}/audio")
     assert audio.headers["content-type"] != "audio/wav"  # the uploaded WebM itself, not a stream's WAV
     duration = turn["result"]["analysis"]["audio"]["duration"]
     assert shortest - SLACK_S <= duration <= longest + SLACK_S, (shortest, duration, longest)
@@ -124,7 +127,7 @@ def test_an_upload_whose_answer_was_lost_is_sent_again_and_stored_once(service, 
     """The server stored the upload, but its answer never reached the page (a phone losing its
     connection): "Opnieuw proberen" sends the same recording with the same reply id, and the page
     shows the feedback of the turn it made, instead of "still being analysed" or "line answered"."""
-    client = service.client("spreker")
+    client = service.client(SPREKER)
     conversation = client.post("/api/conversations", json={"scenario_id": "monteur-deur"}).json()
     uploads: list[tuple[str, int | None]] = []
 
@@ -142,7 +145,7 @@ def test_an_upload_whose_answer_was_lost_is_sent_again_and_stored_once(service, 
         page = new_page(browser)
         page.route_web_socket("**/stream*", lambda socket: socket.close(code=1011, reason="refused"))
         page.route(lambda url: url.split("?")[0].endswith(f"/conversations/{conversation['id']}/turns"), lose_the_first_answer)
-        log_in(page, f"{service.url}/gesprek/{conversation['id']}", "spreker")
+        log_in(page, f"{service.url}/gesprek/{conversation['id']}", SPREKER)
         expect(page.locator("#customer-line")).not_to_be_empty()
         _record(page, 3)
         expect(page.locator("#error")).to_contain_text("De verbinding viel weg", timeout=60_000)
