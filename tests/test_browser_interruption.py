@@ -5,7 +5,6 @@ customer asks to be allowed to finish."""
 
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import expect
 

@@ -5,7 +5,6 @@ reply flagged for loudness. axe-core and screenshots (1280×800, 390×844) on ev
 
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import expect
 
