@@ -254,7 +254,7 @@ def not_a_joint_proposal(doc: Doc, start: int, _end: int, _ctx: Context) -> bool
     return not any(first in {"laten", "zullen"} and second in {"we", "wij"} for first, second in zip(before, before[1:]))
 
 
-COMMAND_LEADS = {"nu", "nou", "zo", "en", "oké", "ok", "ja", "hé", "hee", "hallo"}
+COMMAND_LEADS = {"nu", "zo", "hé", "hee", "hallo"}  # besides the lexicon's clause openers (nou, en, ja, oké …)
 
 
 def bare_infinitive_command(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
