@@ -9,8 +9,6 @@ import json
 import re
 import socket
 import ssl
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,8 +26,7 @@ def service(tmp_path_factory) -> Iterator[LiveService]:  # type: ignore[no-untyp
     live.create_user("docent", role="teacher")
     for name in ("anna", "bram"):
         live.create_user(name)
-    subprocess.run([sys.executable, "-m", "voicecoach", "users", "group", "klas 2A", "--add", "docent", "--add", "anna", "--add", "bram"],
-                   env=live.env, check=True, capture_output=True)
+    live.create_group("klas 2A", "docent", "anna", "bram")
     yield live
     live.stop()
 
