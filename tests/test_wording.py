@@ -407,6 +407,29 @@ def test_a_spoken_opener_without_its_comma_makes_no_aanjager(classifier, text, a
 
 
 @pytest.mark.parametrize(
+    ("text", "aanjager"),
+    [
+        ("Nou kijk, ik wil best even met u meedenken over die verhuizing.", False),
+        ("nou kijk dat snap ik nog niet helemaal wanneer is de lekkage begonnen", False),
+        ("Eerlijk gezegd weet ik niet of die korting nog geldt. Ik vraag het even na bij mijn collega.", False),
+        ("Hoor eens, ik snap dat het koud is in huis. Ik ga mijn best doen om het vandaag op te lossen.", False),
+        ("gewoon even voor uw planning de monteur komt morgen tussen acht en tien", False),
+        ("eerlijk gezegd bent u gewoon een zeurpiet", True),
+        ("Hoor eens, doe even normaal.", True),
+        ("Nou kijk, zo is het nou eenmaal.", True),
+        ("eerlijk gezegd ligt dat aan u want u heeft het verkeerde adres opgegeven", True),
+        ("volgens mij ligt het gewoon aan u", True),
+    ],
+)
+def test_an_aanjager_is_judged_on_what_follows_an_attitude_opener(classifier, text, aanjager):
+    """'Nou kijk', 'eerlijk gezegd', 'hoor eens' open a sentence with an attitude but say nothing yet:
+    the model read the opener itself as the aanjager ('Nou kijk, ik wil best met u meedenken …' cost
+    -3 persoon aanvallen on 'Nou kijk' alone). What follows them still counts, in either word order
+    ('eerlijk gezegd ligt dat aan u')."""
+    assert any(label.startswith("aanjager") for label in predicted_labels(classifier.classify(text))) is aanjager
+
+
+@pytest.mark.parametrize(
     ("text", "present", "absent"),
     [
         ("uhm ik denk daar zelf anders over meneer", "ik_boodschap", "aanjager"),

@@ -27,7 +27,7 @@ import numpy as np
 
 from voicecoach.errors import ModelError
 from voicecoach.wording.embedding import Embedder, load_embedder
-from voicecoach.wording.normalise import Tables, load_tables, normalise_text, only_markers, opener_end
+from voicecoach.wording.normalise import Tables, load_tables, normalise_text, only_an_attitude_opener, only_markers, opener_end
 
 MODEL_DIR = Path(__file__).parent / "model"
 Span = tuple[int, int]  # characters start..end of a reply
@@ -177,7 +177,9 @@ class WordingModel:
         hits, which a technique the whole reply carries is not shown on (`_evidence_unit`)."""
         if not text.strip():
             return [], {label: 0.0 for label in self.labels}
-        spans, probabilities = self.unit_probabilities(self._without_marker_clauses(text, techniques))
+        read = self._without_marker_clauses(text, techniques)
+        spans, probabilities = self.unit_probabilities(read)
+        self._aanjager_past_attitude_openers(read, spans, probabilities)
         best_of = dict(zip(self.labels, probabilities.max(axis=0).tolist()))
         # a one-clause reply beside the rules' techniques: the stretch a technique may be shown on,
         # and the model's probabilities there (worked out once, when a label first asks)
@@ -277,6 +279,26 @@ class WordingModel:
         for start, end in [*markers, *openers]:
             chars[start:end] = " " * (end - start)
         return "".join(chars)
+
+    def _aanjager_past_attitude_openers(self, text: str, spans: Sequence[Span], probabilities: np.ndarray) -> None:
+        """Each unit's aanjager (and its kinds) judged on what follows the attitude opener of each of
+        its clauses ('Eerlijk gezegd weet ik het niet zeker …' on 'weet ik het niet zeker …'); a
+        clause that is only such an opener ('Nou kijk, …') is no aanjager when the reply says more.
+        Such openers say nothing yet, and the seeds judge what is said; the writers' aanjagers open
+        with them far more often than their fine replies, so the model had learnt the opener."""
+        columns = [i for i, label in enumerate(self.labels) if label.split(":")[0] == "aanjager"]
+        clause_spans = spans[:-1] if len(spans) > 1 else spans
+        chars = list(text)
+        alone = [len(spans) > 1 and only_an_attitude_opener(text[start:end], self.tables) for start, end in clause_spans]
+        for (start, end), only_opener in zip(clause_spans, alone):
+            said = end - start if only_opener else opener_end(text[start:end], self.tables, MIN_FREE_WORDS, self.tables.attitude_openers)
+            chars[start:start + said] = " " * said
+        past = "".join(chars)
+        for row, (start, end) in enumerate(spans):
+            if row < len(alone) and alone[row]:
+                probabilities[row, columns] = 0.0
+            elif past[start:end] != text[start:end]:
+                probabilities[row, columns] = self._text_probabilities(past[start:end])[columns]
 
     def _subtype(self, row: np.ndarray) -> str:
         columns = [i for i, label in enumerate(self.labels) if label.startswith("aanjager:")]

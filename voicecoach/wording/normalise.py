@@ -32,6 +32,8 @@ class Tables:
     """spoken sentence openers ('nou kijk', 'ja nee'), longest first."""
     not_after_opener: frozenset[str] = frozenset()
     """a word that makes the opener part of what is said ('weet je wat', 'kijk uit', 'ja maar')."""
+    attitude_openers: tuple[tuple[str, ...], ...] = ()
+    """openers with an attitude but nothing said yet ('kijk', 'eerlijk gezegd'), longest first."""
 
 
 @lru_cache(maxsize=4)
@@ -42,9 +44,14 @@ def load_tables(directory: Path = PATTERNS_DIR) -> Tables:
         respell=dict(data["respell"]),
         joins={tuple(pieces.split()): word for pieces, word in data["joins"].items()},
         discourse_markers=frozenset(data["discourse_markers"]),
-        openers=tuple(sorted((tuple(o.split()) for o in data["openers"]), key=len, reverse=True)),
+        openers=_longest_first(data["openers"]),
         not_after_opener=frozenset(data["not_after_opener"]),
+        attitude_openers=_longest_first(data["attitude_openers"]),
     )
+
+
+def _longest_first(openers: list[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted((tuple(opener.split()) for opener in openers), key=len, reverse=True))
 
 
 def only_markers(text: str, tables: Tables) -> bool:
@@ -55,19 +62,25 @@ def only_markers(text: str, tables: Tables) -> bool:
         first != second for first, second in zip(words, words[1:]))
 
 
-def opener_end(text: str, tables: Tables, min_rest: int) -> int:
-    """Where a spoken opener that starts `text` ends ('nou kijk de regels zijn …' → after 'kijk'),
-    when at least `min_rest` words follow it; 0 when there is none. Fillers inside it are part of
-    it; a repeat ('ja ja') or a word of `not_after_opener` after the longest opener it starts
-    with makes it no opener ('nou ja zeg' is not 'nou' before 'ja zeg')."""
+def opener_end(text: str, tables: Tables, min_rest: int, openers: tuple[tuple[str, ...], ...] | None = None) -> int:
+    """Where a spoken opener (of `openers`, by default the tables' openers) that starts `text` ends
+    ('nou kijk de regels zijn …' → after 'kijk'), when at least `min_rest` words follow it; 0 when
+    there is none. Fillers inside it are part of it; a repeat ('ja ja') or a word of `not_after_opener`
+    after the longest opener it starts with makes it no opener ('nou ja zeg' is not 'nou' before 'ja zeg')."""
     words = [(match.group(0).lower(), match.end()) for match in WORD.finditer(text)]
     spoken = [(word, end) for word, end in words if word not in tables.fillers]
     said = tuple(word for word, _ in spoken)
-    opener = next((opener for opener in tables.openers if said[: len(opener)] == opener), ())
+    opener = next((opener for opener in (tables.openers if openers is None else openers) if said[: len(opener)] == opener), ())
     rest = said[len(opener):]
     if opener and len(rest) >= min_rest and rest[0] not in tables.not_after_opener and rest[0] != opener[-1]:
         return spoken[len(opener) - 1][1]
     return 0
+
+
+def only_an_attitude_opener(text: str, tables: Tables) -> bool:
+    """True when `text` is one attitude opener and nothing else ('Nou kijk', 'Tja')."""
+    said = tuple(word for word in WORD.findall(text.lower()) if word not in tables.fillers)
+    return said in tables.attitude_openers
 
 
 def normalise_words(words: list[str], tables: Tables) -> list[tuple[str, int, int]]:
