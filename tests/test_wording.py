@@ -456,6 +456,26 @@ def test_spoken_word_order_of_an_own_view_and_of_understanding(classifier, text,
 
 
 @pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("nou ik snap het nog niet helemaal wanneer is de monteur dan geweest", None, "aanjager"),
+        ("ik begrijp het niet helemaal heeft u de brief nou wel of niet gekregen", None, "aanjager"),
+        ("Oké, ik snap het even niet. Wat is er precies gebeurd tussen jullie?", "open_vraag", "aanjager"),
+        ("Eh, dat snap ik niet helemaal. Heeft de monteur nou aangebeld of niet?", "gesloten_vraag", "aanjager"),
+        ("ik begrijp het nog niet helemaal", None, "begrip_tonen"),
+        ("ik snap het echt niet hoor wat is daar nou zo moeilijk aan", "aanjager", None),
+        ("ik snap het nog niet helemaal. Maar u bent gewoon een zeurpiet.", "aanjager", None),
+    ],
+)
+def test_not_following_yet_and_asking_on(classifier, text, present, absent):
+    """'ik snap het nog niet helemaal, waar lekt het dan precies' asks on (CIP: doorvragen); the model
+    read -3 in its 'snap … niet' and +2 begrip tonen. Not following is no understanding; without a gap
+    ('nog', 'even', 'helemaal') and a question right after it, it stays the model's to judge."""
+    labels = {label.split(":")[0] for label in predicted_labels(classifier.classify(text))}
+    assert (present is None or present in labels) and (absent is None or absent not in labels)
+
+
+@pytest.mark.parametrize(
     ("text", "closed"),
     [("Dank? U wel. Ik herhaal het even.", False), ("Ja? Wat kan ik voor u doen?", False), ("U heeft een probleem?", True)],
 )

@@ -16,8 +16,8 @@ from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.vetoes import (
-    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_talk,
-    asks_understanding_for_oneself, asks_what_was_said, covered_share, denies_a_judgement, denies_understanding,
+    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_follow, asks_to_talk,
+    asks_understanding_for_oneself, asks_what_was_said, covered_share, denies_a_judgement, denies_understanding, does_not_follow,
     is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_an_aanjager, only_asks_to_wait, only_greets, only_sums_up,
     only_tells_the_news, opens_with_understanding, paraphrased, proposes_together, reads_as_understanding, refuses_the_step,
     sets_the_rules, sums_up, without_remmers_in_a_threat,
@@ -102,8 +102,10 @@ class WordingClassifier:
             and not (hit.label == "oplossing_zoeken" and refuses_the_step(hit, text))
             and not (hit.label == "oplossing_zoeken" and only_tells_the_news(hit, rule_hits))
             and not (hit.label in UNDERSTANDING_LABELS and denies_understanding(hit))
+            and not (hit.label == "begrip_tonen" and does_not_follow(hit))
             and not (hit.label in STATEMENT_REMMERS and only_an_aanjager(hit, rule_hits))
             and not (hit.label == AANJAGER and asks_own_view(hit))
+            and not (hit.label == AANJAGER and asks_to_follow(hit, rule_hits, text))
             and not (hit.label == AANJAGER and hit.subtype == "schuld_afschuiven" and asks_what_was_said(hit))
             and not (hit.label == AANJAGER and only_greets(hit))
             and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and sets_the_rules(hit, model_hits))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from voicecoach.vocabulary import AANJAGER, STATEMENT_REMMERS
+from voicecoach.vocabulary import AANJAGER, QUESTION_LABELS, STATEMENT_REMMERS
 from voicecoach.wording.checks import FLOOR_WORDS
 from voicecoach.wording.hits import WordingHit
 
@@ -266,6 +266,34 @@ NEGATED_UNDERSTANDING = re.compile(r"\bik (kan|kon) me( \w+)? niet (voorstellen|
                                    r"^\W*((ja|nee|nou|sorry)\W+)*(snap|begrijp) ik (echt |gewoon |dus )?niet\b", re.IGNORECASE)
 
 
+# 'ik snap het nog niet helemaal', 'dat begrijp ik niet goed': the trainee does not follow (yet), which
+# shows no understanding; with 'nog', 'even', 'helemaal', 'goed' or 'precies' it is a gap, not a verdict.
+# ('ik snap niet waarom ze u niet gebeld hebben' sides with the customer: a bare 'ik snap niet' needs 'nog' or 'even').
+NOT_FOLLOWING = re.compile(r"\b(?:(?:ik (?:snap|begrijp) (?:het|dat|dit)|(?:dat|het|dit) (?:snap|begrijp) ik)(?P<before> (?:nog|even))?"
+                           r"|ik (?:snap|begrijp)(?P<gap> (?:nog|even))) niet(?P<after> (?:helemaal|goed|precies|zo goed))?\b", re.IGNORECASE)
+QUESTION_WORD = re.compile(r"^\W*(?:(?:meneer|mevrouw|eh|ehm|uh|maar|en)\W+){0,2}(?:wie|wat|waar|wanneer|waarom|hoe|welke?|hoeveel"
+                           r"|(?:heeft|hebt|had|is|was|bent|kunt|kan|wilt|weet|zijn|hebben|gaat|komt|doet|staat)"
+                           r" (?:u|je|jij|de|het|er|hij|zij|ze|jullie|dat|die))\b", re.IGNORECASE)  # or verb-first: 'heeft u …'
+
+
+
+def asks_to_follow(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str) -> bool:
+    """The model's aanjager on a reply that says the trainee does not follow yet and asks right after it
+    ('nou ik snap het nog niet helemaal waar lekt het dan precies', 'Ho, ik snap het even niet. Waar gaat
+    het om tussen jullie?'): asking on is CIP's doorvragen; the model read −3 in 'snap … niet', as its
+    writers' 'ik snap het echt niet hoor, wat is daar nou zo moeilijk aan' (no gap: a verdict)."""
+    for match in NOT_FOLLOWING.finditer(text, 0, hit.end):
+        if not (match.group("before") or match.group("gap") or match.group("after")):
+            continue
+        rest = text[match.end():]
+        asks = QUESTION_WORD.match(rest) is not None or any(
+            other.label in QUESTION_LABELS and other.start >= match.end()
+            and len(re.findall(r"\w+", text[match.end():other.start])) <= 2 for other in rule_hits)
+        if asks and len(re.findall(r"\w+", text[match.end():hit.start])) <= 2:  # the hit holds it, or is the question
+            return True
+    return False
+
+
 def refuses_the_step(hit: WordingHit, text: str) -> bool:
     """The model's offer says, in the sentence that holds it, that the step will not be taken ('ik
     kan het bedrag niet crediteren'), or gives up ('ik zou niet weten | wat ik er nog aan kan doen')."""
@@ -279,6 +307,12 @@ def denies_understanding(hit: WordingHit) -> bool:
     customer's side ('ik snap echt niet dat u daar nu pas mee komt' was paid +2 ik-boodschap and the
     customer calmed, a test session: a reproach in the ik-form, Les 6: val de ander niet aan)."""
     return NEGATED_UNDERSTANDING.search(hit.text) is not None
+
+
+def does_not_follow(hit: WordingHit) -> bool:
+    """The model's understanding says the trainee does not follow ('ik begrijp het nog niet helemaal',
+    'dat snap ik niet'): no begrip tonen, though the writers call it an ik-boodschap, spoken from oneself."""
+    return NOT_FOLLOWING.search(hit.text) is not None
 
 
 # 'hoe ziet u dat zelf', 'wat denkt u zelf dat er mis is gegaan' ask the customer's own view (CIP:
