@@ -12,8 +12,9 @@ from voicecoach.wording.checks import Check, Context, clause_end, clause_start, 
 
 def not_a_mishap(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
     """'Nooit' regrets what happened to the customer ('dat had u nooit mogen overkomen', 'dat had
-    nooit mogen gebeuren'): sympathy, not a judgement of the customer."""
-    return not any(token.lower_ in ctx.words["mishap_verbs"] for token in doc[end - 1 : end + 3])
+    nooit mogen gebeuren') or says what the customer never got ('dat u nooit een bevestiging heeft
+    ontvangen'): sympathy or a summary, not a judgement of the customer."""
+    return not any(token.lower_ in ctx.words["mishap_verbs"] for token in doc[end - 1 : end + 4])
 
 
 def not_first_person_object(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:

@@ -219,14 +219,14 @@ def not_conditional(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     return not any(token.lower_ in CONDITIONS for token in doc[max(0, start - reach) : start])
 
 
-REPORTING = {"zegt", "zei", "vertelt", "vertelde", "verteld", "gezegd", "beloofd", "schrijft", "schreef", "geeft", "gaf",
-             "bedoelt", "meldt"}
+REPORTING = {"zegt", "zei", "zeggen", "vertelt", "vertelde", "verteld", "gezegd", "beloofd", "schrijft", "schreef", "geeft",
+             "gaf", "bedoelt", "meldt"}
 
 
 def not_reported_speech(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Not a paraphrase of the customer ('U zegt dat u de brief nooit heeft ontvangen')."""
     before = [token.lower_ for token in doc[max(0, start - 4) : start]]
-    return not (set(before) & REPORTING)
+    return not (set(before) & REPORTING or "hoor dat" in " ".join(before))  # 'ik hoor dat u …', not 'nee hoor, u …'
 
 
 SUMMARY_MARKERS = {"samengevat", "samenvat", "samenvattend"}
