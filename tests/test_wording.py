@@ -119,6 +119,8 @@ def test_calming_together_is_no_calming_order(classifier, text, fires):
         ("Ik snap het, maar rustig aan!", True),
         ("Doe maar rustig aan met invullen, ik wacht wel.", False),
         ("Rustig aan de zijkant laden mag ook.", False),
+        ("Zullen we even binnen rustig aan tafel bespreken wat er nu moet gebeuren?", False),
+        ("rustig aan jongens", True),
     ],
 )
 def test_rustig_aan_is_a_command_not_permission_or_a_place(classifier, text, fires):

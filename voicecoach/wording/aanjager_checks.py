@@ -224,15 +224,16 @@ def not_calling_for_help(doc: Doc, start: int, _end: int, _ctx: Context) -> bool
 
 
 ARTICLES_AFTER_AAN = {"de", "het", "een", "die", "deze", "uw", "mijn", "onze", "zijn", "haar"}  # "rustig aan de …"
+PLACES_AFTER_AAN = {"tafel", "boord", "wal"}  # "rustig aan tafel kijken wat er moet gebeuren": a place, no article
 
 
 def a_command(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     """'Rustig aan!' as a command: not permission ('doe maar rustig aan met tekenen': take your
-    time) and not 'aan' as a preposition ('rustig aan de achterkant parkeren kan ook')."""
+    time) and not 'aan' as a preposition ('rustig aan de achterkant parkeren kan ook', 'aan tafel')."""
     before = [token.lower_ for token in doc[max(0, start - 3) : start]]
     if before[-1:] == ["maar"] and {"doe", "doet"} & set(before):
         return False
-    return not (doc[end - 1].lower_ == "aan" and end < len(doc) and doc[end].lower_ in ARTICLES_AFTER_AAN)
+    return not (doc[end - 1].lower_ == "aan" and end < len(doc) and doc[end].lower_ in ARTICLES_AFTER_AAN | PLACES_AFTER_AAN)
 
 
 DENYING_VERBS = {"zeg", "zeggen", "vind", "vinden", "bedoel", "bedoelen", "beweer", "beweren", "denk", "denken", "zei", "vond"}
