@@ -15,11 +15,12 @@ from voicecoach.wording.checks import TREATED
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
+from voicecoach.wording.step_vetoes import REFUSAL, offers_own_step, only_tells_the_news, refuses_the_step
 from voicecoach.wording.vetoes import (
-    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REFUSAL, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_follow, asks_to_talk,
+    CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_follow, asks_to_talk,
     asks_understanding_for_oneself, asks_what_was_said, covered_share, denies_a_judgement, denies_understanding, does_not_follow,
-    is_remmer_clause, is_rhetorical, offers_after, offers_own_step, only_an_aanjager, only_asks_to_wait, only_greets, only_sums_up,
-    only_tells_the_news, opens_with_understanding, paraphrased, proposes_together, reads_as_understanding, refuses_the_step,
+    is_remmer_clause, is_rhetorical, offers_after, only_an_aanjager, only_asks_to_wait, only_greets, only_sums_up,
+    opens_with_understanding, paraphrased, proposes_together, reads_as_understanding,
     sets_the_rules, sums_up, without_remmers_in_a_threat,
 )
 from voicecoach.vocabulary import (

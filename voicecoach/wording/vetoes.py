@@ -14,7 +14,7 @@ VETO_COVERAGE = 0.6
 DOUBTFUL_ORDER = 0.5  # see sets_the_rules
 SENTENCE_END = re.compile(r"[.!?]\s")
 SAME_SENTENCE_REACH = 40  # characters between a boundary and the threat it opens
-LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren"})  # see offers_after
+LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren", "afwijken_kernprobleem"})  # see offers_after
 # What a summary reports is the customer's, not the trainee's stance or step (see paraphrased).
 REPORTED_LABELS = frozenset({AANJAGER, "oplossing_zoeken"})
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
@@ -53,12 +53,6 @@ def denies_a_judgement(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool
         return True
     match = DENIAL.search(hit.text)
     return match is not None and " maar " not in hit.text[match.end():].lower()
-
-
-# 'ik kan helaas geen nieuwe afspraak maken' refuses the step it names (the model read an offer, and
-# a check session's conversation ended "akkoord met de oplossing"); '…, maar …' may go on to one
-REFUSAL = re.compile(r"\b(kan|kunnen|mag|mogen)\b( \w+){0,2} geen (nieuwe |andere )?(afspraak|afspraken|oplossing|regeling)\b",
-                     re.IGNORECASE)
 
 
 ASKING_UNDERSTANDING = frozenset({"aanjager.u_moet_begrijpen", "aanjager.begrijpt_u_wel"})
@@ -118,7 +112,6 @@ TO_THE_CUSTOMER = re.compile(r"\b(u|je|jij|jullie|doe|doet|hou|houd|houdt|blijf|
                              r"|\b(rustig|kalm)( \w+)? aan\b", re.IGNORECASE)  # 'eerst rustig worden dan pas praten we verder'
 
 
-
 def proposes_together(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     """The model's calming command on words that say 'we' and address nothing to the customer, and in
     which no rule finds an aanjager."""
@@ -131,7 +124,8 @@ def offers_after(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
     maar ik ga wel meteen voor u navragen…'), or after its 'maar' ('ik kan u niks beloven maar ik ga
     mijn best doen om het deze week te regelen', one clause when spoken): stating a limit and then
     offering a step passes on no blame and breaks off nothing, as the rules' own `no_offer_after`
-    check says; the model's −3 for it stood beside +2 for the offer (test sessions)."""
+    check says; the model's −3 for it stood beside +2 for the offer (test sessions). A remark that
+    leads to a step keeps to the problem ('Trouwens, die jas is in de aanbieding, dus u krijgt …')."""
     turn = hit.text.lower().find(" maar ")
     after = hit.end if turn < 0 else hit.start + turn + 1
     return any(other.label == "oplossing_zoeken" and other.start >= after for other in hits)
@@ -179,17 +173,6 @@ def reads_as_understanding(hit: WordingHit, model_hits: Sequence[WordingHit]) ->
     breaking off: 'ja ja ik snap het fijne dag nog' reads as understanding and ends the talk."""
     return hit.subtype != "stoppen_met_communiceren" and any(other.label == "begrip_tonen" and other.method == "model" and (other.start, other.end) == (hit.start, hit.end)
                and (other.probability or 0.0) >= (hit.probability or 0.0) + UNDERSTANDING_MARGIN for other in model_hits)
-
-
-OWN_STEP = re.compile(r"^(ik|we|wij)\b", re.IGNORECASE)
-
-
-def offers_own_step(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """The model's summary over a step the trainee offers ('we sturen u een nieuwe machine en halen de
-    oude op is vrijdag goed' was paid +2 samenvatten and the customer answered "Ja, dat klopt helemaal.",
-    a test session): a summary reports what the customer said (CIP stap 2), the rules find an offer."""
-    return any(other.label == "oplossing_zoeken" and other.lies_within(hit) and OWN_STEP.match(other.text)
-               for other in rule_hits)
 
 
 def paraphrased(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
@@ -250,14 +233,6 @@ def covered_share(start: int, end: int, covering: Sequence[WordingHit]) -> float
     return len(covered) / (end - start) if end > start else 0.0
 
 
-# Negation the model does not weigh (it matches the example sentence, "niet" or not; test sessions):
-# 'ik kan het bedrag niet crediteren', 'ik bel u niet terug hoor', 'ik zou niet weten wat ik er nog aan
-# kan doen' were paid as offers and the customer accepted them; '…, maar ik kan wel …' goes on to one.
-NEGATED_STEP = re.compile(r"(\b(ik|we|wij)( \w+)? (kan|kunnen|mag|mogen|ga|gaan|zal|zullen|wil|willen|zou|zouden|bel|doe|regel)"
-                          r"|\b(krijgt|ontvangt) (u|je)|\b(u|je) (krijgt|ontvangt))"
-                          r"((?! (dat|waarom|voordat|omdat|als|zolang|dus|maar)\b) \w+){0,3}? (niet|geen|niks|niets|nooit)( \w+)?"
-                          r"( (hoor|meneer|mevrouw|punt|helaas|sorry))*\W*$"  # the refusal ends its sentence
-                          r"|\bik zou (het )?(echt |ook )?niet weten\b", re.IGNORECASE)
 # 'ik kan me niet voorstellen dat dat zo erg is', 'ik snap echt niet dat u daar zo moeilijk over doet'
 # play the problem down or reproach; they were paid as understanding beside the −3 ('ik kan me niet
 # voorstellen hoe vervelend dit is' still shows it).
@@ -267,14 +242,13 @@ NEGATED_UNDERSTANDING = re.compile(r"\bik (kan|kon) me( \w+)? niet (voorstellen|
 
 
 # 'ik snap het nog niet helemaal', 'dat begrijp ik niet goed': the trainee does not follow (yet), which
-# shows no understanding; with 'nog', 'even', 'helemaal', 'goed' or 'precies' it is a gap, not a verdict.
-# ('ik snap niet waarom ze u niet gebeld hebben' sides with the customer: a bare 'ik snap niet' needs 'nog' or 'even').
+# shows no understanding; with 'nog', 'even', 'helemaal', 'goed' or 'precies' it is a gap, not a verdict. A bare
+# 'ik snap niet' needs 'nog' or 'even': 'ik snap niet waarom ze u niet gebeld hebben' sides with the customer.
 NOT_FOLLOWING = re.compile(r"\b(?:(?:ik (?:snap|begrijp) (?:het|dat|dit)|(?:dat|het|dit) (?:snap|begrijp) ik)(?P<before> (?:nog|even))?"
                            r"|ik (?:snap|begrijp)(?P<gap> (?:nog|even))) niet(?P<after> (?:helemaal|goed|precies|zo goed))?\b", re.IGNORECASE)
 QUESTION_WORD = re.compile(r"^\W*(?:(?:meneer|mevrouw|eh|ehm|uh|maar|en)\W+){0,2}(?:wie|wat|waar|wanneer|waarom|hoe|welke?|hoeveel"
                            r"|(?:heeft|hebt|had|is|was|bent|kunt|kan|wilt|weet|zijn|hebben|gaat|komt|doet|staat)"
                            r" (?:u|je|jij|de|het|er|hij|zij|ze|jullie|dat|die))\b", re.IGNORECASE)  # or verb-first: 'heeft u …'
-
 
 
 def asks_to_follow(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str) -> bool:
@@ -292,14 +266,6 @@ def asks_to_follow(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str) 
         if asks and len(re.findall(r"\w+", text[match.end():hit.start])) <= 2:  # the hit holds it, or is the question
             return True
     return False
-
-
-def refuses_the_step(hit: WordingHit, text: str) -> bool:
-    """The model's offer says, in the sentence that holds it, that the step will not be taken ('ik
-    kan het bedrag niet crediteren'), or gives up ('ik zou niet weten | wat ik er nog aan kan doen')."""
-    opening = max((match.end() for match in SENTENCE_END.finditer(text, 0, hit.start)), default=0)
-    closing = next((match.start() + 1 for match in SENTENCE_END.finditer(text, hit.end)), len(text))
-    return NEGATED_STEP.search(text[opening:closing]) is not None
 
 
 def denies_understanding(hit: WordingHit) -> bool:
@@ -385,15 +351,3 @@ PHONE_GREETING = re.compile(r"^\W*((ja|nou|hallo|hoi|goedemorgen|goedemiddag|goe
 def only_greets(hit: WordingHit) -> bool:
     """The model's aanjager is the greeting that answers the phone."""
     return PHONE_GREETING.search(hit.text) is not None
-
-
-# The bad news itself: 'uw aanvraag is afgewezen', 'ik heb helaas geen goed nieuws' (CIP/A&O: het
-# slechtnieuwsgesprek). The model read a whole reply that only told the news as an offer, and the
-# customer answered "Kan dat echt? Dan wil ik dat wel proberen." (a test session).
-NEWS = re.compile(r"\b(afgewezen|niet toegekend|geweigerd|(geen|niet zo) (goed|leuk|fijn) nieuws|slecht nieuws)\b", re.IGNORECASE)
-
-
-def only_tells_the_news(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """The model's step is a reply that tells the news and offers nothing the rules can find."""
-    return NEWS.search(hit.text) is not None and not any(other.label == "oplossing_zoeken" for other in rule_hits)
-
