@@ -476,12 +476,18 @@ def test_spoken_word_order_of_an_own_view_and_of_understanding(classifier, text,
         ("ik begrijp het nog niet helemaal", None, "begrip_tonen"),
         ("ik snap het echt niet hoor wat is daar nou zo moeilijk aan", "aanjager", None),
         ("ik snap het nog niet helemaal. Maar u bent gewoon een zeurpiet.", "aanjager", None),
+        # asking to hear it again is no apology (it earned +2 begrip tonen)
+        ("sorry wat zei u", None, "begrip_tonen"),
+        ("Sorry, ik verstond u niet door het lawaai.", None, "begrip_tonen"),
+        ("Sorry, kunt u dat nog eens zeggen?", "gesloten_vraag", "begrip_tonen"),
+        ("sorry dat u zo lang heeft moeten wachten", "begrip_tonen", None),
     ],
 )
 def test_not_following_yet_and_asking_on(classifier, text, present, absent):
     """'ik snap het nog niet helemaal, waar lekt het dan precies' asks on (CIP: doorvragen); the model
     read -3 in its 'snap … niet' and +2 begrip tonen. Not following is no understanding; without a gap
-    ('nog', 'even', 'helemaal') and a question right after it, it stays the model's to judge."""
+    ('nog', 'even', 'helemaal') and a question right after it, it stays the model's to judge. 'Sorry,
+    wat zei u?' asks to hear the customer again: no apology, by the rule or by the model."""
     labels = {label.split(":")[0] for label in predicted_labels(classifier.classify(text))}
     assert (present is None or present in labels) and (absent is None or absent not in labels)
 

@@ -1,6 +1,7 @@
 """Conditions token patterns cannot express (the pipeline has no tagger or parser): the sentence
 checks (clauses, questions, negation, conditions, reported speech, summaries); the exemptions
-of single aanjager rules are in aanjager_checks.py.
+of single aanjager rules are in aanjager_checks.py, those of single technique rules in
+technique_checks.py.
 
 Each check gets the doc, the match's token span and the lexicon, and says whether the match
 stands. Rules name them in their "checks" list.
@@ -282,28 +283,6 @@ def _asks_back(words: list[str]) -> bool:
     return "ik" in words[-2:] and any(word in UNDERSTOOD | HEARD_RIGHT for word in words)
 
 
-FLOOR_WORDS = {"even", "eventjes", "ook", "nu", "nog"}
-
-
-def not_claiming_the_floor(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
-    """A bare 'mag ik (even)' asks for the turn while the customer talks, not anything of the customer:
-    'ja maar meneer meneer mag ik even' earned "+2 gesloten vraag" (a test session; blog: "Onderbreek
-    de klant niet"). 'Mag ik nu even iets zeggen?' asks (the writers label it so)."""
-    if doc[start].lower_ not in {"mag", "mogen"}:
-        return True
-    return any(token.lower_ not in FLOOR_WORDS for token in doc[end:] if not token.is_punct)
-
-
-LEFT_TO_YOU = re.compile(r"\b(u|je|jij) (moet|moeten|kunt|kan|mag)( \w+){0,2}$|\b(moet|kunt|kan|mag) (u|je|jij)( \w+){0,2}$")
-
-
-def not_left_to_the_customer(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
-    """'u moet zelf maar een nieuwe afspraak maken via de website' hands the work back; it offers
-    nothing (a check session: it ended a conversation "akkoord met de oplossing")."""
-    before = " ".join(token.lower_ for token in doc[max(0, start - 4) : start] if not token.is_punct)
-    return LEFT_TO_YOU.search(before) is None
-
-
 # 'weet je' said between two clauses asks nothing: 'ik snap het maar ja weet je ik moet ook even
 # kijken', 'weet je wat we doen ik bel de planning', '… hoor weet je' (a test session: +1 gesloten vraag).
 TAG_SUBJECTS = frozenset({"ik", "we", "wij", "hij", "zij", "ze", "jullie"})
@@ -340,42 +319,14 @@ def not_closing_a_subclause(doc: Doc, start: int, _end: int, ctx: Context) -> bo
     return True
 
 
-# 'ik vind het vervelend dat u zo tegen mij praat' names what the customer does to the trainee (an
-# ik-boodschap about behaviour, Les 6), not the customer's trouble: no begrip tonen (a test session).
-TOWARDS_ME = re.compile(r"\btegen (mij|me|ons)\b|\b(schreeuw|scheld|vloek|dreig|duw|beledig|snauw)\w*")
-TREATED = re.compile(rf"\bdat (u|je|jij)\b[^.,!?;]*?({TOWARDS_ME.pattern})")  # the same, in a 'dat'-clause of a text
-CLAUSE_AFTER = 8  # tokens of the 'dat'-clause looked at
-
-
-def not_about_being_treated(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
-    clause = []
-    for token in doc[end : end + CLAUSE_AFTER]:
-        if token.is_punct:
-            break
-        clause.append(token.lower_)
-    return TOWARDS_ME.search(" ".join(clause)) is None
-
-
 def opens_a_sentence(token) -> bool:  # type: ignore[no-untyped-def]
     return token.is_sent_start or (token.i > 0 and token.doc[token.i - 1].is_punct)
 
 
-FIRST_PERSON_VERBS = {"ga", "wil", "kan", "heb", "ben", "snap", "begrijp", "zie", "hoor", "vind", "denk", "moet", "zal", "weet"}
-
-
-def not_an_opener(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
-    """'nou kijk ik ga nu eerst …': 'kijk' opens the sentence and 'ik ga' is the next clause, no
-    'dan kijk ik' step (a test session quoted "kijk ik" as the offer)."""
-    return not (doc[start].lower_ == "kijk" and end < len(doc) and doc[end].lower_ in FIRST_PERSON_VERBS)
-
-
 SENTENCE_CHECKS: dict[str, Check] = {
-    "not_left_to_the_customer": not_left_to_the_customer,
-    "not_about_being_treated": not_about_being_treated,
     "not_a_spoken_tag": not_a_spoken_tag,
     "not_closing_a_subclause": not_closing_a_subclause,
     "opens_a_request": opens_a_request,
-    "not_claiming_the_floor": not_claiming_the_floor,
     "clause_start": clause_start,
     "question": question,
     "yes_no_question": yes_no_question,
@@ -384,7 +335,6 @@ SENTENCE_CHECKS: dict[str, Check] = {
     "not_never_again": not_never_again,
     "no_person_judgement": no_person_judgement,
     "clause_end": clause_end,
-    "not_an_opener": not_an_opener,
     "not_conditional": not_conditional,
     "ends_with_question_mark": ends_with_question_mark,
     "not_a_request": not_a_request,

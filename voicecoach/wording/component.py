@@ -22,9 +22,10 @@ from voicecoach.wording.aanjager_checks import AANJAGER_CHECKS
 from voicecoach.wording.checks import SENTENCE_CHECKS, Context
 from voicecoach.wording.normalise import Tables, load_tables, normalise_words
 from voicecoach.wording.rules import PATTERNS_DIR, Rule, load_lexicon, load_rules
+from voicecoach.wording.technique_checks import TECHNIQUE_CHECKS
 
 SPAN_KEY = "wording"
-CHECKS = SENTENCE_CHECKS | AANJAGER_CHECKS  # the names rules give in their "checks" list
+CHECKS = SENTENCE_CHECKS | AANJAGER_CHECKS | TECHNIQUE_CHECKS  # the names rules give in their "checks" list
 KNOWN_CHECKS = frozenset(CHECKS)
 
 

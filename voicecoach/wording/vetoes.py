@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from voicecoach.vocabulary import AANJAGER, QUESTION_LABELS, STATEMENT_REMMERS
-from voicecoach.wording.checks import FLOOR_WORDS
+from voicecoach.wording.technique_checks import FLOOR_WORDS, REPEAT_REQUEST
 from voicecoach.wording.hits import WordingHit
 
 VETO_COVERAGE = 0.6
@@ -22,9 +22,19 @@ REPORTED_LABELS = frozenset({AANJAGER, "oplossing_zoeken"})
 CONDITION = re.compile(r",\s*dan\s", re.IGNORECASE)
 
 
-# a bare 'mag ik even' asks for the turn, not anything of the customer (checks.not_claiming_the_floor)
+# a bare 'mag ik even' asks for the turn, not anything of the customer (technique_checks.not_claiming_the_floor)
 FLOOR_CLAIM = re.compile(rf"\bmag ik( ({'|'.join(sorted(FLOOR_WORDS))}))*\W*$", re.IGNORECASE)
 INVITATION = re.compile(r"\b(zeg|zegt|vertel|vertelt)( u| je)? (het )?maar\b", re.IGNORECASE)
+
+
+APOLOGY = re.compile(r"^\W*(sorry|excuus|excuses|pardon)\b", re.IGNORECASE)
+
+
+def asks_to_repeat(hit: WordingHit, text: str) -> bool:
+    """The model's understanding is a 'sorry' that asks to hear the customer again ('Sorry, wat zegt
+    u?', 'sorry, ik verstond u niet'), as technique_checks.not_asking_to_repeat says of the rule's own."""
+    apology = APOLOGY.match(text[hit.start:])
+    return apology is not None and REPEAT_REQUEST.match(text[hit.start + apology.end():].lower()) is not None
 
 
 def asks_to_talk(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
