@@ -33,7 +33,7 @@ class Tables:
     not_after_opener: frozenset[str] = frozenset()
     """a word that makes the opener part of what is said ('weet je wat', 'kijk uit', 'ja maar')."""
     attitude_openers: tuple[tuple[str, ...], ...] = ()
-    """openers with an attitude but nothing said yet ('kijk', 'eerlijk gezegd'), longest first."""
+    """openers with an attitude but nothing said yet ('nou kijk', 'eerlijk gezegd'), longest first."""
 
 
 @lru_cache(maxsize=4)
@@ -78,7 +78,7 @@ def opener_end(text: str, tables: Tables, min_rest: int, openers: tuple[tuple[st
 
 
 def only_an_attitude_opener(text: str, tables: Tables) -> bool:
-    """True when `text` is one attitude opener and nothing else ('Nou kijk', 'Tja')."""
+    """True when `text` is one attitude opener and nothing else ('Nou kijk', 'Hoor eens')."""
     said = tuple(word for word in WORD.findall(text.lower()) if word not in tables.fillers)
     return said in tables.attitude_openers
 

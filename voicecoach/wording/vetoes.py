@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 
 from voicecoach.vocabulary import AANJAGER, QUESTION_LABELS, STATEMENT_REMMERS
-from voicecoach.wording.technique_checks import FLOOR_WORDS, REPEAT_REQUEST
 from voicecoach.wording.hits import WordingHit
+from voicecoach.wording.technique_checks import FLOOR_WORDS, REPEAT_REQUEST
 
 VETO_COVERAGE = 0.6
 DOUBTFUL_ORDER = 0.5  # see sets_the_rules
