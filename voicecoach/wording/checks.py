@@ -227,7 +227,7 @@ REPORTING = {"zegt", "zei", "zeggen", "vertelt", "vertelde", "verteld", "gezegd"
 def not_reported_speech(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Not a paraphrase of the customer ('U zegt dat u de brief nooit heeft ontvangen')."""
     before = [token.lower_ for token in doc[max(0, start - 4) : start]]
-    return not (set(before) & REPORTING or "hoor dat" in " ".join(before))  # 'ik hoor dat u …', not 'nee hoor, u …'
+    return not (set(before) & REPORTING or ("hoor", "dat") in zip(before, before[1:]))  # 'ik hoor dat u …', not 'nee hoor, u …'
 
 
 SUMMARY_MARKERS = {"samengevat", "samenvat", "samenvattend"}
