@@ -29,6 +29,14 @@ MESSAGES: dict[str, str] = {
         "De opname bevat ongeldige geluidswaarden: het bestand is beschadigd of niet door een "
         "microfoon gemaakt. Neem je antwoord opnieuw op."
     ),
+    "dropped_audio": (
+        "De computer was te druk om de microfoon bij te houden: een stukje van je antwoord ging verloren "
+        "({seconds} seconde). Sluit zware programma's en spreek je antwoord opnieuw in."
+    ),
+    "no_microphone": (
+        "De microfoon geeft geen geluid door. Controleer of hij aangesloten is en niet door een ander "
+        "programma gebruikt wordt, of kies een andere microfoon met --device, en probeer het opnieuw."
+    ),
     "silent": "Er was niets te horen — kies de juiste microfoon en probeer het opnieuw.",
     "no_speech": (
         "Er is wel geluid opgenomen, maar geen spraak herkend (alleen ruis, een toon of ander "

@@ -56,11 +56,18 @@ def hear_line_and_record(
     playback = LinePlayback.start(line_audio, device=device)
     if keys is None:
         playback.wait()
+        prompt = "[b]Spreek je antwoord in.[/] Zwijg twee seconden als je klaar bent."
     else:
         console.print("Druk op Enter om te antwoorden (dat mag al terwijl de klant nog praat).")
         keys.arm().wait(playback.left())
-        console.print("[b]Spreek je antwoord in.[/] Druk op Enter als je klaar bent (of zwijg twee seconden).")
-    started = time.monotonic()
-    audio = record_reply(max_seconds=max_seconds, stop=keys.arm() if keys else None, device=device)
+        prompt = "[b]Spreek je antwoord in.[/] Druk op Enter als je klaar bent (of zwijg twee seconden)."
+    started: list[float] = []
+
+    def listening() -> None:  # the recording starts when sound arrives, not when the stream opens
+        started.append(time.monotonic())
+        console.print(prompt)
+
+    audio = record_reply(max_seconds=max_seconds, stop=keys.arm() if keys else None, device=device,
+                         on_listening=listening)
     playback.wait()
-    return audio, line_overlap(playback, line_audio, started)
+    return audio, line_overlap(playback, line_audio, started[0])
