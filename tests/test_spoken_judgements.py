@@ -254,3 +254,73 @@ def test_a_voice_just_over_its_limit_costs_less_than_a_shout(difference, points,
     score = score_turn(hits=[], suggestions=[], phase=phase, customer_anger=2, word_count=8, speech_seconds=2.4, voice=voice)
     point = next(p for p in score.points if p.criterion == "stem:loudness")
     assert point.points == points and degree in point.explanation and told in point.explanation, point.explanation
+
+
+def _labels(classifier: WordingClassifier, text: str) -> set[str]:
+    return {hit.label for hit in classifier.classify(text)}
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    # spoken Dutch drops the topic 'dat': understanding, no question (Les 6's ik-zin)
+    ("kan ik me voorstellen meneer", "begrip_tonen", "gesloten_vraag"),
+    ("Kan ik me helemaal voorstellen, mevrouw.", "ik_boodschap", "gesloten_vraag"),
+    ("nou ja eerlijk gezegd kan ik me bij allebei iets voorstellen", "begrip_tonen", "aanjager"),
+    ("Begrijp ik.", "begrip_tonen", "gesloten_vraag"),
+    ("ja snap ik hoor", "begrip_tonen", None),
+    ("begrijp ik het goed dat u geen brief heeft gekregen?", "samenvatten", "begrip_tonen"),
+    ("snap ik niet", None, "begrip_tonen"),
+    # the verb first after a fronted clause states (a boundary or an offer), unless a '?' closes it
+    ("Als u een stapje terug doet, kan ik gewoon verder.", "grens_aangeven", "gesloten_vraag"),
+    ("maar als u met de pin heeft betaald kan ik het wel terugzoeken", "oplossing_zoeken", "gesloten_vraag"),
+    ("Als ik het goed begrijp, wilt u het geld terug?", "gesloten_vraag", None),
+    # 'weet u wat' opens what comes next; 'weet u wat ik vind?' asks
+    ("weet u wat ik stuur vandaag een nieuwe", "oplossing_zoeken", "gesloten_vraag"),
+    ("weet je wat, we lopen even samen naar een spreekkamer", None, "gesloten_vraag"),
+    ("Weet u wat ik vind? U bent een bullebak.", "gesloten_vraag", None),
+    ("kunt u mij dat uitleggen", "open_vraag", "gesloten_vraag"),
+    ("weet je wat zoek het maar uit met je kapotte stofzuiger", "aanjager", "gesloten_vraag"),
+    # spoken on without a full stop, a question word in the question's order still asks
+    ("jeetje drie weken zonder uitkering hoe redt u het nu eigenlijk met de boodschappen", "open_vraag", None),
+    ("de rest plannen we apart hoe laat ben je morgen thuis", "open_vraag", None),
+    ("ik laat je echt niet zomaar staan wat is het precies dat je kapot terug hebt gekregen", "open_vraag", None),
+    ("ik weet niet wat er gebeurd is maar ik zoek het uit", None, "open_vraag"),
+    ("weet u hoe vaak ik dit vandaag al heb gehoord", None, "open_vraag"),
+])
+def test_spoken_word_order_that_is_no_question(classifier, text, present, absent):
+    """A writer who never saw the rules (2026-11-29, tests/data/wording_extra_m.jsonl, replies as
+    trainees say them): '+1 gesloten vraag' for 'kan ik me voorstellen' and for 'als u …, kan ik …'."""
+    labels = _labels(classifier, text)
+    assert (present is None or present in labels) and (absent is None or absent not in labels)
+
+
+@pytest.mark.parametrize(("text", "aanjager"), [
+    ("Rustig aan, geen haast hoor, ik wacht wel even tot je je pasje gevonden hebt.", False),
+    ("rustig aan hoor neem gerust even de tijd waar is die lekkage begonnen", False),
+    ("kalm aan met dat trapje mevrouw dat staat niet stevig", False),
+    ("hé jongens rustig aan met dat karretje hè er lopen hier kleine kinderen", False),
+    ("nee je hoeft niet rustig te blijven voor mij hoor je mag best boos zijn", False),
+    ("rustig aan met dat geschreeuw", True),
+    ("zeg even kalm aan met die deur", True),  # a rebuke of the slamming
+    ("Rustig aan!", True),
+    ("u moet wel rustig blijven", True),
+    # a swear word about the customer's bad luck sympathises; as a curse it is an outburst
+    ("ja dat is echt klote voor je, ik had je moeten bellen", False),
+    ("Jeetje, shit, dat is echt klote, je hele boodschappentas op de grond.", False),
+    ("shit man ik ben het zat", True),
+    ("godverdomme wat een gedoe weer", True),
+    # a judgement the customer fears, denied, comforts; after 'maar', 'toch' or 'nou ja' it puts down
+    ("Nee, u bent echt niet gek hoor, die brief is ook gewoon heel onduidelijk geschreven.", False),
+    ("Jij bent echt niet de eerste vandaag hoor, die oplader is bij heel veel mensen kapot gegaan.", False),
+    ("ja vervelend maar u bent echt niet de enige met een storing", True),
+    ("u bent toch niet gek, dan weet u ook dat u uw paspoort op tijd moet verlengen", True),
+    # breaking off with an arrangement is what 3 Reasons Why advises
+    ("Ik ben nu klaar met dit gesprek, want u blijft dreigen. Maar ik schrijf op dat u gebeld wilt worden, "
+     "en dan belt mijn teamleider u morgenochtend.", False),
+    ("ik ga dit gesprek nu beëindigen want u bedreigt me ik maak er een melding van en u krijgt een brief", False),
+    ("ik ben klaar met u", True),
+])
+def test_everyday_words_that_calm_comfort_or_arrange(classifier, text, aanjager):
+    """The same writer's fine replies cost −3: 'rustig aan' giving time or care with a thing read as a
+    calming order, sympathy in swear words as losing one's temper, 'u bent echt niet gek hoor' as an
+    attack, breaking off with a letter or a call-back as walking out."""
+    assert bool(_aanjagers(classifier, text)) is aanjager

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Mapping
+
 from spacy.tokens import Doc
 
 from voicecoach.wording.checks import Check, Context, clause_end, clause_start, opens_a_sentence
@@ -110,7 +112,9 @@ def bare_at_clause_start(doc: Doc, start: int, end: int, ctx: Context) -> bool:
 
 
 FOLLOW_UP_PEOPLE = {"collega", "dispatch", "politie", "leidinggevende"}
-FOLLOW_UP = {"afspraak", "meld", "melden", "terug", "terugbellen", "terugkomen", "morgen", "later", "straks"} | FOLLOW_UP_PEOPLE
+# an arrangement named after breaking off: a letter, a report, a date or who calls back when (3 Reasons Why)
+FOLLOW_UP = {"afspraak", "meld", "melden", "melding", "brief", "rapport", "datum", "terug", "terugbellen", "terugkomen",
+             "morgen", "morgenochtend", "vanmiddag", "vanavond", "overmorgen", "later", "straks", "teamleider"} | FOLLOW_UP_PEOPLE
 
 
 def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
@@ -227,13 +231,36 @@ ARTICLES_AFTER_AAN = {"de", "het", "een", "die", "deze", "uw", "mijn", "onze", "
 PLACES_AFTER_AAN = {"tafel", "boord", "wal"}  # "rustig aan tafel kijken wat er moet gebeuren": a place, no article
 
 
-def a_command(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+# 'kalm aan met die deur, die klemt' asks care with a thing; 'zeg, kalm aan met die deur' rebukes the slamming
+CAREFUL_WITH = re.compile(r"^(?P<rebuke>(\w+ )*zeg )?(\w+ ){0,2}?(rustig|kalm) aan (hoor )?met (de|het|dat|die|dit|deze|je|jouw|uw) (?P<thing>\w+)")
+PERMITTED = re.compile(r"\b(hoeft|hoef) (je |u )?(echt |helemaal )?niet (rustig|kalm|stil)\b")
+# 'rustig aan, je hoeft niet te haasten', '… neem gerust de tijd', '… ik wacht wel even': time given, no order
+GIVING_TIME = re.compile(r"\b(geen haast|niet (te )?haasten|(de|alle|uw|je) tijd|ik wacht)\b")
+
+
+def a_command(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     """'Rustig aan!' as a command: not permission ('doe maar rustig aan met tekenen': take your
-    time) and not 'aan' as a preposition ('rustig aan de achterkant parkeren kan ook', 'aan tafel')."""
+    time), not 'aan' as a preposition ('rustig aan de achterkant parkeren kan ook', 'aan tafel'), not
+    care with a thing ('kalm aan met dat trapje, dat staat niet stevig'; 'rustig aan met dat geschreeuw'
+    still orders) and not time given ('Rustig aan, geen haast hoor, ik wacht wel even')."""
     before = [token.lower_ for token in doc[max(0, start - 3) : start]]
     if before[-1:] == ["maar"] and {"doe", "doet"} & set(before):
         return False
-    return not (doc[end - 1].lower_ == "aan" and end < len(doc) and doc[end].lower_ in ARTICLES_AFTER_AAN | PLACES_AFTER_AAN)
+    following = [token.lower_ for token in doc[end : end + 3] if not token.is_punct]
+    if doc[end - 1].lower_ == "aan" and following[:1] and following[0] in ARTICLES_AFTER_AAN | PLACES_AFTER_AAN:
+        return False
+    return not_calming_in_words(" ".join(token.lower_ for token in doc[max(0, start - 2) : end + 14] if not token.is_punct),
+                                ctx.words)
+
+
+def not_calming_in_words(said: str, words: Mapping[str, frozenset[str]]) -> bool:
+    """`said` (lowercase, from the calming words on) orders calm: no thing to be careful with after
+    'aan met', no time given (a_command; vetoes.gives_time for the model's hit)."""
+    careful = CAREFUL_WITH.search(said)
+    behaviour = words["behaviour_nouns"] | words["loud_words"] | words["swear_words"]
+    if careful and careful.group("thing") not in behaviour and not careful.group("rebuke"):
+        return False
+    return GIVING_TIME.search(said) is None and PERMITTED.search(said) is None
 
 
 DENYING_VERBS = {"zeg", "zeggen", "vind", "vinden", "bedoel", "bedoelen", "beweer", "beweren", "denk", "denken", "zei", "vond"}
@@ -284,7 +311,34 @@ def not_passive(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     return not (passive and PARTICIPLE.match(doc[end - 2].lower_))
 
 
+CALM_STATES = {"rustig", "kalm", "stil", "normaal"}
+
+
+def not_permission(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
+    """'je hoeft niet rustig te blijven voor mij, je mag best boos zijn' allows the anger it seems to
+    order away; 'u hoeft niet zo te schreeuwen' still orders."""
+    words = [token.lower_ for token in doc[start:end]]
+    return not ({"hoeft", "hoef"} & set(words) and "niet" in words and words[-1] in CALM_STATES)
+
+
+SYMPATHY = re.compile(r"^(dat|het) is (\w+ ){0,3}?(klote|kut|shit|balen|rot|erg|naar|vervelend|zuur|pech)\b")
+
+
+def not_sympathising(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """A swear word said about the customer's bad luck ('ja, dat is echt klote voor je', 'Jeetje, shit,
+    dat is echt klote, je hele boodschappentas op de grond') sympathises in everyday words; it is no
+    outburst of the trainee's own (Les 6: word niet emotioneel). As a curse it still counts."""
+    before = [token.lower_ for token in doc[max(0, start - 5) : start] if not token.is_punct]
+    opening = [index for index, (word, after) in enumerate(zip(before, before[1:])) if word in {"dat", "het"} and after == "is"]
+    if opening and SYMPATHY.match(" ".join([*before[opening[-1] :], doc[start].lower_])):
+        return False
+    following = " ".join(token.lower_ for token in doc[end : end + 7] if not token.is_punct)
+    return not (end - start == 1 and (end == len(doc) or doc[end].is_punct) and SYMPATHY.match(following))
+
+
 AANJAGER_CHECKS: dict[str, Check] = {
+    "not_permission": not_permission,
+    "not_sympathising": not_sympathising,
     "not_denied": not_denied,
     "not_first_person_object": not_first_person_object,
     "not_a_mishap": not_a_mishap,

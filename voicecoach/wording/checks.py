@@ -57,7 +57,7 @@ def opens_a_request(doc: Doc, start: int, end: int, ctx: Context) -> bool:
         return True
     return not ctx.punctuated and doc[start - 1].lower_ not in DECLARATIVE_TOPICS
 
-def _sentence_end_char(doc: Doc, index: int) -> str:
+def sentence_end_char(doc: Doc, index: int) -> str:
     sentence = doc[index].sent
     last = sentence[-1]
     return last.text if last.is_punct else ""
@@ -74,7 +74,7 @@ def question(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     a finite verb follows directly (so 'wat een gedoe.' is no question, 'wat is er gebeurd.' is)."""
     if not ctx.punctuated:
         return True
-    ending = _sentence_end_char(doc, start)
+    ending = sentence_end_char(doc, start)
     if ending == "?":
         return True
     if ending == "!" or _is_exclamation(doc, start, ctx):
@@ -93,7 +93,7 @@ def yes_no_question(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     """Verb-first yes/no question: '?' at the end, no punctuation at all, or a polite request
     ('Kunt u mij het nummer geven.') that is not the verb-first condition of
     'Heeft u vragen, dan kunt u bellen.'"""
-    if not ctx.punctuated or _sentence_end_char(doc, start) == "?":
+    if not ctx.punctuated or sentence_end_char(doc, start) == "?":
         return True
     if doc[start].lower_ not in REQUEST_VERBS:
         return False
@@ -137,7 +137,7 @@ def not_a_request(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
 
 
 def ends_with_question_mark(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
-    return _sentence_end_char(doc, start) == "?"
+    return sentence_end_char(doc, start) == "?"
 
 
 def more_than_one_word(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
@@ -150,7 +150,7 @@ def more_than_one_word(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
 def not_asked(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Not a question: 'U heeft de meterstanden zelf doorgegeven?' checks a fact with the customer,
     it blames no one (a test session: -3 schuld afschuiven in the phase that asks to find out)."""
-    return _sentence_end_char(doc, start) != "?"
+    return sentence_end_char(doc, start) != "?"
 
 
 def not_negated(doc: Doc, start: int, end: int, ctx: Context) -> bool:
