@@ -318,6 +318,16 @@ def test_spoken_word_order_that_is_no_question(classifier, text, present, absent
      "en dan belt mijn teamleider u morgenochtend.", False),
     ("ik ga dit gesprek nu beëindigen want u bedreigt me ik maak er een melding van en u krijgt een brief", False),
     ("ik ben klaar met u", True),
+    # the model's −3 on the same writer's comfort, sympathy, owned mistakes and summaries
+    ("Ja, het is onze fout en niet de jouwe, de planning heeft je adres twee keer ingevoerd.", False),
+    ("U heeft helemaal gelijk dat het lang duurt. Maar ik sta hier alleen, dus ja.", True),
+    ("Shit, dat is echt klote wat er met je moeder gebeurd is, en ik snap dat je daarom zo boos bent.", False),
+    ("Dus u zegt, meneer, dat die mevrouw nooit wacht en altijd voordringt.", False),
+    ("Dus je zegt eigenlijk: ze komen nooit op tijd en je moet altijd alles zelf navragen.", False),
+    ("dus u zegt dat iemand u korting beloofd heeft nou dat is echt nooit gebeurd", True),
+    ("Dus u zegt dat u niks gekregen heeft, dat zegt iedereen.", True),
+    ("ik vind het echt niet gek dat je boos bent joh je komt hier al drie keer", False),
+    ("Rustig aan hoor, ik ga nergens heen. Wat is er gebeurd daarnet bij de receptie?", False),
 ])
 def test_everyday_words_that_calm_comfort_or_arrange(classifier, text, aanjager):
     """The same writer's fine replies cost −3: 'rustig aan' giving time or care with a thing read as a

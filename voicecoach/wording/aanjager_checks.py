@@ -235,7 +235,8 @@ PLACES_AFTER_AAN = {"tafel", "boord", "wal"}  # "rustig aan tafel kijken wat er 
 CAREFUL_WITH = re.compile(r"^(?P<rebuke>(\w+ )*zeg )?(\w+ ){0,2}?(rustig|kalm) aan (hoor )?met (de|het|dat|die|dit|deze|je|jouw|uw) (?P<thing>\w+)")
 PERMITTED = re.compile(r"\b(hoeft|hoef) (je |u )?(echt |helemaal )?niet (rustig|kalm|stil)\b")
 # 'rustig aan, je hoeft niet te haasten', '… neem gerust de tijd', '… ik wacht wel even': time given, no order
-GIVING_TIME = re.compile(r"\b(geen haast|niet (te )?haasten|(de|alle|uw|je) tijd|ik wacht)\b")
+GIVING_TIME = re.compile(r"\b(geen haast|niet (te )?haasten|(de|alle|uw|je) tijd|ik wacht|ik ga nergens heen"
+                         r"|ik blijf (hier )?(gewoon )?bij (u|je)|(niks|niets) ernstigs|we gaan (even )?zitten)\b")
 
 
 def a_command(doc: Doc, start: int, end: int, ctx: Context) -> bool:
@@ -336,7 +337,19 @@ def not_sympathising(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return not (end - start == 1 and (end == len(doc) or doc[end].is_punct) and SYMPATHY.match(following))
 
 
+SAID_BACK = re.compile(r"\b(als ik het (goed )?samenvat|(u|je|jij|jullie) (zegt|zei|vindt|vond|bedoelt)( ,)?( \w+( ,)?){0,2}? (dat|:))")
+
+
+def not_said_back(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
+    """'Dus je zegt eigenlijk: ze komen nooit op tijd, … en je moet altijd alles zelf navragen' repeats
+    the customer's own absolutes (CIP: samenvatten), unless a 'maar' turns it after them."""
+    said = " ".join(token.text.lower() for token in doc[doc[start].sent.start : start])
+    reported = SAID_BACK.search(said)
+    return reported is None or " maar " in said[reported.end() :]
+
+
 AANJAGER_CHECKS: dict[str, Check] = {
+    "not_said_back": not_said_back,
     "not_permission": not_permission,
     "not_sympathising": not_sympathising,
     "not_denied": not_denied,

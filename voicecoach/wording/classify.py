@@ -12,16 +12,17 @@ from spacy.tokens import Doc
 
 from voicecoach.transcript import Word
 from voicecoach.wording.technique_checks import TREATED
+from voicecoach.wording.comfort_vetoes import gives_time, owns_the_mistake, reassures, repeats_their_absolutes, sympathises
 from voicecoach.wording.component import SPAN_KEY, WordingRules
 from voicecoach.wording.hits import Suggestion, WordingHit
 from voicecoach.wording.model import ModelHit, Span, WordingModel, load_model
 from voicecoach.wording.step_vetoes import REFUSAL, offers_own_step, only_tells_the_news, refuses_the_step
 from voicecoach.wording.vetoes import (
     CONDITION, FLOOR_CLAIM, LIMIT_KINDS, REPORTED_LABELS, SUMMED_UP_KINDS, asks_own_view, asks_to_follow,
-    asks_to_repeat, asks_to_talk, asks_understanding_for_oneself, asks_what_was_said, covered_share, denies_a_judgement, gives_time,
+    asks_to_repeat, asks_to_talk, asks_understanding_for_oneself, asks_what_was_said, covered_share, denies_a_judgement,
     denies_understanding, does_not_follow, is_remmer_clause, is_rhetorical, offers_after, only_an_aanjager,
     only_asks_to_wait, only_greets, only_sums_up, opens_with_understanding, paraphrased, proposes_together,
-    reads_as_understanding, reassures, sets_the_rules, sums_up, without_remmers_in_a_threat,
+    reads_as_understanding, sets_the_rules, sums_up, without_remmers_in_a_threat,
 )
 from voicecoach.vocabulary import (
     AANJAGER, AANJAGER_NAMES, LES6, QUESTION_LABELS, SEED_FILES, STATEMENT_REMMERS, TECHNIQUE_NAMES,
@@ -97,7 +98,10 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and hit.subtype == "stoppen_met_communiceren" and asks_to_talk(hit, rule_hits))
             and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and denies_a_judgement(hit, rule_hits))
             and not (hit.label == AANJAGER and reassures(hit, rule_hits, text))
-            and not (hit.label == AANJAGER and hit.subtype == "kalmeringsbevel" and gives_time(hit, text, self.rules.words))
+            and not (hit.label == AANJAGER and gives_time(hit, text, self.rules.words))
+            and not (hit.label == AANJAGER and sympathises(hit, rule_hits))
+            and not (hit.label == AANJAGER and hit.subtype == "schuld_afschuiven" and owns_the_mistake(hit, rule_hits, text))
+            and not (hit.label == AANJAGER and hit.subtype == "zwart_wit" and repeats_their_absolutes(hit, text))
             and not (hit.label == "begrip_tonen" and asks_understanding_for_oneself(hit, rule_hits))
             and not (hit.label == "begrip_tonen" and TREATED.search(hit.text.lower()))  # as technique_checks.not_about_being_treated
             and not (hit.label == "samenvatten" and offers_own_step(hit, rule_hits))

@@ -4,10 +4,9 @@ for their hits (checks.py, aanjager_checks.py), and WordingClassifier.fuse asks 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from voicecoach.vocabulary import AANJAGER, QUESTION_LABELS, STATEMENT_REMMERS
-from voicecoach.wording.aanjager_checks import not_calming_in_words
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.technique_checks import FLOOR_WORDS, REPEAT_REQUEST
 
@@ -64,31 +63,6 @@ def denies_a_judgement(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool
         return True
     match = DENIAL.search(hit.text)
     return match is not None and " maar " not in hit.text[match.end():].lower()
-
-
-# 'Nee, u bent echt niet gek hoor, die brief is ook onduidelijk', 'je bent niet de enige met deze rekening,
-# er is een fout gemaakt': a judgement the customer fears, denied; 'toch' ('u bent toch niet gek'), 'maar'
-# ('ja vervelend maar u bent echt niet de enige') and 'nou ja' before it turn it into a put-down.
-REASSURANCE = re.compile(r"^\W*((ja|nee|nou|oh|hé|hee)\W+)*(u|je|jij) bent (echt |heus |zeker |helemaal |absoluut )*(niet|geen) "
-                         r"(gek|lastig|dom|de enige|de eerste|een zeur|raar|moeilijk|overdreven|vervelend)\b", re.IGNORECASE)
-CALMING_WORDS = re.compile(r"\b(rustig|kalm)\b")
-PUT_DOWN_BEFORE = re.compile(r"\b(maar|nou ja|toch)\W*$", re.IGNORECASE)
-
-
-def reassures(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str) -> bool:
-    """The model's aanjager opens with such a denied judgement (it read 'u bent … gek' or 'de enige' as
-    an attack or allies: −3 for comfort, a writer who never saw the rules), and no rule finds one inside."""
-    if any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits):
-        return False
-    return REASSURANCE.match(hit.text) is not None and PUT_DOWN_BEFORE.search(text[: hit.start]) is None
-
-
-def gives_time(hit: WordingHit, text: str, words: Mapping[str, frozenset[str]]) -> bool:
-    """The model's calming order is 'rustig aan' that gives time or asks care with a thing ('Rustig aan,
-    geen haast hoor, ik wacht wel even', 'kalm aan met die tas joh, er zitten eieren in') or allows the
-    anger ('je hoeft niet rustig te blijven voor mij'), as the rules' a_command reads it."""
-    said = text[hit.start :].lower()
-    return CALMING_WORDS.search(said[:40]) is not None and not not_calming_in_words(said[:120], words)
 
 
 ASKING_UNDERSTANDING = frozenset({"aanjager.u_moet_begrijpen", "aanjager.begrijpt_u_wel"})
