@@ -328,6 +328,13 @@ def test_spoken_word_order_that_is_no_question(classifier, text, present, absent
     ("Dus u zegt dat u niks gekregen heeft, dat zegt iedereen.", True),
     ("ik vind het echt niet gek dat je boos bent joh je komt hier al drie keer", False),
     ("Rustig aan hoor, ik ga nergens heen. Wat is er gebeurd daarnet bij de receptie?", False),
+    ("Rustig aan, u krijgt alle tijd als u normaal doet.", True),  # a condition on calming down
+    ("jeetje shit dat is echt klote je hele boodschappentas op de grond", False),
+    ("ik ben er klaar mee voor vandaag ik ga niet verder met dit gesprek want u heeft me net bedreigd "
+     "u krijgt vanmiddag een brief met een nieuwe datum", False),
+    ("ik ben er klaar mee", True),
+    ("Ik kan er nu niks aan doen dat het pakket kwijt is. Ik zet nu een onderzoek in.", False),
+    ("ik kan er niks aan doen", True),
 ])
 def test_everyday_words_that_calm_comfort_or_arrange(classifier, text, aanjager):
     """The same writer's fine replies cost −3: 'rustig aan' giving time or care with a thing read as a

@@ -89,6 +89,12 @@ def not_done_with_a_task(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     return content.lower_ in ctx.words["conversation_nouns"]
 
 
+def klaar_without_follow_up(doc: Doc, start: int, end: int, ctx: Context) -> bool:
+    """'ik ben er klaar mee voor vandaag, … u krijgt vanmiddag een brief met een nieuwe datum' breaks off
+    with an arrangement (3 Reasons Why), as aanjager.klaar_mee's no_follow_up reads it; 'zat', 'beu' stay."""
+    return doc[end - 1].lower_ != "klaar" or no_follow_up(doc, start, end, ctx)
+
+
 def not_klaar_met(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
     """'Ik ben klaar met …' is finished work or breaking off ('… met u', '… met dit gesprek':
     aanjager.klaar_mee), never the frustration of 'ik ben het zat' on its own."""
@@ -177,15 +183,17 @@ OFFER_VERBS = {"kan", "kunnen", "ga", "gaan", "wil", "zal", "u"}
 
 
 def _offers(ctx: Context) -> frozenset[str]:
-    return ctx.words["solution_verbs"] | ctx.words["solution_nouns"] | FOLLOW_UP | {"bel", "regel", "zorg"}
+    return ctx.words["solution_verbs"] | ctx.words["solution_nouns"] | FOLLOW_UP | {"bel", "regel", "zorg", "stuur", "sms", "mail",
+                                                                                 "onderzoek"}
 
 
 def no_offer_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
-    """Not followed in its sentence by what the speaker will do ('ik kan er niks aan doen dat het
-    pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken'): stating a
-    limit and then offering a step passes on no blame."""
+    """Not followed in its sentence or the next by what the speaker will do ('ik kan er niks aan doen dat
+    het pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken', '… Ik zet nu een
+    onderzoek in'): stating a limit and then offering a step passes on no blame."""
     offers = _offers(ctx)
-    following = doc[end : doc[end - 1].sent.end]
+    sentence_end = doc[end - 1].sent.end
+    following = doc[end : doc[sentence_end].sent.end if sentence_end < len(doc) else sentence_end]
     return not any(
         token.lower_ in offers or (token.lower_ == "wel" and token.i > 0 and doc[token.i - 1].lower_ in OFFER_VERBS)
         for token in following
@@ -233,6 +241,7 @@ PLACES_AFTER_AAN = {"tafel", "boord", "wal"}  # "rustig aan tafel kijken wat er 
 
 # 'kalm aan met die deur, die klemt' asks care with a thing; 'zeg, kalm aan met die deur' rebukes the slamming
 CAREFUL_WITH = re.compile(r"^(?P<rebuke>(\w+ )*zeg )?(\w+ ){0,2}?(rustig|kalm) aan (hoor )?met (de|het|dat|die|dit|deze|je|jouw|uw) (?P<thing>\w+)")
+ON_CONDITION = re.compile(r"\b(als|zolang|wanneer) (u|je|jij|jullie) (\w+ )?(normaal|rustig|kalm)\b")
 PERMITTED = re.compile(r"\b(hoeft|hoef) (je |u )?(echt |helemaal )?niet (rustig|kalm|stil)\b")
 # 'rustig aan, je hoeft niet te haasten', '… neem gerust de tijd', '… ik wacht wel even': time given, no order
 GIVING_TIME = re.compile(r"\b(geen haast|niet (te )?haasten|(de|alle|uw|je) tijd|ik wacht|ik ga nergens heen"
@@ -261,6 +270,8 @@ def not_calming_in_words(said: str, words: Mapping[str, frozenset[str]]) -> bool
     behaviour = words["behaviour_nouns"] | words["loud_words"] | words["swear_words"]
     if careful and careful.group("thing") not in behaviour and not careful.group("rebuke"):
         return False
+    if ON_CONDITION.search(said):
+        return True  # 'rustig aan, u krijgt alle tijd als u normaal doet' sets a condition on calming down
     return GIVING_TIME.search(said) is None and PERMITTED.search(said) is None
 
 
@@ -334,7 +345,7 @@ def not_sympathising(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     if opening and SYMPATHY.match(" ".join([*before[opening[-1] :], doc[start].lower_])):
         return False
     following = " ".join(token.lower_ for token in doc[end : end + 7] if not token.is_punct)
-    return not (end - start == 1 and (end == len(doc) or doc[end].is_punct) and SYMPATHY.match(following))
+    return not (end - start == 1 and SYMPATHY.match(following))  # 'jeetje shit dat is echt klote …'
 
 
 SAID_BACK = re.compile(r"\b(als ik het (goed )?samenvat|(u|je|jij|jullie) (zegt|zei|vindt|vond|bedoelt)( ,)?( \w+( ,)?){0,2}? (dat|:))")
@@ -350,6 +361,7 @@ def not_said_back(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
 
 AANJAGER_CHECKS: dict[str, Check] = {
     "not_said_back": not_said_back,
+    "klaar_without_follow_up": klaar_without_follow_up,
     "not_permission": not_permission,
     "not_sympathising": not_sympathising,
     "not_denied": not_denied,
