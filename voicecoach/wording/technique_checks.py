@@ -1,6 +1,8 @@
-"""Exemptions of single technique rules that token patterns cannot express: the same words that
-ask, offer a step or show understanding in one reply claim the floor, hand the work back, name how
-the customer treats the trainee, or ask to hear it again in another."""
+"""Checks of single technique rules that token patterns cannot express. Exemptions: the same words
+that ask, offer a step or show understanding in one reply claim the floor, hand the work back, name
+how the customer treats the trainee, ask to hear it again, or, in spoken word order, state (a verb
+first after a fronted clause, after 'weet u wat', with the topic 'dat' dropped). And a question word
+in the question's order asks even in the middle of a reply spoken without full stops."""
 
 from __future__ import annotations
 
@@ -92,10 +94,10 @@ def not_after_a_fronted_clause(doc: Doc, start: int, _end: int, _ctx: Context) -
     return not fronted or CHECKING.match(" ".join(before[fronted[-1]:])) is not None
 
 
+DETERMINERS = {"de", "het", "een", "dat", "die", "dit", "deze", "mijn", "jouw", "uw", "er"}
+OBJECTS_AFTER_A_COMMAND = {"het", "u", "je", "maar", "even", "dat", "die", "eens", "dan"}  # 'zoek het maar uit'
 # Words that follow a subject but are no verb: 'weet u wat ik gisteren zag' has the subordinate
 # order (the verb last), 'weet u wat ik stuur vandaag een nieuwe' the main clause's.
-DETERMINERS = {"de", "het", "een", "dat", "die", "dit", "deze", "mijn", "jouw", "uw", "er"}
-OBJECTS_AFTER_A_COMMAND = {"het", "u", "je", "maar", "even", "dat", "die", "eens", "dan"}
 NOT_A_VERB = {"de", "een", "hem", "haar", "ze", "al", "nog", "hier", "daar", "net", "vandaag", "morgen", "allemaal",
               "zo", "dan", "daarvan", "daarvoor", "ervan", "eigenlijk", "precies"}
 
@@ -150,7 +152,7 @@ def opens_a_question(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     ('ik weet niet wat er gebeurd is', 'waar u woont')."""
     if clause_start(doc, start, end, ctx):
         return True
-    if ctx.punctuated and sentence_end_char(doc, start) != "?" or start + 3 >= len(doc):
+    if ctx.punctuated and sentence_end_char(doc, start) != "?":
         return False
     if start >= 2 and doc[start - 2].lower_ == "weet" and doc[start - 1].lower_ in ctx.words["you"]:
         return False  # 'weet je wat, zoek het maar uit' opens what follows (not_you_know_what)
