@@ -127,9 +127,13 @@ def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
     """Breaking off without arranging anything: no new appointment, report or hand-over in the
     same sentence or the next ('Ik beëindig nu het gesprek. U kunt morgen om negen uur
     terugbellen.') (3 Reasons Why: break off and make a new appointment straight away)."""
-    sentence = doc[start].sent
-    following = doc[sentence.end].sent if sentence.end < len(doc) else doc[0:0]
-    return not any(token.lower_ in FOLLOW_UP for token in [*sentence, *following])
+    return not any(token.lower_ in FOLLOW_UP for token in doc[doc[start].sent.start : _next_sentence_end(doc, start)])
+
+
+def _next_sentence_end(doc: Doc, index: int) -> int:
+    """Where the sentence after the one holding `index` ends (the text's end when there is none)."""
+    sentence_end = doc[index].sent.end
+    return doc[sentence_end].sent.end if sentence_end < len(doc) else sentence_end
 
 
 STOP_VERBS = {"stop", "stoppen", "beëindig", "beeindig", "breek", "hang", "ga", "gaan", "moet"}  # after "ik/we"
@@ -192,8 +196,7 @@ def no_offer_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
     het pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken', '… Ik zet nu een
     onderzoek in'): stating a limit and then offering a step passes on no blame."""
     offers = _offers(ctx)
-    sentence_end = doc[end - 1].sent.end
-    following = doc[end : doc[sentence_end].sent.end if sentence_end < len(doc) else sentence_end]
+    following = doc[end : _next_sentence_end(doc, end - 1)]
     return not any(
         token.lower_ in offers or (token.lower_ == "wel" and token.i > 0 and doc[token.i - 1].lower_ in OFFER_VERBS)
         for token in following

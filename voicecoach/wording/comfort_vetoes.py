@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from voicecoach.vocabulary import AANJAGER
 from voicecoach.wording.aanjager_checks import not_calming_in_words
 from voicecoach.wording.hits import WordingHit
+from voicecoach.wording.vetoes import rule_aanjager_inside
 
 SENTENCE_START = re.compile(r"[.!?]\s+(?=[^.!?]*$)")
 
@@ -36,14 +36,10 @@ REPORTED = re.compile(r"\b(als ik het (goed )?samenvat|(u|je|jij|jullie) (zegt|z
 TURNED = re.compile(r"\b(maar|nou|volgens mij|iedereen|typisch|zo is het|niet waar|echt niet)\b", re.IGNORECASE)
 
 
-def _rule_aanjager_inside(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    return any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits)
-
-
 def reassures(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str) -> bool:
     """The model's aanjager opens with a denied judgement ('u bent … gek', 'de enige' read as an attack
     or as seeking allies) that nothing before turns into a put-down."""
-    if _rule_aanjager_inside(hit, rule_hits):
+    if rule_aanjager_inside(hit, rule_hits):
         return False
     return REASSURANCE.match(hit.text) is not None and PUT_DOWN_BEFORE.search(text[: hit.start]) is None
 
@@ -59,7 +55,7 @@ def gives_time(hit: WordingHit, text: str, words: Mapping[str, frozenset[str]]) 
 
 def sympathises(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     """The model's outburst or blame is everyday sympathy in swear words, which the rules let pass."""
-    return not _rule_aanjager_inside(hit, rule_hits) and SYMPATHY.search(hit.text) is not None
+    return not rule_aanjager_inside(hit, rule_hits) and SYMPATHY.search(hit.text) is not None
 
 
 def owns_the_mistake(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str) -> bool:
@@ -67,7 +63,7 @@ def owns_the_mistake(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str
     gelijk', 'dat had niet gemogen'): naming what a colleague did wrong then explains, it blames no
     one (3 Reasons Why: neem de klacht serieus)."""
     owning = OWNING.search(text)
-    return (not _rule_aanjager_inside(hit, rule_hits) and owning is not None
+    return (not rule_aanjager_inside(hit, rule_hits) and owning is not None
             and re.search(r"\bmaar\b", text[owning.end() :], re.IGNORECASE) is None)  # '…, maar ik sta hier alleen
 
 

@@ -53,11 +53,16 @@ DENIAL = re.compile(rf"\bik (zeg|zei|vind|vond|bedoel|beweer|denk)( helemaal| ec
                     rf"({JUDGING}|loog|zeurde)\b", re.IGNORECASE)
 
 
+def rule_aanjager_inside(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
+    """A rule found an aanjager within the model's hit: a veto of the model's reading does not apply."""
+    return any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits)
+
+
 def denies_a_judgement(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
     """'ik zeg niet dat u liegt', 'ik vind niet dat u overdrijft': the judgement is taken back, as the
     rules' not_denied check says; the model's −3 quoted it as said (a test session). Not when the
     reply goes on with 'maar' or the rules find an aanjager inside."""
-    if any(other.label == AANJAGER and other.lies_within(hit) for other in rule_hits):
+    if rule_aanjager_inside(hit, rule_hits):
         return False
     if NEGATED_JUDGEMENT.search(hit.text) and " maar " not in hit.text.lower():
         return True
