@@ -13,8 +13,7 @@ from tests.conftest import SPACY_DIR, WHISPER_DIR
 from tests.test_api import run_queue, start
 from tests.test_attempts import _answer, app, client  # noqa: F401  (fixtures)
 from voicecoach.analysis import Analyser
-from voicecoach.cli.practice_recordings import PracticeRecordings
-from voicecoach.coaching.conversation import Conversation
+from voicecoach.cli.practice_replies import UnkeptReplies
 from voicecoach.config import Settings
 from voicecoach.scenarios import load_scenarios
 from voicecoach.audio.synth import speak_to_wav
@@ -105,16 +104,15 @@ def test_the_terminal_holds_a_shout_against_the_calm_earlier_reply_too(quiet_mic
     microphone is the one part replaced: the same recordings come in instead (no sound card in CI)."""
     from voicecoach.cli import practice_session as terminal
 
-    spoken = iter([quiet_microphone["calm"], quiet_microphone["shout"]])
-    monkeypatch.setattr(terminal, "hear_line_and_record", lambda line, **_: (next(spoken).read_bytes(), None))
+    heard = iter([quiet_microphone["calm"], quiet_microphone["shout"]])
+    monkeypatch.setattr(terminal, "hear_line_and_record", lambda line, **_: (next(heard).read_bytes(), None))
     shown: list = []
     monkeypatch.setattr(terminal, "_show_result", lambda record, as_json: shown.append(record))
     settings = Settings(data_dir=tmp_path, whisper_model=WHISPER_DIR, spacy_model=SPACY_DIR)
-    recordings = PracticeRecordings(settings, None)
+    spoken = UnkeptReplies(Analyser(settings), load_scenarios()[0]["monteur-deur"], None)
     with pytest.raises(StopIteration):  # the two recordings are used up
-        terminal._converse(Conversation(load_scenarios()[0]["monteur-deur"]), Analyser(settings), None, None,
-                           recordings, as_json=True, device=None)
-    recordings.close()
+        terminal._converse_spoken(spoken, settings, as_json=True, device=None)
+    spoken.close()
     first, second = (record.analysis.voice for record in shown)
     assert first.baseline.source == "population_default" and second.baseline.source == "earlier_replies"
     assert second.loudness.raised

@@ -111,8 +111,9 @@ def _claimable(now):  # type: ignore[no-untyped-def]
     return waiting & (Job.attempts < MAX_ATTEMPTS)
 
 
-def claim(session: Session, worker: str, lease_seconds: float) -> Job | None:
-    """Take the oldest queued job of the highest priority, or one whose worker stopped renewing its lease.
+def claim(session: Session, worker: str, lease_seconds: float, job_id: int | None = None) -> Job | None:
+    """Take the oldest queued job of the highest priority, or one whose worker stopped renewing its lease
+    (only job `job_id` when given: the terminal's practice runs its own reply's analysis).
 
     PostgreSQL: the candidate row is locked with SKIP LOCKED, so workers never take the same job
     and never wait for each other. SQLite has no row locks (one writer at a time): there the
@@ -120,18 +121,20 @@ def claim(session: Session, worker: str, lease_seconds: float) -> Job | None:
     """
     now = utcnow()
     query = select(Job.id).where(_claimable(now)).order_by(Job.priority.desc(), Job.id).limit(5)
+    if job_id is not None:
+        query = query.where(Job.id == job_id)
     if session.get_bind().dialect.name == "postgresql":  # skip rows another worker is claiming, never wait
         query = query.limit(1).with_for_update(skip_locked=True)
-    for job_id in session.scalars(query).all():
+    for candidate in session.scalars(query).all():
         taken = session.execute(
             update(Job)
-            .where(Job.id == job_id, _claimable(now))
+            .where(Job.id == candidate, _claimable(now))
             .values(status="running", worker=worker, attempts=Job.attempts + 1,
                     lease_until=now + timedelta(seconds=lease_seconds), updated_at=now)
         )
         session.commit()
         if taken.rowcount == 1:  # nobody else took it between the select and the update
-            return session.get(Job, job_id, populate_existing=True)
+            return session.get(Job, candidate, populate_existing=True)
     return None
 
 
@@ -209,12 +212,16 @@ class Worker:
                     wake.wait(self.poll_seconds)
         finally:
             wake.close()
-            self._db(lambda session: session.execute(delete(WorkerBeat).where(WorkerBeat.name == self.name)))
+            self.leave()
 
-    def run_one(self) -> bool:
-        """Claim and run one job; False when there was nothing to do."""
+    def leave(self) -> None:
+        """No longer counted among the running workers (the queue's health reads the heartbeats)."""
+        self._db(lambda session: session.execute(delete(WorkerBeat).where(WorkerBeat.name == self.name)))
+
+    def run_one(self, job_id: int | None = None) -> bool:
+        """Claim and run one job (only `job_id` when given); False when there was nothing to do."""
         self._db(self._fail_exhausted)
-        job = self._db(lambda session: claim(session, self.name, self.lease_seconds))
+        job = self._db(lambda session: claim(session, self.name, self.lease_seconds, job_id))
         if job is None:
             return False
         job_id, kind, target_id, attempts = job.id, job.kind, job.target_id, job.attempts

@@ -21,7 +21,8 @@ def practice(
     baseline_file: Path | None = typer.Option(None, "--baseline", help="Basislijn van `calibrate`."),
     device: str | None = typer.Option(None, "--device", help="Microfoon (naam of nummer van sounddevice)."),
     user: str | None = typer.Option(
-        None, "--user", help="Bewaar je opnames bij deze gebruiker (zoals in de app). Zonder: gewist na het gesprek."
+        None, "--user", help="Bewaar het gesprek bij deze gebruiker, zoals in de app: je coach kan het terugkijken. "
+                             "Zonder: je opnames worden na het gesprek gewist."
     ),
 ) -> None:
     """Oefen een heel gesprek: de klant spreekt, jij antwoordt, je krijgt direct feedback."""
@@ -36,6 +37,10 @@ def practice(
     if text and user is not None:  # nothing is recorded, so nothing would be kept: said, not silently ignored
         console.print("[red]--user bewaart je ingesproken antwoorden; met --text wordt niets opgenomen en dus niets "
                       "bewaard. Laat --user weg, of spreek je antwoorden in.[/]")
+        raise typer.Exit(2)
+    if baseline_file is not None and user is not None:  # a kept conversation is judged as the app judges it
+        console.print("[red]Met --user wordt je stem vergeleken zoals in de app: met je laatste ijking, of anders met je "
+                      "rustigste eerdere antwoord. Laat --baseline weg, of laat --user weg.[/]")
         raise typer.Exit(2)
     from voicecoach.cli.practice_session import run_practice  # Whisper, spaCy, librosa: only when practising
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
@@ -13,79 +14,82 @@ from rich.panel import Panel
 
 from voicecoach.analysis import Analyser
 from voicecoach.cli.practice import console
-from voicecoach.cli.practice_recordings import PracticeRecordings
+from voicecoach.cli.practice_replies import KeptReplies, SpokenReplies, UnkeptReplies
 from voicecoach.cli.turn_taking import EnterKey, hear_line_and_record
 from voicecoach.coaching.break_off import break_off_verdict
 from voicecoach.coaching.conversation import Conversation
 from voicecoach.config import Settings
 from voicecoach.end_summary import calm_unfinished
 from voicecoach.errors import VoiceCoachError
-from voicecoach.replies import answer, hear_audio, hear_text
+from voicecoach.replies import answer, hear_text
 from voicecoach.scenarios import Scenario
 from voicecoach.turn_record import TurnRecord
-from voicecoach.voice.baseline import Baseline, baseline_from_earlier_replies
-from voicecoach.voice.shapes import VoiceRecord
+from voicecoach.voice.baseline import Baseline
 
 
 def run_practice(settings: Settings, scenario: Scenario, *, text: bool, as_json: bool, baseline_file: Path | None,
                  device: str | None, user: str | None) -> None:
     """The whole conversation (`voicecoach practice`'s options, checked there)."""
+    analyser = Analyser(settings)
     try:
         baseline = Baseline.load(baseline_file) if baseline_file else None
-        recordings = None if text else PracticeRecordings(settings, user)
+        spoken: SpokenReplies | None = None
+        if not text:
+            spoken = KeptReplies(settings, analyser, user, scenario.id) if user else UnkeptReplies(analyser, scenario, baseline)
     except VoiceCoachError as error:
         console.print(f"[red]{error.message}[/]")
         raise typer.Exit(2) from error
-    conversation, analyser = Conversation(scenario), Analyser(settings)
     if not as_json:
         console.print(Panel(f"[b]{scenario.title}[/]\n{scenario.setting}", title="Scenario"))
-    replies = iter(sys.stdin.readline, "") if text else None
     try:
-        last = _converse(conversation, analyser, baseline, replies, recordings, as_json=as_json, device=device)
+        if spoken is None:
+            conversation, last = _converse_typed(Conversation(scenario), analyser, iter(sys.stdin.readline, ""), as_json)
+        else:
+            conversation, last = _converse_spoken(spoken, analyser.settings, as_json=as_json, device=device)
     finally:
-        if recordings is not None:
-            recordings.close()
+        if spoken is not None:
+            spoken.close()
     outcome = conversation.state.outcome or "unfinished"
     if as_json:
         print(json.dumps({"outcome": outcome, "turns": conversation.state.turn}, ensure_ascii=False))
     else:
         _show_end(conversation, outcome, last)
+        if isinstance(spoken, KeptReplies):
+            console.print(f"Bewaard bij {user}: je coach kan dit gesprek nu terugkijken (gesprek {spoken.conversation_id}).")
 
 
-def _converse(
-    conversation: Conversation, analyser: Analyser, baseline: Baseline | None, replies,  # type: ignore[no-untyped-def]
-    recordings: PracticeRecordings | None, *, as_json: bool, device: str | None,
-) -> TurnRecord | None:
-    """Plays the conversation to its end (or the end of the typed replies); the last turn."""
-    settings = analyser.settings
-    keys = EnterKey() if replies is None and sys.stdin.isatty() else None
+def _converse_typed(conversation: Conversation, analyser: Analyser, replies: Iterator[str],
+                    as_json: bool) -> tuple[Conversation, TurnRecord | None]:
+    """Plays the conversation to its end or the end of the typed replies; the last turn."""
     last: TurnRecord | None = None
-    voices: list[VoiceRecord] = []  # without a calibration the calmest earlier reply is the reference, as on the web
     while not conversation.finished:
         _show_customer(conversation, as_json)
+        line = next(replies, None)
+        if line is None:
+            break
+        last = answer(conversation, hear_text(analyser, line.strip()))
+        _show_result(last, as_json)
+    return conversation, last
+
+
+def _converse_spoken(spoken: SpokenReplies, settings: Settings, *, as_json: bool,
+                     device: str | None) -> tuple[Conversation, TurnRecord | None]:
+    """Plays the conversation to its end, each line heard and answered out loud; the last turn."""
+    keys = EnterKey() if sys.stdin.isatty() else None
+    last: TurnRecord | None = None
+    while not spoken.conversation.finished:
+        _show_customer(spoken.conversation, as_json)
         try:
-            if replies is not None:
-                line = next(replies, None)
-                if line is None:
-                    break
-                heard = hear_text(analyser, line.strip())
-            else:
-                assert recordings is not None
-                audio, overlap = hear_line_and_record(
-                    conversation.customer_audio(settings.data_dir / "cache" / "customer"),
-                    keys=keys, device=device, max_seconds=settings.max_audio_seconds,
-                )
-                reference = baseline or baseline_from_earlier_replies(voices)
-                stored = recordings.store(conversation.state.turn + 1, audio)
-                heard = hear_audio(analyser, stored, baseline=reference, overlap=overlap)
-        except VoiceCoachError as error:  # bad audio: say what to do, keep the conversation going
+            audio, overlap = hear_line_and_record(
+                spoken.conversation.customer_audio(settings.data_dir / "cache" / "customer"),
+                keys=keys, device=device, max_seconds=settings.max_audio_seconds,
+            )
+            last = spoken.take(audio, overlap)
+        except VoiceCoachError as error:  # bad audio: say what to do, the customer says the line again
             console.print(f"[yellow]{error.message}[/]")
             continue
-        last = answer(conversation, heard)
-        if last.analysis.voice is not None:
-            voices.append(last.analysis.voice)
         _show_result(last, as_json)
-    return last
+    return spoken.conversation, last
 
 
 def _show_customer(conversation: Conversation, as_json: bool) -> None:
