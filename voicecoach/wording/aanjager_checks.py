@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-from collections.abc import Mapping
-
 from spacy.tokens import Doc
 
-from voicecoach.wording.checks import Check, Context, clause_end, clause_start, opens_a_sentence
+from voicecoach.wording.calming_checks import CALMING_CHECKS
+from voicecoach.wording.checks import Check, Context, clause_end, clause_start
 
 
 def not_a_mishap(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
@@ -238,46 +237,6 @@ def not_calling_for_help(doc: Doc, start: int, _end: int, _ctx: Context) -> bool
     return not any(token.lower_ in HELP_SERVICES for token in doc[start].sent)
 
 
-ARTICLES_AFTER_AAN = {"de", "het", "een", "die", "deze", "uw", "mijn", "onze", "zijn", "haar"}  # "rustig aan de …"
-PLACES_AFTER_AAN = {"tafel", "boord", "wal"}  # "rustig aan tafel kijken wat er moet gebeuren": a place, no article
-
-
-# 'kalm aan met die deur, die klemt' asks care with a thing; 'zeg, kalm aan met die deur' rebukes the slamming
-CAREFUL_WITH = re.compile(r"^(?P<rebuke>(\w+ )*zeg )?(\w+ ){0,2}?(rustig|kalm) aan (hoor )?met (de|het|dat|die|dit|deze|je|jouw|uw) (?P<thing>\w+)")
-ON_CONDITION = re.compile(r"\b(als|zolang|wanneer) (u|je|jij|jullie) (\w+ )?(normaal|rustig|kalm)\b")
-PERMITTED = re.compile(r"\b(hoeft|hoef) (je |u )?(echt |helemaal )?niet (rustig|kalm|stil)\b")
-# 'rustig aan, je hoeft niet te haasten', '… neem gerust de tijd', '… ik wacht wel even': time given, no order
-GIVING_TIME = re.compile(r"\b(geen haast|niet (te )?haasten|(de|alle|uw|je) tijd|ik wacht|ik ga nergens heen"
-                         r"|ik blijf (hier )?(gewoon )?bij (u|je)|(niks|niets) ernstigs|we gaan (even )?zitten)\b")
-
-
-def a_command(doc: Doc, start: int, end: int, ctx: Context) -> bool:
-    """'Rustig aan!' as a command: not permission ('doe maar rustig aan met tekenen': take your
-    time), not 'aan' as a preposition ('rustig aan de achterkant parkeren kan ook', 'aan tafel'), not
-    care with a thing ('kalm aan met dat trapje, dat staat niet stevig'; 'rustig aan met dat geschreeuw'
-    still orders) and not time given ('Rustig aan, geen haast hoor, ik wacht wel even')."""
-    before = [token.lower_ for token in doc[max(0, start - 3) : start]]
-    if before[-1:] == ["maar"] and {"doe", "doet"} & set(before):
-        return False
-    following = [token.lower_ for token in doc[end : end + 3] if not token.is_punct]
-    if doc[end - 1].lower_ == "aan" and following[:1] and following[0] in ARTICLES_AFTER_AAN | PLACES_AFTER_AAN:
-        return False
-    return not_calming_in_words(" ".join(token.lower_ for token in doc[max(0, start - 2) : end + 14] if not token.is_punct),
-                                ctx.words)
-
-
-def not_calming_in_words(said: str, words: Mapping[str, frozenset[str]]) -> bool:
-    """`said` (lowercase, from the calming words on) orders calm: no thing to be careful with after
-    'aan met', no time given (a_command; vetoes.gives_time for the model's hit)."""
-    careful = CAREFUL_WITH.search(said)
-    behaviour = words["behaviour_nouns"] | words["loud_words"] | words["swear_words"]
-    if careful and careful.group("thing") not in behaviour and not careful.group("rebuke"):
-        return False
-    if ON_CONDITION.search(said):
-        return True  # 'rustig aan, u krijgt alle tijd als u normaal doet' sets a condition on calming down
-    return GIVING_TIME.search(said) is None and PERMITTED.search(said) is None
-
-
 DENYING_VERBS = {"zeg", "zeggen", "vind", "vinden", "bedoel", "bedoelen", "beweer", "beweren", "denk", "denken", "zei", "vond"}
 
 
@@ -290,31 +249,6 @@ def not_denied(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
     return not (set(before) & DENYING_VERBS and set(before[-3:]) & ctx.words["negations"])
 
 
-def not_a_joint_proposal(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
-    """'Laten we allebei even rustig worden', 'zullen we even rustig gaan zitten' propose calming down
-    together, the speaker included: no order to the customer (the writers label such proposals
-    oplossingen zoeken: 'Zullen we even rustig gaan zitten?')."""
-    before = [token.lower_ for token in doc[max(0, start - 4) : start] if not token.is_punct]
-    return not any(first in {"laten", "zullen"} and second in {"we", "wij"} for first, second in zip(before, before[1:]))
-
-
-COMMAND_LEADS = {"nu", "zo", "hé", "hee", "hallo"}  # besides the lexicon's clause openers (nou, en, ja, oké …)
-
-
-def bare_infinitive_command(doc: Doc, start: int, _end: int, ctx: Context) -> bool:
-    """'ophouden nu allebei' as an order opens its clause by itself ('nu ophouden allebei' too),
-    not after a finite verb whose infinitive it is ('we moeten stoppen nu allebei')."""
-    if start == 0 or doc[start].is_sent_start:
-        return True
-    previous = doc[start - 1]
-    return previous.is_punct or previous.lower_ in ctx.words["clause_openers"] or previous.lower_ in COMMAND_LEADS
-
-
-def not_standing_still(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
-    """'Nu even stil' orders silence; 'even stil staan bij wat er gebeurde' asks to reflect."""
-    return end >= len(doc) or doc[end].lower_ not in {"staan", "stilstaan", "bij"}
-
-
 PARTICIPLE = re.compile(r"^(\w*ge\w+(d|t|en)|(be|ver|ont|her|er)\w+(d|t))$")  # geholpen, teruggebeld, verteld
 
 
@@ -324,16 +258,6 @@ def not_passive(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     fine reply cost −3)."""
     passive = end < len(doc) and doc[end].lower_ in {"zijn", "worden"} and end - 2 > start
     return not (passive and PARTICIPLE.match(doc[end - 2].lower_))
-
-
-CALM_STATES = {"rustig", "kalm", "stil", "normaal"}
-
-
-def not_permission(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
-    """'je hoeft niet rustig te blijven voor mij, je mag best boos zijn' allows the anger it seems to
-    order away; 'u hoeft niet zo te schreeuwen' still orders."""
-    words = [token.lower_ for token in doc[start:end]]
-    return not ({"hoeft", "hoef"} & set(words) and "niet" in words and words[-1] in CALM_STATES)
 
 
 SYMPATHY = re.compile(r"^(dat|het) is (\w+ ){0,3}?(klote|kut|shit|balen|rot|erg|naar|vervelend|zuur|pech)\b")
@@ -363,9 +287,9 @@ def not_said_back(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
 
 
 AANJAGER_CHECKS: dict[str, Check] = {
+    **CALMING_CHECKS,
     "not_said_back": not_said_back,
     "klaar_without_follow_up": klaar_without_follow_up,
-    "not_permission": not_permission,
     "not_sympathising": not_sympathising,
     "not_denied": not_denied,
     "not_first_person_object": not_first_person_object,
@@ -387,13 +311,9 @@ AANJAGER_CHECKS: dict[str, Check] = {
     "not_a_that_clause": not_a_that_clause,
     "no_offer_after": no_offer_after,
     "not_calling_for_help": not_calling_for_help,
-    "a_command": a_command,
-    "not_standing_still": not_standing_still,
     "not_passive": not_passive,
     "no_way_out_after": no_way_out_after,
     "not_about_behaviour": not_about_behaviour,
     "third_party_subject": third_party_subject,
     "the_whole_reply": the_whole_reply,
-    "not_a_joint_proposal": not_a_joint_proposal,
-    "bare_infinitive_command": bare_infinitive_command,
 }

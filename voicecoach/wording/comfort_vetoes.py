@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from voicecoach.wording.aanjager_checks import not_calming_in_words
+from voicecoach.wording.calming_checks import not_calming_in_words
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.vetoes import rule_aanjager_inside
 
