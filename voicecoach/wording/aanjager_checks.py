@@ -100,6 +100,15 @@ def not_klaar_met(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
     return not (doc[end - 1].lower_ == "klaar" and end < len(doc) and doc[end].lower_ == "met")
 
 
+OWN_SIDE = {"ons", "mij", "mezelf", "mijzelf"}
+
+
+def not_owned(doc: Doc, _start: int, end: int, _ctx: Context) -> bool:
+    """'Dat is gewoon fout van ons', '… de schuld van mij' owns the mistake (3 Reasons Why: neem de
+    klacht serieus); '… fout van mijn collega', '… van de planning' passes it on."""
+    return end >= len(doc) or doc[end].lower_ not in OWN_SIDE
+
+
 def about_complaints(doc: Doc, start: int, end: int, ctx: Context) -> bool:
     """'Niemand anders klaagt', 'niemand had hier een probleem mee' sets the customer against all
     others (Les 6); 'niemand heeft u teruggebeld' admits what went wrong."""
@@ -123,16 +132,11 @@ FOLLOW_UP = {"afspraak", "meld", "melden", "melding", "brief", "rapport", "datum
 
 
 def no_follow_up(doc: Doc, start: int, _end: int, _ctx: Context) -> bool:
-    """Breaking off without arranging anything: no new appointment, report or hand-over in the
-    same sentence or the next ('Ik beëindig nu het gesprek. U kunt morgen om negen uur
-    terugbellen.') (3 Reasons Why: break off and make a new appointment straight away)."""
-    return not any(token.lower_ in FOLLOW_UP for token in doc[doc[start].sent.start : _next_sentence_end(doc, start)])
-
-
-def _next_sentence_end(doc: Doc, index: int) -> int:
-    """Where the sentence after the one holding `index` ends (the text's end when there is none)."""
-    sentence_end = doc[index].sent.end
-    return doc[sentence_end].sent.end if sentence_end < len(doc) else sentence_end
+    """Breaking off without arranging anything: no new appointment, report or hand-over in its
+    sentence or after it ('Ik beëindig nu het gesprek. U kunt morgen om negen uur terugbellen.', 'Ik ga
+    nu weg, want zo komen we er niet uit. Dat is niet om u te straffen, hoor. Ik heb een nieuwe afspraak
+    gemaakt, …') (3 Reasons Why: break off and make a new appointment straight away)."""
+    return not any(token.lower_ in FOLLOW_UP for token in doc[doc[start].sent.start :])
 
 
 STOP_VERBS = {"stop", "stoppen", "beëindig", "beeindig", "breek", "hang", "ga", "gaan", "moet"}  # after "ik/we"
@@ -191,13 +195,16 @@ def _offers(ctx: Context) -> frozenset[str]:
 
 
 def no_offer_after(doc: Doc, _start: int, end: int, ctx: Context) -> bool:
-    """Not followed in its sentence or the next by what the speaker will do ('ik kan er niks aan doen dat
-    het pakket bij de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken', '… Ik zet nu een
-    onderzoek in'): stating a limit and then offering a step passes on no blame."""
+    """Not followed in the reply by what the speaker will do ('ik kan er niks aan doen dat het pakket bij
+    de buren ligt, maar ik kan wel meteen een ophaalopdracht aanmaken', '… Ik zet nu een onderzoek in',
+    '… dat zijn de regels. Maar omdat hij kapot is, valt hij onder de garantie. En dan repareren we hem
+    gratis.') or another way ('Het is ons beleid dat we geen contant geld aannemen. Maar u kunt hier bij de
+    zuil pinnen.'): stating a limit and then offering a step passes on no blame."""
     offers = _offers(ctx)
-    following = doc[end : _next_sentence_end(doc, end - 1)]
+    following = doc[end:]
     return not any(
         token.lower_ in offers or (token.lower_ == "wel" and token.i > 0 and doc[token.i - 1].lower_ in OFFER_VERBS)
+        or (token.lower_ in {"kunt", "kan"} and {"u", "je"} & {near.lower_ for near in doc[token.i - 1 : token.i + 2]})
         for token in following
     )
 
@@ -260,7 +267,10 @@ def not_passive(doc: Doc, start: int, end: int, _ctx: Context) -> bool:
     return not (passive and PARTICIPLE.match(doc[end - 2].lower_))
 
 
-SYMPATHY = re.compile(r"^(dat|het) is (\w+ ){0,3}?(klote|kut|shit|balen|rot|erg|naar|vervelend|zuur|pech)\b")
+# What the customer's bad luck is called in everyday words ('dat is echt klote voor je', 'wat zonde', 'dat
+# is ook niet niks', 'wat een pech'): said after a swear word, it sympathises (also comfort_vetoes.sympathises)
+SYMPATHY = re.compile(r"^((dat|het) is (\w+ ){0,3}?|wat (een )?(\w+ )?)"
+                      r"(klote|kut|shit|balen|rot|erg|naar|vervelend|zuur|pech|zonde|niet niks|ellende)\b")
 
 
 def not_sympathising(doc: Doc, start: int, end: int, ctx: Context) -> bool:
@@ -310,6 +320,7 @@ AANJAGER_CHECKS: dict[str, Check] = {
     "not_mirroring": not_mirroring,
     "not_a_that_clause": not_a_that_clause,
     "no_offer_after": no_offer_after,
+    "not_owned": not_owned,
     "not_calling_for_help": not_calling_for_help,
     "not_passive": not_passive,
     "no_way_out_after": no_way_out_after,

@@ -99,7 +99,7 @@ class WordingClassifier:
             and not (hit.label == AANJAGER and hit.subtype == "persoon_aanvallen" and denies_a_judgement(hit, rule_hits))
             and not (hit.label == AANJAGER and reassures(hit, rule_hits, text))
             and not (hit.label == AANJAGER and gives_time(hit, text, self.rules.words))
-            and not (hit.label == AANJAGER and sympathises(hit, rule_hits))
+            and not (hit.label == AANJAGER and sympathises(hit, rule_hits, text, self.rules.words))
             and not (hit.label == AANJAGER and hit.subtype == "schuld_afschuiven" and owns_the_mistake(hit, rule_hits, text))
             and not (hit.label == AANJAGER and hit.subtype == "zwart_wit" and repeats_their_absolutes(hit, text))
             and not (hit.label == "begrip_tonen" and asks_understanding_for_oneself(hit, rule_hits))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from voicecoach.wording.aanjager_checks import SYMPATHY
 from voicecoach.wording.calming_checks import not_calming_in_words
 from voicecoach.wording.hits import WordingHit
 from voicecoach.wording.vetoes import rule_aanjager_inside
@@ -22,10 +23,12 @@ REASSURANCE = re.compile(r"^\W*((ja|nee|nou|oh|hé|hee)\W+)*(u|je|jij) bent (ech
 PUT_DOWN_BEFORE = re.compile(r"\b(maar|nou ja|toch)\W*$", re.IGNORECASE)
 CALMING_WORDS = re.compile(r"\b(rustig|kalm)\b")
 # 'ja dat is echt klote voor je', 'Shit, dat is echt klote wat er met je moeder gebeurd is' (aanjager_checks.not_sympathising)
-SYMPATHY = re.compile(r"\b(dat|het) is (\w+ ){0,3}?(klote|kut|shit|balen)\b", re.IGNORECASE)
+SWORN_SYMPATHY = re.compile(r"\b(dat|het) is (\w+ ){0,3}?(klote|kut|shit|balen)\b", re.IGNORECASE)
+TURNING = re.compile(r"\b(maar|toch|nou ja)\b", re.IGNORECASE)
+OPENING_WORDS = 4  # 'Oh shit, dat is echt balen', 'Jeetje, verdomme, wat zonde': the sympathy right after the swearing
 # 'Ja, het is onze fout en niet de jouwe, de planning heeft je adres twee keer ingevoerd'
 OWNING = re.compile(r"\b(onze|mijn) (fout|schuld|verantwoordelijkheid)\b|\bligt (het |dat )?(aan|bij) (ons|mij)\b"
-                    r"|\b(u|je|jij) (heeft|hebt) (helemaal )?gelijk\b|\bdat had (echt |gewoon )?niet gemogen\b"
+                    r"|\b(u|je|jij) (heeft|hebt) (helemaal )?gelijk\b|\bdat had (echt |gewoon )?niet (gemogen|gemoeten)\b"
                     r"|\bik had (u|je|jou) (\w+ )?(moeten|even)\b", re.IGNORECASE)
 # 'Dus u zegt, meneer, dat die mevrouw nooit wacht', 'dus als ik het samenvat je vindt dat wij nooit luisteren'
 REPORTED = re.compile(r"\b(als ik het (goed )?samenvat|(u|je|jij|jullie) (zegt|zei|vindt|vond|bedoelt|heeft het gevoel|hebt het gevoel)"
@@ -53,9 +56,19 @@ def gives_time(hit: WordingHit, text: str, words: Mapping[str, frozenset[str]]) 
     return CALMING_WORDS.search(said[:25]) is not None and not not_calming_in_words(said[:120], words)
 
 
-def sympathises(hit: WordingHit, rule_hits: Sequence[WordingHit]) -> bool:
-    """The model's outburst or blame is everyday sympathy in swear words, which the rules let pass."""
-    return not rule_aanjager_inside(hit, rule_hits) and SYMPATHY.search(hit.text) is not None
+def sympathises(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str, words: Mapping[str, frozenset[str]]) -> bool:
+    """The model's outburst or blame is everyday sympathy in swear words, which the rules let pass
+    (aanjager_checks.not_sympathising): in its words, or right after the swear words it opens with
+    ('Verdorie, dat is echt pech'); a 'maar' after it turns it ('wat vervelend, maar …')."""
+    if rule_aanjager_inside(hit, rule_hits):
+        return False
+    if SWORN_SYMPATHY.search(hit.text) is not None:
+        return True
+    said = re.findall(r"\w+", text[hit.start : hit.start + 120].lower())
+    for index in range(1, min(OPENING_WORDS, len(said))):
+        if SYMPATHY.match(" ".join(said[index:])) and set(said[:index]) & words["swear_words"]:
+            return TURNING.search(hit.text) is None
+    return False
 
 
 def owns_the_mistake(hit: WordingHit, rule_hits: Sequence[WordingHit], text: str) -> bool:

@@ -14,7 +14,7 @@ VETO_COVERAGE = 0.6
 DOUBTFUL_ORDER = 0.5  # see sets_the_rules
 SENTENCE_END = re.compile(r"[.!?]\s")
 SAME_SENTENCE_REACH = 40  # characters between a boundary and the threat it opens
-LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren", "afwijken_kernprobleem"})  # see offers_after
+LIMIT_KINDS = frozenset({"schuld_afschuiven", "stoppen_met_communiceren", "afwijken_kernprobleem", "zwart_wit"})  # see offers_after
 # What a summary reports is the customer's, not the trainee's stance or step (see paraphrased).
 REPORTED_LABELS = frozenset({AANJAGER, "oplossing_zoeken"})
 # "Heeft u vragen, dan kunt u ons bellen": a verb-first condition with its main clause, no question
@@ -140,9 +140,12 @@ def offers_after(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
     mijn best doen om het deze week te regelen', one clause when spoken): stating a limit and then
     offering a step passes on no blame and breaks off nothing, as the rules' own `no_offer_after`
     check says; the model's −3 for it stood beside +2 for the offer (test sessions). A remark that
-    leads to a step keeps to the problem ('Trouwens, die jas is in de aanbieding, dus u krijgt …')."""
+    leads to a step keeps to the problem ('Trouwens, die jas is in de aanbieding, dus u krijgt …'). A
+    hit over several sentences is read from its first ('Ik ben klaar, mevrouw. Alles doet het weer. …,
+    hier is mijn nummer, dan kom ik terug')."""
     turn = hit.text.lower().find(" maar ")
-    after = hit.end if turn < 0 else hit.start + turn + 1
+    sentence = SENTENCE_END.search(hit.text)
+    after = min([hit.end, *([hit.start + turn + 1] if turn >= 0 else []), *([hit.start + sentence.end()] if sentence else [])])
     return any(other.label == "oplossing_zoeken" and other.start >= after for other in hits)
 
 
