@@ -21,7 +21,7 @@ from voicecoach.coaching.conversation import Conversation
 from voicecoach.coaching.customer import CustomerState
 from voicecoach.config import Settings
 from voicecoach.errors import VoiceCoachError
-from voicecoach.jobs import InlineRunner, Worker
+from voicecoach.jobs import Worker
 from voicecoach.practice_service import PracticeService
 from voicecoach.replies import LineOverlap, answer, hear_audio
 from voicecoach.scenarios import Scenario
@@ -83,8 +83,7 @@ class KeptReplies:
             self.conversation_id = row.id
             self._scenario = self._service.scenario_of(row)
             self.conversation = Conversation.resume(self._scenario, CustomerState(**row.state), row.customer_line)
-        kinds = self._service.handlers()
-        self._worker = Worker(self._sessions, kinds, runner=InlineRunner(kinds))
+        self._worker = Worker(self._sessions, self._service.handlers())  # analyses in this process
 
     def take(self, audio: bytes, overlap: LineOverlap | None) -> TurnRecord:
         with self._sessions() as session:
