@@ -10,7 +10,7 @@ lives in a temporary folder that is removed when the conversation ends.
 from __future__ import annotations
 
 import tempfile
-import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -104,7 +104,7 @@ class KeptReplies:
                 if turn.status not in PENDING:
                     return self._outcome(turn)
             if not self._worker.run_one(job_id):
-                threading.Event().wait(WAIT_FOR_OTHER_WORKER_S)
+                time.sleep(WAIT_FOR_OTHER_WORKER_S)
 
     def _outcome(self, turn: TurnRow) -> TurnRecord:
         record = turn.record
