@@ -25,7 +25,7 @@ from voicecoach.jobs import Worker
 from voicecoach.practice_service import PracticeService
 from voicecoach.replies import LineOverlap, answer, hear_audio
 from voicecoach.scenarios import Scenario
-from voicecoach.store.models import PENDING, TurnRow, User
+from voicecoach.store.models import PENDING, ConversationRow, TurnRow, User
 from voicecoach.turn_record import TurnRecord
 from voicecoach.voice.baseline import Baseline, baseline_from_earlier_replies
 from voicecoach.voice.shapes import VoiceRecord
@@ -82,7 +82,7 @@ class KeptReplies:
             row = self._service.start_conversation(session, user, scenario_id)
             self.conversation_id = row.id
             self._scenario = self._service.scenario_of(row)
-            self.conversation = Conversation.resume(self._scenario, CustomerState(**row.state), row.customer_line)
+            self._follow(row)
         self._worker = Worker(self._sessions, self._service.handlers())  # analyses in this process
 
     def take(self, audio: bytes, overlap: LineOverlap | None) -> TurnRecord:
@@ -109,11 +109,15 @@ class KeptReplies:
     def _outcome(self, turn: TurnRow) -> TurnRecord:
         record = turn.record
         if turn.status != "done" or record is None:
-            raise VoiceCoachError((turn.error or {}).get("message", "Dit antwoord kon niet worden geanalyseerd."),
-                                  code=(turn.error or {}).get("code", "analysis_failed"))
-        conversation = turn.conversation
-        self.conversation = Conversation.resume(self._scenario, CustomerState(**conversation.state), conversation.customer_line)
+            said = turn.error or {}
+            raise VoiceCoachError(said.get("message", "Dit antwoord kon niet worden geanalyseerd."),
+                                  code=said.get("code", "analysis_failed"))
+        self._follow(turn.conversation)
         return record
+
+    def _follow(self, row: ConversationRow) -> None:
+        """The terminal's conversation stands where the stored one does."""
+        self.conversation = Conversation.resume(self._scenario, CustomerState(**row.state), row.customer_line)
 
     def close(self) -> None:
         self._worker.leave()

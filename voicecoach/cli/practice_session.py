@@ -45,7 +45,7 @@ def run_practice(settings: Settings, scenario: Scenario, *, text: bool, as_json:
         if spoken is None:
             conversation, last = _converse_typed(Conversation(scenario), analyser, iter(sys.stdin.readline, ""), as_json)
         else:
-            conversation, last = _converse_spoken(spoken, analyser.settings, as_json=as_json, device=device)
+            conversation, last = _converse_spoken(spoken, settings, as_json=as_json, device=device)
     finally:
         if spoken is not None:
             spoken.close()

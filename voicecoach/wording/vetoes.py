@@ -143,9 +143,13 @@ def offers_after(hit: WordingHit, hits: Sequence[WordingHit]) -> bool:
     leads to a step keeps to the problem ('Trouwens, die jas is in de aanbieding, dus u krijgt …'). A
     hit over several sentences is read from its first ('Ik ben klaar, mevrouw. Alles doet het weer. …,
     hier is mijn nummer, dan kom ik terug')."""
+    after = hit.end
     turn = hit.text.lower().find(" maar ")
+    if turn >= 0:
+        after = hit.start + turn + 1
     sentence = SENTENCE_END.search(hit.text)
-    after = min([hit.end, *([hit.start + turn + 1] if turn >= 0 else []), *([hit.start + sentence.end()] if sentence else [])])
+    if sentence:
+        after = min(after, hit.start + sentence.end())
     return any(other.label == "oplossing_zoeken" and other.start >= after for other in hits)
 
 
